@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+# kleak's build. `make` builds ./kleak (optimised, no sanitizers: what users
+# run and benchmarks measure); `make test` builds sanitized copies under
+# build/san/ and runs every suite; `make run` installs missing build
+# dependencies, builds and runs `kleak check` on this machine.
+
+CC       ?= gcc
+CLANG    ?= clang
+PREFIX   ?= /usr/local
+VERSION  := 0.1
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CPPFLAGS += -Isrc -Ibuild/gen -DKLEAK_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -MMD -MP
+LDLIBS   := -lbpf -lelf -lz -lm
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+
+SRCS     := $(shell find src -name '*.c' ! -name '*.bpf.c' | sort)
+LIBSRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS     := $(SRCS:%.c=build/opt/%.o)
+SANOBJS  := $(SRCS:%.c=build/san/%.o)
+SANLIB   := $(LIBSRCS:%.c=build/san/%.o)
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/san/tests/%)
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+REPLAY_BINS := $(FUZZ_NAMES:%=build/san/tests/replay_%)
+FUZZ_BINS  := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_SECONDS ?= 30
+
+.PHONY: all test run install fuzz fuzz-build bench clean deps format \
+	test-bins
+
+all: kleak
+
+# BPF objects and skeletons (src/bpf/*.bpf.c -> build/gen/*.skel.h).
+-include mk/bpf.mk
+
+kleak: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/opt/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+build/san/kleak: $(SANOBJS)
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+build/san/libkleak.a: $(SANLIB)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/san/tests/test_%: tests/unit/test_%.c build/san/libkleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
+		build/san/libkleak.a -lcmocka $(LDLIBS)
+
+# The fuzz targets' corpora and every fixture replay under ASan in make test.
+build/san/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/san/libkleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c \
+		build/san/libkleak.a $(LDLIBS)
+
+test-bins: kleak build/san/kleak $(UNIT_BINS) $(REPLAY_BINS)
+
+test: test-bins
+	KLEAK=$(CURDIR)/build/san/kleak KLEAK_OPT=$(CURDIR)/kleak \
+		tests/run.sh
+
+run: deps kleak
+	./kleak check
+
+# Build dependencies, installed only when missing (Debian package names).
+DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
+	libcmocka-dev libclang-rt-14-dev jq
+deps:
+	@missing=""; for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+install: kleak
+	install -D -m 0755 kleak $(DESTDIR)$(PREFIX)/bin/kleak
+	install -D -m 0644 docs/kleak.1 $(DESTDIR)$(PREFIX)/share/man/man1/kleak.1
+	install -D -m 0644 completion/kleak.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kleak
+
+# libFuzzer builds: clang, the library sources compiled with the fuzzer.
+FUZZFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZLIB   := $(LIBSRCS:%.c=build/fuzz/%.o)
+build/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 $(WARN) -fsanitize=fuzzer-no-link,address,undefined -O1 -g -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZLIB)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 $(WARN) $(FUZZFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_NAMES)
+
+bench: kleak
+	bench/run.sh
+
+format:
+	clang-format -i $$(find src tests -name '*.[ch]' ! -path '*/vm/modules/*')
+
+clean:
+	rm -rf build kleak
+
+-include $(OBJS:.o=.d) $(SANOBJS:.o=.d)

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Streaming JSON writer with full escaping; see json.h. */
+#include "json.h"
+
+#include <math.h>
+#include <string.h>
+
+void json_init(struct json *j, FILE *f, bool pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->pretty = pretty;
+	j->first[0] = true;
+}
+
+static void indent(struct json *j)
+{
+	if (!j->pretty)
+		return;
+	fputc('\n', j->f);
+	for (int i = 0; i < j->depth; i++)
+		fputs("  ", j->f);
+}
+
+/* Before any value: a comma when needed, unless it follows a key. */
+static void pre_value(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (!j->first[j->depth])
+		fputc(',', j->f);
+	j->first[j->depth] = false;
+	if (j->depth > 0)
+		indent(j);
+}
+
+static void open(struct json *j, char c)
+{
+	pre_value(j);
+	fputc(c, j->f);
+	if (j->depth < JSON_MAX_DEPTH - 1)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void close_(struct json *j, char c)
+{
+	bool empty = j->first[j->depth];
+
+	if (j->depth > 0)
+		j->depth--;
+	if (!empty)
+		indent(j);
+	fputc(c, j->f);
+}
+
+void json_obj_begin(struct json *j)
+{
+	open(j, '{');
+}
+void json_obj_end(struct json *j)
+{
+	close_(j, '}');
+}
+void json_arr_begin(struct json *j)
+{
+	open(j, '[');
+}
+void json_arr_end(struct json *j)
+{
+	close_(j, ']');
+}
+
+/* Length of a valid UTF-8 sequence at p, or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t need;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
+		need = 2;
+	else if ((p[0] & 0xf0) == 0xe0)
+		need = 3;
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
+		need = 4;
+	else
+		return 0;
+	if (need > n)
+		return 0;
+	for (size_t i = 1; i < need; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return need;
+}
+
+static void write_escaped(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t l;
+
+		switch (c) {
+		case '"': fputs("\\\"", f); i++; continue;
+		case '\\': fputs("\\\\", f); i++; continue;
+		case '\n': fputs("\\n", f); i++; continue;
+		case '\t': fputs("\\t", f); i++; continue;
+		case '\r': fputs("\\r", f); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		l = utf8_len(p + i, n - i);
+		if (!l) { /* invalid byte: U+FFFD keeps the document valid */
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, l, f);
+		i += l;
+	}
+	fputc('"', f);
+}
+
+void json_key(struct json *j, const char *key)
+{
+	pre_value(j);
+	write_escaped(j->f, key, strlen(key));
+	fputc(':', j->f);
+	if (j->pretty)
+		fputc(' ', j->f);
+	j->after_key = true;
+}
+
+void json_strn(struct json *j, const char *s, size_t n)
+{
+	pre_value(j);
+	write_escaped(j->f, s, n);
+}
+
+void json_str(struct json *j, const char *s)
+{
+	if (!s) {
+		json_null(j);
+		return;
+	}
+	json_strn(j, s, strlen(s));
+}
+
+void json_u64(struct json *j, uint64_t v)
+{
+	pre_value(j);
+	fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+void json_i64(struct json *j, int64_t v)
+{
+	pre_value(j);
+	fprintf(j->f, "%lld", (long long)v);
+}
+
+void json_double(struct json *j, double v)
+{
+	pre_value(j);
+	if (!isfinite(v))
+		fputs("null", j->f);
+	else if (v == (double)(long long)v && fabs(v) < 1e15)
+		fprintf(j->f, "%lld", (long long)v);
+	else
+		fprintf(j->f, "%.10g", v);
+}
+
+void json_bool(struct json *j, bool v)
+{
+	pre_value(j);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void json_null(struct json *j)
+{
+	pre_value(j);
+	fputs("null", j->f);
+}
+
+void json_end_doc(struct json *j)
+{
+	fputc('\n', j->f);
+	fflush(j->f);
+	j->depth = 0;
+	j->first[0] = true;
+	j->after_key = false;
+}
+
+void json_kv_str(struct json *j, const char *k, const char *v)
+{
+	json_key(j, k);
+	json_str(j, v);
+}
+void json_kv_u64(struct json *j, const char *k, uint64_t v)
+{
+	json_key(j, k);
+	json_u64(j, v);
+}
+void json_kv_i64(struct json *j, const char *k, int64_t v)
+{
+	json_key(j, k);
+	json_i64(j, v);
+}
+void json_kv_double(struct json *j, const char *k, double v)
+{
+	json_key(j, k);
+	json_double(j, v);
+}
+void json_kv_bool(struct json *j, const char *k, bool v)
+{
+	json_key(j, k);
+	json_bool(j, v);
+}
