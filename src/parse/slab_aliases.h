@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SLUB cache merging, as "name target" lines (the slab_aliases source):
+ *
+ *   inotify_inode_mark :A-0000080 0
+ *   sigqueue :A-0000080 0
+ *   dentry dentry 1
+ *
+ * The optional third field is the cache's reclaim_account flag (1 for
+ * SLAB_RECLAIM_ACCOUNT caches such as dentry, counted in SReclaimable).
+ *
+ * Names with the same target share one slab cache; /proc/slabinfo and the
+ * kmem tracepoints show only one of them (the cache created first).
+ */
+#ifndef KLEAK_PARSE_SLAB_ALIASES_H
+#define KLEAK_PARSE_SLAB_ALIASES_H
+
+#include <stddef.h>
+
+#include "parse/slabinfo.h"
+#include "util/err.h"
+
+struct slab_alias {
+	char name[64];
+	char target[64];
+	int reclaimable; /* 1, 0, or -1 when unknown */
+};
+
+struct slab_aliases {
+	struct slab_alias *v; /* sorted by target, then name */
+	size_t n;
+};
+
+int slab_aliases_parse(const char *buf, size_t len, const char *src,
+		       struct slab_aliases *out, struct kerr *e);
+void slab_aliases_free(struct slab_aliases *a);
+
+/*
+ * The other names merged with cache `name` (not `name` itself), into out
+ * (at most max); returns how many there are.
+ */
+size_t slab_aliases_of(const struct slab_aliases *a, const char *name,
+		       const char **out, size_t max);
+/*
+ * Resolves a user's cache name to the one slabinfo and the tracepoints
+ * use. Returns 0 with *cache set, or -ENOENT.
+ */
+/* reclaim_account of cache `name`: 1, 0, or -1 when unknown. */
+int slab_alias_reclaimable(const struct slab_aliases *a, const char *name);
+int slab_alias_resolve(const struct slab_aliases *a, const struct slabinfo *si,
+		       const char *user, const char **cache);
+
+#endif

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading raw sources from the live kernel or a snapshot directory. */
+#include "procfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const struct source_desc source_descs[SRC_COUNT] = {
+	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false },
+	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false },
+	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false },
+	[SRC_MODULES] = { "modules", "/proc/modules", true },
+	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true },
+	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true },
+	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true },
+};
+
+enum source_id source_by_name(const char *name)
+{
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (!strcmp(source_descs[i].name, name))
+			return (enum source_id)i;
+	return SRC_COUNT;
+}
+
+/*
+ * /sys/kernel/slab holds one entry per cache name: a directory for a cache
+ * of its own, a symlink to a ":A-0000080"-style directory for each name
+ * SLUB merged. Rendered as "name target" lines so that it is a plain text
+ * source like the others (and a snapshot can carry it).
+ */
+static int read_slab_dir(const char *path, struct buf *out, struct kerr *e)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		return kerr_set(e, r, path, 0, "%s", strerror(-r));
+	}
+	while ((de = readdir(d))) {
+		char link[PATH_MAX], target[PATH_MAX + 32], flag[8] = "";
+		struct buf rb = { 0 };
+		struct kerr ignored;
+		ssize_t n;
+		const char *base;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", path, de->d_name);
+		snprintf(target, sizeof(target), "%s/reclaim_account", link);
+		if (!buf_read_file(&rb, target, 64, &ignored) && rb.len)
+			snprintf(flag, sizeof(flag), " %c", rb.data[0]);
+		buf_free(&rb);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0) { /* a directory: the cache stands alone */
+			r = buf_printf(out, "%s %s%s\n", de->d_name,
+				       de->d_name, flag);
+		} else {
+			target[n] = '\0';
+			base = strrchr(target, '/');
+			r = buf_printf(out, "%s %s%s\n", de->d_name,
+				       base ? base + 1 : target, flag);
+		}
+		if (r) {
+			kerr_set(e, r, path, 0, "out of memory");
+			break;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+/* Only module symbols ("... [mod]"): all a later unloaded-module lookup needs. */
+static int filter_module_symbols(struct buf *b)
+{
+	struct line_iter it;
+	const char *line;
+	size_t len, w = 0;
+
+	line_iter_init(&it, b->data, b->len);
+	while (line_next(&it, &line, &len)) {
+		if (!len || line[len - 1] != ']')
+			continue;
+		memmove(b->data + w, line, len);
+		w += len;
+		b->data[w++] = '\n';
+	}
+	b->len = w;
+	if (b->data)
+		b->data[w] = '\0';
+	return 0;
+}
+
+int source_read(const char *dir, enum source_id id, struct buf *out,
+		struct kerr *e)
+{
+	const struct source_desc *d = &source_descs[id];
+	char path[PATH_MAX];
+	int r;
+
+	buf_reset(out);
+	if (dir) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->name);
+		return buf_read_file(out, path, BUF_FILE_CAP, e);
+	}
+	if (id == SRC_SLAB_ALIASES)
+		return read_slab_dir(d->live_path, out, e);
+	r = buf_read_file(out, d->live_path, BUF_FILE_CAP, e);
+	if (!r && id == SRC_KALLSYMS)
+		r = filter_module_symbols(out);
+	return r;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Raw sources: bytes of /proc and /sys files, from the live kernel or from
+ * a snapshot directory that holds them under their /proc names (meminfo,
+ * slabinfo, vmallocinfo, modules, ...). Nothing here parses or prints; an
+ * unreadable source is an error record, never an exit.
+ */
+#ifndef KLEAK_SOURCE_PROCFS_H
+#define KLEAK_SOURCE_PROCFS_H
+
+#include <stdbool.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+enum source_id {
+	SRC_MEMINFO,
+	SRC_SLABINFO,
+	SRC_VMALLOCINFO,
+	SRC_MODULES,
+	SRC_SLAB_ALIASES, /* from /sys/kernel/slab, as "name target" lines */
+	SRC_KALLSYMS,	  /* module symbols only, for unloaded-module lookups */
+	SRC_ALLOCINFO,
+	SRC_COUNT,
+};
+
+struct source_desc {
+	const char *name;      /* file name in a snapshot directory */
+	const char *live_path; /* where the live kernel has it */
+	bool optional;	       /* absence is normal (kernel option, privilege) */
+};
+
+extern const struct source_desc source_descs[SRC_COUNT];
+
+/*
+ * Reads one source. dir NULL means the live kernel; else DIR/<name>.
+ * Returns 0, -ENOENT when absent, or another negative errno; e says why.
+ */
+int source_read(const char *dir, enum source_id id, struct buf *out,
+		struct kerr *e);
+/* Looks a source up by its snapshot file name; SRC_COUNT when unknown. */
+enum source_id source_by_name(const char *name);
+
+#endif
