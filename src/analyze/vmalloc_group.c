@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Aggregation of /proc/vmallocinfo by caller and by module; see the header. */
+#include "vmalloc_group.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/vmallocinfo.h"
+#include "util/buf.h"
+#include "util/num.h"
+
+struct ctx {
+	struct vmalloc_groups *g;
+	uint64_t page_size;
+	const struct modules *loaded;
+	const struct vmalloc_baseline *base;
+	struct kerr *e;
+	const char *src;
+};
+
+static bool module_tainted(const struct modules *m, const char *name)
+{
+	const struct kmodule *k = m ? modules_find(m, name) : NULL;
+
+	return k && (strchr(k->taints, 'O') || strchr(k->taints, 'E'));
+}
+
+/*
+ * Nearest symbol at or below addr in the baseline's module symbols whose
+ * module is `mod`. The list is small (module symbols only), so a scan does.
+ */
+static bool baseline_symbol(const struct vmalloc_baseline *b, uint64_t addr,
+			    const char *mod, char *out, size_t outlen)
+{
+	struct line_iter it;
+	const char *line;
+	size_t len;
+	uint64_t best = 0;
+	bool found = false;
+
+	line_iter_init(&it, b->kallsyms, b->kallsyms_len);
+	while (line_next(&it, &line, &len)) {
+		struct field f[4];
+		uint64_t a;
+		char m[80];
+
+		if (fields_split(line, len, f, 4) != 4 ||
+		    num_hex_u64(f[0].s, f[0].len, &a) || a > addr || a < best ||
+		    f[3].len < 3 || f[3].len - 2 >= sizeof(m))
+			continue;
+		memcpy(m, f[3].s + 1, f[3].len - 2);
+		m[f[3].len - 2] = '\0';
+		if (strcmp(m, mod))
+			continue;
+		best = a;
+		field_copy(out, outlen, &f[2]);
+		found = true;
+	}
+	return found;
+}
+
+/* Places a bare caller address in a module the baseline knew. */
+static void attribute_unloaded(const struct ctx *c, uint64_t addr,
+			       struct vmalloc_caller *vc)
+{
+	const struct modules *bm = c->base ? c->base->modules : NULL;
+
+	snprintf(vc->caller, sizeof(vc->caller), "%s", VMALLOC_UNLOADED);
+	vc->module[0] = '\0';
+	for (size_t i = 0; bm && i < bm->n; i++) {
+		const struct kmodule *k = &bm->v[i];
+
+		if (!k->addr || addr < k->addr || addr - k->addr >= k->size)
+			continue;
+		snprintf(vc->module, sizeof(vc->module), "%s", k->name);
+		if (c->base->kallsyms &&
+		    !baseline_symbol(c->base, addr, k->name, vc->caller,
+				     sizeof(vc->caller)))
+			snprintf(vc->caller, sizeof(vc->caller), "%s",
+				 VMALLOC_UNLOADED);
+		return;
+	}
+}
+
+static struct vmalloc_caller *slot(struct ctx *c, const struct vmalloc_caller *key)
+{
+	struct vmalloc_groups *g = c->g;
+	char k[200];
+	int n = snprintf(k, sizeof(k), "%s\t%s", key->module, key->caller);
+	size_t i = strmap_intern(&g->index, k, (size_t)n, g->ncallers);
+
+	if (i == STRMAP_NONE)
+		return NULL;
+	if (i < g->ncallers)
+		return &g->callers[i];
+	if (g->ncallers == g->cap) {
+		size_t ncap = g->cap ? g->cap * 2 : 256;
+		struct vmalloc_caller *p = realloc(g->callers, ncap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		g->callers = p;
+		g->cap = ncap;
+	}
+	g->callers[g->ncallers] = *key;
+	return &g->callers[g->ncallers++];
+}
+
+static int on_area(const struct vmalloc_area *a, void *arg)
+{
+	struct ctx *c = arg;
+	struct vmalloc_caller key = { 0 }, *vc;
+	uint64_t bytes = vmalloc_area_bytes(a, c->page_size);
+
+	if (a->types & VMA_UNPURGED) {
+		c->g->unpurged_bytes += a->size;
+		c->g->unpurged_areas++;
+		return 0;
+	}
+	if (a->caller_is_addr) {
+		key.unloaded = true;
+		key.addr = a->caller_addr;
+		attribute_unloaded(c, a->caller_addr, &key);
+	} else if (a->caller) {
+		snprintf(key.caller, sizeof(key.caller), "%.*s",
+			 (int)a->caller_len, a->caller);
+		if (a->module)
+			snprintf(key.module, sizeof(key.module), "%.*s",
+				 (int)a->module_len, a->module);
+	} else {
+		snprintf(key.caller, sizeof(key.caller), "(no caller)");
+	}
+	key.first_line = a->line;
+	vc = slot(c, &key);
+	if (!vc)
+		return kerr_set(c->e, -ENOMEM, c->src, a->line, "out of memory");
+	vc->bytes += bytes;
+	vc->size_bytes += a->size;
+	vc->areas++;
+	c->g->total_bytes += bytes;
+	c->g->areas++;
+	if (!vc->module[0] && !vc->unloaded)
+		c->g->builtin_bytes += bytes;
+	return 0;
+}
+
+static int cmp_caller(const void *a, const void *b)
+{
+	const struct vmalloc_caller *x = a, *y = b;
+	bool xm = x->module[0] || x->unloaded, ym = y->module[0] || y->unloaded;
+
+	if (xm != ym)
+		return xm ? -1 : 1; /* the lesson: suspect modules first */
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return strcmp(x->caller, y->caller);
+}
+
+static int cmp_module(const void *a, const void *b)
+{
+	const struct vmalloc_module *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return strcmp(x->module, y->module);
+}
+
+/* by_module: every module-attributed caller, and unloaded code apart. */
+static int build_modules(struct ctx *c)
+{
+	struct vmalloc_groups *g = c->g;
+
+	g->modules = calloc(g->ncallers ? g->ncallers : 1, sizeof(*g->modules));
+	if (!g->modules)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->ncallers; i++) {
+		struct vmalloc_caller *vc = &g->callers[i];
+		const char *name = vc->module[0] ? vc->module : VMALLOC_UNLOADED;
+		size_t j;
+
+		if (!vc->module[0] && !vc->unloaded)
+			continue;
+		vc->tainted = vc->module[0] && module_tainted(c->loaded, vc->module);
+		for (j = 0; j < g->nmodules; j++)
+			if (!strcmp(g->modules[j].module, name))
+				break;
+		if (j == g->nmodules) {
+			snprintf(g->modules[j].module, sizeof(g->modules[j].module),
+				 "%s", name);
+			g->nmodules++;
+		}
+		g->modules[j].bytes += vc->bytes;
+		g->modules[j].areas += vc->areas;
+		g->modules[j].unloaded |= vc->unloaded;
+		g->modules[j].tainted |= vc->tainted;
+	}
+	return 0;
+}
+
+int vmalloc_group(const char *buf, size_t len, const char *src,
+		  uint64_t page_size, const struct modules *loaded,
+		  const struct vmalloc_baseline *baseline,
+		  struct vmalloc_groups *out, struct kerr *e)
+{
+	struct ctx c = { out, page_size, loaded, baseline, e, src };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = vmallocinfo_parse(buf, len, src, on_area, &c, e);
+	if (!r && build_modules(&c))
+		r = kerr_set(e, -ENOMEM, src, 0, "out of memory");
+	if (r) {
+		vmalloc_groups_free(out);
+		return r;
+	}
+	if (out->ncallers)
+		qsort(out->callers, out->ncallers, sizeof(*out->callers),
+		      cmp_caller);
+	if (out->nmodules)
+		qsort(out->modules, out->nmodules, sizeof(*out->modules),
+		      cmp_module);
+	strmap_free(&out->index); /* slots moved by the sort */
+	return 0;
+}
+
+void vmalloc_groups_free(struct vmalloc_groups *g)
+{
+	if (!g)
+		return;
+	free(g->callers);
+	free(g->modules);
+	strmap_free(&g->index);
+	memset(g, 0, sizeof(*g));
+}
