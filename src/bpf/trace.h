@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared between trace.bpf.c and the user side of `kleak trace`: plain
+ * __u64 structs of the maps. One object map (pointer -> who allocated it)
+ * and one per-CPU map of per-call-site sums; user space reads the sums
+ * every interval and scans the object map for ages and stacks.
+ */
+#ifndef KLEAK_BPF_TRACE_H
+#define KLEAK_BPF_TRACE_H
+
+/* What kind of allocation a call site makes. */
+enum trace_kind {
+	TRACE_KMALLOC = 0, /* kmalloc: key.cache = bytes_alloc size class */
+	TRACE_CACHE = 1,   /* kmem_cache_alloc: key.cache = struct kmem_cache * */
+	TRACE_PAGE = 2,	   /* mm_page_alloc: no call site, stack_id in key */
+	TRACE_PERCPU = 3,  /* percpu_alloc_percpu */
+	TRACE_VMALLOC = 4, /* alloc_vmap_area: no call site, stack_id in key */
+	TRACE_KIND_NR,
+};
+
+/*
+ * Object-map keys are the pointer XOR a tag per address space, so a struct
+ * page * and a slab pointer can never meet (kfree also frees
+ * kmem_cache objects: kmalloc and kmem_cache share tag 0).
+ */
+#define TRACE_TAG_SLAB 0ULL
+#define TRACE_TAG_PAGE (1ULL << 56)
+#define TRACE_TAG_PERCPU (2ULL << 56)
+#define TRACE_TAG_VMALLOC (3ULL << 56)
+
+struct trace_site_key {
+	__u64 call_site; /* return address in the allocating function, or 0 */
+	__u64 cache;	 /* see enum trace_kind */
+	__u32 kind;	 /* enum trace_kind */
+	__s32 stack_id;	 /* events without a call site: the allocating stack */
+};
+
+/* Per call site and CPU; outstanding = allocs - frees - repaired (summed). */
+struct trace_site_val {
+	__u64 allocs;
+	__u64 frees;
+	__u64 repaired; /* entries overwritten: their free was missed */
+	__u64 alloc_bytes;
+	__u64 free_bytes;
+	__u64 repaired_bytes;
+};
+
+struct trace_obj {
+	struct trace_site_key site;
+	__u64 ts_ns; /* bpf_ktime_get_ns() at allocation */
+	__u64 size;  /* bytes_alloc */
+	__u32 pid;   /* tgid of the allocating task */
+	__s32 stack_id; /* --stacks: kernel stack of the allocation, or -1 */
+};
+
+enum trace_counter {
+	TC_UNMATCHED_FREES, /* frees of objects kleak was not tracking */
+	TC_DROPPED_OBJECTS, /* object map refused an insert (full or busy) */
+	TC_DROPPED_SITES,   /* call-site map refused an insert */
+	TC_MISSED_DELETES,  /* a free whose delete failed (busy) */
+	TC_REPAIRED,	    /* inserts that replaced an entry (missed free) */
+	TC_STACK_ERRORS,    /* bpf_get_stackid failed (stack map full) */
+	TC_NR,
+};
+
+#define TRACE_CACHE_NAME_LEN 32
+#define TRACE_MAX_CACHE_FILTER 8
+#define TRACE_COMM_LEN 16
+
+#endif
