@@ -111,8 +111,9 @@ size_t slab_aliases_of(const struct slab_aliases *a, const char *name,
 	if (!me)
 		return 0;
 	for (size_t i = 0; i < a->n; i++) {
+		/* ":a-0000104" is the group's own directory, not a cache name. */
 		if (strcmp(a->v[i].target, me->target) ||
-		    !strcmp(a->v[i].name, name))
+		    !strcmp(a->v[i].name, name) || a->v[i].name[0] == ':')
 			continue;
 		if (n < max)
 			out[n] = a->v[i].name;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One-snapshot triage. The thresholds (check_opts_default) are deliberately
+ * coarse: a single snapshot can only say "large", not "leaking"; growth is
+ * `kleak watch`'s job, and every finding says which command confirms it.
+ */
+#include "check.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/fmt.h"
+
+static const char *const sev_names[] = { "info", "warning", "critical" };
+
+const char *severity_name(enum severity s)
+{
+	return sev_names[s];
+}
+
+int severity_parse(const char *s, enum severity *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, sev_names[i])) {
+			*out = (enum severity)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void check_opts_default(struct check_opts *o)
+{
+	/* Kernel memory is typically 2-10% of RAM on a server; 20% is unusual. */
+	o->kernel_pct_warn = 20;
+	o->kernel_pct_crit = 40;
+	/* SUnreclaim cannot be given back under pressure: lower bars. */
+	o->sunreclaim_pct_warn = 10;
+	o->sunreclaim_pct_crit = 25;
+	/* vmalloc is usually well under 1% of RAM (stacks, BPF, modules). */
+	o->vmalloc_pct_warn = 5;
+	/* One cache holding 5% of RAM is what the lesson's dentry case looked like. */
+	o->cache_pct_warn = 5;
+	/* Drivers rarely hold more than a few MiB of vmalloc. */
+	o->module_vmalloc_warn = 64ULL << 20;
+	o->unaccounted_pct_warn = 10;
+}
+
+int check_add_finding(struct check_report *r, enum severity sev,
+		      const char *id, const char *subject, const char *summary,
+		      const char *evidence, const char *next)
+{
+	struct finding *f;
+
+	if (r->nfindings == r->capfindings) {
+		size_t ncap = r->capfindings ? r->capfindings * 2 : 16;
+		struct finding *p = realloc(r->findings, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		r->findings = p;
+		r->capfindings = ncap;
+	}
+	f = &r->findings[r->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	snprintf(f->id, sizeof(f->id), "%s", id);
+	snprintf(f->subject, sizeof(f->subject), "%s", subject);
+	snprintf(f->summary, sizeof(f->summary), "%s", summary);
+	snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
+	snprintf(f->next, sizeof(f->next), "%s", next);
+	return 0;
+}
+
+static int cmp_slab(const void *a, const void *b)
+{
+	const struct slab_row *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return strcmp(x->cache->name, y->cache->name);
+}
+
+static int build_slabs(const struct snapshot *s, struct check_report *r)
+{
+	const struct slabinfo *si = &s->slabinfo;
+
+	r->slabs = calloc(si->n ? si->n : 1, sizeof(*r->slabs));
+	if (!r->slabs)
+		return -ENOMEM;
+	for (size_t i = 0; i < si->n; i++) {
+		struct slab_row *row = &r->slabs[r->nslabs++];
+
+		row->cache = &si->v[i];
+		row->bytes = slab_cache_bytes(row->cache, s->page_size);
+		row->objects_bytes = slab_cache_objects_bytes(row->cache);
+		row->reclaimable = slab_alias_reclaimable(&s->aliases,
+							  row->cache->name);
+		row->naliases = slab_aliases_of(&s->aliases, row->cache->name,
+						row->aliases, CHECK_MAX_ALIASES);
+		r->slab_bytes += row->bytes;
+	}
+	qsort(r->slabs, r->nslabs, sizeof(*r->slabs), cmp_slab);
+	return 0;
+}
+
+/* Thread stacks show as vmalloc areas of these callers under VMAP_STACK. */
+static bool has_vmap_stacks(const struct vmalloc_groups *g)
+{
+	for (size_t i = 0; i < g->ncallers; i++)
+		if (!strcmp(g->callers[i].caller, "kernel_clone") ||
+		    !strcmp(g->callers[i].caller, "alloc_thread_stack_node") ||
+		    !strcmp(g->callers[i].caller, "copy_process") ||
+		    !strcmp(g->callers[i].caller, "dup_task_struct"))
+			return true;
+	return false;
+}
+
+int check_findings(struct check_report *r, const struct check_opts *o);
+
+int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
+		  const struct check_opts *o, struct check_report *r,
+		  struct kerr *e)
+{
+	struct vmalloc_baseline base = { 0 }, *bp = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->snap = s;
+	if (snapshot_has(s, SRC_SLABINFO) && build_slabs(s, r))
+		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
+	if (baseline && snapshot_has(baseline, SRC_MODULES)) {
+		base.modules = &baseline->modules;
+		base.kallsyms = baseline->raw[SRC_KALLSYMS].data;
+		base.kallsyms_len = baseline->raw[SRC_KALLSYMS].len;
+		bp = &base;
+	}
+	if (s->raw[SRC_VMALLOCINFO].data) {
+		const struct buf *b = &s->raw[SRC_VMALLOCINFO];
+		char src[300];
+
+		snprintf(src, sizeof(src), "%s%s", s->dir ? s->dir : "/proc",
+			 "/vmallocinfo");
+		rc = vmalloc_group(b->data, b->len, src, s->page_size,
+				   snapshot_has(s, SRC_MODULES) ? &s->modules : NULL,
+				   bp, &r->vm, e);
+		if (rc)
+			return rc;
+		r->have_vm = true;
+	}
+	if (snapshot_has(s, SRC_MEMINFO)) {
+		kmem_summarize(&s->meminfo, r->have_vm && has_vmap_stacks(&r->vm),
+			       &r->kmem);
+		r->have_kmem = true;
+	}
+	if (check_findings(r, o))
+		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
+	return 0;
+}
+
+enum severity check_max_severity(const struct check_report *r, bool *any)
+{
+	enum severity m = SEV_INFO;
+
+	*any = r->nfindings > 0;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity > m)
+			m = r->findings[i].severity;
+	return m;
+}
+
+void check_report_free(struct check_report *r)
+{
+	if (!r)
+		return;
+	free(r->slabs);
+	free(r->findings);
+	vmalloc_groups_free(&r->vm);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `kleak check`'s analysis: from one snapshot to a report of kernel memory
+ * components, slab caches by memory (with SLUB aliases), vmalloc by caller
+ * and module, and findings, each with a severity, its evidence and the
+ * next command to run. Every threshold is in struct check_opts, with its
+ * default and reason in check.c and docs/check.md.
+ */
+#ifndef KLEAK_ANALYZE_CHECK_H
+#define KLEAK_ANALYZE_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analyze/kmem.h"
+#include "analyze/vmalloc_group.h"
+#include "model/snapshot.h"
+
+enum severity { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
+
+const char *severity_name(enum severity s);
+int severity_parse(const char *s, enum severity *out);
+
+struct check_opts {
+	double kernel_pct_warn, kernel_pct_crit;     /* kernel total, % MemTotal */
+	double sunreclaim_pct_warn, sunreclaim_pct_crit;
+	double vmalloc_pct_warn;		     /* VmallocUsed, % MemTotal */
+	double cache_pct_warn;			     /* one slab cache, % MemTotal */
+	uint64_t module_vmalloc_warn;		     /* bytes vmalloc'd by a module */
+	double unaccounted_pct_warn;
+};
+
+void check_opts_default(struct check_opts *o);
+
+#define CHECK_MAX_ALIASES 16
+
+struct slab_row {
+	const struct slab_cache *cache;
+	uint64_t bytes, objects_bytes;
+	int reclaimable; /* 1, 0, -1 unknown */
+	const char *aliases[CHECK_MAX_ALIASES];
+	size_t naliases; /* may exceed CHECK_MAX_ALIASES: count kept */
+};
+
+struct finding {
+	enum severity severity;
+	char id[32];	    /* stable: "kernel-memory-high", "module-vmalloc" ... */
+	char subject[96];   /* what it is about: a cache, a module, a field */
+	char summary[200];
+	char evidence[300];
+	char next[200];	    /* the command to run next */
+};
+
+struct check_report {
+	const struct snapshot *snap;
+	struct kmem_summary kmem;
+	bool have_kmem;
+	struct slab_row *slabs; /* sorted by bytes */
+	size_t nslabs;
+	uint64_t slab_bytes;	/* sum over caches */
+	struct vmalloc_groups vm;
+	bool have_vm;
+	struct finding *findings; /* sorted: most severe first */
+	size_t nfindings, capfindings;
+};
+
+/* Returns 0, or a negative errno with e filled (a source that does not parse). */
+int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
+		  const struct check_opts *o, struct check_report *r,
+		  struct kerr *e);
+int check_add_finding(struct check_report *r, enum severity sev,
+		      const char *id, const char *subject, const char *summary,
+		      const char *evidence, const char *next);
+enum severity check_max_severity(const struct check_report *r, bool *any);
+void check_report_free(struct check_report *r);
+
+#endif

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rules of `kleak check`: what in one snapshot deserves a look, and
+ * which command confirms it. Each rule reads the report built so far and
+ * the thresholds in check_opts; none reads a source itself.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/check.h"
+#include "output/fmt.h"
+
+int check_findings(struct check_report *r, const struct check_opts *o);
+
+#define ADD(...)                                        \
+	do {                                            \
+		if (check_add_finding(r, __VA_ARGS__))  \
+			return -1;                      \
+	} while (0)
+
+static uint64_t field(const struct check_report *r, const char *name)
+{
+	uint64_t v = 0;
+
+	meminfo_get(&r->snap->meminfo, name, &v);
+	return v;
+}
+
+static int kernel_total(struct check_report *r, const struct check_opts *o)
+{
+	const struct kmem_summary *k = &r->kmem;
+	double pct = kmem_pct(k, k->kernel_bytes);
+	char ev[300], b1[32], b2[32];
+
+	if (pct < o->kernel_pct_warn)
+		return 0;
+	snprintf(ev, sizeof(ev), "kernel memory %s is %.1f%% of MemTotal %s (threshold %.0f%%)",
+		 fmt_bytes(k->kernel_bytes, b1, sizeof(b1)), pct,
+		 fmt_bytes(k->mem_total, b2, sizeof(b2)), o->kernel_pct_warn);
+	ADD(pct >= o->kernel_pct_crit ? SEV_CRITICAL : SEV_WARNING,
+	    "kernel-memory-high", "kernel", "the kernel holds an unusual share of memory",
+	    ev, "kleak watch -i 10 -d 10m  (does it keep growing?)");
+	return 0;
+}
+
+static int sunreclaim(struct check_report *r, const struct check_opts *o)
+{
+	uint64_t v = field(r, "SUnreclaim");
+	double pct = kmem_pct(&r->kmem, v);
+	char ev[300], b[32];
+
+	if (pct < o->sunreclaim_pct_warn)
+		return 0;
+	snprintf(ev, sizeof(ev), "SUnreclaim %s is %.1f%% of MemTotal (threshold %.0f%%)",
+		 fmt_bytes(v, b, sizeof(b)), pct, o->sunreclaim_pct_warn);
+	ADD(pct >= o->sunreclaim_pct_crit ? SEV_CRITICAL : SEV_WARNING,
+	    "sunreclaim-high", "SUnreclaim",
+	    "unreclaimable slab is large: it is freed only by the code that allocated it",
+	    ev, "kleak trace --min-age 60  (which call sites hold it)");
+	return 0;
+}
+
+static int vmalloc_used(struct check_report *r, const struct check_opts *o)
+{
+	uint64_t v = field(r, "VmallocUsed");
+	double pct = kmem_pct(&r->kmem, v);
+	char ev[300], b[32];
+
+	if (pct < o->vmalloc_pct_warn)
+		return 0;
+	snprintf(ev, sizeof(ev), "VmallocUsed %s is %.1f%% of MemTotal (threshold %.0f%%)",
+		 fmt_bytes(v, b, sizeof(b)), pct, o->vmalloc_pct_warn);
+	ADD(SEV_WARNING, "vmalloc-high", "VmallocUsed", "vmalloc memory is large",
+	    ev, "see the vmalloc callers below; kleak watch to see which grows");
+	return 0;
+}
+
+static int big_caches(struct check_report *r, const struct check_opts *o)
+{
+	for (size_t i = 0; i < r->nslabs; i++) {
+		const struct slab_row *s = &r->slabs[i];
+		double pct = kmem_pct(&r->kmem, s->bytes);
+		char ev[300], next[200], b[32];
+
+		if (pct < o->cache_pct_warn)
+			break; /* sorted by bytes */
+		snprintf(ev, sizeof(ev), "%s holds %s (%.1f%% of MemTotal), %llu objects of %llu bytes%s",
+			 s->cache->name, fmt_bytes(s->bytes, b, sizeof(b)), pct,
+			 (unsigned long long)s->cache->active_objs,
+			 (unsigned long long)s->cache->objsize,
+			 s->reclaimable == 1 ? "; reclaimable" : "");
+		snprintf(next, sizeof(next), "kleak count --cache %s -i 5  (allocs vs frees)",
+			 s->cache->name);
+		ADD(s->reclaimable == 1 ? SEV_INFO : SEV_WARNING, "slab-cache-large",
+		    s->cache->name,
+		    s->reclaimable == 1
+			    ? "a reclaimable cache is large (it may shrink under pressure: the lesson's dentry case did not)"
+			    : "an unreclaimable slab cache is large",
+		    ev, next);
+	}
+	return 0;
+}
+
+static int module_vmalloc(struct check_report *r, const struct check_opts *o)
+{
+	for (size_t i = 0; i < r->vm.nmodules; i++) {
+		const struct vmalloc_module *m = &r->vm.modules[i];
+		char ev[300], next[200], b[32];
+
+		if (m->unloaded) {
+			snprintf(ev, sizeof(ev),
+				 "%s in %llu vmalloc areas whose caller's code is gone%s%s",
+				 fmt_bytes(m->bytes, b, sizeof(b)),
+				 (unsigned long long)m->areas,
+				 strcmp(m->module, VMALLOC_UNLOADED) ? ": module " : "",
+				 strcmp(m->module, VMALLOC_UNLOADED) ? m->module : "");
+			ADD(SEV_CRITICAL, "unloaded-module-memory", m->module,
+			    "memory vmalloc'd by an unloaded module is still held: leaked until reboot",
+			    ev, "kleak check --baseline DIR  (a snapshot taken while it was loaded names it)");
+			continue;
+		}
+		if (m->bytes < o->module_vmalloc_warn)
+			continue;
+		snprintf(ev, sizeof(ev), "[%s] holds %s in %llu vmalloc areas%s",
+			 m->module, fmt_bytes(m->bytes, b, sizeof(b)),
+			 (unsigned long long)m->areas,
+			 m->tainted ? " (out-of-tree module)" : "");
+		snprintf(next, sizeof(next), "kleak watch -i 10  (does [%s] keep growing?)",
+			 m->module);
+		ADD(SEV_WARNING, "module-vmalloc", m->module,
+		    "a module holds much vmalloc memory (the lesson: suspect drivers first)",
+		    ev, next);
+	}
+	return 0;
+}
+
+static int unaccounted(struct check_report *r, const struct check_opts *o)
+{
+	double pct = kmem_pct(&r->kmem, r->kmem.unaccounted);
+	char ev[300], b[32];
+
+	if (pct < o->unaccounted_pct_warn)
+		return 0;
+	snprintf(ev, sizeof(ev), "%s (%.1f%% of MemTotal) is used but in no meminfo field",
+		 fmt_bytes(r->kmem.unaccounted, b, sizeof(b)), pct);
+	ADD(SEV_WARNING, "unaccounted-memory", "Unaccounted",
+	    "memory is used that the kernel does not itemise (drivers calling alloc_pages?)",
+	    ev, "kleak trace --pages  (page allocations by call site)");
+	return 0;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int check_findings(struct check_report *r, const struct check_opts *o)
+{
+	if (r->have_kmem &&
+	    (kernel_total(r, o) || sunreclaim(r, o) || vmalloc_used(r, o) ||
+	     unaccounted(r, o)))
+		return -1;
+	if (r->have_kmem && big_caches(r, o))
+		return -1;
+	if (r->have_vm && module_vmalloc(r, o))
+		return -1;
+	if (r->nfindings > 1)
+		qsort(r->findings, r->nfindings, sizeof(*r->findings),
+		      cmp_finding);
+	return 0;
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `kleak check --json`: one document; the schema is docs/check.md. */
+#include <string.h>
+
+#include "output/check_render.h"
+#include "output/json.h"
+
+static void sources(struct json *j, const struct snapshot *s)
+{
+	char msg[1024];
+
+	json_key(j, "sources");
+	json_obj_begin(j);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		json_key(j, source_descs[i].name);
+		json_obj_begin(j);
+		json_kv_str(j, "status", s->status[i] == SOURCE_OK ? "ok"
+				   : s->status[i] == SOURCE_BAD ? "error"
+								 : "missing");
+		json_kv_str(j, "error", s->status[i] == SOURCE_OK
+					     ? NULL
+					     : kerr_str(&s->err[i], msg, sizeof(msg)));
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void meminfo(struct json *j, const struct snapshot *s)
+{
+	json_key(j, "meminfo");
+	json_obj_begin(j);
+	for (size_t i = 0; i < s->meminfo.n; i++)
+		json_kv_u64(j, s->meminfo.v[i].name, s->meminfo.v[i].value);
+	json_obj_end(j);
+}
+
+static void kernel(struct json *j, const struct check_report *r)
+{
+	const struct kmem_summary *k = &r->kmem;
+
+	json_key(j, "kernel");
+	json_obj_begin(j);
+	json_kv_u64(j, "total_bytes", k->kernel_bytes);
+	json_kv_u64(j, "mem_total_bytes", k->mem_total);
+	json_kv_double(j, "pct_of_mem_total", kmem_pct(k, k->kernel_bytes));
+	json_kv_u64(j, "unaccounted_bytes", k->unaccounted);
+	json_kv_bool(j, "vmap_stack", k->vmap_stack);
+	json_key(j, "components");
+	json_arr_begin(j);
+	for (int i = 0; i < k->ncomp; i++) {
+		json_obj_begin(j);
+		json_kv_str(j, "name", k->comp[i].name);
+		json_kv_u64(j, "bytes", k->comp[i].bytes);
+		json_kv_double(j, "pct_of_mem_total", kmem_pct(k, k->comp[i].bytes));
+		json_kv_bool(j, "in_total", k->comp[i].in_total);
+		json_kv_str(j, "note", k->comp[i].note);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+static void slab(struct json *j, const struct check_report *r)
+{
+	json_key(j, "slab");
+	json_obj_begin(j);
+	json_kv_u64(j, "total_bytes", r->slab_bytes);
+	json_key(j, "caches");
+	json_arr_begin(j);
+	for (size_t i = 0; i < r->nslabs; i++) {
+		const struct slab_row *s = &r->slabs[i];
+		const struct slab_cache *c = s->cache;
+
+		json_obj_begin(j);
+		json_kv_str(j, "name", c->name);
+		json_kv_u64(j, "bytes", s->bytes);
+		json_kv_u64(j, "objects_bytes", s->objects_bytes);
+		json_kv_u64(j, "active_objs", c->active_objs);
+		json_kv_u64(j, "num_objs", c->num_objs);
+		json_kv_u64(j, "objsize", c->objsize);
+		json_kv_u64(j, "objperslab", c->objperslab);
+		json_kv_u64(j, "pagesperslab", c->pagesperslab);
+		json_kv_u64(j, "active_slabs", c->active_slabs);
+		json_kv_u64(j, "num_slabs", c->num_slabs);
+		json_key(j, "reclaimable");
+		if (s->reclaimable < 0)
+			json_null(j);
+		else
+			json_bool(j, s->reclaimable == 1);
+		json_key(j, "aliases");
+		json_arr_begin(j);
+		for (size_t a = 0; a < s->naliases && a < CHECK_MAX_ALIASES; a++)
+			json_str(j, s->aliases[a]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+static void vmalloc(struct json *j, const struct check_report *r,
+		    const struct render_opts *o)
+{
+	const struct vmalloc_groups *g = &r->vm;
+
+	json_key(j, "vmalloc");
+	json_obj_begin(j);
+	json_kv_u64(j, "total_bytes", g->total_bytes);
+	json_kv_u64(j, "builtin_bytes", g->builtin_bytes);
+	json_kv_u64(j, "areas", g->areas);
+	json_kv_u64(j, "unpurged_bytes", g->unpurged_bytes);
+	json_kv_u64(j, "unpurged_areas", g->unpurged_areas);
+	json_key(j, "by_caller");
+	json_arr_begin(j);
+	for (size_t i = 0; i < g->ncallers; i++) {
+		const struct vmalloc_caller *c = &g->callers[i];
+
+		json_obj_begin(j);
+		json_kv_str(j, "caller", c->caller);
+		json_kv_str(j, "module", c->module[0] ? c->module : NULL);
+		json_kv_u64(j, "bytes", c->bytes);
+		json_kv_u64(j, "size_bytes", c->size_bytes);
+		json_kv_u64(j, "areas", c->areas);
+		json_kv_bool(j, "unloaded", c->unloaded);
+		json_kv_bool(j, "tainted", c->tainted);
+		if (o->show_addresses && c->unloaded) {
+			char a[24];
+
+			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)c->addr);
+			json_kv_str(j, "address", a);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "by_module");
+	json_arr_begin(j);
+	for (size_t i = 0; i < g->nmodules; i++) {
+		const struct vmalloc_module *m = &g->modules[i];
+		bool anon = !strcmp(m->module, VMALLOC_UNLOADED);
+
+		json_obj_begin(j);
+		json_kv_str(j, "module", anon ? NULL : m->module);
+		if (anon)
+			json_kv_str(j, "note", VMALLOC_UNLOADED);
+		json_kv_u64(j, "bytes", m->bytes);
+		json_kv_u64(j, "areas", m->areas);
+		json_kv_bool(j, "unloaded", m->unloaded);
+		json_kv_bool(j, "tainted", m->tainted);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+static void findings(struct json *j, const struct check_report *r)
+{
+	json_key(j, "findings");
+	json_arr_begin(j);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		json_obj_begin(j);
+		json_kv_str(j, "severity", severity_name(f->severity));
+		json_kv_str(j, "id", f->id);
+		json_kv_str(j, "subject", f->subject);
+		json_kv_str(j, "summary", f->summary);
+		json_kv_str(j, "evidence", f->evidence);
+		json_kv_str(j, "next", f->next);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void check_render_json(FILE *f, const struct check_report *r,
+		       const struct render_opts *o)
+{
+	const struct snapshot *s = r->snap;
+	struct json j;
+
+	json_init(&j, f, false);
+	json_obj_begin(&j);
+	json_kv_str(&j, "kleak_version", KLEAK_VERSION);
+	json_kv_str(&j, "from", s->dir);
+	json_kv_str(&j, "release", s->release[0] ? s->release : NULL);
+	json_kv_str(&j, "hostname", s->hostname[0] ? s->hostname : NULL);
+	json_kv_i64(&j, "time", s->time_s);
+	json_kv_u64(&j, "page_size", s->page_size);
+	sources(&j, s);
+	meminfo(&j, s);
+	kernel(&j, r);
+	slab(&j, r);
+	vmalloc(&j, r, o);
+	findings(&j, r);
+	json_obj_end(&j);
+	json_end_doc(&j);
+}

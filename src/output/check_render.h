@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Renderers of `kleak check`'s report: a readable text view and JSON. */
+#ifndef KLEAK_OUTPUT_CHECK_RENDER_H
+#define KLEAK_OUTPUT_CHECK_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analyze/check.h"
+
+struct render_opts {
+	int top;	     /* rows per table in the text view */
+	bool color;
+	bool show_addresses; /* raw kernel addresses (KASLR): off by default */
+};
+
+void check_render_text(FILE *f, const struct check_report *r,
+		       const struct render_opts *o);
+void check_render_json(FILE *f, const struct check_report *r,
+		       const struct render_opts *o);
+
+#endif

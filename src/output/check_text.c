@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `kleak check`'s readable report: tables of the report struct, nothing more. */
+#include <string.h>
+#include <time.h>
+
+#include "output/check_render.h"
+#include "output/fmt.h"
+
+struct style {
+	const char *bold, *warn, *crit, *dim, *reset;
+};
+
+static void heading(FILE *f, const struct style *st, const char *title)
+{
+	fprintf(f, "\n%s%s%s\n", st->bold, title, st->reset);
+}
+
+static void kernel(FILE *f, const struct check_report *r, const struct style *st)
+{
+	const struct kmem_summary *k = &r->kmem;
+	char b1[32], b2[32];
+
+	if (!r->have_kmem) {
+		heading(f, st, "Kernel memory: /proc/meminfo not available");
+		return;
+	}
+	fprintf(f, "\n%sKernel memory %s%s (%.1f%% of MemTotal %s)\n", st->bold,
+		fmt_bytes(k->kernel_bytes, b1, sizeof(b1)), st->reset,
+		kmem_pct(k, k->kernel_bytes), fmt_bytes(k->mem_total, b2, sizeof(b2)));
+	for (int i = 0; i < k->ncomp; i++) {
+		const struct kmem_component *c = &k->comp[i];
+		bool sub = !c->in_total;
+
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s%s", sub ? "  " : "", c->name);
+		fprintf(f, "  %-16s %10s %6.1f%%  %s%s%s\n", name,
+			fmt_bytes(c->bytes, b1, sizeof(b1)),
+			kmem_pct(k, c->bytes), st->dim, c->note, st->reset);
+	}
+}
+
+static void slabs(FILE *f, const struct check_report *r, const struct style *st,
+		  int top)
+{
+	char b1[32], b2[32], title[96];
+
+	if (!r->nslabs) {
+		heading(f, st, "Slab caches: /proc/slabinfo not available");
+		return;
+	}
+	snprintf(title, sizeof(title), "Top slab caches by memory (%zu caches, %s)",
+		 r->nslabs, fmt_bytes(r->slab_bytes, b1, sizeof(b1)));
+	heading(f, st, title);
+	fprintf(f, "  %-24s %10s %10s %9s %7s  %s\n", "CACHE", "BYTES",
+		"OBJ_BYTES", "OBJS", "OBJSIZE", "SHARED WITH");
+	for (size_t i = 0; i < r->nslabs && (int)i < top; i++) {
+		const struct slab_row *s = &r->slabs[i];
+
+		fprintf(f, "  %-24s %10s %10s %9llu %7llu  ", s->cache->name,
+			fmt_bytes(s->bytes, b1, sizeof(b1)),
+			fmt_bytes(s->objects_bytes, b2, sizeof(b2)),
+			(unsigned long long)s->cache->active_objs,
+			(unsigned long long)s->cache->objsize);
+		if (s->reclaimable == 1)
+			fprintf(f, "%s(reclaimable)%s ", st->dim, st->reset);
+		for (size_t a = 0; a < s->naliases && a < CHECK_MAX_ALIASES; a++)
+			fprintf(f, "%s%s", a ? "," : "", s->aliases[a]);
+		if (s->naliases > CHECK_MAX_ALIASES)
+			fprintf(f, ",+%zu", s->naliases - CHECK_MAX_ALIASES);
+		fputc('\n', f);
+	}
+}
+
+static void vmalloc(FILE *f, const struct check_report *r,
+		    const struct style *st, const struct render_opts *o)
+{
+	const struct vmalloc_groups *g = &r->vm;
+	char b1[32], title[128];
+
+	if (!r->have_vm) {
+		heading(f, st, "vmalloc: /proc/vmallocinfo not available");
+		return;
+	}
+	snprintf(title, sizeof(title), "vmalloc by module (%s in modules; suspect drivers first)",
+		 fmt_bytes(g->total_bytes - g->builtin_bytes, b1, sizeof(b1)));
+	heading(f, st, title);
+	if (!g->nmodules)
+		fprintf(f, "  %s(no module holds vmalloc memory)%s\n", st->dim, st->reset);
+	for (size_t i = 0; i < g->nmodules; i++) {
+		const struct vmalloc_module *m = &g->modules[i];
+
+		fprintf(f, "  %s%-30s%s %10s %6llu areas%s%s\n",
+			m->unloaded ? st->crit : "", m->module,
+			m->unloaded ? st->reset : "",
+			fmt_bytes(m->bytes, b1, sizeof(b1)),
+			(unsigned long long)m->areas,
+			m->unloaded ? "  UNLOADED: leaked until reboot" : "",
+			m->tainted ? "  (out-of-tree)" : "");
+	}
+	snprintf(title, sizeof(title), "vmalloc by caller (%s total, %s unpurged)",
+		 fmt_bytes(g->total_bytes, b1, sizeof(b1)),
+		 fmt_bytes(g->unpurged_bytes, title + 100, 28));
+	heading(f, st, title);
+	fprintf(f, "  %-40s %-18s %10s %6s\n", "CALLER", "MODULE", "BYTES", "AREAS");
+	for (size_t i = 0; i < g->ncallers && (int)i < o->top; i++) {
+		const struct vmalloc_caller *c = &g->callers[i];
+		char mod[80];
+
+		snprintf(mod, sizeof(mod), c->module[0] ? "[%s]" : "%s",
+			 c->module[0] ? c->module : "-");
+		fprintf(f, "  %-40s %-18s %10s %6llu", c->caller, mod,
+			fmt_bytes(c->bytes, b1, sizeof(b1)),
+			(unsigned long long)c->areas);
+		if (c->unloaded && o->show_addresses)
+			fprintf(f, "  0x%llx", (unsigned long long)c->addr);
+		fputc('\n', f);
+	}
+}
+
+static void findings(FILE *f, const struct check_report *r, const struct style *st)
+{
+	heading(f, st, "Findings");
+	if (!r->nfindings)
+		fprintf(f, "  none: nothing in this snapshot is unusually large. A leak shows as growth: kleak watch\n");
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *x = &r->findings[i];
+		const char *c = x->severity == SEV_CRITICAL ? st->crit
+				: x->severity == SEV_WARNING ? st->warn
+							     : "";
+
+		fprintf(f, "  %s[%s]%s %s: %s\n", c, severity_name(x->severity),
+			st->reset, x->subject, x->summary);
+		fprintf(f, "      %s\n      next: %s\n", x->evidence, x->next);
+	}
+}
+
+static void problems(FILE *f, const struct check_report *r, const struct style *st)
+{
+	const struct snapshot *s = r->snap;
+	char msg[1024];
+	bool any = false;
+
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (s->status[i] == SOURCE_OK || source_descs[i].optional)
+			continue;
+		if (!any)
+			heading(f, st, "Not read");
+		any = true;
+		fprintf(f, "  %s\n", kerr_str(&s->err[i], msg, sizeof(msg)));
+	}
+}
+
+void check_render_text(FILE *f, const struct check_report *r,
+		       const struct render_opts *o)
+{
+	struct style st = { "", "", "", "", "" };
+	const struct snapshot *s = r->snap;
+	char when[64] = "?";
+	time_t t = (time_t)s->time_s;
+	struct tm tm;
+
+	if (o->color)
+		st = (struct style){ FMT_BOLD, FMT_YELLOW, FMT_RED, FMT_DIM, FMT_RESET };
+	if (t && localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(f, "%skleak check%s: %s, kernel %s, %s%s%s\n", st.bold, st.reset,
+		s->hostname[0] ? s->hostname : "?",
+		s->release[0] ? s->release : "?", when, s->dir ? ", from " : "",
+		s->dir ? s->dir : "");
+	kernel(f, r, &st);
+	slabs(f, r, &st, o->top);
+	vmalloc(f, r, &st, o);
+	findings(f, r, &st);
+	problems(f, r, &st);
+}
