@@ -40,7 +40,8 @@ all: kleak
 -include mk/bpf.mk
 
 kleak: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/opt/%.o: %.c
 	@mkdir -p $(@D)
@@ -49,7 +50,8 @@ build/opt/%.o: %.c
 
 build/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+	@echo "  CC-SAN  $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
 build/san/kleak: $(SANOBJS)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
@@ -69,7 +71,11 @@ build/san/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/san/libk
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c \
 		build/san/libkleak.a $(LDLIBS)
 
-test-bins: kleak build/san/kleak $(UNIT_BINS) $(REPLAY_BINS)
+build/leaker: tests/leaker/leaker.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 $(WARN) -o $@ $< -lpthread
+
+test-bins: kleak build/san/kleak build/leaker $(UNIT_BINS) $(REPLAY_BINS)
 
 test: test-bins
 	KLEAK=$(CURDIR)/build/san/kleak KLEAK_OPT=$(CURDIR)/kleak \

@@ -14,7 +14,7 @@ for name in "$@"; do
 	if build/fuzz/fuzz_"$name" -max_total_time="$secs" -max_len=1048576 \
 		-rss_limit_mb=4096 "$work" "tests/fuzz/corpus/$name" \
 		>"$work.log" 2>&1; then
-		echo "ok $n - fuzz $name for ${secs}s ($(grep -o '#[0-9]*' "$work.log" | tail -1 | tr -d '#') runs)"
+		echo "ok $n - fuzz $name for ${secs}s ($(sed -n "s/^Done \([0-9]*\) runs.*/\1/p" "$work.log") runs)"
 	else
 		echo "not ok $n - fuzz $name: crash, see $work.log"
 		grep -E 'ERROR|SUMMARY|Test unit written' "$work.log" | head -5 | sed 's/^/#   /'

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: vmallocinfo parsing and the by-caller/by-module
+ * aggregation on arbitrary bytes must not crash or leak.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/vmalloc_group.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char mods[] = "kmem_test 16384 0 - Live 0xffffffffc0420000 (O)\n";
+	static const char syms[] = "ffffffffc0422000 t kmem_alloc\t[kmem_test]\n";
+	struct modules m;
+	struct vmalloc_baseline base;
+	struct vmalloc_groups g;
+	struct kerr e;
+
+	if (modules_parse(mods, sizeof(mods) - 1, "m", &m, &e))
+		return 0;
+	base = (struct vmalloc_baseline){ &m, syms, sizeof(syms) - 1 };
+	if (!vmalloc_group((const char *)data, size, "fuzz", 4096, &m, &base, &g, &e))
+		vmalloc_groups_free(&g);
+	modules_free(&m);
+	return 0;
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaker: makes the kernel allocate and hold memory from user space, at a
+ * known count and rate, so tests can check what kleak finds on a live
+ * kernel with no module loaded.
+ *
+ *   --threads N     kernel thread stacks (vmalloc'd under CONFIG_VMAP_STACK:
+ *                   caller kernel_clone) and task_struct & co. in slab
+ *   --sockets N     unix stream sockets (sock_inode_cache, UNIX, filp, ...)
+ *   --pipes N       pipes (pipe_inode_info, pipe buffer arrays, filp, ...)
+ *   --files N       files created and held open in --dir (dentry, inode, filp)
+ *   --negdentries N stat() of missing names in --dir (negative dentries)
+ *   --churn N       create+unlink N files in --dir, one at a time (balance)
+ *   --rate R        objects created per second (default: as fast as possible)
+ *   --hold S        hold everything S seconds once created (default 5);
+ *                   --until-signal holds until SIGTERM/SIGINT/SIGUSR1
+ *   --linger S      after releasing, stay alive S seconds (grow-then-free)
+ *
+ * Prints "ready PID COUNT" on stdout when all objects are held and
+ * "released" once freed, so tests can sample at the right moments.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int release_threads;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&mu);
+	while (!release_threads)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+static void pace(double rate, long i, const struct timespec *t0)
+{
+	struct timespec now, d;
+	double due, el;
+
+	if (rate <= 0)
+		return;
+	due = (double)i / rate;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+	if (due > el) {
+		d.tv_sec = (time_t)(due - el);
+		d.tv_nsec = (long)((due - el - (double)d.tv_sec) * 1e9);
+		nanosleep(&d, NULL);
+	}
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "leaker: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void sleep_s(double s)
+{
+	struct timespec d = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (!stop && nanosleep(&d, &d) && errno == EINTR)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threads", 1, NULL, 't' }, { "sockets", 1, NULL, 's' },
+		{ "pipes", 1, NULL, 'p' },   { "files", 1, NULL, 'f' },
+		{ "negdentries", 1, NULL, 'n' }, { "churn", 1, NULL, 'c' },
+		{ "dir", 1, NULL, 'd' },     { "rate", 1, NULL, 'r' },
+		{ "hold", 1, NULL, 'H' },    { "until-signal", 0, NULL, 'U' },
+		{ "linger", 1, NULL, 'L' },  { NULL, 0, NULL, 0 },
+	};
+	long nthreads = 0, nsock = 0, npipes = 0, nfiles = 0, nneg = 0, nchurn = 0;
+	double rate = 0, hold = 5, linger = 0;
+	const char *dir = NULL;
+	int opt, until_signal = 0, *fds;
+	long nfds = 0, i, k = 0, total;
+	pthread_t *th;
+	struct rlimit rl;
+	struct timespec t0;
+	char path[4096];
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': nthreads = atol(optarg); break;
+		case 's': nsock = atol(optarg); break;
+		case 'p': npipes = atol(optarg); break;
+		case 'f': nfiles = atol(optarg); break;
+		case 'n': nneg = atol(optarg); break;
+		case 'c': nchurn = atol(optarg); break;
+		case 'd': dir = optarg; break;
+		case 'r': rate = atof(optarg); break;
+		case 'H': hold = atof(optarg); break;
+		case 'U': until_signal = 1; break;
+		case 'L': linger = atof(optarg); break;
+		default: return 2;
+		}
+	}
+	if ((nfiles || nneg || nchurn) && !dir) {
+		fprintf(stderr, "leaker: --files/--negdentries/--churn need --dir\n");
+		return 2;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGUSR1, on_signal);
+	total = nsock + 2 * npipes + nfiles + 16;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)total + 1024;
+	if (setrlimit(RLIMIT_NOFILE, &rl) && total > 1000)
+		die("setrlimit(RLIMIT_NOFILE)");
+	fds = calloc((size_t)total, sizeof(*fds));
+	th = calloc((size_t)nthreads + 1, sizeof(*th));
+	if (!fds || !th)
+		die("calloc");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < nthreads && !stop; i++, k++) {
+		pthread_attr_t a;
+
+		pace(rate, k, &t0);
+		pthread_attr_init(&a);
+		pthread_attr_setstacksize(&a, 65536);
+		if ((errno = pthread_create(&th[i], &a, thread_main, NULL)))
+			die("pthread_create");
+		pthread_attr_destroy(&a);
+	}
+	nthreads = i;
+	for (i = 0; i < nsock && !stop; i++, k++) {
+		pace(rate, k, &t0);
+		if ((fds[nfds] = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+			die("socket");
+		nfds++;
+	}
+	for (i = 0; i < npipes && !stop; i++, k++) {
+		pace(rate, k, &t0);
+		if (pipe(&fds[nfds]))
+			die("pipe");
+		nfds += 2;
+	}
+	for (i = 0; i < nfiles && !stop; i++, k++) {
+		pace(rate, k, &t0);
+		snprintf(path, sizeof(path), "%s/leaker-%d-%ld", dir, getpid(), i);
+		if ((fds[nfds] = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600)) < 0)
+			die("open");
+		nfds++;
+	}
+	for (i = 0; i < nneg && !stop; i++, k++) {
+		struct stat st;
+
+		pace(rate, k, &t0);
+		snprintf(path, sizeof(path), "%s/missing-%d-%ld", dir, getpid(), i);
+		stat(path, &st);
+	}
+	for (i = 0; i < nchurn && !stop; i++, k++) {
+		int fd;
+
+		pace(rate, k, &t0);
+		snprintf(path, sizeof(path), "%s/churn-%d-%ld", dir, getpid(), i);
+		if ((fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600)) < 0)
+			die("open");
+		close(fd);
+		unlink(path);
+	}
+	printf("ready %d %ld\n", getpid(), k);
+	fflush(stdout);
+	if (until_signal)
+		while (!stop)
+			pause();
+	else
+		sleep_s(hold);
+	pthread_mutex_lock(&mu);
+	release_threads = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+	for (i = 0; i < nfiles; i++) {
+		snprintf(path, sizeof(path), "%s/leaker-%d-%ld", dir, getpid(), i);
+		unlink(path);
+	}
+	printf("released\n");
+	fflush(stdout);
+	stop = 0;
+	if (linger > 0)
+		sleep_s(linger);
+	free(fds);
+	free(th);
+	return 0;
+}
