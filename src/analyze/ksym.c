@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/modules.h"
+
 /* Which of several symbols at one address names it: lower is better. */
 static int sym_rank(const struct kallsyms *ks, const struct kallsym *s)
 {
@@ -107,6 +109,18 @@ int ksym_table_add_module(struct ksym_table *t, const char *name,
 	p[t->nmods].size = size;
 	t->nmods++;
 	qsort(t->mods, t->nmods, sizeof(*t->mods), cmp_mod);
+	return 0;
+}
+
+int ksym_table_add_modules(struct ksym_table *t, const struct modules *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		int r = ksym_table_add_module(t, m->v[i].name, m->v[i].addr,
+					      m->v[i].size);
+
+		if (r)
+			return r;
+	}
 	return 0;
 }
 

@@ -62,6 +62,9 @@ int ksym_table_init(struct ksym_table *t, struct kallsyms *ks,
 /* Adds a module range (from /proc/modules); addr 0 is ignored. */
 int ksym_table_add_module(struct ksym_table *t, const char *name,
 			  uint64_t addr, uint64_t size);
+struct modules;
+/* Adds every module range of a parsed /proc/modules. */
+int ksym_table_add_modules(struct ksym_table *t, const struct modules *m);
 /*
  * Looks addr up. Returns true when a symbol or at least a module covers
  * it (loc->name may be NULL then); false when nothing is known.
