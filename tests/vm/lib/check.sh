@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the host-side <scenario>.check.sh files (bash; sourced by
+# tests/vm/run.sh after tests/lib/tap.sh). A check file is sourced with:
+#   OUT          the scenario's output directory (what it wrote to $OUT)
+#   KERNEL_NAME  the kernel it ran on (6.12, 6.1, ...)
+#   VM_T         "[KERNEL] scenario", the prefix of every test name
+# It must not exit; it reports through these helpers (or tap.sh's).
+
+# expect NAME CMD...: ok when CMD exits 0.
+expect() {
+	local name=$1
+	shift
+	check "$VM_T: $name" "$@"
+}
+
+# expect_rc0 STEP: the scenario's `run STEP ...` exited 0.
+expect_rc0() {
+	local rc
+	rc=$(cat "$OUT/$1.rc" 2>/dev/null || echo missing)
+	if [ "$rc" = 0 ]; then
+		ok "$VM_T: $1 exited 0"
+	else
+		not_ok "$VM_T: $1 exited 0" "exit status: $rc" \
+			"stderr: $(head -c 600 "$OUT/$1.err" 2>/dev/null)"
+	fi
+}
+
+# expect_jq NAME FILE FILTER [JQ-ARGS...]: ok when `jq -e FILTER FILE`
+# prints true. On failure the diagnostics show the filter and what jq said.
+expect_jq() {
+	local name=$1 file=$2 filter=$3 out
+	shift 3
+	if [ ! -s "$OUT/$file" ]; then
+		not_ok "$VM_T: $name" "$file is missing or empty"
+		return 0
+	fi
+	if out=$(jq -e "$@" "$filter" "$OUT/$file" 2>&1); then
+		ok "$VM_T: $name"
+	else
+		not_ok "$VM_T: $name" "jq -e '$filter' $file" \
+			"gave: $(printf '%s' "$out" | head -c 400)"
+	fi
+}
+
+# jqv FILE FILTER [JQ-ARGS...]: print a value from an output file ("" if none).
+jqv() {
+	local file=$1 filter=$2
+	shift 2
+	jq -r "$@" "$filter" "$OUT/$file" 2>/dev/null
+}
+
+# vmalloc_pages_bytes FILE PATTERN: bytes (pages= x 4096) of the raw
+# vmallocinfo lines in $OUT/FILE matching the awk regex PATTERN: the ground
+# truth kleak's vmalloc figures are compared with.
+vmalloc_pages_bytes() {
+	awk -v re="$2" '$0 ~ re { for (i = 1; i <= NF; i++)
+		if ($i ~ /^pages=/) { sub(/pages=/, "", $i); n += $i } }
+		END { printf "%d\n", n * 4096 }' "$OUT/$1"
+}

@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host side of kleak's VM harness (bash; sourced by tests/vm/run.sh and
+# tests/vm/capture-fixtures.sh). It finds and unpacks a kernel, builds the
+# test modules against its headers, packs an initramfs (busybox, kleak and
+# the libraries it links, the modules, the scenarios to run) and boots it
+# under qemu with a 9p share through which the scenarios' outputs come back.
+#
+# Everything it makes goes to build/vm/ (a cache, never committed):
+#   build/vm/debs/            kernels downloaded with apt-get download
+#   build/vm/k-<name>/        a kernel's unpacked debs (boot/, lib/, usr/src/)
+#   build/vm/run-<name>/      modules, initramfs, share/ and console logs
+#
+# Knobs (environment):
+#   KLEAK_SHARED_KERNEL  dir with the 6.12 debs (default: <repo>/../shared/kernel)
+#   KLEAK_VM_ACCEL       qemu accelerator, default tcg (KVM hangs at boot on
+#                        the project's machines: use kvm only where it works)
+#   KLEAK_VM_SMP, KLEAK_VM_MEM   guest CPUs (2) and memory in MiB (2048)
+#   KLEAK_VM_BIN         the kleak binary to put in the VM (default $KLEAK,
+#                        which make test sets to the sanitized build, else ./kleak)
+#
+# Every function returns non-zero with the reason in VM_ERR on failure.
+
+VM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+VM_DIR=$VM_TOP/tests/vm
+VM_BUILD=$VM_TOP/build/vm
+VM_ERR=
+
+# The 6.1 kernel Debian 12 runs: ABI of linux-image-amd64's dependency.
+vm_debian_61_abi() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.1\.0-[0-9]*\)-amd64.*/\1/p' |
+		head -n 1
+}
+
+# vm_fetch_debs NAME: set VM_DEBS to the .deb files of kernel NAME
+# (6.12 | 6.1 | a directory holding linux-image-*.deb and linux-headers-*.deb).
+vm_fetch_debs() {
+	local name=$1 abi dir
+	VM_DEBS=()
+	case "$name" in
+	6.12)
+		dir=${KLEAK_SHARED_KERNEL:-$VM_TOP/../shared/kernel}
+		;;
+	6.1)
+		abi=$(vm_debian_61_abi)
+		if [ -z "$abi" ]; then
+			VM_ERR="apt-cache knows no linux-image-6.1.0-N-amd64 (not Debian 12, or no apt lists: apt-get update)"
+			return 1
+		fi
+		dir=$VM_BUILD/debs/$abi
+		if ! ls "$dir"/linux-image-*.deb >/dev/null 2>&1; then
+			mkdir -p "$dir.tmp" && rm -f "$dir.tmp"/*.deb
+			if ! (cd "$dir.tmp" && apt-get download -q \
+				"linux-image-$abi-amd64-unsigned" \
+				"linux-headers-$abi-amd64" \
+				"linux-headers-$abi-common" \
+				"linux-kbuild-${abi%%.0-*}") >"$VM_BUILD/debs/$abi.log" 2>&1; then
+				VM_ERR="apt-get download of Debian's $abi kernel failed: $(tail -n 1 "$VM_BUILD/debs/$abi.log")"
+				return 1
+			fi
+			rm -rf "$dir" && mv "$dir.tmp" "$dir"
+		fi
+		;;
+	*)
+		dir=$name
+		;;
+	esac
+	if ! ls "$dir"/linux-image-*.deb >/dev/null 2>&1; then
+		VM_ERR="no kernel: no linux-image-*.deb in $dir"
+		return 1
+	fi
+	VM_DEBS=("$dir"/linux-image-*.deb "$dir"/linux-headers-*.deb "$dir"/linux-kbuild-*.deb)
+	local f keep=()
+	for f in "${VM_DEBS[@]}"; do [ -e "$f" ] && keep+=("$f"); done
+	VM_DEBS=("${keep[@]}")
+}
+
+# vm_kernel NAME: unpack kernel NAME (cached) and set VM_NAME, VM_KROOT,
+# VM_KVER, VM_VMLINUZ, VM_HDRS, VM_RUN.
+vm_kernel() {
+	local name=$1 stamp sum
+	VM_NAME=$(basename "$name")
+	vm_fetch_debs "$name" || return 1
+	command -v dpkg-deb >/dev/null || { VM_ERR="dpkg-deb not found"; return 1; }
+	VM_KROOT=$VM_BUILD/k-$VM_NAME
+	VM_RUN=$VM_BUILD/run-$VM_NAME
+	sum=$(ls -l --time-style=+%s "${VM_DEBS[@]}" | md5sum | cut -d' ' -f1)
+	stamp=$VM_KROOT/.unpacked
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+		rm -rf "$VM_KROOT" && mkdir -p "$VM_KROOT"
+		local d
+		for d in "${VM_DEBS[@]}"; do
+			dpkg-deb -x "$d" "$VM_KROOT" ||
+				{ VM_ERR="dpkg-deb -x $d failed"; return 1; }
+		done
+		vm_fix_headers "$VM_KROOT"
+		echo "$sum" >"$stamp"
+	fi
+	VM_VMLINUZ=$(ls "$VM_KROOT"/boot/vmlinuz-* 2>/dev/null | head -n 1)
+	[ -n "$VM_VMLINUZ" ] || { VM_ERR="no boot/vmlinuz-* in the image deb"; return 1; }
+	VM_KVER=${VM_VMLINUZ##*/vmlinuz-}
+	VM_HDRS=$VM_KROOT/usr/src/linux-headers-$VM_KVER
+	[ -f "$VM_HDRS/Makefile" ] || { VM_ERR="no headers at $VM_HDRS"; return 1; }
+	mkdir -p "$VM_RUN"
+}
+
+# Debian's split headers include each other by absolute path
+# (/usr/src/linux-headers-X-common/Makefile): point them into the unpacked
+# tree so modules build without installing anything.
+vm_fix_headers() {
+	local root=$1 f
+	for f in "$root"/usr/src/linux-headers-*/Makefile; do
+		grep -q '^include /usr/src/' "$f" 2>/dev/null &&
+			sed -i "s|^include /usr/src/|include $root/usr/src/|" "$f"
+	done
+	return 0
+}
+
+# vm_modules: build tests/vm/modules against the kernel's headers into
+# $VM_RUN/modules (a copy of the sources: the source tree stays clean).
+vm_modules() {
+	local src=$VM_DIR/modules dst=$VM_RUN/modules log=$VM_RUN/modules.log
+	mkdir -p "$dst"
+	cp "$src"/Kbuild "$src"/*.c "$src"/*.h "$dst"/
+	if ! make -C "$VM_HDRS" M="$dst" modules >"$log" 2>&1; then
+		VM_ERR="building the test modules failed: $(grep -m1 -E 'error|Error' "$log")  (log: $log)"
+		return 1
+	fi
+}
+
+# vm_ko_depends FILE: the modules FILE depends on (from its .modinfo).
+vm_ko_depends() {
+	objcopy -O binary --only-section=.modinfo "$1" /dev/stdout 2>/dev/null |
+		tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+# vm_boot_modules NAME...: print the .ko paths the named kernel modules
+# need, dependencies first (for kernels with 9p/virtio as modules, like
+# Debian's 6.1). Built-in ones (modules.builtin) are left out.
+vm_boot_modules() {
+	local moddir=$VM_KROOT/lib/modules/$VM_KVER seen=" " out=()
+	_vm_dep() {
+		local m=$1 f d
+		case "$seen" in *" $m "*) return ;; esac
+		seen="$seen$m "
+		f=$(find "$moddir/kernel" -name "$m.ko" -o -name "${m//_/-}.ko" | head -n 1)
+		[ -n "$f" ] || return 0	# built in
+		for d in $(vm_ko_depends "$f"); do _vm_dep "$d"; done
+		out+=("$f")
+	}
+	local m
+	for m in "$@"; do _vm_dep "$m"; done
+	printf '%s\n' "${out[@]}"
+}
+
+# vm_copy_bin FILE DESTROOT: copy an executable and the libraries ldd
+# lists (and the loader) to the same paths under DESTROOT.
+vm_copy_bin() {
+	local bin=$1 root=$2 lib
+	install -D -m 0755 "$bin" "$root/bin/kleak" || return 1
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$lib" ] && install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+	return 0
+}
+
+# vm_initramfs OUT SCENARIO...: pack the initramfs running the scenarios
+# (paths to tests/vm/scenarios/<name>.sh or other ash scripts).
+vm_initramfs() {
+	local out=$1 root=$VM_RUN/root bin s
+	shift
+	bin=${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}}
+	[ -x "$bin" ] || { VM_ERR="no kleak binary at $bin (run make)"; return 1; }
+	command -v busybox >/dev/null || { VM_ERR="busybox not found (apt-get install busybox-static)"; return 1; }
+	busybox --list | grep -qx cpio || { VM_ERR="busybox has no cpio"; return 1; }
+	if ldd "$(command -v busybox)" >/dev/null 2>&1; then
+		VM_ERR="busybox is dynamically linked: install busybox-static"
+		return 1
+	fi
+	rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,tmp,host,modules,scenarios,boot-modules}
+	cp "$(command -v busybox)" "$root/bin/busybox"
+	vm_copy_bin "$bin" "$root" || { VM_ERR="copying $bin failed"; return 1; }
+	cp "$VM_DIR/lib/init" "$root/init" && chmod 0755 "$root/init"
+	cp "$VM_DIR/lib/vmlib.sh" "$root/vmlib.sh"
+	cp "$VM_RUN"/modules/*.ko "$root/modules/"
+	# The kernel's own sample modules (kmemleak-test, kprobe_example ...).
+	find "$VM_KROOT/lib/modules/$VM_KVER/kernel/samples" -name '*.ko' \
+		-exec cp {} "$root/modules/" \; 2>/dev/null
+	local i=0 f
+	for f in $(vm_boot_modules virtio_pci 9pnet_virtio 9p); do
+		i=$((i + 1))
+		cp "$f" "$root/boot-modules/$(printf %02d $i)-$(basename "$f")"
+	done
+	: >"$root/scenarios/list"
+	for s in "$@"; do
+		cp "$s" "$root/scenarios/"
+		basename "$s" .sh >>"$root/scenarios/list"
+	done
+	echo "$VM_NAME" >"$root/kernel-name"
+	(cd "$root" && find . | busybox cpio -o -H newc -R 0:0 2>/dev/null) >"$out" ||
+		{ VM_ERR="cpio failed"; return 1; }
+}
+
+# vm_boot INITRAMFS SHARE TIMEOUT LOG: boot, run /init's scenarios with SHARE
+# mounted at /host, wait for poweroff. Fails on timeout or a missing marker.
+vm_boot() {
+	local initrd=$1 share=$2 timeout=$3 log=$4 accel=${KLEAK_VM_ACCEL:-tcg} cpu
+	command -v qemu-system-x86_64 >/dev/null ||
+		{ VM_ERR="qemu-system-x86_64 not found (apt-get install --no-install-recommends qemu-system-x86)"; return 1; }
+	cpu=max
+	[ "$accel" = kvm ] && cpu=host
+	rm -f "$log"
+	timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+		-accel "$accel" -cpu "$cpu" -m "${KLEAK_VM_MEM:-2048}" \
+		-smp "${KLEAK_VM_SMP:-2}" -nodefaults -no-reboot \
+		-display none -monitor none -serial "file:$log" \
+		-kernel "$VM_VMLINUZ" -initrd "$initrd" \
+		-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
+		-append "console=ttyS0 panic=-1 quiet kmemleak=on page_owner=on rdinit=/init" \
+		</dev/null >"$log.qemu" 2>&1
+	local rc=$?
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		VM_ERR="VM did not power off within ${timeout}s (console: $log)"
+		return 1
+	fi
+	if [ "$rc" -ne 0 ]; then
+		VM_ERR="qemu exited $rc: $(tail -n 3 "$log.qemu" | tr '\n' ' ')"
+		return 1
+	fi
+	grep -q '^KLEAK-VM: done' "$log" ||
+		{ VM_ERR="the VM stopped before its scenarios finished (console: $log)"; return 1; }
+}
+
+# vm_header FILE KEY DEFAULT: a scenario's "# vm-KEY: value" header line.
+vm_header() {
+	local v
+	v=$(sed -n "s/^# vm-$2: *//p" "$1" | head -n 1)
+	echo "${v:-$3}"
+}
