@@ -69,8 +69,8 @@ run_kernel() {
 		esac
 	done
 	[ ${#want[@]} -gt 0 ] || return 0
-	if ! command -v qemu-system-x86_64 >/dev/null; then
-		skip_all "$k" "qemu-system-x86_64 not installed (apt-get install --no-install-recommends qemu-system-x86)" "${want[@]}"
+	if ! command -v "$VM_QEMU" >/dev/null; then
+		skip_all "$k" "$VM_QEMU not installed (apt-get install --no-install-recommends qemu-system-x86)" "${want[@]}"
 		return
 	fi
 	if ! vm_kernel "$k"; then

@@ -37,7 +37,7 @@ expect_jq() {
 	if out=$(jq -e "$@" "$filter" "$OUT/$file" 2>&1); then
 		ok "$VM_T: $name"
 	else
-		not_ok "$VM_T: $name" "jq -e '$filter' $file" \
+		not_ok "$VM_T: $name" "jq -e '$filter' $OUT/$file" \
 			"gave: $(printf '%s' "$out" | head -c 400)"
 	fi
 }

@@ -12,6 +12,7 @@
 #
 # Knobs (environment):
 #   KLEAK_SHARED_KERNEL  dir with the 6.12 debs (default: <repo>/../shared/kernel)
+#   KLEAK_VM_QEMU        the qemu binary (default qemu-system-x86_64)
 #   KLEAK_VM_ACCEL       qemu accelerator, default tcg (KVM hangs at boot on
 #                        the project's machines: use kvm only where it works)
 #   KLEAK_VM_SMP, KLEAK_VM_MEM   guest CPUs (2) and memory in MiB (2048)
@@ -24,6 +25,7 @@ VM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 VM_DIR=$VM_TOP/tests/vm
 VM_BUILD=$VM_TOP/build/vm
 VM_ERR=
+VM_QEMU=${KLEAK_VM_QEMU:-qemu-system-x86_64}
 
 # The 6.1 kernel Debian 12 runs: ABI of linux-image-amd64's dependency.
 vm_debian_61_abi() {
@@ -205,12 +207,12 @@ vm_initramfs() {
 # mounted at /host, wait for poweroff. Fails on timeout or a missing marker.
 vm_boot() {
 	local initrd=$1 share=$2 timeout=$3 log=$4 accel=${KLEAK_VM_ACCEL:-tcg} cpu
-	command -v qemu-system-x86_64 >/dev/null ||
-		{ VM_ERR="qemu-system-x86_64 not found (apt-get install --no-install-recommends qemu-system-x86)"; return 1; }
+	command -v "$VM_QEMU" >/dev/null ||
+		{ VM_ERR="$VM_QEMU not found (apt-get install --no-install-recommends qemu-system-x86)"; return 1; }
 	cpu=max
 	[ "$accel" = kvm ] && cpu=host
 	rm -f "$log"
-	timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+	timeout --kill-after=10 "$timeout" "$VM_QEMU" \
 		-accel "$accel" -cpu "$cpu" -m "${KLEAK_VM_MEM:-2048}" \
 		-smp "${KLEAK_VM_SMP:-2}" -nodefaults -no-reboot \
 		-display none -monitor none -serial "file:$log" \

@@ -26,6 +26,8 @@ expect_jq "unloaded: no module kmem_test without a baseline" \
 expect_jq "unloaded: the leak is still reported, as (unloaded module), >= $want bytes" \
 	check-unloaded.json '[.vmalloc.by_caller[] | select(.caller == "(unloaded module)" and .module == null)] | length == 1 and .[0].bytes >= ($w | tonumber)' \
 	--arg w "$want"
+expect_jq "unloaded: a finding says memory of an unloaded module is held" \
+	check-unloaded.json '[.findings[] | select(tostring | test("unloaded"))] | length >= 1'
 expect_jq "unloaded: no raw kernel address in the output" \
 	check-unloaded.json '[.. | strings | select(test("0xffff"))] | length == 0'
 
@@ -37,3 +39,5 @@ expect_jq "baseline: the leak is attributed to kmem_alloc [kmem_test], $want byt
 expect_jq "baseline: top vmalloc module is kmem_test" \
 	check-baseline.json '.vmalloc.by_module[0] | .module == "kmem_test" and .bytes == ($w | tonumber)' \
 	--arg w "$want"
+expect_jq "baseline: a finding names kmem_test" \
+	check-baseline.json '[.findings[] | select(tostring | test("kmem_test"))] | length >= 1'
