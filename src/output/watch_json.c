@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NDJSON form of the growth report (docs/watch.md has the schema):
+ * every object carries every key, the last one has "final": true.
+ */
+#include <string.h>
+
+#include "output/json.h"
+#include "watch_render.h"
+
+static void render_sources(struct json *j, const struct watch_view *v)
+{
+	json_key(j, "sources");
+	json_obj_begin(j);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		const struct sample *s = v->sample;
+		char msg[800];
+
+		if (!(v->wanted & (1u << i)) || i == SRC_KALLSYMS ||
+		    i == SRC_SLAB_ALIASES)
+			continue;
+		json_key(j, source_descs[i].name);
+		json_obj_begin(j);
+		json_kv_bool(j, "ok", s && s->have[i]);
+		json_kv_str(j, "error",
+			    !s || s->have[i] || !s->err[i].code
+				    ? NULL
+				    : kerr_str(&s->err[i], msg, sizeof(msg)));
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void render_meminfo(struct json *j, const struct series_set *set)
+{
+	json_key(j, "meminfo");
+	json_obj_begin(j);
+	for (int i = 0; series_meminfo_fields[i]; i++) {
+		const struct series *s = series_find(set, SERIES_MEMINFO,
+						     series_meminfo_fields[i],
+						     NULL);
+
+		if (s)
+			json_kv_u64(j, s->name, s->last);
+	}
+	json_obj_end(j);
+}
+
+static void render_leak(struct json *j, const struct series_set *set,
+			const struct trend_leak *l)
+{
+	const struct series *s = &set->v[l->series];
+
+	json_obj_begin(j);
+	json_kv_str(j, "source", series_source_name(s->source));
+	json_kv_str(j, "name", s->name);
+	json_kv_str(j, "module", s->module[0] ? s->module : NULL);
+	json_key(j, "reclaimable");
+	if (s->reclaimable < 0)
+		json_null(j);
+	else
+		json_bool(j, s->reclaimable == 1);
+	json_kv_u64(j, "bytes", s->last);
+	json_kv_double(j, "growth_bytes", l->growth_bytes);
+	json_kv_double(j, "peak_growth_bytes", l->peak_growth_bytes);
+	json_kv_double(j, "rate_bytes_per_hour", l->rate_bytes_per_hour);
+	json_kv_double(j, "confidence", l->confidence);
+	json_kv_str(j, "verdict", trend_verdict_name(l->verdict));
+	json_kv_bool(j, "aggregate", l->aggregate);
+	json_key(j, "explained_by");
+	json_arr_begin(j);
+	for (int i = 0; i < l->nexplained; i++) {
+		const struct series *c = &set->v[l->explained_by[i]];
+
+		json_obj_begin(j);
+		json_kv_str(j, "source", series_source_name(c->source));
+		json_kv_str(j, "name", c->name);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void watch_render_json(FILE *f, const struct watch_view *v)
+{
+	const struct series_set *set = v->set;
+	const struct sample *s = v->sample;
+	struct json j;
+	size_t nleak = 0;
+
+	for (size_t i = 0; i < v->rep->n; i++)
+		nleak += v->rep->v[i].verdict == TREND_LEAK;
+	json_init(&j, f, false);
+	json_obj_begin(&j);
+	json_kv_bool(&j, "final", v->final);
+	json_kv_u64(&j, "samples", set->samples);
+	json_kv_double(&j, "elapsed_s", set->last_t);
+	json_kv_double(&j, "interval_s", v->interval_s);
+	json_key(&j, "window");
+	json_obj_begin(&j);
+	json_kv_u64(&j, "points", set->n);
+	json_kv_u64(&j, "samples_per_point", set->stride);
+	json_kv_double(&j, "seconds", v->rep->window_s);
+	json_obj_end(&j);
+	json_key(&j, "host");
+	json_obj_begin(&j);
+	json_kv_str(&j, "release", s && s->release[0] ? s->release : NULL);
+	json_kv_str(&j, "hostname", s && s->hostname[0] ? s->hostname : NULL);
+	json_obj_end(&j);
+	json_key(&j, "recording");
+	if (v->file) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "file", v->file);
+		json_kv_bool(&j, "truncated", v->truncated);
+		json_key(&j, "truncated_at");
+		if (v->truncated)
+			json_u64(&j, v->truncated_at);
+		else
+			json_null(&j);
+		json_obj_end(&j);
+	} else {
+		json_null(&j);
+	}
+	render_sources(&j, v);
+	render_meminfo(&j, set);
+	json_kv_u64(&j, "series", set->count);
+	json_kv_u64(&j, "leak_count", nleak);
+	json_key(&j, "leaks");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < v->rep->n; i++)
+		render_leak(&j, set, &v->rep->v[i]);
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_end_doc(&j);
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text views of the growth report: a live screen for a TTY (in the manner
+ * of slabtop: components, top growers, elapsed time, redrawn in place),
+ * one line per sample for pipes and files, and the final report.
+ */
+#include <string.h>
+
+#include "output/fmt.h"
+#include "watch_render.h"
+
+static const char *const shown_fields[] = { "Slab", "SUnreclaim",
+					    "SReclaimable", "VmallocUsed",
+					    "KernelStack", "PageTables",
+					    "Percpu", NULL };
+
+static const char *rate_str(double bytes_per_hour, char *buf, size_t len)
+{
+	char b[32];
+
+	snprintf(buf, len, "%s/h", fmt_sbytes(bytes_per_hour, b, sizeof(b)));
+	return buf;
+}
+
+static const char *col(const struct watch_view *v, enum trend_verdict vd)
+{
+	if (!v->color)
+		return "";
+	switch (vd) {
+	case TREND_LEAK:
+		return FMT_RED;
+	case TREND_RECLAIMABLE:
+	case TREND_POSSIBLE:
+		return FMT_YELLOW;
+	default:
+		return FMT_DIM;
+	}
+}
+
+static const char *display_name(const struct series *s, char *buf, size_t len)
+{
+	if (s->module[0])
+		snprintf(buf, len, "%s [%s]", s->name, s->module);
+	else
+		snprintf(buf, len, "%s", s->name);
+	return buf;
+}
+
+static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
+{
+	const struct series_set *set = v->set;
+	size_t shown = 0;
+
+	fprintf(f, "  %-19s %-14s %-32s %10s %11s %14s %5s\n", "VERDICT",
+		"SOURCE", "NAME", "NOW", "GROWTH", "RATE", "CONF");
+	for (size_t i = 0; i < v->rep->n && shown < max; i++, shown++) {
+		const struct trend_leak *l = &v->rep->v[i];
+		const struct series *s = &set->v[l->series];
+		char now[32], gr[32], rate[40], name[200];
+
+		fprintf(f, "  %s%-19s%s %-14s %-32.32s %10s %11s %14s %5.2f\n",
+			col(v, l->verdict),
+			l->explained ? "explained" : trend_verdict_name(l->verdict),
+			v->color ? FMT_RESET : "", series_source_name(s->source),
+			display_name(s, name, sizeof(name)),
+			fmt_bytes(s->last, now, sizeof(now)),
+			fmt_sbytes(l->growth_bytes, gr, sizeof(gr)),
+			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
+			l->confidence);
+		if (l->explained && l->nexplained) {
+			fprintf(f, "  %-19s %-14s   by", "", "");
+			for (int k = 0; k < l->nexplained; k++)
+				fprintf(f, "%s %s", k ? "," : "",
+					set->v[l->explained_by[k]].name);
+			fputc('\n', f);
+		}
+	}
+	if (v->rep->n > shown)
+		fprintf(f, "  ... %zu more (--top N, or --json for all)\n",
+			v->rep->n - shown);
+}
+
+static const struct trend_leak *leak_of(const struct watch_view *v,
+					const struct series *s)
+{
+	for (size_t i = 0; i < v->rep->n; i++)
+		if (&v->set->v[v->rep->v[i].series] == s)
+			return &v->rep->v[i];
+	return NULL;
+}
+
+void watch_render_live(FILE *f, const struct watch_view *v)
+{
+	const struct series_set *set = v->set;
+	char el[32];
+
+	fputs("\033[H\033[2J", f);
+	fprintf(f, "%skleak watch%s  %s  elapsed %s  samples %llu  every %.3gs  series %zu\n\n",
+		v->color ? FMT_BOLD : "", v->color ? FMT_RESET : "",
+		v->sample && v->sample->release[0] ? v->sample->release : "",
+		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)),
+		(unsigned long long)set->samples, v->interval_s, set->count);
+	fprintf(f, "  %-14s %10s %11s %14s\n", "COMPONENT", "NOW", "GROWTH",
+		"RATE");
+	for (int i = 0; shown_fields[i]; i++) {
+		const struct series *s = series_find(set, SERIES_MEMINFO,
+						     shown_fields[i], NULL);
+		const struct trend_leak *l;
+		char now[32], gr[32], rate[40];
+
+		if (!s)
+			continue;
+		l = leak_of(v, s);
+		fprintf(f, "  %-14s %10s %11s %14s\n", s->name,
+			fmt_bytes(s->last, now, sizeof(now)),
+			l ? fmt_sbytes(l->growth_bytes, gr, sizeof(gr)) : "",
+			l ? rate_str(l->rate_bytes_per_hour, rate, sizeof(rate))
+			  : "");
+	}
+	fputs("\nTop growers\n", f);
+	if (!v->rep->n)
+		fputs("  nothing has grown yet\n", f);
+	else
+		render_leak_rows(f, v, v->top);
+	fputs("\nCtrl-C ends the watch and prints the growth report.\n", f);
+	fflush(f);
+}
+
+void watch_render_line(FILE *f, const struct watch_view *v)
+{
+	const struct series_set *set = v->set;
+
+	fprintf(f, "%7.1fs", set->last_t);
+	for (int i = 0; shown_fields[i]; i++) {
+		const struct series *s = series_find(set, SERIES_MEMINFO,
+						     shown_fields[i], NULL);
+		char b[32];
+
+		if (s && i < 5)
+			fprintf(f, "  %s %s", s->name,
+				fmt_bytes(s->last, b, sizeof(b)));
+	}
+	if (v->rep->n && v->rep->v[0].verdict <= TREND_POSSIBLE) {
+		const struct trend_leak *l = &v->rep->v[0];
+		char rate[40], name[200];
+
+		fprintf(f, "  top: %s %s %s (%.2f)",
+			series_source_name(set->v[l->series].source),
+			display_name(&set->v[l->series], name, sizeof(name)),
+			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
+			l->confidence);
+	}
+	fputc('\n', f);
+	fflush(f);
+}
+
+void watch_render_report(FILE *f, const struct watch_view *v)
+{
+	const struct series_set *set = v->set;
+	size_t leaks = 0, growing = 0;
+	char el[32];
+
+	for (size_t i = 0; i < v->rep->n; i++) {
+		leaks += v->rep->v[i].verdict == TREND_LEAK &&
+			 !v->rep->v[i].explained;
+		growing += v->rep->v[i].verdict <= TREND_POSSIBLE;
+	}
+	if (v->file)
+		fprintf(f, "Growth report for %s%s\n", v->file,
+			v->truncated ? " (ends in an incomplete sample: ignored)"
+				     : "");
+	fprintf(f, "%llu samples over %s (every %.3gs), %zu series, %zu points kept\n",
+		(unsigned long long)set->samples,
+		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)),
+		v->interval_s, set->count, set->n);
+	if (set->n < 3) {
+		fputs("Too few samples for a trend: take at least 5.\n", f);
+		return;
+	}
+	if (!v->rep->n) {
+		fputs("Nothing grew: no kernel memory leak seen in this window.\n", f);
+		return;
+	}
+	fprintf(f, "%zu series growing, %zu steady unreclaimable growth (leak)\n\n",
+		growing, leaks);
+	render_leak_rows(f, v, v->top);
+}
