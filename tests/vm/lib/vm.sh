@@ -203,6 +203,18 @@ vm_initramfs() {
 		{ VM_ERR="cpio failed"; return 1; }
 }
 
+# vm_shell INITRAMFS SHARE: boot with the console on this terminal; /init
+# runs the initramfs' scenarios, then a shell (exit it to power off).
+vm_shell() {
+	local accel=${KLEAK_VM_ACCEL:-tcg}
+	"$VM_QEMU" -accel "$accel" -cpu max -m "${KLEAK_VM_MEM:-2048}" \
+		-smp "${KLEAK_VM_SMP:-2}" -nodefaults -no-reboot \
+		-display none -serial mon:stdio \
+		-kernel "$VM_VMLINUZ" -initrd "$1" \
+		-virtfs "local,path=$2,mount_tag=host,security_model=none,id=host" \
+		-append "console=ttyS0 panic=-1 quiet kmemleak=on page_owner=on rdinit=/init kleak.shell"
+}
+
 # vm_boot INITRAMFS SHARE TIMEOUT LOG: boot, run /init's scenarios with SHARE
 # mounted at /host, wait for poweroff. Fails on timeout or a missing marker.
 vm_boot() {
