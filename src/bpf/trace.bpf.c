@@ -289,7 +289,7 @@ static __always_inline bool kmalloc_ok(__u64 bytes_alloc)
 
 /* kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp_flags, node) */
 SEC("raw_tp/kmalloc")
-int BPF_PROG(kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
+int BPF_PROG(kt_kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
 {
 	if (ptr && kmalloc_ok(alloc))
 		on_alloc(ctx, (__u64)ptr, call_site, alloc <= 8192 ? alloc : 0,
@@ -300,7 +300,7 @@ int BPF_PROG(kmalloc, unsigned long call_site, const void *ptr, size_t req, size
 /* Before 6.1 (commit 11e9734bcb6a "mm/slab_common: unify NUMA and UMA
  * version of tracepoints"): kmalloc_node, same first four arguments. */
 SEC("raw_tp/kmalloc_node")
-int BPF_PROG(kmalloc_node, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
+int BPF_PROG(kt_kmalloc_node, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
 {
 	if (ptr && kmalloc_ok(alloc))
 		on_alloc(ctx, (__u64)ptr, call_site, alloc <= 8192 ? alloc : 0,
@@ -309,7 +309,7 @@ int BPF_PROG(kmalloc_node, unsigned long call_site, const void *ptr, size_t req,
 }
 
 SEC("raw_tp/kfree")
-int BPF_PROG(kfree, unsigned long call_site, const void *ptr)
+int BPF_PROG(kt_kfree, unsigned long call_site, const void *ptr)
 {
 	if (ptr)
 		on_free((__u64)ptr);
@@ -340,21 +340,21 @@ static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
 }
 
 SEC("raw_tp/kmem_cache_alloc")
-int BPF_PROG(kmem_cache_alloc, unsigned long call_site, const void *ptr, __u64 a2, __u64 a3)
+int BPF_PROG(kt_kmem_cache_alloc, unsigned long call_site, const void *ptr, __u64 a2, __u64 a3)
 {
 	cache_alloc(ctx, call_site, (__u64)ptr, a2, a3);
 	return 0;
 }
 
 SEC("raw_tp/kmem_cache_alloc_node")
-int BPF_PROG(kmem_cache_alloc_node, unsigned long call_site, const void *ptr, __u64 a2, __u64 a3)
+int BPF_PROG(kt_kmem_cache_alloc_node, unsigned long call_site, const void *ptr, __u64 a2, __u64 a3)
 {
 	cache_alloc(ctx, call_site, (__u64)ptr, a2, a3);
 	return 0;
 }
 
 SEC("raw_tp/kmem_cache_free")
-int BPF_PROG(kmem_cache_free, unsigned long call_site, const void *ptr)
+int BPF_PROG(kt_kmem_cache_free, unsigned long call_site, const void *ptr)
 {
 	if (ptr)
 		on_free((__u64)ptr);
@@ -363,7 +363,7 @@ int BPF_PROG(kmem_cache_free, unsigned long call_site, const void *ptr)
 
 /* --pages: mm_page_alloc(page, order, gfp, migratetype); no call site. */
 SEC("raw_tp/mm_page_alloc")
-int BPF_PROG(mm_page_alloc, struct page *page, unsigned int order)
+int BPF_PROG(kt_mm_page_alloc, struct page *page, unsigned int order)
 {
 	if (page && !cache_filter_on)
 		on_alloc(ctx, (__u64)page ^ TRACE_TAG_PAGE, 0, order, TRACE_PAGE,
@@ -372,7 +372,7 @@ int BPF_PROG(mm_page_alloc, struct page *page, unsigned int order)
 }
 
 SEC("raw_tp/mm_page_free")
-int BPF_PROG(mm_page_free, struct page *page, unsigned int order)
+int BPF_PROG(kt_mm_page_free, struct page *page, unsigned int order)
 {
 	if (page)
 		on_free((__u64)page ^ TRACE_TAG_PAGE);
@@ -380,7 +380,7 @@ int BPF_PROG(mm_page_free, struct page *page, unsigned int order)
 }
 
 SEC("raw_tp/mm_page_free_batched")
-int BPF_PROG(mm_page_free_batched, struct page *page)
+int BPF_PROG(kt_mm_page_free_batched, struct page *page)
 {
 	if (page)
 		on_free((__u64)page ^ TRACE_TAG_PAGE);
@@ -391,7 +391,7 @@ int BPF_PROG(mm_page_free_batched, struct page *page)
  * align, base_addr, off, ptr, bytes_alloc, gfp); before: (reserved,
  * is_atomic, size, align, base_addr, off, ptr). */
 SEC("raw_tp/percpu_alloc_percpu")
-int BPF_PROG(percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4,
+int BPF_PROG(kt_percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4,
 	     __u64 a5, __u64 a6, __u64 a7, __u64 a8)
 {
 	if (cache_filter_on)
@@ -408,7 +408,7 @@ int BPF_PROG(percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 
 
 /* percpu_free_percpu(base_addr, off, ptr) */
 SEC("raw_tp/percpu_free_percpu")
-int BPF_PROG(percpu_free_percpu, void *base, int off, __u64 ptr)
+int BPF_PROG(kt_percpu_free_percpu, void *base, int off, __u64 ptr)
 {
 	if (ptr)
 		on_free(ptr ^ TRACE_TAG_PERCPU);
@@ -418,7 +418,7 @@ int BPF_PROG(percpu_free_percpu, void *base, int off, __u64 ptr)
 /* --vmalloc (6.2+): alloc_vmap_area(addr, size, align, vstart, vend, failed);
  * no caller. The size counts the guard page. */
 SEC("raw_tp/alloc_vmap_area")
-int BPF_PROG(alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vstart,
+int BPF_PROG(kt_alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vstart,
 	     __u64 vend, int failed)
 {
 	if (!failed && addr && !cache_filter_on)
@@ -430,7 +430,7 @@ int BPF_PROG(alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vstart,
 /* free_vmap_area_noflush(va_start, nr_lazy, nr_lazy_max): the area is
  * released by its owner; the kernel purges it lazily later. */
 SEC("raw_tp/free_vmap_area_noflush")
-int BPF_PROG(free_vmap_area_noflush, __u64 va_start)
+int BPF_PROG(kt_free_vmap_area_noflush, __u64 va_start)
 {
 	if (va_start)
 		on_free(va_start ^ TRACE_TAG_VMALLOC);
