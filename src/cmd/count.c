@@ -1,15 +1,329 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until `kleak count` lands: it says so and fails. */
+/*
+ * kleak count: count allocations and frees of one kind of kernel object
+ * (a slab cache, or an alloc/free function pair) for a process, a cgroup
+ * or the whole system, crediting each free to whoever allocated the
+ * object. The lesson's container case, without systemtap: prints
+ * `alloc 33118 free 20531 outstanding 12587` every interval and, at the
+ * end, whether allocations outrun frees.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "output/fmt.h"
+#include "trace/count_bpf.h"
+#include "trace/count_report.h"
+#include "trace/count_target.h"
+#include "util/buf.h"
+#include "util/num.h"
 
-const char cmd_count_help[] = "usage: kleak count\n\nNot implemented yet.\n";
+const char cmd_count_help[] =
+	"usage: kleak count (--cache NAME | --alloc FUNC --free FUNC) [-p PID | --cgroup PATH] [options]\n"
+	"\n"
+	"Count allocations and frees of one kind of kernel object and print\n"
+	"`alloc N free N outstanding N` every interval, then a verdict on whether\n"
+	"allocations outrun frees. A free counts for the process or cgroup that\n"
+	"allocated the object, wherever it happens (RCU callbacks, kworkers).\n"
+	"--cache uses the kmem tracepoints (no kprobes needed); --alloc/--free use\n"
+	"fexit/fentry, else kretprobe/kprobe. Needs root.\n"
+	"\n"
+	"Options:\n"
+	"  --cache NAME        slab cache to count (dentry, filp, kmalloc-256, ...)\n"
+	"  --alloc FUNC        kernel function returning the object\n"
+	"  --free FUNC         kernel function taking the object\n"
+	"  -p, --pid PID       only objects allocated by this process (all threads)\n"
+	"  --cgroup PATH       only objects allocated in this cgroup or below (v2, or v1 memory)\n"
+	"  -i, --interval DUR  print every DUR (default 1s)\n"
+	"  -d, --duration DUR  stop after DUR (default: at Ctrl-C or SIGTERM)\n"
+	"  -n, --samples N     stop after N intervals\n"
+	"  --max-objects N     objects tracked at once (default 262144)\n"
+	"  -j, --json          NDJSON: one object per interval, a final one at the end\n"
+	"  -h, --help          show this help\n";
+
+enum { OPT_CACHE = 256, OPT_ALLOC, OPT_FREE, OPT_CGROUP, OPT_MAX_OBJECTS };
+
+struct count_opts {
+	const char *cache, *alloc, *free, *cgroup;
+	uint32_t pid;		  /* 0: not given */
+	uint64_t interval_ns;	  /* -i, default 1 s */
+	uint64_t duration_ns;	  /* -d, 0 = until a signal */
+	uint64_t samples;	  /* -n, 0 = unlimited */
+	uint64_t max_objects;	  /* object map entries */
+	bool json;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int parse_opts(int argc, char **argv, struct count_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "cache", required_argument, NULL, OPT_CACHE },
+		{ "alloc", required_argument, NULL, OPT_ALLOC },
+		{ "free", required_argument, NULL, OPT_FREE },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "samples", required_argument, NULL, 'n' },
+		{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, pid;
+
+	*o = (struct count_opts){ .interval_ns = 1000000000ULL,
+				  .max_objects = 1 << 18 };
+	while ((c = getopt_long(argc, argv, "p:i:d:n:jh", lopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CACHE: o->cache = optarg; break;
+		case OPT_ALLOC: o->alloc = optarg; break;
+		case OPT_FREE: o->free = optarg; break;
+		case OPT_CGROUP: o->cgroup = optarg; break;
+		case 'j': o->json = true; break;
+		case 'h': return -1;
+		case 'p':
+			if (num_parse_int(optarg, 1, 0x3fffffff, &pid))
+				return cmd_usage("count", "-p: '%s' is not a pid", optarg);
+			o->pid = (uint32_t)pid;
+			break;
+		case 'i':
+			if (num_parse_duration_ns(optarg, &o->interval_ns))
+				return cmd_usage("count", "-i: bad interval '%s'", optarg);
+			break;
+		case 'd':
+			if (num_parse_duration_ns(optarg, &o->duration_ns))
+				return cmd_usage("count", "-d: bad duration '%s'", optarg);
+			break;
+		case 'n':
+			if (num_parse_u64(optarg, &o->samples) || !o->samples)
+				return cmd_usage("count", "-n: bad sample count '%s'", optarg);
+			break;
+		case OPT_MAX_OBJECTS:
+			if (num_parse_u64(optarg, &o->max_objects) ||
+			    o->max_objects < 1 || o->max_objects > (1u << 26))
+				return cmd_usage("count", "--max-objects: '%s' is not a count between 1 and 67108864", optarg);
+			break;
+		default:
+			return KLEAK_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage("count", "unexpected argument '%s'", argv[optind]);
+	if (!o->cache == !(o->alloc || o->free))
+		return cmd_usage("count", "give either --cache NAME or --alloc FUNC --free FUNC");
+	if (!o->cache && (!o->alloc || !o->free))
+		return cmd_usage("count", "--alloc and --free go together");
+	if (o->pid && o->cgroup)
+		return cmd_usage("count", "-p and --cgroup exclude each other");
+	return 0;
+}
+
+/* The process of pid (its tgid: a thread id counts its whole process). */
+static int resolve_pid(uint32_t pid, uint32_t *tgid, struct kerr *e)
+{
+	char path[64];
+	struct buf b = { 0 };
+	struct line_iter it;
+	const char *line;
+	size_t len;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	r = buf_read_file(&b, path, 1 << 16, e);
+	if (r == -ENOENT)
+		r = kerr_set(e, r, "-p", 0, "no process with pid %u", pid);
+	if (r)
+		goto out;
+	r = kerr_set(e, -EINVAL, path, 0, "no Tgid line");
+	line_iter_init(&it, b.data, b.len);
+	while (line_next(&it, &line, &len)) {
+		struct field f[3];
+
+		if (fields_split(line, len, f, 3) == 2 && field_eq(&f[0], "Tgid:")) {
+			uint64_t v;
+
+			if (!num_u64(f[1].s, f[1].len, &v) && v && v <= UINT32_MAX) {
+				*tgid = (uint32_t)v;
+				r = 0;
+			}
+			break;
+		}
+	}
+out:
+	buf_free(&b);
+	return r;
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleeps until the monotonic deadline; false when a signal ends the run. */
+static bool sleep_until(uint64_t deadline)
+{
+	struct timespec ts = { .tv_sec = deadline / 1000000000ULL,
+			       .tv_nsec = deadline % 1000000000ULL };
+
+	while (!stop_signal) {
+		int r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+
+		if (!r)
+			return true;
+		if (r != EINTR)
+			return true;
+	}
+	return false;
+}
+
+static void emit(const struct count_report *r, bool json, bool color)
+{
+	if (json)
+		count_print_json(stdout, r);
+	else
+		count_print_text(stdout, r, color);
+	fflush(stdout);
+}
+
+/* Samples every interval until -d, -n or a signal; prints the final report. */
+static int run_loop(struct count_session *s, struct count_report *rep,
+		    const struct count_opts *o, uint64_t t0, struct kerr *e)
+{
+	bool color = !o->json && fmt_use_color(stdout), warned = false;
+	uint64_t n = 0, next = t0;
+	int r;
+
+	for (;;) {
+		bool last = false;
+
+		next += o->interval_ns;
+		if (o->duration_ns && next >= t0 + o->duration_ns) {
+			next = t0 + o->duration_ns;
+			last = true;
+		}
+		if (!sleep_until(next))
+			break;
+		rep->prev = rep->cur;
+		rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
+		rep->time = (double)now_ns(CLOCK_REALTIME) / 1e9;
+		if ((r = count_session_read(s, &rep->cur.c, e)))
+			return r;
+		if (rep->pid && !rep->pid_exited && kill((pid_t)rep->pid, 0) &&
+		    errno == ESRCH) {
+			rep->pid_exited = true;
+			if (!warned)
+				fprintf(stderr, "kleak count: pid %u exited; still counting the frees of its objects\n",
+					rep->pid);
+			warned = true;
+		}
+		if (last || (o->samples && ++n >= o->samples))
+			break;
+		emit(rep, o->json, color);
+	}
+	/* The final report: one more read, rates over the whole run. */
+	rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	rep->time = (double)now_ns(CLOCK_REALTIME) / 1e9;
+	if ((r = count_session_read(s, &rep->cur.c, e)))
+		return r;
+	memset(&rep->prev, 0, sizeof(rep->prev));
+	rep->final = true;
+	emit(rep, o->json, color);
+	return 0;
+}
+
+static int setup_target(const struct count_opts *o, struct count_cache *cache,
+			struct count_funcs *funcs, struct count_cgroup *cg,
+			struct count_config *cfg, struct kerr *e)
+{
+	int r;
+
+	cfg->max_objects = (uint32_t)o->max_objects;
+	if (o->pid) {
+		cfg->scope = COUNT_SCOPE_PID;
+		if ((r = resolve_pid(o->pid, &cfg->tgid, e)))
+			return r;
+		if (cfg->tgid != o->pid)
+			fprintf(stderr, "kleak count: %u is a thread of process %u: counting the process\n",
+				o->pid, cfg->tgid);
+	} else if (o->cgroup) {
+		if ((r = count_cgroup_resolve(o->cgroup, cg, e)))
+			return r;
+		cfg->scope = cg->version == 2 ? COUNT_SCOPE_CGROUP_V2 :
+						COUNT_SCOPE_CGROUP_V1;
+		cfg->cgroup_id = cg->id;
+	}
+	if (o->cache) {
+		cfg->cache = cache;
+		return count_cache_resolve(o->cache, cache, e);
+	}
+	cfg->funcs = funcs;
+	if ((r = count_funcs_check(o->alloc, o->free, funcs, e)))
+		return r;
+	if (funcs->note[0])
+		fprintf(stderr, "kleak count: warning: %s\n", funcs->note);
+	return 0;
+}
 
 int cmd_count(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "kleak count: not implemented yet\n");
-	return KLEAK_EXIT_ERROR;
+	static struct count_cache cache;
+	static struct count_funcs funcs;
+	static struct count_cgroup cg;
+	struct count_config cfg = { 0 };
+	struct count_report rep = { 0 };
+	struct count_session *s = NULL;
+	struct count_opts o;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct kerr e = { 0 };
+	int r = parse_opts(argc, argv, &o);
+
+	if (r < 0)
+		return cmd_help("count");
+	if (r)
+		return r;
+	if ((r = setup_target(&o, &cache, &funcs, &cg, &cfg, &e)))
+		return cmd_fail(&e, o.json);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if ((r = count_session_open(&cfg, &s, &e))) {
+		if (r == -EPERM && geteuid())
+			kerr_set(&e, r, "bpf", 0, "%s (needs root)", e.msg);
+		return cmd_fail(&e, o.json);
+	}
+	rep = (struct count_report){
+		.cache = cfg.cache, .funcs = cfg.funcs,
+		.mechanism = count_session_mechanism(s),
+		.note = count_session_note(s),
+		.pid = cfg.tgid, .cgroup = o.cgroup ? cg.path : NULL,
+		.cgroup_id = cg.id, .cgroup_version = cg.version,
+		.max_objects = cfg.max_objects,
+	};
+	if (rep.note[0])
+		fprintf(stderr, "kleak count: %s\n", rep.note);
+	if (!o.json) {
+		count_print_header(stdout, &rep);
+		fflush(stdout);
+	} else {
+		fprintf(stderr, "kleak count: attached via %s\n", rep.mechanism);
+	}
+	r = run_loop(s, &rep, &o, now_ns(CLOCK_MONOTONIC), &e);
+	count_session_close(s);
+	return r ? cmd_fail(&e, o.json) : KLEAK_EXIT_OK;
 }

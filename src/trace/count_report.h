@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What `kleak count` reports each interval and at the end: cumulative
+ * alloc/free/outstanding, rates, the counters of missed events, and a
+ * verdict on whether allocations outrun frees. The verdict and the rates
+ * are pure functions of two samples; the printers render one report as a
+ * text line or one NDJSON object (docs/count.md has the schema).
+ */
+#ifndef KLEAK_TRACE_COUNT_REPORT_H
+#define KLEAK_TRACE_COUNT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "trace/count_bpf.h"
+#include "trace/count_target.h"
+
+struct count_sample {
+	uint64_t t_ns; /* since the programs were attached */
+	struct count_counters c;
+};
+
+enum count_verdict {
+	COUNT_NO_ALLOCATIONS, /* the scope allocated nothing of the kind */
+	COUNT_BALANCED,	      /* frees keep up with allocations */
+	COUNT_OUTRUN,	      /* allocations outrun frees */
+};
+
+/*
+ * Thresholds of the verdict. Allocations outrun frees when at least
+ * min_outstanding objects and min_share of everything allocated are still
+ * held: a few objects in flight (RCU frees wait a grace period; a file
+ * being worked on holds its dentry) are not a trend.
+ */
+struct count_verdict_opts {
+	uint64_t min_outstanding; /* default 64 */
+	double min_share;	  /* default 0.10 */
+};
+extern const struct count_verdict_opts count_verdict_defaults;
+
+struct count_report {
+	/* what is counted (one of cache, funcs) and how */
+	const struct count_cache *cache;
+	const struct count_funcs *funcs;
+	const char *mechanism;
+	const char *note; /* why a preferred mechanism was refused, or "" */
+	/* for whom: pid 0 and cgroup NULL mean system-wide */
+	uint32_t pid;
+	const char *cgroup;
+	uint64_t cgroup_id;
+	int cgroup_version;
+	bool pid_exited;
+	uint32_t max_objects;
+	/* the numbers: prev is the start of the interval (zero for final) */
+	struct count_sample prev, cur;
+	double time; /* wall clock, seconds since the epoch */
+	bool final;
+};
+
+/* alloc - free - repaired: the scope's objects kleak saw allocated and
+ * not freed (never below zero). */
+uint64_t count_outstanding(const struct count_counters *c);
+enum count_verdict count_judge(const struct count_counters *c,
+			       const struct count_verdict_opts *o,
+			       char *reason, size_t len);
+const char *count_verdict_name(enum count_verdict v);
+
+void count_print_json(FILE *f, const struct count_report *r);
+/* The header line (what, whom, how) of the text view. */
+void count_print_header(FILE *f, const struct count_report *r);
+void count_print_text(FILE *f, const struct count_report *r, bool color);
+
+#endif

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kleak count on the live kernel (root, BPF): the lesson's container case.
+# A process inside a memory cgroup creates and holds files and stats missing
+# names (negative dentries): `--cache dentry` for its pid and for its
+# cgroup (v1 memory hierarchy and v2) shows alloc far above free and
+# outstanding matching the dentries held. A process creating and removing
+# files on tmpfs shows balance: the frees, run later from RCU callbacks in
+# whatever context, are still credited to it. An idle process in the same
+# run counts nothing.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+K=${KLEAK:-./kleak}
+LEAKER=${LEAKER:-build/leaker}
+NFILES=1500 NNEG=1500 NCHURN=3000
+
+if [ "$(id -u)" != 0 ]; then
+	skip "count live" "needs root (BPF)"
+	tap_done
+	exit
+fi
+if [ ! -x "$LEAKER" ]; then
+	skip "count live" "$LEAKER not built (make test-bins)"
+	tap_done
+	exit
+fi
+if ! command -v jq >/dev/null; then
+	skip "count live" "jq not installed"
+	tap_done
+	exit
+fi
+
+W=$(mktemp -d /tmp/kleak-count.XXXXXX)
+SHM=/dev/shm/kleak-count-$$
+CGS=() # cgroup directories the held process joins: "version path"
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+	CGS+=("2 /sys/fs/cgroup/kleak-count-$$")
+else
+	[ "$(stat -f -c %T /sys/fs/cgroup/memory 2>/dev/null)" = cgroupfs ] &&
+		CGS+=("1 /sys/fs/cgroup/memory/kleak-count-$$")
+	[ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
+		CGS+=("2 /sys/fs/cgroup/unified/kleak-count-$$")
+fi
+PIDS=()
+cleanup() {
+	local p c
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for c in "${CGS[@]}"; do rmdir "${c#* }" 2>/dev/null; done
+	rm -rf "$W" "$SHM"
+}
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT # KEEP=1 keeps $W for a look
+mkdir -p "$W/held" "$SHM"
+for c in "${CGS[@]}"; do mkdir -p "${c#* }"; done
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_paused NAME LEAKER-ARGS...: a subshell that joins the cgroups,
+# waits for "go" on a fifo, then execs the leaker (same pid). Sets LPID.
+start_paused() {
+	local name=$1
+	shift
+	mkfifo "$W/$name.go"
+	(
+		for c in "${CGS[@]}"; do echo "$BASHPID" >"${c#* }/cgroup.procs"; done
+		read -r _ <"$W/$name.go"
+		exec "$LEAKER" "$@"
+	) >"$W/$name.out" 2>&1 &
+	LPID=$!
+	PIDS+=("$LPID")
+}
+
+# counter NAME ARGS...: kleak count --cache dentry in the background.
+counter() {
+	local name=$1
+	shift
+	"$K" count --cache dentry -j -i 0.5 "$@" >"$W/$name.json" 2>"$W/$name.err" &
+	PIDS+=($!)
+	eval "KPID_$name=$!"
+}
+
+# finish NAME: SIGINT, exit status, NDJSON shape. Sets FINAL (last object).
+finish() {
+	local name=$1 pid rc keys_first keys_last
+	pid=$(eval echo "\$KPID_$name")
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	FINAL=$(tail -n 1 "$W/$name.json")
+	if [ "$rc" = 0 ] && jq -e '.final == true' >/dev/null 2>&1 <<<"$FINAL"; then
+		ok "$name: SIGINT ends with exit 0 and a final object"
+	else
+		not_ok "$name: SIGINT ends with exit 0 and a final object" "exit $rc" "$(cat "$W/$name.err")" "$FINAL"
+		FINAL='{}'
+		return
+	fi
+	keys_first=$(head -n 1 "$W/$name.json" | jq -c 'keys')
+	keys_last=$(jq -c 'keys' <<<"$FINAL")
+	if [ "$(wc -l <"$W/$name.json")" -ge 2 ] && [ "$keys_first" = "$keys_last" ] &&
+		jq -e 'has("alloc") and has("free") and has("outstanding") and has("verdict") and has("recursion_misses") and has("dropped")' >/dev/null <<<"$FINAL"; then
+		ok "$name: NDJSON, interval and final objects with the same keys"
+	else
+		not_ok "$name: NDJSON, interval and final objects with the same keys" "$keys_first" "$keys_last"
+	fi
+}
+
+# judge NAME JQ-EXPR DESCRIPTION
+judge() {
+	if jq -e "$2" >/dev/null 2>&1 <<<"$FINAL"; then
+		ok "$1: $3"
+	else
+		not_ok "$1: $3" "$(jq -c '{alloc,free,outstanding,free_untracked,repaired,dropped,recursion_misses,verdict}' <<<"$FINAL" 2>/dev/null || echo "$FINAL")"
+	fi
+}
+
+# --- held: files and negative dentries kept --------------------------------
+N=$((NFILES + NNEG))
+start_paused held --files "$NFILES" --negdentries "$NNEG" --dir "$W/held" --until-signal
+HPID=$LPID
+sleep 60 &
+IDLE=$!
+PIDS+=("$IDLE")
+counter pid -p "$HPID"
+counter idle -p "$IDLE"
+names=(pid idle)
+for c in "${CGS[@]}"; do
+	counter "cgv${c%% *}" --cgroup "${c#* }"
+	names+=("cgv${c%% *}")
+done
+attached=1
+for n in "${names[@]}"; do
+	wait_for "$W/$n.err" "attached via" 30 || attached=0
+done
+echo go >"$W/held.go"
+if [ "$attached" = 1 ] && wait_for "$W/held.out" "^ready" 120; then
+	ok "held: counters attached, leaker ready"
+else
+	not_ok "held: counters attached, leaker ready" "$(cat "$W"/*.err "$W/held.out")"
+fi
+sleep 1
+for n in "${names[@]}"; do
+	finish "$n"
+	case $n in
+	idle)
+		judge idle '.alloc < 50 and .pid != null' "an idle process allocates (almost) no dentries"
+		;;
+	*)
+		judge "$n" '.cache == "dentry" and .mechanism == "raw_tp"' "cache and mechanism named"
+		judge "$n" ".alloc >= $N and .free < .alloc / 10" "alloc ($N dentries made) far above free"
+		judge "$n" ".outstanding >= $N * 0.9 and .outstanding <= $N * 1.1 + 100" "outstanding matches the $N dentries held"
+		judge "$n" '.verdict == "allocs_outrun_frees"' "verdict: allocations outrun frees"
+		;;
+	esac
+done
+kill -TERM "$HPID" "$IDLE" 2>/dev/null
+
+# --- churn on tmpfs: create and remove in a loop ---------------------------
+start_paused churn --churn "$NCHURN" --dir "$SHM" --until-signal
+CPID=$LPID
+counter churn -p "$CPID"
+wait_for "$W/churn.err" "attached via" 30
+echo go >"$W/churn.go"
+if wait_for "$W/churn.out" "^ready" 120; then
+	ok "churn: leaker ready"
+else
+	not_ok "churn: leaker ready" "$(cat "$W/churn.err" "$W/churn.out")"
+fi
+sleep 1.5 # RCU callbacks free the dentries after a grace period
+finish churn
+judge churn ".alloc >= $NCHURN" "every created file's dentry counted"
+judge churn '.free >= .alloc * 0.95' "frees (from RCU callbacks) credited to the process"
+judge churn '.verdict == "balanced"' "verdict: balanced"
+kill -TERM "$CPID" 2>/dev/null
+tap_done
