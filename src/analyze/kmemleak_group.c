@@ -28,7 +28,7 @@ static const char *const alloc_prefixes[] = {
 	"get_page_from_freelist", "__get_free_pages", "get_zeroed_page",
 	"kstrdup", "kstrndup", "kmemdup", "memdup_user", "vmemdup_user",
 	"strndup_user", "pcpu_alloc", "__alloc_percpu", "alloc_percpu",
-	"mempool_alloc", "kmemleak_", "kasan_", "__kasan_", "should_failslab",
+	"mempool_alloc", "kmemleak_alloc", "kmemleak_vmalloc", "kasan_", "__kasan_", "should_failslab",
 	"alloc_tag", "__alloc_tag",
 };
 

@@ -383,10 +383,14 @@ static void text_group(size_t rank, const struct kmemleak_group *g,
 	if (g->ncomms > KMEMLEAK_TOP_COMMS)
 		printf(", %zu more", g->ncomms - KMEMLEAK_TOP_COMMS);
 	printf("; %zu pid%s", g->npids, g->npids == 1 ? "" : "s");
-	if (g->has_age)
+	if (g->has_age && g->age_min_s != g->age_max_s)
 		printf("; age %.1fs..%.1fs", g->age_min_s, g->age_max_s);
-	else
+	else if (g->has_age)
+		printf("; age %.1fs", g->age_min_s);
+	else if (g->jiffies_min != g->jiffies_max)
 		printf("; jiffies %" PRIu64 "..%" PRIu64, g->jiffies_min, g->jiffies_max);
+	else
+		printf("; jiffies %" PRIu64, g->jiffies_min);
 	printf("\n    backtrace:\n");
 	for (size_t i = 0; i < g->nframes; i++)
 		printf("      %s\n", g->backtrace[i]);

@@ -313,6 +313,76 @@ static void test_group_612(void **state)
 	kmemleak_report_free(&r);
 }
 
+/* The 6.12 capture: counts against grep over the same file. */
+static void test_fixture_612(void **state)
+{
+	const char *path = "tests/fixtures/6.12/kmemleak";
+	struct buf b = { 0 };
+	struct kerr e = { 0 };
+	struct kmemleak_report r;
+	struct kmemleak_groups g;
+	struct kmemleak_group_opts o = { 0 };
+	size_t objs = 0, kml = 0;
+
+	(void)state;
+	if (buf_read_file(&b, path, BUF_FILE_CAP, &e)) {
+		skip(); /* not captured yet */
+		return;
+	}
+	for (const char *p = b.data; (p = strstr(p, "unreferenced object")); p++)
+		objs++;
+	for (const char *p = b.data; (p = strstr(p, "leak_kmalloc_work+")); p++)
+		kml++;
+	assert_int_equal(kmemleak_parse(b.data, b.len, path, &r, &e), 0);
+	assert_true(r.crc_format);
+	assert_int_equal(r.n, objs);
+	assert_int_equal(kmemleak_group(&r, &o, &g, &e), 0);
+	assert_int_equal(g.objects, objs);
+	/* ranked by bytes: the kmalloc leaker first, with every one of its objects */
+	assert_string_equal(g.v[0].function, "leak_kmalloc_work");
+	assert_string_equal(g.v[0].module, "kleak_kmalloc_leak");
+	assert_int_equal(g.v[0].count, kml);
+	assert_int_equal(g.v[0].bytes, kml * 512);
+	assert_string_equal(g.v[1].function, "leak_cache_work");
+	for (size_t i = 0; i < g.n; i++) /* never an allocator, never kmemleak's hook */
+		assert_false(kmemleak_is_allocator(g.v[i].function));
+	kmemleak_groups_free(&g);
+	kmemleak_report_free(&r);
+	buf_free(&b);
+}
+
+/* Every stored kallsyms capture parses and names its own symbols. */
+static void test_fixture_kallsyms(void **state)
+{
+	static const char *const dirs[] = { "6.12", "6.1" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char path[128];
+		struct buf b = { 0 };
+		struct kerr e = { 0 };
+		struct kallsyms ks;
+		struct ksym_table t;
+		struct ksym_loc loc;
+
+		snprintf(path, sizeof(path), "tests/fixtures/%s/kallsyms", dirs[i]);
+		if (buf_read_file(&b, path, BUF_FILE_CAP, &e))
+			continue;
+		assert_int_equal(kallsyms_parse(b.data, b.len, path, &ks, &e), 0);
+		assert_false(ks.zero_addrs);
+		assert_int_equal(ksym_table_init(&t, &ks, &e), 0);
+		for (size_t k = 0; k < t.n; k++) {
+			const struct kallsym *sy = &t.ks.v[t.order[k]];
+
+			assert_true(ksym_lookup(&t, sy->addr, &loc));
+			assert_string_equal(loc.name, kallsyms_name(&t.ks, sy));
+			assert_int_equal(loc.offset, 0);
+		}
+		ksym_table_free(&t);
+		buf_free(&b);
+	}
+}
+
 static void test_allocator_names(void **state)
 {
 	(void)state;
@@ -321,6 +391,8 @@ static void test_allocator_names(void **state)
 	assert_true(kmemleak_is_allocator("__vmalloc_node_range"));
 	assert_true(kmemleak_is_allocator("kstrdup.constprop.0"));
 	assert_true(kmemleak_is_allocator("slab_post_alloc_hook"));
+	assert_true(kmemleak_is_allocator("kmemleak_vmalloc"));
+	assert_false(kmemleak_is_allocator("kmemleak_test_init"));
 	assert_false(kmemleak_is_allocator("kmem_alloc"));
 	assert_false(kmemleak_is_allocator("kml_leak"));
 	assert_false(kmemleak_is_allocator("do_one_initcall"));
@@ -352,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_empty_and_huge),
 		cmocka_unit_test(test_group_seed_offline),
 		cmocka_unit_test(test_group_612),
+		cmocka_unit_test(test_fixture_612),
+		cmocka_unit_test(test_fixture_kallsyms),
 		cmocka_unit_test(test_allocator_names),
 		cmocka_unit_test(test_summary),
 	};

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `kleak kmemleak` end to end without kmemleak on the host: the lesson's
+# sample and the 6.12 capture offline (with and without symbols), grouping
+# against an independent awk pipeline, addresses hidden, bad input, and
+# what a kernel without kmemleak gets told.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+K=${KLEAK:-./kleak}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+SEED=tests/fixtures/seed/kmemleak-sample.txt
+KS=tests/fixtures/kmemleak/kallsyms-kmem_test
+MODS=tests/fixtures/kmemleak/modules-kmem_test
+F612=tests/fixtures/6.12
+
+# --- command line ---
+check "kmemleak --help exits 0" "$K" kmemleak --help
+for bad in "nosuch" "report --sort size" "report --top 0" "run" "scan extra" \
+	"report --bogus" "scan --from $SEED"; do
+	# shellcheck disable=SC2086
+	"$K" kmemleak $bad >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 2 ] && ok "usage error exits 2: $bad" || not_ok "usage error exits 2: $bad" "rc=$rc"
+done
+
+# --- the lesson's sample ---
+"$K" kmemleak report --from "$SEED" --json >"$T/seed.json" 2>"$T/seed.err"
+rc=$?
+[ $rc -eq 0 ] && ok "seed: exits 0" || not_ok "seed: exits 0" "rc=$rc $(cat "$T/seed.err")"
+check "seed: contract keys" jq -e '.groups[0] | has("count") and has("bytes") and has("module") and
+	has("function") and (.backtrace | type == "array")' "$T/seed.json"
+check "seed: one group of 1 GiB, raw frames unresolved without symbols" jq -e '
+	(.groups | length == 1) and .groups[0].bytes == 1073741824 and
+	.groups[0].function == "(unknown)" and .raw_frames == 2 and .raw_frames_resolved == 0' "$T/seed.json"
+if grep -q 0xffffffffa093 "$T/seed.json"; then not_ok "seed: no raw address without --show-addresses"
+else ok "seed: no raw address without --show-addresses"; fi
+check "seed: --show-addresses shows them" sh -c \
+	"'$K' kmemleak report --from '$SEED' --show-addresses | grep -q 0xffffffffa0937013"
+
+"$K" kmemleak report --from "$SEED" --kallsyms "$KS" --modules "$MODS" --json >"$T/sym.json"
+check "seed offline: the raw frames symbolize to kmem_test's functions" jq -e '
+	.symbols == "file" and .raw_frames_resolved == 2 and
+	.groups[0].function == "kmem_alloc" and .groups[0].module == "kmem_test" and
+	.groups[0].allocator == "vmalloc" and
+	.groups[0].backtrace[2] == "kmem_alloc+0x13/0x30 [kmem_test]" and
+	.groups[0].backtrace[3] == "kmem_init+0x1a [kmem_test]"' "$T/sym.json"
+check "seed offline: text names function and module" sh -c \
+	"'$K' kmemleak report --from '$SEED' --kallsyms '$KS' --modules '$MODS' | grep -q 'kmem_alloc \[kmem_test\]'"
+
+# --- the 6.12 capture: ranks the leakers, agrees with grep ---
+if [ -f "$F612/kmemleak" ]; then
+	"$K" kmemleak report --from "$F612/kmemleak" --json >"$T/612.json"
+	n=$(grep -c '^unreferenced object' "$F612/kmemleak")
+	k=$(grep -c 'leak_kmalloc_work+' "$F612/kmemleak")
+	check "6.12: every object counted" jq -e --argjson n "$n" '.objects == $n and ([.groups[].count] | add) == $n' "$T/612.json"
+	check "6.12: kmalloc leaker first by bytes, cache leaker second" jq -e --argjson k "$k" '
+		.groups[0].function == "leak_kmalloc_work" and .groups[0].module == "kleak_kmalloc_leak" and
+		.groups[0].count == $k and .groups[0].bytes == $k * 512 and
+		.groups[1].function == "leak_cache_work" and .groups[1].module == "kleak_cache_leak"' "$T/612.json"
+	check "6.12: --sort count puts the most frequent first" sh -c \
+		"'$K' kmemleak report --from '$F612/kmemleak' --sort count --json | jq -e '.groups[0].function == \"leak_cache_work\"'"
+	check "6.12: kmemleak-test's groups name kmemleak_test_init, not an allocator" jq -e '
+		[.groups[] | select(.module == "kmemleak_test") | .function] | length > 0 and all(. == "kmemleak_test_init")' "$T/612.json"
+	"$K" kmemleak report --from "$F612/kmemleak" --top 2 >"$T/612.txt"
+	check "6.12: --top limits the text view only" sh -c \
+		"[ \$(grep -c '^#' '$T/612.txt') -eq 2 ] && grep -q 'more groups' '$T/612.txt' &&
+		 [ \$(jq '.groups | length' '$T/612.json') -gt 2 ]"
+else
+	skip "6.12 capture" "tests/fixtures/6.12/kmemleak not captured"
+fi
+
+# --- grouping against an awk pipeline over a generated report ---
+awk -v n=3000 -v stacks=60 -f bench/kmemleak/gen-report.awk >"$T/gen.txt"
+bench/kmemleak/awk-group.sh "$T/gen.txt" | sort >"$T/awk.txt"
+"$K" kmemleak report --from "$T/gen.txt" --json |
+	jq -r '.groups[] | "\(.bytes) \(.count) \(.backtrace | join(";"))"' | sort >"$T/kleak.txt"
+if [ -s "$T/awk.txt" ] && diff -q "$T/awk.txt" "$T/kleak.txt" >/dev/null; then
+	ok "generated report: groups, counts and bytes agree with awk"
+else
+	not_ok "generated report: groups, counts and bytes agree with awk" "$(diff "$T/awk.txt" "$T/kleak.txt" | head -4)"
+fi
+
+# --- bad input: exit 1 with file and line ---
+printf 'unreferenced object 0x1 (size 8):\n  comm "x", pid 1, jiffies 2\n  backtrace:\n    f+0xzz/0x1\n' >"$T/bad.txt"
+"$K" kmemleak report --from "$T/bad.txt" >/dev/null 2>"$T/bad.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "bad.txt:4:" "$T/bad.err"; then ok "bad frame: exit 1 with file:line"
+else not_ok "bad frame: exit 1 with file:line" "rc=$rc $(cat "$T/bad.err")"; fi
+"$K" kmemleak report --from "$T/bad.txt" --json >"$T/bad.json" 2>/dev/null
+check "bad frame under --json: an error object" jq -e '.error | test("bad.txt:4:")' "$T/bad.json"
+"$K" kmemleak report --from "$T/none" >/dev/null 2>&1
+[ $? -eq 1 ] && ok "missing --from file exits 1" || not_ok "missing --from file exits 1"
+"$K" kmemleak report --from "$SEED" --kallsyms "$T/bad.txt" >/dev/null 2>"$T/ks.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "bad.txt:1:" "$T/ks.err"; then ok "bad --kallsyms: exit 1 with file:line"
+else not_ok "bad --kallsyms: exit 1 with file:line" "rc=$rc $(cat "$T/ks.err")"; fi
+: >"$T/empty.txt"
+check "empty report: exit 0, no groups" sh -c "'$K' kmemleak report --from '$T/empty.txt' --json | jq -e '.objects == 0 and .groups == []'"
+check "empty report: the text says it proves nothing" sh -c "'$K' kmemleak report --from '$T/empty.txt' | grep -q 'not proof'"
+
+# --- no kmemleak here (KLEAK_KMEMLEAK points at a missing file) ---
+KLEAK_KMEMLEAK=$T/absent "$K" kmemleak report --json >"$T/abs.json" 2>"$T/abs.err"
+rc=$?
+[ $rc -eq 0 ] && ok "absent kmemleak: report exits 0 (CONTRACTS: absence is no error by itself)" \
+	|| not_ok "absent kmemleak: report exits 0" "rc=$rc"
+check "absent kmemleak: the JSON names the reason" jq -e '.kmemleak == "absent" and (.error | test("CONFIG_DEBUG_KMEMLEAK")) and .groups == []' "$T/abs.json"
+check "absent kmemleak: stderr suggests watch and trace" grep -q "kleak watch.*kleak trace" "$T/abs.err"
+KLEAK_KMEMLEAK=$T/absent "$K" kmemleak scan >/dev/null 2>&1
+[ $? -eq 1 ] && ok "absent kmemleak: scan exits 1" || not_ok "absent kmemleak: scan exits 1"
+KLEAK_KMEMLEAK=$T/absent "$K" kmemleak run -- touch "$T/ran" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$T/ran" ]; then ok "absent kmemleak: run exits 1 without running the command"
+else not_ok "absent kmemleak: run exits 1 without running the command" "rc=$rc"; fi
+
+tap_done
