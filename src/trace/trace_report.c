@@ -71,7 +71,8 @@ static uint64_t derive_site(struct trace_session *s, const struct trace_ksyms *k
 		const char *name, *mod;
 		uint64_t off;
 
-		if (!trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) ||
+		/* unknown frames at the top: the BPF program itself */
+		if (trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) &&
 		    !allocator_frame(name))
 			return frames[i];
 	}
@@ -105,6 +106,9 @@ static void name_cache(struct trace_session *s, struct trace_callsite *c)
 	c->cache_name[0] = 0;
 	if (c->kind == TRACE_CACHE && c->cache)
 		trace_session_cache_name(s, c->cache, c->cache_name, sizeof(c->cache_name));
+	else if (c->kind == TRACE_PAGE)
+		snprintf(c->cache_name, sizeof(c->cache_name), "order-%llu",
+			 (unsigned long long)c->cache);
 	else if (c->kind == TRACE_KMALLOC && c->cache)
 		snprintf(c->cache_name, sizeof(c->cache_name), "kmalloc-%llu",
 			 (unsigned long long)c->cache);
@@ -135,8 +139,28 @@ static int cs_stack_cmp(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static void add_stack(struct trace_session *s, struct trace_callsite *c, int32_t id,
-		      uint64_t count)
+/* The frames of a stack from the caller of the allocator on: the BPF
+ * trampoline and allocator frames at its top say nothing. */
+static size_t stack_frames(struct trace_session *s, const struct trace_ksyms *ks,
+			   int32_t id, uint64_t *out, size_t max)
+{
+	uint64_t frames[127];
+	size_t n = trace_session_stack(s, id, frames, 127), i = 0, k = 0;
+	const char *name, *mod;
+	uint64_t off;
+
+	while (i < n && (!trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) ||
+			 allocator_frame(name)))
+		i++;
+	if (i == n) /* nothing but allocator frames: keep them all */
+		i = 0;
+	for (; i < n && k < max; i++)
+		out[k++] = frames[i];
+	return k;
+}
+
+static void add_stack(struct trace_session *s, const struct trace_ksyms *ks,
+		      struct trace_callsite *c, int32_t id, uint64_t count)
 {
 	struct trace_stack_summary *t;
 	size_t i = c->nstacks;
@@ -156,11 +180,19 @@ static void add_stack(struct trace_session *s, struct trace_callsite *c, int32_t
 	}
 	t = &c->stacks[i];
 	t->count = count;
-	t->nframes = trace_session_stack(s, id, t->frames, TRACE_STACK_FRAMES);
+	t->nframes = stack_frames(s, ks, id, t->frames, TRACE_STACK_FRAMES);
 }
 
-static int group_stacks(struct trace_session *s, const struct trace_read *r,
-			const size_t *row_cs, struct trace_report *rep)
+static int stack_count_cmp(const void *a, const void *b)
+{
+	const struct trace_stack_summary *x = a, *y = b;
+
+	return (x->count < y->count) - (x->count > y->count);
+}
+
+static int group_stacks(struct trace_session *s, const struct trace_ksyms *ks,
+			const struct trace_read *r, const size_t *row_cs,
+			struct trace_report *rep)
 {
 	struct cs_stack *v;
 	size_t i, j;
@@ -178,9 +210,12 @@ static int group_stacks(struct trace_session *s, const struct trace_read *r,
 	for (i = 0; i < r->nstacks; i = j) {
 		for (j = i; j < r->nstacks && !cs_stack_cmp(&v[i], &v[j]); j++)
 			;
-		add_stack(s, &rep->cs[v[i].cs], v[i].id, j - i);
+		add_stack(s, ks, &rep->cs[v[i].cs], v[i].id, j - i);
 	}
 	free(v);
+	for (i = 0; i < rep->ncs; i++)
+		qsort(rep->cs[i].stacks, rep->cs[i].nstacks, sizeof(rep->cs[i].stacks[0]),
+		      stack_count_cmp);
 	return 0;
 }
 
@@ -325,7 +360,7 @@ int trace_report_build(struct trace_session *s, const struct trace_read *r,
 		row_cs[c->src_row] = n - 1;
 	}
 	rep->ncs = n;
-	ret = group_stacks(s, r, row_cs, rep);
+	ret = group_stacks(s, ks, r, row_cs, rep);
 	if (ret)
 		goto out;
 	for (i = 0; i < n; i++) {
