@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host checks for trace-kmalloc-leak.sh (sourced by tests/vm/run.sh).
+expect_rc0 trace.json
+expect_jq "trace: NDJSON ends with one final object" trace.json -s \
+	'(last | .final) and ([.[] | select(.final)] | length == 1)'
+expect_jq "trace: leak_kmalloc_work is the top outstanding call site, module named" trace.json -s \
+	'last | .callsites[0] | (.function == "leak_kmalloc_work") and (.module == "kleak_kmalloc_leak") and (.outstanding_count >= 200) and (.cache == "kmalloc-512")'
+expect_jq "trace: the leaker's outstanding count equals its allocations (nothing freed)" trace.json -s \
+	'last | [.callsites[] | select(.function == "leak_kmalloc_work")][0] | .outstanding_count == .allocs and .frees == 0'
+# The twin holds a ring of 16: judged by growth, never above the ring.
+expect_jq "trace: the twin ok_kmalloc_work does not grow (<= 16 outstanding, allocating)" trace.json -s \
+	'last | [.callsites[] | select(.function == "ok_kmalloc_work")] | length == 1 and .[0].outstanding_count <= 16 and .[0].allocs >= 100 and .[0].module == "kleak_kmalloc_ok"'
+expect_jq "trace: between the first and the last report the leaker grew, the twin did not" trace.json -s \
+	'def n(f): [.callsites[] | select(.function == f) | .outstanding_count] | add // 0;
+	 (last | n("leak_kmalloc_work")) - (first | n("leak_kmalloc_work")) >= 100 and
+	 (last | n("ok_kmalloc_work")) - (first | n("ok_kmalloc_work")) <= 1'
+expect "trace: programs loaded while running, none left after SIGTERM" \
+	sh -c "sed -n 1p '$OUT/trace-sigterm.txt' | grep -qv '^0\$' && grep -q '^rc=0' '$OUT/trace-sigterm.txt' && tail -n 1 '$OUT/trace-sigterm.txt' | grep -qx 0"

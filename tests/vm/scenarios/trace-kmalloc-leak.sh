@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# kleak trace on a real kernel with a real leak: kleak_kmalloc_leak kmallocs
+# and drops 512 bytes every few ms, its twin kleak_kmalloc_ok allocates and
+# frees at the same rate (a ring of 16). Traced for 8 s: the leaker's call
+# site must be the top outstanding one with its module named; the twin's
+# must not grow. Also: the BPF programs load on this kernel (raw_tp, CO-RE)
+# and none is left after kleak exits.
+# vm-kernels: all
+# vm-timeout: 150
+# vm-group: trace
+load kleak_kmalloc_leak max_allocs=100000
+load kleak_kmalloc_ok
+wait_param kleak_kmalloc_leak allocs 20 60
+run trace.json kleak trace -i 2 -d 8 --json
+save modules-loaded /proc/modules
+cat /sys/module/kleak_kmalloc_leak/parameters/allocs >"$OUT/leak-allocs"
+# programs held while running (prog_id in its fdinfo), then none anywhere
+run trace-sigterm.txt sh -c 'kleak trace -i 60 >/dev/null 2>"$0" & p=$!; i=0
+	while [ $i -lt 60 ] && ! grep -q "^prog_id" /proc/$p/fdinfo/* 2>/dev/null; do sleep 0.5; i=$((i + 1)); done
+	cat /proc/$p/fdinfo/* 2>/dev/null | grep -c "^prog_id"; kill -TERM $p; wait $p; echo rc=$?; sleep 1
+	cat /proc/[0-9]*/fdinfo/* 2>/dev/null | grep -c "^prog_id"' "$OUT/trace-sigterm.stderr"
+unload kleak_kmalloc_ok
+unload kleak_kmalloc_leak
+exit 0
