@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# `kleak kmemleak run` on a kernel with kmemleak: the workload loads the
+# leakers (kmem_test leak=1, kleak_kmalloc_leak, kleak_cache_leak), the
+# kernel's sample kmemleak-test, and the well-behaved twins
+# (kleak_kmalloc_ok, kleak_cache_ok), saves kallsyms/modules while they are
+# loaded, then unloads kmem_test and the twins. kleak must clear, run it,
+# scan twice, and rank the leaks by bytes with module and function named
+# (kmem_test's through the saved kallsyms: its module is gone); nothing of
+# the twins may appear. The raw report is saved as ground truth.
+# vm-kernels: 6.12
+# vm-timeout: 240
+# vm-group: kmemleak
+need /sys/kernel/debug/kmemleak "kernel has no kmemleak"
+cat >/tmp/workload.sh <<'WL'
+. /vmlib.sh
+load kmem_test size=4194304 leak=1
+load kleak_kmalloc_leak max_allocs=100
+load kleak_cache_leak max_allocs=60
+load kleak_kmalloc_ok
+load kleak_cache_ok
+if [ -e /modules/kmemleak-test.ko ]; then load kmemleak-test; fi
+wait_param kleak_kmalloc_leak allocs 100 90
+wait_param kleak_cache_leak allocs 60 90
+wait_param kleak_kmalloc_ok allocs 200 90
+wait_param kleak_cache_ok allocs 200 90
+cat /proc/kallsyms >/tmp/kallsyms
+cat /proc/modules >/tmp/modules
+unload kleak_cache_ok
+unload kleak_kmalloc_ok
+unload kmem_test
+WL
+[ -e /modules/kmemleak-test.ko ] && echo yes >"$OUT/has-kmemleak-test"
+run run.json kleak kmemleak run --json --kallsyms /tmp/kallsyms --modules /tmp/modules -- sh /tmp/workload.sh
+save kmemleak.txt /sys/kernel/debug/kmemleak
+grep -E 'kmem_test|kleak_|kmemleak_test| ok_|_ok' /tmp/kallsyms >"$OUT/kallsyms-modules" 2>/dev/null
+run report.txt kleak kmemleak report --kallsyms /tmp/kallsyms --modules /tmp/modules
+exit 0
