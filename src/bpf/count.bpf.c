@@ -253,17 +253,23 @@ int BPF_KRETPROBE(count_kretprobe_alloc, void *ret)
 	return 0;
 }
 
+/*
+ * The object argument by number. The _CORE readers go through
+ * bpf_probe_read_kernel: with plain ctx loads clang folds the switch into
+ * one load at a computed ctx offset, which the verifier refuses
+ * ("dereference of modified ctx ptr").
+ */
 SEC("kprobe")
 int BPF_KPROBE(count_kprobe_free)
 {
 	__u64 obj;
 
 	switch (free_arg) {
-	case 0: obj = PT_REGS_PARM1(ctx); break;
-	case 1: obj = PT_REGS_PARM2(ctx); break;
-	case 2: obj = PT_REGS_PARM3(ctx); break;
-	case 3: obj = PT_REGS_PARM4(ctx); break;
-	case 4: obj = PT_REGS_PARM5(ctx); break;
+	case 0: obj = PT_REGS_PARM1_CORE(ctx); break;
+	case 1: obj = PT_REGS_PARM2_CORE(ctx); break;
+	case 2: obj = PT_REGS_PARM3_CORE(ctx); break;
+	case 3: obj = PT_REGS_PARM4_CORE(ctx); break;
+	case 4: obj = PT_REGS_PARM5_CORE(ctx); break;
 	default: return 0;
 	}
 	if (obj && !on_free(obj))

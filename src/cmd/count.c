@@ -45,10 +45,11 @@ const char cmd_count_help[] =
 	"  -d, --duration DUR  stop after DUR (default: at Ctrl-C or SIGTERM)\n"
 	"  -n, --samples N     stop after N intervals\n"
 	"  --max-objects N     objects tracked at once (default 262144)\n"
+	"  --mechanism M       for --alloc/--free: auto (default), fentry or kprobe\n"
 	"  -j, --json          NDJSON: one object per interval, a final one at the end\n"
 	"  -h, --help          show this help\n";
 
-enum { OPT_CACHE = 256, OPT_ALLOC, OPT_FREE, OPT_CGROUP, OPT_MAX_OBJECTS };
+enum { OPT_CACHE = 256, OPT_ALLOC, OPT_FREE, OPT_CGROUP, OPT_MAX_OBJECTS, OPT_MECH };
 
 struct count_opts {
 	const char *cache, *alloc, *free, *cgroup;
@@ -57,6 +58,7 @@ struct count_opts {
 	uint64_t duration_ns;	  /* -d, 0 = until a signal */
 	uint64_t samples;	  /* -n, 0 = unlimited */
 	uint64_t max_objects;	  /* object map entries */
+	enum count_mech mech;	  /* --mechanism */
 	bool json;
 };
 
@@ -79,6 +81,7 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "samples", required_argument, NULL, 'n' },
 		{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
+		{ "mechanism", required_argument, NULL, OPT_MECH },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -117,6 +120,16 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 			    o->max_objects < 1 || o->max_objects > (1u << 26))
 				return cmd_usage("count", "--max-objects: '%s' is not a count between 1 and 67108864", optarg);
 			break;
+		case OPT_MECH:
+			if (!strcmp(optarg, "auto"))
+				o->mech = COUNT_MECH_AUTO;
+			else if (!strcmp(optarg, "fentry"))
+				o->mech = COUNT_MECH_FENTRY;
+			else if (!strcmp(optarg, "kprobe"))
+				o->mech = COUNT_MECH_KPROBE;
+			else
+				return cmd_usage("count", "--mechanism: '%s' is not auto, fentry or kprobe", optarg);
+			break;
 		default:
 			return KLEAK_EXIT_USAGE;
 		}
@@ -127,6 +140,8 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 		return cmd_usage("count", "give either --cache NAME or --alloc FUNC --free FUNC");
 	if (!o->cache && (!o->alloc || !o->free))
 		return cmd_usage("count", "--alloc and --free go together");
+	if (o->cache && o->mech != COUNT_MECH_AUTO)
+		return cmd_usage("count", "--mechanism is for --alloc/--free; --cache uses the kmem tracepoints");
 	if (o->pid && o->cgroup)
 		return cmd_usage("count", "-p and --cgroup exclude each other");
 	return 0;
@@ -255,6 +270,7 @@ static int setup_target(const struct count_opts *o, struct count_cache *cache,
 	int r;
 
 	cfg->max_objects = (uint32_t)o->max_objects;
+	cfg->mech = o->mech;
 	if (o->pid) {
 		cfg->scope = COUNT_SCOPE_PID;
 		if ((r = resolve_pid(o->pid, &cfg->tgid, e)))

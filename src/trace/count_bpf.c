@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Skeleton lifecycle of `kleak count` (see count_bpf.h). libbpf's messages
- * are kept, not printed: the last one goes into the error a failed load
+ * are kept, not printed: the first warning goes into the error a failed load
  * or attach reports (KLEAK_DEBUG=1 prints them all).
  */
 #include "count_bpf.h"
@@ -44,7 +44,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 		return 0;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	line[strcspn(line, "\n")] = 0;
-	if (line[0])
+	/* The first warning names the program and the cause; later ones
+	 * only say that the skeleton failed. */
+	if (line[0] && !libbpf_last[0])
 		memcpy(libbpf_last, line, sizeof(line));
 	return 0;
 }
@@ -221,16 +223,22 @@ fail:
 static int open_funcs(struct count_session *s, const struct count_config *cfg,
 		      struct kerr *e)
 {
-	char fent[600] = "", kp[600] = "";
-	int r = try_fentry(s, cfg, fent, sizeof(fent));
+	char fent[600] = "fentry/fexit: not tried (--mechanism kprobe)",
+	     kp[600] = "kprobe/kretprobe: not tried (--mechanism fentry)";
+	int r = -EOPNOTSUPP;
 
-	if (!r)
-		return 0;
-	r = try_kprobe(s, cfg, kp, sizeof(kp));
-	if (!r) {
-		snprintf(s->note, sizeof(s->note), "%s; using kprobe/kretprobe",
-			 fent);
-		return 0;
+	if (cfg->mech != COUNT_MECH_KPROBE) {
+		r = try_fentry(s, cfg, fent, sizeof(fent));
+		if (!r)
+			return 0;
+	}
+	if (cfg->mech != COUNT_MECH_FENTRY) {
+		r = try_kprobe(s, cfg, kp, sizeof(kp));
+		if (!r && cfg->mech == COUNT_MECH_AUTO)
+			snprintf(s->note, sizeof(s->note),
+				 "%s; using kprobe/kretprobe", fent);
+		if (!r)
+			return 0;
 	}
 	return kerr_set(e, r, "bpf", 0,
 			"cannot trace %s/%s on this kernel: %s; %s. Use --cache NAME instead: the kmem tracepoints need neither (e.g. --cache %s)",

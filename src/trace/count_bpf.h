@@ -17,6 +17,13 @@
 #include "trace/count_target.h"
 #include "util/err.h"
 
+/* --mechanism: which attachment --alloc/--free may use. */
+enum count_mech {
+	COUNT_MECH_AUTO,   /* fentry/fexit, else kprobe/kretprobe */
+	COUNT_MECH_FENTRY, /* fentry/fexit only */
+	COUNT_MECH_KPROBE, /* kprobe/kretprobe only */
+};
+
 struct count_config {
 	enum count_scope scope;
 	uint32_t tgid;			 /* COUNT_SCOPE_PID */
@@ -24,6 +31,7 @@ struct count_config {
 	const struct count_cache *cache; /* --cache, or NULL */
 	const struct count_funcs *funcs; /* --alloc/--free, or NULL */
 	uint32_t max_objects;		 /* object map size */
+	enum count_mech mech;		 /* for funcs */
 };
 
 struct count_counters {
