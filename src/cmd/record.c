@@ -1,15 +1,248 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until `kleak record` lands: it says so and fails. */
+/*
+ * kleak record: appends raw samples of meminfo, slabinfo, vmallocinfo and
+ * modules (plus slab reclaim flags and module symbols when needed) to a
+ * crash-safe recording for `kleak report` on any machine. Stops at the
+ * duration, the sample count, the size limit, SIGINT or SIGTERM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "model/series.h"
+#include "output/fmt.h"
+#include "output/json.h"
+#include "source/recording.h"
+#include "util/num.h"
 
-const char cmd_record_help[] = "usage: kleak record\n\nNot implemented yet.\n";
+const char cmd_record_help[] =
+	"usage: kleak record -o FILE [-i SECONDS] [-n SAMPLES | -d DURATION] [--max-size SIZE]\n"
+	"\n"
+	"Records raw samples of /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo\n"
+	"and /proc/modules to FILE for `kleak report FILE` here or on another\n"
+	"machine. FILE is a concatenation of gzip members, one per sample, each a\n"
+	"tar of one snapshot directory (`tar xzf FILE` unpacks it). Every sample\n"
+	"is synced as it is written: a crash or kill -9 loses at most the one\n"
+	"being written. FILE must not exist. Recording stops at the duration,\n"
+	"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
+	"FILE past --max-size.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE   the recording to create\n"
+	"  -i, --interval DUR  time between samples (default 10s)\n"
+	"  -n, --samples N     stop after N samples\n"
+	"  -d, --duration DUR  stop after DUR (default: until Ctrl-C)\n"
+	"      --max-size SIZE  stop before FILE grows past SIZE (default 256M, at most 1G)\n"
+	"  -j, --json          print a JSON summary when done\n"
+	"  -h, --help          show this help\n";
+
+#define RECORD_MASK                                                       \
+	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
+	 (1u << SRC_MODULES))
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct record_opts {
+	const char *out;
+	uint64_t interval_ns; /* 10 s */
+	uint64_t samples;     /* 0: no limit */
+	uint64_t duration_ns;
+	uint64_t max_size;    /* 256 MiB */
+	bool json;
+};
+
+static int parse_opts(int argc, char **argv, struct record_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "samples", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "max-size", required_argument, NULL, 'M' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->interval_ns = 10000000000ULL;
+	o->max_size = 256ULL << 20;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:i:n:d:jh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'i':
+			if (num_parse_duration_ns(optarg, &o->interval_ns) ||
+			    o->interval_ns < 10000000ULL)
+				return cmd_usage("record", "bad interval '%s' (at least 10ms)", optarg);
+			break;
+		case 'n':
+			if (num_parse_u64(optarg, &o->samples) || !o->samples)
+				return cmd_usage("record", "bad sample count '%s'", optarg);
+			break;
+		case 'd':
+			if (num_parse_duration_ns(optarg, &o->duration_ns))
+				return cmd_usage("record", "bad duration '%s'", optarg);
+			break;
+		case 'M':
+			if (num_parse_size(optarg, &o->max_size) ||
+			    o->max_size < 4096 || o->max_size > BUF_FILE_CAP)
+				return cmd_usage("record", "bad --max-size '%s' (4K to 1G: report reads at most 1 GiB)", optarg);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			cmd_help("record");
+			return -1;
+		case ':':
+			return cmd_usage("record", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage("record", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage("record", "unexpected argument '%s'", argv[optind]);
+	if (!o->out)
+		return cmd_usage("record", "-o FILE is required");
+	if (o->samples && o->duration_ns)
+		return cmd_usage("record", "-n and -d conflict: give one");
+	if (o->duration_ns)
+		o->samples = o->duration_ns / o->interval_ns + 1;
+	return 0;
+}
+
+static void sleep_until(struct timespec *next, uint64_t interval_ns)
+{
+	struct timespec now;
+	uint64_t t, n;
+
+	t = (uint64_t)next->tv_sec * 1000000000ULL + (uint64_t)next->tv_nsec +
+	    interval_ns;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	n = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	if (t < n)
+		t = n;
+	next->tv_sec = (time_t)(t / 1000000000ULL);
+	next->tv_nsec = (long)(t % 1000000000ULL);
+	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next,
+					NULL) == EINTR)
+		;
+}
+
+/* Reads a sample; module symbols when a module appeared. */
+static int take(struct sample *s, struct series_ctx *ctx, bool first,
+		struct kerr *e)
+{
+	sample_read_live(s, RECORD_MASK | (first ? 1u << SRC_SLAB_ALIASES : 0));
+	if (series_ctx_wants_kallsyms(ctx, s)) {
+		s->have[SRC_KALLSYMS] = !source_read(NULL, SRC_KALLSYMS,
+						     &s->raw[SRC_KALLSYMS], e);
+		ctx->base_tried = true; /* unreadable: not tried again */
+	}
+	if (first) {
+		if (!s->have[SRC_MEMINFO]) {
+			*e = s->err[SRC_MEMINFO];
+			return -ENOENT;
+		}
+		for (int i = SRC_SLABINFO; i <= SRC_VMALLOCINFO; i++)
+			if (!s->have[i])
+				fprintf(stderr, "kleak record: %s: %s: not recorded\n",
+					source_descs[i].live_path, s->err[i].msg);
+	}
+	return series_ctx_note(ctx, s, "/proc", e);
+}
+
+static void summary(const struct record_opts *o,
+		    const struct recording_writer *w, const char *why)
+{
+	char b[32];
+
+	if (o->json) {
+		struct json j;
+
+		json_init(&j, stdout, false);
+		json_obj_begin(&j);
+		json_kv_str(&j, "file", o->out);
+		json_kv_u64(&j, "samples", w->samples);
+		json_kv_u64(&j, "bytes", w->size);
+		json_kv_double(&j, "interval_s", (double)o->interval_ns / 1e9);
+		json_kv_str(&j, "stopped_by", why);
+		json_obj_end(&j);
+		json_end_doc(&j);
+	}
+	fprintf(stderr, "kleak record: %llu samples, %s in %s (stopped by %s)\n",
+		(unsigned long long)w->samples, fmt_bytes(w->size, b, sizeof(b)),
+		o->out, why);
+}
 
 int cmd_record(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "kleak record: not implemented yet\n");
-	return KLEAK_EXIT_ERROR;
+	struct record_opts o;
+	struct recording_writer w;
+	struct series_ctx ctx = { 0 };
+	struct sample s = { 0 };
+	struct sigaction sa;
+	struct timespec next;
+	struct kerr e = { 0 };
+	const char *why = "signal";
+	int r;
+
+	r = parse_opts(argc, argv, &o);
+	if (r)
+		return r < 0 ? KLEAK_EXIT_OK : r;
+	if (recording_create(&w, o.out, o.max_size, o.interval_ns, &e))
+		return cmd_fail(&e, o.json);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	stop = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (uint64_t i = 0; !stop; i++) {
+		r = take(&s, &ctx, i == 0, &e);
+		if (!r)
+			r = recording_append(&w, &s, &e);
+		if (r < 0)
+			break;
+		if (r == 1) {
+			why = "size_limit";
+			r = 0;
+			break;
+		}
+		if (o.samples && i + 1 >= o.samples) {
+			why = o.duration_ns ? "duration" : "samples";
+			break;
+		}
+		sleep_until(&next, o.interval_ns);
+	}
+	if (r < 0) {
+		struct kerr ce;
+
+		recording_close(&w, &ce);
+		r = cmd_fail(&e, o.json);
+	} else if (recording_close(&w, &e)) {
+		r = cmd_fail(&e, o.json);
+	} else {
+		summary(&o, &w, why);
+		r = KLEAK_EXIT_OK;
+	}
+	series_ctx_free(&ctx);
+	sample_free(&s);
+	return r;
 }

@@ -1,15 +1,182 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until `kleak report` lands: it says so and fails. */
+/*
+ * kleak report: the growth report of `kleak watch`, computed offline from
+ * a recording made by `kleak record` (on this or another machine, any
+ * kernel). A recording cut short in a sample reports on the samples before
+ * it; a damaged one is an error naming the byte offset.
+ */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "analyze/trend.h"
 #include "cmd.h"
+#include "model/series.h"
+#include "output/fmt.h"
+#include "output/watch_render.h"
+#include "source/recording.h"
+#include "util/num.h"
 
-const char cmd_report_help[] = "usage: kleak report\n\nNot implemented yet.\n";
+const char cmd_report_help[] =
+	"usage: kleak report FILE [--json] [--top N]\n"
+	"\n"
+	"Growth report from a recording made by `kleak record`: the same\n"
+	"series, trends, verdicts and ranking as `kleak watch`, for recordings\n"
+	"from any machine and kernel. A recording that ends inside a sample (a\n"
+	"crash while recording) is reported on its complete samples; a damaged\n"
+	"one is an error naming the file and the byte offset (exit 1).\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json          one JSON document (the schema of watch's final object)\n"
+	"      --top N         rows in the text report (default 20)\n"
+	"  -h, --help          show this help\n";
+
+struct report_ctx {
+	struct series_set set;
+	struct series_ctx sctx;
+	struct sample last; /* meta and source flags of the last sample */
+	uint64_t interval_ns;
+	const char *file;
+	struct kerr *e;
+};
+
+static int on_sample(struct sample *s, const struct recording_meta *m,
+		     void *arg)
+{
+	struct report_ctx *c = arg;
+	char where[4200];
+	int r;
+
+	if (!c->interval_ns)
+		c->interval_ns = m->interval_ns;
+	if (!s->page_size)
+		s->page_size = 4096;
+	if (!s->mono_ns) /* a recorder without a monotonic clock: wall time */
+		s->mono_ns = (uint64_t)(s->time_s > 0 ? s->time_s : 0) * 1000000000ULL;
+	snprintf(where, sizeof(where), "%s:sample-%06llu", c->file,
+		 (unsigned long long)m->seq);
+	r = series_ingest(&c->set, &c->sctx, s, where, c->e);
+	if (r)
+		return r;
+	snprintf(c->last.release, sizeof(c->last.release), "%s", s->release);
+	snprintf(c->last.hostname, sizeof(c->last.hostname), "%s", s->hostname);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		c->last.have[i] = s->have[i];
+		if (!s->have[i])
+			kerr_set(&c->last.err[i], -ENOENT, c->file, 0,
+				 "%s: not in the recording", source_descs[i].name);
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, bool *json, int *top,
+		      const char **file)
+{
+	static const struct option lopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "top", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 't':
+			if (num_parse_int(optarg, 1, 100000, top))
+				return cmd_usage("report", "bad --top '%s'", optarg);
+			break;
+		case 'h':
+			cmd_help("report");
+			return -1;
+		case ':':
+			return cmd_usage("report", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage("report", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage("report", optind < argc ? "one FILE only"
+							 : "which recording? give FILE");
+	*file = argv[optind];
+	return 0;
+}
+
+static void render(struct report_ctx *c, const struct recording_status *st,
+		   bool json, int top)
+{
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	struct watch_view v = { 0 };
+
+	trend_opts_default(&o);
+	if (trend_analyze(&c->set, &o, &rep))
+		fprintf(stderr, "kleak report: out of memory: trends left out\n");
+	v.set = &c->set;
+	v.rep = &rep;
+	v.sample = &c->last;
+	v.wanted = (1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) |
+		   (1u << SRC_VMALLOCINFO) | (1u << SRC_MODULES);
+	v.final = true;
+	v.interval_s = (double)c->interval_ns / 1e9;
+	v.top = (size_t)top;
+	v.color = fmt_use_color(stdout);
+	v.file = c->file;
+	v.truncated = st->truncated;
+	v.truncated_at = st->truncated_at;
+	if (json)
+		watch_render_json(stdout, &v);
+	else
+		watch_render_report(stdout, &v);
+	trend_report_free(&rep);
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "kleak report: not implemented yet\n");
-	return KLEAK_EXIT_ERROR;
+	struct report_ctx c;
+	struct recording_status st;
+	struct buf b = { 0 };
+	struct kerr e = { 0 };
+	bool json = false;
+	int top = 20, r;
+	const char *file = NULL;
+
+	r = parse_opts(argc, argv, &json, &top, &file);
+	if (r)
+		return r < 0 ? KLEAK_EXIT_OK : r;
+	memset(&c, 0, sizeof(c));
+	c.file = file;
+	c.e = &e;
+	if (series_set_init(&c.set, SERIES_DEFAULT_CAP) ||
+	    recording_read_file(file, &b, &e)) {
+		if (!e.code)
+			kerr_set(&e, -ENOMEM, "report", 0, "out of memory");
+		r = cmd_fail(&e, json);
+		goto out;
+	}
+	r = recording_parse(b.data, b.len, file, on_sample, &c, &st, &e);
+	if (!r && !st.samples)
+		r = kerr_set(&e, -ENODATA, file, 0,
+			     "no complete sample%s", st.truncated ? " (the file ends inside the first)" : "");
+	if (r) {
+		r = cmd_fail(&e, json);
+		goto out;
+	}
+	if (st.truncated)
+		fprintf(stderr, "kleak report: %s: ends inside sample %llu at offset %llu (a crash while recording?): reporting on the %llu complete samples\n",
+			file, (unsigned long long)st.samples + 1,
+			(unsigned long long)st.truncated_at,
+			(unsigned long long)st.samples);
+	render(&c, &st, json, top);
+	r = KLEAK_EXIT_OK;
+out:
+	buf_free(&b);
+	series_ctx_free(&c.sctx);
+	series_set_free(&c.set);
+	return r;
 }

@@ -180,10 +180,12 @@ static int take(struct watch_state *w, bool first, bool json)
 
 	sample_read_live(&w->sample,
 			 WATCH_MASK | (first ? 1u << SRC_SLAB_ALIASES : 0));
-	if (series_ctx_wants_kallsyms(&w->ctx, &w->sample))
+	if (series_ctx_wants_kallsyms(&w->ctx, &w->sample)) {
 		w->sample.have[SRC_KALLSYMS] =
 			!source_read(NULL, SRC_KALLSYMS,
 				     &w->sample.raw[SRC_KALLSYMS], &e);
+		w->ctx.base_tried = true; /* unreadable: not tried again */
+	}
 	if (first && check_sources(&w->sample, json))
 		return KLEAK_EXIT_ERROR;
 	if (series_ingest(&w->set, &w->ctx, &w->sample, "/proc", &e))

@@ -358,7 +358,7 @@ bool series_ctx_wants_kallsyms(const struct series_ctx *c,
 	struct kerr e;
 	bool want = false;
 
-	if (!c->have_base)
+	if (!c->base_tried)
 		return true;
 	if (!s->have[SRC_MODULES] ||
 	    modules_parse(s->raw[SRC_MODULES].data, s->raw[SRC_MODULES].len,
@@ -392,6 +392,8 @@ int series_ctx_note(struct series_ctx *c, const struct sample *s,
 		c->aliases = a;
 		c->have_aliases = true;
 	}
+	if (s->have[SRC_KALLSYMS])
+		c->base_tried = true;
 	if (s->have[SRC_KALLSYMS] && s->have[SRC_MODULES]) {
 		struct modules m;
 

@@ -125,6 +125,7 @@ struct series_ctx {
 	struct modules base_modules;
 	struct buf base_kallsyms;
 	bool have_base;
+	bool base_tried; /* module symbols were read once */
 	struct vmalloc_groups vg; /* scratch */
 };
 

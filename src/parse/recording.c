@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Encoding and decoding of recordings: gzip members of ustar streams, one
+ * per sample (the format is in recording.h). No I/O here: the writer and
+ * the file reader are in source/recording.c.
+ */
+#include "recording.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "util/num.h"
+
+#define TAR_BLOCK 512
+#define SAMPLE_CAP BUF_FILE_CAP /* a decompressed sample, at most */
+
+/* ---- encoding ---- */
+
+/* An 11-digit octal field and its NUL (sizes below 8 GiB). */
+static void octal11(unsigned char *f, uint64_t v)
+{
+	for (int i = 10; i >= 0; i--, v >>= 3)
+		f[i] = (unsigned char)('0' + (v & 7));
+	f[11] = '\0';
+}
+
+static int tar_entry(struct buf *tar, const char *name, const char *data,
+		     size_t len, int64_t mtime)
+{
+	unsigned char h[TAR_BLOCK];
+	unsigned sum = 0;
+	static const char zeros[TAR_BLOCK];
+	size_t pad = (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK;
+
+	memset(h, 0, sizeof(h));
+	snprintf((char *)h, 100, "%s", name);
+	memcpy(h + 100, "0000644", 8);
+	memcpy(h + 108, "0000000", 8);
+	memcpy(h + 116, "0000000", 8);
+	octal11(h + 124, len);
+	octal11(h + 136, mtime > 0 ? (uint64_t)mtime : 0);
+	memset(h + 148, ' ', 8);
+	h[156] = '0';
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	for (size_t i = 0; i < sizeof(h); i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+	if (buf_append(tar, h, sizeof(h)) || buf_append(tar, data, len) ||
+	    buf_append(tar, zeros, pad))
+		return -ENOMEM;
+	return 0;
+}
+
+static int gzip_member(struct recording_encoder *enc, const struct buf *in,
+		       struct buf *out, struct kerr *e)
+{
+	z_stream *z = enc->z;
+	uLong bound;
+	int r;
+
+	if (!z) {
+		z = calloc(1, sizeof(*z));
+		if (!z || deflateInit2(z, enc->level ? enc->level : 1,
+				       Z_DEFLATED, 15 + 16, 8,
+				       Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(z);
+			return kerr_set(e, -ENOMEM, "recording", 0,
+					"cannot start zlib");
+		}
+		enc->z = z;
+	} else {
+		deflateReset(z);
+	}
+	bound = deflateBound(z, (uLong)in->len);
+	if (buf_reserve(out, bound + 1))
+		return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
+	z->next_in = (Bytef *)(in->len ? in->data : "");
+	z->avail_in = (uInt)in->len;
+	z->next_out = (Bytef *)out->data + out->len;
+	z->avail_out = (uInt)bound;
+	r = deflate(z, Z_FINISH);
+	if (r != Z_STREAM_END)
+		return kerr_set(e, -EIO, "recording", 0, "zlib: %s",
+				z->msg ? z->msg : "deflate failed");
+	out->len += bound - z->avail_out;
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+int recording_encode(struct recording_encoder *enc, const struct sample *s,
+		     const struct recording_meta *m, struct buf *out,
+		     struct kerr *e)
+{
+	char dir[32], name[100];
+	struct buf *tar = &enc->tar;
+	int r;
+
+	snprintf(dir, sizeof(dir), "sample-%06llu", (unsigned long long)m->seq);
+	buf_reset(tar);
+	{
+		char meta[1024];
+		int n = snprintf(meta, sizeof(meta),
+				 "kleak_snapshot=1\nkleak_recording=%d\n"
+				 "release=%s\nhostname=%s\ntime=%lld\n"
+				 "page_size=%llu\nmono_ns=%llu\ninterval_ns=%llu\n"
+				 "sample=%llu\n",
+				 RECORDING_VERSION, s->release, s->hostname,
+				 (long long)s->time_s,
+				 (unsigned long long)s->page_size,
+				 (unsigned long long)s->mono_ns,
+				 (unsigned long long)m->interval_ns,
+				 (unsigned long long)m->seq);
+
+		snprintf(name, sizeof(name), "%s/meta", dir);
+		if (tar_entry(tar, name, meta, (size_t)n, s->time_s))
+			return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
+	}
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!s->have[i])
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", dir, source_descs[i].name);
+		if (tar_entry(tar, name, s->raw[i].data ? s->raw[i].data : "",
+			      s->raw[i].len, s->time_s))
+			return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
+	}
+	r = gzip_member(enc, tar, out, e);
+	return r;
+}
+
+int recording_encode_end(struct recording_encoder *enc, struct buf *out,
+			 struct kerr *e)
+{
+	static const char zeros[2 * TAR_BLOCK];
+
+	buf_reset(&enc->tar);
+	if (buf_append(&enc->tar, zeros, sizeof(zeros)))
+		return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
+	return gzip_member(enc, &enc->tar, out, e);
+}
+
+void recording_encoder_free(struct recording_encoder *enc)
+{
+	if (!enc)
+		return;
+	if (enc->z) {
+		deflateEnd(enc->z);
+		free(enc->z);
+	}
+	buf_free(&enc->tar);
+	enc->z = NULL;
+}
+
+/* ---- decoding ---- */
+
+bool recording_sniff(const char *buf, size_t len)
+{
+	return len >= 3 && (unsigned char)buf[0] == 0x1f &&
+	       (unsigned char)buf[1] == 0x8b && buf[2] == 8;
+}
+
+struct walk {
+	const char *src;
+	struct kerr *e;
+	uint64_t off; /* of the current member */
+	uint64_t seq; /* members seen, from 1 */
+};
+
+static int corrupt(const struct walk *w, const char *what, const char *detail)
+{
+	return kerr_set(w->e, -EINVAL, w->src, 0,
+			"offset %llu: sample %llu: %s%s%s (corrupt recording)",
+			(unsigned long long)w->off, (unsigned long long)w->seq,
+			what, detail ? ": " : "", detail ? detail : "");
+}
+
+/* Octal tar number field: digits, then NULs or spaces. */
+static int tar_octal(const unsigned char *f, size_t n, uint64_t *out)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+
+	while (i < n && f[i] == ' ')
+		i++;
+	if (i == n || f[i] < '0' || f[i] > '7')
+		return -EINVAL;
+	for (; i < n && f[i] >= '0' && f[i] <= '7'; i++) {
+		if (v >> 60)
+			return -ERANGE;
+		v = v * 8 + (f[i] - '0');
+	}
+	for (; i < n; i++)
+		if (f[i] != ' ' && f[i] != '\0')
+			return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_meta(const char *d, size_t len, struct sample *s,
+		      struct recording_meta *m, const struct walk *w)
+{
+	struct line_iter it;
+	const char *line;
+	size_t llen;
+	bool version = false;
+
+	line_iter_init(&it, d, len);
+	while (line_next(&it, &line, &llen)) {
+		const char *eq = memchr(line, '=', llen);
+		const char *v;
+		size_t kl, vl;
+		uint64_t u = 0;
+		int64_t t;
+
+		if (!llen)
+			continue;
+		if (!eq)
+			return corrupt(w, "meta: expected key=value", NULL);
+		kl = (size_t)(eq - line);
+		v = eq + 1;
+		vl = llen - kl - 1;
+#define KEY(k) (kl == sizeof(k) - 1 && !memcmp(line, k, kl))
+		if (KEY("release"))
+			snprintf(s->release, sizeof(s->release), "%.*s", (int)vl, v);
+		else if (KEY("hostname"))
+			snprintf(s->hostname, sizeof(s->hostname), "%.*s", (int)vl, v);
+		else if (KEY("time") && !num_i64(v, vl, &t))
+			s->time_s = t;
+		else if (KEY("kleak_recording")) {
+			if (num_u64(v, vl, &u) || !u)
+				return corrupt(w, "meta: bad kleak_recording", NULL);
+			if (u > RECORDING_VERSION)
+				return kerr_set(w->e, -EPROTONOSUPPORT, w->src, 0,
+						"offset %llu: recording format version %llu is newer than this kleak's (%d)",
+						(unsigned long long)w->off,
+						(unsigned long long)u,
+						RECORDING_VERSION);
+			version = true;
+		} else if (num_u64(v, vl, &u)) {
+			continue; /* unknown or non-numeric: ignored */
+		} else if (KEY("page_size")) {
+			if (u < 4096 || u > (1 << 20) || (u & (u - 1)))
+				return corrupt(w, "meta: bad page_size", NULL);
+			s->page_size = u;
+		} else if (KEY("mono_ns"))
+			s->mono_ns = u;
+		else if (KEY("interval_ns"))
+			m->interval_ns = u;
+#undef KEY
+	}
+	if (!version)
+		return corrupt(w, "meta without kleak_recording", NULL);
+	return 0;
+}
+
+/*
+ * The tar stream of one member: a sample directory, or the end-of-archive
+ * blocks. *end is set for the latter.
+ */
+static int parse_tar(const char *t, size_t len, struct sample *s,
+		     struct recording_meta *m, const struct walk *w, bool *end)
+{
+	static const unsigned char zero[TAR_BLOCK];
+	size_t pos = 0;
+	bool meta = false;
+	int r;
+
+	*end = false;
+	while (pos + TAR_BLOCK <= len) {
+		const unsigned char *h = (const unsigned char *)t + pos;
+		uint64_t size, sum, want = 0;
+		const char *base, *data;
+		char name[101];
+		enum source_id id;
+
+		if (!memcmp(h, zero, TAR_BLOCK)) {
+			*end = true;
+			return meta ? corrupt(w, "end-of-archive inside a sample", NULL) : 0;
+		}
+		for (int i = 0; i < TAR_BLOCK; i++)
+			want += (i >= 148 && i < 156) ? ' ' : h[i];
+		if (tar_octal(h + 148, 8, &sum) || sum != want)
+			return corrupt(w, "tar header checksum mismatch", NULL);
+		if (tar_octal(h + 124, 12, &size) ||
+		    size > len - pos - TAR_BLOCK)
+			return corrupt(w, "tar entry runs past the sample", NULL);
+		memcpy(name, h, 100);
+		name[100] = '\0';
+		data = t + pos + TAR_BLOCK;
+		pos += TAR_BLOCK + ((size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
+		if (pos > len)
+			return corrupt(w, "tar entry runs past the sample", NULL);
+		if (h[156] != '0' && h[156] != '\0')
+			continue; /* directories and the like */
+		base = strrchr(name, '/');
+		base = base ? base + 1 : name;
+		if (!strcmp(base, "meta")) {
+			r = parse_meta(data, size, s, m, w);
+			if (r)
+				return r;
+			meta = true;
+			continue;
+		}
+		id = source_by_name(base);
+		if (id == SRC_COUNT)
+			continue; /* a later kleak's source: ignored */
+		buf_reset(&s->raw[id]);
+		if (buf_append(&s->raw[id], data, size))
+			return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
+		s->have[id] = true;
+	}
+	if (pos != len)
+		return corrupt(w, "partial tar block", NULL);
+	if (!meta)
+		return corrupt(w, "sample without meta", NULL);
+	return 0;
+}
+
+static bool all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * Inflates the member at w->off into out. Returns 1 when the data ends
+ * before the member does (a torn tail), 0 with *used set, or an error.
+ */
+static int inflate_member(z_stream *z, const char *buf, size_t len,
+			  struct buf *out, size_t *used, const struct walk *w)
+{
+	int r;
+
+	buf_reset(out);
+	inflateReset(z);
+	z->next_in = (Bytef *)buf + w->off;
+	z->avail_in = (uInt)(len - w->off);
+	for (;;) {
+		if (out->cap - out->len < 65536 + 1 &&
+		    buf_reserve(out, out->len < 65536 ? 65536 : out->len))
+			return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
+		z->next_out = (Bytef *)out->data + out->len;
+		z->avail_out = (uInt)(out->cap - out->len - 1);
+		r = inflate(z, Z_NO_FLUSH);
+		out->len = out->cap - 1 - z->avail_out;
+		out->data[out->len] = '\0';
+		if (r == Z_STREAM_END)
+			break;
+		if (r == Z_OK && out->len <= SAMPLE_CAP)
+			continue;
+		if (r == Z_BUF_ERROR && z->avail_in == 0)
+			return 1;
+		if (out->len > SAMPLE_CAP)
+			return corrupt(w, "sample larger than 1 GiB", NULL);
+		if (r == Z_BUF_ERROR)
+			continue;
+		return corrupt(w, "gzip", z->msg ? z->msg : "bad data");
+	}
+	*used = (len - w->off) - z->avail_in;
+	return 0;
+}
+
+static int walk_members(z_stream *z, const char *buf, size_t len,
+			struct buf *tar, struct sample *s, recording_cb cb,
+			void *ctx, struct recording_status *st, struct walk *w)
+{
+	while (w->off < len) {
+		size_t rest = len - w->off, used = 0;
+		struct recording_meta m = { 0 };
+		bool end;
+		int r;
+
+		w->seq++;
+		if (all_zero(buf + w->off, rest) ||
+		    (rest < 3 && !memcmp(buf + w->off, "\x1f\x8b", rest))) {
+			r = 1; /* zeros after a power cut, or a torn header */
+		} else if (!recording_sniff(buf + w->off, rest)) {
+			return corrupt(w, "no gzip header where a sample starts", NULL);
+		} else {
+			r = inflate_member(z, buf, len, tar, &used, w);
+			if (r < 0)
+				return r;
+		}
+		if (r == 1) {
+			st->truncated = true;
+			st->truncated_at = w->off;
+			return 0;
+		}
+		for (int i = 0; i < SRC_COUNT; i++)
+			s->have[i] = false;
+		m.offset = w->off;
+		r = parse_tar(tar->data, tar->len, s, &m, w, &end);
+		if (r)
+			return r;
+		w->off += used;
+		if (end) {
+			st->closed = true;
+			continue;
+		}
+		m.seq = ++st->samples;
+		r = cb ? cb(s, &m, ctx) : 0;
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int recording_parse(const char *buf, size_t len, const char *src,
+		    recording_cb cb, void *ctx, struct recording_status *st,
+		    struct kerr *e)
+{
+	struct walk w = { src, e, 0, 0 };
+	struct sample s;
+	struct buf tar = { 0 };
+	z_stream z;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if (!len)
+		return kerr_set(e, -ENODATA, src, 0, "empty file: not a kleak recording");
+	if (!recording_sniff(buf, len) && !(len < 3 && (unsigned char)buf[0] == 0x1f))
+		return kerr_set(e, -EINVAL, src, 0,
+				"not a kleak recording (no gzip header at offset 0)");
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return kerr_set(e, -ENOMEM, src, 0, "cannot start zlib");
+	memset(&s, 0, sizeof(s));
+	r = walk_members(&z, buf, len, &tar, &s, cb, ctx, st, &w);
+	inflateEnd(&z);
+	buf_free(&tar);
+	sample_free(&s);
+	return r;
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the recording format (parse/recording) and its writer and
+ * reader (source/recording): round trip, a recording cut at every byte
+ * still yields its complete samples, damaged bytes give an error with the
+ * offset, the size limit, and the first sample as a snapshot.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "model/series.h"
+#include "parse/recording.h"
+#include "source/recording.h"
+
+static const char meminfo[] = "MemTotal:       24684092 kB\n"
+			      "MemFree:        20000000 kB\n"
+			      "Slab:             %d kB\n"
+			      "SUnreclaim:        1000 kB\n"
+			      "VmallocUsed:       %d kB\n";
+static const char slabinfo[] =
+	"slabinfo - version: 2.1\n"
+	"# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
+	"task_struct %d %d 10240 3 8 : tunables 0 0 0 : slabdata %d %d 0\n"
+	"dentry 12 21 192 21 1 : tunables 0 0 0 : slabdata 1 1 0\n";
+static const char vmalloc_line[] =
+	"0xffffc90000000000-0xffffc90000005000   20480 kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n";
+
+/* Sample i: i*3 task_structs (i slabs of 8 pages), i thread stacks. */
+static void make_sample(struct sample *s, int i)
+{
+	char tmp[1024];
+
+	for (int k = 0; k < SRC_COUNT; k++) {
+		buf_reset(&s->raw[k]);
+		s->have[k] = false;
+	}
+	snprintf(s->release, sizeof(s->release), "6.12.0-test");
+	snprintf(s->hostname, sizeof(s->hostname), "box");
+	s->page_size = 4096;
+	s->mono_ns = 1000000000ULL * (uint64_t)(100 + i);
+	s->time_s = 1700000000 + i;
+	snprintf(tmp, sizeof(tmp), meminfo, 4000 + 32 * i, 100 + 16 * i);
+	assert_int_equal(buf_append(&s->raw[SRC_MEMINFO], tmp, strlen(tmp)), 0);
+	snprintf(tmp, sizeof(tmp), slabinfo, 3 * i, 3 * i, i, i);
+	assert_int_equal(buf_append(&s->raw[SRC_SLABINFO], tmp, strlen(tmp)), 0);
+	for (int k = 0; k < i; k++)
+		assert_int_equal(buf_append(&s->raw[SRC_VMALLOCINFO], vmalloc_line,
+					    strlen(vmalloc_line)), 0);
+	s->have[SRC_MEMINFO] = s->have[SRC_SLABINFO] = true;
+	s->have[SRC_VMALLOCINFO] = true;
+	if (i == 0) {
+		static const char al[] = "dentry dentry 1\ntask_struct task_struct 0\n";
+
+		assert_int_equal(buf_append(&s->raw[SRC_SLAB_ALIASES], al,
+					    strlen(al)), 0);
+		s->have[SRC_SLAB_ALIASES] = true;
+	}
+}
+
+/* A recording of n samples, closed; member offsets into offs[0..n]. */
+static void make_recording(struct buf *out, int n, size_t *offs)
+{
+	struct recording_encoder enc = { 0 };
+	struct sample s = { 0 };
+	struct kerr e;
+
+	for (int i = 0; i < n; i++) {
+		struct recording_meta m = { (uint64_t)i + 1, 1000000000ULL, out->len };
+
+		offs[i] = out->len;
+		make_sample(&s, i);
+		assert_int_equal(recording_encode(&enc, &s, &m, out, &e), 0);
+	}
+	offs[n] = out->len;
+	assert_int_equal(recording_encode_end(&enc, out, &e), 0);
+	recording_encoder_free(&enc);
+	sample_free(&s);
+}
+
+struct seen {
+	int n;
+	uint64_t mono[16];
+	struct series_set set;
+	struct series_ctx ctx;
+};
+
+static int on_sample(struct sample *s, const struct recording_meta *m, void *arg)
+{
+	struct seen *c = arg;
+	struct kerr e;
+
+	if (c->n < 16)
+		c->mono[c->n] = s->mono_ns;
+	c->n++;
+	assert_int_equal(m->seq, (uint64_t)c->n);
+	assert_int_equal(m->interval_ns, 1000000000ULL);
+	assert_string_equal(s->release, "6.12.0-test");
+	assert_true(s->have[SRC_MEMINFO]);
+	return series_ingest(&c->set, &c->ctx, s, "t", &e);
+}
+
+static void test_round_trip(void **state)
+{
+	struct buf rec = { 0 };
+	size_t offs[9];
+	struct seen c = { 0 };
+	struct recording_status st;
+	struct kerr e;
+	const struct series *s;
+
+	(void)state;
+	make_recording(&rec, 8, offs);
+	assert_true(recording_sniff(rec.data, rec.len));
+	assert_int_equal(series_set_init(&c.set, 64), 0);
+	assert_int_equal(recording_parse(rec.data, rec.len, "rec", on_sample, &c, &st, &e), 0);
+	assert_int_equal(c.n, 8);
+	assert_int_equal(st.samples, 8);
+	assert_false(st.truncated);
+	assert_true(st.closed);
+	assert_true(c.mono[7] == 107000000000ULL);
+	/* The series came through: task_struct = i slabs of 8 pages. */
+	s = series_find(&c.set, SERIES_SLAB, "task_struct", NULL);
+	assert_non_null(s);
+	assert_int_equal(s->last, 7 * 8 * 4096);
+	assert_int_equal(s->reclaimable, 0);
+	assert_int_equal(series_find(&c.set, SERIES_SLAB, "dentry", NULL)->reclaimable, 1);
+	s = series_find(&c.set, SERIES_VMALLOC_CALLER, "kernel_clone", NULL);
+	assert_non_null(s);
+	assert_int_equal(s->last, 7 * 16384); /* pages=, not the size column */
+	s = series_find(&c.set, SERIES_MEMINFO, "VmallocUsed", NULL);
+	assert_int_equal(s->last, (100 + 16 * 7) * 1024);
+	assert_float_equal(c.set.t[7], 7.0, 1e-9);
+	series_ctx_free(&c.ctx);
+	series_set_free(&c.set);
+	buf_free(&rec);
+}
+
+/* Cut at every byte: never an error, the complete samples only. */
+static void test_truncated_everywhere(void **state)
+{
+	struct buf rec = { 0 };
+	size_t offs[5];
+	struct recording_status st;
+	struct kerr e;
+
+	(void)state;
+	make_recording(&rec, 4, offs);
+	for (size_t len = 1; len < rec.len; len++) {
+		int whole = 0;
+
+		for (int i = 0; i < 4; i++)
+			whole += offs[i + 1] <= len;
+		memset(&e, 0, sizeof(e));
+		if (recording_parse(rec.data, len, "rec", NULL, NULL, &st, &e)) {
+			fail_msg("cut at %zu: %s", len, e.msg);
+		}
+		assert_int_equal(st.samples, whole);
+		/* Cut exactly between samples: nothing is incomplete. */
+		if (len == offs[whole])
+			assert_false(st.truncated);
+		else
+			assert_true(st.truncated);
+		if (st.truncated)
+			assert_int_equal(st.truncated_at, whole < 4 ? offs[whole] : offs[4]);
+	}
+	/* Zeros after the last sample (a power cut): a torn tail too. */
+	buf_reset(&rec);
+	make_recording(&rec, 2, offs);
+	rec.len = offs[2];
+	assert_int_equal(buf_append(&rec, "\0\0\0\0\0\0\0\0", 8), 0);
+	assert_int_equal(recording_parse(rec.data, rec.len, "rec", NULL, NULL, &st, &e), 0);
+	assert_int_equal(st.samples, 2);
+	assert_true(st.truncated);
+	buf_free(&rec);
+}
+
+static void test_corrupt(void **state)
+{
+	struct buf rec = { 0 };
+	size_t offs[4];
+	struct recording_status st;
+	struct kerr e;
+	char want[64];
+
+	(void)state;
+	make_recording(&rec, 3, offs);
+	/* A byte in the middle of sample 2's compressed data. */
+	rec.data[(offs[1] + offs[2]) / 2] ^= 0x5a;
+	assert_int_equal(recording_parse(rec.data, rec.len, "rec", NULL, NULL, &st, &e), -EINVAL);
+	snprintf(want, sizeof(want), "offset %zu: sample 2", offs[1]);
+	assert_non_null(strstr(e.msg, want));
+	assert_string_equal(e.src, "rec");
+	/* Not a recording at all. */
+	assert_int_equal(recording_parse("slabinfo - version: 2.1\n", 24, "x", NULL, NULL, &st, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "not a kleak recording"));
+	assert_int_equal(recording_parse("", 0, "x", NULL, NULL, &st, &e), -ENODATA);
+	/* Garbage after a complete sample is corruption, not a torn tail. */
+	buf_reset(&rec);
+	make_recording(&rec, 2, offs);
+	memcpy(rec.data + offs[1], "GARBAGE!", 8);
+	assert_int_equal(recording_parse(rec.data, rec.len, "rec", NULL, NULL, &st, &e), -EINVAL);
+	assert_int_equal(st.samples, 1);
+	buf_free(&rec);
+}
+
+static void test_writer(void **state)
+{
+	char path[] = "/tmp/kleak-test-recXXXXXX";
+	struct recording_writer w;
+	struct sample s = { 0 };
+	struct snapshot snap;
+	struct kerr e;
+	int fd, r, n = 0;
+	uint64_t v;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	/* Never overwrites. */
+	assert_int_equal(recording_create(&w, path, 0, 1, &e), -EEXIST);
+	unlink(path);
+	assert_int_equal(recording_create(&w, path, 6000, 1000000000ULL, &e), 0);
+	for (int i = 0; i < 50; i++) {
+		make_sample(&s, i);
+		r = recording_append(&w, &s, &e);
+		assert_true(r == 0 || r == 1);
+		if (r == 1)
+			break;
+		n++;
+	}
+	assert_true(n >= 1 && n < 50); /* the limit stopped it */
+	assert_true(w.size <= 6000);
+	assert_int_equal(recording_close(&w, &e), 0);
+	assert_int_equal(recording_first_snapshot(path, &snap, &e), 0);
+	assert_string_equal(snap.release, "6.12.0-test");
+	assert_true(snapshot_has(&snap, SRC_MEMINFO));
+	assert_true(snapshot_has(&snap, SRC_SLABINFO));
+	assert_false(snapshot_has(&snap, SRC_MODULES));
+	assert_true(meminfo_get(&snap.meminfo, "VmallocUsed", &v));
+	assert_int_equal(v, 100 * 1024);
+	assert_int_equal(snap.slabinfo.n, 2);
+	assert_int_equal(snap.page_size, 4096);
+	snapshot_free(&snap);
+	sample_free(&s);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_writer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
