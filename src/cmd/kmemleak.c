@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze/check.h"
 #include "analyze/kmemleak_group.h"
 #include "analyze/ksym.h"
 #include "cmd.h"
@@ -44,16 +45,22 @@ const char cmd_kmemleak_help[] =
 	"is for test machines; on production use `kleak watch` or `kleak trace`.\n"
 	"\n"
 	"Options:\n"
-	"  --from FILE         group a saved report instead of the live one\n"
-	"  --kallsyms FILE     symbolize raw frames with a saved /proc/kallsyms\n"
-	"  --modules FILE      module ranges from a saved /proc/modules\n"
-	"  --sort KEY          rank groups by bytes (default) or count\n"
-	"  -w, --wait DURATION run: wait this long before scanning (default 5s,\n"
-	"                      kmemleak's minimum object age)\n"
-	"  --top N             groups shown in the text view (default 10)\n"
-	"  --show-addresses    show raw kernel addresses\n"
-	"  -j, --json          one JSON document on stdout\n"
-	"  -h, --help          show this help\n";
+	"  -j, --json              one JSON document (schema: docs/kmemleak.md)\n"
+	"      --from FILE         group a saved report instead of the live one\n"
+	"      --kallsyms FILE     symbolize raw frames with a saved /proc/kallsyms\n"
+	"      --modules FILE      module ranges from a saved /proc/modules\n"
+	"      --sort KEY          rank groups by bytes (default) or count\n"
+	"  -w, --wait DURATION     run: wait before scanning (default 5s, kmemleak's\n"
+	"                          minimum object age)\n"
+	"      --top N             groups in the text view (default 10)\n"
+	"      --fail-on LEVEL     exit 3 when a finding is at least LEVEL (info,\n"
+	"                          warning, critical); each group is a warning\n"
+	"      --show-addresses    print raw kernel addresses (hidden by default: KASLR)\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"Exit codes: 0 done (also when kmemleak is absent: the output says why),\n"
+	"1 an error (a --from file that does not parse; scan, clear or run that\n"
+	"could not reach kmemleak), 2 usage, 3 a finding at or above --fail-on.\n";
 
 struct kml_opts {
 	const char *sub;	  /* report, scan, clear, run */
@@ -65,6 +72,8 @@ struct kml_opts {
 	int top;		  /* 10 */
 	bool show_addresses;
 	bool json;
+	bool fail_on_set;	  /* --fail-on given */
+	enum severity fail_on;
 	char **cmd;		  /* run: the workload */
 };
 
@@ -76,7 +85,13 @@ struct kml_run {
 };
 
 enum { OPT_FROM = 256, OPT_KALLSYMS, OPT_MODULES, OPT_SORT, OPT_TOP,
-       OPT_SHOWADDR };
+       OPT_SHOWADDR, OPT_FAIL_ON };
+
+/*
+ * Every group is a finding at warning level: kmemleak suspects a leak, and
+ * its suspicions include false positives (pointers it cannot see).
+ */
+#define KMEMLEAK_GROUP_SEVERITY SEV_WARNING
 
 static int parse_opts(int argc, char **argv, struct kml_opts *o)
 {
@@ -88,6 +103,7 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "show-addresses", no_argument, NULL, OPT_SHOWADDR },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -124,6 +140,11 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 				return cmd_usage("kmemleak", "--top: expected a positive number, got '%s'", optarg);
 			break;
 		case OPT_SHOWADDR: o->show_addresses = true; break;
+		case OPT_FAIL_ON:
+			if (severity_parse(optarg, &o->fail_on))
+				return cmd_usage("kmemleak", "--fail-on: use info, warning or critical");
+			o->fail_on_set = true;
+			break;
 		case 'j': o->json = true; break;
 		case 'h': return -1;
 		default: return KLEAK_EXIT_USAGE;
@@ -522,6 +543,8 @@ static int report(const struct kml_opts *o, const struct kml_run *run)
 		render_json(o, src, symbols, &r, &g, run);
 	else
 		render_text(o, src, symbols, &r, &g, run);
+	if (o->fail_on_set && g.n && KMEMLEAK_GROUP_SEVERITY >= o->fail_on)
+		rc = KLEAK_EXIT_FINDINGS;
 	goto out;
 fail:
 	rc = cmd_fail(&e, o->json);

@@ -49,6 +49,16 @@ check "seed offline: the raw frames symbolize to kmem_test's functions" jq -e '
 check "seed offline: text names function and module" sh -c \
 	"'$K' kmemleak report --from '$SEED' --kallsyms '$KS' --modules '$MODS' | grep -q 'kmem_alloc \[kmem_test\]'"
 
+"$K" kmemleak report --from "$SEED" --fail-on warning >/dev/null
+rc=$?
+[ $rc -eq 3 ] && ok "--fail-on warning: a group exits 3" || not_ok "--fail-on warning: a group exits 3" "rc=$rc"
+"$K" kmemleak report --from "$SEED" --fail-on critical >/dev/null
+rc=$?
+[ $rc -eq 0 ] && ok "--fail-on critical: kmemleak groups are warnings, exit 0" || not_ok "--fail-on critical: exit 0" "rc=$rc"
+"$K" kmemleak report --from "$SEED" --fail-on bad >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok "--fail-on bad: usage error" || not_ok "--fail-on bad: usage error" "rc=$rc"
+
 # --- the 6.12 capture: ranks the leakers, agrees with grep ---
 if [ -f "$F612/kmemleak" ]; then
 	"$K" kmemleak report --from "$F612/kmemleak" --json >"$T/612.json"
@@ -98,6 +108,9 @@ if [ $rc -eq 1 ] && grep -q "bad.txt:1:" "$T/ks.err"; then ok "bad --kallsyms: e
 else not_ok "bad --kallsyms: exit 1 with file:line" "rc=$rc $(cat "$T/ks.err")"; fi
 : >"$T/empty.txt"
 check "empty report: exit 0, no groups" sh -c "'$K' kmemleak report --from '$T/empty.txt' --json | jq -e '.objects == 0 and .groups == []'"
+"$K" kmemleak report --from "$T/empty.txt" --fail-on info >/dev/null
+rc=$?
+[ $rc -eq 0 ] && ok "empty report with --fail-on info: exit 0" || not_ok "empty report with --fail-on info: exit 0" "rc=$rc"
 check "empty report: the text says it proves nothing" sh -c "'$K' kmemleak report --from '$T/empty.txt' | grep -q 'not proof'"
 
 # --- no kmemleak here (KLEAK_KMEMLEAK points at a missing file) ---
