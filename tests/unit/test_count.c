@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for kleak count's pure parts: kmalloc-N names, close-name
+ * distance, outstanding and the verdict, the NDJSON object's keys. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "trace/count_report.h"
+#include "trace/count_target.h"
+
+static void test_kmalloc_parse(void **state)
+{
+	static const struct {
+		const char *name;
+		bool ok;
+		uint64_t size;
+		enum count_kmalloc_type type;
+	} cases[] = {
+		{ "kmalloc-256", true, 256, COUNT_KMALLOC_NORMAL },
+		{ "kmalloc-8k", true, 8192, COUNT_KMALLOC_NORMAL },
+		{ "kmalloc-96", true, 96, COUNT_KMALLOC_NORMAL },
+		{ "kmalloc-cg-1k", true, 1024, COUNT_KMALLOC_CGROUP },
+		{ "kmalloc-rcl-512", true, 512, COUNT_KMALLOC_RECLAIM },
+		{ "dma-kmalloc-192", true, 192, COUNT_KMALLOC_DMA },
+		{ "kmalloc-rnd-03-64", true, 64, COUNT_KMALLOC_NORMAL },
+		{ "kmalloc_buckets", false, 0, 0 },
+		{ "kmalloc-", false, 0, 0 },
+		{ "kmalloc-0", false, 0, 0 },
+		{ "kmalloc-12x", false, 0, 0 },
+		{ "kmalloc-8kb", false, 0, 0 },
+		{ "dentry", false, 0, 0 },
+		{ "kmalloc-rnd-03", false, 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t size = 0;
+		enum count_kmalloc_type type = COUNT_KMALLOC_NORMAL;
+		bool ok = count_kmalloc_parse(cases[i].name, &size, &type);
+
+		if (ok != cases[i].ok)
+			fail_msg("%s: parse %d, want %d", cases[i].name, ok,
+				 cases[i].ok);
+		if (ok && (size != cases[i].size || type != cases[i].type))
+			fail_msg("%s: size %llu type %d", cases[i].name,
+				 (unsigned long long)size, type);
+	}
+}
+
+static void test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(count_edit_distance("dentry", "dentry", 3), 0);
+	assert_int_equal(count_edit_distance("dentyr", "dentry", 3), 2);
+	assert_int_equal(count_edit_distance("d_aloc", "d_alloc", 3), 1);
+	assert_int_equal(count_edit_distance("", "abc", 3), 3);
+	/* capped: anything farther than cap is cap + 1 */
+	assert_int_equal(count_edit_distance("dentry", "kmalloc-256", 2), 3);
+}
+
+static struct count_counters counters(uint64_t alloc, uint64_t free,
+				      uint64_t repaired)
+{
+	struct count_counters c = { 0 };
+
+	c.stat[CS_ALLOC] = alloc;
+	c.stat[CS_FREE] = free;
+	c.stat[CS_REPAIRED] = repaired;
+	return c;
+}
+
+static void test_verdict(void **state)
+{
+	const struct count_verdict_opts *o = &count_verdict_defaults;
+	struct count_counters c;
+	char why[256];
+
+	(void)state;
+	/* The lesson's numbers: alloc 33118 free 20531. */
+	c = counters(33118, 20531, 0);
+	assert_int_equal(count_outstanding(&c), 12587);
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_OUTRUN);
+	assert_non_null(strstr(why, "12587 of 33118"));
+	c = counters(2041, 1882, 0); /* 159 held, 7.8%: below the share */
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_BALANCED);
+	c = counters(3000, 2996, 4); /* repaired: a missed free, not held */
+	assert_int_equal(count_outstanding(&c), 0);
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_BALANCED);
+	c = counters(50, 0, 0); /* everything held, but only 50 objects */
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_BALANCED);
+	c = counters(0, 0, 0);
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)),
+			 COUNT_NO_ALLOCATIONS);
+	c = counters(5, 9, 0); /* never below zero */
+	assert_int_equal(count_outstanding(&c), 0);
+	assert_string_equal(count_verdict_name(COUNT_OUTRUN),
+			    "allocs_outrun_frees");
+}
+
+/* Interval and final objects carry the same keys, cache or functions. */
+static void test_json_keys(void **state)
+{
+	static const char *const keys[] = {
+		"\"final\":", "\"cache\":", "\"aliases\":", "\"alloc_func\":",
+		"\"free_func\":", "\"mechanism\":", "\"pid\":", "\"cgroup\":",
+		"\"alloc\":", "\"free\":", "\"outstanding\":",
+		"\"alloc_rate_per_sec\":", "\"free_rate_per_sec\":",
+		"\"free_untracked\":", "\"repaired\":", "\"dropped\":",
+		"\"recursion_misses\":", "\"verdict\":", "\"verdict_reason\":",
+	};
+	struct count_cache cache = { .cache = "sigqueue", .naliases = 1,
+				     .aliases = { "inotify_inode_mark" } };
+	struct count_funcs funcs = { .alloc = "__d_alloc", .free = "dentry_free",
+				     .obj_type = "struct dentry" };
+	struct count_report r = { .mechanism = "raw_tp", .note = "",
+				  .pid = 42, .max_objects = 1 };
+	char *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	for (int pass = 0; pass < 4; pass++) {
+		FILE *f = open_memstream(&buf, &len);
+
+		r.cache = pass & 1 ? NULL : &cache;
+		r.funcs = pass & 1 ? &funcs : NULL;
+		r.final = pass & 2;
+		r.cur.t_ns = 2000000000ULL;
+		r.cur.c = counters(33118, 20531, 0);
+		r.prev.t_ns = r.final ? 0 : 1000000000ULL;
+		r.prev.c = r.final ? counters(0, 0, 0) : counters(2041, 1882, 0);
+		count_print_json(f, &r);
+		fclose(f);
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strstr(buf, keys[i]))
+				fail_msg("pass %d: no %s in %s", pass, keys[i], buf);
+		assert_non_null(strstr(buf, "\"outstanding\":12587"));
+		assert_non_null(strstr(buf, r.final ? "\"alloc_rate_per_sec\":16559" :
+						      "\"alloc_rate_per_sec\":31077"));
+		assert_true(buf[len - 1] == '\n');
+		free(buf);
+		buf = NULL;
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kmalloc_parse),
+		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_verdict),
+		cmocka_unit_test(test_json_keys),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
