@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kleak watch and record+report on the live kernel (root) against a known
+# leak: the leaker helper creates threads at a steady rate R for ~20 s, so
+# one vmalloc caller (kernel_clone: a thread stack each, CONFIG_VMAP_STACK)
+# and one slab cache (task_struct) grow at rates known in advance:
+#   kernel_clone  R x stack bytes (pages= of a kernel_clone line x page size)
+#   task_struct   R x pagesperslab x page size / objperslab (what one object
+#                 adds to the cache's slabs)
+# Both must rank first in leaks[] with rate_bytes_per_hour within 25%, from
+# `watch -i 1 -n 20 --json` and from `report` of a recording taken at the
+# same time. Then threads created and released within the window must not
+# be called a leak.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+K=${KLEAK:-./kleak}
+LEAKER=${LEAKER:-build/leaker}
+R=20 N=440
+
+for need in root leaker jq; do
+	case $need in
+	root) [ "$(id -u)" = 0 ] || why="needs root (slabinfo, vmallocinfo)" ;;
+	leaker) [ -x "$LEAKER" ] || why="$LEAKER not built (make test-bins)" ;;
+	jq) command -v jq >/dev/null || why="jq not installed" ;;
+	esac
+	if [ -n "${why:-}" ]; then
+		skip "watch live leak rates" "$why"
+		tap_done
+		exit
+	fi
+done
+W=$(mktemp -d /tmp/kleak-watch-live.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$W"' EXIT
+
+page=$(getconf PAGESIZE)
+stack=$(awk '$3 ~ /^kernel_clone\+/ { for (i = 4; i <= NF; i++) if ($i ~ /^pages=/) { sub(/pages=/, "", $i); print $i; exit } }' /proc/vmallocinfo)
+stack=$(( ${stack:-0} * page ))
+ts=$(awk -v p="$page" '$1 == "task_struct" { printf "%d\n", $6 * p / $5 }' /proc/slabinfo)
+echo "# page $page, thread stack $stack bytes (vmalloc), task_struct $ts bytes per object"
+
+# check_rank FILE NAME SOURCE WANT_RATE: NAME ranks in the first two with
+# verdict leak and a rate within 25% of WANT_RATE (bytes per hour).
+check_rank() {
+	local what=$1 file=$2 name=$3 src=$4 want=$5 got
+	got=$(jq -c --arg n "$name" --arg s "$src" '.leaks | to_entries |
+		map(select(.value.name == $n and .value.source == $s))[0] |
+		if . then {rank: .key, rate: .value.rate_bytes_per_hour, verdict: .value.verdict, confidence: .value.confidence} else null end' "$file")
+	if jq -e --argjson w "$want" '. != null and .rank <= 1 and .verdict == "leak" and
+		((.rate - $w) | fabs) <= 0.25 * $w' <<<"$got" >/dev/null; then
+		ok "$what: $src $name ranks first two, rate within 25% of $want B/h ($got)"
+	else
+		not_ok "$what: $src $name ranks first two, rate within 25% of $want B/h" "got $got" \
+			"top: $(jq -c '[.leaks[:5][] | [.source, .name, .rate_bytes_per_hour, .verdict]]' "$file")"
+	fi
+}
+
+# --- a steady leak: R threads per second for N/R seconds, watched 20 s ---
+$LEAKER --threads $N --rate $R --hold 3 >$W/leaker.out 2>&1 &
+lpid=$!
+$K record -o $W/live.kleak -i 1 -n 20 2>$W/record.err &
+rpid=$!
+$K watch -i 1 -n 20 --json >$W/watch.ndjson 2>$W/watch.err
+wrc=$?
+wait $rpid
+rrc=$?
+wait $lpid
+[ $wrc = 0 ] && ok "watch -i 1 -n 20 --json: exit 0" || not_ok "watch exit" "rc=$wrc $(cat $W/watch.err)"
+tail -n 1 $W/watch.ndjson >$W/watch.final
+if [ "$stack" -gt 0 ]; then
+	check_rank watch $W/watch.final kernel_clone vmalloc_caller $((R * stack * 3600))
+else
+	skip "watch: kernel_clone" "no vmalloc'd thread stacks (CONFIG_VMAP_STACK off)"
+fi
+check_rank watch $W/watch.final task_struct slab $((R * ts * 3600))
+jq -e '.leaks | map(select(.name == "VmallocUsed" or .name == "KernelStack")) |
+	all(.[]; .verdict != "leak" or (.explained_by | length > 0))' $W/watch.final >/dev/null &&
+	ok "watch: VmallocUsed/KernelStack growth is explained by the specific series" ||
+	not_ok "watch: aggregates explained" "$(jq -c '.leaks | map(select(.aggregate))' $W/watch.final)"
+
+[ $rrc = 0 ] && ok "record -i 1 -n 20 alongside: exit 0" || not_ok "record exit" "rc=$rrc $(cat $W/record.err)"
+$K report --json $W/live.kleak >$W/report.json 2>$W/report.err
+[ $? = 0 ] && ok "report of the recording: exit 0" || not_ok "report exit" "$(cat $W/report.err)"
+if [ "$stack" -gt 0 ]; then
+	check_rank report $W/report.json kernel_clone vmalloc_caller $((R * stack * 3600))
+fi
+check_rank report $W/report.json task_struct slab $((R * ts * 3600))
+
+# --- grown then released within the window: not a leak ---
+$LEAKER --threads 150 --rate 50 --hold 2 --linger 30 >$W/leaker2.out 2>&1 &
+lpid=$!
+$K watch -i 1 -n 15 --json >$W/watch2.ndjson 2>$W/watch2.err
+kill $lpid 2>/dev/null
+wait $lpid 2>/dev/null
+grep -q released $W/leaker2.out && ok "leaker grew and released within the window" ||
+	not_ok "leaker released" "$(cat $W/leaker2.out)"
+tail -n 1 $W/watch2.ndjson >$W/watch2.final
+for s in "vmalloc_caller kernel_clone" "slab task_struct"; do
+	set -- $s
+	v=$(jq -r --arg n "$2" --arg s "$1" '[.leaks[] | select(.name == $n and .source == $s)][0] | .verdict // "absent"' $W/watch2.final)
+	case $v in
+	leak|possible_leak|growing_reclaimable)
+		not_ok "grown then released: $1 $2 is not a leak" "verdict $v: $(jq -c --arg n "$2" '.leaks[] | select(.name == $n)' $W/watch2.final)" ;;
+	*) ok "grown then released: $1 $2 is not a leak ($v)" ;;
+	esac
+done
+tap_done
