@@ -92,7 +92,10 @@ const struct series *series_find(const struct series_set *set,
 				 enum series_source src, const char *name,
 				 const char *module);
 
-/* The meminfo fields kept as series, NULL-terminated ("Unaccounted" too). */
+/*
+ * The meminfo series, NULL-terminated: kernel fields, and "Unaccounted"
+ * (used memory itemised nowhere, computed by analyze/kmem.h).
+ */
 extern const char *const series_meminfo_fields[];
 
 /* The raw sources of one sample and where/when they were taken. */

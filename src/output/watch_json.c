@@ -40,10 +40,21 @@ static void render_meminfo(struct json *j, const struct series_set *set)
 						     series_meminfo_fields[i],
 						     NULL);
 
-		if (s)
+		if (s && strcmp(s->name, "Unaccounted"))
 			json_kv_u64(j, s->name, s->last);
 	}
 	json_obj_end(j);
+	/* Not a kernel field: computed (analyze/kmem.h), so not in meminfo. */
+	{
+		const struct series *u = series_find(set, SERIES_MEMINFO,
+						     "Unaccounted", NULL);
+
+		json_key(j, "unaccounted_bytes");
+		if (u)
+			json_u64(j, u->last);
+		else
+			json_null(j);
+	}
 }
 
 static void render_leak(struct json *j, const struct series_set *set,

@@ -12,7 +12,7 @@
 static const char *const shown_fields[] = { "Slab", "SUnreclaim",
 					    "SReclaimable", "VmallocUsed",
 					    "KernelStack", "PageTables",
-					    "Percpu", NULL };
+					    "Percpu", "Unaccounted", NULL };
 
 static const char *rate_str(double bytes_per_hour, char *buf, size_t len)
 {

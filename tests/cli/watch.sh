@@ -29,7 +29,7 @@ done
 if ! command -v jq >/dev/null; then
 	skip "report JSON checks" "jq not installed"
 else
-	KEYS='["final","samples","elapsed_s","interval_s","window","host","recording","sources","meminfo","series","leak_count","leaks"]'
+	KEYS='["final","samples","elapsed_s","interval_s","window","host","recording","sources","meminfo","unaccounted_bytes","series","leak_count","leaks"]'
 	LKEYS='["source","name","module","reclaimable","bytes","growth_bytes","peak_growth_bytes","rate_bytes_per_hour","confidence","verdict","aggregate","explained_by"]'
 	out=$($K report --json $C/six-samples-closed 2>&1)
 	rc=$?
