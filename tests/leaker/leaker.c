@@ -129,9 +129,18 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGUSR1, on_signal);
 	total = nsock + 2 * npipes + nfiles + 16;
-	rl.rlim_cur = rl.rlim_max = (rlim_t)total + 1024;
-	if (setrlimit(RLIMIT_NOFILE, &rl) && total > 1000)
-		die("setrlimit(RLIMIT_NOFILE)");
+	/* Raise the fd limit; without CAP_SYS_RESOURCE only up to the hard one. */
+	rl.rlim_cur = rl.rlim_max = (rlim_t)total + 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		getrlimit(RLIMIT_NOFILE, &rl);
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if ((rlim_t)total + 64 > rl.rlim_max) {
+			fprintf(stderr, "leaker: %ld descriptors needed, hard limit %llu\n",
+				total + 64, (unsigned long long)rl.rlim_max);
+			return 1;
+		}
+	}
 	fds = calloc((size_t)total, sizeof(*fds));
 	th = calloc((size_t)nthreads + 1, sizeof(*th));
 	if (!fds || !th)
