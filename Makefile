@@ -77,16 +77,23 @@ build/leaker: tests/leaker/leaker.c
 
 test-bins: kleak build/san/kleak build/leaker $(UNIT_BINS) $(REPLAY_BINS)
 
-test: test-bins
-	KLEAK=$(CURDIR)/build/san/kleak KLEAK_OPT=$(CURDIR)/kleak \
+# Dependencies first, in their own make: the build rules need them.
+test:
+	@$(MAKE) --no-print-directory deps DEPS="$(DEPS) $(TEST_DEPS)"
+	@$(MAKE) --no-print-directory test-bins
+	@KLEAK=$(CURDIR)/build/san/kleak KLEAK_OPT=$(CURDIR)/kleak \
 		tests/run.sh
 
-run: deps kleak
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory kleak
 	./kleak check
 
 # Build dependencies, installed only when missing (Debian package names).
-DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
-	libcmocka-dev libclang-rt-14-dev jq
+DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
+# What the tests add: unit tests, fuzzing, JSON checks, the qemu VM suite.
+TEST_DEPS := libcmocka-dev libclang-rt-14-dev jq qemu-system-x86 \
+	busybox-static kmod cpio util-linux
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
