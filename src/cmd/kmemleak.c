@@ -463,24 +463,43 @@ static int run_workload(const struct kml_opts *o, int *status, struct kerr *e)
 	pid_t pid;
 	int st;
 
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int r = 0;
+
 	fflush(stdout);
+	/*
+	 * Like time(1): ^C stops the workload, not kleak, which goes on to scan
+	 * and report what the workload left behind.
+	 */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
 	pid = fork();
-	if (pid < 0)
-		return kerr_set(e, -errno, o->cmd[0], 0, "fork: %s", strerror(errno));
+	if (pid < 0) {
+		r = kerr_set(e, -errno, o->cmd[0], 0, "fork: %s", strerror(errno));
+		goto out;
+	}
 	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
 		if (o->json)
 			dup2(STDERR_FILENO, STDOUT_FILENO);
 		execvp(o->cmd[0], o->cmd);
 		fprintf(stderr, "kleak: %s: %s\n", o->cmd[0], strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return kerr_set(e, -errno, o->cmd[0], 0, "waitpid: %s", strerror(errno));
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			r = kerr_set(e, -errno, o->cmd[0], 0, "waitpid: %s", strerror(errno));
+			goto out;
+		}
+	}
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if (*status == 127)
-		return kerr_set(e, -ENOENT, o->cmd[0], 0, "could not run the command");
-	return 0;
+		r = kerr_set(e, -ENOENT, o->cmd[0], 0, "could not run the command");
+out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return r;
 }
 
 /*

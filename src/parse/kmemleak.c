@@ -370,10 +370,54 @@ static int parse_line(struct pctx *c, const char *s, size_t len)
 					"expected 'hex dump' or 'backtrace'");
 }
 
+#define LOG_TAG "kmemleak: "
+
+/*
+ * A kernel log (dmesg, journalctl -k) holds the report too when kmemleak's
+ * `verbose` parameter is set: every line carries "kmemleak: " after the
+ * log's own prefix ("[   12.345678] ", "Nov 25 06:00:00 host kernel: ").
+ * Returns the text after the tag, or NULL for a line of something else.
+ */
+static const char *log_payload(const char *line, size_t *len)
+{
+	const char *t = memmem(line, *len, LOG_TAG, sizeof(LOG_TAG) - 1);
+
+	if (!t)
+		return NULL;
+	t += sizeof(LOG_TAG) - 1;
+	*len -= (size_t)(t - line);
+	/* only the report's own lines: "unreferenced object", indented ones */
+	if (!starts(t, *len, "unreferenced object") && !starts(t, *len, "  "))
+		return NULL;
+	return t;
+}
+
+/*
+ * Log mode: the first non-blank line is no report line, and the text holds
+ * a tagged report line somewhere.
+ */
+static bool is_log(const char *buf, size_t len)
+{
+	static const char tagged[] = LOG_TAG "unreferenced object";
+	struct line_iter it;
+	const char *line;
+	size_t llen;
+
+	line_iter_init(&it, buf, len);
+	while (line_next(&it, &line, &llen)) {
+		if (fields_split(line, llen > 4096 ? 4096 : llen, NULL, 0) == 0)
+			continue;
+		return !starts(line, llen, "unreferenced object") &&
+		       memmem(buf, len, tagged, sizeof(tagged) - 1);
+	}
+	return false;
+}
+
 int kmemleak_parse(const char *buf, size_t len, const char *src,
 		   struct kmemleak_report *out, struct kerr *e)
 {
 	struct pctx c = { .r = out, .src = src, .st = ST_NONE, .e = e };
+	bool log = is_log(buf, len);
 	struct line_iter it;
 	const char *line;
 	size_t llen;
@@ -387,6 +431,8 @@ int kmemleak_parse(const char *buf, size_t len, const char *src,
 			r = fail(&c, -E2BIG, "line longer than 1 MiB");
 			goto out;
 		}
+		if (log && !(line = log_payload(line, &llen)))
+			continue;
 		while (llen && (line[llen - 1] == ' ' || line[llen - 1] == '\r' ||
 				line[llen - 1] == '\t'))
 			llen--;

@@ -24,6 +24,10 @@
  *       __kmalloc_cache_noprof+0x2e8/0x390
  *       kml_leak+0x1c/0x40 [kml_kmalloc]
  *
+ * A kernel log (dmesg, journalctl -k) with kmemleak's `verbose` reports is
+ * accepted too: "[   12.345678] kmemleak: unreferenced object ...", every
+ * report line after "kmemleak: ", other lines skipped.
+ *
  * The crc is a checksum of the object's contents, not of the stack.
  * Frames are interned: each distinct frame text is stored once in
  * `frames` and objects refer to it by index, so a report of 100,000

@@ -138,6 +138,44 @@ static void test_612(void **state)
 	kmemleak_report_free(&r);
 }
 
+/* dmesg with kmemleak's verbose reports among other messages */
+static void test_log(void **state)
+{
+	static const char log[] =
+		"[    0.000000] Linux version 6.12.117\n"
+		"[    2.500000] kmemleak: Kernel memory leak detector initialized\n"
+		"[  100.100000] kmemleak: unreferenced object 0xffff888004a1c000 (size 1024):\n"
+		"[  100.100000] kmemleak:   comm \"insmod\", pid 95, jiffies 4294893211\n"
+		"[  100.100001] random: crng init done\n"
+		"[  100.100000] kmemleak:   hex dump (first 32 bytes):\n"
+		"[  100.100000] kmemleak:     6b 6d 6c 00 00 00 00 00 00 00 00 00 00 00 00 00  kml.............\n"
+		"[  100.100000] kmemleak:   backtrace (crc 5b1e2b1d):\n"
+		"[  100.100000] kmemleak:     __kmalloc_cache_noprof+0x2e8/0x390\n"
+		"[  100.100000] kmemleak:     kml_leak+0x1c/0x40 [kml_kmalloc]\n"
+		"[  100.200000] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)\n"
+		"Nov 25 06:00:00 vm kernel: kmemleak: unreferenced object 0xffff888004a1d000 (size 1024):\n"
+		"Nov 25 06:00:00 vm kernel: kmemleak:   comm \"insmod\", pid 95, jiffies 4294893212\n"
+		"Nov 25 06:00:00 vm kernel: kmemleak:   backtrace (crc 11111111):\n"
+		"Nov 25 06:00:00 vm kernel: kmemleak:     __kmalloc_cache_noprof+0x2e8/0x390\n"
+		"Nov 25 06:00:00 vm kernel: kmemleak:     kml_leak+0x1c/0x40 [kml_kmalloc]\n"
+		"[  100.300000] kmemleak:     f+0xzz/0x1\n";
+	struct kmemleak_report r;
+	struct kerr e = { 0 };
+
+	(void)state;
+	/* the last line is a broken frame: the error has the log's line number */
+	assert_int_equal(parse(log, sizeof(log) - 1, &r, &e), -EINVAL);
+	assert_int_equal(e.line, 17);
+	assert_int_equal(parse(log, strrchr(log, '[') - log, &r, &e), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.v[0].line, 3);
+	assert_int_equal(r.v[0].nframes, 2);
+	assert_int_equal(r.v[1].line, 12);
+	assert_string_equal(kmemleak_str(&r, kmemleak_obj_frame(&r, &r.v[1], 1)->module),
+			    "kml_kmalloc");
+	kmemleak_report_free(&r);
+}
+
 static void test_hostile(void **state)
 {
 	static const struct {
@@ -420,6 +458,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_612),
+		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_empty_and_huge),
 		cmocka_unit_test(test_group_seed_offline),

@@ -50,3 +50,15 @@ expect_jq "run: no twin anywhere in the groups" run.json \
 expect_rc0 report.txt
 expect "report text names leak_kmalloc_work [kleak_kmalloc_leak]" \
 	grep -q 'leak_kmalloc_work \[kleak_kmalloc_leak\]' "$OUT/report.txt"
+# the kernel log copy: kleak on the host groups kmemleak's verbose lines
+if [ -e "$OUT/verbose" ]; then
+	"${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}}" kmemleak report --from "$OUT/dmesg.txt" --json \
+		>"$OUT/dmesg.json" 2>"$OUT/dmesg.json.err"
+	echo $? >"$OUT/dmesg.json.rc"
+	expect_rc0 dmesg.json
+	expect_jq "dmesg: the log's reports group like the file's (leak_kmalloc_work, every object)" dmesg.json \
+		'[.groups[] | select(.function == "leak_kmalloc_work")] | length == 1 and .[0].module == "kleak_kmalloc_leak" and .[0].count == $n' \
+		--argjson n "${kml:-0}"
+else
+	skip "$VM_T: dmesg copy of the report" "kmemleak has no verbose parameter here"
+fi
