@@ -213,7 +213,7 @@ static void emit(const struct count_report *r, bool json, bool color)
 	if (json)
 		count_print_json(stdout, r);
 	else
-		count_print_text(stdout, r, color);
+		count_print_text(stdout, r, color, isatty(STDOUT_FILENO));
 	fflush(stdout);
 }
 

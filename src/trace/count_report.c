@@ -176,13 +176,16 @@ void count_print_header(FILE *f, const struct count_report *r)
 	fprintf(f, " via %s; Ctrl-C ends\n", r->mechanism);
 }
 
-void count_print_text(FILE *f, const struct count_report *r, bool color)
+void count_print_text(FILE *f, const struct count_report *r, bool color,
+		      bool refresh)
 {
 	const struct count_counters *c = &r->cur.c;
 	struct rates x = rates_of(r);
 	char reason[256], d[32];
 	enum count_verdict v;
 
+	if (refresh)
+		fputs("\r\033[K", f);
 	fprintf(f, "%salloc %" PRIu64 " free %" PRIu64 " outstanding %" PRIu64
 		   "  (%.0f alloc/s, %.0f free/s)",
 		r->final ? "total: " : "", c->stat[CS_ALLOC], c->stat[CS_FREE],
@@ -190,6 +193,8 @@ void count_print_text(FILE *f, const struct count_report *r, bool color)
 	if (c->stat[CS_DROPPED] || c->recursion_misses)
 		fprintf(f, "  [dropped %" PRIu64 ", recursion misses %" PRIu64 "]",
 			c->stat[CS_DROPPED], c->recursion_misses);
+	if (refresh && !r->final)
+		return;
 	fputc('\n', f);
 	if (!r->final)
 		return;

@@ -69,6 +69,11 @@ const char *count_verdict_name(enum count_verdict v);
 void count_print_json(FILE *f, const struct count_report *r);
 /* The header line (what, whom, how) of the text view. */
 void count_print_header(FILE *f, const struct count_report *r);
-void count_print_text(FILE *f, const struct count_report *r, bool color);
+/*
+ * One line per interval; on a TTY (refresh) each interval overwrites the
+ * last one in place. The final report adds the counters and the verdict.
+ */
+void count_print_text(FILE *f, const struct count_report *r, bool color,
+		      bool refresh);
 
 #endif
