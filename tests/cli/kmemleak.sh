@@ -25,6 +25,22 @@ for bad in "nosuch" "report --sort size" "report --top 0" "run" "scan extra" \
 	[ $rc -eq 2 ] && ok "usage error exits 2: $bad" || not_ok "usage error exits 2: $bad" "rc=$rc"
 done
 
+# every option the help lists is accepted, and documented in docs/kmemleak.md
+"$K" kmemleak --help | sed -n 's/^  *\(-[a-z], \)\{0,1\}\(--[a-z-]*\)\( [A-Z]*\)\{0,1\}.*/\2\3/p' >"$T/opts"
+[ "$(wc -l <"$T/opts")" -ge 10 ] && ok "help lists its options" || not_ok "help lists its options" "$(cat "$T/opts")"
+while read -r opt arg; do
+	case $arg in
+	FILE) case $opt in --kallsyms) v=$KS ;; --modules) v=$MODS ;; *) v=$SEED ;; esac ;;
+	KEY) v=count ;; DURATION) v=2s ;; N) v=3 ;; LEVEL) v=critical ;; *) v= ;;
+	esac
+	[ "$opt" = --from ] && set -- || set -- --from "$SEED"
+	"$K" kmemleak report "$@" "$opt" ${v:+"$v"} >/dev/null 2>"$T/opt.err"
+	rc=$?
+	if [ $rc -eq 0 ]; then ok "option $opt is accepted"
+	else not_ok "option $opt is accepted" "rc=$rc $(cat "$T/opt.err")"; fi
+	grep -q -- "$opt" docs/kmemleak.md && ok "option $opt is documented" || not_ok "option $opt is documented"
+done <"$T/opts"
+
 # --- the lesson's sample ---
 "$K" kmemleak report --from "$SEED" --json >"$T/seed.json" 2>"$T/seed.err"
 rc=$?
