@@ -203,32 +203,37 @@ static __always_inline void site_repair(struct trace_site_key *key, __u64 size)
 	count(TC_REPAIRED);
 }
 
-static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 cache,
-				     __u32 kind, __u64 size, struct kmem_cache *s,
-				     bool need_stack)
+/*
+ * tag: the site's tag (see trace.h); for kinds without a call site the
+ * stack taken here goes into it (need_stack).
+ */
+static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag,
+				     __u64 size, struct kmem_cache *s, bool need_stack)
 {
-	struct trace_obj o = {}, old;
+	struct trace_obj o, old;
 	struct trace_obj *cur;
 	long ret;
 
 	if (size < min_size || !sampled(key) || !task_ok())
 		return;
 	o.site.call_site = site;
-	o.site.cache = cache;
-	o.site.kind = kind;
-	o.site.stack_id = -1;
+	o.site.tag = tag;
 	o.stack_id = -1;
+	o.pad = 0;
 	if (need_stack) {
-		o.site.stack_id = bpf_get_stackid(ctx, &stacks, 0);
-		if (o.site.stack_id < 0)
+		long id = bpf_get_stackid(ctx, &stacks, 0);
+
+		if (id < 0)
 			count(TC_STACK_ERRORS);
+		else
+			o.site.tag = (tag & ~(TRACE_NO_STACK << 32)) | ((__u64)id << 32);
 	} else if (stack_every && ((ptr_hash(key) >> 16) % stack_every) == 0) {
 		o.stack_id = bpf_get_stackid(ctx, &stacks, 0);
 		if (o.stack_id < 0)
 			count(TC_STACK_ERRORS);
 	}
 	o.ts_ns = bpf_ktime_get_ns();
-	o.size = size;
+	o.size = size < 0xffffffffULL ? size : 0xffffffffULL;
 	o.pid = bpf_get_current_pid_tgid() >> 32;
 
 	ret = bpf_map_update_elem(&objs, &key, &o, BPF_NOEXIST);
@@ -254,7 +259,7 @@ static __always_inline void on_free(__u64 key)
 	struct trace_site_val *v;
 	struct trace_obj *cur;
 	struct trace_site_key site;
-	__u64 size;
+	__u32 size;
 	long ret;
 
 	if (!sampled(key))
@@ -292,8 +297,9 @@ SEC("raw_tp/kmalloc")
 int BPF_PROG(kt_kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
 {
 	if (ptr && kmalloc_ok(alloc))
-		on_alloc(ctx, (__u64)ptr, call_site, alloc <= 8192 ? alloc : 0,
-			 TRACE_KMALLOC, alloc, NULL, false);
+		on_alloc(ctx, (__u64)ptr, call_site,
+			 TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, alloc <= 8192 ? alloc : 0),
+			 alloc, NULL, false);
 	return 0;
 }
 
@@ -303,8 +309,9 @@ SEC("raw_tp/kmalloc_node")
 int BPF_PROG(kt_kmalloc_node, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
 {
 	if (ptr && kmalloc_ok(alloc))
-		on_alloc(ctx, (__u64)ptr, call_site, alloc <= 8192 ? alloc : 0,
-			 TRACE_KMALLOC, alloc, NULL, false);
+		on_alloc(ctx, (__u64)ptr, call_site,
+			 TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, alloc <= 8192 ? alloc : 0),
+			 alloc, NULL, false);
 	return 0;
 }
 
@@ -324,7 +331,8 @@ static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
 	struct kmem_cache *s = NULL;
 	__u64 size;
 
-	if (!ptr)
+	/* sampling first: an object not sampled costs no read of s->size */
+	if (!ptr || !sampled(ptr))
 		return;
 	if (cache_alloc_has_s) {
 		s = (struct kmem_cache *)arg2;
@@ -336,7 +344,8 @@ static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
 			return;
 		size = arg3;
 	}
-	on_alloc(ctx, ptr, call_site, (__u64)s, TRACE_CACHE, size, s, false);
+	on_alloc(ctx, ptr, call_site,
+		 s ? (__u64)s : TRACE_TAG(TRACE_CACHE, TRACE_NO_STACK, 0), size, s, false);
 }
 
 SEC("raw_tp/kmem_cache_alloc")
@@ -366,8 +375,9 @@ SEC("raw_tp/mm_page_alloc")
 int BPF_PROG(kt_mm_page_alloc, struct page *page, unsigned int order)
 {
 	if (page && !cache_filter_on)
-		on_alloc(ctx, (__u64)page ^ TRACE_TAG_PAGE, 0, order, TRACE_PAGE,
-			 4096ULL << (order & 31), NULL, true);
+		on_alloc(ctx, (__u64)page ^ TRACE_SPACE_PAGE, 0,
+			 TRACE_TAG(TRACE_PAGE, TRACE_NO_STACK, order), 4096ULL << (order & 31),
+			 NULL, true);
 	return 0;
 }
 
@@ -375,7 +385,7 @@ SEC("raw_tp/mm_page_free")
 int BPF_PROG(kt_mm_page_free, struct page *page, unsigned int order)
 {
 	if (page)
-		on_free((__u64)page ^ TRACE_TAG_PAGE);
+		on_free((__u64)page ^ TRACE_SPACE_PAGE);
 	return 0;
 }
 
@@ -383,7 +393,7 @@ SEC("raw_tp/mm_page_free_batched")
 int BPF_PROG(kt_mm_page_free_batched, struct page *page)
 {
 	if (page)
-		on_free((__u64)page ^ TRACE_TAG_PAGE);
+		on_free((__u64)page ^ TRACE_SPACE_PAGE);
 	return 0;
 }
 
@@ -398,10 +408,11 @@ int BPF_PROG(kt_percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u
 		return 0;
 	if (percpu_has_site) {
 		if (a7)
-			on_alloc(ctx, a7 ^ TRACE_TAG_PERCPU, a0, 0, TRACE_PERCPU, a8, NULL,
-				 false);
+			on_alloc(ctx, a7 ^ TRACE_SPACE_PERCPU, a0,
+				 TRACE_TAG(TRACE_PERCPU, TRACE_NO_STACK, 0), a8, NULL, false);
 	} else if (a6) {
-		on_alloc(ctx, a6 ^ TRACE_TAG_PERCPU, 0, 0, TRACE_PERCPU, a2, NULL, true);
+		on_alloc(ctx, a6 ^ TRACE_SPACE_PERCPU, 0,
+			 TRACE_TAG(TRACE_PERCPU, TRACE_NO_STACK, 0), a2, NULL, true);
 	}
 	return 0;
 }
@@ -411,7 +422,7 @@ SEC("raw_tp/percpu_free_percpu")
 int BPF_PROG(kt_percpu_free_percpu, void *base, int off, __u64 ptr)
 {
 	if (ptr)
-		on_free(ptr ^ TRACE_TAG_PERCPU);
+		on_free(ptr ^ TRACE_SPACE_PERCPU);
 	return 0;
 }
 
@@ -422,8 +433,8 @@ int BPF_PROG(kt_alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vsta
 	     __u64 vend, int failed)
 {
 	if (!failed && addr && !cache_filter_on)
-		on_alloc(ctx, addr ^ TRACE_TAG_VMALLOC, 0, 0, TRACE_VMALLOC, size, NULL,
-			 true);
+		on_alloc(ctx, addr ^ TRACE_SPACE_VMALLOC, 0,
+			 TRACE_TAG(TRACE_VMALLOC, TRACE_NO_STACK, 0), size, NULL, true);
 	return 0;
 }
 
@@ -433,6 +444,6 @@ SEC("raw_tp/free_vmap_area_noflush")
 int BPF_PROG(kt_free_vmap_area_noflush, __u64 va_start)
 {
 	if (va_start)
-		on_free(va_start ^ TRACE_TAG_VMALLOC);
+		on_free(va_start ^ TRACE_SPACE_VMALLOC);
 	return 0;
 }

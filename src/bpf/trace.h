@@ -10,11 +10,11 @@
 
 /* What kind of allocation a call site makes. */
 enum trace_kind {
-	TRACE_KMALLOC = 0, /* kmalloc: key.cache = bytes_alloc size class */
-	TRACE_CACHE = 1,   /* kmem_cache_alloc: key.cache = struct kmem_cache * */
-	TRACE_PAGE = 2,	   /* mm_page_alloc: no call site, stack_id in key */
+	TRACE_KMALLOC = 0, /* kmalloc: tag extra = bytes_alloc size class */
+	TRACE_CACHE = 1,   /* kmem_cache_alloc: tag = struct kmem_cache * */
+	TRACE_PAGE = 2,	   /* mm_page_alloc: no call site, stack in the tag */
 	TRACE_PERCPU = 3,  /* percpu_alloc_percpu */
-	TRACE_VMALLOC = 4, /* alloc_vmap_area: no call site, stack_id in key */
+	TRACE_VMALLOC = 4, /* alloc_vmap_area: no call site, stack in the tag */
 	TRACE_KIND_NR,
 };
 
@@ -23,17 +23,50 @@ enum trace_kind {
  * page * and a slab pointer can never meet (kfree also frees
  * kmem_cache objects: kmalloc and kmem_cache share tag 0).
  */
-#define TRACE_TAG_SLAB 0ULL
-#define TRACE_TAG_PAGE (1ULL << 56)
-#define TRACE_TAG_PERCPU (2ULL << 56)
-#define TRACE_TAG_VMALLOC (3ULL << 56)
+#define TRACE_SPACE_SLAB 0ULL
+#define TRACE_SPACE_PAGE (1ULL << 56)
+#define TRACE_SPACE_PERCPU (2ULL << 56)
+#define TRACE_SPACE_VMALLOC (3ULL << 56)
 
+/*
+ * A call site: 16 bytes, hashed twice per object (alloc and free), so the
+ * kind, a stack id and a size class are packed into `tag`:
+ *   kmem_cache_alloc: the struct kmem_cache * itself (top byte 0xff);
+ *   otherwise: kind << 56 | stack id (24 bits, 0xffffff = none) << 32 |
+ *   extra (kmalloc: bytes_alloc size class; page: order).
+ */
 struct trace_site_key {
 	__u64 call_site; /* return address in the allocating function, or 0 */
-	__u64 cache;	 /* see enum trace_kind */
-	__u32 kind;	 /* enum trace_kind */
-	__s32 stack_id;	 /* events without a call site: the allocating stack */
+	__u64 tag;
 };
+
+#define TRACE_NO_STACK 0xffffffULL
+#define TRACE_TAG(kind, stack, extra)                                          \
+	(((__u64)(kind) << 56) | (((__u64)(stack) & TRACE_NO_STACK) << 32) |   \
+	 (__u64)(__u32)(extra))
+
+static inline __u32 trace_tag_kind(__u64 tag)
+{
+	return (tag >> 56) == 0xff ? TRACE_CACHE : (__u32)(tag >> 56);
+}
+
+/* The kmem_cache pointer of a kmem_cache site, else 0. */
+static inline __u64 trace_tag_cache(__u64 tag)
+{
+	return (tag >> 56) == 0xff ? tag : 0;
+}
+
+static inline __s32 trace_tag_stack(__u64 tag)
+{
+	__u64 st = (tag >> 32) & TRACE_NO_STACK;
+
+	return (tag >> 56) == 0xff || st == TRACE_NO_STACK ? -1 : (__s32)st;
+}
+
+static inline __u32 trace_tag_extra(__u64 tag)
+{
+	return (tag >> 56) == 0xff ? 0 : (__u32)tag;
+}
 
 /* Per call site and CPU; outstanding = allocs - frees - repaired (summed). */
 struct trace_site_val {
@@ -47,10 +80,11 @@ struct trace_site_val {
 
 struct trace_obj {
 	struct trace_site_key site;
-	__u64 ts_ns; /* bpf_ktime_get_ns() at allocation */
-	__u64 size;  /* bytes_alloc */
-	__u32 pid;   /* tgid of the allocating task */
+	__u64 ts_ns;	/* bpf_ktime_get_ns() at allocation */
+	__u32 size;	/* bytes_alloc (capped at 4 GiB - 1) */
+	__u32 pid;	/* tgid of the allocating task */
 	__s32 stack_id; /* --stacks: kernel stack of the allocation, or -1 */
+	__u32 pad;
 };
 
 enum trace_counter {

@@ -243,11 +243,12 @@ static void row_to_cs(struct trace_session *s, const struct trace_ksyms *ks,
 	uint64_t out_n = 0, out_b = 0;
 
 	memset(c, 0, sizeof(*c));
-	c->kind = row->key.kind;
-	c->cache = row->key.cache;
+	c->kind = trace_tag_kind(row->key.tag);
+	c->cache = c->kind == TRACE_CACHE ? trace_tag_cache(row->key.tag)
+					  : trace_tag_extra(row->key.tag);
 	c->addr = row->key.call_site;
-	if (!c->addr && row->key.stack_id >= 0)
-		c->addr = derive_site(s, ks, row->key.stack_id);
+	if (!c->addr && trace_tag_stack(row->key.tag) >= 0)
+		c->addr = derive_site(s, ks, trace_tag_stack(row->key.tag));
 	/* never negative: a sum can only lag behind under races */
 	if (v->allocs > v->frees + v->repaired)
 		out_n = v->allocs - v->frees - v->repaired;

@@ -363,12 +363,8 @@ int trace_site_key_cmp(const struct trace_site_key *a, const struct trace_site_k
 {
 	if (a->call_site != b->call_site)
 		return a->call_site < b->call_site ? -1 : 1;
-	if (a->cache != b->cache)
-		return a->cache < b->cache ? -1 : 1;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->stack_id != b->stack_id)
-		return a->stack_id < b->stack_id ? -1 : 1;
+	if (a->tag != b->tag)
+		return a->tag < b->tag ? -1 : 1;
 	return 0;
 }
 
