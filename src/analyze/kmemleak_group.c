@@ -356,6 +356,45 @@ out:
 	return rc;
 }
 
+static int cmp_mod(const void *a, const void *b)
+{
+	const struct kmemleak_module_sum *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (!x->module || !y->module)
+		return !x->module - !y->module; /* vmlinux last among equals */
+	return strcmp(x->module, y->module);
+}
+
+/* Sums the groups per module (few modules: a linear search is enough). */
+static int by_module(struct kmemleak_groups *g)
+{
+	g->mods = calloc(g->n + 1, sizeof(*g->mods));
+	if (!g->mods)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct kmemleak_group *grp = &g->v[i];
+		size_t k;
+
+		for (k = 0; k < g->nmods; k++)
+			if (grp->module == g->mods[k].module ||
+			    (grp->module && g->mods[k].module &&
+			     !strcmp(grp->module, g->mods[k].module)))
+				break;
+		if (k == g->nmods)
+			g->mods[g->nmods++].module = grp->module;
+		g->mods[k].count += grp->count;
+		g->mods[k].groups++;
+		if (!num_add_u64(g->mods[k].bytes, grp->bytes, &g->mods[k].bytes))
+			g->mods[k].bytes = UINT64_MAX;
+	}
+	qsort(g->mods, g->nmods, sizeof(*g->mods), cmp_mod);
+	return 0;
+}
+
 int kmemleak_group(const struct kmemleak_report *r,
 		   const struct kmemleak_group_opts *o,
 		   struct kmemleak_groups *out, struct kerr *e)
@@ -378,6 +417,8 @@ int kmemleak_group(const struct kmemleak_report *r,
 		rc = spreads(r, out, gidx);
 	if (!rc && out->n)
 		qsort_r(out->v, out->n, sizeof(*out->v), cmp_group, &sort);
+	if (!rc)
+		rc = by_module(out);
 out:
 	free(fr);
 	free(gidx);
@@ -396,6 +437,7 @@ void kmemleak_groups_free(struct kmemleak_groups *g)
 		free(g->ftext[i]);
 	free(g->ftext);
 	free(g->bt_store);
+	free(g->mods);
 	free(g->v);
 	memset(g, 0, sizeof(*g));
 }

@@ -63,9 +63,19 @@ struct kmemleak_group {
 	const struct kmemleak_object *sample; /* first object of the group */
 };
 
+/* Totals per module (the groups' `module`; NULL: vmlinux), by bytes. */
+struct kmemleak_module_sum {
+	const char *module;
+	size_t count;  /* objects */
+	size_t groups;
+	uint64_t bytes;
+};
+
 struct kmemleak_groups {
 	struct kmemleak_group *v;
 	size_t n;
+	struct kmemleak_module_sum *mods;
+	size_t nmods;
 	size_t objects;	      /* objects grouped (after since_jiffies) */
 	uint64_t bytes;
 	size_t raw_frames;    /* distinct frames printed as bare addresses */

@@ -372,6 +372,17 @@ static void render_json(const struct kml_opts *o, const char *src,
 		json_key(&j, "since_jiffies");
 		run->since_jiffies ? json_u64(&j, run->since_jiffies) : json_null(&j);
 	}
+	json_key(&j, "modules");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < g->nmods; i++) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "module", g->mods[i].module);
+		json_kv_u64(&j, "count", g->mods[i].count);
+		json_kv_u64(&j, "bytes", g->mods[i].bytes);
+		json_kv_u64(&j, "groups", g->mods[i].groups);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
 	json_key(&j, "groups");
 	json_arr_begin(&j);
 	for (size_t i = 0; i < g->n; i++)
@@ -448,6 +459,14 @@ static void render_text(const struct kml_opts *o, const char *src,
 	if (g->raw_frames)
 		printf("raw frames: %zu distinct, %zu resolved (symbols: %s)\n",
 		       g->raw_frames, g->raw_resolved, symbols);
+	printf("by module:");
+	for (size_t i = 0; i < g->nmods && i < (size_t)o->top; i++)
+		printf("%s %s %s (%zu)", i ? "," : "",
+		       g->mods[i].module ? g->mods[i].module : "vmlinux",
+		       fmt_bytes(g->mods[i].bytes, b, sizeof(b)), g->mods[i].count);
+	if (g->nmods > (size_t)o->top)
+		printf(", %zu more", g->nmods - (size_t)o->top);
+	putchar('\n');
 	for (size_t i = 0; i < g->n && i < (size_t)o->top; i++) {
 		putchar('\n');
 		text_group(i + 1, &g->v[i], r, color);

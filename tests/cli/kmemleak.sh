@@ -85,6 +85,12 @@ if [ -f "$F612/kmemleak" ]; then
 		.groups[0].function == "leak_kmalloc_work" and .groups[0].module == "kleak_kmalloc_leak" and
 		.groups[0].count == $k and .groups[0].bytes == $k * 512 and
 		.groups[1].function == "leak_cache_work" and .groups[1].module == "kleak_cache_leak"' "$T/612.json"
+	check "6.12: modules[] add up to the groups, biggest first" jq -e '
+		([.modules[].bytes] | add) == .bytes and ([.modules[].count] | add) == .objects and
+		([.modules[].bytes] == ([.modules[].bytes] | sort | reverse))' "$T/612.json"
+	check "6.12: kmemleak_test's module total is its groups' sum" jq -e '
+		(.modules[] | select(.module == "kmemleak_test") | .bytes) ==
+		([.groups[] | select(.module == "kmemleak_test") | .bytes] | add)' "$T/612.json"
 	check "6.12: --sort count puts the most frequent first" sh -c \
 		"'$K' kmemleak report --from '$F612/kmemleak' --sort count --json | jq -e '.groups[0].function == \"leak_cache_work\"'"
 	check "6.12: kmemleak-test's groups name kmemleak_test_init, not an allocator" jq -e '

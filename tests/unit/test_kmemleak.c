@@ -329,6 +329,13 @@ static void test_group_612(void **state)
 	assert_int_equal(g.v[1].comms[0].count, 2);
 	assert_string_equal(g.v[2].function, "leak_pcpu");
 	assert_string_equal(g.v[2].module, "kml_pcpu");
+	/* per module: vmlinux (the unresolved vmalloc) first by bytes */
+	assert_int_equal(g.nmods, 3);
+	assert_null(g.mods[0].module);
+	assert_int_equal(g.mods[0].bytes, 65536);
+	assert_string_equal(g.mods[1].module, "kml_kmalloc");
+	assert_int_equal(g.mods[1].count, 2);
+	assert_int_equal(g.mods[1].groups, 1);
 	kmemleak_groups_free(&g);
 	/* by count, then bytes */
 	o.sort = KMEMLEAK_SORT_COUNT;
