@@ -22,9 +22,10 @@ capture() {
 		{ echo "$k: capture failed:" >&2; cat "$share/out/capture-inside/log" >&2; return 1; }
 	dst=tests/fixtures/$VM_NAME
 	mkdir -p "$dst"
+	rm -rf "$dst" && mkdir -p "$dst"
 	for f in "$share"/out/capture-inside/*; do
 		case "$f" in *.err | */log | */rc) continue ;; esac
-		cp "$f" "$dst/"
+		cp -r "$f" "$dst/"
 	done
 	write_readme "$dst" "$(cat "$dst/uname-r")"
 	echo "$k: $(ls "$dst" | wc -l) files in $dst"
@@ -50,14 +51,21 @@ objects each (kmalloc-512 from \`leak_kmalloc_work\`, cache
 \`kmemleak-test\` loaded where the kernel has it, kmemleak scanned twice.
 kmemleak: $kmemleak. /proc/allocinfo: $allocinfo.
 
+The directory is a \`kleak snapshot\` directory (\`kleak check --from
+tests/fixtures/$VM_NAME\`), its /proc files raw copies (cat), not kleak's;
+\`unloaded/\` is the same after \`rmmod kmem_test\`, where the leak's caller is
+a bare address: \`kleak check --from tests/fixtures/$VM_NAME/unloaded
+--baseline tests/fixtures/$VM_NAME\` must name kmem_test.
+
 | file | source |
 |---|---|
 | meminfo, slabinfo, vmallocinfo, modules, cmdline | /proc/... |
 | allocinfo | /proc/allocinfo (if the kernel has it): the header, non-zero and module lines only |
-| kmemleak | /sys/kernel/debug/kmemleak after \`scan\`, 12 s, \`scan\` |
-| sys-kernel-slab.ls | \`ls -l /sys/kernel/slab/\` (merged caches are symlinks) |
 | kallsyms | /proc/kallsyms, only the test modules' symbols and a few allocators |
-| vmallocinfo-unloaded, modules-unloaded | after \`rmmod kmem_test\`: the leak's caller is a bare address |
+| meta, slab_aliases | written by \`kleak snapshot\` (release, page size ...; /sys/kernel/slab as "name target reclaim_account") |
+| sys-kernel-slab.ls | \`ls -l /sys/kernel/slab/\` (the raw truth behind slab_aliases) |
+| kmemleak | /sys/kernel/debug/kmemleak after \`scan\`, 12 s, \`scan\` (top level only) |
+| dmesg | the kernel log at the end (allocinfo's "has N allocated at module unload" on 6.12) |
 | uname-r | \`uname -r\` |
 EOT
 }

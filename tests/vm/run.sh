@@ -115,6 +115,42 @@ run_kernel() {
 	done
 }
 
+# The fixtures captured in VMs (capture-fixtures.sh), through kleak on the
+# host: the lesson's case offline, on real kernels' files, without qemu.
+fixture_checks() {
+	local bin=${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}} d k want
+	for d in tests/fixtures/*/unloaded; do
+		[ -d "$d" ] || continue
+		d=${d%/unloaded} k=$(basename "${d%/unloaded}")
+		local OUT VM_T="[fixtures $k] kmem_test"
+		if [ ! -x "$bin" ]; then
+			skip "$VM_T" "no kleak binary at $bin (run make)"
+			continue
+		fi
+		OUT=$(mktemp -d)
+		cp "$d/vmallocinfo" "$OUT/vmallocinfo"
+		want=$(vmalloc_pages_bytes vmallocinfo '\[kmem_test\]')
+		"$bin" check --json --from "$d" >"$OUT/loaded.json" 2>"$OUT/loaded.json.err"
+		echo $? >"$OUT/loaded.json.rc"
+		"$bin" check --json --from "$d/unloaded" >"$OUT/unloaded.json" 2>"$OUT/unloaded.json.err"
+		echo $? >"$OUT/unloaded.json.rc"
+		"$bin" check --json --from "$d/unloaded" --baseline "$d" >"$OUT/baseline.json" 2>"$OUT/baseline.json.err"
+		echo $? >"$OUT/baseline.json.rc"
+		expect "raw: [kmem_test] holds > 8 MiB" test "$want" -gt 8388608
+		expect_rc0 loaded.json
+		expect_jq "check --from: kmem_alloc [kmem_test] with $want bytes" loaded.json \
+			'.vmalloc.by_caller[0] | .caller == "kmem_alloc" and .module == "kmem_test" and .bytes == ($w | tonumber)' --arg w "$want"
+		expect_rc0 unloaded.json
+		expect_jq "check --from unloaded/: (unloaded module), $want bytes" unloaded.json \
+			'[.vmalloc.by_caller[] | select(.caller == "(unloaded module)" and .module == null)] | length == 1 and .[0].bytes == ($w | tonumber)' --arg w "$want"
+		expect_rc0 baseline.json
+		expect_jq "check --from unloaded/ --baseline: kmem_alloc [kmem_test]" baseline.json \
+			'[.vmalloc.by_caller[] | select(.caller == "kmem_alloc" and .module == "kmem_test")] | length == 1 and .[0].bytes == ($w | tonumber)' --arg w "$want"
+		rm -rf "$OUT"
+	done
+}
+[ -z "${KLEAK_VM_SCENARIOS:-}" ] && [ $# -eq 0 ] && fixture_checks
+
 for k in ${KLEAK_VM_KERNELS:-6.12 6.1}; do
 	run_kernel "$k"
 done
