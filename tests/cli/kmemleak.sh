@@ -114,6 +114,28 @@ else
 	not_ok "generated report: groups, counts and bytes agree with awk" "$(diff "$T/awk.txt" "$T/kleak.txt" | head -4)"
 fi
 
+# --- the live kallsyms (~120,000 lines) as --kallsyms: raw frames at real symbols ---
+if [ -r /proc/kallsyms ] && awk '$1 !~ /^0+$/ { found = 1; exit } END { exit !found }' /proc/kallsyms; then
+	# three text symbols that are alone at their address
+	awk '{ n[$1]++; if ($2 == "T" && $3 !~ /^__(pfx|cfi)_/ && NF == 3) s[$1] = $3 }
+		END { for (a in s) if (n[a] == 1) print a, s[a] }' /proc/kallsyms | sort | sed -n '100p;5000p;9000p' >"$T/picks"
+	{
+		echo 'unreferenced object 0xffff888000001000 (size 64):'
+		echo '  comm "t", pid 1, jiffies 1'
+		echo '  backtrace (crc 0):'
+		while read -r a _; do echo "    0x$a"; done <"$T/picks"
+	} >"$T/live.txt"
+	set -- --kallsyms /proc/kallsyms
+	[ -r /proc/modules ] && set -- "$@" --modules /proc/modules # CONFIG_MODULES
+	"$K" kmemleak report --from "$T/live.txt" "$@" --json >"$T/live.json" 2>"$T/live.err"
+	want=$(awk '{ printf "%s%s+0x0/", sep, $2; sep = " " }' "$T/picks")
+	got=$(jq -r '[.groups[0].backtrace[] | sub("0x[0-9a-f]+$"; "")] | join(" ")' "$T/live.json")
+	if [ "$(wc -l <"$T/picks")" -eq 3 ] && [ "$want" = "$got" ]; then ok "live /proc/kallsyms: raw frames name their symbols"
+	else not_ok "live /proc/kallsyms: raw frames name their symbols" "want: $want" "got: $got $(cat "$T/live.err")"; fi
+else
+	skip "live /proc/kallsyms" "addresses hidden (not root or kptr_restrict)"
+fi
+
 # --- bad input: exit 1 with file and line ---
 printf 'unreferenced object 0x1 (size 8):\n  comm "x", pid 1, jiffies 2\n  backtrace:\n    f+0xzz/0x1\n' >"$T/bad.txt"
 "$K" kmemleak report --from "$T/bad.txt" >/dev/null 2>"$T/bad.err"
