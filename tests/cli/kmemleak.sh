@@ -171,4 +171,27 @@ rc=$?
 if [ $rc -eq 1 ] && [ ! -e "$T/ran" ]; then ok "absent kmemleak: run exits 1 without running the command"
 else not_ok "absent kmemleak: run exits 1 without running the command" "rc=$rc"; fi
 
+# --- run's pipeline against a stand-in (/dev/null: writes succeed, reads are
+# an empty report) ---
+export KLEAK_KMEMLEAK=/dev/null
+"$K" kmemleak run --wait 0.1 --json -- sh -c 'echo workload-output; exit 7' >"$T/run.json" 2>"$T/run.err"
+rc=$?
+[ $rc -eq 0 ] && ok "run: exits 0 whatever the workload's status" || not_ok "run: exits 0" "rc=$rc $(cat "$T/run.err")"
+check "run --json: stdout is the JSON document, with the workload's status" jq -e \
+	'.command == ["sh", "-c", "echo workload-output; exit 7"] and .command_status == 7 and .objects == 0' "$T/run.json"
+check "run --json: the workload's stdout went to stderr" grep -q workload-output "$T/run.err"
+"$K" kmemleak run --wait 0.1 -- sh -c 'kill -INT $PPID; sleep 0.3; touch "$0"' "$T/after-int" >"$T/int.txt" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ -e "$T/after-int" ] && grep -q 'no unreferenced objects' "$T/int.txt"; then
+	ok "run: ^C goes to the workload, kleak goes on to report (like time)"
+else
+	not_ok "run: ^C goes to the workload, kleak goes on to report" "rc=$rc $(cat "$T/int.txt")"
+fi
+"$K" kmemleak run --wait 0.1 -- /nonexistent/cmd >/dev/null 2>"$T/nx.err"
+rc=$?
+[ $rc -eq 1 ] && ok "run: a command that cannot run is an error" || not_ok "run: a command that cannot run is an error" "rc=$rc"
+check "scan against the stand-in: done" sh -c "'$K' kmemleak scan | grep -q 'scan done'"
+check "clear --json: a document" sh -c "'$K' kmemleak clear --json | jq -e '.done == \"clear\"'"
+unset KLEAK_KMEMLEAK
+
 tap_done
