@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,8 @@ const char cmd_kmemleak_help[] =
 	"      --from FILE         group a saved report instead of the live one\n"
 	"      --kallsyms FILE     symbolize raw frames with a saved /proc/kallsyms\n"
 	"      --modules FILE      module ranges from a saved /proc/modules\n"
+	"      --baseline DIR      a snapshot taken while the modules were loaded\n"
+	"                          (kleak snapshot): its kallsyms and modules\n"
 	"      --sort KEY          rank groups by bytes (default) or count\n"
 	"  -w, --wait DURATION     run: wait before scanning (default 5s, kmemleak's\n"
 	"                          minimum object age)\n"
@@ -67,6 +70,8 @@ struct kml_opts {
 	const char *from;	  /* saved report, NULL: live */
 	const char *kallsyms;	  /* saved /proc/kallsyms */
 	const char *modules;	  /* saved /proc/modules */
+	const char *baseline;	  /* snapshot dir: DIR/kallsyms, DIR/modules */
+	char kpath[4096], mpath[4096]; /* from baseline */
 	enum kmemleak_sort sort;  /* bytes */
 	uint64_t wait_ns;	  /* 5 s: KMEMLEAK_MIN_AGE_NS */
 	int top;		  /* 10 */
@@ -85,7 +90,7 @@ struct kml_run {
 };
 
 enum { OPT_FROM = 256, OPT_KALLSYMS, OPT_MODULES, OPT_SORT, OPT_TOP,
-       OPT_SHOWADDR, OPT_FAIL_ON };
+       OPT_SHOWADDR, OPT_FAIL_ON, OPT_BASELINE };
 
 /*
  * Every group is a finding at warning level: kmemleak suspects a leak, and
@@ -99,6 +104,7 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "top", required_argument, NULL, OPT_TOP },
@@ -123,6 +129,7 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 		case OPT_FROM: o->from = optarg; break;
 		case OPT_KALLSYMS: o->kallsyms = optarg; break;
 		case OPT_MODULES: o->modules = optarg; break;
+		case OPT_BASELINE: o->baseline = optarg; break;
 		case OPT_SORT:
 			if (!strcmp(optarg, "bytes"))
 				o->sort = KMEMLEAK_SORT_BYTES;
@@ -162,6 +169,18 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 	}
 	if (o->from && strcmp(o->sub, "report"))
 		return cmd_usage("kmemleak", "--from only goes with report");
+	if (o->baseline && (o->kallsyms || o->modules))
+		return cmd_usage("kmemleak", "--baseline and --kallsyms/--modules conflict");
+	if (o->baseline) {
+		struct stat st;
+
+		snprintf(o->kpath, sizeof(o->kpath), "%s/kallsyms", o->baseline);
+		snprintf(o->mpath, sizeof(o->mpath), "%s/modules", o->baseline);
+		o->kallsyms = o->kpath;
+		/* a kernel without modules has no /proc/modules to snapshot */
+		if (!stat(o->mpath, &st))
+			o->modules = o->mpath;
+	}
 	return 0;
 }
 

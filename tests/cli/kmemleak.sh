@@ -25,13 +25,14 @@ for bad in "nosuch" "report --sort size" "report --top 0" "run" "scan extra" \
 	[ $rc -eq 2 ] && ok "usage error exits 2: $bad" || not_ok "usage error exits 2: $bad" "rc=$rc"
 done
 
+mkdir -p "$T/snap" && cp "$KS" "$T/snap/kallsyms" && cp "$MODS" "$T/snap/modules"
 # every option the help lists is accepted, and documented in docs/kmemleak.md
 "$K" kmemleak --help | sed -n 's/^  *\(-[a-z], \)\{0,1\}\(--[a-z-]*\)\( [A-Z]*\)\{0,1\}.*/\2\3/p' >"$T/opts"
 [ "$(wc -l <"$T/opts")" -ge 10 ] && ok "help lists its options" || not_ok "help lists its options" "$(cat "$T/opts")"
 while read -r opt arg; do
 	case $arg in
 	FILE) case $opt in --kallsyms) v=$KS ;; --modules) v=$MODS ;; *) v=$SEED ;; esac ;;
-	KEY) v=count ;; DURATION) v=2s ;; N) v=3 ;; LEVEL) v=critical ;; *) v= ;;
+	KEY) v=count ;; DURATION) v=2s ;; N) v=3 ;; LEVEL) v=critical ;; DIR) v=$T/snap ;; *) v= ;;
 	esac
 	[ "$opt" = --from ] && set -- || set -- --from "$SEED"
 	"$K" kmemleak report "$@" "$opt" ${v:+"$v"} >/dev/null 2>"$T/opt.err"
@@ -62,6 +63,11 @@ check "seed offline: the raw frames symbolize to kmem_test's functions" jq -e '
 	.groups[0].allocator == "vmalloc" and
 	.groups[0].backtrace[2] == "kmem_alloc+0x13/0x30 [kmem_test]" and
 	.groups[0].backtrace[3] == "kmem_init+0x1a [kmem_test]"' "$T/sym.json"
+check "seed offline: --baseline DIR reads DIR/kallsyms and DIR/modules" sh -c \
+	"'$K' kmemleak report --from '$SEED' --baseline '$T/snap' --json | jq -e '.symbols == \"file\" and .groups[0].function == \"kmem_alloc\"'"
+"$K" kmemleak report --from "$SEED" --baseline "$T/snap" --kallsyms "$KS" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok "--baseline with --kallsyms: usage error" || not_ok "--baseline with --kallsyms: usage error" "rc=$rc"
 check "seed offline: text names function and module" sh -c \
 	"'$K' kmemleak report --from '$SEED' --kallsyms '$KS' --modules '$MODS' | grep -q 'kmem_alloc \[kmem_test\]'"
 

@@ -42,11 +42,18 @@ fi
 if grep -q '(size 4194304)' "$OUT/kmemleak.txt" 2>/dev/null; then
 	expect_jq "run: kmem_test's 4 MiB vmalloc first, kmem_alloc [kmem_test] via the saved kallsyms" run.json \
 		'.groups[0].bytes == 4194304 and .groups[0].function == "kmem_alloc" and .groups[0].module == "kmem_test"'
+	expect_jq "report --baseline (a kleak snapshot taken while loaded): kmem_alloc [kmem_test]" baseline.json \
+		'.groups[0].bytes == 4194304 and .groups[0].function == "kmem_alloc" and .groups[0].module == "kmem_test"'
 else
 	skip "$VM_T: kmem_test's vmalloc named after rmmod" "kmemleak did not report the unloaded module's area"
 fi
 expect_jq "run: no twin anywhere in the groups" run.json \
 	'[.groups[] | tostring | select(test($re))] | length == 0' --arg re "$twins"
+expect_rc0 baseline.json
+expect_jq "report --baseline: the leakers' groups as run found them" baseline.json \
+	'[.groups[] | select(.module == "kleak_kmalloc_leak" or .module == "kleak_cache_leak") | [.function, .count, .bytes]] ==
+	 [$r[0].groups[] | select(.module == "kleak_kmalloc_leak" or .module == "kleak_cache_leak") | [.function, .count, .bytes]]' \
+	--slurpfile r "$OUT/run.json"
 expect_rc0 report.txt
 expect "report text names leak_kmalloc_work [kleak_kmalloc_leak]" \
 	grep -q 'leak_kmalloc_work \[kleak_kmalloc_leak\]' "$OUT/report.txt"

@@ -27,6 +27,7 @@ wait_param kleak_kmalloc_ok allocs 200 90
 wait_param kleak_cache_ok allocs 200 90
 cat /proc/kallsyms >/tmp/kallsyms
 cat /proc/modules >/tmp/modules
+kleak snapshot -o /tmp/snap-loaded >/dev/null 2>&1 || echo "kleak snapshot failed"
 unload kleak_cache_ok
 unload kleak_kmalloc_ok
 unload kmem_test
@@ -46,4 +47,5 @@ save kmemleak.txt /sys/kernel/debug/kmemleak
 dmesg >"$OUT/dmesg.txt"
 grep -E 'kmem_test|kleak_|kmemleak_test| ok_|_ok' /tmp/kallsyms >"$OUT/kallsyms-modules" 2>/dev/null
 run report.txt kleak kmemleak report --kallsyms /tmp/kallsyms --modules /tmp/modules
+run baseline.json kleak kmemleak report --baseline /tmp/snap-loaded --json
 exit 0
