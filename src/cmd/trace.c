@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "parse/slab_aliases.h"
+#include "source/procfs.h"
 #include "trace/trace_ksym.h"
 #include "trace/trace_render.h"
 #include "trace/trace_report.h"
@@ -226,6 +228,19 @@ static int report_once(struct trace_session *s, struct trace_ksyms *ks,
 	return ferror(stdout) ? KLEAK_EXIT_ERROR : 0;
 }
 
+/* SLUB merging from /sys/kernel/slab, for `aliases`; optional. */
+static int load_aliases(struct slab_aliases *al)
+{
+	struct buf b = { 0 };
+	struct kerr e = { 0 };
+	int ret = source_read(NULL, SRC_SLAB_ALIASES, &b, &e);
+
+	if (!ret)
+		ret = slab_aliases_parse(b.data, b.len, "/sys/kernel/slab", al, &e);
+	buf_free(&b);
+	return ret;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -243,6 +258,7 @@ int cmd_trace(int argc, char **argv)
 	struct trace_report_state st = { 0 };
 	struct trace_session s;
 	struct trace_ksyms ks = { 0 };
+	struct slab_aliases al = { 0 };
 	struct kerr e = { 0 };
 	uint64_t start, end, next, n = 0;
 	int ret;
@@ -258,9 +274,12 @@ int cmd_trace(int argc, char **argv)
 		kerr_print(&e);
 		kerr_clear(&e);
 	}
+	if (!load_aliases(&al))
+		st.aliases = &al;
 	ret = trace_session_open(&s, &c.o, &e);
 	if (ret) {
 		trace_ksyms_free(&ks);
+		slab_aliases_free(&al);
 		return cmd_fail(&e, c.json);
 	}
 	trace_render_banner(stderr, &s);
@@ -281,5 +300,6 @@ out:
 	trace_session_close(&s);
 	trace_ksyms_free(&ks);
 	trace_report_state_free(&st);
+	slab_aliases_free(&al);
 	return ret;
 }

@@ -37,6 +37,11 @@ static void json_callsite(struct json *j, const struct trace_callsite *c,
 	json_kv_str(j, "function", c->function);
 	json_kv_str(j, "module", c->module[0] ? c->module : NULL);
 	json_kv_str(j, "cache", c->cache_name[0] ? c->cache_name : NULL);
+	json_key(j, "aliases");
+	json_arr_begin(j);
+	for (size_t i = 0; i < c->naliases && i < 8; i++)
+		json_str(j, c->aliases[i]);
+	json_arr_end(j);
 	json_kv_str(j, "kind", trace_kind_name(c->kind));
 	if (o->show_addresses) {
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)c->addr);

@@ -289,7 +289,7 @@ static void rates(struct trace_report *rep, struct trace_report_state *st, uint6
 	for (size_t i = 0; i < rep->ncs && secs > 0; i++) {
 		struct trace_callsite *c = &rep->cs[i];
 		const struct trace_callsite *p =
-			bsearch(c, st->prev, st->nprev, sizeof(*c), cs_id_cmp);
+			st->nprev ? bsearch(c, st->prev, st->nprev, sizeof(*c), cs_id_cmp) : NULL;
 		uint64_t a0 = p ? p->allocs : 0, f0 = p ? p->frees : 0;
 
 		c->alloc_rate = c->allocs > a0 ? (c->allocs - a0) / secs : 0;
@@ -355,6 +355,9 @@ int trace_report_build(struct trace_session *s, const struct trace_read *r,
 		} else {
 			rep->cs[n] = *c;
 			name_cache(s, &rep->cs[n]);
+			if (st->aliases && rep->cs[n].kind == TRACE_CACHE && rep->cs[n].cache_name[0])
+				rep->cs[n].naliases = slab_aliases_of(st->aliases, rep->cs[n].cache_name,
+								      rep->cs[n].aliases, 8);
 			symbolize(&rep->cs[n], ks);
 			n++;
 		}

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse/slab_aliases.h"
 #include "trace/trace_ksym.h"
 #include "trace/trace_session.h"
 
@@ -34,6 +35,8 @@ struct trace_callsite {
 	char callsite[160]; /* function+0xoff, or "(unknown)" */
 	char module[64];    /* empty: vmlinux */
 	char cache_name[40]; /* empty: none */
+	const char *aliases[8]; /* caches merged into cache_name (not itself) */
+	size_t naliases;
 	/* cumulative since start, scaled when sampling */
 	uint64_t allocs, frees, repaired;
 	uint64_t alloc_bytes, free_bytes;
@@ -68,6 +71,7 @@ struct trace_report_state {
 	size_t nprev;
 	uint64_t prev_ns;
 	uint64_t min_age_ns; /* config: outstanding counts only older objects */
+	const struct slab_aliases *aliases; /* config: SLUB merging, or NULL */
 };
 
 int trace_report_build(struct trace_session *s, const struct trace_read *r,

@@ -523,7 +523,8 @@ int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
 		ret = c.err;
 	if (ret)
 		goto fail;
-	qsort(r->rows, r->nrows, sizeof(*r->rows), row_cmp);
+	if (r->nrows)
+		qsort(r->rows, r->nrows, sizeof(*r->rows), row_cmp);
 	c.cap = 0;
 	ret = map_each(s, bpf_map__fd(s->skel->maps.objs), sizeof(__u64),
 		       sizeof(struct trace_obj), obj_entry, &c);
@@ -531,7 +532,8 @@ int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
 		ret = c.err;
 	if (ret)
 		goto fail;
-	qsort(r->stacks, r->nstacks, sizeof(*r->stacks), stack_ref_cmp);
+	if (r->nstacks)
+		qsort(r->stacks, r->nstacks, sizeof(*r->stacks), stack_ref_cmp);
 	read_progs(s, r);
 	return 0;
 fail:

@@ -126,6 +126,83 @@ else
 	ok "no raw kernel addresses without --show-addresses"
 fi
 
+# HELD_ARGS="TRACE ARGS" held NAME CMD...: traces while a gated leaker
+# (CMD) holds its objects; the report ~2 s after "ready" goes to
+# $T/NAME.held, the final one to $T/NAME.final. "%PID%" in the trace
+# arguments is the leaker's pid.
+held() {
+	local name=$1 targs
+	shift
+	gated "$T/$name.l" "$@"
+	targs=$(sed "s/%PID%/$GPID/g" <<<"$HELD_ARGS")
+	# shellcheck disable=SC2086
+	"$K" trace -i 1 --json $targs >"$T/$name.json" 2>"$T/$name.err" &
+	local kp=$! lp=$GPID
+	PIDS+=("$kp")
+	sleep 2
+	release
+	ready_wait "$T/$name.l"
+	sleep 2.3
+	tail -n 1 "$T/$name.json" >"$T/$name.held"
+	wait "$lp" 2>/dev/null
+	sleep 1
+	kill -INT "$kp"
+	wait "$kp"
+	tail -n 1 "$T/$name.json" >"$T/$name.final"
+}
+
+# --cache resolves aliases: only sock_inode_cache objects, N of them
+HELD_ARGS="-p %PID% --cache sock_inode_cache" held cache "$L" --sockets $N --pipes $N --hold 3
+got=$(site "$(cat "$T/cache.held")" sock_alloc_inode)
+others=$(jq '[.callsites[] | select(.cache != "sock_inode_cache")] | length' "$T/cache.held")
+within "$got" $N 5 && [ "$others" = 0 ] && ok "--cache sock_inode_cache: $got of $N, no other cache" ||
+	not_ok "--cache sock_inode_cache: N objects, no other cache" "got $got, other caches $others"
+
+# --sample 64: the estimate lies within 1.5x its stated 95% error of 4N
+HELD_ARGS="-p %PID% --sample 64" held sample "$L" --sockets $((4 * N)) --hold 3
+read -r est err < <(jq -r '[.callsites[] | select(.function == "sock_alloc_inode")][0] | "\(.outstanding_count) \(.outstanding_count_error)"' "$T/sample.held")
+jq -e '.estimated and .sample == 64' "$T/sample.held" >/dev/null &&
+	awk -v e="${est:-0}" -v r="${err:-0}" -v n=$((4 * N)) 'BEGIN { d = e - n; if (d < 0) d = -d; exit !(r > 0 && d <= 1.5 * r) }' &&
+	ok "--sample 64: estimate $est +- $err for $((4 * N)) sockets" ||
+	not_ok "--sample 64: estimate within its error" "estimate ${est:-?} +- ${err:-?}, true $((4 * N))"
+
+# --stacks: stacks of the held sockets, from the syscall down
+HELD_ARGS="-p %PID% --stacks" held stacks "$L" --sockets $N --hold 3
+jq -e '[.callsites[] | select(.function == "sock_alloc_inode")][0].stacks |
+	length > 0 and (.[0].count > 0) and (.[0].frames[0] | startswith("sock_alloc_inode")) and
+	([.[0].frames[] | select(test("socket"))] | length > 0)' "$T/stacks.held" >/dev/null &&
+	ok "--stacks: sock_alloc_inode's stacks reach the socket syscall" ||
+	not_ok "--stacks: sock_alloc_inode's stacks" "$(jq -c '[.callsites[] | select(.function == "sock_alloc_inode")][0].stacks[0]' "$T/stacks.held")"
+
+# --min-age: the held sockets are ~3 s old: counted at 1 s, not at 30 s
+HELD_ARGS="-p %PID% --min-age 1" held age1 "$L" --sockets $N --hold 3
+got=$(site "$(cat "$T/age1.held")" sock_alloc_inode)
+within "$got" $N 5 && ok "--min-age 1: $got held sockets are older" || not_ok "--min-age 1: held sockets counted" "got $got"
+HELD_ARGS="-p %PID% --min-age 30" held age30 "$L" --sockets $N --hold 3
+got=$(jq '.callsites | length' "$T/age30.held")
+[ "$got" = 0 ] && ok "--min-age 30: no call site has objects that old" || not_ok "--min-age 30: nothing that old" "$got call sites"
+
+# --comm and --cgroup (v2) select the allocating task
+HELD_ARGS="--comm leaker" held comm "$L" --sockets $N --hold 3
+got=$(site "$(cat "$T/comm.held")" sock_alloc_inode)
+[ "$got" -ge $((N * 95 / 100)) ] && ok "--comm leaker: $got sockets" || not_ok "--comm leaker" "got $got"
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -n "$cg2" ] && mkdir -p "$cg2/kleak-trace-test.$$" 2>/dev/null; then
+	cg="$cg2/kleak-trace-test.$$"
+	HELD_ARGS="--cgroup $cg" held cgroup sh -c "echo \$\$ >$cg/cgroup.procs && exec $L --sockets $N --hold 3"
+	got=$(site "$(cat "$T/cgroup.held")" sock_alloc_inode)
+	within "$got" $N 5 && ok "--cgroup (v2): $got sockets of the task in it" || not_ok "--cgroup (v2)" "got $got"
+	rmdir "$cg" 2>/dev/null
+else
+	skip "--cgroup (v2)" "no cgroup2 hierarchy mounted"
+fi
+
+# --pages --percpu --vmalloc load and attach, or name what is absent
+"$K" trace -d 1 --pages --percpu --vmalloc --json >"$T/opt.json" 2>"$T/opt.err"
+rc=$?
+[ $rc -eq 0 ] && jq -e '(.events | index("mm_page_alloc")) and ((.events + .missing_events) | index("alloc_vmap_area"))' "$T/opt.json" >/dev/null &&
+	ok "--pages --percpu --vmalloc attach" || not_ok "--pages --percpu --vmalloc attach" "rc=$rc $(cat "$T/opt.err")"
+
 # --- no program left behind: SIGTERM, SIGKILL ---
 # prog_ids KLEAK_PID: the BPF programs that process holds (from its fdinfo)
 prog_ids() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^prog_id:/ { print $2 }' | sort -u; }
