@@ -141,6 +141,35 @@ static bool growing(enum trend_verdict v)
 	return v == TREND_LEAK || v == TREND_RECLAIMABLE || v == TREND_POSSIBLE;
 }
 
+/*
+ * Theil-Sen over at most TREND_TS_POINTS points: beyond that, the means of
+ * equal runs of consecutive points (a linear trend stays exactly linear),
+ * so that a full 512-point window costs 8k slope pairs, not 131k.
+ */
+static double slope_of(const struct series_set *set, const double *v,
+		       double *scratch)
+{
+	size_t n = set->n, m = TREND_TS_POINTS, per;
+	double *bt = scratch, *bv = scratch + m, *pairs = scratch + 2 * m;
+
+	if (n <= m)
+		return trend_theil_sen(set->t, v, n, scratch);
+	per = (n + m - 1) / m;
+	m = 0;
+	for (size_t i = 0; i < n; i += per, m++) {
+		size_t k = i + per < n ? per : n - i;
+		double st = 0, sv = 0;
+
+		for (size_t j = i; j < i + k; j++) {
+			st += set->t[j];
+			sv += v[j];
+		}
+		bt[m] = st / (double)k;
+		bv[m] = sv / (double)k;
+	}
+	return trend_theil_sen(bt, bv, m, pairs);
+}
+
 static void judge(const struct series_set *set, size_t k,
 		  const struct trend_opts *o, double *scratch,
 		  struct trend_leak *l)
@@ -161,7 +190,7 @@ static void judge(const struct series_set *set, size_t k,
 	}
 	l->growth_bytes = v[n - 1] - v[0];
 	l->peak_growth_bytes = peak - v[0];
-	slope = trend_theil_sen(set->t, v, n, scratch);
+	slope = slope_of(set, v, scratch);
 	l->rate_bytes_per_hour = slope * 3600;
 	trend_mann_kendall(v, n, true, s->mk_s, scratch, &mk);
 	l->confidence = mk.confidence;
@@ -296,7 +325,8 @@ static int cmp_leak(const void *a, const void *b)
 
 static int reserve(struct trend_report *rep, size_t nseries, size_t points)
 {
-	size_t need = points * (points - 1) / 2 + points + 1;
+	size_t np = points < TREND_TS_POINTS ? points : TREND_TS_POINTS;
+	size_t need = np * (np - 1) / 2 + 2 * TREND_TS_POINTS + points + 1;
 
 	if (rep->alloc < nseries) {
 		struct trend_leak *p = realloc(rep->v, nseries * sizeof(*p));

@@ -25,6 +25,9 @@
 
 #include "model/series.h"
 
+/* Theil-Sen runs on at most this many points (means of runs beyond). */
+#define TREND_TS_POINTS 128
+
 struct trend_opts {
 	/* Confidence for "leak"/"growing_reclaimable": 1% false alarms per series tested. */
 	double conf_leak;	 /* 0.99 */
