@@ -58,6 +58,16 @@ static void json_callsite(struct json *j, const struct trace_callsite *c,
 	json_kv_double(j, "alloc_rate_per_s", c->alloc_rate);
 	json_kv_double(j, "free_rate_per_s", c->free_rate);
 	json_kv_double(j, "oldest_age_s", c->oldest_age_ns / 1e9);
+	json_key(j, "pids");
+	json_arr_begin(j);
+	for (size_t i = 0; i < c->npids; i++) {
+		json_obj_begin(j);
+		json_kv_u64(j, "pid", c->pids[i].pid);
+		json_kv_str(j, "comm", c->pids[i].comm[0] ? c->pids[i].comm : NULL);
+		json_kv_u64(j, "outstanding_count", c->pids[i].count);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 	json_key(j, "stacks");
 	json_arr_begin(j);
 	for (size_t i = 0; i < c->nstacks; i++) {

@@ -219,6 +219,79 @@ static int group_stacks(struct trace_session *s, const struct trace_ksyms *ks,
 	return 0;
 }
 
+static int pid_count_cmp(const void *a, const void *b)
+{
+	const struct trace_pid_summary *x = a, *y = b;
+
+	return (x->count < y->count) - (x->count > y->count);
+}
+
+static void read_comm(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	comm[0] = 0;
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = 0;
+	fclose(f);
+}
+
+/* The processes that allocated the most outstanding objects per call site. */
+static int group_pids(const struct trace_read *r, const size_t *row_cs,
+		      struct trace_report *rep)
+{
+	struct cs_stack *v;
+	size_t i, j;
+
+	if (!r->npids)
+		return 0;
+	v = malloc(r->npids * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < r->npids; i++) {
+		v[i].cs = row_cs[r->pids[i].row];
+		v[i].id = r->pids[i].stack_id;
+	}
+	qsort(v, r->npids, sizeof(*v), cs_stack_cmp);
+	for (i = 0; i < r->npids; i = j) {
+		struct trace_callsite *c = &rep->cs[v[i].cs];
+		size_t k = c->npids;
+
+		for (j = i; j < r->npids && !cs_stack_cmp(&v[i], &v[j]); j++)
+			;
+		if (k == TRACE_REPORT_PIDS) {
+			size_t min = 0;
+
+			for (size_t m = 1; m < k; m++)
+				if (c->pids[m].count < c->pids[min].count)
+					min = m;
+			if (c->pids[min].count >= j - i)
+				continue;
+			k = min;
+		} else {
+			c->npids++;
+		}
+		c->pids[k].pid = (uint32_t)v[i].id;
+		c->pids[k].count = j - i;
+	}
+	free(v);
+	for (i = 0; i < rep->ncs; i++) {
+		struct trace_callsite *c = &rep->cs[i];
+
+		qsort(c->pids, c->npids, sizeof(c->pids[0]), pid_count_cmp);
+		for (j = 0; j < c->npids; j++) {
+			c->pids[j].count *= rep->sample;
+			read_comm(c->pids[j].pid, c->pids[j].comm, sizeof(c->pids[j].comm));
+		}
+	}
+	return 0;
+}
+
 static void merge(struct trace_callsite *dst, const struct trace_callsite *src)
 {
 	dst->allocs += src->allocs;
@@ -365,6 +438,8 @@ int trace_report_build(struct trace_session *s, const struct trace_read *r,
 	}
 	rep->ncs = n;
 	ret = group_stacks(s, ks, r, row_cs, rep);
+	if (!ret)
+		ret = group_pids(r, row_cs, rep);
 	if (ret)
 		goto out;
 	for (i = 0; i < n; i++) {

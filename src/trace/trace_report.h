@@ -26,6 +26,14 @@ struct trace_stack_summary {
 	uint64_t frames[TRACE_STACK_FRAMES];
 };
 
+#define TRACE_REPORT_PIDS 3 /* allocating processes kept per call site */
+
+struct trace_pid_summary {
+	uint32_t pid;	/* tgid that allocated the objects */
+	uint64_t count; /* its outstanding objects here (scaled) */
+	char comm[16];	/* from /proc/PID/comm, empty when gone */
+};
+
 struct trace_callsite {
 	/* identity: kind, address, cache */
 	uint32_t kind;
@@ -46,6 +54,8 @@ struct trace_callsite {
 	uint64_t oldest_age_ns;	      /* 0 when nothing outstanding */
 	uint64_t aged_count, aged_bytes; /* older than --min-age (scaled) */
 	uint64_t sampled_objects;	 /* object-map entries behind it */
+	struct trace_pid_summary pids[TRACE_REPORT_PIDS];
+	size_t npids;
 	struct trace_stack_summary stacks[TRACE_REPORT_STACKS];
 	size_t nstacks;
 	size_t src_row; /* internal: the map row it came from */

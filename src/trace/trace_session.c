@@ -395,7 +395,7 @@ long trace_read_find(const struct trace_read *r, const struct trace_site_key *k)
 struct read_ctx {
 	struct trace_session *s;
 	struct trace_read *r;
-	size_t cap;
+	size_t cap, pid_cap;
 	uint64_t min_age_ns;
 	int err;
 };
@@ -431,6 +431,23 @@ static void site_entry(void *vctx, const void *key, const void *val)
 	}
 }
 
+static int ref_push(struct trace_stack_ref **v, size_t *n, size_t *cap, uint32_t row,
+		    int32_t val)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024;
+		void *nv = realloc(*v, ncap * sizeof(**v));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n].row = row;
+	(*v)[(*n)++].stack_id = val;
+	return 0;
+}
+
 static void obj_entry(void *vctx, const void *key, const void *val)
 {
 	struct read_ctx *c = vctx;
@@ -451,21 +468,11 @@ static void obj_entry(void *vctx, const void *key, const void *val)
 		row->aged_count++;
 		row->aged_bytes += o->size;
 	}
-	if (o->stack_id >= 0) {
-		if (r->nstacks == c->cap) {
-			size_t ncap = c->cap ? c->cap * 2 : 1024;
-			void *nv = realloc(r->stacks, ncap * sizeof(*r->stacks));
-
-			if (!nv) {
-				c->err = -ENOMEM;
-				return;
-			}
-			r->stacks = nv;
-			c->cap = ncap;
-		}
-		r->stacks[r->nstacks].row = (uint32_t)i;
-		r->stacks[r->nstacks++].stack_id = o->stack_id;
-	}
+	if (o->stack_id >= 0 &&
+	    ref_push(&r->stacks, &r->nstacks, &c->cap, (uint32_t)i, o->stack_id))
+		c->err = -ENOMEM;
+	if (ref_push(&r->pids, &r->npids, &c->pid_cap, (uint32_t)i, (int32_t)o->pid))
+		c->err = -ENOMEM;
 }
 
 static int stack_ref_cmp(const void *a, const void *b)
@@ -534,6 +541,8 @@ int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
 		goto fail;
 	if (r->nstacks)
 		qsort(r->stacks, r->nstacks, sizeof(*r->stacks), stack_ref_cmp);
+	if (r->npids)
+		qsort(r->pids, r->npids, sizeof(*r->pids), stack_ref_cmp);
 	read_progs(s, r);
 	return 0;
 fail:
@@ -548,6 +557,7 @@ void trace_read_free(struct trace_read *r)
 		return;
 	free(r->rows);
 	free(r->stacks);
+	free(r->pids);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -68,6 +68,8 @@ struct trace_read {
 	uint64_t recursion_misses; /* sum over programs */
 	struct trace_stack_ref *stacks; /* sorted by (row, stack_id) */
 	size_t nstacks;
+	struct trace_stack_ref *pids; /* (row, allocating tgid), sorted */
+	size_t npids;
 };
 
 struct trace_session {
