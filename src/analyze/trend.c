@@ -390,3 +390,25 @@ void trend_report_free(struct trend_report *rep)
 	free(rep->scratch);
 	memset(rep, 0, sizeof(*rep));
 }
+
+int trend_verdict_parse(const char *s, enum trend_verdict *v)
+{
+	static const enum trend_verdict ok[] = { TREND_LEAK, TREND_RECLAIMABLE,
+						 TREND_POSSIBLE };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(s, trend_verdict_name(ok[i]))) {
+			*v = ok[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (!rep->v[i].explained && growing(rep->v[i].verdict) &&
+		    rep->v[i].verdict <= v)
+			return true;
+	return false;
+}

@@ -118,4 +118,12 @@ int trend_analyze(const struct series_set *set, const struct trend_opts *o,
 		  struct trend_report *rep);
 void trend_report_free(struct trend_report *rep);
 
+/*
+ * --fail-on: "leak", "growing_reclaimable" or "possible_leak" (each
+ * includes the verdicts above it). Returns 0 with *v set, or -EINVAL.
+ */
+int trend_verdict_parse(const char *s, enum trend_verdict *v);
+/* Whether a series not explained by others has a verdict at or above v. */
+bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v);
+
 #endif

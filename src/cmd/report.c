@@ -19,7 +19,7 @@
 #include "util/num.h"
 
 const char cmd_report_help[] =
-	"usage: kleak report FILE [--json] [--top N]\n"
+	"usage: kleak report FILE [--json] [--top N] [--fail-on VERDICT]\n"
 	"\n"
 	"Growth report from a recording made by `kleak record`: the same\n"
 	"series, trends, verdicts and ranking as `kleak watch`, for recordings\n"
@@ -30,6 +30,7 @@ const char cmd_report_help[] =
 	"Options:\n"
 	"  -j, --json          one JSON document (the schema of watch's final object)\n"
 	"      --top N         rows in the text report (default 20)\n"
+	"      --fail-on VERDICT  exit 3 on VERDICT or worse: leak, growing_reclaimable, possible_leak\n"
 	"  -h, --help          show this help\n";
 
 struct report_ctx {
@@ -70,12 +71,20 @@ static int on_sample(struct sample *s, const struct recording_meta *m,
 	return 0;
 }
 
-static int parse_opts(int argc, char **argv, bool *json, int *top,
-		      const char **file)
+struct report_opts {
+	bool json;
+	int top; /* 20 */
+	bool fail_on_set;
+	enum trend_verdict fail_on;
+	const char *file;
+};
+
+static int parse_opts(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option lopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "top", required_argument, NULL, 't' },
+		{ "fail-on", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -85,11 +94,16 @@ static int parse_opts(int argc, char **argv, bool *json, int *top,
 	while ((c = getopt_long(argc, argv, ":jh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			*json = true;
+			o->json = true;
 			break;
 		case 't':
-			if (num_parse_int(optarg, 1, 100000, top))
+			if (num_parse_int(optarg, 1, 100000, &o->top))
 				return cmd_usage("report", "bad --top '%s'", optarg);
+			break;
+		case 'F':
+			if (trend_verdict_parse(optarg, &o->fail_on))
+				return cmd_usage("report", "bad --fail-on '%s' (leak, growing_reclaimable, possible_leak)", optarg);
+			o->fail_on_set = true;
 			break;
 		case 'h':
 			cmd_help("report");
@@ -103,13 +117,16 @@ static int parse_opts(int argc, char **argv, bool *json, int *top,
 	if (optind + 1 != argc)
 		return cmd_usage("report", optind < argc ? "one FILE only"
 							 : "which recording? give FILE");
-	*file = argv[optind];
+	o->file = argv[optind];
 	return 0;
 }
 
-static void render(struct report_ctx *c, const struct recording_status *st,
-		   bool json, int top)
+/* Renders the report; returns whether it reaches --fail-on. */
+static bool render(struct report_ctx *c, const struct recording_status *st,
+		   const struct report_opts *ro)
 {
+	bool json = ro->json, fails;
+	int top = ro->top;
 	struct trend_report rep = { 0 };
 	struct trend_opts o;
 	struct watch_view v = { 0 };
@@ -133,7 +150,9 @@ static void render(struct report_ctx *c, const struct recording_status *st,
 		watch_render_json(stdout, &v);
 	else
 		watch_render_report(stdout, &v);
+	fails = ro->fail_on_set && trend_report_reaches(&rep, ro->fail_on);
 	trend_report_free(&rep);
+	return fails;
 }
 
 int cmd_report(int argc, char **argv)
@@ -142,13 +161,16 @@ int cmd_report(int argc, char **argv)
 	struct recording_status st;
 	struct buf b = { 0 };
 	struct kerr e = { 0 };
-	bool json = false;
-	int top = 20, r;
-	const char *file = NULL;
+	struct report_opts o = { .top = 20 };
+	bool json;
+	const char *file;
+	int r;
 
-	r = parse_opts(argc, argv, &json, &top, &file);
+	r = parse_opts(argc, argv, &o);
 	if (r)
 		return r < 0 ? KLEAK_EXIT_OK : r;
+	json = o.json;
+	file = o.file;
 	memset(&c, 0, sizeof(c));
 	c.file = file;
 	c.e = &e;
@@ -172,8 +194,7 @@ int cmd_report(int argc, char **argv)
 			file, (unsigned long long)st.samples + 1,
 			(unsigned long long)st.truncated_at,
 			(unsigned long long)st.samples);
-	render(&c, &st, json, top);
-	r = KLEAK_EXIT_OK;
+	r = render(&c, &st, &o) ? KLEAK_EXIT_FINDINGS : KLEAK_EXIT_OK;
 out:
 	buf_free(&b);
 	series_ctx_free(&c.sctx);

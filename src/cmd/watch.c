@@ -21,7 +21,7 @@
 #include "util/num.h"
 
 const char cmd_watch_help[] =
-	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N]\n"
+	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
@@ -38,6 +38,7 @@ const char cmd_watch_help[] =
 	"  -d, --duration DUR  stop after DUR (default: run until Ctrl-C)\n"
 	"  -j, --json          NDJSON: one object per sample, then the final report\n"
 	"      --top N         rows of growers in the text views (default 10)\n"
+	"      --fail-on VERDICT  exit 3 on VERDICT or worse: leak, growing_reclaimable, possible_leak\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"See docs/watch.md for the method, the thresholds and the JSON schema.\n";
@@ -60,6 +61,8 @@ struct watch_opts {
 	uint64_t duration_ns; /* 0: none */
 	bool json;
 	int top;	      /* 10 */
+	bool fail_on_set;
+	enum trend_verdict fail_on;
 };
 
 static int parse_opts(int argc, char **argv, struct watch_opts *o)
@@ -70,6 +73,7 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "top", required_argument, NULL, 't' },
+		{ "fail-on", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,8 +105,14 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 			if (num_parse_int(optarg, 1, 100000, &o->top))
 				return cmd_usage("watch", "bad --top '%s'", optarg);
 			break;
+		case 'F':
+			if (trend_verdict_parse(optarg, &o->fail_on))
+				return cmd_usage("watch", "bad --fail-on '%s' (leak, growing_reclaimable, possible_leak)", optarg);
+			o->fail_on_set = true;
+			break;
 		case 'h':
-			return cmd_help("watch") == 0 ? -1 : -1;
+			cmd_help("watch");
+			return -1;
 		case ':':
 			return cmd_usage("watch", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -251,6 +261,8 @@ int cmd_watch(int argc, char **argv)
 	}
 	w.view.final = true;
 	render(&w, &o, tty);
+	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
+		r = KLEAK_EXIT_FINDINGS;
 out:
 	trend_report_free(&w.rep);
 	series_ctx_free(&w.ctx);

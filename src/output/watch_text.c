@@ -110,14 +110,16 @@ void watch_render_live(FILE *f, const struct watch_view *v)
 
 		if (!s)
 			continue;
+		/* Growth since the first point for all; a rate where analysed. */
 		l = leak_of(v, s);
 		fprintf(f, "  %-14s %10s %11s %14s\n", s->name,
 			fmt_bytes(s->last, now, sizeof(now)),
-			l ? fmt_sbytes(l->growth_bytes, gr, sizeof(gr)) : "",
+			set->n ? fmt_sbytes((double)s->last - s->v[0], gr, sizeof(gr))
+			       : "",
 			l ? rate_str(l->rate_bytes_per_hour, rate, sizeof(rate))
 			  : "");
 	}
-	fputs("\nTop growers\n", f);
+	fputs("\nSeries that grew, most suspicious first\n", f);
 	if (!v->rep->n)
 		fputs("  nothing has grown yet\n", f);
 	else

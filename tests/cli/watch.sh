@@ -63,6 +63,14 @@ else
 		jq -e '.error | test("offset 610")' <<<"$out" >/dev/null &&
 		ok "damaged recording: exit 1 naming file and offset" || not_ok "damaged recording" "rc=$rc $(cat $W/err) $out"
 fi
+$K report --fail-on leak $C/six-samples-closed >/dev/null 2>&1
+rc1=$?
+$K report --fail-on leak $C/one-sample >/dev/null 2>&1
+rc2=$?
+[ $rc1 = 3 ] && [ $rc2 = 0 ] && ok "--fail-on leak: exit 3 with a leak, 0 without" ||
+	not_ok "--fail-on leak" "rc $rc1 and $rc2, want 3 and 0"
+$K report --fail-on critical $C/one-sample >/dev/null 2>&1
+[ $? = 2 ] && ok "--fail-on takes a verdict" || not_ok "--fail-on takes a verdict"
 head -c 3000 /dev/urandom >$W/garbage
 $K report $W/garbage >/dev/null 2>$W/err
 rc=$?
