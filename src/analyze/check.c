@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/kmemleak_group.h"
 #include "output/fmt.h"
 
 static const char *const sev_names[] = { "info", "warning", "critical" };
@@ -119,6 +120,33 @@ static bool has_vmap_stacks(const struct vmalloc_groups *g)
 
 int check_findings(struct check_report *r, const struct check_opts *o);
 
+/* kmemleak's report, when debugfs was mounted and it has objects. */
+static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
+			      struct kerr *e)
+{
+	const struct buf *b = &s->raw[SRC_KMEMLEAK];
+	struct kmemleak_summary k;
+	int rc;
+
+	if (!b->data || !b->len)
+		return 0;
+	rc = kmemleak_summary(b->data, b->len, s->err[SRC_KMEMLEAK].src[0]
+					? s->err[SRC_KMEMLEAK].src : "kmemleak",
+			      NULL, &k, e);
+	if (rc)
+		return rc;
+	if (!k.objects)
+		return 0;
+	r->have_kmemleak = true;
+	r->kmemleak_objects = k.objects;
+	r->kmemleak_groups = k.groups;
+	r->kmemleak_bytes = k.bytes;
+	snprintf(r->kmemleak_top, sizeof(r->kmemleak_top), "%s%s%s%s",
+		 k.top_function, k.top_module[0] ? " [" : "", k.top_module,
+		 k.top_module[0] ? "]" : "");
+	return 0;
+}
+
 int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		  const struct check_opts *o, struct check_report *r,
 		  struct kerr *e)
@@ -154,6 +182,9 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 			       &r->kmem);
 		r->have_kmem = true;
 	}
+	rc = summarize_kmemleak(s, r, e);
+	if (rc)
+		return rc;
 	if (check_findings(r, o))
 		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
 	return 0;

@@ -60,6 +60,10 @@ struct check_report {
 	uint64_t slab_bytes;	/* sum over caches */
 	struct vmalloc_groups vm;
 	bool have_vm;
+	bool have_kmemleak;	  /* a non-empty kmemleak report was read */
+	size_t kmemleak_objects, kmemleak_groups;
+	uint64_t kmemleak_bytes;
+	char kmemleak_top[200];	  /* "function [module]" of the top group */
 	struct finding *findings; /* sorted: most severe first */
 	size_t nfindings, capfindings;
 };

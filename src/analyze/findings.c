@@ -150,6 +150,20 @@ static int unaccounted(struct check_report *r, const struct check_opts *o)
 	return 0;
 }
 
+static int kmemleak(struct check_report *r)
+{
+	char ev[300], b[32];
+
+	snprintf(ev, sizeof(ev),
+		 "kmemleak reports %zu unreferenced objects (%s) in %zu backtrace groups; the largest from %s",
+		 r->kmemleak_objects, fmt_bytes(r->kmemleak_bytes, b, sizeof(b)),
+		 r->kmemleak_groups, r->kmemleak_top);
+	ADD(SEV_WARNING, "kmemleak-report", r->kmemleak_top,
+	    "kmemleak found unreferenced objects", ev,
+	    "kleak kmemleak report  (grouped by backtrace, with module and function)");
+	return 0;
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
@@ -168,6 +182,8 @@ int check_findings(struct check_report *r, const struct check_opts *o)
 	if (r->have_kmem && big_caches(r, o))
 		return -1;
 	if (r->have_vm && module_vmalloc(r, o))
+		return -1;
+	if (r->have_kmemleak && kmemleak(r))
 		return -1;
 	if (r->nfindings > 1)
 		qsort(r->findings, r->nfindings, sizeof(*r->findings),

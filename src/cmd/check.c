@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `kleak check`: snapshot -> analysis -> text or JSON report. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +9,10 @@
 #include "cmd.h"
 #include "output/check_render.h"
 #include "output/fmt.h"
+#include "source/recording.h"
 #include "util/num.h"
+
+#include <sys/stat.h>
 
 const char cmd_check_help[] =
 	"usage: kleak check [options]\n"
@@ -23,7 +27,7 @@ const char cmd_check_help[] =
 	"Options:\n"
 	"  -j, --json              one JSON document (schema: docs/check.md)\n"
 	"      --from DIR          analyse a snapshot directory (kleak snapshot, or cp of /proc files)\n"
-	"      --baseline DIR      an earlier snapshot: places unloaded modules' memory\n"
+	"      --baseline PATH     an earlier snapshot DIR or recording FILE: places unloaded modules' memory\n"
 	"      --top N             rows per table in the text view (default 10)\n"
 	"      --fail-on LEVEL     exit 3 when a finding is at least LEVEL (info, warning, critical)\n"
 	"      --kernel-pct PCT    kernel memory warning threshold, % of MemTotal (default 20)\n"
@@ -134,6 +138,21 @@ static void warn_missing(const struct snapshot *s)
 			kerr_print(&s->err[i]);
 }
 
+/* A snapshot directory, or the first sample of a `kleak record` file. */
+static int load_baseline(const char *path, struct snapshot *base, struct kerr *e)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return kerr_set(e, -errno, path, 0, "--baseline: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		snapshot_take(base, path, 0);
+		return 0;
+	}
+	memset(base, 0, sizeof(*base));
+	return recording_first_snapshot(path, base, e);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check_cli c = { .top = 10, .color = "auto" };
@@ -150,8 +169,10 @@ int cmd_check(int argc, char **argv)
 	if (rc)
 		return rc >= 100 ? rc - 100 : rc;
 	snapshot_take(&snap, c.from, 0);
-	if (c.baseline)
-		snapshot_take(&base, c.baseline, 0);
+	if (c.baseline && load_baseline(c.baseline, &base, &e)) {
+		snapshot_free(&snap);
+		return cmd_fail(&e, c.json);
+	}
 	bad = snapshot_fatal(&snap);
 	if (!bad && c.baseline)
 		bad = snapshot_fatal(&base);

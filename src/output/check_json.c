@@ -152,6 +152,21 @@ static void vmalloc(struct json *j, const struct check_report *r,
 	json_obj_end(j);
 }
 
+static void kmemleak(struct json *j, const struct check_report *r)
+{
+	json_key(j, "kmemleak");
+	if (!r->have_kmemleak) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	json_kv_u64(j, "objects", r->kmemleak_objects);
+	json_kv_u64(j, "bytes", r->kmemleak_bytes);
+	json_kv_u64(j, "groups", r->kmemleak_groups);
+	json_kv_str(j, "top", r->kmemleak_top);
+	json_obj_end(j);
+}
+
 static void findings(struct json *j, const struct check_report *r)
 {
 	json_key(j, "findings");
@@ -190,6 +205,7 @@ void check_render_json(FILE *f, const struct check_report *r,
 	kernel(&j, r);
 	slab(&j, r);
 	vmalloc(&j, r, o);
+	kmemleak(&j, r);
 	findings(&j, r);
 	json_obj_end(&j);
 	json_end_doc(&j);

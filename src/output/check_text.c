@@ -120,6 +120,14 @@ static void vmalloc(FILE *f, const struct check_report *r,
 
 static void findings(FILE *f, const struct check_report *r, const struct style *st)
 {
+	char b[32];
+
+	if (r->have_kmemleak) {
+		heading(f, st, "kmemleak");
+		fprintf(f, "  %zu unreferenced objects, %s, %zu groups; largest: %s\n",
+			r->kmemleak_objects, fmt_bytes(r->kmemleak_bytes, b, sizeof(b)),
+			r->kmemleak_groups, r->kmemleak_top);
+	}
 	heading(f, st, "Findings");
 	if (!r->nfindings)
 		fprintf(f, "  none: nothing in this snapshot is unusually large. A leak shows as growth: kleak watch\n");

@@ -19,6 +19,7 @@ const struct source_desc source_descs[SRC_COUNT] = {
 	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true },
 	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true },
 	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true },
+	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true },
 };
 
 enum source_id source_by_name(const char *name)

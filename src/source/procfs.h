@@ -21,6 +21,7 @@ enum source_id {
 	SRC_SLAB_ALIASES, /* from /sys/kernel/slab, as "name target" lines */
 	SRC_KALLSYMS,	  /* module symbols only, for unloaded-module lookups */
 	SRC_ALLOCINFO,
+	SRC_KMEMLEAK, /* read only when debugfs is already mounted */
 	SRC_COUNT,
 };
 

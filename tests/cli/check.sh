@@ -48,6 +48,30 @@ else not_ok "vmalloc by caller agrees with awk" "$(diff "$T/awk.txt" "$T/kleak.t
 check "merged caches list their aliases" jq -e '[.slab.caches[] | select(.aliases | length > 0)] | length > 0' "$T/fx.json"
 check "text report names the top cache" bash -c "'$K' check --from '$F' | grep -q \"\$(jq -r '.slab.caches[0].name' '$T/fx.json')\""
 
+# --- the 6.12 VM capture: kmem_test loaded, kmemleak on; then unloaded ---
+V=tests/fixtures/6.12
+if [ -d "$V" ]; then
+	"$K" check --from "$V" --json >"$T/v.json"
+	check "6.12: kmem_test is the top vmalloc module, kmem_alloc its caller" jq -e '
+		.vmalloc.by_module[0].module == "kmem_test" and
+		([.vmalloc.by_caller[] | select(.module == "kmem_test")][0].caller == "kmem_alloc")' "$T/v.json"
+	check "6.12: kmemleak objects are a finding" jq -e '
+		.kmemleak.objects > 0 and ([.findings[] | select(.id == "kmemleak-report")] | length == 1)' "$T/v.json"
+	"$K" check --from "$V/unloaded" --json >"$T/u.json"
+	check "unloaded, no baseline: \"(unloaded module)\", module null, critical" jq -e '
+		(.vmalloc.by_caller[0] | .caller == "(unloaded module)" and .module == null and .unloaded) and
+		([.findings[] | select(.id == "unloaded-module-memory" and .severity == "critical")] | length == 1)' "$T/u.json"
+	"$K" check --from "$V/unloaded" --baseline "$V" --json >"$T/ub.json"
+	check "unloaded, --baseline: kmem_alloc [kmem_test] again, same bytes" jq -e --slurpfile v "$T/v.json" '
+		.vmalloc.by_caller[0] | .caller == "kmem_alloc" and .module == "kmem_test" and .unloaded and
+		.bytes == ([$v[0].vmalloc.by_caller[] | select(.module == "kmem_test")] | map(.bytes) | add)' "$T/ub.json"
+	check "raw addresses only with --show-addresses" bash -c "
+		! '$K' check --from '$V/unloaded' --json | grep -q 0xffff &&
+		'$K' check --from '$V/unloaded' --json --show-addresses | grep -q '\"address\":\"0xffff'"
+else
+	skip "6.12 fixture checks" "tests/fixtures/6.12 missing"
+fi
+
 # --- bad input: a file that exists but does not parse is exit 1 with file:line ---
 mkdir -p "$T/bad" && cp "$F/meminfo" "$T/bad/" && printf 'slabinfo - version: 2.1\n# x\ndentry 1 2\n' >"$T/bad/slabinfo"
 "$K" check --from "$T/bad" >/dev/null 2>"$T/bad.err"; rc=$?
