@@ -31,7 +31,7 @@ REPLAY_BINS := $(FUZZ_NAMES:%=build/san/tests/replay_%)
 FUZZ_BINS  := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all test run install fuzz fuzz-build bench clean deps format \
+.PHONY: all test run install fuzz fuzz-build bench clean deps format man \
 	test-bins
 
 all: kleak
@@ -126,6 +126,10 @@ fuzz: fuzz-build
 
 bench: kleak
 	bench/run.sh
+
+# The man page is generated from the help texts; tests/cli/docs.sh checks it.
+man: kleak
+	docs/gen-man.sh ./kleak > docs/kleak.1
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]' ! -path '*/vm/modules/*')
