@@ -98,8 +98,8 @@ ns() { # mean ns per run of the alloc and free programs in a kleak JSON
 	echo "| --sample 64 <= 1.25 x floor-empty | $(verdict churn kleak-sampled floor-empty 1.25) | $(verdict nginx kleak-sampled floor-empty 1.25) |"
 	echo
 	echo "Per-event cost (kernel.bpf_stats_enabled=1, 3 s of churn): kleak exact: $(ns exact);"
-	echo "kleak --sample 64: $(ns sampled); floor-exact: $(awk '{ printf "%s%s %s ns", NR > 1 ? ", " : "", $1, $5 }' "$out/stats-floor-1.txt" | sed 's/outstanding.*//');"
-	echo "floor-empty: $(awk '/ns\/run/ { printf "%s%s %s ns", NR > 1 ? ", " : "", $1, $5 }' "$out/stats-floor-0.txt")."
+	echo "kleak --sample 64: $(ns sampled); floor-exact: $(awk '/ns\/run/ { printf "%s%s %s ns", (n++ ? ", " : ""), $1, $5 }' "$out/stats-floor-1.txt");"
+	echo "floor-empty: $(awk '/ns\/run/ { printf "%s%s %s ns", (n++ ? ", " : ""), $1, $5 }' "$out/stats-floor-0.txt")."
 	echo "Recursion misses in the exact run: $(jq '.recursion_misses' "$out/stats-exact.json"), repaired $(jq '.repaired' "$out/stats-exact.json")."
 } | tee "$out/results.md"
 

@@ -29,7 +29,9 @@ const volatile char targ_comm[TRACE_COMM_LEN];
 const volatile __u64 targ_cgroup;	/* --cgroup: cgroup v2 id, 0 = off */
 const volatile __u64 min_size;		/* --min-size */
 const volatile __u32 sample_every = 1;	/* --sample N: 1 in N pointers */
+const volatile __u64 sample_below;	/* 2^32 / sample_every */
 const volatile __u32 stack_every;	/* --stacks: 1 in N objects, 0 = off */
+const volatile __u64 stack_below;	/* 2^16 / stack_every */
 const volatile bool cache_filter_on;	/* --cache */
 const volatile __u64 kmalloc_filter_size; /* --cache kmalloc-N: bytes_alloc */
 const volatile char cache_filter[TRACE_MAX_CACHE_FILTER][TRACE_CACHE_NAME_LEN];
@@ -94,11 +96,12 @@ static __always_inline __u64 ptr_hash(__u64 key)
 	return (key >> 3) * 0x9E3779B97F4A7C15ULL;
 }
 
+/* 1 in N: the hash's top 32 bits below 2^32 / N (no division here). */
 static __always_inline bool sampled(__u64 key)
 {
 	if (sample_every <= 1)
 		return true;
-	return ((ptr_hash(key) >> 32) % sample_every) == 0;
+	return (ptr_hash(key) >> 32) < sample_below;
 }
 
 static __always_inline bool str_eq(const char *a, const volatile char *b, int n)
@@ -227,7 +230,7 @@ static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag
 			count(TC_STACK_ERRORS);
 		else
 			o.site.tag = (tag & ~(TRACE_NO_STACK << 32)) | ((__u64)id << 32);
-	} else if (stack_every && ((ptr_hash(key) >> 16) % stack_every) == 0) {
+	} else if (stack_every && ((ptr_hash(key) >> 16) & 0xffff) < stack_below) {
 		o.stack_id = bpf_get_stackid(ctx, &stacks, 0);
 		if (o.stack_id < 0)
 			count(TC_STACK_ERRORS);

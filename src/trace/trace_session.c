@@ -44,11 +44,9 @@ static uint64_t mono_ns(void)
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN && getenv("KLEAK_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	if (level == LIBBPF_DEBUG && getenv("KLEAK_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
+	/* libbpf's messages only on request; kleak says what failed itself */
+	(void)level;
+	return getenv("KLEAK_BPF_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 /* The func proto behind btf_trace_NAME, or NULL when the kernel lacks it. */
@@ -185,7 +183,10 @@ static int configure(struct trace_session *s, const struct btf *btf, struct kerr
 		return ret;
 	skel->rodata->min_size = o->min_size;
 	skel->rodata->sample_every = o->sample ? o->sample : 1;
+	skel->rodata->sample_below = (1ull << 32) / skel->rodata->sample_every;
 	skel->rodata->stack_every = o->stack_every;
+	if (o->stack_every)
+		skel->rodata->stack_below = (1ull << 16) / o->stack_every;
 	proto = tp_proto(btf, "kmem_cache_alloc");
 	skel->rodata->cache_alloc_has_s = proto && param_is_ptr(btf, proto, 3);
 	proto = tp_proto(btf, "percpu_alloc_percpu");
