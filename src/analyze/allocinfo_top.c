@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/* allocinfo sites ranked and grouped by module and function; see allocinfo_top.h. */
+#include "allocinfo_top.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strmap.h"
+
+static int nullcmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a - !b; /* NULL (built in) after a module */
+	return strcmp(a, b);
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct alloc_site *x = *(const struct alloc_site *const *)a,
+				*y = *(const struct alloc_site *const *)b;
+	uint64_t bx = alloc_site_bytes(x), by = alloc_site_bytes(y);
+	int c;
+
+	if (bx != by)
+		return bx > by ? -1 : 1;
+	c = strcmp(x->file, y->file);
+	if (c)
+		return c;
+	if (x->src_line != y->src_line)
+		return x->src_line < y->src_line ? -1 : 1;
+	return nullcmp(x->module, y->module);
+}
+
+/* Modules before the kernel, then bytes, then names: deterministic. */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct allocinfo_group *x = a, *y = b;
+
+	if (!x->module != !y->module)
+		return !x->module ? 1 : -1;
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	if (nullcmp(x->module, y->module))
+		return nullcmp(x->module, y->module);
+	return nullcmp(x->function, y->function);
+}
+
+static void add(struct allocinfo_group *g, const struct alloc_site *s)
+{
+	uint64_t b = alloc_site_bytes(s);
+
+	g->bytes = g->bytes + b < g->bytes ? UINT64_MAX : g->bytes + b;
+	g->calls = g->calls + s->calls < g->calls ? UINT64_MAX : g->calls + s->calls;
+	g->sites++;
+}
+
+/* Groups sites by module (with_function false) or module and function. */
+static int group(const struct allocinfo *ai, bool with_function,
+		 struct allocinfo_group **out, size_t *n)
+{
+	struct strmap idx = { 0 };
+	struct allocinfo_group *v = calloc(ai->n ? ai->n : 1, sizeof(*v));
+	char key[512];
+
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < ai->n; i++) {
+		const struct alloc_site *s = &ai->v[i];
+		int kl = snprintf(key, sizeof(key), "%s\t%s", s->module ? s->module : "",
+				  with_function ? s->function : "");
+		size_t k = strmap_intern(&idx, key,
+					 kl < (int)sizeof(key) ? (size_t)kl : sizeof(key) - 1,
+					 *n);
+
+		if (k == STRMAP_NONE) {
+			strmap_free(&idx);
+			free(v);
+			return -ENOMEM;
+		}
+		if (k == *n) {
+			v[k].module = s->module;
+			v[k].function = with_function ? s->function : NULL;
+			(*n)++;
+		}
+		add(&v[k], s);
+	}
+	strmap_free(&idx);
+	qsort(v, *n, sizeof(*v), cmp_group);
+	*out = v;
+	return 0;
+}
+
+int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sites = calloc(ai->n ? ai->n : 1, sizeof(*out->sites));
+	if (!out->sites)
+		return -ENOMEM;
+	for (size_t i = 0; i < ai->n; i++) {
+		const struct alloc_site *s = &ai->v[i];
+		uint64_t b = alloc_site_bytes(s);
+
+		out->sites[out->nsites++] = s;
+		out->total_bytes += b;
+		if (s->module)
+			out->module_bytes += b;
+		out->inaccurate += !s->accurate;
+	}
+	if (out->nsites > 1)
+		qsort(out->sites, out->nsites, sizeof(*out->sites), cmp_site);
+	if (group(ai, false, &out->by_module, &out->nmodules) ||
+	    group(ai, true, &out->by_function, &out->nfunctions)) {
+		allocinfo_top_free(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void allocinfo_top_free(struct allocinfo_top *t)
+{
+	if (!t)
+		return;
+	free(t->sites);
+	free(t->by_module);
+	free(t->by_function);
+	memset(t, 0, sizeof(*t));
+}
+
+const char *alloc_site_location(const struct alloc_site *s, char *buf,
+				size_t len)
+{
+	snprintf(buf, len, "%s:%u", s->file, s->src_line);
+	return buf;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /proc/allocinfo ranked: allocation sites by the bytes they hold now, and
+ * the same summed by module and by function.
+ *
+ * Modules come first in by_module (the lesson: suspect third-party drivers
+ * first), then one row for the kernel itself (module NULL). by_function
+ * lists module functions first, then built-in ones, each by bytes, as
+ * vmalloc's callers are.
+ *
+ * The sum over sites is not a memory total: a slab object is counted at
+ * the site that allocated it and again inside the slab pages tagged at
+ * mm/slub.c (alloc_slab_page). Compare sites with each other, not with
+ * MemTotal.
+ */
+#ifndef KLEAK_ANALYZE_ALLOCINFO_TOP_H
+#define KLEAK_ANALYZE_ALLOCINFO_TOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse/allocinfo.h"
+
+struct allocinfo_group {
+	const char *module;   /* NULL: built into the kernel */
+	const char *function; /* by_function only; NULL in by_module */
+	uint64_t bytes, calls;
+	size_t sites;
+};
+
+struct allocinfo_top {
+	const struct alloc_site **sites; /* by bytes, then file and line */
+	size_t nsites;
+	struct allocinfo_group *by_module; /* modules by bytes, then the kernel */
+	size_t nmodules;		   /* rows, the kernel's included */
+	struct allocinfo_group *by_function; /* module functions first */
+	size_t nfunctions;
+	uint64_t total_bytes;  /* sum over sites: see above */
+	uint64_t module_bytes; /* sum over module sites */
+	size_t inaccurate;     /* sites the kernel marks accurate:no */
+};
+
+/* Ranks ai (which must outlive out). 0 or -ENOMEM. */
+int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out);
+void allocinfo_top_free(struct allocinfo_top *t);
+
+/* "file:line" of a site into buf. */
+const char *alloc_site_location(const struct alloc_site *s, char *buf,
+				size_t len);
+
+#endif
