@@ -207,6 +207,25 @@ static __always_inline void site_repair(struct trace_site_key *key, __u64 size)
 }
 
 /*
+ * An allocation the filters reject may reuse the address of a tracked
+ * object whose free was missed: repair that entry, or it would stay
+ * outstanding for good (only tracked allocations overwrite entries).
+ */
+static __always_inline void forget(__u64 key)
+{
+	struct trace_obj *cur = bpf_map_lookup_elem(&objs, &key);
+	struct trace_site_key site;
+	__u32 size;
+
+	if (!cur)
+		return;
+	site = cur->site;
+	size = cur->size;
+	if (bpf_map_delete_elem(&objs, &key) == 0)
+		site_repair(&site, size);
+}
+
+/*
  * tag: the site's tag (see trace.h); for kinds without a call site the
  * stack taken here goes into it (need_stack).
  */
@@ -217,8 +236,12 @@ static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag
 	struct trace_obj *cur;
 	long ret;
 
-	if (size < min_size || !sampled(key) || !task_ok())
+	if (!sampled(key))
 		return;
+	if (size < min_size || !task_ok()) {
+		forget(key);
+		return;
+	}
 	o.site.call_site = site;
 	o.site.tag = tag;
 	o.stack_id = -1;
@@ -288,18 +311,22 @@ static __always_inline void on_free(__u64 key)
 	}
 }
 
-static __always_inline bool kmalloc_ok(__u64 bytes_alloc)
+static __always_inline bool kmalloc_ok(__u64 ptr, __u64 bytes_alloc)
 {
 	if (!cache_filter_on)
 		return true;
-	return kmalloc_filter_size && bytes_alloc == kmalloc_filter_size;
+	if (kmalloc_filter_size && bytes_alloc == kmalloc_filter_size)
+		return true;
+	if (sampled(ptr))
+		forget(ptr);
+	return false;
 }
 
 /* kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp_flags, node) */
 SEC("raw_tp/kmalloc")
 int BPF_PROG(kt_kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
 {
-	if (ptr && kmalloc_ok(alloc))
+	if (ptr && kmalloc_ok((__u64)ptr, alloc))
 		on_alloc(ctx, (__u64)ptr, call_site,
 			 TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, alloc <= 8192 ? alloc : 0),
 			 alloc, NULL, false);
@@ -311,7 +338,7 @@ int BPF_PROG(kt_kmalloc, unsigned long call_site, const void *ptr, size_t req, s
 SEC("raw_tp/kmalloc_node")
 int BPF_PROG(kt_kmalloc_node, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
 {
-	if (ptr && kmalloc_ok(alloc))
+	if (ptr && kmalloc_ok((__u64)ptr, alloc))
 		on_alloc(ctx, (__u64)ptr, call_site,
 			 TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, alloc <= 8192 ? alloc : 0),
 			 alloc, NULL, false);
@@ -340,11 +367,15 @@ static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
 	if (cache_alloc_has_s) {
 		s = (struct kmem_cache *)arg2;
 		size = BPF_CORE_READ(s, size);
-		if (cache_filter_on && !cache_ok(s))
+		if (cache_filter_on && !cache_ok(s)) {
+			forget(ptr);
 			return;
+		}
 	} else {
-		if (cache_filter_on)
+		if (cache_filter_on) {
+			forget(ptr);
 			return;
+		}
 		size = arg3;
 	}
 	on_alloc(ctx, ptr, call_site,
