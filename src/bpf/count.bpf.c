@@ -31,7 +31,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define ENOENT 2
 #define EEXIST 17
+#define E2BIG 7
 #define MAX_ERRNO 4095
 
 /* gfp bits that choose a kmalloc type (include/linux/slab.h kmalloc_type();
@@ -141,15 +143,26 @@ static __always_inline void on_alloc(__u64 ptr)
 		count_inc(CS_REPAIRED);
 		return;
 	}
-	count_inc(CS_DROPPED);
+	/* -E2BIG: the map is full. Anything else (-EBUSY: a program nested
+	 * on this CPU holds the bucket lock) loses the object too. */
+	count_inc(err == -E2BIG ? CS_DROPPED : CS_BUSY);
 }
 
-/* Returns true when ptr was the scope's object (and counts the free). */
+/*
+ * Returns false when ptr is not one of the scope's objects; true when it
+ * was (the free is counted) or may have been (the delete was refused,
+ * counted as busy: that free is lost).
+ */
 static __always_inline bool on_free(__u64 ptr)
 {
-	if (!ptr || bpf_map_delete_elem(&objs, &ptr))
+	long err;
+
+	if (!ptr)
 		return false;
-	count_inc(CS_FREE);
+	err = bpf_map_delete_elem(&objs, &ptr);
+	if (err == -ENOENT)
+		return false;
+	count_inc(err ? CS_BUSY : CS_FREE);
 	return true;
 }
 

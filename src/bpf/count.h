@@ -17,6 +17,7 @@ enum count_stat {
 	CS_FREE_UNTRACKED,  /* frees of other objects of the kind */
 	CS_REPAIRED,	    /* address allocated again: its free was missed */
 	CS_DROPPED,	    /* allocation not tracked: the object map is full */
+	CS_BUSY,	    /* map update/delete refused (-EBUSY: nested programs) */
 	CS_NR,
 };
 

@@ -319,8 +319,12 @@ int cmd_count(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if ((r = count_session_open(&cfg, &s, &e))) {
-		if (r == -EPERM && geteuid())
-			kerr_set(&e, r, "bpf", 0, "%s (needs root)", e.msg);
+		if (geteuid()) {
+			char msg[sizeof(e.msg)];
+
+			snprintf(msg, sizeof(msg), "%s", e.msg);
+			kerr_set(&e, r, "bpf", 0, "not root, and BPF needs root: %.460s", msg);
+		}
 		return cmd_fail(&e, o.json);
 	}
 	rep = (struct count_report){
@@ -341,5 +345,11 @@ int cmd_count(int argc, char **argv)
 	}
 	r = run_loop(s, &rep, &o, now_ns(CLOCK_MONOTONIC), &e);
 	count_session_close(s);
+	if (!r && cfg.funcs && !rep.cur.c.stat[CS_ALLOC] &&
+	    rep.cur.c.stat[CS_FREE_UNTRACKED])
+		fprintf(stderr, "kleak count: %s returned no object while %s ran %llu times: %s may be inlined into its callers on this kernel (6.12 inlines d_alloc into d_alloc_parallel); try the function they call (__d_alloc)\n",
+			funcs.alloc, funcs.free,
+			(unsigned long long)rep.cur.c.stat[CS_FREE_UNTRACKED],
+			funcs.alloc);
 	return r ? cmd_fail(&e, o.json) : KLEAK_EXIT_OK;
 }

@@ -143,6 +143,7 @@ void count_print_json(FILE *f, const struct count_report *r)
 	json_kv_u64(&j, "free_untracked", c->stat[CS_FREE_UNTRACKED]);
 	json_kv_u64(&j, "repaired", c->stat[CS_REPAIRED]);
 	json_kv_u64(&j, "dropped", c->stat[CS_DROPPED]);
+	json_kv_u64(&j, "map_busy", c->stat[CS_BUSY]);
 	json_kv_u64(&j, "recursion_misses", c->recursion_misses);
 	json_kv_u64(&j, "max_objects", r->max_objects);
 	json_kv_str(&j, "verdict", count_verdict_name(v));
@@ -190,9 +191,10 @@ void count_print_text(FILE *f, const struct count_report *r, bool color,
 		   "  (%.0f alloc/s, %.0f free/s)",
 		r->final ? "total: " : "", c->stat[CS_ALLOC], c->stat[CS_FREE],
 		count_outstanding(c), x.alloc, x.free);
-	if (c->stat[CS_DROPPED] || c->recursion_misses)
-		fprintf(f, "  [dropped %" PRIu64 ", recursion misses %" PRIu64 "]",
-			c->stat[CS_DROPPED], c->recursion_misses);
+	if (c->stat[CS_DROPPED] || c->stat[CS_BUSY] || c->recursion_misses)
+		fprintf(f, "  [dropped %" PRIu64 ", busy %" PRIu64
+			   ", recursion misses %" PRIu64 "]",
+			c->stat[CS_DROPPED], c->stat[CS_BUSY], c->recursion_misses);
 	if (refresh && !r->final)
 		return;
 	fputc('\n', f);
@@ -200,10 +202,11 @@ void count_print_text(FILE *f, const struct count_report *r, bool color,
 		return;
 	v = count_judge(c, &count_verdict_defaults, reason, sizeof(reason));
 	fprintf(f, "over %s: frees of other objects %" PRIu64 ", repaired %" PRIu64
-		   ", dropped (map full) %" PRIu64 ", recursion misses %" PRIu64 "\n",
+		   ", dropped (map full) %" PRIu64 ", map busy %" PRIu64
+		   ", recursion misses %" PRIu64 "\n",
 		fmt_duration_ns(r->cur.t_ns, d, sizeof(d)),
 		c->stat[CS_FREE_UNTRACKED], c->stat[CS_REPAIRED],
-		c->stat[CS_DROPPED], c->recursion_misses);
+		c->stat[CS_DROPPED], c->stat[CS_BUSY], c->recursion_misses);
 	fprintf(f, "%sverdict: %s%s\n",
 		color ? (v == COUNT_OUTRUN ? FMT_RED : FMT_GREEN) : "", reason,
 		color ? FMT_RESET : "");

@@ -111,6 +111,7 @@ static void test_json_keys(void **state)
 		"\"alloc\":", "\"free\":", "\"outstanding\":",
 		"\"alloc_rate_per_sec\":", "\"free_rate_per_sec\":",
 		"\"free_untracked\":", "\"repaired\":", "\"dropped\":",
+		"\"map_busy\":",
 		"\"recursion_misses\":", "\"verdict\":", "\"verdict_reason\":",
 	};
 	struct count_cache cache = { .cache = "sigqueue", .naliases = 1,
