@@ -9,6 +9,11 @@
 
 #include "util/strmap.h"
 
+static bool site_empty(const struct alloc_site *s)
+{
+	return !alloc_site_bytes(s) && !s->calls;
+}
+
 static int nullcmp(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -69,9 +74,14 @@ static int group(const struct allocinfo *ai, bool with_function,
 		return -ENOMEM;
 	for (size_t i = 0; i < ai->n; i++) {
 		const struct alloc_site *s = &ai->v[i];
-		int kl = snprintf(key, sizeof(key), "%s\t%s", s->module ? s->module : "",
+		int kl;
+		size_t k;
+
+		if (site_empty(s))
+			continue;
+		kl = snprintf(key, sizeof(key), "%s\t%s", s->module ? s->module : "",
 				  with_function ? s->function : "");
-		size_t k = strmap_intern(&idx, key,
+		k = strmap_intern(&idx, key,
 					 kl < (int)sizeof(key) ? (size_t)kl : sizeof(key) - 1,
 					 *n);
 
@@ -103,6 +113,10 @@ int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out)
 		const struct alloc_site *s = &ai->v[i];
 		uint64_t b = alloc_site_bytes(s);
 
+		if (site_empty(s)) {
+			out->empty++;
+			continue;
+		}
 		out->sites[out->nsites++] = s;
 		out->total_bytes += b;
 		if (s->module)

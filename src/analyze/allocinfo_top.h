@@ -8,6 +8,9 @@
  * lists module functions first, then built-in ones, each by bytes, as
  * vmalloc's callers are.
  *
+ * Sites holding nothing (0 bytes, 0 calls: most of a kernel's thousands
+ * of tags at any moment) are counted in `empty` and left out of the lists.
+ *
  * The sum over sites is not a memory total: a slab object is counted at
  * the site that allocated it and again inside the slab pages tagged at
  * mm/slub.c (alloc_slab_page). Compare sites with each other, not with
@@ -38,6 +41,7 @@ struct allocinfo_top {
 	uint64_t total_bytes;  /* sum over sites: see above */
 	uint64_t module_bytes; /* sum over module sites */
 	size_t inaccurate;     /* sites the kernel marks accurate:no */
+	size_t empty;	       /* sites holding nothing, not listed */
 };
 
 /* Ranks ai (which must outlive out). 0 or -ENOMEM. */

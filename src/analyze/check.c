@@ -46,6 +46,9 @@ void check_opts_default(struct check_opts *o)
 	/* Drivers rarely hold more than a few MiB of vmalloc. */
 	o->module_vmalloc_warn = 64ULL << 20;
 	o->unaccounted_pct_warn = 10;
+	/* allocinfo counts a module's kmalloc, page and vmalloc memory alike:
+	 * the same bar as its vmalloc alone. */
+	o->module_allocinfo_warn = 64ULL << 20;
 }
 
 int check_add_finding(struct check_report *r, enum severity sev,
@@ -147,6 +150,26 @@ static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
 	return 0;
 }
 
+/* /proc/allocinfo's sites ranked, when the kernel has it (6.10+). */
+static int rank_allocinfo(const struct snapshot *s, struct check_report *r,
+			  struct kerr *e)
+{
+	const struct buf *b = &s->raw[SRC_ALLOCINFO];
+	char src[300];
+	int rc;
+
+	if (!b->data)
+		return 0;
+	snprintf(src, sizeof(src), "%s/allocinfo", s->dir ? s->dir : "/proc");
+	rc = allocinfo_parse(b->data, b->len, src, &r->allocinfo, e);
+	if (rc)
+		return rc;
+	if (allocinfo_top_build(&r->allocinfo, &r->ai))
+		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
+	r->have_allocinfo = true;
+	return 0;
+}
+
 int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		  const struct check_opts *o, struct check_report *r,
 		  struct kerr *e)
@@ -185,6 +208,11 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 	rc = summarize_kmemleak(s, r, e);
 	if (rc)
 		return rc;
+	rc = rank_allocinfo(s, r, e);
+	if (rc) {
+		check_report_free(r); /* what was built so far */
+		return rc;
+	}
 	if (check_findings(r, o))
 		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
 	return 0;
@@ -208,5 +236,7 @@ void check_report_free(struct check_report *r)
 	free(r->slabs);
 	free(r->findings);
 	vmalloc_groups_free(&r->vm);
+	allocinfo_top_free(&r->ai);
+	allocinfo_free(&r->allocinfo);
 	memset(r, 0, sizeof(*r));
 }

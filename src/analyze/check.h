@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "analyze/allocinfo_top.h"
 #include "analyze/kmem.h"
 #include "analyze/vmalloc_group.h"
 #include "model/snapshot.h"
@@ -28,6 +29,7 @@ struct check_opts {
 	double cache_pct_warn;			     /* one slab cache, % MemTotal */
 	uint64_t module_vmalloc_warn;		     /* bytes vmalloc'd by a module */
 	double unaccounted_pct_warn;
+	uint64_t module_allocinfo_warn;		     /* bytes a module's allocinfo sites hold */
 };
 
 void check_opts_default(struct check_opts *o);
@@ -64,6 +66,9 @@ struct check_report {
 	size_t kmemleak_objects, kmemleak_groups;
 	uint64_t kmemleak_bytes;
 	char kmemleak_top[200];	  /* "function [module]" of the top group */
+	bool have_allocinfo;	  /* /proc/allocinfo was read */
+	struct allocinfo allocinfo;
+	struct allocinfo_top ai;  /* its sites ranked, by module, by function */
 	struct finding *findings; /* sorted: most severe first */
 	size_t nfindings, capfindings;
 };

@@ -164,6 +164,35 @@ static int kmemleak(struct check_report *r)
 	return 0;
 }
 
+/* A module whose allocinfo sites hold much memory (kmalloc, pages, vmalloc). */
+static int module_allocinfo(struct check_report *r, const struct check_opts *o)
+{
+	for (size_t i = 0; i < r->ai.nmodules; i++) {
+		const struct allocinfo_group *m = &r->ai.by_module[i];
+		const struct alloc_site *top = NULL;
+		char ev[300], next[200], b[32];
+
+		if (!m->module || m->bytes < o->module_allocinfo_warn)
+			continue;
+		for (size_t k = 0; k < r->ai.nsites && !top; k++)
+			if (r->ai.sites[k]->module &&
+			    !strcmp(r->ai.sites[k]->module, m->module))
+				top = r->ai.sites[k];
+		snprintf(ev, sizeof(ev),
+			 "[%s] holds %s in %zu allocation sites (%llu live allocations); the largest: %s %s:%u",
+			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
+			 (unsigned long long)m->calls, top ? top->function : "?",
+			 top ? top->file : "?", top ? top->src_line : 0);
+		snprintf(next, sizeof(next),
+			 "kleak watch -i 10  (do [%s]'s allocinfo sites keep growing?)",
+			 m->module);
+		ADD(SEV_WARNING, "module-allocinfo", m->module,
+		    "a module's allocation sites hold much memory (the lesson: suspect drivers first)",
+		    ev, next);
+	}
+	return 0;
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
@@ -184,6 +213,8 @@ int check_findings(struct check_report *r, const struct check_opts *o)
 	if (r->have_vm && module_vmalloc(r, o))
 		return -1;
 	if (r->have_kmemleak && kmemleak(r))
+		return -1;
+	if (r->have_allocinfo && module_allocinfo(r, o))
 		return -1;
 	if (r->nfindings > 1)
 		qsort(r->findings, r->nfindings, sizeof(*r->findings),

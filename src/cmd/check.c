@@ -21,6 +21,7 @@ const char cmd_check_help[] =
 	"/proc/meminfo with their total and share of MemTotal, the slab caches\n"
 	"holding the most memory (with the caches SLUB merged into each line),\n"
 	"vmalloc memory by module (listed first: suspect drivers) and by caller,\n"
+	"the allocation sites holding the most (/proc/allocinfo, Linux 6.10+),\n"
 	"and findings with their evidence and the next command to run.\n"
 	"A single snapshot shows what is large; `kleak watch` shows what grows.\n"
 	"\n"
@@ -35,6 +36,7 @@ const char cmd_check_help[] =
 	"      --vmalloc-pct PCT   VmallocUsed warning threshold (default 5)\n"
 	"      --cache-pct PCT     one slab cache warning threshold (default 5)\n"
 	"      --module-vmalloc SIZE  vmalloc held by one module (default 64M)\n"
+	"      --module-allocinfo SIZE  memory held by one module's allocinfo sites (default 64M)\n"
 	"      --show-addresses    print raw kernel addresses (hidden by default: KASLR)\n"
 	"      --color WHEN        auto, always, never (default auto: only on a TTY)\n"
 	"  -h, --help              this help\n"
@@ -52,7 +54,7 @@ struct check_cli {
 
 enum {
 	OPT_FROM = 256, OPT_BASELINE, OPT_TOP, OPT_FAIL_ON, OPT_KPCT, OPT_SPCT,
-	OPT_VPCT, OPT_CPCT, OPT_MODV, OPT_ADDR, OPT_COLOR,
+	OPT_VPCT, OPT_CPCT, OPT_MODV, OPT_ADDR, OPT_COLOR, OPT_MODA,
 };
 
 static int parse_pct(const char *arg, double *out)
@@ -78,6 +80,7 @@ static int parse_args(int argc, char **argv, struct check_cli *c)
 		{ "vmalloc-pct", required_argument, NULL, OPT_VPCT },
 		{ "cache-pct", required_argument, NULL, OPT_CPCT },
 		{ "module-vmalloc", required_argument, NULL, OPT_MODV },
+		{ "module-allocinfo", required_argument, NULL, OPT_MODA },
 		{ "show-addresses", no_argument, NULL, OPT_ADDR },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -114,6 +117,10 @@ static int parse_args(int argc, char **argv, struct check_cli *c)
 		case OPT_MODV:
 			if (num_parse_size(optarg, &c->o.module_vmalloc_warn))
 				return cmd_usage("check", "--module-vmalloc: '%s' is not a size", optarg);
+			break;
+		case OPT_MODA:
+			if (num_parse_size(optarg, &c->o.module_allocinfo_warn))
+				return cmd_usage("check", "--module-allocinfo: '%s' is not a size", optarg);
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&

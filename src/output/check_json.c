@@ -167,6 +167,61 @@ static void kmemleak(struct json *j, const struct check_report *r)
 	json_obj_end(j);
 }
 
+static void allocinfo_groups(struct json *j, const char *key,
+			     const struct allocinfo_group *g, size_t n)
+{
+	json_key(j, key);
+	json_arr_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		json_obj_begin(j);
+		if (g[i].function)
+			json_kv_str(j, "function", g[i].function);
+		json_kv_str(j, "module", g[i].module);
+		json_kv_u64(j, "bytes", g[i].bytes);
+		json_kv_u64(j, "calls", g[i].calls);
+		json_kv_u64(j, "sites", g[i].sites);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* /proc/allocinfo: null when the kernel has none (before 6.10, or off). */
+static void allocinfo(struct json *j, const struct check_report *r)
+{
+	const struct allocinfo_top *t = &r->ai;
+	char loc[512];
+
+	json_key(j, "allocinfo");
+	if (!r->have_allocinfo) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	json_kv_u64(j, "version", r->allocinfo.version);
+	json_kv_u64(j, "total_bytes", t->total_bytes);
+	json_kv_u64(j, "module_bytes", t->module_bytes);
+	json_kv_u64(j, "empty_sites", t->empty);
+	json_kv_u64(j, "inaccurate_sites", t->inaccurate);
+	json_key(j, "sites");
+	json_arr_begin(j);
+	for (size_t i = 0; i < t->nsites; i++) {
+		const struct alloc_site *s = t->sites[i];
+
+		json_obj_begin(j);
+		json_kv_str(j, "site", alloc_site_location(s, loc, sizeof(loc)));
+		json_kv_str(j, "function", s->function);
+		json_kv_str(j, "module", s->module);
+		json_kv_u64(j, "bytes", alloc_site_bytes(s));
+		json_kv_u64(j, "calls", s->calls);
+		json_kv_bool(j, "accurate", s->accurate);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	allocinfo_groups(j, "by_module", t->by_module, t->nmodules);
+	allocinfo_groups(j, "by_function", t->by_function, t->nfunctions);
+	json_obj_end(j);
+}
+
 static void findings(struct json *j, const struct check_report *r)
 {
 	json_key(j, "findings");
@@ -206,6 +261,7 @@ void check_render_json(FILE *f, const struct check_report *r,
 	slab(&j, r);
 	vmalloc(&j, r, o);
 	kmemleak(&j, r);
+	allocinfo(&j, r);
 	findings(&j, r);
 	json_obj_end(&j);
 	json_end_doc(&j);

@@ -118,6 +118,39 @@ static void vmalloc(FILE *f, const struct check_report *r,
 	}
 }
 
+/* allocinfo: modules first (suspect drivers), then the top sites. */
+static void allocinfo(FILE *f, const struct check_report *r,
+		      const struct style *st, int top)
+{
+	const struct allocinfo_top *t = &r->ai;
+	char b1[32], title[160], loc[512], mod[80];
+
+	if (!r->have_allocinfo)
+		return; /* most kernels: CONFIG_MEM_ALLOC_PROFILING is 6.10+ */
+	snprintf(title, sizeof(title),
+		 "Top allocation sites (allocinfo: %zu sites hold memory, %s in modules)",
+		 t->nsites, fmt_bytes(t->module_bytes, b1, sizeof(b1)));
+	heading(f, st, title);
+	for (size_t i = 0; i < t->nmodules && t->by_module[i].module; i++)
+		fprintf(f, "  [%s] %s in %zu sites, %llu allocations\n",
+			t->by_module[i].module,
+			fmt_bytes(t->by_module[i].bytes, b1, sizeof(b1)),
+			t->by_module[i].sites,
+			(unsigned long long)t->by_module[i].calls);
+	fprintf(f, "  %-44s %-28s %-18s %10s %8s\n", "SITE", "FUNCTION", "MODULE",
+		"BYTES", "CALLS");
+	for (size_t i = 0; i < t->nsites && (int)i < top; i++) {
+		const struct alloc_site *s = t->sites[i];
+
+		snprintf(mod, sizeof(mod), s->module ? "[%s]" : "%s",
+			 s->module ? s->module : "-");
+		fprintf(f, "  %-44s %-28s %-18s %10s %8llu%s\n",
+			alloc_site_location(s, loc, sizeof(loc)), s->function, mod,
+			fmt_bytes(alloc_site_bytes(s), b1, sizeof(b1)),
+			(unsigned long long)s->calls, s->accurate ? "" : " (inaccurate)");
+	}
+}
+
 static void findings(FILE *f, const struct check_report *r, const struct style *st)
 {
 	char b[32];
@@ -179,6 +212,7 @@ void check_render_text(FILE *f, const struct check_report *r,
 	kernel(f, r, &st);
 	slabs(f, r, &st, o->top);
 	vmalloc(f, r, &st, o);
+	allocinfo(f, r, &st, o->top);
 	findings(f, r, &st);
 	problems(f, r, &st);
 }

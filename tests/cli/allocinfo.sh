@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# /proc/allocinfo through the CLI: `kleak check --from` on the 6.12 capture
+# (sites, modules first, the finding and its threshold) checked against an
+# awk reading of the same file; null without allocinfo; a bad file exits 1
+# with its line.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+K=${KLEAK:-./kleak}
+F=tests/fixtures/6.12
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# --- check --from the 6.12 capture ---
+"$K" check --from "$F" --json >"$T/c.json" 2>"$T/c.err"
+rc=$?
+[ $rc -eq 0 ] && ok "check --from 6.12 exits 0" || not_ok "check --from 6.12 exits 0" "rc=$rc $(cat "$T/c.err")"
+check "allocinfo keys: sites[] (site function module bytes calls), by_module[]" jq -e '
+	(.allocinfo.sites | length > 0) and
+	(.allocinfo.sites | all(has("site") and has("function") and has("module") and has("bytes") and has("calls"))) and
+	(.allocinfo.by_module | all(has("module") and has("bytes")))' "$T/c.json"
+check "sites[] sorted by bytes" jq -e '.allocinfo.sites | [.[].bytes] as $b | $b == ($b | sort | reverse)' "$T/c.json"
+check "the kmalloc leaker's site: file:line, function, module, bytes, calls" jq -e '
+	.allocinfo.sites[] | select(.function == "leak_kmalloc_work") |
+	.site == "tests/vm/modules/kleak_kmalloc_leak.c:34" and .module == "kleak_kmalloc_leak" and
+	.bytes == 10240 and .calls == 20' "$T/c.json"
+check "built-in sites have module null" jq -e '
+	.allocinfo.sites[] | select(.function == "alloc_page_ext") | .module == null' "$T/c.json"
+
+# Independent: awk sums the same file (non-empty sites, per module).
+awk 'NR > 2 && ($1 != 0 || $2 != 0) { n++; b += $1; if ($4 ~ /^\[/) { m = $4; gsub(/[][]/, "", m); mb[m] += $1 } }
+	END { printf "%d %d\n", n, b; for (m in mb) printf "%s %d\n", m, mb[m] }' "$F/allocinfo" |
+	{ read -r n b; echo "$n $b"; sort -k2,2nr -k1,1; } >"$T/awk.txt"
+jq -r '.allocinfo | "\(.sites | length) \(.total_bytes)", (.by_module[] | select(.module) | "\(.module) \(.bytes)")' \
+	"$T/c.json" >"$T/kleak.txt"
+if diff -q "$T/awk.txt" "$T/kleak.txt" >/dev/null; then ok "site count, total and by_module agree with awk (modules first)"
+else not_ok "site count, total and by_module agree with awk" "$(diff "$T/awk.txt" "$T/kleak.txt" | head -5)"; fi
+check "by_module: modules first, the kernel (null) last" jq -e '
+	.allocinfo.by_module | (.[-1].module == null) and (.[:-1] | all(.module != null)) and .[0].module == "kmem_test"' "$T/c.json"
+
+# The finding follows its threshold: kmem_test holds 8 MiB.
+check "no module-allocinfo finding at the default 64M" jq -e '[.findings[] | select(.id == "module-allocinfo")] | length == 0' "$T/c.json"
+"$K" check --from "$F" --json --module-allocinfo 8M >"$T/f.json" 2>/dev/null
+check "--module-allocinfo 8M: a warning naming kmem_test and its site" jq -e '
+	[.findings[] | select(.id == "module-allocinfo")] | length == 1 and .[0].subject == "kmem_test" and
+	.[0].severity == "warning" and (.[0].evidence | contains("tests/vm/modules/kmem_test.c:32"))' "$T/f.json"
+"$K" check --from "$F" --module-allocinfo 8M --fail-on warning >/dev/null 2>&1
+[ $? -eq 3 ] && ok "the finding makes --fail-on warning exit 3" || not_ok "the finding makes --fail-on warning exit 3"
+
+# Text view.
+"$K" check --from "$F" --top 3 >"$T/c.txt" 2>/dev/null
+check "text: 'Top allocation sites (allocinfo' section" grep -q '^Top allocation sites (allocinfo' "$T/c.txt"
+check "text: modules listed first" grep -q '^  \[kmem_test\] 8.0 MiB' "$T/c.txt"
+check "text: top site row" grep -qE '^  mm/page_ext.c:271 +alloc_page_ext +- +38 MiB +9600$' "$T/c.txt"
+
+# The unloaded capture: kmem_test's site went with the module.
+"$K" check --from "$F/unloaded" --json >"$T/u.json" 2>/dev/null
+check "unloaded: kmem_test's site is gone, the leakers' stay" jq -e '
+	(.allocinfo.by_module | map(.module) | index("kmem_test") == null) and
+	(.allocinfo.sites | map(.function) | index("leak_kmalloc_work") != null)' "$T/u.json"
+
+# --- without allocinfo, and a bad one ---
+"$K" check --from tests/fixtures/6.1 --json >"$T/n.json" 2>/dev/null
+check "no allocinfo: .allocinfo is null" jq -e '.allocinfo == null and .sources.allocinfo.status == "missing"' "$T/n.json"
+mkdir "$T/bad"
+cp "$F/meminfo" "$F/slabinfo" "$F/vmallocinfo" "$F/modules" "$F/meta" "$T/bad/"
+printf 'allocinfo - version: 1.0\n#     <size>  <calls> <tag info>\n  4096  1 mm/x.c:1 func:f \n  10 -1 mm/x.c:2 func:g \n' >"$T/bad/allocinfo"
+"$K" check --from "$T/bad" >/dev/null 2>"$T/bad.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "allocinfo:4: calls '-1'" "$T/bad.err" && ok "bad allocinfo: exit 1 naming file and line" \
+	|| not_ok "bad allocinfo: exit 1 naming file and line" "rc=$rc $(cat "$T/bad.err")"
+"$K" check --from "$T/bad" --json >"$T/bad.json" 2>/dev/null
+check "bad allocinfo --json: {error}" jq -e '.error | test("allocinfo:4:")' "$T/bad.json"
+printf 'allocinfo - version: 9.9\n' >"$T/bad/allocinfo"
+"$K" check --from "$T/bad" >/dev/null 2>"$T/bad.err"
+[ $? -eq 1 ] && grep -q "unsupported allocinfo version '9.9'" "$T/bad.err" && ok "unknown version: clear error" \
+	|| not_ok "unknown version: clear error" "$(cat "$T/bad.err")"
+"$K" check --module-allocinfo 12x >/dev/null 2>&1
+[ $? -eq 2 ] && ok "bad --module-allocinfo exits 2" || not_ok "bad --module-allocinfo exits 2"
+check "kleak help check lists --module-allocinfo" sh -c "'$K' help check | grep -q '^      --module-allocinfo SIZE'"
+
+tap_done
