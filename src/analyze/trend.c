@@ -144,7 +144,7 @@ static bool growing(enum trend_verdict v)
 /*
  * Theil-Sen over at most TREND_TS_POINTS points: beyond that, the means of
  * equal runs of consecutive points (a linear trend stays exactly linear),
- * so that a full 512-point window costs 8k slope pairs, not 131k.
+ * so that a full 512-point window costs 2k slope pairs, not 131k.
  */
 static double slope_of(const struct series_set *set, const double *v,
 		       double *scratch)

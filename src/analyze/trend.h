@@ -26,7 +26,7 @@
 #include "model/series.h"
 
 /* Theil-Sen runs on at most this many points (means of runs beyond). */
-#define TREND_TS_POINTS 128
+#define TREND_TS_POINTS 64
 
 struct trend_opts {
 	/* Confidence for "leak"/"growing_reclaimable": 1% false alarms per series tested. */

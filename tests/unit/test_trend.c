@@ -279,6 +279,35 @@ static void test_decimation(void **state)
 	series_set_free(&set);
 }
 
+/* Past TREND_TS_POINTS points the slope comes from run means: still exact. */
+static void test_long_window(void **state)
+{
+	static const char *const names[] = { "task_struct", "noise", "release" };
+	static const enum series_source src[] = { SERIES_SLAB, SERIES_SLAB, SERIES_SLAB };
+	static const gen_fn gens[] = { g_leak, g_noisy, g_release };
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	assert_int_equal(series_set_init(&set, SERIES_DEFAULT_CAP), 0);
+	feed(&set, 400, 1.0, names, src, gens, 3);
+	assert_int_equal(set.n, 400);
+	assert_true(set.n > TREND_TS_POINTS);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = find_leak(&set, &rep, "task_struct", NULL);
+	assert_non_null(l);
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_float_equal(l->rate_bytes_per_hour, 20480.0 * 3600, 20480.0 * 3600 * 0.02);
+	l = find_leak(&set, &rep, "release", NULL);
+	assert_non_null(l);
+	assert_int_equal(l->verdict, TREND_RELEASED);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 /* Series that appear late were 0 before; values of one key add up. */
 static void test_series_model(void **state)
 {
@@ -322,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_mann_kendall),
 		cmocka_unit_test(test_verdicts_and_ranking),
 		cmocka_unit_test(test_decimation),
+		cmocka_unit_test(test_long_window),
 		cmocka_unit_test(test_series_model),
 	};
 
