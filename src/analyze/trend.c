@@ -249,10 +249,11 @@ static void explain(const struct series_set *set, const struct trend_opts *o,
 		    struct trend_report *rep, struct trend_leak *agg)
 {
 	const struct series *as = &set->v[agg->series];
-	double covered = 0;
+	double covered = 0, top[TREND_EXPLAIN_MAX];
 
+	agg->nexplained = 0;
 	for (size_t i = 0; i < rep->n; i++) {
-		struct trend_leak *c = &rep->v[i];
+		const struct trend_leak *c = &rep->v[i];
 		int k;
 
 		if (c->aggregate || !growing(c->verdict) ||
@@ -260,18 +261,13 @@ static void explain(const struct series_set *set, const struct trend_opts *o,
 			continue;
 		covered += c->rate_bytes_per_hour;
 		/* Keep the TREND_EXPLAIN_MAX fastest, fastest first. */
-		for (k = agg->nexplained; k > 0; k--) {
-			const struct trend_leak *p = NULL;
-
-			for (size_t j = 0; j < rep->n; j++)
-				if (rep->v[j].series == agg->explained_by[k - 1])
-					p = &rep->v[j];
-			if (p && p->rate_bytes_per_hour >= c->rate_bytes_per_hour)
-				break;
-			if (k < TREND_EXPLAIN_MAX)
+		for (k = agg->nexplained; k > 0 && top[k - 1] < c->rate_bytes_per_hour; k--)
+			if (k < TREND_EXPLAIN_MAX) {
+				top[k] = top[k - 1];
 				agg->explained_by[k] = agg->explained_by[k - 1];
-		}
+			}
 		if (k < TREND_EXPLAIN_MAX) {
+			top[k] = c->rate_bytes_per_hour;
 			agg->explained_by[k] = c->series;
 			if (agg->nexplained < TREND_EXPLAIN_MAX)
 				agg->nexplained++;
@@ -302,13 +298,11 @@ static int tier_of(const struct trend_leak *l)
 	return 6;
 }
 
-static const struct series_set *sort_set; /* qsort has no context arg */
-
-static int cmp_leak(const void *a, const void *b)
+static int cmp_leak(const void *a, const void *b, void *arg)
 {
+	const struct series_set *set = arg;
 	const struct trend_leak *x = a, *y = b;
-	const struct series *sx = &sort_set->v[x->series],
-			    *sy = &sort_set->v[y->series];
+	const struct series *sx = &set->v[x->series], *sy = &set->v[y->series];
 	int c;
 
 	if (x->tier != y->tier)
@@ -376,9 +370,7 @@ int trend_analyze(const struct series_set *set, const struct trend_opts *o,
 			explain(set, o, rep, &rep->v[i]);
 	for (size_t i = 0; i < rep->n; i++)
 		rep->v[i].tier = tier_of(&rep->v[i]);
-	sort_set = set;
-	qsort(rep->v, rep->n, sizeof(*rep->v), cmp_leak);
-	sort_set = NULL;
+	qsort_r(rep->v, rep->n, sizeof(*rep->v), cmp_leak, (void *)set);
 	return 0;
 }
 
