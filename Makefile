@@ -13,7 +13,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS += -Isrc -Ibuild/gen -DKLEAK_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -MMD -MP
-LDLIBS   := -lbpf -lelf -lz -lm
+LDLIBS   := -lbpf -lelf -lz -lm -lpthread
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
@@ -124,7 +124,12 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_NAMES)
 
-bench: kleak
+OPTLIB := $(LIBSRCS:%.c=build/opt/%.o)
+build/bench/bench_parsers: bench/parse/bench_parsers.c $(OPTLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: kleak build/bench/bench_parsers
 	bench/run.sh
 
 # The man page is generated from the help texts; tests/cli/docs.sh checks it.

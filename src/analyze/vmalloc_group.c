@@ -3,6 +3,7 @@
 #include "vmalloc_group.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,7 @@ static void attribute_unloaded(const struct ctx *c, uint64_t addr,
 {
 	const struct modules *bm = c->base ? c->base->modules : NULL;
 
+	memset(vc, 0, sizeof(*vc));
 	snprintf(vc->caller, sizeof(vc->caller), "%s", VMALLOC_UNLOADED);
 	vc->module[0] = '\0';
 	for (size_t i = 0; bm && i < bm->n; i++) {
@@ -83,13 +85,27 @@ static void attribute_unloaded(const struct ctx *c, uint64_t addr,
 	}
 }
 
-static struct vmalloc_caller *slot(struct ctx *c, const struct vmalloc_caller *key)
+/*
+ * The slot for (module, caller), found by a key built with memcpy: this
+ * runs once per vmallocinfo line, so no snprintf and no struct clearing
+ * unless the pair is new.
+ */
+static struct vmalloc_caller *slot(struct ctx *c, const char *mod, size_t mlen,
+				   const char *caller, size_t clen)
 {
 	struct vmalloc_groups *g = c->g;
-	char k[200];
-	int n = snprintf(k, sizeof(k), "%s\t%s", key->module, key->caller);
-	size_t i = strmap_intern(&g->index, k, (size_t)n, g->ncallers);
+	struct vmalloc_caller *vc;
+	char k[256];
+	size_t i;
 
+	if (mlen > 63)
+		mlen = 63;
+	if (clen > 127)
+		clen = 127;
+	memcpy(k, mod, mlen);
+	k[mlen] = '\t';
+	memcpy(k + mlen + 1, caller, clen);
+	i = strmap_intern(&g->index, k, mlen + 1 + clen, g->ncallers);
 	if (i == STRMAP_NONE)
 		return NULL;
 	if (i < g->ncallers)
@@ -103,14 +119,17 @@ static struct vmalloc_caller *slot(struct ctx *c, const struct vmalloc_caller *k
 		g->callers = p;
 		g->cap = ncap;
 	}
-	g->callers[g->ncallers] = *key;
-	return &g->callers[g->ncallers++];
+	vc = &g->callers[g->ncallers++];
+	memset(vc, 0, sizeof(*vc));
+	memcpy(vc->module, mod, mlen);
+	memcpy(vc->caller, caller, clen);
+	return vc;
 }
 
 static int on_area(const struct vmalloc_area *a, void *arg)
 {
 	struct ctx *c = arg;
-	struct vmalloc_caller key = { 0 }, *vc;
+	struct vmalloc_caller *vc, unl;
 	uint64_t bytes = vmalloc_area_bytes(a, c->page_size);
 
 	if (a->types & VMA_UNPURGED) {
@@ -119,22 +138,23 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 		return 0;
 	}
 	if (a->caller_is_addr) {
-		key.unloaded = true;
-		key.addr = a->caller_addr;
-		attribute_unloaded(c, a->caller_addr, &key);
+		attribute_unloaded(c, a->caller_addr, &unl);
+		vc = slot(c, unl.module, strlen(unl.module), unl.caller,
+			  strlen(unl.caller));
+		if (vc) {
+			vc->unloaded = true;
+			vc->addr = a->caller_addr;
+		}
 	} else if (a->caller) {
-		snprintf(key.caller, sizeof(key.caller), "%.*s",
-			 (int)a->caller_len, a->caller);
-		if (a->module)
-			snprintf(key.module, sizeof(key.module), "%.*s",
-				 (int)a->module_len, a->module);
+		vc = slot(c, a->module ? a->module : "", a->module ? a->module_len : 0,
+			  a->caller, a->caller_len);
 	} else {
-		snprintf(key.caller, sizeof(key.caller), "(no caller)");
+		vc = slot(c, "", 0, "(no caller)", 11);
 	}
-	key.first_line = a->line;
-	vc = slot(c, &key);
 	if (!vc)
 		return kerr_set(c->e, -ENOMEM, c->src, a->line, "out of memory");
+	if (!vc->areas)
+		vc->first_line = a->line;
 	vc->bytes += bytes;
 	vc->size_bytes += a->size;
 	vc->areas++;
@@ -198,6 +218,90 @@ static int build_modules(struct ctx *c)
 	return 0;
 }
 
+/* Below this a second thread costs more than it saves. */
+#define PARALLEL_MIN_BYTES (4u << 20)
+
+struct part {
+	struct ctx c;
+	struct vmalloc_groups g;
+	struct kerr e;
+	const char *buf;
+	size_t len;
+	long nlines;
+	int rc;
+};
+
+static void *run_part(void *arg)
+{
+	struct part *p = arg;
+
+	p->c.g = &p->g;
+	p->c.e = &p->e;
+	p->rc = vmallocinfo_parse_part(p->buf, p->len, p->c.src, 0, &p->nlines,
+				       on_area, &p->c, &p->e);
+	return NULL;
+}
+
+/* Adds part b's callers and totals into a (a's context). */
+static int merge(struct ctx *c, const struct vmalloc_groups *b, long line_base)
+{
+	for (size_t i = 0; i < b->ncallers; i++) {
+		const struct vmalloc_caller *x = &b->callers[i];
+		struct vmalloc_caller *y = slot(c, x->module, strlen(x->module),
+						x->caller, strlen(x->caller));
+
+		if (!y)
+			return -ENOMEM;
+		if (!y->areas) {
+			y->first_line = x->first_line + line_base;
+			y->unloaded = x->unloaded;
+			y->addr = x->addr;
+		}
+		y->bytes += x->bytes;
+		y->size_bytes += x->size_bytes;
+		y->areas += x->areas;
+	}
+	c->g->total_bytes += b->total_bytes;
+	c->g->builtin_bytes += b->builtin_bytes;
+	c->g->unpurged_bytes += b->unpurged_bytes;
+	c->g->unpurged_areas += b->unpurged_areas;
+	c->g->areas += b->areas;
+	return 0;
+}
+
+/*
+ * Large inputs (a busy host's vmallocinfo, a recording replayed) are cut
+ * at a newline and the halves parsed on two threads; the result is the
+ * same as one pass, line numbers included.
+ */
+static int group_parallel(struct ctx *c, const char *buf, size_t len)
+{
+	const char *mid = memchr(buf + len / 2, '\n', len - len / 2);
+	struct part p = { .c = *c, .rc = 0 };
+	pthread_t t;
+	long n1 = 0;
+	int r;
+
+	if (!mid)
+		return vmallocinfo_parse(buf, len, c->src, on_area, c, c->e);
+	p.buf = mid + 1;
+	p.len = len - (size_t)(mid + 1 - buf);
+	if (pthread_create(&t, NULL, run_part, &p))
+		return vmallocinfo_parse(buf, len, c->src, on_area, c, c->e);
+	r = vmallocinfo_parse_part(buf, (size_t)(mid + 1 - buf), c->src, 0, &n1,
+				   on_area, c, c->e);
+	pthread_join(t, NULL);
+	if (!r && p.rc) {
+		*c->e = p.e;
+		c->e->line += n1;
+		r = p.rc;
+	}
+	if (!r && merge(c, &p.g, n1))
+		r = kerr_set(c->e, -ENOMEM, c->src, 0, "out of memory");
+	vmalloc_groups_free(&p.g);
+	return r;
+}
+
 int vmalloc_group(const char *buf, size_t len, const char *src,
 		  uint64_t page_size, const struct modules *loaded,
 		  const struct vmalloc_baseline *baseline,
@@ -207,7 +311,10 @@ int vmalloc_group(const char *buf, size_t len, const char *src,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = vmallocinfo_parse(buf, len, src, on_area, &c, e);
+	if (len >= PARALLEL_MIN_BYTES)
+		r = group_parallel(&c, buf, len);
+	else
+		r = vmallocinfo_parse(buf, len, src, on_area, &c, e);
 	if (!r && build_modules(&c))
 		r = kerr_set(e, -ENOMEM, src, 0, "out of memory");
 	if (r) {

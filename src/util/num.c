@@ -12,6 +12,17 @@ int num_u64(const char *s, size_t len, uint64_t *out)
 
 	if (!s || len == 0)
 		return -EINVAL;
+	if (len <= 19) { /* cannot overflow: skip the check per digit */
+		for (size_t i = 0; i < len; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+
+			if (d > 9)
+				return -EINVAL;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return 0;
+	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 

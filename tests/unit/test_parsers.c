@@ -210,6 +210,39 @@ static void test_vmalloc_baseline(void **st)
 	modules_free(&m);
 }
 
+/*
+ * Over 4 MiB the aggregation runs on two threads: the result must equal
+ * the one-thread result scaled, and an error keeps its true line number.
+ */
+static void test_vmalloc_parallel(void **st)
+{
+	struct buf one = load("tests/fixtures/6.18/vmallocinfo"), big = { 0 };
+	struct vmalloc_groups g1, g2;
+	struct kerr e;
+	size_t copies = (5u << 20) / one.len + 1, lines = count_lines(&one);
+
+	(void)st;
+	for (size_t i = 0; i < copies; i++)
+		assert_int_equal(buf_append(&big, one.data, one.len), 0);
+	assert_int_equal(vmalloc_group(one.data, one.len, "one", 4096, NULL, NULL, &g1, &e), 0);
+	assert_int_equal(vmalloc_group(big.data, big.len, "big", 4096, NULL, NULL, &g2, &e), 0);
+	assert_int_equal(g2.ncallers, g1.ncallers);
+	assert_true(g2.total_bytes == g1.total_bytes * copies);
+	assert_true(g2.unpurged_areas == g1.unpurged_areas * copies);
+	for (size_t i = 0; i < g1.ncallers; i++) {
+		assert_string_equal(g2.callers[i].caller, g1.callers[i].caller);
+		assert_true(g2.callers[i].bytes == g1.callers[i].bytes * copies);
+	}
+	vmalloc_groups_free(&g1);
+	vmalloc_groups_free(&g2);
+	/* A bad line in the second half: the line number counts the first. */
+	buf_printf(&big, "0x1-0x2 bogus f+0x1/0x2\n");
+	assert_int_not_equal(vmalloc_group(big.data, big.len, "big", 4096, NULL, NULL, &g2, &e), 0);
+	assert_int_equal(e.line, (long)(copies * lines + 1));
+	buf_free(&big);
+	buf_free(&one);
+}
+
 static void test_slab_aliases(void **st)
 {
 	static const char al[] =
@@ -388,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_modules_fixtures),
 		cmocka_unit_test(test_vmalloc_seed_line),
 		cmocka_unit_test(test_vmalloc_baseline),
+		cmocka_unit_test(test_vmalloc_parallel),
 		cmocka_unit_test(test_slab_aliases),
 		cmocka_unit_test(test_hostile_meminfo),
 		cmocka_unit_test(test_hostile_slabinfo),
