@@ -13,6 +13,9 @@
 
 struct ctx {
 	struct vmalloc_groups *g;
+	/* The last line's caller: runs of one caller skip the hash lookup. */
+	const char *last_caller, *last_module;
+	size_t last_clen, last_mlen, last_slot;
 	uint64_t page_size;
 	const struct modules *loaded;
 	const struct vmalloc_baseline *base;
@@ -146,8 +149,23 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 			vc->addr = a->caller_addr;
 		}
 	} else if (a->caller) {
-		vc = slot(c, a->module ? a->module : "", a->module ? a->module_len : 0,
-			  a->caller, a->caller_len);
+		const char *m = a->module ? a->module : "";
+		size_t ml = a->module ? a->module_len : 0;
+
+		if (c->last_caller && c->last_clen == a->caller_len &&
+		    c->last_mlen == ml && !memcmp(c->last_caller, a->caller, a->caller_len) &&
+		    !memcmp(c->last_module, m, ml)) {
+			vc = &c->g->callers[c->last_slot];
+		} else {
+			vc = slot(c, m, ml, a->caller, a->caller_len);
+			if (vc) {
+				c->last_caller = a->caller;
+				c->last_clen = a->caller_len;
+				c->last_module = m;
+				c->last_mlen = ml;
+				c->last_slot = (size_t)(vc - c->g->callers);
+			}
+		}
 	} else {
 		vc = slot(c, "", 0, "(no caller)", 11);
 	}
@@ -307,7 +325,8 @@ int vmalloc_group(const char *buf, size_t len, const char *src,
 		  const struct vmalloc_baseline *baseline,
 		  struct vmalloc_groups *out, struct kerr *e)
 {
-	struct ctx c = { out, page_size, loaded, baseline, e, src };
+	struct ctx c = { .g = out, .page_size = page_size, .loaded = loaded,
+			 .base = baseline, .e = e, .src = src };
 	int r;
 
 	memset(out, 0, sizeof(*out));
