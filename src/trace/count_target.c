@@ -483,6 +483,30 @@ out:
 	return r;
 }
 
+/*
+ * A path as /proc/PID/cgroup prints it ("/docker/abc", relative to a
+ * hierarchy's root): found under the unified, the v1 memory or the v2
+ * mount. On failure errno is ENOENT, as for the path itself.
+ */
+static bool cgroup_relative(const char *path, char *out)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup/unified",
+					     "/sys/fs/cgroup/memory",
+					     "/sys/fs/cgroup" };
+	char p[PATH_MAX];
+
+	if (path[0] != '/' || !strncmp(path, "/sys/fs/cgroup", 14))
+		return false;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		if (snprintf(p, sizeof(p), "%s%s", roots[i], path) >= (int)sizeof(p))
+			continue;
+		if (realpath(p, out))
+			return true;
+	}
+	errno = ENOENT;
+	return false;
+}
+
 int count_cgroup_resolve(const char *path, struct count_cgroup *cg,
 			 struct kerr *e)
 {
@@ -491,8 +515,9 @@ int count_cgroup_resolve(const char *path, struct count_cgroup *cg,
 	char probe[PATH_MAX + 32];
 
 	memset(cg, 0, sizeof(*cg));
-	if (!realpath(path, cg->path) || statfs(cg->path, &sfs) ||
-	    stat(cg->path, &st))
+	if (!realpath(path, cg->path) && !cgroup_relative(path, cg->path))
+		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
+	if (statfs(cg->path, &sfs) || stat(cg->path, &st))
 		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
 	cg->id = st.st_ino;
 	if ((unsigned long)sfs.f_type == CGROUP2_SUPER_MAGIC) {

@@ -74,6 +74,11 @@ struct count_cgroup {
 	int version; /* 1 (memory hierarchy) or 2 */
 };
 
+/*
+ * PATH is a cgroup directory, or a cgroup as /proc/PID/cgroup names it
+ * ("/docker/abc"), looked up under /sys/fs/cgroup/unified, /memory and
+ * /sys/fs/cgroup.
+ */
 int count_cgroup_resolve(const char *path, struct count_cgroup *cg,
 			 struct kerr *e);
 

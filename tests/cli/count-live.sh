@@ -151,6 +151,11 @@ for c in "${CGS[@]}"; do
 	counter "cgv${c%% *}" --cgroup "${c#* }"
 	names+=("cgv${c%% *}")
 done
+# The cgroup as /proc/PID/cgroup names it, relative to its hierarchy.
+if [ ${#CGS[@]} -gt 0 ]; then
+	counter cgrel --cgroup "/kleak-count-$$"
+	names+=(cgrel)
+fi
 attached=1
 for n in "${names[@]}"; do
 	wait_for "$W/$n.err" "attached via" 30 || attached=0
@@ -174,6 +179,7 @@ for n in "${names[@]}"; do
 		;;
 	*)
 		finish "$n"
+		[ "$n" = cgrel ] && judge cgrel '.cgroup | startswith("/sys/fs/cgroup/")' "a cgroup named as in /proc/PID/cgroup is found under /sys/fs/cgroup"
 		judge "$n" '.cache == "dentry" and .mechanism == "raw_tp"' "cache and mechanism named"
 		judge "$n" ".alloc >= $N and .free < .alloc / 10" "alloc ($N dentries made) far above free"
 		judge "$n" ".outstanding >= $N * 0.9 and .outstanding <= $N * 1.1 + 100" "outstanding matches the $N dentries held"
