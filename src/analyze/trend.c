@@ -242,7 +242,9 @@ static bool contains(const struct series *agg, const struct series *s)
 			return true;
 		return !strcmp(a, "KernelStack") && is_stack_caller(s->name);
 	}
-	return false;
+	/* A site's memory may be of any kind (slab objects, pages, vmalloc,
+	 * percpu): it is part of whichever aggregate grows with it. */
+	return s->source == SERIES_ALLOCINFO;
 }
 
 static void explain(const struct series_set *set, const struct trend_opts *o,

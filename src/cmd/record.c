@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kleak record: appends raw samples of meminfo, slabinfo, vmallocinfo and
- * modules (plus slab reclaim flags and module symbols when needed) to a
+ * kleak record: appends raw samples of meminfo, slabinfo, vmallocinfo,
+ * modules and allocinfo where present (plus slab reclaim flags and module symbols when needed) to a
  * crash-safe recording for `kleak report` on any machine. Stops at the
  * duration, the sample count, the size limit, SIGINT or SIGTERM.
  */
@@ -30,7 +30,8 @@ const char cmd_record_help[] =
 	"is synced as it is written: a crash or kill -9 loses at most the one\n"
 	"being written. FILE must not exist. Recording stops at the duration,\n"
 	"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
-	"FILE past --max-size.\n"
+	"FILE past --max-size. /proc/allocinfo is recorded too where the kernel\n"
+	"has it (6.10+).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE   the recording to create\n"
@@ -43,7 +44,7 @@ const char cmd_record_help[] =
 
 #define RECORD_MASK                                                       \
 	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
-	 (1u << SRC_MODULES))
+	 (1u << SRC_MODULES) | (1u << SRC_ALLOCINFO))
 
 static volatile sig_atomic_t stop;
 

@@ -138,7 +138,8 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 	v.rep = &rep;
 	v.sample = &c->last;
 	v.wanted = (1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) |
-		   (1u << SRC_VMALLOCINFO) | (1u << SRC_MODULES);
+		   (1u << SRC_VMALLOCINFO) | (1u << SRC_MODULES) |
+		   (1u << SRC_ALLOCINFO);
 	v.final = true;
 	v.interval_s = (double)c->interval_ns / 1e9;
 	v.top = (size_t)top;

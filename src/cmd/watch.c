@@ -28,6 +28,7 @@ const char cmd_watch_help[] =
 	"every slab cache, vmalloc caller and module is a series; each gets a\n"
 	"growth rate (Theil-Sen), a confidence (Mann-Kendall) and a verdict\n"
 	"(leak, growing_reclaimable, possible_leak, fluctuating, released).\n"
+	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too.\n"
 	"On a TTY the view refreshes in place; otherwise one line per sample.\n"
 	"The growth report follows at the end, on Ctrl-C or SIGTERM.\n"
 	"Slab and vmalloc need root; without it only meminfo is watched.\n"
@@ -45,7 +46,7 @@ const char cmd_watch_help[] =
 
 #define WATCH_MASK                                                        \
 	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
-	 (1u << SRC_MODULES))
+	 (1u << SRC_MODULES) | (1u << SRC_ALLOCINFO))
 
 static volatile sig_atomic_t stop;
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "analyze/kmem.h"
+#include "parse/allocinfo.h"
 #include "parse/meminfo.h"
 #include "parse/slabinfo.h"
 
@@ -18,6 +19,7 @@ static const char *const source_names[SERIES_NSOURCES] = {
 	[SERIES_SLAB] = "slab",
 	[SERIES_VMALLOC_CALLER] = "vmalloc_caller",
 	[SERIES_VMALLOC_MODULE] = "vmalloc_module",
+	[SERIES_ALLOCINFO] = "allocinfo",
 	[SERIES_MEMINFO] = "meminfo",
 };
 
@@ -369,6 +371,39 @@ static int ingest_vmalloc(struct series_set *set, struct series_ctx *c,
 	return 0;
 }
 
+/*
+ * One series per allocinfo site, named "function file:line [module]" (the
+ * module also in `module`). Sites holding nothing are not added: most of
+ * the kernel's thousands of tags are empty, and an absent series reads 0.
+ */
+static int ingest_allocinfo(struct series_set *set, struct sample *s,
+			    const char *srcname, struct kerr *e)
+{
+	struct allocinfo ai;
+	char src[300], name[512];
+	int r;
+
+	srcname_of(src, sizeof(src), srcname, SRC_ALLOCINFO);
+	r = allocinfo_parse(s->raw[SRC_ALLOCINFO].data,
+			    s->raw[SRC_ALLOCINFO].len, src, &ai, e);
+	if (r)
+		return r;
+	for (size_t i = 0; i < ai.n && !r; i++) {
+		const struct alloc_site *a = &ai.v[i];
+
+		if (!alloc_site_bytes(a))
+			continue;
+		snprintf(name, sizeof(name), "%s %s:%u%s%s%s", a->function,
+			 a->file, a->src_line, a->module ? " [" : "",
+			 a->module ? a->module : "", a->module ? "]" : "");
+		if (series_add(set, SERIES_ALLOCINFO, name, a->module,
+			       alloc_site_bytes(a)) < 0)
+			r = kerr_set(e, -ENOMEM, src, 0, "out of memory");
+	}
+	allocinfo_free(&ai);
+	return r;
+}
+
 bool series_ctx_wants_kallsyms(const struct series_ctx *c,
 			       const struct sample *s)
 {
@@ -456,6 +491,8 @@ int series_ingest(struct series_set *set, struct series_ctx *c,
 		r = ingest_meminfo(set, c, s, srcname, e);
 	if (!r && s->have[SRC_SLABINFO])
 		r = ingest_slabinfo(set, c, s, srcname, e);
+	if (!r && s->have[SRC_ALLOCINFO])
+		r = ingest_allocinfo(set, s, srcname, e);
 	series_sample_end(set);
 	modules_free(&loaded);
 	return r;

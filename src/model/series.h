@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Samples over time: one series of byte values per (source, name) — a
- * meminfo field, a slab cache, a vmalloc caller, a vmalloc module — on one
+ * meminfo field, a slab cache, a vmalloc caller, a vmalloc module, an
+ * allocinfo site ("function file:line [module]") — on one
  * shared time axis (seconds of CLOCK_MONOTONIC since the first sample).
  *
  * Memory is bounded: at most `cap` points are kept. When the window is
@@ -41,11 +42,12 @@ enum series_source {
 	SERIES_SLAB,
 	SERIES_VMALLOC_CALLER,
 	SERIES_VMALLOC_MODULE,
+	SERIES_ALLOCINFO, /* one allocation site of /proc/allocinfo (6.10+) */
 	SERIES_MEMINFO,
 	SERIES_NSOURCES,
 };
 
-/* "slab", "vmalloc_caller", "vmalloc_module", "meminfo" (JSON `source`). */
+/* "slab", "vmalloc_caller", "vmalloc_module", "allocinfo", "meminfo" (JSON `source`). */
 const char *series_source_name(enum series_source s);
 
 #define SERIES_DEFAULT_CAP 512 /* points per series; must be even */
@@ -53,7 +55,7 @@ const char *series_source_name(enum series_source s);
 struct series {
 	enum series_source source;
 	char name[128];
-	char module[64]; /* vmalloc_caller: its module, "" when built in */
+	char module[64]; /* vmalloc_caller, allocinfo: its module, "" when built in */
 	int reclaimable; /* 1, 0, or -1 when unknown */
 	double *v;	 /* committed points, cap of them */
 	double acc;	 /* sum of the raw values of the pending point */

@@ -39,7 +39,7 @@ static const char *col(const struct watch_view *v, enum trend_verdict vd)
 
 static const char *display_name(const struct series *s, char *buf, size_t len)
 {
-	if (s->module[0])
+	if (s->module[0] && s->source != SERIES_ALLOCINFO) /* named with it */
 		snprintf(buf, len, "%s [%s]", s->name, s->module);
 	else
 		snprintf(buf, len, "%s", s->name);

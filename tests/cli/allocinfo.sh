@@ -80,4 +80,49 @@ printf 'allocinfo - version: 9.9\n' >"$T/bad/allocinfo"
 [ $? -eq 2 ] && ok "bad --module-allocinfo exits 2" || not_ok "bad --module-allocinfo exits 2"
 check "kleak help check lists --module-allocinfo" sh -c "'$K' help check | grep -q '^      --module-allocinfo SIZE'"
 
+# --- watch/report: allocinfo sites as series (a recording made here) ---
+# 12 samples 1 s apart from the 6.12 capture: leak_kmalloc_work grows by
+# 5 objects of 512 bytes a second, Slab and SUnreclaim with it; the twin
+# (leak_cache_work) and everything else stay. Each sample is a gzip member
+# holding a ustar stream without end-of-archive blocks (parse/recording.h).
+R="$T/rec"
+mkdir "$R"
+for i in $(seq 1 12); do
+	d=$(printf 'sample-%06d' "$i")
+	mkdir "$R/$d"
+	printf 'kleak_recording=1\nrelease=6.12.0\nhostname=t\ntime=%d\npage_size=4096\nmono_ns=%d000000000\ninterval_ns=1000000000\nsample=%d\n' \
+		$((1700000000 + i)) $((10 + i)) "$i" >"$R/$d/meta"
+	cp "$F/modules" "$R/$d/"
+	awk -v i="$i" '/^(Slab|SUnreclaim):/ { $2 += 3 * i } { print }' "$F/meminfo" >"$R/$d/meminfo"
+	awk -v i="$i" 'NR > 2 && /func:leak_kmalloc_work/ { $1 += 2560 * i; $2 += 5 * i; print "  " $0 " "; next } { print }' \
+		"$F/allocinfo" >"$R/$d/allocinfo"
+	(cd "$R" && tar --format=ustar -b1 -cf - "$d" | head -c -1024 | gzip -c) >>"$T/rec.kleak"
+done
+"$K" report "$T/rec.kleak" --json >"$T/r.json" 2>"$T/r.err"
+rc=$?
+[ $rc -eq 0 ] && ok "report on an allocinfo recording exits 0" || not_ok "report on an allocinfo recording exits 0" "rc=$rc $(cat "$T/r.err")"
+check "report: sources.allocinfo ok" jq -e '.sources.allocinfo.ok == true' "$T/r.json"
+check "report: the leaker's site ranks first, as a leak, at its true rate (9216000 B/h) +-5%" jq -e '
+	.leaks[0] | .source == "allocinfo" and
+	.name == "leak_kmalloc_work tests/vm/modules/kleak_kmalloc_leak.c:34 [kleak_kmalloc_leak]" and
+	.module == "kleak_kmalloc_leak" and .verdict == "leak" and
+	(.rate_bytes_per_hour > 9216000 * 0.95 and .rate_bytes_per_hour < 9216000 * 1.05)' "$T/r.json"
+check "report: Slab ranks below the site and is explained by it" jq -e '
+	(.leaks | map(.name) | index("Slab")) as $i | $i > 0 and
+	(.leaks[$i].explained_by | map(.source == "allocinfo") | any)' "$T/r.json"
+check "report: the twin's site is not listed" jq -e '[.leaks[] | select(.name | test("leak_cache_work"))] | length == 0' "$T/r.json"
+"$K" report "$T/rec.kleak" >"$T/r.txt" 2>/dev/null
+check "report text: an allocinfo row named by its function" grep -qE '^  leak +allocinfo +leak_kmalloc_work' "$T/r.txt"
+# A bad allocinfo inside a recording is an error naming the sample.
+d=sample-000013
+mkdir "$R/$d"
+sed 's/^sample=12$/sample=13/; s/mono_ns=22/mono_ns=23/' "$R/sample-000012/meta" >"$R/$d/meta"
+cp "$R/sample-000012/meminfo" "$R/$d/"
+printf 'allocinfo - version: 7.0\n' >"$R/$d/allocinfo"
+(cd "$R" && tar --format=ustar -b1 -cf - "$d" | head -c -1024 | gzip -c) >>"$T/rec.kleak"
+"$K" report "$T/rec.kleak" >/dev/null 2>"$T/r.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "allocinfo:1: unsupported allocinfo version" "$T/r.err" && ok "report: a bad allocinfo sample exits 1 naming it" \
+	|| not_ok "report: a bad allocinfo sample exits 1 naming it" "rc=$rc $(cat "$T/r.err")"
+
 tap_done
