@@ -5,8 +5,8 @@
 # Prints TAP. Usage (from anywhere):
 #   tests/vm/run.sh [SCENARIO...]      default: every scenario
 # Environment: KLEAK_VM_KERNELS (default "6.12 6.1": names or directories of
-# debs), KLEAK_VM_SCENARIOS (a substring to select scenarios), and the knobs
-# in tests/vm/lib/vm.sh. Missing qemu or kernel: every test is skipped with
+# debs), KLEAK_VM_SCENARIOS (a substring to select scenarios), KLEAK_VM_JOBS
+# (VMs at a time, default 1), and the knobs in tests/vm/lib/vm.sh. Missing qemu or kernel: every test is skipped with
 # the reason; nothing passes that did not run.
 set -u
 cd "$(dirname "$0")/../.."
@@ -33,9 +33,9 @@ skip_all() {
 	for s in "$@"; do skip "[$k] $s" "$why"; done
 }
 
-# report KERNEL NAME SHARE BOOTERR: the TAP lines of one scenario.
+# report KERNEL NAME SHARE BOOTERR CONSOLE: the TAP lines of one scenario.
 report() {
-	local k=$1 name=$2 share=$3 booterr=$4
+	local k=$1 name=$2 share=$3 booterr=$4 console=$5
 	local OUT=$share/out/$name KERNEL_NAME=$k VM_T="[$k] $name" rc
 	if [ -f "$OUT/SKIP" ]; then
 		skip "$VM_T" "$(cat "$OUT/SKIP")"
@@ -44,21 +44,26 @@ report() {
 	rc=$(cat "$OUT/rc" 2>/dev/null)
 	if [ -z "$rc" ]; then
 		not_ok "$VM_T: ran in the VM" "${booterr:-no exit status}" \
-			"$(tail -n 15 "$VM_RUN/console-$k.log" 2>/dev/null)"
+			"$(tail -n 15 "$console" 2>/dev/null | diag_indent)"
 		return
 	fi
 	if [ "$rc" = 0 ]; then
 		ok "$VM_T: ran in the VM"
 	else
 		not_ok "$VM_T: ran in the VM" "exit $rc (124: timeout); log:" \
-			"$(tail -n 15 "$OUT/log")"
+			"$(tail -n 15 "$OUT/log" | diag_indent)"
 	fi
 	# shellcheck disable=SC1090
 	. "tests/vm/scenarios/$name.check.sh"
 }
 
-run_kernel() {
-	local k=$1 s want=() groups g
+# plan_kernel KERNEL: check what kernel KERNEL needs, build its modules and
+# add one job per group of scenarios ("# vm-group: NAME", default main) to
+# jobs[] as "KERNEL RUNDIR GROUP TIMEOUT SCENARIO...". Prints the TAP lines
+# of scenarios that cannot run (skipped, or failed to build).
+jobs=()
+plan_kernel() {
+	local k=$1 s want=() g
 	for s in "${scenarios[@]}"; do
 		if [ ! -f "tests/vm/scenarios/$s.sh" ]; then
 			not_ok "[$k] $s" "no such scenario: tests/vm/scenarios/$s.sh"
@@ -85,33 +90,66 @@ run_kernel() {
 		for s in "${want[@]}"; do not_ok "[$k] $s" "$VM_ERR"; done
 		return
 	fi
-	# One boot per group of scenarios ("# vm-group: NAME", default main).
-	groups=$(for s in "${want[@]}"; do
-		vm_header "tests/vm/scenarios/$s.sh" group main; done | sort -u)
-	for g in $groups; do
-		local members=() paths=() timeout=60 t share err=
+	for g in $(for s in "${want[@]}"; do
+		vm_header "tests/vm/scenarios/$s.sh" group main; done | sort -u); do
+		local members=() timeout=60
 		for s in "${want[@]}"; do
 			[ "$(vm_header "tests/vm/scenarios/$s.sh" group main)" = "$g" ] || continue
 			members+=("$s")
-			paths+=("tests/vm/scenarios/$s.sh")
-			t=$(vm_header "tests/vm/scenarios/$s.sh" timeout 120)
-			timeout=$((timeout + t))
+			timeout=$((timeout + $(vm_header "tests/vm/scenarios/$s.sh" timeout 120)))
 		done
-		share=$VM_RUN/share-$g
-		rm -rf "$share" && mkdir -p "$share"
-		echo "# [$k] booting $VM_KVER for: ${members[*]}"
-		local t0=$SECONDS
-		if ! vm_initramfs "$VM_RUN/initramfs-$g.cpio" "${paths[@]}"; then
-			for s in "${members[@]}"; do not_ok "[$k] $s" "$VM_ERR"; done
-			continue
+		jobs+=("$k $VM_RUN $g $timeout ${members[*]}")
+	done
+}
+
+# boot_job KERNEL RUNDIR GROUP TIMEOUT SCENARIO...: pack and boot one group
+# (in the background); the outcome goes to RUNDIR/job-GROUP.{err,secs}.
+boot_job() {
+	local k=$1 run=$2 g=$3 timeout=$4 s paths=() t0=$SECONDS
+	shift 4
+	for s in "$@"; do paths+=("tests/vm/scenarios/$s.sh"); done
+	rm -rf "$run/share-$g" && mkdir -p "$run/share-$g"
+	: >"$run/job-$g.err"
+	if ! vm_kernel "$k" || ! vm_initramfs "$run/initramfs-$g.cpio" "${paths[@]}" ||
+		! vm_boot "$run/initramfs-$g.cpio" "$run/share-$g" "$timeout" \
+			"$run/console-$k-$g.log"; then
+		echo "$VM_ERR" >"$run/job-$g.err"
+	fi
+	echo $((SECONDS - t0)) >"$run/job-$g.secs"
+}
+
+# run_jobs: boot the groups, KLEAK_VM_JOBS at a time. Default 1: on a loaded
+# 2-core host two TCG guests gained ~15% wall time and each ran twice as
+# slow, which timing-sensitive scenarios do not need.
+run_jobs() {
+	local j running=0
+	for j in "${jobs[@]}"; do
+		# shellcheck disable=SC2086
+		set -- $j
+		echo "# [$1] booting group $3: ${*:5}"
+		boot_job "$@" &
+		running=$((running + 1))
+		if [ "$running" -ge "${KLEAK_VM_JOBS:-1}" ]; then
+			wait -n
+			running=$((running - 1))
 		fi
-		if ! vm_boot "$VM_RUN/initramfs-$g.cpio" "$share" "$timeout" \
-			"$VM_RUN/console-$k.log"; then
-			err=$VM_ERR
-		fi
-		cp "$VM_RUN/console-$k.log" "$VM_RUN/console-$k-$g.log" 2>/dev/null
-		echo "# [$k] group $g: $((SECONDS - t0)) s${err:+ ($err)}"
-		for s in "${members[@]}"; do report "$k" "$s" "$share" "$err"; done
+	done
+	wait
+}
+
+# report_jobs: the TAP lines of every scenario, in job order.
+report_jobs() {
+	local j s err
+	for j in "${jobs[@]}"; do
+		# shellcheck disable=SC2086
+		set -- $j
+		err=$(cat "$2/job-$3.err" 2>/dev/null)
+		echo "# [$1] group $3: $(cat "$2/job-$3.secs" 2>/dev/null) s${err:+ ($err)}"
+		local VM_RUN=$2 k=$1 g=$3
+		shift 4
+		for s in "$@"; do
+			report "$k" "$s" "$VM_RUN/share-$g" "$err" "$VM_RUN/console-$k-$g.log"
+		done
 	done
 }
 
@@ -152,8 +190,10 @@ fixture_checks() {
 [ -z "${KLEAK_VM_SCENARIOS:-}" ] && [ $# -eq 0 ] && fixture_checks
 
 for k in ${KLEAK_VM_KERNELS:-6.12 6.1}; do
-	run_kernel "$k"
+	plan_kernel "$k"
 done
+run_jobs
+report_jobs
 [ "$TAP_N" -gt 0 ] || skip "vm" "no scenario selected"
 echo "1..$TAP_N"
 tap_done

@@ -6,6 +6,12 @@
 #   VM_T         "[KERNEL] scenario", the prefix of every test name
 # It must not exit; it reports through these helpers (or tap.sh's).
 
+# diag_indent: indent the 2nd and later lines of a diagnostic, so that no
+# copied log line can read as a TAP "ok"/"not ok" line.
+diag_indent() {
+	sed '2,$s/^/#     /'
+}
+
 # expect NAME CMD...: ok when CMD exits 0.
 expect() {
 	local name=$1
@@ -21,7 +27,7 @@ expect_rc0() {
 		ok "$VM_T: $1 exited 0"
 	else
 		not_ok "$VM_T: $1 exited 0" "exit status: $rc" \
-			"stderr: $(head -c 600 "$OUT/$1.err" 2>/dev/null)"
+			"stderr: $(head -c 600 "$OUT/$1.err" 2>/dev/null | diag_indent)"
 	fi
 }
 
@@ -38,7 +44,7 @@ expect_jq() {
 		ok "$VM_T: $name"
 	else
 		not_ok "$VM_T: $name" "jq -e '$filter' $OUT/$file" \
-			"gave: $(printf '%s' "$out" | head -c 400)"
+			"gave: $(printf '%s' "$out" | head -c 400 | diag_indent)"
 	fi
 }
 

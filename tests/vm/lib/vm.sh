@@ -16,6 +16,8 @@
 #   KLEAK_VM_ACCEL       qemu accelerator, default tcg (KVM hangs at boot on
 #                        the project's machines: use kvm only where it works)
 #   KLEAK_VM_SMP, KLEAK_VM_MEM   guest CPUs (2) and memory in MiB (2048)
+#   KLEAK_VM_BOOT_TIMEOUT  seconds for /init to start before a boot counts as
+#                        hung and is retried once (120)
 #   KLEAK_VM_BIN         the kleak binary to put in the VM (default $KLEAK,
 #                        which make test sets to the sanitized build, else ./kleak)
 #
@@ -169,7 +171,7 @@ vm_copy_bin() {
 # vm_initramfs OUT SCENARIO...: pack the initramfs running the scenarios
 # (paths to tests/vm/scenarios/<name>.sh or other ash scripts).
 vm_initramfs() {
-	local out=$1 root=$VM_RUN/root bin s
+	local out=$1 root=${1%.cpio}.root bin s
 	shift
 	bin=${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}}
 	[ -x "$bin" ] || { VM_ERR="no kleak binary at $bin (run make)"; return 1; }
@@ -217,11 +219,28 @@ vm_shell() {
 
 # vm_boot INITRAMFS SHARE TIMEOUT LOG: boot, run /init's scenarios with SHARE
 # mounted at /host, wait for poweroff. Fails on timeout or a missing marker.
+# A boot that shows no sign of /init within KLEAK_VM_BOOT_TIMEOUT seconds
+# (default 120; a boot takes 5-10 s) is killed and tried once more: TCG
+# boots have been seen to hang silently on a loaded host.
 vm_boot() {
-	local initrd=$1 share=$2 timeout=$3 log=$4 accel=${KLEAK_VM_ACCEL:-tcg} cpu
+	local log=$4 try
+	for try in 1 2; do
+		vm_boot_once "$@"
+		case $? in
+		0) return 0 ;;
+		2) cp "$log" "$log.hang$try" 2>/dev/null ;;
+		*) return 1 ;;
+		esac
+	done
+	return 1
+}
+
+# vm_boot_once: one boot; returns 2 when the boot hung before /init ran.
+vm_boot_once() {
+	local initrd=$1 share=$2 timeout=$3 log=$4 accel=${KLEAK_VM_ACCEL:-tcg}
+	local cpu=max pid waited=0 started= rc
 	command -v "$VM_QEMU" >/dev/null ||
 		{ VM_ERR="$VM_QEMU not found (apt-get install --no-install-recommends qemu-system-x86)"; return 1; }
-	cpu=max
 	[ "$accel" = kvm ] && cpu=host
 	rm -f "$log"
 	timeout --kill-after=10 "$timeout" "$VM_QEMU" \
@@ -230,9 +249,25 @@ vm_boot() {
 		-display none -monitor none -serial "file:$log" \
 		-kernel "$VM_VMLINUZ" -initrd "$initrd" \
 		-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
-		-append "console=ttyS0 panic=-1 quiet kmemleak=on page_owner=on rdinit=/init" \
-		</dev/null >"$log.qemu" 2>&1
-	local rc=$?
+		-append "console=ttyS0 panic=-1 kmemleak=on page_owner=on rdinit=/init" \
+		</dev/null >"$log.qemu" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -z "$started" ]; then
+			if grep -q '^KLEAK-VM: ' "$log" 2>/dev/null; then
+				started=1
+			elif [ "$waited" -ge "${KLEAK_VM_BOOT_TIMEOUT:-120}" ]; then
+				kill "$pid" 2>/dev/null
+				wait "$pid"
+				VM_ERR="boot hung: no output from /init in ${waited}s (console: $log.hang*)"
+				return 2
+			fi
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait "$pid"
+	rc=$?
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		VM_ERR="VM did not power off within ${timeout}s (console: $log)"
 		return 1
