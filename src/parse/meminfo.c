@@ -8,22 +8,7 @@
 
 #include "util/buf.h"
 #include "util/num.h"
-
-static int add_field(struct meminfo *mi, size_t *cap,
-		     const struct meminfo_field *f)
-{
-	if (mi->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		struct meminfo_field *p = realloc(mi->v, ncap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		mi->v = p;
-		*cap = ncap;
-	}
-	mi->v[mi->n++] = *f;
-	return 0;
-}
+#include "util/vec.h"
 
 static int parse_line(const char *line, size_t len, const char *src,
 		      long lineno, struct meminfo_field *f, struct kerr *e)
@@ -69,29 +54,25 @@ int meminfo_parse(const char *buf, size_t len, const char *src,
 	struct line_iter it;
 	const char *line;
 	size_t llen, cap = 0;
-	int r = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct meminfo_field f;
 
-		if (llen > BUF_LINE_CAP) {
-			r = kerr_set(e, -E2BIG, src, it.lineno,
-				     "line longer than %u bytes", BUF_LINE_CAP);
-			goto fail;
-		}
 		if (llen == 0)
 			continue;
 		r = parse_line(line, llen, src, it.lineno, &f, e);
 		if (r)
 			goto fail;
-		r = add_field(out, &cap, &f);
-		if (r) {
-			kerr_set(e, r, src, it.lineno, "out of memory");
+		if (vec_push(&out->v, &out->n, &cap, sizeof(f), &f)) {
+			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
 			goto fail;
 		}
 	}
+	if (r)
+		goto fail;
 	if (out->n == 0) {
 		r = kerr_set(e, -ENODATA, src, 0, "empty: no fields");
 		goto fail;

@@ -8,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/num.h"
+#include "util/vec.h"
 
 static int parse_line(const char *line, size_t len, const char *src,
 		      long lineno, struct kmodule *m, struct kerr *e)
@@ -56,33 +57,21 @@ int modules_parse(const char *buf, size_t len, const char *src,
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct kmodule m;
 
-		if (llen > BUF_LINE_CAP) {
-			r = kerr_set(e, -E2BIG, src, it.lineno,
-				     "line longer than %u bytes", BUF_LINE_CAP);
-			goto fail;
-		}
 		if (llen == 0)
 			continue;
 		r = parse_line(line, llen, src, it.lineno, &m, e);
 		if (r)
 			goto fail;
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			struct kmodule *p = realloc(out->v, ncap * sizeof(*p));
-
-			if (!p) {
-				r = kerr_set(e, -ENOMEM, src, it.lineno,
-					     "out of memory");
-				goto fail;
-			}
-			out->v = p;
-			cap = ncap;
+		if (vec_push(&out->v, &out->n, &cap, sizeof(m), &m)) {
+			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
+			goto fail;
 		}
-		out->v[out->n++] = m;
 	}
+	if (r)
+		goto fail;
 	return 0;
 fail:
 	modules_free(out);

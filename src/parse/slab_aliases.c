@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/vec.h"
 
 static int cmp_alias(const void *a, const void *b)
 {
@@ -26,17 +27,13 @@ int slab_aliases_parse(const char *buf, size_t len, const char *src,
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct field f[4];
 		struct slab_alias al;
 		int nf;
 
 		if (llen == 0)
 			continue;
-		if (llen > BUF_LINE_CAP) {
-			r = kerr_set(e, -E2BIG, src, it.lineno, "line too long");
-			goto fail;
-		}
 		nf = fields_split(line, llen, f, 4);
 		if (nf < 2 || nf > 3 || f[0].len >= sizeof(al.name) ||
 		    f[1].len >= sizeof(al.target)) {
@@ -55,20 +52,13 @@ int slab_aliases_parse(const char *buf, size_t len, const char *src,
 				     "reclaim flag must be 0 or 1");
 			goto fail;
 		}
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct slab_alias *p = realloc(out->v, ncap * sizeof(*p));
-
-			if (!p) {
-				r = kerr_set(e, -ENOMEM, src, it.lineno,
-					     "out of memory");
-				goto fail;
-			}
-			out->v = p;
-			cap = ncap;
+		if (vec_push(&out->v, &out->n, &cap, sizeof(al), &al)) {
+			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
+			goto fail;
 		}
-		out->v[out->n++] = al;
 	}
+	if (r)
+		goto fail;
 	if (out->n)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_alias);
 	return 0;

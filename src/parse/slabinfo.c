@@ -8,6 +8,7 @@
 
 #include "util/buf.h"
 #include "util/num.h"
+#include "util/vec.h"
 
 #define SLABINFO_FIELDS 16
 
@@ -81,33 +82,21 @@ int slabinfo_parse(const char *buf, size_t len, const char *src,
 	r = parse_header(&it, src, e);
 	if (r)
 		return r;
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct slab_cache c;
 
-		if (llen > BUF_LINE_CAP) {
-			r = kerr_set(e, -E2BIG, src, it.lineno,
-				     "line longer than %u bytes", BUF_LINE_CAP);
-			goto fail;
-		}
 		if (llen == 0 || line[0] == '#')
 			continue;
 		r = parse_cache(line, llen, src, it.lineno, &c, e);
 		if (r)
 			goto fail;
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct slab_cache *p = realloc(out->v, ncap * sizeof(*p));
-
-			if (!p) {
-				r = kerr_set(e, -ENOMEM, src, it.lineno,
-					     "out of memory");
-				goto fail;
-			}
-			out->v = p;
-			cap = ncap;
+		if (vec_push(&out->v, &out->n, &cap, sizeof(c), &c)) {
+			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
+			goto fail;
 		}
-		out->v[out->n++] = c;
 	}
+	if (r)
+		goto fail;
 	return 0;
 fail:
 	slabinfo_free(out);

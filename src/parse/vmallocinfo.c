@@ -287,13 +287,9 @@ int vmallocinfo_parse_part(const char *buf, size_t len, const char *src,
 
 	line_iter_init(&it, buf, len);
 	it.lineno = first_line;
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct vmalloc_area a;
 
-		if (llen > BUF_LINE_CAP)
-			return kerr_set(e, -E2BIG, src, it.lineno,
-					"line longer than %u bytes",
-					BUF_LINE_CAP);
 		if (llen == 0)
 			continue;
 		r = parse_line(line, llen, src, it.lineno, &a, e);
@@ -303,6 +299,8 @@ int vmallocinfo_parse_part(const char *buf, size_t len, const char *src,
 		if (r)
 			return r;
 	}
+	if (r)
+		return r;
 	if (nlines)
 		*nlines = it.lineno - first_line;
 	return 0;

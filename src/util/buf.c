@@ -171,6 +171,17 @@ bool line_next(struct line_iter *it, const char **line, size_t *len)
 	return true;
 }
 
+int line_next_capped(struct line_iter *it, const char **line, size_t *len,
+		     const char *src, struct kerr *e)
+{
+	if (!line_next(it, line, len))
+		return 0;
+	if (*len > BUF_LINE_CAP)
+		return kerr_set(e, -E2BIG, src, it->lineno,
+				"line longer than %u bytes", BUF_LINE_CAP);
+	return 1;
+}
+
 static inline bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';

@@ -53,6 +53,13 @@ void line_iter_init(struct line_iter *it, const char *data, size_t len);
  */
 bool line_next(struct line_iter *it, const char **line, size_t *len);
 
+/*
+ * line_next for parsers: 1 with the next line, 0 at the end, or -E2BIG
+ * with e set ("src:N: line longer than 1048576 bytes").
+ */
+int line_next_capped(struct line_iter *it, const char **line, size_t *len,
+		     const char *src, struct kerr *e);
+
 /* Splits a line into whitespace-separated fields, in place. */
 struct field {
 	const char *s;
