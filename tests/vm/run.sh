@@ -50,7 +50,7 @@ report() {
 	if [ "$rc" = 0 ]; then
 		ok "$VM_T: ran in the VM"
 	else
-		not_ok "$VM_T: ran in the VM" "exit $rc (124: timeout); log:" \
+		not_ok "$VM_T: ran in the VM" "exit $rc; log:" \
 			"$(tail -n 15 "$OUT/log" | diag_indent)"
 	fi
 	# shellcheck disable=SC1090
