@@ -9,6 +9,53 @@
 
 #include "util/strmap.h"
 
+/* Pages that hold other sites' objects. */
+static const char *const container_fns[] = {
+	"alloc_slab_page", "allocate_slab", /* mm/slub.c: slab pages */
+	"pcpu_alloc_pages",		    /* mm/percpu-vm.c: percpu chunks */
+};
+
+/* Folios of processes and files: anon, page cache, shmem, hugetlb, THP. */
+static const char *const user_fns[] = {
+	"folio_prealloc", "alloc_anon_folio", "vma_alloc_anon_folio_pmd",
+	"do_huge_pmd_anonymous_page", "wp_page_copy", "do_cow_fault",
+	"shmem_alloc_folio", "shmem_alloc_and_add_folio",
+	"filemap_alloc_folio", "__filemap_get_folio", "ractl_alloc_folio",
+	"page_cache_ra_unbounded", "page_cache_ra_order",
+	"__read_swap_cache_async", "swap_cache_alloc_folio",
+	"alloc_hugetlb_folio", "alloc_buddy_hugetlb_folio",
+	"alloc_fresh_hugetlb_folio", "alloc_surplus_hugetlb_folio",
+	"alloc_charge_folio", "hpage_collapse_alloc_folio",
+	"alloc_migration_target", "compaction_alloc",
+};
+
+static bool in_list(const char *fn, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(fn, v[i]))
+			return true;
+	return false;
+}
+
+enum alloc_site_kind alloc_site_kind(const struct alloc_site *s)
+{
+	if (s->module || strncmp(s->file, "mm/", 3))
+		return ALLOC_SITE_KERNEL; /* the lists are mm/'s own */
+	if (in_list(s->function, container_fns,
+		    sizeof(container_fns) / sizeof(container_fns[0])))
+		return ALLOC_SITE_CONTAINER;
+	if (in_list(s->function, user_fns, sizeof(user_fns) / sizeof(user_fns[0])))
+		return ALLOC_SITE_USER;
+	return ALLOC_SITE_KERNEL;
+}
+
+const char *alloc_site_kind_name(enum alloc_site_kind k)
+{
+	return k == ALLOC_SITE_CONTAINER ? "container"
+	       : k == ALLOC_SITE_USER	 ? "user"
+					 : "kernel";
+}
+
 static bool site_empty(const struct alloc_site *s)
 {
 	return !alloc_site_bytes(s) && !s->calls;

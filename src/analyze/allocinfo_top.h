@@ -44,6 +44,26 @@ struct allocinfo_top {
 	size_t empty;	       /* sites holding nothing, not listed */
 };
 
+/*
+ * What a site's memory is. Most sites allocate kernel objects or pages for
+ * the kernel's own use. A few are containers: the slab pages every kmalloc
+ * and kmem_cache object lives in (mm/slub.c alloc_slab_page), the pages of
+ * percpu chunks: they grow with the sites whose objects they hold, which
+ * are the ones to name. Others allocate user memory: anonymous pages, page
+ * cache, tmpfs/shmem and hugetlb folios, memory of processes and files
+ * (meminfo's AnonPages, Cached, Shmem), not of the kernel. The lists are
+ * by function name, from 6.10-6.18; a function renamed later is "kernel".
+ */
+enum alloc_site_kind {
+	ALLOC_SITE_KERNEL,
+	ALLOC_SITE_CONTAINER,
+	ALLOC_SITE_USER,
+};
+
+enum alloc_site_kind alloc_site_kind(const struct alloc_site *s);
+/* "kernel", "container", "user" (JSON `kind`). */
+const char *alloc_site_kind_name(enum alloc_site_kind k);
+
 /* Ranks ai (which must outlive out). 0 or -ENOMEM. */
 int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out);
 void allocinfo_top_free(struct allocinfo_top *t);

@@ -182,7 +182,7 @@ static void judge(const struct series_set *set, size_t k,
 
 	memset(l, 0, sizeof(*l));
 	l->series = k;
-	l->aggregate = s->source == SERIES_MEMINFO;
+	l->aggregate = s->source == SERIES_MEMINFO || s->aggregate;
 	for (size_t i = 1; i < n; i++) {
 		if (v[i] > peak)
 			peak = v[i];
@@ -223,11 +223,14 @@ static bool is_stack_caller(const char *name)
 	return false;
 }
 
-/* Whether specific series s is part of meminfo aggregate agg. */
+/* Whether specific series s is part of aggregate agg (meminfo, or an allocinfo container). */
 static bool contains(const struct series *agg, const struct series *s)
 {
 	const char *a = agg->name;
 
+	if (agg->source == SERIES_ALLOCINFO) /* slab pages, percpu chunks */
+		return s->source == SERIES_ALLOCINFO ||
+		       (s->source == SERIES_SLAB && strstr(a, " mm/slub.c:"));
 	if (s->source == SERIES_SLAB) {
 		if (!strcmp(a, "Slab"))
 			return true;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze/allocinfo_top.h"
 #include "analyze/kmem.h"
 #include "parse/allocinfo.h"
 #include "parse/meminfo.h"
@@ -375,6 +376,9 @@ static int ingest_vmalloc(struct series_set *set, struct series_ctx *c,
  * One series per allocinfo site, named "function file:line [module]" (the
  * module also in `module`). Sites holding nothing are not added: most of
  * the kernel's thousands of tags are empty, and an absent series reads 0.
+ * Sites of user memory (anonymous pages, page cache, shmem) are left out
+ * like meminfo's AnonPages and Cached; containers (slab pages) are
+ * aggregates of the sites whose objects they hold (allocinfo_top.h).
  */
 static int ingest_allocinfo(struct series_set *set, struct sample *s,
 			    const char *srcname, struct kerr *e)
@@ -390,15 +394,20 @@ static int ingest_allocinfo(struct series_set *set, struct sample *s,
 		return r;
 	for (size_t i = 0; i < ai.n && !r; i++) {
 		const struct alloc_site *a = &ai.v[i];
+		enum alloc_site_kind kind = alloc_site_kind(a);
+		long k;
 
-		if (!alloc_site_bytes(a))
+		if (!alloc_site_bytes(a) || kind == ALLOC_SITE_USER)
 			continue;
 		snprintf(name, sizeof(name), "%s %s:%u%s%s%s", a->function,
 			 a->file, a->src_line, a->module ? " [" : "",
 			 a->module ? a->module : "", a->module ? "]" : "");
-		if (series_add(set, SERIES_ALLOCINFO, name, a->module,
-			       alloc_site_bytes(a)) < 0)
+		k = series_add(set, SERIES_ALLOCINFO, name, a->module,
+			       alloc_site_bytes(a));
+		if (k < 0)
 			r = kerr_set(e, -ENOMEM, src, 0, "out of memory");
+		else
+			set->v[k].aggregate = kind == ALLOC_SITE_CONTAINER;
 	}
 	allocinfo_free(&ai);
 	return r;

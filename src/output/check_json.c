@@ -214,6 +214,7 @@ static void allocinfo(struct json *j, const struct check_report *r)
 		json_kv_u64(j, "bytes", alloc_site_bytes(s));
 		json_kv_u64(j, "calls", s->calls);
 		json_kv_bool(j, "accurate", s->accurate);
+		json_kv_str(j, "kind", alloc_site_kind_name(alloc_site_kind(s)));
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -27,6 +27,10 @@ check "the kmalloc leaker's site: file:line, function, module, bytes, calls" jq 
 	.bytes == 10240 and .calls == 20' "$T/c.json"
 check "built-in sites have module null" jq -e '
 	.allocinfo.sites[] | select(.function == "alloc_page_ext") | .module == null' "$T/c.json"
+check "kind: slab pages container, anonymous folios user, the rest kernel" jq -e '
+	.allocinfo.sites | (map(select(.function == "alloc_slab_page") | .kind) | unique == ["container"]) and
+	(map(select(.function == "folio_prealloc") | .kind) | unique == ["user"]) and
+	(map(select(.function == "leak_kmalloc_work" or .function == "kmem_alloc") | .kind) | unique == ["kernel"])' "$T/c.json"
 
 # Independent: awk sums the same file (non-empty sites, per module).
 awk 'NR > 2 && ($1 != 0 || $2 != 0) { n++; b += $1; if ($4 ~ /^\[/) { m = $4; gsub(/[][]/, "", m); mb[m] += $1 } }
@@ -82,8 +86,10 @@ check "kleak help check lists --module-allocinfo" sh -c "'$K' help check | grep 
 
 # --- watch/report: allocinfo sites as series (a recording made here) ---
 # 12 samples 1 s apart from the 6.12 capture: leak_kmalloc_work grows by
-# 5 objects of 512 bytes a second, Slab and SUnreclaim with it; the twin
-# (leak_cache_work) and everything else stay. Each sample is a gzip member
+# 5 objects of 512 bytes a second, Slab and SUnreclaim with it, and the
+# slab pages' site (alloc_slab_page); a process's anonymous memory grows
+# (folio_prealloc: user memory, not watched); leak_cache_work (the other
+# module) and everything else stay. Each sample is a gzip member
 # holding a ustar stream without end-of-archive blocks (parse/recording.h).
 R="$T/rec"
 mkdir "$R"
@@ -94,7 +100,8 @@ for i in $(seq 1 12); do
 		$((1700000000 + i)) $((10 + i)) "$i" >"$R/$d/meta"
 	cp "$F/modules" "$R/$d/"
 	awk -v i="$i" '/^(Slab|SUnreclaim):/ { $2 += 3 * i } { print }' "$F/meminfo" >"$R/$d/meminfo"
-	awk -v i="$i" 'NR > 2 && /func:leak_kmalloc_work/ { $1 += 2560 * i; $2 += 5 * i; print "  " $0 " "; next } { print }' \
+	awk -v i="$i" 'NR > 2 && /func:leak_kmalloc_work|mm\/slub.c:2478 func:alloc_slab_page/ { $1 += 2560 * i; $2 += 5 * i; print "  " $0 " "; next }
+		NR > 2 && /mm\/memory.c:1063 func:folio_prealloc/ { $1 += 8192 * i; $2 += 2 * i; print "  " $0 " "; next } { print }' \
 		"$F/allocinfo" >"$R/$d/allocinfo"
 	(cd "$R" && tar --format=ustar -b1 -cf - "$d" | head -c -1024 | gzip -c) >>"$T/rec.kleak"
 done
@@ -110,6 +117,10 @@ check "report: the leaker's site ranks first, as a leak, at its true rate (92160
 check "report: Slab ranks below the site and is explained by it" jq -e '
 	(.leaks | map(.name) | index("Slab")) as $i | $i > 0 and
 	(.leaks[$i].explained_by | map(.source == "allocinfo") | any)' "$T/r.json"
+check "report: the slab pages' site is an aggregate, below the leaker's site and explained by it" jq -e '
+	(.leaks | map(.name) | index("alloc_slab_page mm/slub.c:2478")) as $i | $i > 0 and .leaks[$i].aggregate and
+	(.leaks[$i].explained_by | map(.name) | index("leak_kmalloc_work tests/vm/modules/kleak_kmalloc_leak.c:34 [kleak_kmalloc_leak]") != null)' "$T/r.json"
+check "report: user memory (folio_prealloc) is not watched" jq -e '[.leaks[] | select(.name | startswith("folio_prealloc"))] | length == 0' "$T/r.json"
 check "report: the twin's site is not listed" jq -e '[.leaks[] | select(.name | test("leak_cache_work"))] | length == 0' "$T/r.json"
 "$K" report "$T/rec.kleak" >"$T/r.txt" 2>/dev/null
 check "report text: an allocinfo row named by its function" grep -qE '^  leak +allocinfo +leak_kmalloc_work' "$T/r.txt"

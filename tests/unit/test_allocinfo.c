@@ -196,6 +196,32 @@ static void test_top(void **st)
 	buf_free(&b);
 }
 
+static void test_kind(void **st)
+{
+	static const struct {
+		const char *file, *fn, *module;
+		enum alloc_site_kind want;
+	} t[] = {
+		{ "mm/slub.c", "alloc_slab_page", NULL, ALLOC_SITE_CONTAINER },
+		{ "mm/percpu-vm.c", "pcpu_alloc_pages", NULL, ALLOC_SITE_CONTAINER },
+		{ "mm/memory.c", "folio_prealloc", NULL, ALLOC_SITE_USER },
+		{ "mm/shmem.c", "shmem_alloc_folio", NULL, ALLOC_SITE_USER },
+		{ "mm/memory.c", "__pmd_alloc", NULL, ALLOC_SITE_KERNEL },
+		{ "mm/slub.c", "alloc_slab_obj_exts", NULL, ALLOC_SITE_KERNEL },
+		{ "drivers/x.c", "alloc_slab_page", NULL, ALLOC_SITE_KERNEL },
+		{ "mm/slub.c", "alloc_slab_page", "m", ALLOC_SITE_KERNEL },
+	};
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct alloc_site s = { .file = t[i].file, .function = t[i].fn,
+					.module = t[i].module };
+
+		assert_int_equal(alloc_site_kind(&s), t[i].want);
+	}
+	assert_string_equal(alloc_site_kind_name(ALLOC_SITE_USER), "user");
+}
+
 static int parse_str(const char *t, struct allocinfo *ai, struct kerr *e)
 {
 	return allocinfo_parse(t, strlen(t), "allocinfo", ai, e);
@@ -316,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_fixture_leaker),
 		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_huge_line),

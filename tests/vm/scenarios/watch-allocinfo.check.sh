@@ -29,6 +29,10 @@ expect_jq "watch: the leaker's site is a leak, source allocinfo, with its module
 expect_jq "watch: no meminfo series ranks above the leaker's site" watch.ndjson -s \
 	'last | (.leaks | map(.name) | index($n)) as $i | $i != null and ([.leaks[:$i][] | select(.source == "meminfo")] | length == 0)' \
 	--arg n "$wai_leak"
+expect_jq "watch: the slab pages' site (alloc_slab_page), if growing, ranks below the leaker's site" watch.ndjson -s \
+	'last | (.leaks | map(.name) | index($n)) as $i |
+	 [.leaks | to_entries[] | select(.value.name | startswith("alloc_slab_page ")) | .key < $i] | any | not' \
+	--arg n "$wai_leak"
 expect_jq "watch: the twin's site does not grow (no leak, no possible_leak)" watch.ndjson -s \
 	'last | [.leaks[] | select(.name == $n and (.verdict == "leak" or .verdict == "possible_leak"))] | length == 0' \
 	--arg n "$wai_ok"
