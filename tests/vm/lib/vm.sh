@@ -254,7 +254,7 @@ vm_boot_once() {
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -z "$started" ]; then
-			if grep -q '^KLEAK-VM: ' "$log" 2>/dev/null; then
+			if [ -d "$share/out" ]; then
 				started=1
 			elif [ "$waited" -ge "${KLEAK_VM_BOOT_TIMEOUT:-120}" ]; then
 				kill "$pid" 2>/dev/null
@@ -276,7 +276,7 @@ vm_boot_once() {
 		VM_ERR="qemu exited $rc: $(tail -n 3 "$log.qemu" | tr '\n' ' ')"
 		return 1
 	fi
-	grep -q '^KLEAK-VM: done' "$log" ||
+	[ -f "$share/out/done" ] ||
 		{ VM_ERR="the VM stopped before its scenarios finished (console: $log)"; return 1; }
 }
 
