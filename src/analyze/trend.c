@@ -202,7 +202,8 @@ static void judge(const struct series_set *set, size_t k,
 		   l->growth_bytes >= o->min_growth_bytes) {
 		l->verdict = s->reclaimable == 1 ? TREND_RECLAIMABLE : TREND_LEAK;
 	} else if (slope > 0 && mk.confidence >= o->conf_possible &&
-		   l->growth_bytes >= o->min_growth_bytes) {
+		   l->rises >= 2 && l->growth_bytes >= o->min_growth_bytes) {
+		/* One step up is a burst (a slab, a map), not yet a trend. */
 		l->verdict = TREND_POSSIBLE;
 	} else {
 		l->verdict = TREND_FLUCTUATING;
@@ -228,6 +229,9 @@ static bool contains(const struct series *agg, const struct series *s)
 {
 	const char *a = agg->name;
 
+	if (agg->source == SERIES_SLAB) /* kmemleak_object: any other cache or site */
+		return (s->source == SERIES_SLAB || s->source == SERIES_ALLOCINFO) &&
+		       s != agg;
 	if (agg->source == SERIES_ALLOCINFO) /* slab pages, percpu chunks */
 		return s->source == SERIES_ALLOCINFO ||
 		       (s->source == SERIES_SLAB && strstr(a, " mm/slub.c:"));

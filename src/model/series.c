@@ -331,6 +331,9 @@ static int ingest_slabinfo(struct series_set *set, struct series_ctx *c,
 		if (set->v[k].reclaimable < 0 && c->have_aliases)
 			set->v[k].reclaimable =
 				slab_alias_reclaimable(&c->aliases, si.v[i].name);
+		/* kmemleak's metadata: one object per tracked allocation, so it
+		 * grows with any leak on a kmemleak kernel (an aggregate). */
+		set->v[k].aggregate = !strcmp(si.v[i].name, "kmemleak_object");
 	}
 	slabinfo_free(&si);
 	return r;

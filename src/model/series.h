@@ -57,7 +57,7 @@ struct series {
 	char name[128];
 	char module[64]; /* vmalloc_caller, allocinfo: its module, "" when built in */
 	int reclaimable; /* 1, 0, or -1 when unknown */
-	bool aggregate;	 /* allocinfo: a container of other sites (slab pages) */
+	bool aggregate;	 /* allocinfo container (slab pages), kmemleak_object */
 	double *v;	 /* committed points, cap of them */
 	double acc;	 /* sum of the raw values of the pending point */
 	uint64_t cur;	 /* raw value in the sample being fed */

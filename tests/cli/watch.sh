@@ -51,6 +51,11 @@ else
 	jq -e '.recording.truncated == false and .recording.file != null and .final == true and .samples == 6' <<<"$out" >/dev/null &&
 		ok "report: recording block" || not_ok "report: recording block"
 
+	out=$($K report --json $C/with-allocinfo 2>&1)
+	jq -e '.leaks[0] | .source == "allocinfo" and (.name | startswith("leak_kmalloc_work ")) and
+		.module == "kleak_kmalloc_leak" and .verdict == "leak" and .rate_bytes_per_hour == 51200 * 3600' <<<"$out" >/dev/null &&
+		ok "allocinfo: the leaking site ranks first, module named" || not_ok "allocinfo series" "$(head -c 500 <<<"$out")"
+
 	out=$($K report --json $C/truncated-in-sample-4 2>$W/err)
 	rc=$?
 	[ $rc = 0 ] && jq -e '.samples == 3 and .recording.truncated and .recording.truncated_at > 0' <<<"$out" >/dev/null &&
