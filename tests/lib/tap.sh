@@ -20,7 +20,9 @@ not_ok() {
 	TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $1"
 	shift
-	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	# Every line of a diagnostic gets the '#': a copied log line that
+	# starts with "ok" must not count as a test.
+	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
 	return 0
 }
 
