@@ -36,6 +36,7 @@ int series_set_init(struct series_set *set, size_t cap)
 		cap = 8;
 	set->cap = cap & ~(size_t)1;
 	set->stride = 1;
+	set->prune_at = set->prune_min = SERIES_PRUNE_MIN;
 	set->t = calloc(set->cap, sizeof(*set->t));
 	return set->t ? 0 : -ENOMEM;
 }
@@ -142,6 +143,74 @@ static int64_t mk_s_full(const double *v, size_t n)
 	return s;
 }
 
+/* Gone now, and never held SERIES_PRUNE_BYTES in the window. */
+static bool negligible(const struct series *s, size_t n)
+{
+	if (s->cur || s->last || s->acc)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s->v[i] >= SERIES_PRUNE_BYTES)
+			return false;
+	return true;
+}
+
+/*
+ * At each decimation, drops the series that are gone and never held
+ * SERIES_PRUNE_BYTES in the window (a small module's vmalloc callers after
+ * it was unloaded, a short-lived cache): so modules or caches coming and
+ * going for a week do not add up. Such a series could never be listed
+ * (that takes min_growth_bytes of growth); if its key comes back it starts
+ * again at 0, within SERIES_PRUNE_BYTES of what it held. Series that held
+ * more stay: their fall is a finding ("released").
+ */
+static void prune(struct series_set *set)
+{
+	struct strmap idx = { 0 };
+	size_t w = 0;
+	char k[256];
+
+	for (size_t i = 0; i < set->count; i++) {
+		struct series *s = &set->v[i];
+		int kl;
+
+		if (negligible(s, set->n))
+			continue;
+		kl = key_of(k, sizeof(k), s->source, s->name, s->module);
+		if (kl >= (int)sizeof(k))
+			kl = sizeof(k) - 1;
+		if (strmap_intern(&idx, k, (size_t)kl, w) != w) {
+			strmap_free(&idx); /* out of memory: keep them all */
+			return;
+		}
+		w++;
+	}
+	if (w == set->count) {
+		strmap_free(&idx);
+		return;
+	}
+	w = 0;
+	for (size_t i = 0; i < set->count; i++) {
+		if (negligible(&set->v[i], set->n)) {
+			free(set->v[i].v);
+			continue;
+		}
+		set->v[w++] = set->v[i];
+	}
+	set->count = w;
+	strmap_free(&set->index);
+	set->index = idx;
+}
+
+/* Prunes at each decimation, and whenever the count doubled since. */
+static void maybe_prune(struct series_set *set, bool decimated)
+{
+	if (!decimated && set->count <= set->prune_at)
+		return;
+	prune(set);
+	set->prune_at = 2 * set->count > set->prune_min ? 2 * set->count
+							     : set->prune_min;
+}
+
 /* Halves the window: pairs of points become their mean, stride doubles. */
 static void decimate(struct series_set *set)
 {
@@ -158,6 +227,7 @@ static void decimate(struct series_set *set)
 	}
 	set->n = h;
 	set->stride *= 2;
+	maybe_prune(set, true);
 }
 
 static void commit_point(struct series_set *set)
@@ -197,6 +267,7 @@ void series_sample_end(struct series_set *set)
 	set->samples++;
 	if (set->pending >= set->stride)
 		commit_point(set);
+	maybe_prune(set, false);
 }
 
 /* ---- one sample of raw sources ---- */

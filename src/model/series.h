@@ -9,7 +9,9 @@
  * full, neighbouring points are averaged in pairs and every later point
  * averages twice as many raw samples (stride doubles), so a week-long watch
  * keeps its whole history at a coarser resolution in cap points per series
- * instead of growing without bound. Points stay evenly weighted.
+ * instead of growing without bound. Points stay evenly weighted. Series
+ * that are gone and never held SERIES_PRUNE_BYTES are dropped then, so the
+ * number of series is bounded by what held memory in the run.
  *
  * A sample is fed as: series_sample_begin, series_add per value (values of
  * one key within a sample add up: the vmalloc areas of one caller), then
@@ -51,6 +53,10 @@ enum series_source {
 const char *series_source_name(enum series_source s);
 
 #define SERIES_DEFAULT_CAP 512 /* points per series; must be even */
+/* Series gone and below this over the window are dropped (see prune). */
+#define SERIES_PRUNE_BYTES 16384
+/* ... at each decimation, and when the count passes prune_at (>= this). */
+#define SERIES_PRUNE_MIN 1024
 
 struct series {
 	enum series_source source;
@@ -76,6 +82,8 @@ struct series_set {
 	uint64_t t0_ns;	   /* monotonic time of the first sample */
 	double last_t;	   /* seconds since t0 of the latest sample */
 	bool in_sample;
+	size_t prune_at;   /* prune when count passes it (see series.c) */
+	size_t prune_min;  /* prune_at never below it: SERIES_PRUNE_MIN */
 	struct series *v;
 	size_t count, alloc;
 	struct strmap index; /* "source\tmodule\tname" -> v[] slot */

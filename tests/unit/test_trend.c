@@ -308,6 +308,38 @@ static void test_long_window(void **state)
 	series_set_free(&set);
 }
 
+/* Small series that are gone are dropped at a decimation; big ones stay. */
+static void test_prune(void **state)
+{
+	struct series_set set;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(series_set_init(&set, 16), 0);
+	set.prune_at = set.prune_min = 16; /* 1024 is too many for a test */
+	for (int i = 0; i < 200; i++) {
+		series_sample_begin(&set, 1000000000ULL * (uint64_t)i);
+		series_add(&set, SERIES_SLAB, "steady", NULL, 1 << 20);
+		/* A short-lived caller every sample: 8 KiB, then gone. */
+		snprintf(name, sizeof(name), "tmp_%d", i);
+		series_add(&set, SERIES_VMALLOC_CALLER, name, "mod", 8192);
+		if (i < 5) /* a big one that went away */
+			series_add(&set, SERIES_VMALLOC_CALLER, "big", NULL, 1 << 22);
+		series_sample_end(&set);
+	}
+	/* Without pruning there would be 202 series. */
+	assert_true(set.count < 40);
+	assert_non_null(series_find(&set, SERIES_SLAB, "steady", NULL));
+	assert_non_null(series_find(&set, SERIES_VMALLOC_CALLER, "big", NULL));
+	assert_non_null(series_find(&set, SERIES_VMALLOC_CALLER, "tmp_199", "mod"));
+	assert_null(series_find(&set, SERIES_VMALLOC_CALLER, "tmp_3", "mod"));
+	/* The index still finds every kept series at its slot. */
+	for (size_t k = 0; k < set.count; k++)
+		assert_ptr_equal(series_find(&set, set.v[k].source, set.v[k].name,
+					     set.v[k].module), &set.v[k]);
+	series_set_free(&set);
+}
+
 /* Series that appear late were 0 before; values of one key add up. */
 static void test_series_model(void **state)
 {
@@ -352,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_verdicts_and_ranking),
 		cmocka_unit_test(test_decimation),
 		cmocka_unit_test(test_long_window),
+		cmocka_unit_test(test_prune),
 		cmocka_unit_test(test_series_model),
 	};
 
