@@ -151,8 +151,9 @@ static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
 }
 
 /* /proc/allocinfo's sites ranked, when the kernel has it (6.10+). */
-static int rank_allocinfo(const struct snapshot *s, struct check_report *r,
-			  struct kerr *e)
+static int rank_one(const struct snapshot *s, const char *where,
+		    struct allocinfo *ai, struct allocinfo_top *top,
+		    bool *have, struct kerr *e)
 {
 	const struct buf *b = &s->raw[SRC_ALLOCINFO];
 	char src[300];
@@ -160,14 +161,29 @@ static int rank_allocinfo(const struct snapshot *s, struct check_report *r,
 
 	if (!b->data)
 		return 0;
-	snprintf(src, sizeof(src), "%s/allocinfo", s->dir ? s->dir : "/proc");
-	rc = allocinfo_parse(b->data, b->len, src, &r->allocinfo, e);
+	snprintf(src, sizeof(src), "%s/allocinfo", where);
+	rc = allocinfo_parse(b->data, b->len, src, ai, e);
 	if (rc)
 		return rc;
-	if (allocinfo_top_build(&r->allocinfo, &r->ai))
+	if (allocinfo_top_build(ai, top))
 		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
-	r->have_allocinfo = true;
+	*have = true;
 	return 0;
+}
+
+/* The baseline's sites tell which modules held memory before an unload. */
+static int rank_allocinfo(const struct snapshot *s,
+			  const struct snapshot *baseline,
+			  struct check_report *r, struct kerr *e)
+{
+	int rc = rank_one(s, s->dir ? s->dir : "/proc", &r->allocinfo, &r->ai,
+			  &r->have_allocinfo, e);
+
+	if (!rc && baseline)
+		rc = rank_one(baseline, baseline->dir ? baseline->dir : "baseline",
+			      &r->base_allocinfo, &r->base_ai,
+			      &r->have_base_allocinfo, e);
+	return rc;
 }
 
 int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
@@ -208,7 +224,7 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 	rc = summarize_kmemleak(s, r, e);
 	if (rc)
 		return rc;
-	rc = rank_allocinfo(s, r, e);
+	rc = rank_allocinfo(s, baseline, r, e);
 	if (rc) {
 		check_report_free(r); /* what was built so far */
 		return rc;
@@ -238,5 +254,7 @@ void check_report_free(struct check_report *r)
 	vmalloc_groups_free(&r->vm);
 	allocinfo_top_free(&r->ai);
 	allocinfo_free(&r->allocinfo);
+	allocinfo_top_free(&r->base_ai);
+	allocinfo_free(&r->base_allocinfo);
 	memset(r, 0, sizeof(*r));
 }

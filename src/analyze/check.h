@@ -69,6 +69,9 @@ struct check_report {
 	bool have_allocinfo;	  /* /proc/allocinfo was read */
 	struct allocinfo allocinfo;
 	struct allocinfo_top ai;  /* its sites ranked, by module, by function */
+	bool have_base_allocinfo; /* the --baseline had allocinfo too */
+	struct allocinfo base_allocinfo;
+	struct allocinfo_top base_ai;
 	struct finding *findings; /* sorted: most severe first */
 	size_t nfindings, capfindings;
 };

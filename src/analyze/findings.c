@@ -193,6 +193,42 @@ static int module_allocinfo(struct check_report *r, const struct check_opts *o)
 	return 0;
 }
 
+static bool allocinfo_has_module(const struct allocinfo_top *t, const char *m)
+{
+	for (size_t i = 0; i < t->nmodules; i++)
+		if (t->by_module[i].module && !strcmp(t->by_module[i].module, m))
+			return true;
+	return false;
+}
+
+/*
+ * A module that held memory at its allocation sites in the baseline and is
+ * gone now. The kernel drops a module's sites at unload whether their
+ * memory was freed or not, and WARNs in its log when it was not: that log
+ * line is the evidence kleak cannot read, so this is where to look.
+ */
+static int unloaded_allocinfo(struct check_report *r)
+{
+	for (size_t i = 0; i < r->base_ai.nmodules; i++) {
+		const struct allocinfo_group *m = &r->base_ai.by_module[i];
+		char ev[300], b[32];
+
+		if (!m->module || !m->bytes ||
+		    allocinfo_has_module(&r->ai, m->module) ||
+		    (snapshot_has(r->snap, SRC_MODULES) &&
+		     modules_find(&r->snap->modules, m->module)))
+			continue;
+		snprintf(ev, sizeof(ev),
+			 "in the baseline [%s] held %s at %zu allocation sites (%llu live allocations); it is unloaded now and allocinfo lists none of its sites",
+			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
+			 (unsigned long long)m->calls);
+		ADD(SEV_INFO, "unloaded-module-allocinfo", m->module,
+		    "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",
+		    ev, "dmesg | grep 'allocated at module unload'  (the kernel names each site still holding memory)");
+	}
+	return 0;
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
@@ -215,6 +251,8 @@ int check_findings(struct check_report *r, const struct check_opts *o)
 	if (r->have_kmemleak && kmemleak(r))
 		return -1;
 	if (r->have_allocinfo && module_allocinfo(r, o))
+		return -1;
+	if (r->have_allocinfo && r->have_base_allocinfo && unloaded_allocinfo(r))
 		return -1;
 	if (r->nfindings > 1)
 		qsort(r->findings, r->nfindings, sizeof(*r->findings),
