@@ -179,8 +179,9 @@ static int module_allocinfo(struct check_report *r, const struct check_opts *o)
 			    !strcmp(r->ai.sites[k]->module, m->module))
 				top = r->ai.sites[k];
 		snprintf(ev, sizeof(ev),
-			 "[%s] holds %s in %zu allocation sites (%llu live allocations); the largest: %s %s:%u",
+			 "[%s] holds %s in %zu allocation site%s (%llu live allocations); the largest: %s %s:%u",
 			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
+			 m->sites == 1 ? "" : "s",
 			 (unsigned long long)m->calls, top ? top->function : "?",
 			 top ? top->file : "?", top ? top->src_line : 0);
 		snprintf(next, sizeof(next),
@@ -219,8 +220,9 @@ static int unloaded_allocinfo(struct check_report *r)
 		     modules_find(&r->snap->modules, m->module)))
 			continue;
 		snprintf(ev, sizeof(ev),
-			 "in the baseline [%s] held %s at %zu allocation sites (%llu live allocations); it is unloaded now and allocinfo lists none of its sites",
+			 "in the baseline [%s] held %s at %zu allocation site%s (%llu live allocations); it is unloaded now and allocinfo lists none of its sites",
 			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
+			 m->sites == 1 ? "" : "s",
 			 (unsigned long long)m->calls);
 		ADD(SEV_INFO, "unloaded-module-allocinfo", m->module,
 		    "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",

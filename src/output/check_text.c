@@ -132,10 +132,10 @@ static void allocinfo(FILE *f, const struct check_report *r,
 		 t->nsites, fmt_bytes(t->module_bytes, b1, sizeof(b1)));
 	heading(f, st, title);
 	for (size_t i = 0; i < t->nmodules && t->by_module[i].module; i++)
-		fprintf(f, "  [%s] %s in %zu sites, %llu allocations\n",
+		fprintf(f, "  [%s] %s in %zu site%s, %llu allocations\n",
 			t->by_module[i].module,
 			fmt_bytes(t->by_module[i].bytes, b1, sizeof(b1)),
-			t->by_module[i].sites,
+			t->by_module[i].sites, t->by_module[i].sites == 1 ? "" : "s",
 			(unsigned long long)t->by_module[i].calls);
 	fprintf(f, "  %-44s %-28s %-18s %10s %8s\n", "SITE", "FUNCTION", "MODULE",
 		"BYTES", "CALLS");
