@@ -51,3 +51,15 @@ expect_jq "check: allocinfo lists the leaker's site with file:line, function and
 	--arg s "$wai_leak_site" --argjson a "${wai_n1:-1}"
 expect_jq "check: by_module has the leaker above its twin" check.json \
 	'.allocinfo.by_module | (map(.module) | index("kleak_kmalloc_leak")) < (map(.module) | index("kleak_kmalloc_ok"))'
+
+expect "record alongside: exit 0" grep -qx 0 "$OUT/record.rc"
+expect "record: the samples carry allocinfo" sh -c "tar tzf '$OUT/rec.kleak' 2>/dev/null | grep -q '^sample-000010/allocinfo$'"
+if "${KLEAK:-./kleak}" report --json "$OUT/rec.kleak" >"$OUT/report.json" 2>"$OUT/report.json.err"; then
+	ok "$VM_T: report on the host of the VM's recording: exit 0"
+	expect_jq "report: the leaker's site is a leak, the twin's is not" report.json \
+		'([.leaks[] | select(.source == "allocinfo" and .name == $n and .verdict == "leak")] | length == 1) and
+		 ([.leaks[] | select(.name == $o and (.verdict == "leak" or .verdict == "possible_leak"))] | length == 0)' \
+		--arg n "$wai_leak" --arg o "$wai_ok"
+else
+	not_ok "$VM_T: report on the host of the VM's recording: exit 0" "$(head -c 400 "$OUT/report.json.err")"
+fi

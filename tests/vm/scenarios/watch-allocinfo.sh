@@ -5,7 +5,8 @@
 # at its file:line, module kleak_kmalloc_leak) as a leak at the rate its
 # allocs counter says, above the meminfo aggregates it explains, while the
 # twin's site does not grow; `kleak check` must list the site with its
-# module. The raw allocinfo before and after is saved as ground truth.
+# module. A recording taken alongside is reported on the host. The raw
+# allocinfo before and after is saved as ground truth.
 # vm-kernels: 6.12
 # vm-timeout: 150
 # vm-group: allocinfo
@@ -17,7 +18,11 @@ wait_param kleak_kmalloc_leak allocs 20 60
 save allocinfo-start /proc/allocinfo
 cat /proc/uptime >"$OUT/uptime-start"
 param kleak_kmalloc_leak allocs >"$OUT/allocs-start"
+kleak record -o "$OUT/rec.kleak" -i 1 -n 10 2>"$OUT/record.err" &
+rp=$!
 run watch.ndjson kleak watch -i 1 -n 10 --json
+wait $rp
+echo $? >"$OUT/record.rc"
 cat /proc/uptime >"$OUT/uptime-end"
 param kleak_kmalloc_leak allocs >"$OUT/allocs-end"
 save allocinfo-end /proc/allocinfo
