@@ -129,6 +129,9 @@ rc=$?
 out=$($K report --json $W/r.kleak)
 jq -e '.samples == 5 and .recording.truncated == false and .meminfo.Slab > 0 and (.interval_s | . > 0.19 and . < 0.21)' <<<"$out" >/dev/null &&
 	ok "report of a live recording" || not_ok "report of a live recording" "$(head -c 400 <<<"$out")"
+mkdir $W/x && tar xzf $W/r.kleak -C $W/x 2>$W/err &&
+	$K check --from $W/x/sample-000005 --json 2>>$W/err | jq -e '.meminfo.Slab > 0 and (.slab.caches | length) > 10' >/dev/null &&
+	ok "tar xzf unpacks samples that kleak check --from reads" || not_ok "tar xzf + check --from" "$(cat $W/err)"
 $K record -o $W/r.kleak -n 1 2>/dev/null
 [ $? = 1 ] && ok "record never overwrites" || not_ok "record never overwrites"
 $K record -o $W/small.kleak -i 0.05 -n 1000 --max-size 100K 2>$W/err
