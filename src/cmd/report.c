@@ -160,7 +160,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct report_ctx c;
 	struct recording_status st;
-	struct buf b = { 0 };
+	struct recording_file f = { 0 };
 	struct kerr e = { 0 };
 	struct report_opts o = { .top = 20 };
 	bool json;
@@ -176,13 +176,13 @@ int cmd_report(int argc, char **argv)
 	c.file = file;
 	c.e = &e;
 	if (series_set_init(&c.set, SERIES_DEFAULT_CAP) ||
-	    recording_read_file(file, &b, &e)) {
+	    recording_open(file, &f, &e)) {
 		if (!e.code)
 			kerr_set(&e, -ENOMEM, "report", 0, "out of memory");
 		r = cmd_fail(&e, json);
 		goto out;
 	}
-	r = recording_parse(b.data, b.len, file, on_sample, &c, &st, &e);
+	r = recording_parse(f.data, f.len, file, on_sample, &c, &st, &e);
 	if (!r && !st.samples)
 		r = kerr_set(&e, -ENODATA, file, 0,
 			     "no complete sample%s", st.truncated ? " (the file ends inside the first)" : "");
@@ -197,7 +197,7 @@ int cmd_report(int argc, char **argv)
 			(unsigned long long)st.samples);
 	r = render(&c, &st, &o) ? KLEAK_EXIT_FINDINGS : KLEAK_EXIT_OK;
 out:
-	buf_free(&b);
+	recording_file_close(&f);
 	series_ctx_free(&c.sctx);
 	series_set_free(&c.set);
 	return r;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,6 +102,52 @@ int recording_read_file(const char *path, struct buf *b, struct kerr *e)
 	return buf_read_file(b, path, BUF_FILE_CAP, e);
 }
 
+int recording_open(const char *path, struct recording_file *f, struct kerr *e)
+{
+	struct stat st;
+	int fd, r;
+
+	memset(f, 0, sizeof(*f));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		return kerr_set(e, r, path, 0, "%s", strerror(-r));
+	}
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size > BUF_FILE_CAP) {
+			close(fd);
+			return kerr_set(e, -EFBIG, path, 0, "larger than 1 GiB");
+		}
+		f->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			      fd, 0);
+		if (f->map != MAP_FAILED) {
+			close(fd);
+			f->map_len = (size_t)st.st_size;
+			f->data = f->map;
+			f->len = f->map_len;
+			return 0;
+		}
+		f->map = NULL;
+	}
+	r = buf_read_fd(&f->buf, fd, path, BUF_FILE_CAP, e);
+	close(fd);
+	if (r)
+		return r;
+	f->data = f->buf.data;
+	f->len = f->buf.len;
+	return 0;
+}
+
+void recording_file_close(struct recording_file *f)
+{
+	if (!f)
+		return;
+	if (f->map)
+		munmap(f->map, f->map_len);
+	buf_free(&f->buf);
+	memset(f, 0, sizeof(*f));
+}
+
 /* ---- the first sample as a snapshot ---- */
 
 static int first_cb(struct sample *smp, const struct recording_meta *m,
@@ -164,15 +211,15 @@ int recording_first_snapshot(const char *path, struct snapshot *s,
 			     struct kerr *e)
 {
 	struct recording_status st;
-	struct buf b = { 0 };
+	struct recording_file f;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = recording_read_file(path, &b, e);
+	r = recording_open(path, &f, e);
 	if (r)
 		return r;
-	r = recording_parse(b.data, b.len, path, first_cb, s, &st, e);
-	buf_free(&b);
+	r = recording_parse(f.data, f.len, path, first_cb, s, &st, e);
+	recording_file_close(&f);
 	if (r < 0) {
 		snapshot_free(s);
 		return r;

@@ -48,6 +48,21 @@ int recording_close(struct recording_writer *w, struct kerr *e);
 int recording_read_file(const char *path, struct buf *b, struct kerr *e);
 
 /*
+ * A recording opened for reading: a regular file is mapped (a 256 MB
+ * recording costs no 256 MB of heap), anything else (a pipe) is read.
+ */
+struct recording_file {
+	const char *data;
+	size_t len;
+	void *map;	 /* the mapping, or NULL */
+	size_t map_len;
+	struct buf buf;	 /* the bytes when not mapped */
+};
+
+int recording_open(const char *path, struct recording_file *f, struct kerr *e);
+void recording_file_close(struct recording_file *f);
+
+/*
  * The first complete sample of a recording as a snapshot (raw sources and
  * their parsed forms, per-source status, meta), for `kleak check
  * --baseline FILE`. s->dir is left NULL. Returns 0 or a negative errno
