@@ -269,19 +269,18 @@ int cmd_trace(int argc, char **argv)
 	c.o.sample = c.o.sample ? c.o.sample : 1;
 	st.min_age_ns = c.min_age_ns;
 	install_signals();
+	ret = trace_session_open(&s, &c.o, &e);
+	if (ret)
+		return cmd_fail(&e, c.json);
 	if (trace_ksyms_load(&ks, &e)) {
-		fprintf(stderr, "kleak trace: call sites will not be symbolized: ");
-		kerr_print(&e);
+		char msg[600];
+
+		fprintf(stderr, "kleak trace: call sites will not be symbolized (%s)\n",
+			kerr_str(&e, msg, sizeof(msg)));
 		kerr_clear(&e);
 	}
 	if (!load_aliases(&al))
 		st.aliases = &al;
-	ret = trace_session_open(&s, &c.o, &e);
-	if (ret) {
-		trace_ksyms_free(&ks);
-		slab_aliases_free(&al);
-		return cmd_fail(&e, c.json);
-	}
 	trace_render_banner(stderr, &s);
 	start = now_ns();
 	end = c.duration_ns ? start + c.duration_ns : UINT64_MAX;

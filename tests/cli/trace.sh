@@ -41,6 +41,16 @@ if [ ! -r /sys/kernel/btf/vmlinux ]; then
 	tap_done
 	exit
 fi
+# as root, an unprivileged run is made with setpriv
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$K" trace -d 1 --json >"$T/np.json" 2>"$T/np.err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -q "run as root" "$T/np.err" && jq -e .error "$T/np.json" >/dev/null &&
+		ok "unprivileged (setpriv nobody): exit 1, says root, JSON error" ||
+		not_ok "unprivileged (setpriv nobody): exit 1, says root, JSON error" "rc=$rc $(cat "$T/np.err")"
+else
+	skip "unprivileged run" "setpriv not installed"
+fi
 [ -x "$L" ] || { skip "live tracing" "build/leaker missing (make test-bins)"; tap_done; exit; }
 
 # ready_wait FILE: waits for the leaker's "ready" line (20 s at most).
