@@ -75,6 +75,9 @@ static int dispatch(int argc, char **argv)
 			argv[0]);
 		return KLEAK_EXIT_USAGE;
 	}
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			cmd_set_json(true);
 	optind = 0; /* each command runs its own getopt_long */
 	return c->fn(argc, argv);
 }

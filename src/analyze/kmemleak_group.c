@@ -97,6 +97,13 @@ static int resolve_frames(const struct kmemleak_report *r,
 			} else {
 				if (o->syms && ksym_lookup(o->syms, f->addr, &loc))
 					fr[i].module = loc.module;
+				/*
+				 * The kernel printed no symbol: the code is gone
+				 * (an unloaded module, a freed init section),
+				 * never a built-in function.
+				 */
+				if (!fr[i].module)
+					fr[i].func = KMEMLEAK_UNLOADED;
 				if (!o->show_addresses)
 					snprintf(buf, sizeof(buf), "(unknown)%s%s%s",
 						 fr[i].module ? " [" : "",
@@ -142,6 +149,7 @@ static void attribute(const struct kmemleak_report *r, const struct fr *fr,
 
 		grp->function = f->func ? f->func : "(unknown)";
 		grp->module = f->module;
+		grp->unloaded = f->func && !strcmp(f->func, KMEMLEAK_UNLOADED);
 	} else if (ob->nframes) { /* only allocator frames: name the last */
 		grp->function = grp->allocator;
 	}
@@ -379,13 +387,18 @@ static int by_module(struct kmemleak_groups *g)
 		const struct kmemleak_group *grp = &g->v[i];
 		size_t k;
 
+		bool unl = !grp->module && grp->unloaded;
+
 		for (k = 0; k < g->nmods; k++)
-			if (grp->module == g->mods[k].module ||
+			if ((grp->module == g->mods[k].module &&
+			     unl == g->mods[k].unloaded) ||
 			    (grp->module && g->mods[k].module &&
 			     !strcmp(grp->module, g->mods[k].module)))
 				break;
-		if (k == g->nmods)
+		if (k == g->nmods) {
+			g->mods[g->nmods].unloaded = unl;
 			g->mods[g->nmods++].module = grp->module;
+		}
 		g->mods[k].count += grp->count;
 		g->mods[k].groups++;
 		if (!num_add_u64(g->mods[k].bytes, grp->bytes, &g->mods[k].bytes))

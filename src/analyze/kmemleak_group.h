@@ -52,6 +52,7 @@ struct kmemleak_group {
 	const char *function;  /* first frame outside the allocator */
 	const char *allocator; /* where the allocator was entered, or NULL */
 	const char *module;    /* of the function, else the first module frame */
+	bool unloaded;	       /* function is KMEMLEAK_UNLOADED */
 	const char **backtrace; /* formatted frames */
 	size_t nframes;
 	struct kmemleak_comm comms[KMEMLEAK_TOP_COMMS]; /* most frequent */
@@ -63,9 +64,19 @@ struct kmemleak_group {
 	const struct kmemleak_object *sample; /* first object of the group */
 };
 
-/* Totals per module (the groups' `module`; NULL: vmlinux), by bytes. */
+/*
+ * A frame the kernel printed as a bare address that no symbol table
+ * places: its code is gone (an unloaded module), as in vmallocinfo.
+ */
+#define KMEMLEAK_UNLOADED "(unloaded module)"
+
+/*
+ * Totals per module (the groups' `module`; NULL: vmlinux, or code that is
+ * gone when `unloaded`), by bytes.
+ */
 struct kmemleak_module_sum {
 	const char *module;
+	bool unloaded;
 	size_t count;  /* objects */
 	size_t groups;
 	uint64_t bytes;

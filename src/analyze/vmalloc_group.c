@@ -129,6 +129,13 @@ static struct vmalloc_caller *slot(struct ctx *c, const char *mod, size_t mlen,
 	return vc;
 }
 
+/* Hostile input must not wrap a total into a small, plausible number. */
+static inline void sat_add(uint64_t *sum, uint64_t v)
+{
+	if (!num_add_u64(*sum, v, sum))
+		*sum = UINT64_MAX;
+}
+
 static int on_area(const struct vmalloc_area *a, void *arg)
 {
 	struct ctx *c = arg;
@@ -136,7 +143,7 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 	uint64_t bytes = vmalloc_area_bytes(a, c->page_size);
 
 	if (a->types & VMA_UNPURGED) {
-		c->g->unpurged_bytes += a->size;
+		sat_add(&c->g->unpurged_bytes, a->size);
 		c->g->unpurged_areas++;
 		return 0;
 	}
@@ -173,13 +180,13 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 		return kerr_set(c->e, -ENOMEM, c->src, a->line, "out of memory");
 	if (!vc->areas)
 		vc->first_line = a->line;
-	vc->bytes += bytes;
-	vc->size_bytes += a->size;
+	sat_add(&vc->bytes, bytes);
+	sat_add(&vc->size_bytes, a->size);
 	vc->areas++;
-	c->g->total_bytes += bytes;
+	sat_add(&c->g->total_bytes, bytes);
 	c->g->areas++;
 	if (!vc->module[0] && !vc->unloaded)
-		c->g->builtin_bytes += bytes;
+		sat_add(&c->g->builtin_bytes, bytes);
 	return 0;
 }
 
@@ -228,7 +235,7 @@ static int build_modules(struct ctx *c)
 				 "%s", name);
 			g->nmodules++;
 		}
-		g->modules[j].bytes += vc->bytes;
+		sat_add(&g->modules[j].bytes, vc->bytes);
 		g->modules[j].areas += vc->areas;
 		g->modules[j].unloaded |= vc->unloaded;
 		g->modules[j].tainted |= vc->tainted;
@@ -275,13 +282,13 @@ static int merge(struct ctx *c, const struct vmalloc_groups *b, long line_base)
 			y->unloaded = x->unloaded;
 			y->addr = x->addr;
 		}
-		y->bytes += x->bytes;
-		y->size_bytes += x->size_bytes;
+		sat_add(&y->bytes, x->bytes);
+		sat_add(&y->size_bytes, x->size_bytes);
 		y->areas += x->areas;
 	}
-	c->g->total_bytes += b->total_bytes;
-	c->g->builtin_bytes += b->builtin_bytes;
-	c->g->unpurged_bytes += b->unpurged_bytes;
+	sat_add(&c->g->total_bytes, b->total_bytes);
+	sat_add(&c->g->builtin_bytes, b->builtin_bytes);
+	sat_add(&c->g->unpurged_bytes, b->unpurged_bytes);
 	c->g->unpurged_areas += b->unpurged_areas;
 	c->g->areas += b->areas;
 	return 0;

@@ -57,13 +57,14 @@ enum {
 	OPT_VPCT, OPT_CPCT, OPT_MODV, OPT_ADDR, OPT_COLOR, OPT_MODA,
 };
 
+/* "5", "0.5": on a 1 TiB machine 1% is already 10 GiB. */
 static int parse_pct(const char *arg, double *out)
 {
-	uint64_t v;
+	double v;
 
-	if (num_parse_u64(arg, &v) || v > 100)
+	if (num_double(arg, strlen(arg), &v) || v > 100)
 		return -1;
-	*out = (double)v;
+	*out = v;
 	return 0;
 }
 
@@ -129,7 +130,7 @@ static int parse_args(int argc, char **argv, struct check_cli *c)
 			c->color = optarg;
 			break;
 		default:
-			return KLEAK_EXIT_USAGE;
+			return cmd_usage("check", "unknown option or missing argument");
 		}
 	}
 	if (optind < argc)
@@ -143,6 +144,19 @@ static void warn_missing(const struct snapshot *s)
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (s->status[i] == SOURCE_MISSING && !source_descs[i].optional)
 			kerr_print(&s->err[i]);
+}
+
+/* --from DIR must be one: a typo must not look like a clean machine. */
+static int check_dir(const char *dir, struct kerr *e)
+{
+	struct stat st;
+
+	if (stat(dir, &st))
+		return kerr_set(e, -errno, dir, 0, "--from: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return kerr_set(e, -ENOTDIR, dir, 0,
+				"--from: not a directory (a recording? use kleak report)");
+	return 0;
 }
 
 /* A snapshot directory, or the first sample of a `kleak record` file. */
@@ -175,6 +189,8 @@ int cmd_check(int argc, char **argv)
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		return rc >= 100 ? rc - 100 : rc;
+	if (c.from && check_dir(c.from, &e))
+		return cmd_fail(&e, c.json);
 	snapshot_take(&snap, c.from, 0);
 	if (c.baseline && load_baseline(c.baseline, &base, &e)) {
 		snapshot_free(&snap);
@@ -185,6 +201,13 @@ int cmd_check(int argc, char **argv)
 		bad = snapshot_fatal(&base);
 	if (bad) {
 		rc = cmd_fail(bad, c.json);
+		goto out;
+	}
+	if (c.from && !snapshot_has(&snap, SRC_MEMINFO) &&
+	    !snapshot_has(&snap, SRC_SLABINFO) && !snapshot_has(&snap, SRC_VMALLOCINFO)) {
+		kerr_set(&e, -ENOENT, c.from, 0,
+			 "--from: no meminfo, slabinfo or vmallocinfo in this directory");
+		rc = cmd_fail(&e, c.json);
 		goto out;
 	}
 	warn_missing(&snap);

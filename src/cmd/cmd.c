@@ -38,15 +38,34 @@ int cmd_help(const char *name)
 	return KLEAK_EXIT_OK;
 }
 
+static bool json_errors;
+
+void cmd_set_json(bool json)
+{
+	json_errors = json;
+}
+
 int cmd_usage(const char *name, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(stderr, "kleak %s: ", name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'kleak help %s'.\n", name);
+	fprintf(stderr, "kleak %s: %s\nTry 'kleak help %s'.\n", name, msg, name);
+	if (json_errors) {
+		struct json j;
+		char full[600];
+
+		snprintf(full, sizeof(full), "kleak %s: %s", name, msg);
+		json_init(&j, stdout, false);
+		json_obj_begin(&j);
+		json_kv_str(&j, "error", full);
+		json_kv_str(&j, "kind", "usage");
+		json_obj_end(&j);
+		json_end_doc(&j);
+	}
 	return KLEAK_EXIT_USAGE;
 }
 

@@ -30,7 +30,16 @@ const struct command *command_find(const char *name);
 
 /* Prints the command's help on stdout; returns KLEAK_EXIT_OK. */
 int cmd_help(const char *name);
-/* "kleak NAME: msg" and a hint on stderr; returns KLEAK_EXIT_USAGE. */
+/*
+ * Whether the command line asked for JSON (main sets it before dispatch),
+ * so that usage errors, found before a command knows its options, also
+ * follow the output mode.
+ */
+void cmd_set_json(bool json);
+/*
+ * "kleak NAME: msg" and a hint on stderr (and {"error": ...} on stdout
+ * under --json); returns KLEAK_EXIT_USAGE.
+ */
 __attribute__((format(printf, 2, 3))) int cmd_usage(const char *name,
 						    const char *fmt, ...);
 /*

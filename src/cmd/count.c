@@ -131,7 +131,7 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 				return cmd_usage("count", "--mechanism: '%s' is not auto, fentry or kprobe", optarg);
 			break;
 		default:
-			return KLEAK_EXIT_USAGE;
+			return cmd_usage("count", "unknown option or missing argument");
 		}
 	}
 	if (optind < argc)

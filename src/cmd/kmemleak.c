@@ -154,7 +154,7 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 			break;
 		case 'j': o->json = true; break;
 		case 'h': return -1;
-		default: return KLEAK_EXIT_USAGE;
+		default: return cmd_usage("kmemleak", "unknown option or missing argument");
 		}
 	}
 	if (strcmp(o->sub, "report") && strcmp(o->sub, "scan") &&
@@ -303,6 +303,62 @@ static bool has_raw_frames(const struct kmemleak_report *r)
 	return false;
 }
 
+/*
+ * One hex dump line with kernel pointers hidden: an aligned 8-byte word
+ * whose top bytes are ff ff (x86_64 kernel space, little-endian) becomes
+ * "xx" bytes and dots, so that no kernel address leaves the machine
+ * unless --show-addresses (KASLR). Lines are "38 40 18 ba 80 88 ff ff ...  ascii".
+ */
+static void mask_hex_line(char *l, size_t n)
+{
+	size_t nbytes = 0;
+
+	while (nbytes < 16 && nbytes * 3 + 2 <= n && l[nbytes * 3 + 2 - 1] != ' ' &&
+	       (nbytes * 3 + 2 == n || l[nbytes * 3 + 2] == ' '))
+		nbytes++;
+	for (size_t w = 0; w + 8 <= nbytes; w += 8) {
+		char *b6 = l + (w + 6) * 3, *b7 = l + (w + 7) * 3;
+		char *ascii;
+
+		if (strncmp(b6, "ff", 2) || strncmp(b7, "ff", 2))
+			continue;
+		for (size_t k = w; k < w + 8; k++)
+			memcpy(l + k * 3, "xx", 2);
+		/* "... 00  8@......": the text column starts 2 spaces on */
+		ascii = l + nbytes * 3 + 1;
+		if (nbytes * 3 + 1 + w + 8 <= n && ascii[-1] == ' ' && ascii[-2] == ' ')
+			memset(ascii + w, '.', 8);
+	}
+}
+
+/* comm is any process's to set (prctl): no control bytes to the terminal. */
+static const char *safe(const char *s, char *out, size_t len)
+{
+	size_t w = 0;
+
+	for (; *s && w + 5 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			w += (size_t)snprintf(out + w, len - w, "\\x%02x", c);
+		else
+			out[w++] = (char)c;
+	}
+	out[w] = '\0';
+	return out;
+}
+
+static void hex_line(const char *p, size_t n, bool show_addresses, char *out,
+		     size_t outlen)
+{
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	if (!show_addresses)
+		mask_hex_line(out, n);
+}
+
 static void json_group(struct json *j, const struct kmemleak_group *g,
 		       const struct kmemleak_report *r, bool show_addresses)
 {
@@ -347,8 +403,10 @@ static void json_group(struct json *j, const struct kmemleak_group *g,
 		json_arr_begin(j);
 		for (const char *p = hex; *p;) {
 			size_t n = strcspn(p, "\n");
+			char l[256];
 
-			json_strn(j, p, n);
+			hex_line(p, n, show_addresses, l, sizeof(l));
+			json_str(j, l);
 			p += n + (p[n] == '\n');
 		}
 		json_arr_end(j);
@@ -396,6 +454,7 @@ static void render_json(const struct kml_opts *o, const char *src,
 	for (size_t i = 0; i < g->nmods; i++) {
 		json_obj_begin(&j);
 		json_kv_str(&j, "module", g->mods[i].module);
+		json_kv_bool(&j, "unloaded", g->mods[i].unloaded);
 		json_kv_u64(&j, "count", g->mods[i].count);
 		json_kv_u64(&j, "bytes", g->mods[i].bytes);
 		json_kv_u64(&j, "groups", g->mods[i].groups);
@@ -412,9 +471,9 @@ static void render_json(const struct kml_opts *o, const char *src,
 }
 
 static void text_group(size_t rank, const struct kmemleak_group *g,
-		       const struct kmemleak_report *r, bool color)
+		       const struct kmemleak_report *r, bool color, bool show_addresses)
 {
-	char b1[32], b2[32];
+	char b1[32], b2[32], cb[128];
 	const char *hex = kmemleak_str(r, g->sample->hex);
 
 	printf("%s#%zu  %s in %zu object%s%s  %s%s%s%s\n", color ? FMT_BOLD : "",
@@ -430,7 +489,8 @@ static void text_group(size_t rank, const struct kmemleak_group *g,
 		printf(", allocated by %s", g->allocator);
 	printf("\n    comm");
 	for (size_t i = 0; i < KMEMLEAK_TOP_COMMS && g->comms[i].comm; i++)
-		printf("%s %s (%zu)", i ? "," : "", g->comms[i].comm, g->comms[i].count);
+		printf("%s %s (%zu)", i ? "," : "", safe(g->comms[i].comm, cb, sizeof(cb)),
+		       g->comms[i].count);
 	if (g->ncomms > KMEMLEAK_TOP_COMMS)
 		printf(", %zu more", g->ncomms - KMEMLEAK_TOP_COMMS);
 	printf("; %zu pid%s", g->npids, g->npids == 1 ? "" : "s");
@@ -448,9 +508,11 @@ static void text_group(size_t rank, const struct kmemleak_group *g,
 	if (hex) {
 		printf("    hex dump (first %u bytes):\n", g->sample->hex_bytes);
 		for (const char *p = hex; *p;) {
-			int n = (int)strcspn(p, "\n");
+			size_t n = strcspn(p, "\n");
+			char l[256];
 
-			printf("      %.*s\n", n, p);
+			hex_line(p, n, show_addresses, l, sizeof(l));
+			printf("      %s\n", l);
 			p += n + (p[n] == '\n');
 		}
 	}
@@ -481,14 +543,15 @@ static void render_text(const struct kml_opts *o, const char *src,
 	printf("by module:");
 	for (size_t i = 0; i < g->nmods && i < (size_t)o->top; i++)
 		printf("%s %s %s (%zu)", i ? "," : "",
-		       g->mods[i].module ? g->mods[i].module : "vmlinux",
+		       g->mods[i].module ? g->mods[i].module
+		       : g->mods[i].unloaded ? KMEMLEAK_UNLOADED : "vmlinux",
 		       fmt_bytes(g->mods[i].bytes, b, sizeof(b)), g->mods[i].count);
 	if (g->nmods > (size_t)o->top)
 		printf(", %zu more", g->nmods - (size_t)o->top);
 	putchar('\n');
 	for (size_t i = 0; i < g->n && i < (size_t)o->top; i++) {
 		putchar('\n');
-		text_group(i + 1, &g->v[i], r, color);
+		text_group(i + 1, &g->v[i], r, color, o->show_addresses);
 	}
 	if (g->n > (size_t)o->top)
 		printf("\n%zu more group%s (--top, or --json for all)\n",

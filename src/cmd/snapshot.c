@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "model/snapshot.h"
@@ -108,7 +109,7 @@ int cmd_snapshot(int argc, char **argv)
 		case 'o': dir = optarg; break;
 		case 'j': json = true; break;
 		case 'h': return cmd_help("snapshot");
-		default: return KLEAK_EXIT_USAGE;
+		default: return cmd_usage("snapshot", "unknown option or missing argument");
 		}
 	}
 	if (!dir)
@@ -122,10 +123,21 @@ int cmd_snapshot(int argc, char **argv)
 	snapshot_take(&s, NULL, 0);
 	if (snapshot_meta_render(&s, &meta) || write_file(dir, "meta", &meta, &e))
 		goto fail;
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (s.raw[i].data && s.status[i] != SOURCE_MISSING &&
-		    write_file(dir, source_descs[i].name, &s.raw[i], &e))
+	for (int i = 0; i < SRC_COUNT; i++) {
+		char path[PATH_MAX];
+
+		if (s.raw[i].data && s.status[i] != SOURCE_MISSING) {
+			if (write_file(dir, source_descs[i].name, &s.raw[i], &e))
+				goto fail;
+			continue;
+		}
+		/* An older snapshot's file must not pass for this machine's. */
+		snprintf(path, sizeof(path), "%s/%s", dir, source_descs[i].name);
+		if (unlink(path) && errno != ENOENT) {
+			kerr_set(&e, -errno, path, 0, "stale file: %s", strerror(errno));
 			goto fail;
+		}
+	}
 	if (!json)
 		printf("kleak snapshot: %s (kernel %s, %s)\n", dir, s.release, s.hostname);
 	report(&s, dir, json);

@@ -21,7 +21,7 @@ static void kernel(FILE *f, const struct check_report *r, const struct style *st
 	char b1[32], b2[32];
 
 	if (!r->have_kmem) {
-		heading(f, st, "Kernel memory: /proc/meminfo not available");
+		heading(f, st, "Kernel memory: meminfo not available (see below)");
 		return;
 	}
 	fprintf(f, "\n%sKernel memory %s%s (%.1f%% of MemTotal %s)\n", st->bold,
@@ -46,7 +46,7 @@ static void slabs(FILE *f, const struct check_report *r, const struct style *st,
 	char b1[32], b2[32], title[96];
 
 	if (!r->nslabs) {
-		heading(f, st, "Slab caches: /proc/slabinfo not available");
+		heading(f, st, "Slab caches: slabinfo not available (see below)");
 		return;
 	}
 	snprintf(title, sizeof(title), "Top slab caches by memory (%zu caches, %s)",
@@ -57,15 +57,15 @@ static void slabs(FILE *f, const struct check_report *r, const struct style *st,
 	for (size_t i = 0; i < r->nslabs && (int)i < top; i++) {
 		const struct slab_row *s = &r->slabs[i];
 
-		fprintf(f, "  %-24s %10s %10s %9llu %7llu  ", s->cache->name,
+		fprintf(f, "  %-24s %10s %10s %9llu %7llu", s->cache->name,
 			fmt_bytes(s->bytes, b1, sizeof(b1)),
 			fmt_bytes(s->objects_bytes, b2, sizeof(b2)),
 			(unsigned long long)s->cache->active_objs,
 			(unsigned long long)s->cache->objsize);
 		if (s->reclaimable == 1)
-			fprintf(f, "%s(reclaimable)%s ", st->dim, st->reset);
+			fprintf(f, "  %s(reclaimable)%s", st->dim, st->reset);
 		for (size_t a = 0; a < s->naliases && a < CHECK_MAX_ALIASES; a++)
-			fprintf(f, "%s%s", a ? "," : "", s->aliases[a]);
+			fprintf(f, "%s%s", a ? "," : "  ", s->aliases[a]);
 		if (s->naliases > CHECK_MAX_ALIASES)
 			fprintf(f, ",+%zu", s->naliases - CHECK_MAX_ALIASES);
 		fputc('\n', f);
@@ -79,7 +79,7 @@ static void vmalloc(FILE *f, const struct check_report *r,
 	char b1[32], title[128];
 
 	if (!r->have_vm) {
-		heading(f, st, "vmalloc: /proc/vmallocinfo not available");
+		heading(f, st, "vmalloc: vmallocinfo not available (see below)");
 		return;
 	}
 	snprintf(title, sizeof(title), "vmalloc by module (%s in modules; suspect drivers first)",

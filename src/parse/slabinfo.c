@@ -36,11 +36,13 @@ static int parse_cache(const char *line, size_t len, const char *src,
 		       long lineno, struct slab_cache *c, struct kerr *e)
 {
 	static const int numidx[] = { 1, 2, 3, 4, 5, 8, 9, 10, 13, 14, 15 };
-	struct field f[SLABINFO_FIELDS];
+	struct field f[SLABINFO_FIELDS + 1];
 	uint64_t *dst[11];
-	int nf = fields_split(line, len, f, SLABINFO_FIELDS);
+	int nf = fields_split(line, len, f, SLABINFO_FIELDS + 1);
 
-	if (nf < SLABINFO_FIELDS)
+	/* SLAB with statistics appends ": globalstat ..." and ": cpustat ...". */
+	if (nf < SLABINFO_FIELDS ||
+	    (nf > SLABINFO_FIELDS && !field_eq(&f[SLABINFO_FIELDS], ":")))
 		return kerr_set(e, -EINVAL, src, lineno,
 				"expected %d fields, got %d", SLABINFO_FIELDS, nf);
 	if (!field_eq(&f[6], ":") || !field_eq(&f[7], "tunables") ||

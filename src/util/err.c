@@ -38,9 +38,21 @@ const char *kerr_str(const struct kerr *e, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Messages quote input ("version '2.1\r'"): control bytes are shown as \xNN
+ * so that a hostile file cannot drive the terminal.
+ */
 void kerr_print(const struct kerr *e)
 {
 	char buf[1024];
+	const unsigned char *p = (const unsigned char *)kerr_str(e, buf, sizeof(buf));
 
-	fprintf(stderr, "kleak: %s\n", kerr_str(e, buf, sizeof(buf)));
+	fputs("kleak: ", stderr);
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
 }

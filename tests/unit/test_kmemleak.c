@@ -278,11 +278,14 @@ static void test_group_seed_offline(void **state)
 	(void)state;
 	assert_int_equal(buf_read_file(&b, SEED, BUF_FILE_CAP, &e), 0);
 	assert_int_equal(kmemleak_parse(b.data, b.len, SEED, &r, &e), 0);
-	/* without symbols: the module frames stay unknown */
+	/* without symbols: code the kernel could not name is gone, not vmlinux */
 	assert_int_equal(kmemleak_group(&r, &o, &g, &e), 0);
 	assert_int_equal(g.n, 1);
-	assert_string_equal(g.v[0].function, "(unknown)");
+	assert_string_equal(g.v[0].function, KMEMLEAK_UNLOADED);
+	assert_true(g.v[0].unloaded);
 	assert_null(g.v[0].module);
+	assert_int_equal(g.nmods, 1);
+	assert_true(g.mods[0].unloaded);
 	assert_string_equal(g.v[0].backtrace[2], "(unknown)");
 	assert_int_equal(g.raw_frames, 2);
 	kmemleak_groups_free(&g);
@@ -316,7 +319,7 @@ static void test_group_612(void **state)
 	/* the two kml_leak objects differ in crc but group together */
 	assert_int_equal(g.n, 3);
 	assert_int_equal(g.objects, 4);
-	assert_string_equal(g.v[0].function, "(unknown)"); /* 64 KiB vmalloc */
+	assert_string_equal(g.v[0].function, KMEMLEAK_UNLOADED); /* 64 KiB vmalloc */
 	assert_int_equal(g.v[1].count, 2);
 	assert_int_equal(g.v[1].bytes, 2048);
 	assert_string_equal(g.v[1].function, "kml_leak");
