@@ -230,6 +230,12 @@ static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
 		json_arr_end(&j);
 		json_obj_end(&j);
 		json_end_doc(&j);
+	} else {
+		/* The report itself says it, not only stderr (CONTRACTS). */
+		printf("kmemleak: not available (%s): %s\n"
+		       "On this machine use `kleak watch` (growth over time) or "
+		       "`kleak trace` (live allocations).\n",
+		       avail_names[a], kerr_str(e, msg, sizeof(msg)));
 	}
 	if (a == KMEMLEAK_ERROR || strcmp(o->sub, "report"))
 		return KLEAK_EXIT_ERROR;
