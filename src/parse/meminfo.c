@@ -8,11 +8,12 @@
 
 #include "util/buf.h"
 #include "util/num.h"
-#include "util/vec.h"
+#include "parse/records.h"
 
 static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, struct meminfo_field *f, struct kerr *e)
+		      long lineno, void *rec, struct kerr *e)
 {
+	struct meminfo_field *f = rec;
 	const char *colon = memchr(line, ':', len);
 	struct field fl[3];
 	int nf;
@@ -52,34 +53,14 @@ int meminfo_parse(const char *buf, size_t len, const char *src,
 		  struct meminfo *out, struct kerr *e)
 {
 	struct line_iter it;
-	const char *line;
-	size_t llen, cap = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
-		struct meminfo_field f;
-
-		if (llen == 0)
-			continue;
-		r = parse_line(line, llen, src, it.lineno, &f, e);
-		if (r)
-			goto fail;
-		if (vec_push(&out->v, &out->n, &cap, sizeof(f), &f)) {
-			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
-			goto fail;
-		}
-	}
-	if (r)
-		goto fail;
-	if (out->n == 0) {
+	r = records_parse(&it, src, sizeof(*out->v), parse_line, &out->v,
+			  &out->n, e);
+	if (!r && out->n == 0)
 		r = kerr_set(e, -ENODATA, src, 0, "empty: no fields");
-		goto fail;
-	}
-	return 0;
-fail:
-	meminfo_free(out);
 	return r;
 }
 

@@ -8,11 +8,12 @@
 
 #include "util/buf.h"
 #include "util/num.h"
-#include "util/vec.h"
+#include "parse/records.h"
 
 static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, struct kmodule *m, struct kerr *e)
+		      long lineno, void *rec, struct kerr *e)
 {
+	struct kmodule *m = rec;
 	struct field f[8];
 	int nf = fields_split(line, len, f, 8);
 
@@ -51,31 +52,11 @@ int modules_parse(const char *buf, size_t len, const char *src,
 		  struct modules *out, struct kerr *e)
 {
 	struct line_iter it;
-	const char *line;
-	size_t llen, cap = 0;
-	int r;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
-		struct kmodule m;
-
-		if (llen == 0)
-			continue;
-		r = parse_line(line, llen, src, it.lineno, &m, e);
-		if (r)
-			goto fail;
-		if (vec_push(&out->v, &out->n, &cap, sizeof(m), &m)) {
-			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
-			goto fail;
-		}
-	}
-	if (r)
-		goto fail;
-	return 0;
-fail:
-	modules_free(out);
-	return r;
+	return records_parse(&it, src, sizeof(*out->v), parse_line, &out->v,
+			     &out->n, e);
 }
 
 const struct kmodule *modules_find(const struct modules *m, const char *name)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "util/vec.h"
+#include "parse/records.h"
 
 static int cmp_alias(const void *a, const void *b)
 {
@@ -17,53 +17,39 @@ static int cmp_alias(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+static int parse_alias(const char *line, size_t len, const char *src,
+		       long lineno, void *rec, struct kerr *e)
+{
+	struct slab_alias *al = rec;
+	struct field f[4];
+	int nf = fields_split(line, len, f, 4);
+
+	if (nf < 2 || nf > 3 || f[0].len >= sizeof(al->name) ||
+	    f[1].len >= sizeof(al->target))
+		return kerr_set(e, -EINVAL, src, lineno,
+				"expected 'name target [0|1]', got %d fields", nf);
+	field_copy(al->name, sizeof(al->name), &f[0]);
+	field_copy(al->target, sizeof(al->target), &f[1]);
+	al->reclaimable = -1;
+	if (nf == 3 && (field_eq(&f[2], "0") || field_eq(&f[2], "1")))
+		al->reclaimable = f[2].s[0] == '1';
+	else if (nf == 3)
+		return kerr_set(e, -EINVAL, src, lineno, "reclaim flag must be 0 or 1");
+	return 0;
+}
+
 int slab_aliases_parse(const char *buf, size_t len, const char *src,
 		       struct slab_aliases *out, struct kerr *e)
 {
 	struct line_iter it;
-	const char *line;
-	size_t llen, cap = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
-		struct field f[4];
-		struct slab_alias al;
-		int nf;
-
-		if (llen == 0)
-			continue;
-		nf = fields_split(line, llen, f, 4);
-		if (nf < 2 || nf > 3 || f[0].len >= sizeof(al.name) ||
-		    f[1].len >= sizeof(al.target)) {
-			r = kerr_set(e, -EINVAL, src, it.lineno,
-				     "expected 'name target [0|1]', got %d fields",
-				     nf);
-			goto fail;
-		}
-		field_copy(al.name, sizeof(al.name), &f[0]);
-		field_copy(al.target, sizeof(al.target), &f[1]);
-		al.reclaimable = -1;
-		if (nf == 3 && (field_eq(&f[2], "0") || field_eq(&f[2], "1")))
-			al.reclaimable = f[2].s[0] == '1';
-		else if (nf == 3) {
-			r = kerr_set(e, -EINVAL, src, it.lineno,
-				     "reclaim flag must be 0 or 1");
-			goto fail;
-		}
-		if (vec_push(&out->v, &out->n, &cap, sizeof(al), &al)) {
-			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
-			goto fail;
-		}
-	}
-	if (r)
-		goto fail;
-	if (out->n)
+	r = records_parse(&it, src, sizeof(*out->v), parse_alias, &out->v,
+			  &out->n, e);
+	if (!r && out->n)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_alias);
-	return 0;
-fail:
-	slab_aliases_free(out);
 	return r;
 }
 

@@ -8,7 +8,7 @@
 
 #include "util/buf.h"
 #include "util/num.h"
-#include "util/vec.h"
+#include "parse/records.h"
 
 #define SLABINFO_FIELDS 16
 
@@ -33,12 +33,17 @@ static int parse_header(struct line_iter *it, const char *src, struct kerr *e)
 }
 
 static int parse_cache(const char *line, size_t len, const char *src,
-		       long lineno, struct slab_cache *c, struct kerr *e)
+		       long lineno, void *rec, struct kerr *e)
 {
+	struct slab_cache *c = rec;
 	static const int numidx[] = { 1, 2, 3, 4, 5, 8, 9, 10, 13, 14, 15 };
 	struct field f[SLABINFO_FIELDS + 1];
 	uint64_t *dst[11];
-	int nf = fields_split(line, len, f, SLABINFO_FIELDS + 1);
+	int nf;
+
+	if (line[0] == '#') /* the column header */
+		return RECORD_SKIP;
+	nf = fields_split(line, len, f, SLABINFO_FIELDS + 1);
 
 	/* SLAB with statistics appends ": globalstat ..." and ": cpustat ...". */
 	if (nf < SLABINFO_FIELDS ||
@@ -75,8 +80,6 @@ int slabinfo_parse(const char *buf, size_t len, const char *src,
 		   struct slabinfo *out, struct kerr *e)
 {
 	struct line_iter it;
-	const char *line;
-	size_t llen, cap = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -84,25 +87,8 @@ int slabinfo_parse(const char *buf, size_t len, const char *src,
 	r = parse_header(&it, src, e);
 	if (r)
 		return r;
-	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
-		struct slab_cache c;
-
-		if (llen == 0 || line[0] == '#')
-			continue;
-		r = parse_cache(line, llen, src, it.lineno, &c, e);
-		if (r)
-			goto fail;
-		if (vec_push(&out->v, &out->n, &cap, sizeof(c), &c)) {
-			r = kerr_set(e, -ENOMEM, src, it.lineno, "out of memory");
-			goto fail;
-		}
-	}
-	if (r)
-		goto fail;
-	return 0;
-fail:
-	slabinfo_free(out);
-	return r;
+	return records_parse(&it, src, sizeof(*out->v), parse_cache, &out->v,
+			     &out->n, e);
 }
 
 void slabinfo_free(struct slabinfo *si)
