@@ -109,18 +109,6 @@ static int build_slabs(const struct snapshot *s, struct check_report *r)
 	return 0;
 }
 
-/* Thread stacks show as vmalloc areas of these callers under VMAP_STACK. */
-static bool has_vmap_stacks(const struct vmalloc_groups *g)
-{
-	for (size_t i = 0; i < g->ncallers; i++)
-		if (!strcmp(g->callers[i].caller, "kernel_clone") ||
-		    !strcmp(g->callers[i].caller, "alloc_thread_stack_node") ||
-		    !strcmp(g->callers[i].caller, "copy_process") ||
-		    !strcmp(g->callers[i].caller, "dup_task_struct"))
-			return true;
-	return false;
-}
-
 int check_findings(struct check_report *r, const struct check_opts *o);
 
 /* kmemleak's report, when debugfs was mounted and it has objects. */
@@ -217,7 +205,13 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		r->have_vm = true;
 	}
 	if (snapshot_has(s, SRC_MEMINFO)) {
-		kmem_summarize(&s->meminfo, r->have_vm && has_vmap_stacks(&r->vm),
+		/*
+		 * Without vmallocinfo (not root) assume VMAP_STACK, on by
+		 * default on x86_64 and arm64 since 4.9: counting stacks twice
+		 * is the worse error.
+		 */
+		kmem_summarize(&s->meminfo,
+			       r->have_vm ? vmalloc_groups_vmap_stacks(&r->vm) : true,
 			       &r->kmem);
 		r->have_kmem = true;
 	}

@@ -366,3 +366,17 @@ void vmalloc_groups_free(struct vmalloc_groups *g)
 	strmap_free(&g->index);
 	memset(g, 0, sizeof(*g));
 }
+
+bool vmalloc_groups_vmap_stacks(const struct vmalloc_groups *g)
+{
+	static const char *const stack_callers[] = {
+		"kernel_clone", "alloc_thread_stack_node", "copy_process",
+		"dup_task_struct",
+	};
+
+	for (size_t i = 0; i < g->ncallers; i++)
+		for (size_t k = 0; k < sizeof(stack_callers) / sizeof(stack_callers[0]); k++)
+			if (!strcmp(g->callers[i].caller, stack_callers[k]))
+				return true;
+	return false;
+}

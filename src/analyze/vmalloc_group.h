@@ -71,5 +71,11 @@ int vmalloc_group(const char *buf, size_t len, const char *src,
 		  const struct vmalloc_baseline *baseline,
 		  struct vmalloc_groups *out, struct kerr *e);
 void vmalloc_groups_free(struct vmalloc_groups *g);
+/*
+ * Whether thread stacks are vmalloc'd (CONFIG_VMAP_STACK): they show as
+ * areas of kernel_clone and friends. Then meminfo's KernelStack is inside
+ * VmallocUsed and must not be added twice.
+ */
+bool vmalloc_groups_vmap_stacks(const struct vmalloc_groups *g);
 
 #endif

@@ -329,18 +329,6 @@ static void srcname_of(char *out, size_t len, const char *srcname,
 	snprintf(out, len, "%s/%s", srcname, source_descs[id].name);
 }
 
-/* Thread stacks show as vmalloc areas of these callers under VMAP_STACK. */
-static bool vmap_stacks(const struct vmalloc_groups *g)
-{
-	for (size_t i = 0; i < g->ncallers; i++)
-		if (!strcmp(g->callers[i].caller, "kernel_clone") ||
-		    !strcmp(g->callers[i].caller, "alloc_thread_stack_node") ||
-		    !strcmp(g->callers[i].caller, "copy_process") ||
-		    !strcmp(g->callers[i].caller, "dup_task_struct"))
-			return true;
-	return false;
-}
-
 /*
  * The kernel components of meminfo (analyze/kmem.h), Unaccounted included:
  * what is used but itemised nowhere, where an alloc_pages() leak shows.
@@ -361,7 +349,7 @@ static int ingest_meminfo(struct series_set *set, struct series_ctx *c,
 			  src, &mi, e);
 	if (r)
 		return r;
-	kmem_summarize(&mi, s->have[SRC_VMALLOCINFO] ? vmap_stacks(&c->vg) : true,
+	kmem_summarize(&mi, s->have[SRC_VMALLOCINFO] ? vmalloc_groups_vmap_stacks(&c->vg) : true,
 		       &k);
 	for (int i = 0; i < k.ncomp; i++) {
 		const char *f = k.comp[i].name;
