@@ -86,6 +86,24 @@ mkdir -p "$T/partial" && cp "$F/meminfo" "$T/partial/"
 [ $rc -eq 0 ] && grep -q "slabinfo" "$T/p.err" && jq -e '.sources.slabinfo.status == "missing"' "$T/p.json" >/dev/null \
 	&& ok "missing files are reported, not fatal" || not_ok "missing files are reported, not fatal" "rc=$rc"
 
+# --- a --from that is no snapshot is an error, never a clean machine ---
+"$K" check --from "$T/nonexistent" >/dev/null 2>"$T/ne.err"; rc=$?
+[ $rc -eq 1 ] && grep -q "nonexistent" "$T/ne.err" && ok "--from a missing dir: exit 1" || not_ok "--from a missing dir: exit 1" "rc=$rc"
+"$K" check --from /etc/hostname >/dev/null 2>&1; [ $? -eq 1 ] && ok "--from a file: exit 1" || not_ok "--from a file: exit 1"
+mkdir -p "$T/emptydir"
+"$K" check --from "$T/emptydir" --json >"$T/empty.json" 2>/dev/null; rc=$?
+[ $rc -eq 1 ] && jq -e '.error | test("no meminfo")' "$T/empty.json" >/dev/null \
+	&& ok "--from an empty dir: exit 1 with a JSON error" || not_ok "--from an empty dir" "rc=$rc"
+out=$("$K" check --json --top x 2>/dev/null); rc=$?
+[ $rc -eq 2 ] && jq -e '.kind == "usage"' <<<"$out" >/dev/null && ok "usage error under --json: exit 2 and an error object" \
+	|| not_ok "usage error under --json" "rc=$rc out=$out"
+mkdir -p "$T/ctl" && cp "$F/meminfo" "$T/ctl/" && printf 'slabinfo - version: 2.1\033]0;x\007\n' >"$T/ctl/slabinfo"
+"$K" check --from "$T/ctl" 2>"$T/ctl.err" >/dev/null
+! grep -q $'\033' "$T/ctl.err" && grep -q 'x1b' "$T/ctl.err" && ok "control bytes from input are escaped in errors" \
+	|| not_ok "control bytes escaped" "$(cat -v "$T/ctl.err")"
+"$K" check --from "$F" --cache-pct 0.3 --json | jq -e '[.findings[] | select(.id == "slab-cache-large")] | length > 0' >/dev/null \
+	&& ok "thresholds take decimals (--cache-pct 0.3: ext4_inode_cache is 0.42%)" || not_ok "--cache-pct 0.3"
+
 # --- --fail-on ---
 "$K" check --from "$F" --cache-pct 0 --fail-on info >/dev/null; rc=$?
 [ $rc -eq 3 ] && ok "--fail-on: exit 3 on findings" || not_ok "--fail-on: exit 3 on findings" "rc=$rc"
@@ -108,6 +126,11 @@ else
 	"$K" snapshot -o "$T/snap" >/dev/null && "$K" check --from "$T/snap" --json >"$T/snap.json"
 	check "snapshot then check --from works" jq -e '.slab.caches | length > 10' "$T/snap.json"
 	check "snapshot has meta and the raw files" test -s "$T/snap/meta" -a -s "$T/snap/slabinfo" -a -s "$T/snap/vmallocinfo"
+	# A file of an older snapshot that this machine cannot give is removed.
+	cp tests/fixtures/6.12/kmemleak "$T/snap/kmemleak"
+	[ -r /sys/kernel/debug/kmemleak ] || { "$K" snapshot -o "$T/snap" >/dev/null 2>&1
+		[ ! -e "$T/snap/kmemleak" ] && ok "snapshot removes stale files of sources it cannot read" \
+			|| not_ok "snapshot left a stale kmemleak file"; }
 	if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 		chmod 755 "$T"
 		setpriv --reuid=nobody --regid=nogroup --clear-groups "$K" check --json >"$T/nobody.json" 2>"$T/nobody.err"; rc=$?
