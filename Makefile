@@ -93,7 +93,7 @@ run:
 DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
 # What the tests add: unit tests, fuzzing, JSON checks, the qemu VM suite.
 TEST_DEPS := libcmocka-dev libclang-rt-14-dev jq qemu-system-x86 \
-	busybox-static kmod cpio util-linux
+	busybox-static util-linux
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
