@@ -6,6 +6,7 @@
 #   bench/trace/run.sh [ROUNDS] [SECONDS]     (root; default 3 rounds x 3 s)
 #   UPDATE_DOCS=1 bench/trace/run.sh ...      also rewrite the table in
 #                                             docs/performance.md ("## trace")
+#   WORKLOADS=nginx bench/trace/run.sh ...    only that workload this time
 #
 # Two workloads (churn: ~27 kmem events per op, the worst case; nginx on
 # loopback under wrk), each with every tracer interleaved in one run: none,
@@ -32,7 +33,9 @@ mkdir -p "$out"
 exact="$K trace -i 5"
 sampled="$K trace -i 5 --sample 64"
 stacks="$K trace -i 5 --stacks"
-for w in churn nginx; do
+# WORKLOADS="nginx" re-measures one workload; the table reads the others'
+# last results from build/bench/trace/.
+for w in ${WORKLOADS:-churn nginx}; do
 	echo "== $w: all tracers ($rounds rounds x $secs s)" >&2
 	WORKLOAD=$w KLEAK_CMD="$exact" KLEAK_SAMPLED_CMD="$sampled" \
 		"$H/overhead.sh" "$rounds" "$secs" | tee "$out/$w.txt"
