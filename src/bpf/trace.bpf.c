@@ -26,7 +26,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 targ_tgid;		/* -p: 0 = every process */
 const volatile bool targ_comm_on;	/* --comm */
 const volatile char targ_comm[TRACE_COMM_LEN];
-const volatile __u64 targ_cgroup;	/* --cgroup: cgroup v2 id, 0 = off */
+const volatile __u64 targ_cgroup;	/* --cgroup: kernfs id, 0 = off */
+const volatile bool targ_cgroup_v1;	/* ... in the v1 memory hierarchy */
 const volatile __u64 min_size;		/* --min-size */
 const volatile __u32 sample_every = 1;	/* --sample N: 1 in N pointers */
 const volatile __u64 sample_below;	/* 2^32 / sample_every */
@@ -115,12 +116,37 @@ static __always_inline bool str_eq(const char *a, const volatile char *b, int n)
 	return true;
 }
 
+/* --cgroup: the task's cgroup or one of its ancestors is the one asked
+ * for; v2 through the default hierarchy, v1 through the memory css. */
+static __always_inline bool cgroup_ok(void)
+{
+	struct task_struct *task;
+	struct cgroup *cg;
+
+	if (!targ_cgroup_v1 && bpf_get_current_cgroup_id() == targ_cgroup)
+		return true;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (targ_cgroup_v1)
+		cg = BPF_CORE_READ(task, cgroups,
+				   subsys[bpf_core_enum_value(enum cgroup_subsys_id,
+							      memory_cgrp_id)],
+				   cgroup);
+	else
+		cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	for (int i = 0; i < TRACE_CGROUP_DEPTH && cg; i++) {
+		if (BPF_CORE_READ(cg, kn, id) == targ_cgroup)
+			return true;
+		cg = BPF_CORE_READ(cg, self.parent, cgroup);
+	}
+	return false;
+}
+
 /* Task filters: -p, --comm, --cgroup. */
 static __always_inline bool task_ok(void)
 {
 	if (targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid)
 		return false;
-	if (targ_cgroup && bpf_get_current_cgroup_id() != targ_cgroup)
+	if (targ_cgroup && !cgroup_ok())
 		return false;
 	if (targ_comm_on) {
 		char comm[TRACE_COMM_LEN];

@@ -100,5 +100,6 @@ enum trace_counter {
 #define TRACE_CACHE_NAME_LEN 32
 #define TRACE_MAX_CACHE_FILTER 8
 #define TRACE_COMM_LEN 16
+#define TRACE_CGROUP_DEPTH 32 /* ancestors walked for --cgroup */
 
 #endif

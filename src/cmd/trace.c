@@ -38,7 +38,7 @@ const char cmd_trace_help[] =
 	"  -n, --samples N         stop after N interval reports\n"
 	"  -p, --pid PID           only allocations by process PID (frees of its objects count wherever they happen)\n"
 	"      --comm NAME         only allocations by tasks named NAME\n"
-	"      --cgroup PATH       only allocations by tasks in this cgroup v2 directory\n"
+	"      --cgroup PATH       only allocations by tasks in this cgroup or below (v2, or the v1 memory hierarchy)\n"
 	"      --cache NAME        only objects of this slab cache (aliases resolved; kmalloc-N selects kmalloc of that size)\n"
 	"      --min-size SIZE     only allocations of at least SIZE bytes\n"
 	"      --min-age DUR       count only objects older than DUR as outstanding (the leak signal)\n"

@@ -25,12 +25,10 @@
 
 #include "parse/slab_aliases.h"
 #include "source/procfs.h"
+#include "trace/count_target.h"
 #include "util/num.h"
 #include "trace.skel.h"
 
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 #define READ_CHUNK 4096u
 
@@ -102,21 +100,6 @@ static bool is_variant(const char *tp)
 	       !strcmp(tp, "mm_page_free_batched");
 }
 
-static int cgroup_id(const char *path, uint64_t *id, struct kerr *e)
-{
-	struct statfs fs;
-	struct stat st;
-
-	if (statfs(path, &fs) || stat(path, &st))
-		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
-	if (fs.f_type != CGROUP2_SUPER_MAGIC)
-		return kerr_set(e, -EINVAL, path, 0,
-				"not a cgroup v2 directory: the BPF programs match the "
-				"unified hierarchy's id only (cgroup v1 paths are not supported)");
-	*id = st.st_ino;
-	return 0;
-}
-
 /*
  * --cache NAME: the names SLUB merged with NAME share one struct
  * kmem_cache whose name is one of them; match any. kmalloc-N (and its
@@ -177,8 +160,16 @@ static int configure(struct trace_session *s, const struct btf *btf, struct kerr
 		skel->rodata->targ_comm_on = true;
 		strncpy((char *)skel->rodata->targ_comm, o->comm, TRACE_COMM_LEN - 1);
 	}
-	if (o->cgroup && (ret = cgroup_id(o->cgroup, (uint64_t *)&skel->rodata->targ_cgroup, e)))
-		return ret;
+	if (o->cgroup) {
+		/* the same resolution as `kleak count --cgroup` (count_target.h) */
+		struct count_cgroup cg;
+
+		ret = count_cgroup_resolve(o->cgroup, &cg, e);
+		if (ret)
+			return ret;
+		skel->rodata->targ_cgroup = cg.id;
+		skel->rodata->targ_cgroup_v1 = cg.version == 1;
+	}
 	if (o->cache && (ret = cache_filter(skel, o->cache, e)))
 		return ret;
 	skel->rodata->min_size = o->min_size;

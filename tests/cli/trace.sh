@@ -206,6 +206,21 @@ if [ -n "$cg2" ] && mkdir -p "$cg2/kleak-trace-test.$$" 2>/dev/null; then
 else
 	skip "--cgroup (v2)" "no cgroup2 hierarchy mounted"
 fi
+# v1: the memory hierarchy, matched through the task's memory css; the
+# cgroup's parent selects it too (subtree), a sibling does not
+cg1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/mounts)
+if [ -n "$cg1" ] && mkdir -p "$cg1/kleak-trace-test.$$/a" "$cg1/kleak-trace-test.$$/b" 2>/dev/null; then
+	cg="$cg1/kleak-trace-test.$$"
+	HELD_ARGS="--cgroup $cg" held cgroup1 sh -c "echo \$\$ >$cg/a/cgroup.procs && exec $L --sockets $N --hold 3"
+	got=$(site "$(cat "$T/cgroup1.held")" sock_alloc_inode)
+	within "$got" $N 5 && ok "--cgroup (v1 memory, parent of the task's): $got sockets" || not_ok "--cgroup (v1 memory, subtree)" "got $got"
+	HELD_ARGS="--cgroup $cg/b" held cgroup1b sh -c "echo \$\$ >$cg/a/cgroup.procs && exec $L --sockets $N --hold 3"
+	got=$(site "$(cat "$T/cgroup1b.held")" sock_alloc_inode)
+	[ "$got" -eq 0 ] && ok "--cgroup (v1 memory): a sibling cgroup sees none" || not_ok "--cgroup (v1 memory): sibling sees none" "got $got"
+	rmdir "$cg/a" "$cg/b" "$cg" 2>/dev/null
+else
+	skip "--cgroup (v1 memory)" "no v1 memory hierarchy mounted"
+fi
 
 # --pages --percpu --vmalloc load and attach, or name what is absent
 "$K" trace -d 1 --pages --percpu --vmalloc --json >"$T/opt.json" 2>"$T/opt.err"
