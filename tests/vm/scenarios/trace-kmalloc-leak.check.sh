@@ -16,3 +16,7 @@ expect_jq "trace: between the first and the last report the leaker grew, the twi
 	 (last | n("ok_kmalloc_work")) - (first | n("ok_kmalloc_work")) <= 1'
 expect "trace: programs loaded while running, none left after SIGTERM" \
 	sh -c "sed -n 1p '$OUT/trace-sigterm.txt' | grep -qv '^0\$' && grep -q '^rc=0' '$OUT/trace-sigterm.txt' && tail -n 1 '$OUT/trace-sigterm.txt' | grep -qx 0"
+expect_rc0 trace-opt.json
+expect_jq "trace: page and percpu events attach, vmalloc attached or named absent (6.2+)" trace-opt.json -s \
+	'last | (.events | index("mm_page_alloc")) and (.events | index("percpu_alloc_percpu")) and
+	 ((.events + .missing_events) | index("alloc_vmap_area")) and .sample == 4'

@@ -12,6 +12,8 @@ load kleak_kmalloc_leak max_allocs=100000
 load kleak_kmalloc_ok
 wait_param kleak_kmalloc_leak allocs 20 60
 run trace.json kleak trace -i 2 -d 8 --json
+# every program loads here: opt-in events (absent ones named), stacks, sampling, filters
+run trace-opt.json kleak trace -d 3 --pages --percpu --vmalloc --stacks --sample 4 --min-size 64 --json
 save modules-loaded /proc/modules
 cat /sys/module/kleak_kmalloc_leak/parameters/allocs >"$OUT/leak-allocs"
 # programs held while running (prog_id in its fdinfo), then none anywhere
