@@ -126,6 +126,13 @@ for k in callsites lost dropped recursion_misses repaired unmatched_frees events
 	jq -e --arg k "$k" 'has($k)' <<<"$final" >/dev/null || miss="${miss:-} $k"
 done
 [ -z "${miss:-}" ] && ok "final object has the schema's keys" || not_ok "final object has the schema's keys" "missing$miss"
+# every key kleak writes is documented in docs/trace.md
+undoc=""
+for k in $(jq -r '(keys[]), (.callsites[0] // {} | keys[]), (.programs[0] // {} | keys[] | "programs:" + .)' <<<"$final"); do
+	k=${k#programs:}
+	grep -qE "\`$k(\[\])?\`" docs/trace.md || undoc="$undoc $k"
+done
+[ -z "$undoc" ] && ok "every JSON key is documented in docs/trace.md" || not_ok "JSON keys missing from docs/trace.md:$undoc"
 got=$(site "$final" sock_alloc_inode)
 [ "$got" -le $((N / 20)) ] && ok "after release: sockets outstanding $got" || not_ok "after release: sockets back to ~0" "got $got"
 got=$(site "$final" alloc_pipe_info)
