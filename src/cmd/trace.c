@@ -259,9 +259,9 @@ int cmd_trace(int argc, char **argv)
 	struct trace_session s;
 	struct trace_ksyms ks = { 0 };
 	struct slab_aliases al = { 0 };
-	struct kerr e = { 0 };
+	struct kerr e = { 0 }, ke = { 0 };
 	uint64_t start, end, next, n = 0;
-	int ret;
+	int ret, ksym_ret;
 
 	ret = parse_args(argc, argv, &c);
 	if (ret)
@@ -269,18 +269,23 @@ int cmd_trace(int argc, char **argv)
 	c.o.sample = c.o.sample ? c.o.sample : 1;
 	st.min_age_ns = c.min_age_ns;
 	install_signals();
+	/* symbols and aliases before attaching: kleak's own reads of /proc and
+	 * /sys would otherwise be the first allocations it reports */
+	ksym_ret = trace_ksyms_load(&ks, &ke);
+	if (!load_aliases(&al))
+		st.aliases = &al;
 	ret = trace_session_open(&s, &c.o, &e);
-	if (ret)
+	if (ret) {
+		trace_ksyms_free(&ks);
+		slab_aliases_free(&al);
 		return cmd_fail(&e, c.json);
-	if (trace_ksyms_load(&ks, &e)) {
+	}
+	if (ksym_ret) {
 		char msg[600];
 
 		fprintf(stderr, "kleak trace: call sites will not be symbolized (%s)\n",
-			kerr_str(&e, msg, sizeof(msg)));
-		kerr_clear(&e);
+			kerr_str(&ke, msg, sizeof(msg)));
 	}
-	if (!load_aliases(&al))
-		st.aliases = &al;
 	trace_render_banner(stderr, &s);
 	start = now_ns();
 	end = c.duration_ns ? start + c.duration_ns : UINT64_MAX;

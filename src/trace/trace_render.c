@@ -223,10 +223,10 @@ void trace_render_text(FILE *f, const struct trace_session *s,
 		fprintf(f, "warning: the object map was full %llu times: raise --max-entries or "
 			   "use --sample N\n", (unsigned long long)ct[TC_DROPPED_OBJECTS]);
 	fprintf(f, "\n%10s %9s %9s %9s %8s  %-22s %s\n", "BYTES", "COUNT", "ALLOC/s",
-		"FREE/s", "OLDEST", "CACHE", "CALL SITE");
+		"FREE/s", "OLDEST", "CACHE", "CALL SITE  (top process: its objects)");
 	for (size_t i = 0; i < rep->ncs && shown_n < o->top; i++) {
 		const struct trace_callsite *c = &rep->cs[i];
-		char site[300];
+		char site[300], who[64];
 
 		if (!shown(c, o) || (!c->outstanding_count && !c->alloc_rate))
 			continue;
@@ -236,14 +236,20 @@ void trace_render_text(FILE *f, const struct trace_session *s,
 				 c->callsite);
 		else
 			snprintf(site, sizeof(site), "%s", c->callsite);
-		fprintf(f, "%10s %9s %9s %9s %8s  %-22s %s%s%s%s\n",
+		if (c->npids && c->outstanding_count)
+			snprintf(who, sizeof(who), "  (%s %u: %llu)",
+				 c->pids[0].comm[0] ? c->pids[0].comm : "?", c->pids[0].pid,
+				 (unsigned long long)c->pids[0].count);
+		else
+			who[0] = 0;
+		fprintf(f, "%10s %9s %9s %9s %8s  %-22s %s%s%s%s%s\n",
 			fmt_bytes(c->outstanding_bytes, b1, sizeof(b1)),
 			short_num((double)c->outstanding_count, b2, sizeof(b2)),
 			short_num(c->alloc_rate, b3, sizeof(b3)),
 			short_num(c->free_rate, b4, sizeof(b4)),
 			c->oldest_age_ns ? fmt_duration_ns(c->oldest_age_ns, b5, sizeof(b5)) : "-",
 			c->cache_name[0] ? c->cache_name : trace_kind_name(c->kind), site,
-			c->module[0] ? " [" : "", c->module, c->module[0] ? "]" : "");
+			c->module[0] ? " [" : "", c->module, c->module[0] ? "]" : "", who);
 		text_stacks(f, c, ks, o);
 	}
 	fputc('\n', f);
