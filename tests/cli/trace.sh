@@ -175,6 +175,14 @@ others=$(jq '[.callsites[] | select(.cache != "sock_inode_cache")] | length' "$T
 within "$got" $N 5 && [ "$others" = 0 ] && ok "--cache sock_inode_cache: $got of $N, no other cache" ||
 	not_ok "--cache sock_inode_cache: N objects, no other cache" "got $got, other caches $others"
 
+# threads: one task_struct each, whatever the call site is called here
+HELD_ARGS="-p %PID%" held threads "$L" --threads 200 --hold 3
+got=$(jq '[.callsites[] | select(.cache == "task_struct") | .outstanding_count] | add // 0' "$T/threads.held")
+within "$got" 200 5 && ok "held threads: task_struct outstanding $got of 200" ||
+	not_ok "held threads: task_struct outstanding within 5% of 200" "got $got"
+got=$(jq '[.callsites[] | select(.cache == "task_struct") | .outstanding_count] | add // 0' "$T/threads.final")
+[ "$got" -le 10 ] && ok "after the threads exit: task_struct outstanding $got" || not_ok "after the threads exit: task_struct back to ~0" "got $got"
+
 # --sample 64: the estimate lies within 1.5x its stated 95% error of 4N
 HELD_ARGS="-p %PID% --sample 64" held sample "$L" --sockets $((4 * N)) --hold 3
 read -r est err < <(jq -r '[.callsites[] | select(.function == "sock_alloc_inode")][0] | "\(.outstanding_count) \(.outstanding_count_error)"' "$T/sample.held")
