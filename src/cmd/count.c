@@ -9,15 +9,16 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "stop.h"
 #include "output/fmt.h"
 #include "trace/count_bpf.h"
 #include "trace/count_report.h"
@@ -61,13 +62,6 @@ struct count_opts {
 	enum count_mech mech;	  /* --mechanism */
 	bool json;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static int parse_opts(int argc, char **argv, struct count_opts *o)
 {
@@ -191,23 +185,6 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Sleeps until the monotonic deadline; false when a signal ends the run. */
-static bool sleep_until(uint64_t deadline)
-{
-	struct timespec ts = { .tv_sec = deadline / 1000000000ULL,
-			       .tv_nsec = deadline % 1000000000ULL };
-
-	while (!stop_signal) {
-		int r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-
-		if (!r)
-			return true;
-		if (r != EINTR)
-			return true;
-	}
-	return false;
-}
-
 static void emit(const struct count_report *r, bool json, bool color)
 {
 	if (json)
@@ -233,7 +210,7 @@ static int run_loop(struct count_session *s, struct count_report *rep,
 			next = t0 + o->duration_ns;
 			last = true;
 		}
-		if (!sleep_until(next))
+		if (stop_sleep_until(next))
 			break;
 		rep->prev = rep->cur;
 		rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
@@ -306,7 +283,6 @@ int cmd_count(int argc, char **argv)
 	struct count_report rep = { 0 };
 	struct count_session *s = NULL;
 	struct count_opts o;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct kerr e = { 0 };
 	int r = parse_opts(argc, argv, &o);
 
@@ -316,8 +292,7 @@ int cmd_count(int argc, char **argv)
 		return r;
 	if ((r = setup_target(&o, &cache, &funcs, &cg, &cfg, &e)))
 		return cmd_fail(&e, o.json);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	stop_install();
 	if ((r = count_session_open(&cfg, &s, &e))) {
 		if (geteuid()) {
 			char msg[sizeof(e.msg)];

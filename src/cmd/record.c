@@ -7,13 +7,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "stop.h"
 #include "model/series.h"
 #include "output/fmt.h"
 #include "output/json.h"
@@ -45,14 +45,6 @@ const char cmd_record_help[] =
 #define RECORD_MASK                                                       \
 	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
 	 (1u << SRC_MODULES) | (1u << SRC_ALLOCINFO))
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 struct record_opts {
 	const char *out;
@@ -127,24 +119,6 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 	return 0;
 }
 
-static void sleep_until(struct timespec *next, uint64_t interval_ns)
-{
-	struct timespec now;
-	uint64_t t, n;
-
-	t = (uint64_t)next->tv_sec * 1000000000ULL + (uint64_t)next->tv_nsec +
-	    interval_ns;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	n = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
-	if (t < n)
-		t = n;
-	next->tv_sec = (time_t)(t / 1000000000ULL);
-	next->tv_nsec = (long)(t % 1000000000ULL);
-	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next,
-					NULL) == EINTR)
-		;
-}
-
 /* Reads a sample; module symbols when a module appeared. */
 static int take(struct sample *s, struct series_ctx *ctx, bool first,
 		struct kerr *e)
@@ -197,8 +171,7 @@ int cmd_record(int argc, char **argv)
 	struct recording_writer w;
 	struct series_ctx ctx = { 0 };
 	struct sample s = { 0 };
-	struct sigaction sa;
-	struct timespec next;
+	uint64_t next;
 	struct kerr e = { 0 };
 	const char *why = "signal";
 	int r;
@@ -208,14 +181,9 @@ int cmd_record(int argc, char **argv)
 		return r < 0 ? KLEAK_EXIT_OK : r;
 	if (recording_create(&w, o.out, o.max_size, o.interval_ns, &e))
 		return cmd_fail(&e, o.json);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	stop = 0;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &next);
-	for (uint64_t i = 0; !stop; i++) {
+	stop_install();
+	next = stop_now_ns();
+	for (uint64_t i = 0; !stop_requested(); i++) {
 		r = take(&s, &ctx, i == 0, &e);
 		if (!r)
 			r = recording_append(&w, &s, &e);
@@ -230,7 +198,7 @@ int cmd_record(int argc, char **argv)
 			why = o.duration_ns ? "duration" : "samples";
 			break;
 		}
-		sleep_until(&next, o.interval_ns);
+		stop_tick(&next, o.interval_ns);
 	}
 	if (r < 0) {
 		struct kerr ce;

@@ -6,13 +6,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "stop.h"
 #include "parse/slab_aliases.h"
 #include "source/procfs.h"
 #include "trace/trace_ksym.h"
@@ -67,14 +67,6 @@ enum {
 	OPT_STACKS, OPT_SAMPLE, OPT_MAX_ENTRIES, OPT_PAGES, OPT_PERCPU, OPT_VMALLOC,
 	OPT_ADDR,
 };
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 static int parse_u32(const char *name, const char *arg, uint32_t min, uint32_t max,
 		     uint32_t *out)
@@ -175,30 +167,6 @@ static int parse_args(int argc, char **argv, struct trace_cli *c)
 	return 0;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-/* Sleeps until `until` or a signal; true when the run should end. */
-static bool wait_until(uint64_t until)
-{
-	while (!stop_flag) {
-		uint64_t now = now_ns();
-		struct timespec ts;
-
-		if (now >= until)
-			return false;
-		ts.tv_sec = (time_t)((until - now) / 1000000000ull);
-		ts.tv_nsec = (long)((until - now) % 1000000000ull);
-		nanosleep(&ts, NULL); /* EINTR on SIGINT/SIGTERM */
-	}
-	return true;
-}
-
 static int report_once(struct trace_session *s, struct trace_ksyms *ks,
 		       struct trace_report_state *st, const struct trace_cli *c, bool final)
 {
@@ -241,17 +209,6 @@ static int load_aliases(struct slab_aliases *al)
 	return ret;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: nanosleep returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_cli c = { .interval_ns = 5000000000ull, .top = 10 };
@@ -268,7 +225,7 @@ int cmd_trace(int argc, char **argv)
 		return ret >= 100 ? ret - 100 : ret;
 	c.o.sample = c.o.sample ? c.o.sample : 1;
 	st.min_age_ns = c.min_age_ns;
-	install_signals();
+	stop_install();
 	/* symbols and aliases before attaching: kleak's own reads of /proc and
 	 * /sys would otherwise be the first allocations it reports */
 	ksym_ret = trace_ksyms_load(&ks, &ke);
@@ -287,12 +244,12 @@ int cmd_trace(int argc, char **argv)
 			kerr_str(&ke, msg, sizeof(msg)));
 	}
 	trace_render_banner(stderr, &s);
-	start = now_ns();
+	start = stop_now_ns();
 	end = c.duration_ns ? start + c.duration_ns : UINT64_MAX;
 	for (next = start + c.interval_ns;; next += c.interval_ns) {
-		bool stop = wait_until(next < end ? next : end);
+		bool stop = stop_sleep_until(next < end ? next : end);
 
-		if (stop || now_ns() >= end || (c.samples && n + 1 >= c.samples))
+		if (stop || stop_now_ns() >= end || (c.samples && n + 1 >= c.samples))
 			break;
 		ret = report_once(&s, &ks, &st, &c, false);
 		if (ret)

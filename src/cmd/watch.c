@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +14,7 @@
 
 #include "analyze/trend.h"
 #include "cmd.h"
+#include "stop.h"
 #include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
@@ -47,14 +47,6 @@ const char cmd_watch_help[] =
 #define WATCH_MASK                                                        \
 	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
 	 (1u << SRC_MODULES) | (1u << SRC_ALLOCINFO))
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 struct watch_opts {
 	uint64_t interval_ns; /* 1 s */
@@ -129,36 +121,6 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 	return 0;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: the sleep wakes up */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Sleeps until the next tick on the monotonic clock, or a signal. */
-static void sleep_until(struct timespec *next, uint64_t interval_ns)
-{
-	struct timespec now;
-	uint64_t t;
-
-	t = (uint64_t)next->tv_sec * 1000000000ULL + (uint64_t)next->tv_nsec +
-	    interval_ns;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	/* Fell behind (a slow sample): restart the schedule from now. */
-	if (t < (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec)
-		t = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
-	next->tv_sec = (time_t)(t / 1000000000ULL);
-	next->tv_nsec = (long)(t % 1000000000ULL);
-	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next,
-					NULL) == EINTR)
-		;
-}
-
 /* Missing sources are findings, said once on stderr; meminfo is needed. */
 static int check_sources(const struct sample *s, bool json)
 {
@@ -227,7 +189,7 @@ int cmd_watch(int argc, char **argv)
 {
 	struct watch_opts o;
 	struct watch_state w;
-	struct timespec next;
+	uint64_t next;
 	bool tty;
 	int r;
 
@@ -246,18 +208,16 @@ int cmd_watch(int argc, char **argv)
 				      .interval_s = (double)o.interval_ns / 1e9,
 				      .top = (size_t)o.top,
 				      .color = fmt_use_color(stdout) };
-	stop = 0;
-	install_signals();
-	clock_gettime(CLOCK_MONOTONIC, &next);
+	stop_install();
+	next = stop_now_ns();
 	for (uint64_t i = 0;; i++) {
 		r = take(&w, i == 0, o.json);
 		if (r)
 			goto out;
-		if (stop || (o.samples && i + 1 >= o.samples))
+		if (stop_requested() || (o.samples && i + 1 >= o.samples))
 			break;
 		render(&w, &o, tty);
-		sleep_until(&next, o.interval_ns);
-		if (stop)
+		if (stop_tick(&next, o.interval_ns))
 			break;
 	}
 	w.view.final = true;
