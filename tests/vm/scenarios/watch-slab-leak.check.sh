@@ -18,9 +18,13 @@ expect_jq "watch: NDJSON, one object per sample, the last final" leak.ndjson -s 
 expect_jq "watch: kleak_leak_cache and kmalloc-512 rank first of the caches, verdict leak" leak.ndjson -s \
 	'last | [[.leaks[] | select(.source == "slab")][:2][] | select(.verdict == "leak") | .name] | sort == ["kleak_leak_cache", "kmalloc-512"]'
 # Above the two caches, only the leakers' own allocinfo sites (6.12).
-expect_jq "watch: nothing unexplained ranks above them but the leakers' allocinfo sites" leak.ndjson '
+# Specific series only: an aggregate meminfo series that nothing explains
+# may lead (CONTRACTS), and on 6.1 Unaccounted (pages on the per-CPU free
+# lists count as used) rose 6 MB in one 10 s window beside the leakers.
+expect_jq "watch: no unexplained specific series ranks above them but the leakers' allocinfo sites" leak.ndjson '
 	def cache: .source == "slab" and (.name == "kmalloc-512" or .name == "kleak_leak_cache");
-	last | [.leaks[] | select((.explained_by | length == 0) and (.verdict | test("leak|growing")))] as $l |
+	last | [.leaks[] | select(.source != "meminfo" and (.explained_by | length == 0) and
+		(.verdict | test("leak|growing")))] as $l |
 	([$l | to_entries[] | select(.value | cache) | .key]) as $k |
 	($k | length) == 2 and ($l[:($k | max) + 1] | all(.[]; cache or .module == "kleak_kmalloc_leak" or .module == "kleak_cache_leak"))' -s
 expect_jq "watch: the twin's kleak_ok_cache is no leak while the leakers run" leak.ndjson -s \
