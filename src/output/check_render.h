@@ -7,12 +7,7 @@
 #include <stdio.h>
 
 #include "analyze/check.h"
-
-struct render_opts {
-	int top;	     /* rows per table in the text view */
-	bool color;
-	bool show_addresses; /* raw kernel addresses (KASLR): off by default */
-};
+#include "output/render.h"
 
 void check_render_text(FILE *f, const struct check_report *r,
 		       const struct render_opts *o);

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/strmap.h"
+#include "util/text.h"
 
 static void test_num_u64(void **state)
 {
@@ -136,6 +137,31 @@ static void test_json_escaping(void **state)
 	free(out);
 }
 
+/* Strings from files reach terminals and shells: nothing may drive either. */
+static void test_text_safe(void **state)
+{
+	char b[64], q[64];
+
+	(void)state;
+	assert_string_equal(text_safe("dentry", b, sizeof(b)), "dentry");
+	assert_true(text_is_safe("kmalloc-1k"));
+	assert_string_equal(text_safe("a\033[2Jb\x7f", b, sizeof(b)), "a\\x1b[2Jb\\x7f");
+	assert_false(text_is_safe("a\033b"));
+	/* Valid UTF-8 passes; invalid bytes, C1 controls and bidi overrides do not. */
+	assert_string_equal(text_safe("caf\xc3\xa9", b, sizeof(b)), "caf\xc3\xa9");
+	assert_string_equal(text_safe("x\xff\xc0\xafy", b, sizeof(b)), "x\\xff\\xc0\\xafy");
+	assert_string_equal(text_safe("\xc2\x9b" "1m", b, sizeof(b)), "\\x9b1m");
+	assert_string_equal(text_safe("ab\xe2\x80\xaeil", b, sizeof(b)), "ab\\u{202e}il");
+	assert_string_equal(text_safe_n("a\0b", 3, b, sizeof(b)), "a\\x00b");
+	/* Cut at a character boundary, never inside an escape. */
+	assert_string_equal(text_safe("abc\033", b, 6), "abc");
+	assert_string_equal(text_shell_quote("kmalloc-1k", q, sizeof(q)), "kmalloc-1k");
+	assert_string_equal(text_shell_quote("a b", q, sizeof(q)), "'a b'");
+	assert_string_equal(text_shell_quote("it's;rm", q, sizeof(q)), "'it'\\''s;rm'");
+	assert_string_equal(text_shell_quote("", q, sizeof(q)), "''");
+	assert_string_equal(text_shell_quote("$(x)\n", q, sizeof(q)), "'$(x)\\x0a'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_lines_fields),
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_text_safe),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
