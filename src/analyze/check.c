@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "analyze/kmemleak_group.h"
-#include "output/fmt.h"
 
 static const char *const sev_names[] = { "info", "warning", "critical" };
 

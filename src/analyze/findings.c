@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "analyze/check.h"
-#include "output/fmt.h"
+#include "util/fmt.h"
 
 int check_findings(struct check_report *r, const struct check_opts *o);
 

@@ -12,6 +12,7 @@
 
 #include "output/json.h"
 #include "util/buf.h"
+#include "util/fmt.h"
 #include "util/num.h"
 #include "util/strmap.h"
 #include "util/text.h"
@@ -162,6 +163,24 @@ static void test_text_safe(void **state)
 	assert_string_equal(text_shell_quote("$(x)\n", q, sizeof(q)), "'$(x)\\x0a'");
 }
 
+/* The unit formatters: binary units, one decimal below 10, signs on deltas. */
+static void test_fmt_units(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(fmt_bytes(0, b, sizeof(b)), "0 B");
+	assert_string_equal(fmt_bytes(1023, b, sizeof(b)), "1023 B");
+	assert_string_equal(fmt_bytes(1536, b, sizeof(b)), "1.5 KiB");
+	assert_string_equal(fmt_bytes(812ULL << 10, b, sizeof(b)), "812 KiB");
+	assert_string_equal(fmt_bytes(UINT64_MAX, b, sizeof(b)), "16384 PiB");
+	assert_string_equal(fmt_sbytes(-96, b, sizeof(b)), "-96 B");
+	assert_string_equal(fmt_sbytes(1.5 * 1048576, b, sizeof(b)), "+1.5 MiB");
+	assert_string_equal(fmt_duration_ns(850000000ULL, b, sizeof(b)), "850ms");
+	assert_string_equal(fmt_duration_ns(125000000000ULL, b, sizeof(b)), "2m05s");
+	assert_string_equal(fmt_duration_ns(3720000000000ULL, b, sizeof(b)), "1h02m");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_text_safe),
+		cmocka_unit_test(test_fmt_units),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
