@@ -7,6 +7,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,13 +117,14 @@ static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
 {
 	const struct buf *b = &s->raw[SRC_KMEMLEAK];
 	struct kmemleak_summary k;
+	char src[PATH_MAX + 64];
 	int rc;
 
-	if (!b->data || !b->len)
+	if (!snapshot_has(s, SRC_KMEMLEAK) || !b->len)
 		return 0;
-	rc = kmemleak_summary(b->data, b->len, s->err[SRC_KMEMLEAK].src[0]
-					? s->err[SRC_KMEMLEAK].src : "kmemleak",
-			      NULL, &k, e);
+	rc = kmemleak_summary(b->data, b->len,
+			      snapshot_src(s, SRC_KMEMLEAK, src, sizeof(src)), NULL,
+			      &k, e);
 	if (rc)
 		return rc;
 	if (!k.objects)
@@ -138,21 +140,12 @@ static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
 }
 
 /* /proc/allocinfo's sites ranked, when the kernel has it (6.10+). */
-static int rank_one(const struct snapshot *s, const char *where,
-		    struct allocinfo *ai, struct allocinfo_top *top,
+static int rank_one(const struct snapshot *s, struct allocinfo_top *top,
 		    bool *have, struct kerr *e)
 {
-	const struct buf *b = &s->raw[SRC_ALLOCINFO];
-	char src[300];
-	int rc;
-
-	if (!b->data)
+	if (!snapshot_has(s, SRC_ALLOCINFO))
 		return 0;
-	snprintf(src, sizeof(src), "%s/allocinfo", where);
-	rc = allocinfo_parse(b->data, b->len, src, ai, e);
-	if (rc)
-		return rc;
-	if (allocinfo_top_build(ai, top))
+	if (allocinfo_top_build(&s->allocinfo, top))
 		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
 	*have = true;
 	return 0;
@@ -163,13 +156,42 @@ static int rank_allocinfo(const struct snapshot *s,
 			  const struct snapshot *baseline,
 			  struct check_report *r, struct kerr *e)
 {
-	int rc = rank_one(s, s->dir ? s->dir : "/proc", &r->allocinfo, &r->ai,
-			  &r->have_allocinfo, e);
+	int rc = rank_one(s, &r->ai, &r->have_allocinfo, e);
 
 	if (!rc && baseline)
-		rc = rank_one(baseline, baseline->dir ? baseline->dir : "baseline",
-			      &r->base_allocinfo, &r->base_ai,
-			      &r->have_base_allocinfo, e);
+		rc = rank_one(baseline, &r->base_ai, &r->have_base_allocinfo, e);
+	return rc;
+}
+
+/*
+ * vmalloc by caller and module. Module symbols of a baseline taken while
+ * a module was loaded name the areas it left behind.
+ */
+static int group_vmalloc(const struct snapshot *s, const struct snapshot *baseline,
+			 struct check_report *r, struct kerr *e)
+{
+	const struct buf *b = &s->raw[SRC_VMALLOCINFO];
+	struct vmalloc_baseline base = { 0 }, *bp = NULL;
+	char src[PATH_MAX + 64];
+	int rc;
+
+	if (!snapshot_has(s, SRC_VMALLOCINFO))
+		return 0;
+	if (baseline && snapshot_has(baseline, SRC_MODULES)) {
+		base.modules = &baseline->modules;
+		if (snapshot_has(baseline, SRC_KALLSYMS)) {
+			base.kallsyms = baseline->raw[SRC_KALLSYMS].data;
+			base.kallsyms_len = baseline->raw[SRC_KALLSYMS].len;
+		}
+		bp = &base;
+	}
+	rc = vmalloc_group(b->data, b->len,
+			   snapshot_src(s, SRC_VMALLOCINFO, src, sizeof(src)),
+			   s->page_size,
+			   snapshot_has(s, SRC_MODULES) ? &s->modules : NULL, bp,
+			   &r->vm, e);
+	if (!rc)
+		r->have_vm = true;
 	return rc;
 }
 
@@ -177,32 +199,15 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		  const struct check_opts *o, struct check_report *r,
 		  struct kerr *e)
 {
-	struct vmalloc_baseline base = { 0 }, *bp = NULL;
-	int rc;
+	int rc = -ENOMEM;
 
 	memset(r, 0, sizeof(*r));
 	r->snap = s;
 	if (snapshot_has(s, SRC_SLABINFO) && build_slabs(s, r))
-		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
-	if (baseline && snapshot_has(baseline, SRC_MODULES)) {
-		base.modules = &baseline->modules;
-		base.kallsyms = baseline->raw[SRC_KALLSYMS].data;
-		base.kallsyms_len = baseline->raw[SRC_KALLSYMS].len;
-		bp = &base;
-	}
-	if (s->raw[SRC_VMALLOCINFO].data) {
-		const struct buf *b = &s->raw[SRC_VMALLOCINFO];
-		char src[300];
-
-		snprintf(src, sizeof(src), "%s%s", s->dir ? s->dir : "/proc",
-			 "/vmallocinfo");
-		rc = vmalloc_group(b->data, b->len, src, s->page_size,
-				   snapshot_has(s, SRC_MODULES) ? &s->modules : NULL,
-				   bp, &r->vm, e);
-		if (rc)
-			return rc;
-		r->have_vm = true;
-	}
+		goto nomem;
+	rc = group_vmalloc(s, baseline, r, e);
+	if (rc)
+		goto fail;
 	if (snapshot_has(s, SRC_MEMINFO)) {
 		/*
 		 * Without vmallocinfo (not root) assume VMAP_STACK, on by
@@ -215,16 +220,17 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		r->have_kmem = true;
 	}
 	rc = summarize_kmemleak(s, r, e);
+	if (!rc)
+		rc = rank_allocinfo(s, baseline, r, e);
 	if (rc)
-		return rc;
-	rc = rank_allocinfo(s, baseline, r, e);
-	if (rc) {
-		check_report_free(r); /* what was built so far */
-		return rc;
-	}
-	if (check_findings(r, o))
-		return kerr_set(e, -ENOMEM, "check", 0, "out of memory");
-	return 0;
+		goto fail;
+	if (!check_findings(r, o))
+		return 0;
+nomem:
+	rc = kerr_set(e, -ENOMEM, "check", 0, "out of memory");
+fail:
+	check_report_free(r); /* what was built so far */
+	return rc;
 }
 
 enum severity check_max_severity(const struct check_report *r, bool *any)
@@ -246,8 +252,6 @@ void check_report_free(struct check_report *r)
 	free(r->findings);
 	vmalloc_groups_free(&r->vm);
 	allocinfo_top_free(&r->ai);
-	allocinfo_free(&r->allocinfo);
 	allocinfo_top_free(&r->base_ai);
-	allocinfo_free(&r->base_allocinfo);
 	memset(r, 0, sizeof(*r));
 }

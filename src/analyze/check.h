@@ -67,10 +67,8 @@ struct check_report {
 	uint64_t kmemleak_bytes;
 	char kmemleak_top[200];	  /* "function [module]" of the top group */
 	bool have_allocinfo;	  /* /proc/allocinfo was read */
-	struct allocinfo allocinfo;
 	struct allocinfo_top ai;  /* its sites ranked, by module, by function */
 	bool have_base_allocinfo; /* the --baseline had allocinfo too */
-	struct allocinfo base_allocinfo;
 	struct allocinfo_top base_ai;
 	struct finding *findings; /* sorted: most severe first */
 	size_t nfindings, capfindings;

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `kleak check`: snapshot -> analysis -> text or JSON report. */
+/*
+ * `kleak check`: read one sample (the live kernel, a snapshot directory or
+ * a recording's sample) -> parse -> analyse -> render as text or JSON.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyze/check.h"
 #include "cmd.h"
+#include "model/snapshot.h"
 #include "output/check_render.h"
 #include "output/fmt.h"
 #include "source/recording.h"
+#include "source/sample.h"
 #include "util/num.h"
-
-#include <sys/stat.h>
 
 const char cmd_check_help[] =
 	"usage: kleak check [options]\n"
@@ -45,8 +49,9 @@ const char cmd_check_help[] =
 	"3 a finding at or above --fail-on.\n";
 
 struct check_cli {
-	bool json, show_addresses, fail_on_set;
+	bool json, show_addresses, fail_on_set, sample_set;
 	const char *from, *baseline, *color;
+	uint64_t sample; /* of a --from recording: RECORDING_LAST or from 1 */
 	int top;
 	enum severity fail_on;
 	struct check_opts o;
@@ -54,7 +59,7 @@ struct check_cli {
 
 enum {
 	OPT_FROM = 256, OPT_BASELINE, OPT_TOP, OPT_FAIL_ON, OPT_KPCT, OPT_SPCT,
-	OPT_VPCT, OPT_CPCT, OPT_MODV, OPT_ADDR, OPT_COLOR, OPT_MODA,
+	OPT_VPCT, OPT_CPCT, OPT_MODV, OPT_ADDR, OPT_COLOR, OPT_MODA, OPT_SAMPLE,
 };
 
 /* "5", "0.5": on a 1 TiB machine 1% is already 10 GiB. */
@@ -146,91 +151,125 @@ static void warn_missing(const struct snapshot *s)
 			kerr_print(&s->err[i]);
 }
 
-/* --from DIR must be one: a typo must not look like a clean machine. */
-static int check_dir(const char *dir, struct kerr *e)
+/* A recording that ends inside a sample: said, and the sample named. */
+static void note_truncated(const char *path, const struct recording_status *st,
+			   const struct sample *s)
 {
-	struct stat st;
+	if (st->truncated)
+		fprintf(stderr, "kleak check: %s: ends inside sample %llu at offset %llu (a crash while recording?): using sample %llu\n",
+			path, (unsigned long long)st->samples + 1,
+			(unsigned long long)st->truncated_at,
+			(unsigned long long)s->seq);
+}
 
-	if (stat(dir, &st))
-		return kerr_set(e, -errno, dir, 0, "--from: %s", strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return kerr_set(e, -ENOTDIR, dir, 0,
+/*
+ * A snapshot DIR, or sample nth of a recording FILE. opt names the option
+ * in errors: a typo must not look like a clean machine.
+ */
+static int read_path(const char *opt, const char *path, uint64_t nth,
+		     struct sample *s, struct kerr *e)
+{
+	struct recording_status st;
+	struct stat sb;
+	int r;
+
+	if (stat(path, &sb))
+		return kerr_set(e, -errno, path, 0, "%s: %s", opt, strerror(errno));
+	if (S_ISDIR(sb.st_mode)) {
+		sample_read_dir(s, path, SRC_ALL);
+		return 0;
+	}
+	if (!strcmp(opt, "--from"))
+		return kerr_set(e, -ENOTDIR, path, 0,
 				"--from: not a directory (a recording? use kleak report)");
+	r = recording_sample(path, nth, s, &st, e);
+	if (!r && nth == RECORDING_LAST)
+		note_truncated(path, &st, s);
+	return r;
+}
+
+/* read: the sample to check, and the baseline's (its first sample). */
+static int read_samples(const struct check_cli *c, struct sample *s,
+			struct sample *base)
+{
+	struct kerr e = { 0 };
+
+	if (!c->from)
+		sample_read_live(s, SRC_ALL);
+	else if (read_path("--from", c->from, c->sample, s, &e))
+		return cmd_fail(&e, c->json);
+	if (c->baseline && read_path("--baseline", c->baseline, 1, base, &e))
+		return cmd_fail(&e, c->json);
 	return 0;
 }
 
-/* A snapshot directory, or the first sample of a `kleak record` file. */
-static int load_baseline(const char *path, struct snapshot *base, struct kerr *e)
+/* parse: a source that exists but does not parse stops the run. */
+static int parse_samples(const struct check_cli *c, const struct sample *s,
+			 struct snapshot *snap, const struct sample *base,
+			 struct snapshot *bsnap)
 {
-	struct stat st;
+	struct kerr e = { 0 };
 
-	if (stat(path, &st))
-		return kerr_set(e, -errno, path, 0, "--baseline: %s", strerror(errno));
-	if (S_ISDIR(st.st_mode)) {
-		snapshot_take(base, path, 0);
-		return 0;
+	if (snapshot_parse(snap, s, SRC_ALL, &e) ||
+	    (c->baseline && snapshot_parse(bsnap, base, SRC_ALL, &e)))
+		return cmd_fail(&e, c->json);
+	if (c->from && !snapshot_has(snap, SRC_MEMINFO) &&
+	    !snapshot_has(snap, SRC_SLABINFO) && !snapshot_has(snap, SRC_VMALLOCINFO)) {
+		kerr_set(&e, -ENOENT, c->from, 0,
+			 "--from: no meminfo, slabinfo or vmallocinfo in this %s",
+			 s->origin == SAMPLE_DIR ? "directory" : "sample");
+		return cmd_fail(&e, c->json);
 	}
-	memset(base, 0, sizeof(*base));
-	return recording_first_snapshot(path, base, e);
+	warn_missing(snap);
+	return 0;
+}
+
+/* analyse -> render; the exit code follows --fail-on. */
+static int analyse_render(const struct check_cli *c, const struct snapshot *snap,
+			  const struct snapshot *base)
+{
+	struct check_report rep;
+	struct render_opts ro;
+	struct kerr e = { 0 };
+	bool any;
+	int rc = KLEAK_EXIT_OK;
+
+	if (check_analyze(snap, base, &c->o, &rep, &e))
+		return cmd_fail(&e, c->json);
+	ro = (struct render_opts){ c->top,
+				   !strcmp(c->color, "always") ||
+					   (!strcmp(c->color, "auto") && !c->json &&
+					    fmt_use_color(stdout)),
+				   c->show_addresses };
+	if (c->json)
+		check_render_json(stdout, &rep, &ro);
+	else
+		check_render_text(stdout, &rep, &ro);
+	if (c->fail_on_set && check_max_severity(&rep, &any) >= c->fail_on && any)
+		rc = KLEAK_EXIT_FINDINGS;
+	check_report_free(&rep);
+	return rc;
 }
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_cli c = { .top = 10, .color = "auto" };
-	struct snapshot snap, base;
-	struct check_report rep;
-	struct render_opts ro;
-	const struct kerr *bad;
-	struct kerr e = { 0 };
+	struct check_cli c = { .top = 10, .color = "auto", .sample = RECORDING_LAST };
+	struct sample s = { 0 }, base = { 0 };
+	struct snapshot snap = { 0 }, bsnap = { 0 };
 	int rc;
-	bool any;
 
 	check_opts_default(&c.o);
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		return rc >= 100 ? rc - 100 : rc;
-	if (c.from && check_dir(c.from, &e))
-		return cmd_fail(&e, c.json);
-	snapshot_take(&snap, c.from, 0);
-	if (c.baseline && load_baseline(c.baseline, &base, &e)) {
-		snapshot_free(&snap);
-		return cmd_fail(&e, c.json);
-	}
-	bad = snapshot_fatal(&snap);
-	if (!bad && c.baseline)
-		bad = snapshot_fatal(&base);
-	if (bad) {
-		rc = cmd_fail(bad, c.json);
-		goto out;
-	}
-	if (c.from && !snapshot_has(&snap, SRC_MEMINFO) &&
-	    !snapshot_has(&snap, SRC_SLABINFO) && !snapshot_has(&snap, SRC_VMALLOCINFO)) {
-		kerr_set(&e, -ENOENT, c.from, 0,
-			 "--from: no meminfo, slabinfo or vmallocinfo in this directory");
-		rc = cmd_fail(&e, c.json);
-		goto out;
-	}
-	warn_missing(&snap);
-	if (check_analyze(&snap, c.baseline ? &base : NULL, &c.o, &rep, &e)) {
-		rc = cmd_fail(&e, c.json);
-		goto out;
-	}
-	ro = (struct render_opts){ c.top,
-				   !strcmp(c.color, "always") ||
-					   (!strcmp(c.color, "auto") && !c.json &&
-					    fmt_use_color(stdout)),
-				   c.show_addresses };
-	if (c.json)
-		check_render_json(stdout, &rep, &ro);
-	else
-		check_render_text(stdout, &rep, &ro);
-	rc = KLEAK_EXIT_OK;
-	if (c.fail_on_set && check_max_severity(&rep, &any) >= c.fail_on && any)
-		rc = KLEAK_EXIT_FINDINGS;
-	check_report_free(&rep);
-out:
+	rc = read_samples(&c, &s, &base);
+	if (!rc)
+		rc = parse_samples(&c, &s, &snap, &base, &bsnap);
+	if (!rc)
+		rc = analyse_render(&c, &snap, c.baseline ? &bsnap : NULL);
 	snapshot_free(&snap);
-	if (c.baseline)
-		snapshot_free(&base);
+	snapshot_free(&bsnap);
+	sample_free(&s);
+	sample_free(&base);
 	return rc;
 }

@@ -13,10 +13,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "live.h"
 #include "stop.h"
-#include "model/series.h"
-#include "output/fmt.h"
-#include "output/json.h"
+#include "output/summary.h"
 #include "source/recording.h"
 #include "util/num.h"
 
@@ -42,9 +41,9 @@ const char cmd_record_help[] =
 	"  -j, --json          print a JSON summary when done\n"
 	"  -h, --help          show this help\n";
 
-#define RECORD_MASK                                                       \
-	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
-	 (1u << SRC_MODULES) | (1u << SRC_ALLOCINFO))
+#define RECORD_MASK                                                         \
+	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
 
 struct record_opts {
 	const char *out;
@@ -119,58 +118,49 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 	return 0;
 }
 
-/* Reads a sample; module symbols when a module appeared. */
-static int take(struct sample *s, struct series_ctx *ctx, bool first,
-		struct kerr *e)
+/* Missing sources are said once; without meminfo there is nothing to record. */
+static int check_sources(const struct snapshot *snap, struct kerr *e)
 {
-	sample_read_live(s, RECORD_MASK | (first ? 1u << SRC_SLAB_ALIASES : 0));
-	if (series_ctx_wants_kallsyms(ctx, s)) {
-		s->have[SRC_KALLSYMS] = !source_read(NULL, SRC_KALLSYMS,
-						     &s->raw[SRC_KALLSYMS], e);
-		ctx->base_tried = true; /* unreadable: not tried again */
+	if (!snapshot_has(snap, SRC_MEMINFO)) {
+		*e = snap->err[SRC_MEMINFO];
+		return -ENOENT;
 	}
-	if (first) {
-		if (!s->have[SRC_MEMINFO]) {
-			*e = s->err[SRC_MEMINFO];
-			return -ENOENT;
-		}
-		for (int i = SRC_SLABINFO; i <= SRC_VMALLOCINFO; i++)
-			if (!s->have[i])
-				fprintf(stderr, "kleak record: %s: %s: not recorded\n",
-					source_descs[i].live_path, s->err[i].msg);
-	}
-	return series_ctx_note(ctx, s, "/proc", e);
+	for (int i = SRC_SLABINFO; i <= SRC_VMALLOCINFO; i++)
+		if (!snapshot_has(snap, i))
+			fprintf(stderr, "kleak record: %s: %s: not recorded\n",
+				source_descs[i].live_path, snap->err[i].msg);
+	return 0;
 }
 
 static void summary(const struct record_opts *o,
 		    const struct recording_writer *w, const char *why)
 {
-	char b[32];
+	struct record_summary sum = { o->out, w->samples, w->size,
+				      (double)o->interval_ns / 1e9, why };
 
-	if (o->json) {
-		struct json j;
+	if (o->json)
+		summary_record_json(stdout, &sum);
+	summary_record_text(stderr, &sum);
+}
 
-		json_init(&j, stdout, false);
-		json_obj_begin(&j);
-		json_kv_str(&j, "file", o->out);
-		json_kv_u64(&j, "samples", w->samples);
-		json_kv_u64(&j, "bytes", w->size);
-		json_kv_double(&j, "interval_s", (double)o->interval_ns / 1e9);
-		json_kv_str(&j, "stopped_by", why);
-		json_obj_end(&j);
-		json_end_doc(&j);
-	}
-	fprintf(stderr, "kleak record: %llu samples, %s in %s (stopped by %s)\n",
-		(unsigned long long)w->samples, fmt_bytes(w->size, b, sizeof(b)),
-		o->out, why);
+/* One sample: read -> append. 1 when the size limit stopped it. */
+static int step(struct live *l, struct sample *s, struct snapshot *snap,
+		struct recording_writer *w, struct kerr *e)
+{
+	int r = live_take(l, s, snap, e);
+
+	if (!r && l->taken == 1)
+		r = check_sources(snap, e);
+	return r ? r : recording_append(w, s, e);
 }
 
 int cmd_record(int argc, char **argv)
 {
 	struct record_opts o;
 	struct recording_writer w;
-	struct series_ctx ctx = { 0 };
+	struct live live = { .mask = RECORD_MASK };
 	struct sample s = { 0 };
+	struct snapshot snap = { 0 };
 	uint64_t next;
 	struct kerr e = { 0 };
 	const char *why = "signal";
@@ -184,9 +174,7 @@ int cmd_record(int argc, char **argv)
 	stop_install();
 	next = stop_now_ns();
 	for (uint64_t i = 0; !stop_requested(); i++) {
-		r = take(&s, &ctx, i == 0, &e);
-		if (!r)
-			r = recording_append(&w, &s, &e);
+		r = step(&live, &s, &snap, &w, &e);
 		if (r < 0)
 			break;
 		if (r == 1) {
@@ -211,7 +199,8 @@ int cmd_record(int argc, char **argv)
 		summary(&o, &w, why);
 		r = KLEAK_EXIT_OK;
 	}
-	series_ctx_free(&ctx);
+	snapshot_free(&snap);
 	sample_free(&s);
+	live_free(&live);
 	return r;
 }

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/ingest.h"
 #include "analyze/trend.h"
 #include "cmd.h"
 #include "model/series.h"
+#include "model/snapshot.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
 #include "source/recording.h"
@@ -35,40 +37,22 @@ const char cmd_report_help[] =
 
 struct report_ctx {
 	struct series_set set;
-	struct series_ctx sctx;
-	struct sample last; /* meta and source flags of the last sample */
+	struct ingest ingest;
+	struct snapshot snap; /* the latest sample: host and source status */
 	uint64_t interval_ns;
-	const char *file;
 	struct kerr *e;
 };
 
-static int on_sample(struct sample *s, const struct recording_meta *m,
-		     void *arg)
+/* One recorded sample: parse -> ingest. */
+static int on_sample(struct sample *s, void *arg)
 {
 	struct report_ctx *c = arg;
-	char where[4200];
 	int r;
 
-	if (!c->interval_ns)
-		c->interval_ns = m->interval_ns;
-	if (!s->page_size)
-		s->page_size = 4096;
-	if (!s->mono_ns) /* a recorder without a monotonic clock: wall time */
-		s->mono_ns = (uint64_t)(s->time_s > 0 ? s->time_s : 0) * 1000000000ULL;
-	snprintf(where, sizeof(where), "%s:sample-%06llu", c->file,
-		 (unsigned long long)m->seq);
-	r = series_ingest(&c->set, &c->sctx, s, where, c->e);
-	if (r)
-		return r;
-	snprintf(c->last.release, sizeof(c->last.release), "%s", s->release);
-	snprintf(c->last.hostname, sizeof(c->last.hostname), "%s", s->hostname);
-	for (int i = 0; i < SRC_COUNT; i++) {
-		c->last.have[i] = s->have[i];
-		if (!s->have[i])
-			kerr_set(&c->last.err[i], -ENOENT, c->file, 0,
-				 "%s: not in the recording", source_descs[i].name);
-	}
-	return 0;
+	r = snapshot_parse(&c->snap, s, SRC_ALL, c->e);
+	if (!r && !c->interval_ns)
+		c->interval_ns = c->snap.interval_ns;
+	return r ? r : ingest_sample(&c->set, &c->ingest, &c->snap, c->e);
 }
 
 struct report_opts {
@@ -123,7 +107,7 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 
 /* Renders the report; returns whether it reaches --fail-on. */
 static bool render(struct report_ctx *c, const struct recording_status *st,
-		   const struct report_opts *ro)
+		   const struct report_opts *ro, const char *file)
 {
 	bool json = ro->json, fails;
 	int top = ro->top;
@@ -136,15 +120,15 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 		fprintf(stderr, "kleak report: out of memory: trends left out\n");
 	v.set = &c->set;
 	v.rep = &rep;
-	v.sample = &c->last;
-	v.wanted = (1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) |
-		   (1u << SRC_VMALLOCINFO) | (1u << SRC_MODULES) |
-		   (1u << SRC_ALLOCINFO);
+	v.snap = &c->snap;
+	v.wanted = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) |
+		   SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_MODULES) |
+		   SRC_BIT(SRC_ALLOCINFO);
 	v.final = true;
 	v.interval_s = (double)c->interval_ns / 1e9;
 	v.top = (size_t)top;
 	v.color = fmt_use_color(stdout);
-	v.file = c->file;
+	v.file = file;
 	v.truncated = st->truncated;
 	v.truncated_at = st->truncated_at;
 	if (json)
@@ -173,7 +157,6 @@ int cmd_report(int argc, char **argv)
 	json = o.json;
 	file = o.file;
 	memset(&c, 0, sizeof(c));
-	c.file = file;
 	c.e = &e;
 	if (series_set_init(&c.set, SERIES_DEFAULT_CAP) ||
 	    recording_open(file, &f, &e)) {
@@ -182,7 +165,8 @@ int cmd_report(int argc, char **argv)
 		r = cmd_fail(&e, json);
 		goto out;
 	}
-	r = recording_parse(f.data, f.len, file, on_sample, &c, &st, &e);
+	r = recording_decode(f.data, f.len, file, on_sample, &c, &st, &e);
+	snapshot_detach(&c.snap); /* its sample was the decoder's */
 	if (!r && !st.samples)
 		r = kerr_set(&e, -ENODATA, file, 0,
 			     "no complete sample%s", st.truncated ? " (the file ends inside the first)" : "");
@@ -195,10 +179,11 @@ int cmd_report(int argc, char **argv)
 			file, (unsigned long long)st.samples + 1,
 			(unsigned long long)st.truncated_at,
 			(unsigned long long)st.samples);
-	r = render(&c, &st, &o) ? KLEAK_EXIT_FINDINGS : KLEAK_EXIT_OK;
+	r = render(&c, &st, &o, file) ? KLEAK_EXIT_FINDINGS : KLEAK_EXIT_OK;
 out:
 	recording_file_close(&f);
-	series_ctx_free(&c.sctx);
+	snapshot_free(&c.snap);
+	ingest_free(&c.ingest);
 	series_set_free(&c.set);
 	return r;
 }

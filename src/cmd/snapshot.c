@@ -15,7 +15,8 @@
 
 #include "cmd.h"
 #include "model/snapshot.h"
-#include "output/json.h"
+#include "output/summary.h"
+#include "source/sample.h"
 
 const char cmd_snapshot_help[] =
 	"usage: kleak snapshot -o DIR [options]\n"
@@ -51,42 +52,37 @@ static int write_file(const char *dir, const char *name, const struct buf *b,
 	return r;
 }
 
-static void report(const struct snapshot *s, const char *dir, bool json)
+/*
+ * Each source read is written; an older snapshot's file of one that could
+ * not be read is removed: it must not pass for this machine's.
+ */
+static int write_sources(const char *dir, const struct sample *s, struct kerr *e)
+{
+	char path[PATH_MAX];
+	int r;
+
+	r = write_file(dir, "meta", &s->meta, e);
+	for (int i = 0; i < SRC_COUNT && !r; i++) {
+		if (s->have[i]) {
+			r = write_file(dir, source_descs[i].name, &s->raw[i], e);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, source_descs[i].name);
+		if (unlink(path) && errno != ENOENT)
+			r = kerr_set(e, -errno, path, 0, "stale file: %s", strerror(errno));
+	}
+	return r;
+}
+
+/* A required source that could not be read is said on stderr too. */
+static void warn_unread(const struct sample *s)
 {
 	char msg[1024];
-	struct json j;
 
-	if (json) {
-		json_init(&j, stdout, false);
-		json_obj_begin(&j);
-		json_kv_str(&j, "output", dir);
-		json_key(&j, "files");
-		json_obj_begin(&j);
-	}
-	for (int i = 0; i < SRC_COUNT; i++) {
-		bool ok = s->raw[i].data && s->status[i] != SOURCE_MISSING;
-		const char *why = ok ? NULL : kerr_str(&s->err[i], msg, sizeof(msg));
-
-		if (json) {
-			json_key(&j, source_descs[i].name);
-			json_obj_begin(&j);
-			json_kv_bool(&j, "written", ok);
-			json_kv_u64(&j, "bytes", ok ? s->raw[i].len : 0);
-			json_kv_str(&j, "error", why);
-			json_obj_end(&j);
-		} else if (ok) {
-			printf("  %-14s %10zu bytes\n", source_descs[i].name, s->raw[i].len);
-		} else {
-			printf("  %-14s not read: %s\n", source_descs[i].name, why);
-		}
-		if (!ok && !source_descs[i].optional)
-			fprintf(stderr, "kleak snapshot: %s\n", why);
-	}
-	if (json) {
-		json_obj_end(&j);
-		json_obj_end(&j);
-		json_end_doc(&j);
-	}
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (!s->have[i] && !source_descs[i].optional)
+			fprintf(stderr, "kleak snapshot: %s\n",
+				kerr_str(&s->err[i], msg, sizeof(msg)));
 }
 
 int cmd_snapshot(int argc, char **argv)
@@ -99,8 +95,9 @@ int cmd_snapshot(int argc, char **argv)
 	};
 	const char *dir = NULL;
 	bool json = false;
-	struct snapshot s;
-	struct buf meta = { 0 };
+	struct sample s = { 0 };
+	struct snapshot snap = { 0 };
+	struct snapshot_summary sum;
 	struct kerr e = { 0 };
 	int opt, rc = KLEAK_EXIT_OK;
 
@@ -120,32 +117,21 @@ int cmd_snapshot(int argc, char **argv)
 		kerr_set(&e, -errno, dir, 0, "%s", strerror(errno));
 		return cmd_fail(&e, json);
 	}
-	snapshot_take(&s, NULL, 0);
-	if (snapshot_meta_render(&s, &meta) || write_file(dir, "meta", &meta, &e))
-		goto fail;
-	for (int i = 0; i < SRC_COUNT; i++) {
-		char path[PATH_MAX];
-
-		if (s.raw[i].data && s.status[i] != SOURCE_MISSING) {
-			if (write_file(dir, source_descs[i].name, &s.raw[i], &e))
-				goto fail;
-			continue;
-		}
-		/* An older snapshot's file must not pass for this machine's. */
-		snprintf(path, sizeof(path), "%s/%s", dir, source_descs[i].name);
-		if (unlink(path) && errno != ENOENT) {
-			kerr_set(&e, -errno, path, 0, "stale file: %s", strerror(errno));
-			goto fail;
-		}
+	/* read -> write -> render: the sources are copied, not parsed. */
+	sample_read_live(&s, SRC_ALL);
+	snapshot_parse(&snap, &s, 0, &e);
+	if (write_sources(dir, &s, &e)) {
+		rc = cmd_fail(&e, json);
+		goto out;
 	}
-	if (!json)
-		printf("kleak snapshot: %s (kernel %s, %s)\n", dir, s.release, s.hostname);
-	report(&s, dir, json);
-	goto out;
-fail:
-	rc = cmd_fail(&e, json);
+	sum = (struct snapshot_summary){ dir, snap.release, snap.hostname, &s };
+	warn_unread(&s);
+	if (json)
+		summary_snapshot_json(stdout, &sum);
+	else
+		summary_snapshot_text(stdout, &sum);
 out:
-	buf_free(&meta);
-	snapshot_free(&s);
+	snapshot_free(&snap);
+	sample_free(&s);
 	return rc;
 }

@@ -12,12 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze/ingest.h"
 #include "analyze/trend.h"
 #include "cmd.h"
+#include "live.h"
 #include "stop.h"
 #include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
+#include "util/compiler.h"
 #include "util/num.h"
 
 const char cmd_watch_help[] =
@@ -44,9 +47,9 @@ const char cmd_watch_help[] =
 	"\n"
 	"See docs/watch.md for the method, the thresholds and the JSON schema.\n";
 
-#define WATCH_MASK                                                        \
-	((1u << SRC_MEMINFO) | (1u << SRC_SLABINFO) | (1u << SRC_VMALLOCINFO) | \
-	 (1u << SRC_MODULES) | (1u << SRC_ALLOCINFO))
+#define WATCH_MASK                                                          \
+	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
 
 struct watch_opts {
 	uint64_t interval_ns; /* 1 s */
@@ -122,13 +125,13 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 }
 
 /* Missing sources are findings, said once on stderr; meminfo is needed. */
-static int check_sources(const struct sample *s, bool json)
+static int check_sources(const struct snapshot *s, bool json)
 {
 	static const enum source_id ids[] = { SRC_MEMINFO, SRC_SLABINFO,
 					      SRC_VMALLOCINFO };
 
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		if (s->have[ids[i]])
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		if (snapshot_has(s, ids[i]))
 			continue;
 		if (ids[i] == SRC_MEMINFO)
 			return cmd_fail(&s->err[ids[i]], json);
@@ -139,29 +142,26 @@ static int check_sources(const struct sample *s, bool json)
 }
 
 struct watch_state {
-	struct series_set set;
-	struct series_ctx ctx;
+	struct live live;
 	struct sample sample;
+	struct snapshot snap;
+	struct ingest ingest;
+	struct series_set set;
 	struct trend_report rep;
 	struct trend_opts topts;
 	struct watch_view view;
 };
 
-static int take(struct watch_state *w, bool first, bool json)
+/* One sample: read -> parse -> ingest -> trend. */
+static int step(struct watch_state *w, bool json)
 {
 	struct kerr e = { 0 };
 
-	sample_read_live(&w->sample,
-			 WATCH_MASK | (first ? 1u << SRC_SLAB_ALIASES : 0));
-	if (series_ctx_wants_kallsyms(&w->ctx, &w->sample)) {
-		w->sample.have[SRC_KALLSYMS] =
-			!source_read(NULL, SRC_KALLSYMS,
-				     &w->sample.raw[SRC_KALLSYMS], &e);
-		w->ctx.base_tried = true; /* unreadable: not tried again */
-	}
-	if (first && check_sources(&w->sample, json))
+	if (live_take(&w->live, &w->sample, &w->snap, &e))
+		return cmd_fail(&e, json);
+	if (w->live.taken == 1 && check_sources(&w->snap, json))
 		return KLEAK_EXIT_ERROR;
-	if (series_ingest(&w->set, &w->ctx, &w->sample, "/proc", &e))
+	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e))
 		return cmd_fail(&e, json);
 	if (trend_analyze(&w->set, &w->topts, &w->rep)) {
 		kerr_set(&e, -ENOMEM, "watch", 0, "out of memory");
@@ -197,6 +197,7 @@ int cmd_watch(int argc, char **argv)
 	if (r)
 		return r < 0 ? KLEAK_EXIT_OK : r;
 	memset(&w, 0, sizeof(w));
+	w.live = (struct live){ .mask = WATCH_MASK, .parse = SRC_ALL };
 	trend_opts_default(&w.topts);
 	if (series_set_init(&w.set, SERIES_DEFAULT_CAP)) {
 		fprintf(stderr, "kleak watch: out of memory\n");
@@ -204,14 +205,14 @@ int cmd_watch(int argc, char **argv)
 	}
 	tty = !o.json && isatty(STDOUT_FILENO);
 	w.view = (struct watch_view){ .set = &w.set, .rep = &w.rep,
-				      .sample = &w.sample, .wanted = WATCH_MASK,
+				      .snap = &w.snap, .wanted = WATCH_MASK,
 				      .interval_s = (double)o.interval_ns / 1e9,
 				      .top = (size_t)o.top,
 				      .color = fmt_use_color(stdout) };
 	stop_install();
 	next = stop_now_ns();
 	for (uint64_t i = 0;; i++) {
-		r = take(&w, i == 0, o.json);
+		r = step(&w, o.json);
 		if (r)
 			goto out;
 		if (stop_requested() || (o.samples && i + 1 >= o.samples))
@@ -226,8 +227,10 @@ int cmd_watch(int argc, char **argv)
 		r = KLEAK_EXIT_FINDINGS;
 out:
 	trend_report_free(&w.rep);
-	series_ctx_free(&w.ctx);
+	ingest_free(&w.ingest);
+	snapshot_free(&w.snap);
 	sample_free(&w.sample);
+	live_free(&w.live);
 	series_set_free(&w.set);
 	return r;
 }

@@ -19,10 +19,8 @@
  * vmalloc caller that did not exist held no memory); one missing from a
  * sample is 0 in that sample.
  *
- * series_ingest turns the raw /proc buffers of one sample (live, or read
- * back from a recording) into series values; struct sample holds them and
- * is reused from sample to sample, so steady-state sampling allocates
- * little.
+ * The store only keeps values: analyze/ingest.h turns a parsed sample
+ * into them.
  */
 #ifndef KLEAK_MODEL_SERIES_H
 #define KLEAK_MODEL_SERIES_H
@@ -31,12 +29,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyze/vmalloc_group.h"
-#include "parse/modules.h"
-#include "parse/slab_aliases.h"
-#include "source/procfs.h"
-#include "util/buf.h"
-#include "util/err.h"
 #include "util/strmap.h"
 
 /* In tie-break order for the ranking: specific sources before aggregates. */
@@ -108,59 +100,5 @@ const struct series *series_find(const struct series_set *set,
  * (used memory itemised nowhere, computed by analyze/kmem.h).
  */
 extern const char *const series_meminfo_fields[];
-
-/* The raw sources of one sample and where/when they were taken. */
-struct sample {
-	uint64_t mono_ns;  /* CLOCK_MONOTONIC (or a recording's clock) */
-	int64_t time_s;	   /* wall clock */
-	uint64_t page_size;
-	char release[128];
-	char hostname[128];
-	struct buf raw[SRC_COUNT];
-	bool have[SRC_COUNT];	  /* raw[i] holds this sample's source i */
-	struct kerr err[SRC_COUNT]; /* why a wanted source is missing */
-};
-
-void sample_free(struct sample *s);
-/*
- * Reads the live sources in `mask` (bits of enum source_id) into s,
- * reusing its buffers; a missing source is noted in s->err, not fatal.
- */
-void sample_read_live(struct sample *s, unsigned mask);
-
-/*
- * What ingestion keeps between samples: the slab reclaim flags (read once:
- * they do not change) and the module list and module symbols that place
- * the vmalloc areas of a module unloaded during the run.
- */
-struct series_ctx {
-	struct slab_aliases aliases;
-	bool have_aliases;
-	struct modules base_modules;
-	struct buf base_kallsyms;
-	bool have_base;
-	bool base_tried; /* module symbols were read once */
-	struct vmalloc_groups vg; /* scratch */
-};
-
-void series_ctx_free(struct series_ctx *c);
-/*
- * Whether the module symbols should be read with this sample: at the
- * first, and when a module appeared that the baseline does not know (so
- * that its vmalloc areas keep their names if it is unloaded later).
- */
-bool series_ctx_wants_kallsyms(const struct series_ctx *c,
-			       const struct sample *s);
-/* Takes the reclaim flags and module baseline a sample carries (if any). */
-int series_ctx_note(struct series_ctx *c, const struct sample *s,
-		    const char *srcname, struct kerr *e);
-/*
- * Parses the sample's sources and adds one sample to set. A source absent
- * from the sample adds nothing (its series read 0 there). Returns 0, or a
- * negative errno with e naming the source and line that does not parse.
- * srcname prefixes error locations ("/proc" or "rec.kleak@1234").
- */
-int series_ingest(struct series_set *set, struct series_ctx *c,
-		  struct sample *s, const char *srcname, struct kerr *e);
 
 #endif

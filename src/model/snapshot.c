@@ -1,96 +1,192 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Taking a snapshot of the kernel's memory sources and parsing them. */
+/*
+ * Parsing a sample into a snapshot: its metadata, then each source with
+ * its parser (the one switch from source to parser); see snapshot.h.
+ */
 #include "snapshot.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "util/num.h"
+#include "parse/meta.h"
+#include "source/recording.h"
 
-static void parse_source(struct snapshot *s, enum source_id id)
+static bool page_size_ok(uint64_t v)
 {
-	const char *src;
-	char name[300];
-	struct buf *b = &s->raw[id];
-	struct kerr *e = &s->err[id];
+	return v >= 4096 && v <= (1 << 20) && !(v & (v - 1));
+}
+
+/*
+ * A recording's sample must say its format version, and a page size that
+ * is one: anything else is a damaged file (or a newer kleak's), an error
+ * naming the byte offset as the decoder's errors do.
+ */
+static int check_recording_meta(const struct sample *s, const struct meta *m,
+				const struct kerr *pe, int pr, struct kerr *e)
+{
+	const char *what = NULL;
+
+	if (pr)
+		what = pe->msg;
+	else if (!m->has_recording)
+		return kerr_set(e, -EINVAL, s->path, 0,
+				"offset %llu: sample %llu: meta without kleak_recording (corrupt recording)",
+				(unsigned long long)s->offset, (unsigned long long)s->seq);
+	else if (!m->recording)
+		what = "bad kleak_recording";
+	else if (m->page_size && !page_size_ok(m->page_size))
+		what = "bad page_size";
+	if (what)
+		return kerr_set(e, -EINVAL, s->path, 0,
+				"offset %llu: sample %llu: meta: %s (corrupt recording)",
+				(unsigned long long)s->offset, (unsigned long long)s->seq,
+				what);
+	if (m->recording > RECORDING_VERSION)
+		return kerr_set(e, -EPROTONOSUPPORT, s->path, 0,
+				"offset %llu: recording format version %llu is newer than this kleak's (%d)",
+				(unsigned long long)s->offset,
+				(unsigned long long)m->recording, RECORDING_VERSION);
+	return 0;
+}
+
+/*
+ * The metadata. A snapshot directory may have no meta (made with cp) or a
+ * damaged one: what parses is used, and the page size is this machine's
+ * unless it says otherwise. A recorder without a monotonic clock has only
+ * the wall clock: samples are placed by it.
+ */
+static int parse_meta(struct snapshot *snap, const struct sample *s,
+		      struct kerr *e)
+{
+	struct meta m = { 0 };
+	struct kerr pe = { 0 };
+	char src[PATH_MAX + 64];
 	int r = 0;
 
-	if (s->dir)
-		snprintf(name, sizeof(name), "%s/%s", s->dir,
-			 source_descs[id].name);
-	else
-		snprintf(name, sizeof(name), "%s", source_descs[id].live_path);
-	src = name;
+	if (s->have_meta) {
+		snprintf(src, sizeof(src), "%s/meta", snap->where);
+		r = meta_parse(s->meta.data, s->meta.len, src, &m, &pe);
+	}
+	if (s->origin == SAMPLE_RECORDING) {
+		r = check_recording_meta(s, &m, &pe, r, e);
+		if (r)
+			return r;
+	}
+	snprintf(snap->release, sizeof(snap->release), "%s", m.release);
+	snprintf(snap->hostname, sizeof(snap->hostname), "%s", m.hostname);
+	snap->time_s = m.time_s;
+	snap->mono_ns = m.mono_ns;
+	if (!snap->mono_ns && m.time_s > 0)
+		snap->mono_ns = (uint64_t)m.time_s * 1000000000ULL;
+	snap->interval_ns = m.interval_ns;
+	snap->page_size = page_size_ok(m.page_size) ? m.page_size
+						     : (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
+/* Frees what the parser of source id made. */
+static void free_source(struct snapshot *snap, enum source_id id)
+{
 	switch (id) {
 	case SRC_MEMINFO:
-		r = meminfo_parse(b->data, b->len, src, &s->meminfo, e);
+		meminfo_free(&snap->meminfo);
 		break;
 	case SRC_SLABINFO:
-		r = slabinfo_parse(b->data, b->len, src, &s->slabinfo, e);
+		slabinfo_free(&snap->slabinfo);
 		break;
 	case SRC_MODULES:
-		r = modules_parse(b->data, b->len, src, &s->modules, e);
+		modules_free(&snap->modules);
 		break;
 	case SRC_SLAB_ALIASES:
-		r = slab_aliases_parse(b->data, b->len, src, &s->aliases, e);
+		slab_aliases_free(&snap->aliases);
 		break;
-	default:
+	case SRC_ALLOCINFO:
+		allocinfo_free(&snap->allocinfo);
+		break;
+	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
+	case SRC_KALLSYMS:
+	case SRC_KMEMLEAK:
+	case SRC_COUNT:
 		break;
 	}
-	s->status[id] = r ? SOURCE_BAD : SOURCE_OK;
 }
 
-static void take_meta_live(struct snapshot *s)
+/* The one switch from a source to its parser. */
+static int parse_source(struct snapshot *snap, enum source_id id,
+			const char *src, struct kerr *e)
 {
-	struct utsname u;
-	struct timespec ts;
+	const struct buf *b = &snap->raw[id];
 
-	if (!uname(&u)) {
-		snprintf(s->release, sizeof(s->release), "%s", u.release);
-		snprintf(s->hostname, sizeof(s->hostname), "%s", u.nodename);
+	switch (id) {
+	case SRC_MEMINFO:
+		return meminfo_parse(b->data, b->len, src, &snap->meminfo, e);
+	case SRC_SLABINFO:
+		return slabinfo_parse(b->data, b->len, src, &snap->slabinfo, e);
+	case SRC_MODULES:
+		return modules_parse(b->data, b->len, src, &snap->modules, e);
+	case SRC_SLAB_ALIASES:
+		return slab_aliases_parse(b->data, b->len, src, &snap->aliases, e);
+	case SRC_ALLOCINFO:
+		return allocinfo_parse(b->data, b->len, src, &snap->allocinfo, e);
+	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
+	case SRC_KALLSYMS:
+	case SRC_KMEMLEAK:
+	case SRC_COUNT:
+		break;
 	}
-	s->time_s = (int64_t)time(NULL);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->mono_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	s->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
 }
 
-static void take_meta_dir(struct snapshot *s)
+static void note_source(struct snapshot *snap, enum source_id id, bool parse)
 {
-	char path[PATH_MAX];
-	struct buf b = { 0 };
-	struct kerr e;
+	const struct sample *s = snap->sample;
+	char src[PATH_MAX + 64];
 
-	/* A directory made with cp has no meta: assume this machine's page. */
-	s->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
-	snprintf(path, sizeof(path), "%s/meta", s->dir);
-	if (!buf_read_file(&b, path, 1 << 20, &e))
-		snapshot_meta_parse(b.data, b.len, path, s, &e);
-	buf_free(&b);
-}
-
-void snapshot_take(struct snapshot *s, const char *dir, unsigned which)
-{
-	memset(s, 0, sizeof(*s));
-	s->dir = dir;
-	if (dir)
-		take_meta_dir(s);
-	else
-		take_meta_live(s);
-	for (int i = 0; i < SRC_COUNT; i++) {
-		if (which && !(which & (1u << i)))
-			continue;
-		if (source_read(dir, (enum source_id)i, &s->raw[i], &s->err[i])) {
-			s->status[i] = SOURCE_MISSING;
-			continue;
-		}
-		parse_source(s, (enum source_id)i);
+	free_source(snap, id);
+	kerr_clear(&snap->err[id]);
+	if (!s->have[id]) {
+		snap->status[id] = SOURCE_MISSING;
+		snap->err[id] = s->err[id];
+		return;
 	}
+	snapshot_src(snap, id, src, sizeof(src));
+	snap->status[id] = parse && parse_source(snap, id, src, &snap->err[id])
+				   ? SOURCE_BAD
+				   : SOURCE_OK;
+}
+
+int snapshot_parse(struct snapshot *snap, const struct sample *s,
+		   unsigned which, struct kerr *e)
+{
+	const struct kerr *bad;
+	int r;
+
+	snapshot_free(snap);
+	snap->sample = s;
+	snap->raw = s->raw;
+	sample_src(s, SRC_COUNT, snap->where, sizeof(snap->where));
+	snap->from = s->origin == SAMPLE_LIVE ? NULL : snap->where;
+	r = parse_meta(snap, s, e);
+	for (int i = 0; i < SRC_COUNT; i++)
+		note_source(snap, (enum source_id)i, which & SRC_BIT(i));
+	if (r)
+		return r;
+	bad = snapshot_fatal(snap);
+	if (bad)
+		*e = *bad;
+	return bad ? bad->code : 0;
+}
+
+int snapshot_parse_source(struct snapshot *snap, enum source_id id,
+			  struct kerr *e)
+{
+	note_source(snap, id, true);
+	if (snap->status[id] != SOURCE_BAD)
+		return 0;
+	*e = snap->err[id];
+	return e->code;
 }
 
 const struct kerr *snapshot_fatal(const struct snapshot *s)
@@ -106,62 +202,27 @@ bool snapshot_has(const struct snapshot *s, enum source_id id)
 	return s->status[id] == SOURCE_OK;
 }
 
+const char *snapshot_src(const struct snapshot *s, enum source_id id,
+			 char *buf, size_t len)
+{
+	if (!s->from)
+		snprintf(buf, len, "%s", source_descs[id].live_path);
+	else
+		snprintf(buf, len, "%s/%s", s->where, source_descs[id].name);
+	return buf;
+}
+
+void snapshot_detach(struct snapshot *s)
+{
+	s->sample = NULL;
+	s->raw = NULL;
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	if (!s)
 		return;
 	for (int i = 0; i < SRC_COUNT; i++)
-		buf_free(&s->raw[i]);
-	meminfo_free(&s->meminfo);
-	slabinfo_free(&s->slabinfo);
-	modules_free(&s->modules);
-	slab_aliases_free(&s->aliases);
-}
-
-int snapshot_meta_render(const struct snapshot *s, struct buf *out)
-{
-	return buf_printf(out,
-			  "kleak_snapshot=1\nrelease=%s\nhostname=%s\n"
-			  "time=%lld\npage_size=%llu\n",
-			  s->release, s->hostname, (long long)s->time_s,
-			  (unsigned long long)s->page_size);
-}
-
-int snapshot_meta_parse(const char *buf, size_t len, const char *src,
-			struct snapshot *s, struct kerr *e)
-{
-	struct line_iter it;
-	const char *line;
-	size_t llen;
-
-	line_iter_init(&it, buf, len);
-	while (line_next(&it, &line, &llen)) {
-		const char *eq = memchr(line, '=', llen);
-		size_t klen, vlen;
-		const char *v;
-		uint64_t u;
-		int64_t t;
-
-		if (!llen || line[0] == '#')
-			continue;
-		if (!eq)
-			return kerr_set(e, -EINVAL, src, it.lineno,
-					"expected key=value");
-		klen = (size_t)(eq - line);
-		v = eq + 1;
-		vlen = llen - klen - 1;
-		if (klen == 7 && !memcmp(line, "release", 7))
-			snprintf(s->release, sizeof(s->release), "%.*s",
-				 (int)vlen, v);
-		else if (klen == 8 && !memcmp(line, "hostname", 8))
-			snprintf(s->hostname, sizeof(s->hostname), "%.*s",
-				 (int)vlen, v);
-		else if (klen == 4 && !memcmp(line, "time", 4) &&
-			 !num_i64(v, vlen, &t))
-			s->time_s = t;
-		else if (klen == 9 && !memcmp(line, "page_size", 9) &&
-			 !num_u64(v, vlen, &u) && u >= 4096 && u <= (1 << 20))
-			s->page_size = u;
-	}
-	return 0;
+		free_source(s, (enum source_id)i);
+	memset(s, 0, sizeof(*s));
 }

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A snapshot: the raw sources read at one moment (live or from a snapshot
- * directory), their parsed forms, and where/when they were taken. Each
- * source has its own status: read and parsed, absent (kernel option or
- * privilege: reported, not fatal), or unparsable (fatal for the command).
+ * A snapshot: one sample (source/sample.h) parsed. snapshot_parse() is the
+ * one place where raw sources meet their parsers: the metadata (release,
+ * hostname, clocks, page size) and every line-oriented source. Three stay
+ * raw, for the analyses that walk them without building an array:
+ * vmallocinfo (which may be 100 MB), kallsyms (looked up by address) and
+ * kmemleak (grouped by backtrace as it is read).
+ *
+ * Each source has its own status: read and parsed, absent (kernel option
+ * or privilege: reported, not fatal), or unparsable (fatal for the
+ * command). A snapshot points into its sample's raw bytes: the sample
+ * outlives it, or is not read again before the snapshot is.
  */
 #ifndef KLEAK_MODEL_SNAPSHOT_H
 #define KLEAK_MODEL_SNAPSHOT_H
@@ -11,12 +18,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "parse/allocinfo.h"
 #include "parse/meminfo.h"
 #include "parse/modules.h"
 #include "parse/slab_aliases.h"
 #include "parse/slabinfo.h"
-#include "source/procfs.h"
+#include "source/sample.h"
 #include "util/buf.h"
+#include "util/err.h"
 
 enum source_status {
 	SOURCE_MISSING = 0, /* not read: absent or unreadable; see err */
@@ -25,36 +34,50 @@ enum source_status {
 };
 
 struct snapshot {
-	const char *dir; /* NULL: the live kernel */
+	const struct sample *sample; /* parsed from; NULL once it is gone */
+	const struct buf *raw;	     /* sample->raw: the raw sources */
+	const char *from;	     /* NULL live; else the DIR or "FILE:sample-N" */
+	char where[PATH_MAX + 32];   /* what `from` points to */
 	char release[128];
 	char hostname[128];
-	int64_t time_s;	    /* wall clock when taken */
-	uint64_t mono_ns;   /* CLOCK_MONOTONIC when taken (live only) */
+	int64_t time_s;	      /* wall clock when taken, 0 unknown */
+	uint64_t mono_ns;     /* CLOCK_MONOTONIC when taken (its boot only) */
 	uint64_t page_size;
-	struct buf raw[SRC_COUNT];
+	uint64_t interval_ns; /* a recording's interval, 0 otherwise */
 	enum source_status status[SRC_COUNT];
 	struct kerr err[SRC_COUNT];
 	struct meminfo meminfo;
 	struct slabinfo slabinfo;
 	struct modules modules;
 	struct slab_aliases aliases;
+	struct allocinfo allocinfo;
 };
 
 /*
- * Reads every source (dir NULL = live) into s->raw and parses the ones
- * with a parser here; vmallocinfo, kallsyms and allocinfo stay raw for
- * the analyses that walk them. Never fails as a whole: per-source status.
- * `which` is a bitmask of (1 << enum source_id); 0 means all.
+ * Parses sample s into snap (which may hold an earlier parse: it is
+ * freed first). The metadata is always parsed; of the sources, those in
+ * `which` (SRC_BIT()s; SRC_ALL) that s holds, the others only noted as
+ * read or missing. Returns 0, or the first error that stops a command
+ * (a source that does not parse, a recording's meta that is damaged or of
+ * a newer format) with e set; snap is complete either way and must be
+ * freed.
  */
-void snapshot_take(struct snapshot *s, const char *dir, unsigned which);
+int snapshot_parse(struct snapshot *snap, const struct sample *s,
+		   unsigned which, struct kerr *e);
+/*
+ * Parses one more source of the sample (one read into it after
+ * snapshot_parse: module symbols). Returns as snapshot_parse.
+ */
+int snapshot_parse_source(struct snapshot *snap, enum source_id id,
+			  struct kerr *e);
 /* The first source that exists but does not parse, or NULL. */
 const struct kerr *snapshot_fatal(const struct snapshot *s);
 bool snapshot_has(const struct snapshot *s, enum source_id id);
+/* Where source id of the snapshot is ("/proc/meminfo", "DIR/meminfo"). */
+const char *snapshot_src(const struct snapshot *s, enum source_id id,
+			 char *buf, size_t len);
+/* Forgets the sample (about to be freed or reused): raw sources gone. */
+void snapshot_detach(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
-
-/* The "meta" file of a snapshot directory: key=value lines. */
-int snapshot_meta_render(const struct snapshot *s, struct buf *out);
-int snapshot_meta_parse(const char *buf, size_t len, const char *src,
-			struct snapshot *s, struct kerr *e);
 
 #endif

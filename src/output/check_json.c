@@ -197,7 +197,7 @@ static void allocinfo(struct json *j, const struct check_report *r)
 		return;
 	}
 	json_obj_begin(j);
-	json_kv_u64(j, "version", r->allocinfo.version);
+	json_kv_u64(j, "version", r->snap->allocinfo.version);
 	json_kv_u64(j, "total_bytes", t->total_bytes);
 	json_kv_u64(j, "module_bytes", t->module_bytes);
 	json_kv_u64(j, "empty_sites", t->empty);
@@ -251,7 +251,7 @@ void check_render_json(FILE *f, const struct check_report *r,
 	json_init(&j, f, false);
 	json_obj_begin(&j);
 	json_kv_str(&j, "kleak_version", KLEAK_VERSION);
-	json_kv_str(&j, "from", s->dir);
+	json_kv_str(&j, "from", s->from);
 	json_kv_str(&j, "release", s->release[0] ? s->release : NULL);
 	json_kv_str(&j, "hostname", s->hostname[0] ? s->hostname : NULL);
 	json_kv_i64(&j, "time", s->time_s);

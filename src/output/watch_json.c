@@ -13,7 +13,7 @@ static void render_sources(struct json *j, const struct watch_view *v)
 	json_key(j, "sources");
 	json_obj_begin(j);
 	for (int i = 0; i < SRC_COUNT; i++) {
-		const struct sample *s = v->sample;
+		const struct snapshot *s = v->snap;
 		char msg[800];
 
 		if (!(v->wanted & (1u << i)) || i == SRC_KALLSYMS ||
@@ -21,9 +21,9 @@ static void render_sources(struct json *j, const struct watch_view *v)
 			continue;
 		json_key(j, source_descs[i].name);
 		json_obj_begin(j);
-		json_kv_bool(j, "ok", s && s->have[i]);
+		json_kv_bool(j, "ok", s && snapshot_has(s, i));
 		json_kv_str(j, "error",
-			    !s || s->have[i] || !s->err[i].code
+			    !s || snapshot_has(s, i) || !s->err[i].code
 				    ? NULL
 				    : kerr_str(&s->err[i], msg, sizeof(msg)));
 		json_obj_end(j);
@@ -95,7 +95,7 @@ static void render_leak(struct json *j, const struct series_set *set,
 void watch_render_json(FILE *f, const struct watch_view *v)
 {
 	const struct series_set *set = v->set;
-	const struct sample *s = v->sample;
+	const struct snapshot *s = v->snap;
 	struct json j;
 	size_t nleak = 0;
 

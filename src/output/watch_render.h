@@ -14,11 +14,12 @@
 
 #include "analyze/trend.h"
 #include "model/series.h"
+#include "model/snapshot.h"
 
 struct watch_view {
 	const struct series_set *set;
 	const struct trend_report *rep;
-	const struct sample *sample; /* latest sample: host and source status */
+	const struct snapshot *snap; /* latest sample: host and source status */
 	unsigned wanted;	     /* sources asked for (bits of source_id) */
 	bool final;
 	double interval_s;

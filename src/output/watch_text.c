@@ -97,7 +97,7 @@ void watch_render_live(FILE *f, const struct watch_view *v)
 	fputs("\033[H\033[2J", f);
 	fprintf(f, "%skleak watch%s  %s  elapsed %s  samples %llu  every %.3gs  series %zu\n\n",
 		v->color ? FMT_BOLD : "", v->color ? FMT_RESET : "",
-		v->sample && v->sample->release[0] ? v->sample->release : "",
+		v->snap && v->snap->release[0] ? v->snap->release : "",
 		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)),
 		(unsigned long long)set->samples, v->interval_s, set->count);
 	fprintf(f, "  %-14s %10s %11s %14s\n", "COMPONENT", "NOW", "GROWTH",

@@ -11,17 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const struct source_desc source_descs[SRC_COUNT] = {
-	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false },
-	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false },
-	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false },
-	[SRC_MODULES] = { "modules", "/proc/modules", true },
-	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true },
-	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true },
-	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true },
-	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true },
-};
-
 enum source_id source_by_name(const char *name)
 {
 	for (int i = 0; i < SRC_COUNT; i++)
@@ -80,12 +69,15 @@ static int read_slab_dir(const char *path, struct buf *out, struct kerr *e)
 }
 
 /* Only module symbols ("... [mod]"): all a later unloaded-module lookup needs. */
-static int filter_module_symbols(struct buf *b)
+static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
 	size_t len, w = 0;
+	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
+	if (r)
+		return r;
 	line_iter_init(&it, b->data, b->len);
 	while (line_next(&it, &line, &len)) {
 		if (!len || line[len - 1] != ']')
@@ -100,22 +92,29 @@ static int filter_module_symbols(struct buf *b)
 	return 0;
 }
 
+const struct source_desc source_descs[SRC_COUNT] = {
+	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL },
+	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL },
+	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false, NULL },
+	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL },
+	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, read_slab_dir },
+	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, read_module_symbols },
+	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL },
+	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL },
+};
+
 int source_read(const char *dir, enum source_id id, struct buf *out,
 		struct kerr *e)
 {
 	const struct source_desc *d = &source_descs[id];
 	char path[PATH_MAX];
-	int r;
 
 	buf_reset(out);
 	if (dir) {
 		snprintf(path, sizeof(path), "%s/%s", dir, d->name);
 		return buf_read_file(out, path, BUF_FILE_CAP, e);
 	}
-	if (id == SRC_SLAB_ALIASES)
-		return read_slab_dir(d->live_path, out, e);
-	r = buf_read_file(out, d->live_path, BUF_FILE_CAP, e);
-	if (!r && id == SRC_KALLSYMS)
-		r = filter_module_symbols(out);
-	return r;
+	if (d->read_live)
+		return d->read_live(d->live_path, out, e);
+	return buf_read_file(out, d->live_path, BUF_FILE_CAP, e);
 }

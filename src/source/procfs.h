@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Raw sources: bytes of /proc and /sys files, from the live kernel or from
- * a snapshot directory that holds them under their /proc names (meminfo,
- * slabinfo, vmallocinfo, modules, ...). Nothing here parses or prints; an
+ * The source table: every raw source kleak reads, its file name in a
+ * snapshot directory or recording, where the live kernel has it, and how
+ * it is read live. Adding a source (cgroups, the kernel log) is one entry
+ * here, its reader below when it is not one plain file, and its parser in
+ * model/snapshot.c's snapshot_parse(). Nothing here parses or prints; an
  * unreadable source is an error record, never an exit.
  */
 #ifndef KLEAK_SOURCE_PROCFS_H
@@ -29,6 +31,8 @@ struct source_desc {
 	const char *name;      /* file name in a snapshot directory */
 	const char *live_path; /* where the live kernel has it */
 	bool optional;	       /* absence is normal (kernel option, privilege) */
+	/* Reads live_path into out; NULL: the file as it is. */
+	int (*read_live)(const char *path, struct buf *out, struct kerr *e);
 };
 
 extern const struct source_desc source_descs[SRC_COUNT];
@@ -39,6 +43,10 @@ extern const struct source_desc source_descs[SRC_COUNT];
  */
 int source_read(const char *dir, enum source_id id, struct buf *out,
 		struct kerr *e);
+/* Sets of sources, as bit masks of enum source_id. */
+#define SRC_BIT(id) (1u << (id))
+#define SRC_ALL ((1u << SRC_COUNT) - 1)
+
 /* Looks a source up by its snapshot file name; SRC_COUNT when unknown. */
 enum source_id source_by_name(const char *name);
 

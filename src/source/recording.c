@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Writing and reading recording files; see recording.h. */
+/*
+ * Recording files: the crash-safe appending writer of `kleak record`, the
+ * mapped reader of `kleak report`, and one sample picked out of a file for
+ * `kleak check --from/--baseline FILE`; see recording.h.
+ */
 #include "recording.h"
 
 #include <errno.h>
@@ -10,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/clock.h"
 
 int recording_create(struct recording_writer *w, const char *path,
 		     uint64_t max_size, uint64_t interval_ns, struct kerr *e)
@@ -64,7 +70,8 @@ static int append_all(struct recording_writer *w, const char *p, size_t n,
 int recording_append(struct recording_writer *w, const struct sample *s,
 		     struct kerr *e)
 {
-	struct recording_meta m = { w->samples + 1, w->interval_ns, w->size };
+	struct recording_meta m = { w->samples + 1, w->interval_ns,
+				    clock_wall_ns() / 1000000000LL };
 	int r;
 
 	buf_reset(&w->member);
@@ -95,11 +102,6 @@ int recording_close(struct recording_writer *w, struct kerr *e)
 	recording_encoder_free(&w->enc);
 	buf_free(&w->member);
 	return r;
-}
-
-int recording_read_file(const char *path, struct buf *b, struct kerr *e)
-{
-	return buf_read_file(b, path, BUF_FILE_CAP, e);
 }
 
 int recording_open(const char *path, struct recording_file *f, struct kerr *e)
@@ -148,87 +150,51 @@ void recording_file_close(struct recording_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* ---- the first sample as a snapshot ---- */
+/* ---- one sample of a file ---- */
 
-static int first_cb(struct sample *smp, const struct recording_meta *m,
-		    void *ctx)
+struct pick {
+	uint64_t nth; /* RECORDING_LAST or from 1 */
+	struct sample *out;
+	bool found;
+};
+
+/* Keeps the sample by swapping it out: the walk goes on with out's buffers. */
+static int pick_cb(struct sample *s, void *ctx)
 {
-	struct snapshot *s = ctx;
+	struct pick *p = ctx;
+	struct sample tmp;
 
-	(void)m;
-	snprintf(s->release, sizeof(s->release), "%s", smp->release);
-	snprintf(s->hostname, sizeof(s->hostname), "%s", smp->hostname);
-	s->time_s = smp->time_s;
-	s->mono_ns = smp->mono_ns;
-	s->page_size = smp->page_size;
-	for (int i = 0; i < SRC_COUNT; i++) {
-		if (!smp->have[i])
-			continue;
-		/* Take the buffer: the walk's own copy is freed after it. */
-		s->raw[i] = smp->raw[i];
-		memset(&smp->raw[i], 0, sizeof(smp->raw[i]));
-		s->status[i] = SOURCE_OK;
-	}
-	return 1; /* stop after the first */
+	if (p->nth != RECORDING_LAST && s->seq != p->nth)
+		return 0;
+	tmp = *p->out;
+	*p->out = *s;
+	*s = tmp;
+	p->found = true;
+	return p->nth != RECORDING_LAST; /* the nth: stop there */
 }
 
-static void parse_first(struct snapshot *s, const char *path)
+int recording_sample(const char *path, uint64_t nth, struct sample *s,
+		     struct recording_status *st, struct kerr *e)
 {
-	for (int i = 0; i < SRC_COUNT; i++) {
-		char src[4200];
-		struct buf *b = &s->raw[i];
-		int r = 0;
-
-		snprintf(src, sizeof(src), "%s:sample-000001/%s", path,
-			 source_descs[i].name);
-		if (s->status[i] != SOURCE_OK) {
-			kerr_set(&s->err[i], -ENOENT, src, 0, "not in the recording");
-			continue;
-		}
-		switch (i) {
-		case SRC_MEMINFO:
-			r = meminfo_parse(b->data, b->len, src, &s->meminfo, &s->err[i]);
-			break;
-		case SRC_SLABINFO:
-			r = slabinfo_parse(b->data, b->len, src, &s->slabinfo, &s->err[i]);
-			break;
-		case SRC_MODULES:
-			r = modules_parse(b->data, b->len, src, &s->modules, &s->err[i]);
-			break;
-		case SRC_SLAB_ALIASES:
-			r = slab_aliases_parse(b->data, b->len, src, &s->aliases,
-					       &s->err[i]);
-			break;
-		default:
-			break;
-		}
-		if (r)
-			s->status[i] = SOURCE_BAD;
-	}
-}
-
-int recording_first_snapshot(const char *path, struct snapshot *s,
-			     struct kerr *e)
-{
-	struct recording_status st;
+	struct pick p = { nth, s, false };
 	struct recording_file f;
 	int r;
 
-	memset(s, 0, sizeof(*s));
 	r = recording_open(path, &f, e);
 	if (r)
 		return r;
-	r = recording_parse(f.data, f.len, path, first_cb, s, &st, e);
+	r = recording_decode(f.data, f.len, path, pick_cb, &p, st, e);
 	recording_file_close(&f);
-	if (r < 0) {
-		snapshot_free(s);
+	if (r < 0)
 		return r;
-	}
-	if (!st.samples) {
-		snapshot_free(s);
+	if (!st->samples)
 		return kerr_set(e, -ENODATA, path, 0,
-				"no complete sample in the recording");
-	}
-	parse_first(s, path);
+				"no complete sample in the recording%s",
+				st->truncated ? " (the file ends inside the first)" : "");
+	if (!p.found)
+		return kerr_set(e, -ENODATA, path, 0,
+				"no sample %llu: the recording has %llu",
+				(unsigned long long)nth,
+				(unsigned long long)st->samples);
 	return 0;
 }

@@ -1,7 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Recording files: the appending writer of `kleak record` and the reader
- * of `kleak report` (the format is in parse/recording.h).
+ * Recordings of `kleak record` (docs/watch.md has the details): the codec,
+ * the appending writer, and the readers of `kleak report` and `kleak check
+ * --from/--baseline FILE`.
+ *
+ * A recording is a concatenation of gzip members (RFC 1952), one per
+ * sample; each member holds a tar stream (POSIX ustar) of one directory
+ * per sample, the same layout as a `kleak snapshot` directory:
+ *
+ *   sample-000001/meta          key=value (parse/meta.h): the sample's
+ *                               meta, plus kleak_recording=1, interval_ns
+ *                               and sample
+ *   sample-000001/meminfo       raw /proc/meminfo
+ *   sample-000001/slabinfo      raw /proc/slabinfo
+ *   sample-000001/vmallocinfo   raw /proc/vmallocinfo
+ *   sample-000001/modules       raw /proc/modules
+ *   sample-000001/slab_aliases  first sample only (reclaim flags)
+ *   sample-000001/kallsyms      module symbols: first sample, and when a
+ *                               module appeared
+ *
+ * `gzip -dc rec.kleak | tar x` (or `tar xzf rec.kleak`) unpacks it into
+ * snapshot directories. Each sample is complete in itself and written with
+ * one append, so a crash or `kill -9` mid-write leaves at most the last
+ * member incomplete: its gzip trailer (CRC-32 and length) is missing or
+ * wrong, and the reader stops there and reports on the samples before it.
+ * A member that is damaged *before* the end of the file is corruption, an
+ * error naming the byte offset. A closed recording ends with a member
+ * holding the tar end-of-archive blocks.
+ *
+ * The decoder hands out samples with their meta unparsed, like every
+ * source: model/snapshot.c checks the format version it holds.
  *
  * The writer creates the file (never overwrites one), appends each sample
  * as one gzip member with a single write() and fdatasync()s it, so a crash,
@@ -14,13 +42,71 @@
 #define KLEAK_SOURCE_RECORDING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "model/series.h"
-#include "model/snapshot.h"
-#include "parse/recording.h"
+#include "source/sample.h"
 #include "util/buf.h"
 #include "util/err.h"
+
+#define RECORDING_VERSION 1
+
+/* ---- the codec (recording_codec.c): no I/O ---- */
+
+/* What a recording adds to a sample's meta. */
+struct recording_meta {
+	uint64_t seq;	      /* sample number, from 1 */
+	uint64_t interval_ns; /* the recorder's interval, 0 when unknown */
+	int64_t time_s;	      /* wall clock: the tar entries' mtime */
+};
+
+/* Reused state of the encoder (zlib stream, tar scratch). */
+struct recording_encoder {
+	void *z; /* z_stream */
+	struct buf tar;
+	int level; /* zlib level: 1, fast (sampling cost matters) */
+};
+
+/*
+ * Encodes one sample as a gzip member, appended to out. Sources with
+ * s->have[i] false are left out.
+ */
+int recording_encode(struct recording_encoder *enc, const struct sample *s,
+		     const struct recording_meta *m, struct buf *out,
+		     struct kerr *e);
+/* The member that closes a recording: tar end-of-archive blocks. */
+int recording_encode_end(struct recording_encoder *enc, struct buf *out,
+			 struct kerr *e);
+void recording_encoder_free(struct recording_encoder *enc);
+
+/*
+ * Called per complete sample (origin SAMPLE_RECORDING, path the src given
+ * to recording_decode, seq and offset set); non-zero stops the walk and is
+ * returned. The callback may keep the sample by swapping it with its own
+ * (the walk goes on with the buffers it gets back).
+ */
+typedef int (*recording_cb)(struct sample *s, void *ctx);
+
+struct recording_status {
+	uint64_t samples;	 /* complete samples seen */
+	bool truncated;		 /* the data ends inside a sample */
+	uint64_t truncated_at;	 /* offset of that incomplete member */
+	bool closed;		 /* the end-of-archive member was seen */
+};
+
+/*
+ * Walks a recording held in memory. src names it in errors, which carry
+ * the byte offset ("rec.kleak: offset 81234: sample 7: CRC mismatch").
+ * A truncated tail is not an error (see st). Returns 0 or a negative errno.
+ */
+int recording_decode(const char *buf, size_t len, const char *src,
+		     recording_cb cb, void *ctx, struct recording_status *st,
+		     struct kerr *e);
+
+/* Whether buf starts like a recording (a gzip member). */
+bool recording_sniff(const char *buf, size_t len);
+
+/* ---- files (recording.c) ---- */
 
 struct recording_writer {
 	int fd;
@@ -44,9 +130,6 @@ int recording_append(struct recording_writer *w, const struct sample *s,
 /* Writes the closing member (when it fits), syncs and closes. */
 int recording_close(struct recording_writer *w, struct kerr *e);
 
-/* Reads a whole recording file into b (capped at 1 GiB). */
-int recording_read_file(const char *path, struct buf *b, struct kerr *e);
-
 /*
  * A recording opened for reading: a regular file is mapped (a 256 MB
  * recording costs no 256 MB of heap), anything else (a pipe) is read.
@@ -62,13 +145,16 @@ struct recording_file {
 int recording_open(const char *path, struct recording_file *f, struct kerr *e);
 void recording_file_close(struct recording_file *f);
 
+/* recording_sample's nth for the last complete sample. */
+#define RECORDING_LAST 0
+
 /*
- * The first complete sample of a recording as a snapshot (raw sources and
- * their parsed forms, per-source status, meta), for `kleak check
- * --baseline FILE`. s->dir is left NULL. Returns 0 or a negative errno
- * (no complete sample is -ENODATA).
+ * Reads sample nth (from 1; RECORDING_LAST for the last complete one) of
+ * the recording at path into s. Returns 0, or a negative errno: a damaged
+ * recording, none or too few complete samples (-ENODATA, saying how many
+ * there are). st tells whether the file ends inside a sample.
  */
-int recording_first_snapshot(const char *path, struct snapshot *s,
-			     struct kerr *e);
+int recording_sample(const char *path, uint64_t nth, struct sample *s,
+		     struct recording_status *st, struct kerr *e);
 
 #endif

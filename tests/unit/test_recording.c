@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the recording format (parse/recording) and its writer and
- * reader (source/recording): round trip, a recording cut at every byte
- * still yields its complete samples, damaged bytes give an error with the
- * offset, the size limit, and the first sample as a snapshot.
+ * Unit tests for recordings (source/recording: codec, writer, readers) and
+ * the sample metadata (parse/meta, model/snapshot): round trip through
+ * parse and ingest, a recording cut at every byte still yields its
+ * complete samples, damaged bytes give an error with the offset, the size
+ * limit, one sample picked out of a file (first, last, N), and the meta
+ * checks of a recording's sample (format version, page size).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,8 +18,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analyze/ingest.h"
 #include "model/series.h"
-#include "parse/recording.h"
+#include "model/snapshot.h"
+#include "parse/meta.h"
 #include "source/recording.h"
 
 static const char meminfo[] = "MemTotal:       24684092 kB\n"
@@ -42,11 +46,13 @@ static void make_sample(struct sample *s, int i)
 		buf_reset(&s->raw[k]);
 		s->have[k] = false;
 	}
-	snprintf(s->release, sizeof(s->release), "6.12.0-test");
-	snprintf(s->hostname, sizeof(s->hostname), "box");
-	s->page_size = 4096;
-	s->mono_ns = 1000000000ULL * (uint64_t)(100 + i);
-	s->time_s = 1700000000 + i;
+	buf_reset(&s->meta);
+	assert_int_equal(buf_printf(&s->meta,
+				    "kleak_snapshot=1\nrelease=6.12.0-test\nhostname=box\n"
+				    "time=%d\npage_size=4096\nmono_ns=%llu",
+				    1700000000 + i,
+				    1000000000ULL * (unsigned long long)(100 + i)), 0);
+	s->have_meta = true;
 	snprintf(tmp, sizeof(tmp), meminfo, 4000 + 32 * i, 100 + 16 * i);
 	assert_int_equal(buf_append(&s->raw[SRC_MEMINFO], tmp, strlen(tmp)), 0);
 	snprintf(tmp, sizeof(tmp), slabinfo, 3 * i, 3 * i, i, i);
@@ -73,7 +79,7 @@ static void make_recording(struct buf *out, int n, size_t *offs)
 	struct kerr e;
 
 	for (int i = 0; i < n; i++) {
-		struct recording_meta m = { (uint64_t)i + 1, 1000000000ULL, out->len };
+		struct recording_meta m = { (uint64_t)i + 1, 1000000000ULL, 1700000000 + i };
 
 		offs[i] = out->len;
 		make_sample(&s, i);
@@ -89,22 +95,29 @@ struct seen {
 	int n;
 	uint64_t mono[16];
 	struct series_set set;
-	struct series_ctx ctx;
+	struct ingest ingest;
+	struct snapshot snap;
 };
 
-static int on_sample(struct sample *s, const struct recording_meta *m, void *arg)
+/* As kleak report: parse, then ingest. */
+static int on_sample(struct sample *s, void *arg)
 {
 	struct seen *c = arg;
 	struct kerr e;
+	char from[64];
 
+	assert_int_equal(snapshot_parse(&c->snap, s, SRC_ALL, &e), 0);
 	if (c->n < 16)
-		c->mono[c->n] = s->mono_ns;
+		c->mono[c->n] = c->snap.mono_ns;
 	c->n++;
-	assert_int_equal(m->seq, (uint64_t)c->n);
-	assert_int_equal(m->interval_ns, 1000000000ULL);
-	assert_string_equal(s->release, "6.12.0-test");
+	assert_int_equal(s->seq, (uint64_t)c->n);
+	assert_int_equal(c->snap.interval_ns, 1000000000ULL);
+	assert_int_equal(c->snap.page_size, 4096);
+	assert_string_equal(c->snap.release, "6.12.0-test");
+	snprintf(from, sizeof(from), "rec:sample-%06d", c->n);
+	assert_string_equal(c->snap.from, from);
 	assert_true(s->have[SRC_MEMINFO]);
-	return series_ingest(&c->set, &c->ctx, s, "t", &e);
+	return ingest_sample(&c->set, &c->ingest, &c->snap, &e);
 }
 
 static void test_round_trip(void **state)
@@ -120,7 +133,7 @@ static void test_round_trip(void **state)
 	make_recording(&rec, 8, offs);
 	assert_true(recording_sniff(rec.data, rec.len));
 	assert_int_equal(series_set_init(&c.set, 64), 0);
-	assert_int_equal(recording_parse(rec.data, rec.len, "rec", on_sample, &c, &st, &e), 0);
+	assert_int_equal(recording_decode(rec.data, rec.len, "rec", on_sample, &c, &st, &e), 0);
 	assert_int_equal(c.n, 8);
 	assert_int_equal(st.samples, 8);
 	assert_false(st.truncated);
@@ -138,7 +151,8 @@ static void test_round_trip(void **state)
 	s = series_find(&c.set, SERIES_MEMINFO, "VmallocUsed", NULL);
 	assert_int_equal(s->last, (100 + 16 * 7) * 1024);
 	assert_float_equal(c.set.t[7], 7.0, 1e-9);
-	series_ctx_free(&c.ctx);
+	snapshot_free(&c.snap);
+	ingest_free(&c.ingest);
 	series_set_free(&c.set);
 	buf_free(&rec);
 }
@@ -159,7 +173,7 @@ static void test_truncated_everywhere(void **state)
 		for (int i = 0; i < 4; i++)
 			whole += offs[i + 1] <= len;
 		memset(&e, 0, sizeof(e));
-		if (recording_parse(rec.data, len, "rec", NULL, NULL, &st, &e)) {
+		if (recording_decode(rec.data, len, "rec", NULL, NULL, &st, &e)) {
 			fail_msg("cut at %zu: %s", len, e.msg);
 		}
 		assert_int_equal(st.samples, whole);
@@ -176,7 +190,7 @@ static void test_truncated_everywhere(void **state)
 	make_recording(&rec, 2, offs);
 	rec.len = offs[2];
 	assert_int_equal(buf_append(&rec, "\0\0\0\0\0\0\0\0", 8), 0);
-	assert_int_equal(recording_parse(rec.data, rec.len, "rec", NULL, NULL, &st, &e), 0);
+	assert_int_equal(recording_decode(rec.data, rec.len, "rec", NULL, NULL, &st, &e), 0);
 	assert_int_equal(st.samples, 2);
 	assert_true(st.truncated);
 	buf_free(&rec);
@@ -194,19 +208,19 @@ static void test_corrupt(void **state)
 	make_recording(&rec, 3, offs);
 	/* A byte in the middle of sample 2's compressed data. */
 	rec.data[(offs[1] + offs[2]) / 2] ^= 0x5a;
-	assert_int_equal(recording_parse(rec.data, rec.len, "rec", NULL, NULL, &st, &e), -EINVAL);
+	assert_int_equal(recording_decode(rec.data, rec.len, "rec", NULL, NULL, &st, &e), -EINVAL);
 	snprintf(want, sizeof(want), "offset %zu: sample 2", offs[1]);
 	assert_non_null(strstr(e.msg, want));
 	assert_string_equal(e.src, "rec");
 	/* Not a recording at all. */
-	assert_int_equal(recording_parse("slabinfo - version: 2.1\n", 24, "x", NULL, NULL, &st, &e), -EINVAL);
+	assert_int_equal(recording_decode("slabinfo - version: 2.1\n", 24, "x", NULL, NULL, &st, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "not a kleak recording"));
-	assert_int_equal(recording_parse("", 0, "x", NULL, NULL, &st, &e), -ENODATA);
+	assert_int_equal(recording_decode("", 0, "x", NULL, NULL, &st, &e), -ENODATA);
 	/* Garbage after a complete sample is corruption, not a torn tail. */
 	buf_reset(&rec);
 	make_recording(&rec, 2, offs);
 	memcpy(rec.data + offs[1], "GARBAGE!", 8);
-	assert_int_equal(recording_parse(rec.data, rec.len, "rec", NULL, NULL, &st, &e), -EINVAL);
+	assert_int_equal(recording_decode(rec.data, rec.len, "rec", NULL, NULL, &st, &e), -EINVAL);
 	assert_int_equal(st.samples, 1);
 	buf_free(&rec);
 }
@@ -215,8 +229,9 @@ static void test_writer(void **state)
 {
 	char path[] = "/tmp/kleak-test-recXXXXXX";
 	struct recording_writer w;
-	struct sample s = { 0 };
-	struct snapshot snap;
+	struct recording_status st;
+	struct sample s = { 0 }, one = { 0 };
+	struct snapshot snap = { 0 };
 	struct kerr e;
 	int fd, r, n = 0;
 	uint64_t v;
@@ -237,21 +252,122 @@ static void test_writer(void **state)
 			break;
 		n++;
 	}
-	assert_true(n >= 1 && n < 50); /* the limit stopped it */
+	assert_true(n >= 3 && n < 50); /* the limit stopped it */
 	assert_true(w.size <= 6000);
 	assert_int_equal(recording_close(&w, &e), 0);
-	assert_int_equal(recording_first_snapshot(path, &snap, &e), 0);
+	/* The first sample, as check --baseline FILE reads it. */
+	assert_int_equal(recording_sample(path, 1, &one, &st, &e), 0);
+	assert_int_equal(snapshot_parse(&snap, &one, SRC_ALL, &e), 0);
 	assert_string_equal(snap.release, "6.12.0-test");
 	assert_true(snapshot_has(&snap, SRC_MEMINFO));
 	assert_true(snapshot_has(&snap, SRC_SLABINFO));
+	assert_true(snapshot_has(&snap, SRC_SLAB_ALIASES));
 	assert_false(snapshot_has(&snap, SRC_MODULES));
 	assert_true(meminfo_get(&snap.meminfo, "VmallocUsed", &v));
 	assert_int_equal(v, 100 * 1024);
 	assert_int_equal(snap.slabinfo.n, 2);
 	assert_int_equal(snap.page_size, 4096);
+	/* The last, as check --from FILE reads it, and the third. */
+	assert_int_equal(recording_sample(path, RECORDING_LAST, &one, &st, &e), 0);
+	assert_int_equal(one.seq, (uint64_t)n);
+	assert_int_equal(snapshot_parse(&snap, &one, SRC_ALL, &e), 0);
+	assert_true(meminfo_get(&snap.meminfo, "VmallocUsed", &v));
+	assert_int_equal(v, (100 + 16 * (n - 1)) * 1024);
+	assert_false(snapshot_has(&snap, SRC_SLAB_ALIASES));
+	assert_non_null(strstr(snap.err[SRC_SLAB_ALIASES].msg, "not in the recording"));
+	assert_int_equal(recording_sample(path, 3, &one, &st, &e), 0);
+	assert_int_equal(snapshot_parse(&snap, &one, SRC_ALL, &e), 0);
+	assert_int_equal(snap.slabinfo.v[0].num_slabs, 2);
+	assert_int_equal(recording_sample(path, 99, &one, &st, &e), -ENODATA);
+	assert_non_null(strstr(e.msg, "no sample 99"));
 	snapshot_free(&snap);
+	sample_free(&one);
 	sample_free(&s);
 	unlink(path);
+}
+
+/* A recording's sample meta: its format version, then a page size that is one. */
+static void test_recording_meta(void **state)
+{
+	static const struct {
+		const char *meta;
+		int code;
+		const char *msg; /* in the error */
+	} cases[] = {
+		{ "kleak_recording=1\npage_size=16384\n", 0, NULL },
+		{ "kleak_recording=2\n", -EPROTONOSUPPORT, "offset 0: recording format version 2 is newer" },
+		{ "page_size=4096\n", -EINVAL, "sample 1: meta without kleak_recording (corrupt" },
+		{ "kleak_recording=x\n", -EINVAL, "sample 1: meta: bad kleak_recording (corrupt" },
+		{ "kleak_recording=1\npage_size=5000\n", -EINVAL, "meta: bad page_size" },
+		{ "kleak_recording=1\nno equals sign\n", -EINVAL, "meta: expected key=value" },
+	};
+	struct sample s = { 0 };
+	struct snapshot snap = { 0 };
+	struct kerr e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sample_reset(&s, SAMPLE_RECORDING, "rec.kleak");
+		s.seq = 1;
+		assert_int_equal(buf_append(&s.meta, cases[i].meta, strlen(cases[i].meta)), 0);
+		s.have_meta = true;
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(snapshot_parse(&snap, &s, SRC_ALL, &e), cases[i].code);
+		if (cases[i].msg) {
+			assert_string_equal(e.src, "rec.kleak");
+			if (!strstr(e.msg, cases[i].msg))
+				fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, cases[i].msg);
+		} else {
+			assert_int_equal(snap.page_size, 16384);
+		}
+	}
+	/* In a snapshot directory the same meta is taken for what parses. */
+	sample_reset(&s, SAMPLE_DIR, "snap");
+	assert_int_equal(buf_append(&s.meta, "page_size=5000\nrelease=6.1\n", 27), 0);
+	s.have_meta = true;
+	assert_int_equal(snapshot_parse(&snap, &s, SRC_ALL, &e), 0);
+	assert_int_equal(snap.page_size, (uint64_t)sysconf(_SC_PAGESIZE));
+	assert_string_equal(snap.release, "6.1");
+	assert_string_equal(snap.from, "snap");
+	snapshot_free(&snap);
+	sample_free(&s);
+}
+
+/* parse/meta: every key, comments, unknown keys, numbers that do not parse. */
+static void test_meta_parse(void **state)
+{
+	static const char text[] =
+		"# a comment\n"
+		"kleak_snapshot=1\n"
+		"release=6.12.0-1-amd64\n"
+		"hostname=box=1\n"
+		"\n"
+		"time=1700000000\n"
+		"page_size=4096\n"
+		"mono_ns=12x\n"
+		"interval_ns=1000000000\n"
+		"sample=7\n"
+		"a_later_key=whatever\n"
+		"kleak_recording=1\n";
+	struct meta m;
+	struct kerr e;
+
+	(void)state;
+	assert_int_equal(meta_parse(text, sizeof(text) - 1, "meta", &m, &e), 0);
+	assert_string_equal(m.release, "6.12.0-1-amd64");
+	assert_string_equal(m.hostname, "box=1");
+	assert_int_equal(m.time_s, 1700000000);
+	assert_int_equal(m.page_size, 4096);
+	assert_int_equal(m.mono_ns, 0); /* not a number: unset */
+	assert_int_equal(m.interval_ns, 1000000000ULL);
+	assert_int_equal(m.sample, 7);
+	assert_true(m.has_recording);
+	assert_int_equal(m.recording, 1);
+	assert_int_equal(meta_parse("release=x\nbroken\n", 17, "dir/meta", &m, &e), -EINVAL);
+	assert_string_equal(e.src, "dir/meta");
+	assert_int_equal(e.line, 2);
+	assert_int_equal(meta_parse("", 0, "meta", &m, &e), 0);
+	assert_false(m.has_recording);
 }
 
 int main(void)
@@ -261,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_recording_meta),
+		cmocka_unit_test(test_meta_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

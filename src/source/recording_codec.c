@@ -2,7 +2,8 @@
 /*
  * Encoding and decoding of recordings: gzip members of ustar streams, one
  * per sample (the format is in recording.h). No I/O here: the writer and
- * the file reader are in source/recording.c.
+ * the file readers are in recording.c. A sample's meta passes through as
+ * bytes; its keys are read by parse/meta.c.
  */
 #include "recording.h"
 
@@ -11,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-#include "util/num.h"
 
 #define TAR_BLOCK 512
 #define SAMPLE_CAP BUF_FILE_CAP /* a decompressed sample, at most */
@@ -92,44 +91,49 @@ static int gzip_member(struct recording_encoder *enc, const struct buf *in,
 	return 0;
 }
 
+/* The sample's own meta, then what the recording adds. */
+static int meta_entry(struct buf *tar, const char *dir, const struct sample *s,
+		      const struct recording_meta *m)
+{
+	struct buf meta = { 0 };
+	char name[100];
+	int r = 0;
+
+	if (s->have_meta && s->meta.len)
+		r = buf_append(&meta, s->meta.data, s->meta.len);
+	if (!r && meta.len && meta.data[meta.len - 1] != '\n')
+		r = buf_append(&meta, "\n", 1);
+	if (!r)
+		r = buf_printf(&meta, "kleak_recording=%d\ninterval_ns=%llu\nsample=%llu\n",
+			       RECORDING_VERSION, (unsigned long long)m->interval_ns,
+			       (unsigned long long)m->seq);
+	snprintf(name, sizeof(name), "%s/meta", dir);
+	if (!r)
+		r = tar_entry(tar, name, meta.data, meta.len, m->time_s);
+	buf_free(&meta);
+	return r;
+}
+
 int recording_encode(struct recording_encoder *enc, const struct sample *s,
 		     const struct recording_meta *m, struct buf *out,
 		     struct kerr *e)
 {
 	char dir[32], name[100];
 	struct buf *tar = &enc->tar;
-	int r;
 
 	snprintf(dir, sizeof(dir), "sample-%06llu", (unsigned long long)m->seq);
 	buf_reset(tar);
-	{
-		char meta[1024];
-		int n = snprintf(meta, sizeof(meta),
-				 "kleak_snapshot=1\nkleak_recording=%d\n"
-				 "release=%s\nhostname=%s\ntime=%lld\n"
-				 "page_size=%llu\nmono_ns=%llu\ninterval_ns=%llu\n"
-				 "sample=%llu\n",
-				 RECORDING_VERSION, s->release, s->hostname,
-				 (long long)s->time_s,
-				 (unsigned long long)s->page_size,
-				 (unsigned long long)s->mono_ns,
-				 (unsigned long long)m->interval_ns,
-				 (unsigned long long)m->seq);
-
-		snprintf(name, sizeof(name), "%s/meta", dir);
-		if (tar_entry(tar, name, meta, (size_t)n, s->time_s))
-			return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
-	}
+	if (meta_entry(tar, dir, s, m))
+		return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
 	for (int i = 0; i < SRC_COUNT; i++) {
 		if (!s->have[i])
 			continue;
 		snprintf(name, sizeof(name), "%s/%s", dir, source_descs[i].name);
 		if (tar_entry(tar, name, s->raw[i].data ? s->raw[i].data : "",
-			      s->raw[i].len, s->time_s))
+			      s->raw[i].len, m->time_s))
 			return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
 	}
-	r = gzip_member(enc, tar, out, e);
-	return r;
+	return gzip_member(enc, tar, out, e);
 }
 
 int recording_encode_end(struct recording_encoder *enc, struct buf *out,
@@ -200,74 +204,16 @@ static int tar_octal(const unsigned char *f, size_t n, uint64_t *out)
 	return 0;
 }
 
-static int parse_meta(const char *d, size_t len, struct sample *s,
-		      struct recording_meta *m, const struct walk *w)
-{
-	struct line_iter it;
-	const char *line;
-	size_t llen;
-	bool version = false;
-
-	line_iter_init(&it, d, len);
-	while (line_next(&it, &line, &llen)) {
-		const char *eq = memchr(line, '=', llen);
-		const char *v;
-		size_t kl, vl;
-		uint64_t u = 0;
-		int64_t t;
-
-		if (!llen)
-			continue;
-		if (!eq)
-			return corrupt(w, "meta: expected key=value", NULL);
-		kl = (size_t)(eq - line);
-		v = eq + 1;
-		vl = llen - kl - 1;
-#define KEY(k) (kl == sizeof(k) - 1 && !memcmp(line, k, kl))
-		if (KEY("release"))
-			snprintf(s->release, sizeof(s->release), "%.*s", (int)vl, v);
-		else if (KEY("hostname"))
-			snprintf(s->hostname, sizeof(s->hostname), "%.*s", (int)vl, v);
-		else if (KEY("time") && !num_i64(v, vl, &t))
-			s->time_s = t;
-		else if (KEY("kleak_recording")) {
-			if (num_u64(v, vl, &u) || !u)
-				return corrupt(w, "meta: bad kleak_recording", NULL);
-			if (u > RECORDING_VERSION)
-				return kerr_set(w->e, -EPROTONOSUPPORT, w->src, 0,
-						"offset %llu: recording format version %llu is newer than this kleak's (%d)",
-						(unsigned long long)w->off,
-						(unsigned long long)u,
-						RECORDING_VERSION);
-			version = true;
-		} else if (num_u64(v, vl, &u)) {
-			continue; /* unknown or non-numeric: ignored */
-		} else if (KEY("page_size")) {
-			if (u < 4096 || u > (1 << 20) || (u & (u - 1)))
-				return corrupt(w, "meta: bad page_size", NULL);
-			s->page_size = u;
-		} else if (KEY("mono_ns"))
-			s->mono_ns = u;
-		else if (KEY("interval_ns"))
-			m->interval_ns = u;
-#undef KEY
-	}
-	if (!version)
-		return corrupt(w, "meta without kleak_recording", NULL);
-	return 0;
-}
-
 /*
  * The tar stream of one member: a sample directory, or the end-of-archive
  * blocks. *end is set for the latter.
  */
-static int parse_tar(const char *t, size_t len, struct sample *s,
-		     struct recording_meta *m, const struct walk *w, bool *end)
+static int untar(const char *t, size_t len, struct sample *s,
+		 const struct walk *w, bool *end)
 {
 	static const unsigned char zero[TAR_BLOCK];
 	size_t pos = 0;
 	bool meta = false;
-	int r;
 
 	*end = false;
 	while (pos + TAR_BLOCK <= len) {
@@ -299,10 +245,10 @@ static int parse_tar(const char *t, size_t len, struct sample *s,
 		base = strrchr(name, '/');
 		base = base ? base + 1 : name;
 		if (!strcmp(base, "meta")) {
-			r = parse_meta(data, size, s, m, w);
-			if (r)
-				return r;
-			meta = true;
+			buf_reset(&s->meta);
+			if (buf_append(&s->meta, data, size))
+				return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
+			s->have_meta = meta = true;
 			continue;
 		}
 		id = source_by_name(base);
@@ -312,6 +258,7 @@ static int parse_tar(const char *t, size_t len, struct sample *s,
 		if (buf_append(&s->raw[id], data, size))
 			return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
 		s->have[id] = true;
+		kerr_clear(&s->err[id]);
 	}
 	if (pos != len)
 		return corrupt(w, "partial tar block", NULL);
@@ -366,13 +313,21 @@ static int inflate_member(z_stream *z, const char *buf, size_t len,
 	return 0;
 }
 
+/* A source this sample does not carry: "rec.kleak: slabinfo: not in the recording". */
+static void note_absent(struct sample *s)
+{
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (!s->have[i])
+			kerr_set(&s->err[i], -ENOENT, s->path, 0,
+				 "%s: not in the recording", source_descs[i].name);
+}
+
 static int walk_members(z_stream *z, const char *buf, size_t len,
 			struct buf *tar, struct sample *s, recording_cb cb,
 			void *ctx, struct recording_status *st, struct walk *w)
 {
 	while (w->off < len) {
 		size_t rest = len - w->off, used = 0;
-		struct recording_meta m = { 0 };
 		bool end;
 		int r;
 
@@ -392,10 +347,9 @@ static int walk_members(z_stream *z, const char *buf, size_t len,
 			st->truncated_at = w->off;
 			return 0;
 		}
-		for (int i = 0; i < SRC_COUNT; i++)
-			s->have[i] = false;
-		m.offset = w->off;
-		r = parse_tar(tar->data, tar->len, s, &m, w, &end);
+		sample_reset(s, SAMPLE_RECORDING, w->src);
+		s->offset = w->off;
+		r = untar(tar->data, tar->len, s, w, &end);
 		if (r)
 			return r;
 		w->off += used;
@@ -403,17 +357,18 @@ static int walk_members(z_stream *z, const char *buf, size_t len,
 			st->closed = true;
 			continue;
 		}
-		m.seq = ++st->samples;
-		r = cb ? cb(s, &m, ctx) : 0;
+		s->seq = ++st->samples;
+		note_absent(s);
+		r = cb ? cb(s, ctx) : 0;
 		if (r)
 			return r;
 	}
 	return 0;
 }
 
-int recording_parse(const char *buf, size_t len, const char *src,
-		    recording_cb cb, void *ctx, struct recording_status *st,
-		    struct kerr *e)
+int recording_decode(const char *buf, size_t len, const char *src,
+		     recording_cb cb, void *ctx, struct recording_status *st,
+		     struct kerr *e)
 {
 	struct walk w = { src, e, 0, 0 };
 	struct sample s;

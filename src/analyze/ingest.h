@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ingestion: one parsed sample (model/snapshot.h) becomes one sample of
+ * the series store (model/series.h): a value per meminfo component (with
+ * Unaccounted, analyze/kmem.h), slab cache, vmalloc caller and module
+ * (analyze/vmalloc_group.h) and allocinfo site. `kleak watch` feeds it
+ * live samples, `kleak report` a recording's.
+ *
+ * Between samples it keeps what only some samples carry: the slab reclaim
+ * flags (the first sample: they do not change), and the module list and
+ * module symbols of the latest sample that had symbols, the baseline that
+ * names the vmalloc areas of a module unloaded during the run.
+ */
+#ifndef KLEAK_ANALYZE_INGEST_H
+#define KLEAK_ANALYZE_INGEST_H
+
+#include <stdbool.h>
+
+#include "analyze/vmalloc_group.h"
+#include "model/series.h"
+#include "model/snapshot.h"
+#include "parse/modules.h"
+#include "parse/slab_aliases.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct ingest {
+	struct slab_aliases aliases;
+	bool have_aliases;
+	struct modules base_modules;
+	struct buf base_kallsyms;
+	bool have_base;
+	struct vmalloc_groups vg; /* scratch, reused */
+};
+
+/*
+ * Adds one sample to set: a source the snapshot lacks adds nothing (its
+ * series read 0 there). Returns 0, or -ENOMEM / a vmallocinfo that does
+ * not parse with e naming where.
+ */
+int ingest_sample(struct series_set *set, struct ingest *in,
+		  const struct snapshot *snap, struct kerr *e);
+void ingest_free(struct ingest *in);
+
+#endif

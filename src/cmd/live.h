@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The live sample of the commands that sample over time (watch, record):
+ * read, parse, and read the extra sources some samples need. The slab
+ * reclaim flags come with the first sample (they do not change); module
+ * symbols with the first and whenever a module appeared since the last
+ * ones, so that a module unloaded later still names its vmalloc areas
+ * (analyze/ingest.h, and `kleak report` on a recording).
+ */
+#ifndef KLEAK_CMD_LIVE_H
+#define KLEAK_CMD_LIVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/snapshot.h"
+#include "source/sample.h"
+#include "util/err.h"
+#include "util/strmap.h"
+
+struct live {
+	unsigned mask;	    /* the sources of every sample (SRC_BIT()s) */
+	unsigned parse;	    /* which of them to parse (snapshot_parse) */
+	uint64_t taken;	    /* samples taken */
+	struct strmap syms; /* modules that the last module symbols covered */
+	bool syms_read;	    /* module symbols were read once */
+};
+
+/*
+ * Reads the next live sample into s and parses it into snap (SRC_MODULES
+ * always, to know when a module appeared). Returns 0, or the error of a
+ * source that does not parse.
+ */
+int live_take(struct live *l, struct sample *s, struct snapshot *snap,
+	      struct kerr *e);
+void live_free(struct live *l);
+
+#endif

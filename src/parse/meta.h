@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The metadata of a sample: key=value lines, as a snapshot directory's
+ * `meta` file, a recording's sample-NNNNNN/meta and the live reader
+ * (source/sample.h) all write them:
+ *
+ *   kleak_snapshot=1
+ *   release=6.12.0-1-amd64
+ *   hostname=box
+ *   time=1700000000             wall clock, seconds
+ *   page_size=4096
+ *   mono_ns=81234000000         CLOCK_MONOTONIC (meaningful within one boot)
+ *   kleak_recording=1           recordings: the format version
+ *   interval_ns=1000000000      recordings: the recorder's interval
+ *   sample=3                    recordings: the sample's number
+ *
+ * Empty lines and '#' comments are skipped and unknown keys ignored (a
+ * later kleak's). A number that does not parse leaves its field unset, so
+ * that what a missing or bad field means (a default, or a corrupt
+ * recording) is decided by the caller; a line without '=' is an error.
+ */
+#ifndef KLEAK_PARSE_META_H
+#define KLEAK_PARSE_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct meta {
+	char release[128];
+	char hostname[128];
+	int64_t time_s;		/* 0 when absent */
+	uint64_t page_size;	/* 0 when absent; not checked here */
+	uint64_t mono_ns;	/* 0 when absent */
+	uint64_t interval_ns;	/* 0 when absent */
+	uint64_t sample;	/* 0 when absent */
+	bool has_recording;	/* a kleak_recording key was there ... */
+	uint64_t recording;	/* ... with this version (0: not a number) */
+};
+
+int meta_parse(const char *buf, size_t len, const char *src, struct meta *m,
+	       struct kerr *e);
+
+#endif

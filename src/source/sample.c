@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading a sample from the live kernel or a snapshot directory; see sample.h. */
+#include "sample.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+
+/*
+ * The live metadata, rendered as a snapshot's meta file, before the
+ * sources: mono_ns is when the sample started.
+ */
+static void read_meta_live(struct sample *s)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	buf_reset(&s->meta);
+	s->have_meta = !buf_printf(&s->meta,
+				   "kleak_snapshot=1\nrelease=%s\nhostname=%s\n"
+				   "time=%lld\npage_size=%ld\nmono_ns=%llu\n",
+				   u.release, u.nodename,
+				   (long long)(clock_wall_ns() / 1000000000LL),
+				   sysconf(_SC_PAGESIZE),
+				   (unsigned long long)clock_mono_ns());
+}
+
+void sample_reset(struct sample *s, enum sample_origin origin, const char *path)
+{
+	s->origin = origin;
+	snprintf(s->path, sizeof(s->path), "%s", path ? path : "");
+	s->seq = s->offset = 0;
+	buf_reset(&s->meta);
+	s->have_meta = false;
+	for (int i = 0; i < SRC_COUNT; i++) {
+		s->have[i] = false;
+		kerr_clear(&s->err[i]);
+	}
+}
+
+static void read_one(struct sample *s, const char *dir, enum source_id id)
+{
+	kerr_clear(&s->err[id]);
+	s->have[id] = !source_read(dir, id, &s->raw[id], &s->err[id]);
+}
+
+void sample_read_live(struct sample *s, unsigned mask)
+{
+	sample_reset(s, SAMPLE_LIVE, NULL);
+	read_meta_live(s);
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (mask & SRC_BIT(i))
+			read_one(s, NULL, (enum source_id)i);
+}
+
+void sample_add_live(struct sample *s, enum source_id id)
+{
+	read_one(s, NULL, id);
+}
+
+void sample_read_dir(struct sample *s, const char *dir, unsigned mask)
+{
+	char path[PATH_MAX + 8];
+	struct kerr e;
+
+	sample_reset(s, SAMPLE_DIR, dir);
+	snprintf(path, sizeof(path), "%s/meta", dir);
+	buf_reset(&s->meta);
+	s->have_meta = !buf_read_file(&s->meta, path, 1 << 20, &e);
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (mask & SRC_BIT(i))
+			read_one(s, s->path, (enum source_id)i);
+}
+
+void sample_free(struct sample *s)
+{
+	if (!s)
+		return;
+	buf_free(&s->meta);
+	for (int i = 0; i < SRC_COUNT; i++)
+		buf_free(&s->raw[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *sample_src(const struct sample *s, enum source_id id, char *buf,
+		       size_t len)
+{
+	const char *name = id < SRC_COUNT ? source_descs[id].name : NULL;
+
+	switch (s->origin) {
+	case SAMPLE_LIVE:
+		snprintf(buf, len, "%s", name ? source_descs[id].live_path : "/proc");
+		break;
+	case SAMPLE_DIR:
+		snprintf(buf, len, "%s%s%s", s->path, name ? "/" : "", name ? name : "");
+		break;
+	case SAMPLE_RECORDING:
+		snprintf(buf, len, "%s:sample-%06llu%s%s", s->path,
+			 (unsigned long long)s->seq, name ? "/" : "", name ? name : "");
+		break;
+	}
+	return buf;
+}

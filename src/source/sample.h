@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A sample: the raw sources of one moment, as bytes, and where they came
+ * from: the live kernel, a snapshot directory (`kleak snapshot`, or a cp
+ * of the /proc files), or one sample of a recording (`kleak record`;
+ * source/recording.h reads those). Every command starts from samples:
+ * check reads one, watch and record one per interval, report one per
+ * recorded sample; model/snapshot.h parses one.
+ *
+ * Nothing here parses. The metadata (kernel release, hostname, clocks,
+ * page size) is kept as the key=value text of a snapshot's `meta` file
+ * (parse/meta.h): the file's bytes for a directory or a recording,
+ * rendered by the one live reader for the live kernel. So one parser
+ * reads all three, and a live sample is written out (snapshot, record)
+ * exactly as it was read. Buffers are reused from one read to the next:
+ * steady-state sampling allocates little.
+ */
+#ifndef KLEAK_SOURCE_SAMPLE_H
+#define KLEAK_SOURCE_SAMPLE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source/procfs.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+enum sample_origin {
+	SAMPLE_LIVE,
+	SAMPLE_DIR,
+	SAMPLE_RECORDING,
+};
+
+struct sample {
+	enum sample_origin origin;
+	char path[PATH_MAX];	    /* the directory or recording; "" live */
+	uint64_t seq;		    /* recording: the sample's number, from 1 */
+	uint64_t offset;	    /* recording: byte offset of its gzip member */
+	struct buf meta;	    /* key=value lines (parse/meta.h) */
+	bool have_meta;		    /* a snapshot copied with cp has none */
+	struct buf raw[SRC_COUNT];
+	bool have[SRC_COUNT];	    /* raw[i] holds this sample's source i */
+	struct kerr err[SRC_COUNT]; /* why a wanted source is missing */
+};
+
+/*
+ * Reads the live sources in mask (SRC_BIT()s) and the live metadata into
+ * s, reusing its buffers. A missing source is noted in s->err, not fatal.
+ */
+void sample_read_live(struct sample *s, unsigned mask);
+/* Adds one live source to a sample already read (module symbols, later). */
+void sample_add_live(struct sample *s, enum source_id id);
+/* Reads DIR/<name> for the sources in mask, and DIR/meta, into s. */
+void sample_read_dir(struct sample *s, const char *dir, unsigned mask);
+/* Forgets what s holds (keeping its buffers): before a recording's sample. */
+void sample_reset(struct sample *s, enum sample_origin origin, const char *path);
+void sample_free(struct sample *s);
+
+/*
+ * Where a source of s is, for error locations: "/proc/meminfo",
+ * "DIR/meminfo", "rec.kleak:sample-000003/meminfo". id SRC_COUNT names
+ * the sample itself ("/proc", "DIR", "rec.kleak:sample-000003").
+ */
+const char *sample_src(const struct sample *s, enum source_id id, char *buf,
+		       size_t len);
+
+#endif
