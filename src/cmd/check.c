@@ -31,7 +31,8 @@ const char cmd_check_help[] =
 	"\n"
 	"Options:\n"
 	"  -j, --json              one JSON document (schema: docs/check.md)\n"
-	"      --from DIR          analyse a snapshot directory (kleak snapshot, or cp of /proc files)\n"
+	"      --from PATH         analyse a snapshot DIR (kleak snapshot, or cp of /proc files) or a recording FILE\n"
+	"      --sample WHICH      the sample of a --from recording: first, last (default) or its number\n"
 	"      --baseline PATH     an earlier snapshot DIR or recording FILE: places unloaded modules' memory\n"
 	"      --top N             rows per table in the text view (default 10)\n"
 	"      --fail-on LEVEL     exit 3 when a finding is at least LEVEL (info, warning, critical)\n"
@@ -79,6 +80,7 @@ static int parse_args(int argc, char **argv, struct check_cli *c)
 		{ "json", no_argument, NULL, 'j' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "kernel-pct", required_argument, NULL, OPT_KPCT },
@@ -100,6 +102,15 @@ static int parse_args(int argc, char **argv, struct check_cli *c)
 		case 'h': return cmd_help("check") + 100;
 		case OPT_FROM: c->from = optarg; break;
 		case OPT_BASELINE: c->baseline = optarg; break;
+		case OPT_SAMPLE:
+			c->sample_set = true;
+			if (!strcmp(optarg, "first"))
+				c->sample = 1;
+			else if (!strcmp(optarg, "last"))
+				c->sample = RECORDING_LAST;
+			else if (num_parse_u64(optarg, &c->sample) || !c->sample)
+				return cmd_usage("check", "--sample: use first, last or a sample number from 1");
+			break;
 		case OPT_ADDR: c->show_addresses = true; break;
 		case OPT_TOP:
 			if (num_parse_int(optarg, 1, 100000, &c->top))
@@ -140,6 +151,8 @@ static int parse_args(int argc, char **argv, struct check_cli *c)
 	}
 	if (optind < argc)
 		return cmd_usage("check", "unexpected argument '%s'", argv[optind]);
+	if (c->sample_set && !c->from)
+		return cmd_usage("check", "--sample picks a sample of --from FILE (a recording)");
 	return 0;
 }
 
@@ -179,9 +192,6 @@ static int read_path(const char *opt, const char *path, uint64_t nth,
 		sample_read_dir(s, path, SRC_ALL);
 		return 0;
 	}
-	if (!strcmp(opt, "--from"))
-		return kerr_set(e, -ENOTDIR, path, 0,
-				"--from: not a directory (a recording? use kleak report)");
 	r = recording_sample(path, nth, s, &st, e);
 	if (!r && nth == RECORDING_LAST)
 		note_truncated(path, &st, s);
@@ -193,7 +203,10 @@ static int read_samples(const struct check_cli *c, struct sample *s,
 			struct sample *base)
 {
 	struct kerr e = { 0 };
+	struct stat sb;
 
+	if (c->sample_set && !stat(c->from, &sb) && S_ISDIR(sb.st_mode))
+		return cmd_usage("check", "--sample: --from DIR is one snapshot; --sample picks a sample of a recording");
 	if (!c->from)
 		sample_read_live(s, SRC_ALL);
 	else if (read_path("--from", c->from, c->sample, s, &e))
