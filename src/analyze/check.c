@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analyze/kmemleak_group.h"
+#include "util/compiler.h"
 
 static const char *const sev_names[] = { "info", "warning", "critical" };
 
@@ -23,7 +24,7 @@ const char *severity_name(enum severity s)
 
 int severity_parse(const char *s, enum severity *out)
 {
-	for (int i = 0; i < 3; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(sev_names); i++)
 		if (!strcmp(s, sev_names[i])) {
 			*out = (enum severity)i;
 			return 0;
