@@ -54,10 +54,10 @@ struct snapshot {
 };
 
 /*
- * Parses sample s into snap (which may hold an earlier parse: it is
- * freed first). The metadata is always parsed; of the sources, those in
- * `which` (SRC_BIT()s; SRC_ALL) that s holds, the others only noted as
- * read or missing. Returns 0, or the first error that stops a command
+ * Parses sample s into snap: zero-initialised, or holding an earlier
+ * parse (freed first). The metadata is always parsed; of the sources,
+ * those in `which` (SRC_BIT()s; SRC_ALL) that s holds, the others only
+ * noted as read or missing. Returns 0, or the first error that stops a command
  * (a source that does not parse, a recording's meta that is damaged or of
  * a newer format) with e set; snap is complete either way and must be
  * freed.
