@@ -98,7 +98,7 @@ check "kleak help check lists --module-allocinfo" sh -c "'$K' help check | grep 
 # slab pages' site (alloc_slab_page); a process's anonymous memory grows
 # (folio_prealloc: user memory, not watched); leak_cache_work (the other
 # module) and everything else stay. Each sample is a gzip member
-# holding a ustar stream without end-of-archive blocks (parse/recording.h).
+# holding a ustar stream without end-of-archive blocks (source/recording.h).
 R="$T/rec"
 mkdir "$R"
 for i in $(seq 1 12); do
