@@ -66,7 +66,7 @@ static int parse_meta(struct snapshot *snap, const struct sample *s,
 	int r = 0;
 
 	if (s->have_meta) {
-		snprintf(src, sizeof(src), "%s/meta", snap->where);
+		snprintf(src, sizeof(src), "%s/meta", snap->from[0] ? snap->from : "live");
 		r = meta_parse(s->meta.data, s->meta.len, src, &m, &pe);
 	}
 	if (s->origin == SAMPLE_RECORDING) {
@@ -166,8 +166,8 @@ int snapshot_parse(struct snapshot *snap, const struct sample *s,
 	snapshot_free(snap);
 	snap->sample = s;
 	snap->raw = s->raw;
-	sample_src(s, SRC_COUNT, snap->where, sizeof(snap->where));
-	snap->from = s->origin == SAMPLE_LIVE ? NULL : snap->where;
+	if (s->origin != SAMPLE_LIVE)
+		sample_src(s, SRC_COUNT, snap->from, sizeof(snap->from));
 	r = parse_meta(snap, s, e);
 	for (int i = 0; i < SRC_COUNT; i++)
 		note_source(snap, (enum source_id)i, which & SRC_BIT(i));
@@ -205,10 +205,10 @@ bool snapshot_has(const struct snapshot *s, enum source_id id)
 const char *snapshot_src(const struct snapshot *s, enum source_id id,
 			 char *buf, size_t len)
 {
-	if (!s->from)
+	if (!s->from[0])
 		snprintf(buf, len, "%s", source_descs[id].live_path);
 	else
-		snprintf(buf, len, "%s/%s", s->where, source_descs[id].name);
+		snprintf(buf, len, "%s/%s", s->from, source_descs[id].name);
 	return buf;
 }
 

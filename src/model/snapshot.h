@@ -36,8 +36,7 @@ enum source_status {
 struct snapshot {
 	const struct sample *sample; /* parsed from; NULL once it is gone */
 	const struct buf *raw;	     /* sample->raw: the raw sources */
-	const char *from;	     /* NULL live; else the DIR or "FILE:sample-N" */
-	char where[PATH_MAX + 32];   /* what `from` points to */
+	char from[PATH_MAX + 32];    /* "" live; else the DIR or "FILE:sample-N" */
 	char release[128];
 	char hostname[128];
 	int64_t time_s;	      /* wall clock when taken, 0 unknown */

@@ -251,7 +251,7 @@ void check_render_json(FILE *f, const struct check_report *r,
 	json_init(&j, f, false);
 	json_obj_begin(&j);
 	json_kv_str(&j, "kleak_version", KLEAK_VERSION);
-	json_kv_str(&j, "from", s->from);
+	json_kv_str(&j, "from", s->from[0] ? s->from : NULL);
 	json_kv_str(&j, "release", s->release[0] ? s->release : NULL);
 	json_kv_str(&j, "hostname", s->hostname[0] ? s->hostname : NULL);
 	json_kv_i64(&j, "time", s->time_s);

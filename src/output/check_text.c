@@ -207,8 +207,8 @@ void check_render_text(FILE *f, const struct check_report *r,
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(f, "%skleak check%s: %s, kernel %s, %s%s%s\n", st.bold, st.reset,
 		s->hostname[0] ? s->hostname : "?",
-		s->release[0] ? s->release : "?", when, s->from ? ", from " : "",
-		s->from ? s->from : "");
+		s->release[0] ? s->release : "?", when, s->from[0] ? ", from " : "",
+		s->from);
 	kernel(f, r, &st);
 	slabs(f, r, &st, o->top);
 	vmalloc(f, r, &st, o);
