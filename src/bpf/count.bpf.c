@@ -3,8 +3,9 @@
  * Kernel side of `kleak count`: count allocations and frees of one kind of
  * object, and credit every free to the scope (process, cgroup) that
  * allocated the object, wherever the free happens (an RCU callback, a
- * kworker, another process). The object map (address -> allocating tgid)
- * holds only the scope's live objects; a free is counted when its address
+ * kworker, another process). The object map (address -> struct
+ * obj_origin) holds only the scope's live objects (the scope and the map's
+ * shape are kleak.bpf.h's, shared with trace.bpf.c); a free is counted when its address
  * is in the map, so a free from an RCU callback still counts and a free of
  * someone else's object does not.
  *
@@ -28,6 +29,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "count.h"
+#include "kleak.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -36,31 +38,12 @@ char LICENSE[] SEC("license") = "GPL";
 #define E2BIG 7
 #define MAX_ERRNO 4095
 
-/* gfp bits that choose a kmalloc type (include/linux/slab.h kmalloc_type();
- * __GFP_ACCOUNT is bit 22 on 6.1 through 6.18). */
-#define K_GFP_DMA 0x01u
-#define K_GFP_RECLAIMABLE 0x10u
-#define K_GFP_ACCOUNT 0x400000u
-/* enum kmalloc_cache_type values, as user space passes kmalloc_type. */
-#define K_NORMAL 0
-#define K_RECLAIM 1
-#define K_DMA 2
-#define K_CGROUP 3
-
-const volatile __u32 scope_kind;	/* enum count_scope */
-const volatile __u32 targ_tgid;		/* COUNT_SCOPE_PID */
-const volatile __u64 targ_cgid;		/* cgroup kernfs id (inode number) */
 const volatile char cache_name[COUNT_CACHE_NAME_LEN]; /* merged cache name */
 const volatile __u64 kmalloc_size;	/* kmalloc-N: bytes_alloc; 0 = off */
-const volatile __u32 kmalloc_type;	/* K_NORMAL ... K_CGROUP */
+const volatile __u32 kmalloc_type;	/* enum kleak_kmalloc_type */
 const volatile __u32 free_arg;		/* object argument of the free func */
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1 << 18); /* --max-objects */
-	__type(key, __u64);
-	__type(value, struct count_obj);
-} objs SEC(".maps");
+KLEAK_OBJ_MAP(struct obj_origin); /* --max-objects */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -85,54 +68,14 @@ static __always_inline void count_inc(__u32 stat)
 		*v += 1;
 }
 
-/* Walks a cgroup and its ancestors looking for targ_cgid. */
-static __always_inline bool cgroup_under(struct cgroup *cg)
-{
-	for (int i = 0; i < COUNT_CGROUP_DEPTH && cg; i++) {
-		if (BPF_CORE_READ(cg, kn, id) == targ_cgid)
-			return true;
-		cg = BPF_CORE_READ(cg, self.parent, cgroup);
-	}
-	return false;
-}
-
-static __always_inline bool in_scope(void)
-{
-	struct task_struct *task;
-	struct cgroup *cg;
-
-	switch (scope_kind) {
-	case COUNT_SCOPE_ALL:
-		return true;
-	case COUNT_SCOPE_PID:
-		return (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
-	case COUNT_SCOPE_CGROUP_V2:
-		if (bpf_get_current_cgroup_id() == targ_cgid)
-			return true;
-		task = (struct task_struct *)bpf_get_current_task();
-		cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-		return cgroup_under(cg);
-	case COUNT_SCOPE_CGROUP_V1:
-		/* The v1 memory hierarchy: the task's memory css, then up. */
-		task = (struct task_struct *)bpf_get_current_task();
-		cg = BPF_CORE_READ(task, cgroups,
-				   subsys[bpf_core_enum_value(enum cgroup_subsys_id,
-							      memory_cgrp_id)],
-				   cgroup);
-		return cgroup_under(cg);
-	}
-	return false;
-}
-
 static __always_inline void on_alloc(__u64 ptr)
 {
-	struct count_obj o = {};
+	struct obj_origin o;
 	long err;
 
-	if (!ptr || ptr >= (__u64)-MAX_ERRNO || !in_scope())
+	if (!ptr || ptr >= (__u64)-MAX_ERRNO || !scope_ok())
 		return;
-	o.alloc_ns = bpf_ktime_get_ns();
-	o.tgid = bpf_get_current_pid_tgid() >> 32;
+	origin_fill(&o);
 	count_inc(CS_ALLOC);
 	err = bpf_map_update_elem(&objs, &ptr, &o, BPF_NOEXIST);
 	if (!err)
@@ -173,7 +116,7 @@ static __always_inline bool cache_matches(struct kmem_cache *s)
 {
 	__u64 key = (__u64)s;
 	char name[COUNT_CACHE_NAME_LEN];
-	__u8 *hit, yes = 1;
+	__u8 *hit, yes;
 
 	if (!s)
 		return false;
@@ -182,14 +125,7 @@ static __always_inline bool cache_matches(struct kmem_cache *s)
 		return *hit;
 	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(s, name)) < 0)
 		return false;
-	for (int i = 0; i < COUNT_CACHE_NAME_LEN; i++) {
-		if (name[i] != cache_name[i]) {
-			yes = 0;
-			break;
-		}
-		if (!name[i])
-			break;
-	}
+	yes = kleak_str_eq(name, cache_name, COUNT_CACHE_NAME_LEN);
 	bpf_map_update_elem(&cache_match, &key, &yes, BPF_ANY);
 	return yes;
 }
@@ -212,24 +148,13 @@ int BPF_PROG(count_cache_free, unsigned long call_site, const void *ptr,
 	return 0;
 }
 
-static __always_inline __u32 gfp_kmalloc_type(__u32 gfp)
-{
-	if (!(gfp & (K_GFP_DMA | K_GFP_RECLAIMABLE | K_GFP_ACCOUNT)))
-		return K_NORMAL;
-	if (gfp & K_GFP_DMA)
-		return K_DMA;
-	if (gfp & K_GFP_RECLAIMABLE)
-		return K_RECLAIM;
-	return K_CGROUP;
-}
-
 /* kmalloc-N objects: kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp, node). */
 SEC("raw_tp/kmalloc")
 int BPF_PROG(count_kmalloc, unsigned long call_site, const void *ptr,
 	     size_t bytes_req, size_t bytes_alloc, gfp_t gfp_flags)
 {
 	if (ptr && bytes_alloc == kmalloc_size &&
-	    gfp_kmalloc_type(gfp_flags) == kmalloc_type)
+	    kmalloc_type_of(gfp_flags) == kmalloc_type)
 		on_alloc((__u64)ptr);
 	return 0;
 }

@@ -6,6 +6,8 @@
  * needs: on alloc one insert and one per-CPU sum; on free one lookup, one
  * delete and one per-CPU sum. Everything optional (filters, sampling,
  * stacks) is `const volatile` rodata, so the verifier drops what is off.
+ * The task scope (-p, --comm, --cgroup), the object's origin and the
+ * object map's shape are kleak.bpf.h's, shared with count.bpf.c.
  *
  * raw_tp, not tp_btf: tp_btf programs that read `const void *ptr` do not
  * load on 6.1 or 6.12 ("arg1 type UNKNOWN is not a struct"); raw_tp reads
@@ -17,17 +19,13 @@
 #include <bpf/bpf_core_read.h>
 
 #include "trace.h"
+#include "kleak.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define EEXIST 17
 #define ENOENT 2
 
-const volatile __u32 targ_tgid;		/* -p: 0 = every process */
-const volatile bool targ_comm_on;	/* --comm */
-const volatile char targ_comm[TRACE_COMM_LEN];
-const volatile __u64 targ_cgroup;	/* --cgroup: kernfs id, 0 = off */
-const volatile bool targ_cgroup_v1;	/* ... in the v1 memory hierarchy */
 const volatile __u64 min_size;		/* --min-size */
 const volatile __u32 sample_every = 1;	/* --sample N: 1 in N pointers */
 const volatile __u64 sample_below;	/* 2^32 / sample_every */
@@ -39,12 +37,7 @@ const volatile char cache_filter[TRACE_MAX_CACHE_FILTER][TRACE_CACHE_NAME_LEN];
 const volatile bool cache_alloc_has_s = true; /* kmem_cache_alloc(.., s, ..), 6.1+ */
 const volatile bool percpu_has_site = true;   /* percpu_alloc_percpu call_site, 5.19+ */
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1 << 18); /* --max-entries */
-	__type(key, __u64);
-	__type(value, struct trace_obj);
-} objs SEC(".maps");
+KLEAK_OBJ_MAP(struct trace_obj); /* --max-entries */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -105,59 +98,6 @@ static __always_inline bool sampled(__u64 key)
 	return (ptr_hash(key) >> 32) < sample_below;
 }
 
-static __always_inline bool str_eq(const char *a, const volatile char *b, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (a[i] != b[i])
-			return false;
-		if (!a[i])
-			return true;
-	}
-	return true;
-}
-
-/* --cgroup: the task's cgroup or one of its ancestors is the one asked
- * for; v2 through the default hierarchy, v1 through the memory css. */
-static __always_inline bool cgroup_ok(void)
-{
-	struct task_struct *task;
-	struct cgroup *cg;
-
-	if (!targ_cgroup_v1 && bpf_get_current_cgroup_id() == targ_cgroup)
-		return true;
-	task = (struct task_struct *)bpf_get_current_task();
-	if (targ_cgroup_v1)
-		cg = BPF_CORE_READ(task, cgroups,
-				   subsys[bpf_core_enum_value(enum cgroup_subsys_id,
-							      memory_cgrp_id)],
-				   cgroup);
-	else
-		cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-	for (int i = 0; i < TRACE_CGROUP_DEPTH && cg; i++) {
-		if (BPF_CORE_READ(cg, kn, id) == targ_cgroup)
-			return true;
-		cg = BPF_CORE_READ(cg, self.parent, cgroup);
-	}
-	return false;
-}
-
-/* Task filters: -p, --comm, --cgroup. */
-static __always_inline bool task_ok(void)
-{
-	if (targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid)
-		return false;
-	if (targ_cgroup && !cgroup_ok())
-		return false;
-	if (targ_comm_on) {
-		char comm[TRACE_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (!str_eq(comm, targ_comm, TRACE_COMM_LEN))
-			return false;
-	}
-	return true;
-}
-
 static __always_inline void cache_name_read(struct kmem_cache *s, char *name)
 {
 	const char *p = BPF_CORE_READ(s, name);
@@ -178,7 +118,7 @@ static __always_inline bool cache_ok(struct kmem_cache *s)
 		return *v;
 	cache_name_read(s, name);
 	for (int i = 0; i < TRACE_MAX_CACHE_FILTER; i++) {
-		if (cache_filter[i][0] && str_eq(name, cache_filter[i], TRACE_CACHE_NAME_LEN)) {
+		if (cache_filter[i][0] && kleak_str_eq(name, cache_filter[i], TRACE_CACHE_NAME_LEN)) {
 			ok = 1;
 			break;
 		}
@@ -264,14 +204,13 @@ static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag
 
 	if (!sampled(key))
 		return;
-	if (size < min_size || !task_ok()) {
+	if (size < min_size || !scope_ok()) {
 		forget(key);
 		return;
 	}
 	o.site.call_site = site;
 	o.site.tag = tag;
 	o.stack_id = -1;
-	o.pad = 0;
 	if (need_stack) {
 		long id = bpf_get_stackid(ctx, &stacks, 0);
 
@@ -284,9 +223,8 @@ static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag
 		if (o.stack_id < 0)
 			count(TC_STACK_ERRORS);
 	}
-	o.ts_ns = bpf_ktime_get_ns();
+	origin_fill(&o.origin);
 	o.size = size < 0xffffffffULL ? size : 0xffffffffULL;
-	o.pid = bpf_get_current_pid_tgid() >> 32;
 
 	ret = bpf_map_update_elem(&objs, &key, &o, BPF_NOEXIST);
 	if (ret == -EEXIST) {

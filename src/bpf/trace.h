@@ -8,6 +8,8 @@
 #ifndef KLEAK_BPF_TRACE_H
 #define KLEAK_BPF_TRACE_H
 
+#include "kleak.h"
+
 /* What kind of allocation a call site makes. */
 enum trace_kind {
 	TRACE_KMALLOC = 0, /* kmalloc: tag extra = bytes_alloc size class */
@@ -78,13 +80,12 @@ struct trace_site_val {
 	__u64 repaired_bytes;
 };
 
+/* Values of the object map (kleak.bpf.h KLEAK_OBJ_MAP). */
 struct trace_obj {
+	struct obj_origin origin; /* allocating process and time */
 	struct trace_site_key site;
-	__u64 ts_ns;	/* bpf_ktime_get_ns() at allocation */
 	__u32 size;	/* bytes_alloc (capped at 4 GiB - 1) */
-	__u32 pid;	/* tgid of the allocating task */
 	__s32 stack_id; /* --stacks: kernel stack of the allocation, or -1 */
-	__u32 pad;
 };
 
 enum trace_counter {
@@ -99,7 +100,6 @@ enum trace_counter {
 
 #define TRACE_CACHE_NAME_LEN 32
 #define TRACE_MAX_CACHE_FILTER 8
-#define TRACE_COMM_LEN 16
-#define TRACE_CGROUP_DEPTH 32 /* ancestors walked for --cgroup */
+#define TRACE_COMM_LEN KLEAK_COMM_LEN
 
 #endif

@@ -14,16 +14,16 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "stop.h"
+#include "output/count_render.h"
 #include "output/fmt.h"
 #include "trace/count_bpf.h"
 #include "trace/count_report.h"
-#include "trace/count_target.h"
-#include "util/buf.h"
+#include "trace/target.h"
+#include "util/clock.h"
 #include "util/num.h"
 
 const char cmd_count_help[] =
@@ -141,56 +141,16 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 	return 0;
 }
 
-/* The process of pid (its tgid: a thread id counts its whole process). */
-static int resolve_pid(uint32_t pid, uint32_t *tgid, struct kerr *e)
+/* Derives the verdict and rates, then renders one interval or the final report. */
+static void emit(struct count_report *r, bool json, const struct render_opts *ro)
 {
-	char path[64];
-	struct buf b = { 0 };
-	struct line_iter it;
-	const char *line;
-	size_t len;
-	int r;
-
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	r = buf_read_file(&b, path, 1 << 16, e);
-	if (r == -ENOENT)
-		r = kerr_set(e, r, "-p", 0, "no process with pid %u", pid);
-	if (r)
-		goto out;
-	r = kerr_set(e, -EINVAL, path, 0, "no Tgid line");
-	line_iter_init(&it, b.data, b.len);
-	while (line_next(&it, &line, &len)) {
-		struct field f[3];
-
-		if (fields_split(line, len, f, 3) == 2 && field_eq(&f[0], "Tgid:")) {
-			uint64_t v;
-
-			if (!num_u64(f[1].s, f[1].len, &v) && v && v <= UINT32_MAX) {
-				*tgid = (uint32_t)v;
-				r = 0;
-			}
-			break;
-		}
-	}
-out:
-	buf_free(&b);
-	return r;
-}
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static void emit(const struct count_report *r, bool json, bool color)
-{
+	count_report_update(r);
 	if (json)
-		count_print_json(stdout, r);
+		count_render_json(stdout, r);
+	else if (isatty(STDOUT_FILENO))
+		count_render_live(stdout, r, ro);
 	else
-		count_print_text(stdout, r, color, isatty(STDOUT_FILENO));
+		count_render_line(stdout, r, ro);
 	fflush(stdout);
 }
 
@@ -198,7 +158,9 @@ static void emit(const struct count_report *r, bool json, bool color)
 static int run_loop(struct count_session *s, struct count_report *rep,
 		    const struct count_opts *o, uint64_t t0, struct kerr *e)
 {
-	bool color = !o->json && fmt_use_color(stdout), warned = false;
+	struct render_opts ro = { .color = !o->json && fmt_use_color(stdout) };
+	uint32_t tgid = rep->target->tgid;
+	bool warned = false;
 	uint64_t n = 0, next = t0;
 	int r;
 
@@ -213,59 +175,49 @@ static int run_loop(struct count_session *s, struct count_report *rep,
 		if (stop_sleep_until(next))
 			break;
 		rep->prev = rep->cur;
-		rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
-		rep->time = (double)now_ns(CLOCK_REALTIME) / 1e9;
+		rep->cur.t_ns = clock_mono_ns() - t0;
+		rep->time = (double)clock_wall_ns() / 1e9;
 		if ((r = count_session_read(s, &rep->cur.c, e)))
 			return r;
-		if (rep->pid && !rep->pid_exited && kill((pid_t)rep->pid, 0) &&
-		    errno == ESRCH) {
+		if (tgid && !rep->pid_exited && kill((pid_t)tgid, 0) && errno == ESRCH) {
 			rep->pid_exited = true;
 			if (!warned)
 				fprintf(stderr, "kleak count: pid %u exited; still counting the frees of its objects\n",
-					rep->pid);
+					tgid);
 			warned = true;
 		}
 		if (last || (o->samples && ++n >= o->samples))
 			break;
-		emit(rep, o->json, color);
+		emit(rep, o->json, &ro);
 	}
 	/* The final report: one more read, rates over the whole run. */
-	rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
-	rep->time = (double)now_ns(CLOCK_REALTIME) / 1e9;
+	rep->cur.t_ns = clock_mono_ns() - t0;
+	rep->time = (double)clock_wall_ns() / 1e9;
 	if ((r = count_session_read(s, &rep->cur.c, e)))
 		return r;
 	memset(&rep->prev, 0, sizeof(rep->prev));
 	rep->final = true;
-	emit(rep, o->json, color);
+	emit(rep, o->json, &ro);
 	return 0;
 }
 
-static int setup_target(const struct count_opts *o, struct count_cache *cache,
-			struct count_funcs *funcs, struct count_cgroup *cg,
-			struct count_config *cfg, struct kerr *e)
+/* What is counted and for whom, resolved before any BPF is loaded. */
+static int setup_target(const struct count_opts *o, struct target *t,
+			struct count_funcs *funcs, struct count_config *cfg, struct kerr *e)
 {
+	struct target_request rq = { .cache = o->cache, .cgroup = o->cgroup, .pid = o->pid };
 	int r;
 
 	cfg->max_objects = (uint32_t)o->max_objects;
 	cfg->mech = o->mech;
-	if (o->pid) {
-		cfg->scope = COUNT_SCOPE_PID;
-		if ((r = resolve_pid(o->pid, &cfg->tgid, e)))
-			return r;
-		if (cfg->tgid != o->pid)
-			fprintf(stderr, "kleak count: %u is a thread of process %u: counting the process\n",
-				o->pid, cfg->tgid);
-	} else if (o->cgroup) {
-		if ((r = count_cgroup_resolve(o->cgroup, cg, e)))
-			return r;
-		cfg->scope = cg->version == 2 ? COUNT_SCOPE_CGROUP_V2 :
-						COUNT_SCOPE_CGROUP_V1;
-		cfg->cgroup_id = cg->id;
-	}
-	if (o->cache) {
-		cfg->cache = cache;
-		return count_cache_resolve(o->cache, cache, e);
-	}
+	cfg->target = t;
+	if ((r = target_resolve(&rq, t, e)))
+		return r;
+	if (t->tgid != t->pid)
+		fprintf(stderr, "kleak count: %u is a thread of process %u: counting the process\n",
+			t->pid, t->tgid);
+	if (o->cache)
+		return 0;
 	cfg->funcs = funcs;
 	if ((r = count_funcs_check(o->alloc, o->free, funcs, e)))
 		return r;
@@ -274,11 +226,17 @@ static int setup_target(const struct count_opts *o, struct count_cache *cache,
 	return 0;
 }
 
+/* After a run of --alloc/--free that saw frees but no allocation. */
+static void hint_inlined(const struct count_funcs *f, const struct count_counters *c)
+{
+	fprintf(stderr, "kleak count: %s returned no object while %s ran %llu times: %s may be inlined into its callers on this kernel (6.12 inlines d_alloc into d_alloc_parallel); try the function they call (__d_alloc)\n",
+		f->alloc, f->free, (unsigned long long)c->stat[CS_FREE_UNTRACKED], f->alloc);
+}
+
 int cmd_count(int argc, char **argv)
 {
-	static struct count_cache cache;
+	static struct target tgt;
 	static struct count_funcs funcs;
-	static struct count_cgroup cg;
 	struct count_config cfg = { 0 };
 	struct count_report rep = { 0 };
 	struct count_session *s = NULL;
@@ -290,8 +248,8 @@ int cmd_count(int argc, char **argv)
 		return cmd_help("count");
 	if (r)
 		return r;
-	if ((r = setup_target(&o, &cache, &funcs, &cg, &cfg, &e)))
-		return cmd_fail(&e, o.json);
+	if ((r = setup_target(&o, &tgt, &funcs, &cfg, &e)))
+		goto out;
 	stop_install();
 	if ((r = count_session_open(&cfg, &s, &e))) {
 		if (geteuid()) {
@@ -300,31 +258,27 @@ int cmd_count(int argc, char **argv)
 			snprintf(msg, sizeof(msg), "%s", e.msg);
 			kerr_set(&e, r, "bpf", 0, "not root, and BPF needs root: %.460s", msg);
 		}
-		return cmd_fail(&e, o.json);
+		goto out;
 	}
 	rep = (struct count_report){
-		.cache = cfg.cache, .funcs = cfg.funcs,
+		.target = &tgt, .funcs = cfg.funcs,
 		.mechanism = count_session_mechanism(s),
 		.note = count_session_note(s),
-		.pid = cfg.tgid, .cgroup = o.cgroup ? cg.path : NULL,
-		.cgroup_id = cg.id, .cgroup_version = cg.version,
 		.max_objects = cfg.max_objects,
 	};
 	if (rep.note[0])
 		fprintf(stderr, "kleak count: %s\n", rep.note);
 	if (!o.json) {
-		count_print_header(stdout, &rep);
+		count_render_header(stdout, &rep);
 		fflush(stdout);
 	} else {
 		fprintf(stderr, "kleak count: attached via %s\n", rep.mechanism);
 	}
-	r = run_loop(s, &rep, &o, now_ns(CLOCK_MONOTONIC), &e);
+	r = run_loop(s, &rep, &o, clock_mono_ns(), &e);
 	count_session_close(s);
-	if (!r && cfg.funcs && !rep.cur.c.stat[CS_ALLOC] &&
-	    rep.cur.c.stat[CS_FREE_UNTRACKED])
-		fprintf(stderr, "kleak count: %s returned no object while %s ran %llu times: %s may be inlined into its callers on this kernel (6.12 inlines d_alloc into d_alloc_parallel); try the function they call (__d_alloc)\n",
-			funcs.alloc, funcs.free,
-			(unsigned long long)rep.cur.c.stat[CS_FREE_UNTRACKED],
-			funcs.alloc);
+	if (!r && cfg.funcs && !rep.cur.c.stat[CS_ALLOC] && rep.cur.c.stat[CS_FREE_UNTRACKED])
+		hint_inlined(&funcs, &rep.cur.c);
+out:
+	target_free(&tgt);
 	return r ? cmd_fail(&e, o.json) : KLEAK_EXIT_OK;
 }

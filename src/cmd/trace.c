@@ -13,10 +13,10 @@
 
 #include "cmd.h"
 #include "stop.h"
-#include "parse/slab_aliases.h"
-#include "source/procfs.h"
+#include "output/fmt.h"
+#include "output/trace_render.h"
+#include "trace/target.h"
 #include "trace/trace_ksym.h"
-#include "trace/trace_render.h"
 #include "trace/trace_report.h"
 #include "trace/trace_session.h"
 #include "util/num.h"
@@ -167,12 +167,13 @@ static int parse_args(int argc, char **argv, struct trace_cli *c)
 	return 0;
 }
 
-static int report_once(struct trace_session *s, struct trace_ksyms *ks,
+/* One report: read the kernel, build, render. */
+static int report_once(struct trace_session *s, const struct trace_ksyms *ks,
 		       struct trace_report_state *st, const struct trace_cli *c, bool final)
 {
-	struct trace_render_opts ro = {
-		.final = final, .show_addresses = c->show_addresses, .top = c->top,
-		.tty = !c->json && isatty(STDOUT_FILENO), .min_age_ns = c->min_age_ns,
+	struct render_opts ro = {
+		.top = c->top, .show_addresses = c->show_addresses,
+		.color = !c->json && fmt_use_color(stdout),
 	};
 	struct trace_read r;
 	struct trace_report rep;
@@ -182,43 +183,58 @@ static int report_once(struct trace_session *s, struct trace_ksyms *ks,
 	ret = trace_session_read(s, c->min_age_ns, &r, &e);
 	if (ret)
 		return cmd_fail(&e, c->json);
-	ret = trace_report_build(s, &r, ks, st, &rep);
+	ret = trace_report_build(&r, ks, st, &rep);
 	trace_read_free(&r);
 	if (ret) {
 		kerr_set(&e, ret, "kleak trace", 0, "out of memory");
 		return cmd_fail(&e, c->json);
 	}
+	rep.final = final;
 	if (c->json)
-		trace_render_json(stdout, s, &rep, ks, &ro);
+		trace_render_json(stdout, &rep, &ro);
+	else if (isatty(STDOUT_FILENO))
+		trace_render_live(stdout, &rep, &ro);
 	else
-		trace_render_text(stdout, s, &rep, ks, &ro);
+		trace_render_text(stdout, &rep, &ro);
 	trace_report_free(&rep);
 	return ferror(stdout) ? KLEAK_EXIT_ERROR : 0;
 }
 
-/* SLUB merging from /sys/kernel/slab, for `aliases`; optional. */
-static int load_aliases(struct slab_aliases *al)
+/*
+ * What is traced, resolved before loading (a typo is an error with close
+ * names), and the kernel's symbols (a failure to load them is left in ke);
+ * both before attaching, so that kleak's own reads of /proc and /sys are
+ * not the first allocations it reports.
+ */
+static int prepare(const struct trace_cli *c, struct target *t, struct trace_ksyms *ks,
+		   struct kerr *ke, struct kerr *e)
 {
-	struct buf b = { 0 };
-	struct kerr e = { 0 };
-	int ret = source_read(NULL, SRC_SLAB_ALIASES, &b, &e);
+	struct target_request rq = {
+		.cache = c->o.cache, .cgroup = c->o.cgroup, .comm = c->o.comm, .pid = c->o.pid,
+	};
+	int ret;
 
-	if (!ret)
-		ret = slab_aliases_parse(b.data, b.len, "/sys/kernel/slab", al, &e);
-	buf_free(&b);
-	return ret;
+	ret = target_resolve(&rq, t, e);
+	if (ret)
+		return ret;
+	if (t->tgid != t->pid)
+		fprintf(stderr, "kleak trace: %u is a thread of process %u: tracing the process\n",
+			t->pid, t->tgid);
+	trace_ksyms_load(ks, ke);
+	return 0;
 }
 
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_cli c = { .interval_ns = 5000000000ull, .top = 10 };
 	struct trace_report_state st = { 0 };
-	struct trace_session s;
+	struct trace_session s = { 0 };
 	struct trace_ksyms ks = { 0 };
-	struct slab_aliases al = { 0 };
+	struct target t = { 0 };
 	struct kerr e = { 0 }, ke = { 0 };
 	uint64_t start, end, next, n = 0;
-	int ret, ksym_ret;
+	char msg[600];
+	int ret;
 
 	ret = parse_args(argc, argv, &c);
 	if (ret)
@@ -226,24 +242,18 @@ int cmd_trace(int argc, char **argv)
 	c.o.sample = c.o.sample ? c.o.sample : 1;
 	st.min_age_ns = c.min_age_ns;
 	stop_install();
-	/* symbols and aliases before attaching: kleak's own reads of /proc and
-	 * /sys would otherwise be the first allocations it reports */
-	ksym_ret = trace_ksyms_load(&ks, &ke);
-	if (!load_aliases(&al))
-		st.aliases = &al;
-	ret = trace_session_open(&s, &c.o, &e);
+	ret = prepare(&c, &t, &ks, &ke, &e);
+	if (!ret)
+		ret = trace_session_open(&s, &c.o, &t, &e);
 	if (ret) {
-		trace_ksyms_free(&ks);
-		slab_aliases_free(&al);
-		return cmd_fail(&e, c.json);
+		ret = cmd_fail(&e, c.json);
+		goto out;
 	}
-	if (ksym_ret) {
-		char msg[600];
-
+	if (ke.code)
 		fprintf(stderr, "kleak trace: call sites will not be symbolized (%s)\n",
 			kerr_str(&ke, msg, sizeof(msg)));
-	}
-	trace_render_banner(stderr, &s);
+	st.aliases = &t.aliases;
+	trace_render_banner(stderr, &s.info);
 	start = stop_now_ns();
 	end = c.duration_ns ? start + c.duration_ns : UINT64_MAX;
 	for (next = start + c.interval_ns;; next += c.interval_ns) {
@@ -261,6 +271,6 @@ out:
 	trace_session_close(&s);
 	trace_ksyms_free(&ks);
 	trace_report_state_free(&st);
-	slab_aliases_free(&al);
+	target_free(&t);
 	return ret;
 }

@@ -2,12 +2,11 @@
 /*
  * Skeleton lifecycle of `kleak count` (see count_bpf.h). libbpf's messages
  * are kept, not printed: the first warning goes into the error a failed load
- * or attach reports (KLEAK_DEBUG=1 prints them all).
+ * or attach reports (KLEAK_DEBUG=1 prints them all; loader.h).
  */
-#include "count_bpf.h"
+#include "trace/count_bpf.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "trace/loader.h"
+#include "util/compiler.h"
 #include "count.skel.h"
 
 struct count_session {
@@ -24,45 +25,6 @@ struct count_session {
 	char note[1024];
 	int ncpus;
 };
-
-static char libbpf_last[256];
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	static int debug = -1;
-	char line[sizeof(libbpf_last)];
-	va_list ap2;
-
-	if (debug < 0)
-		debug = getenv("KLEAK_DEBUG") != NULL;
-	va_copy(ap2, ap);
-	if (debug)
-		vfprintf(stderr, fmt, ap2);
-	va_end(ap2);
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	line[strcspn(line, "\n")] = 0;
-	/* The first warning names the program and the cause; later ones
-	 * only say that the skeleton failed. */
-	if (line[0] && !libbpf_last[0])
-		memcpy(libbpf_last, line, sizeof(line));
-	return 0;
-}
-
-/* "Operation not permitted (libbpf: ...)" for an error message. */
-static const char *why(int err, char *buf, size_t len)
-{
-	if (err < 0)
-		err = -err;
-	if (libbpf_last[0])
-		snprintf(buf, len, "%s (%s)", strerror(err), libbpf_last);
-	else
-		snprintf(buf, len, "%s", strerror(err));
-	libbpf_last[0] = 0;
-	return buf;
-}
 
 static struct count_bpf *skel_open(const struct count_config *cfg)
 {
@@ -73,9 +35,7 @@ static struct count_bpf *skel_open(const struct count_config *cfg)
 		return NULL;
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, false);
-	skel->rodata->scope_kind = cfg->scope;
-	skel->rodata->targ_tgid = cfg->tgid;
-	skel->rodata->targ_cgid = cfg->cgroup_id;
+	target_scope(cfg->target, &skel->rodata->scope);
 	bpf_map__set_max_entries(skel->maps.objs, cfg->max_objects);
 	return skel;
 }
@@ -83,17 +43,17 @@ static struct count_bpf *skel_open(const struct count_config *cfg)
 static int open_cache(struct count_session *s, const struct count_config *cfg,
 		      struct kerr *e)
 {
-	const struct count_cache *c = cfg->cache;
+	const struct target_cache *c = &cfg->target->cache;
 	struct count_bpf *skel = skel_open(cfg);
 	char buf[512];
 	int r;
 
 	if (!skel)
 		return kerr_set(e, -errno, "bpf", 0, "opening the BPF object: %s",
-				why(errno, buf, sizeof(buf)));
+				loader_why(errno, buf, sizeof(buf)));
 	s->skel = skel;
 	s->mechanism = "raw_tp";
-	memcpy((char *)skel->rodata->cache_name, c->cache, sizeof(c->cache));
+	snprintf(skel->rodata->cache_name, sizeof(skel->rodata->cache_name), "%s", c->cache);
 	skel->rodata->kmalloc_size = c->kmalloc_size;
 	skel->rodata->kmalloc_type = c->kmalloc_type;
 	bpf_program__set_autoload(skel->progs.count_cache_alloc, true);
@@ -105,12 +65,12 @@ static int open_cache(struct count_session *s, const struct count_config *cfg,
 	if (r)
 		return kerr_set(e, r, "bpf", 0,
 				"loading the kmem raw tracepoint programs: %s",
-				why(r, buf, sizeof(buf)));
+				loader_why(r, buf, sizeof(buf)));
 	r = count_bpf__attach(skel);
 	if (r)
 		return kerr_set(e, r, "bpf", 0,
 				"attaching to the kmem tracepoints: %s",
-				why(r, buf, sizeof(buf)));
+				loader_why(r, buf, sizeof(buf)));
 	return 0;
 }
 
@@ -130,7 +90,7 @@ static int try_fentry(struct count_session *s, const struct count_config *cfg,
 	skel = skel_open(cfg);
 	if (!skel) {
 		r = -errno;
-		snprintf(reason, len, "fentry/fexit: %s", why(r, buf, sizeof(buf)));
+		snprintf(reason, len, "fentry/fexit: %s", loader_why(r, buf, sizeof(buf)));
 		return r;
 	}
 	skel->rodata->free_arg = f->free_arg;
@@ -143,12 +103,12 @@ static int try_fentry(struct count_session *s, const struct count_config *cfg,
 						   0, f->free);
 	if (!r && (r = count_bpf__load(skel)))
 		snprintf(reason, len, "fentry/fexit: loading: %s",
-			 why(r, buf, sizeof(buf)));
+			 loader_why(r, buf, sizeof(buf)));
 	else if (!r && (r = count_bpf__attach(skel)))
 		snprintf(reason, len, "fentry/fexit: attaching: %s",
-			 why(r, buf, sizeof(buf)));
+			 loader_why(r, buf, sizeof(buf)));
 	else if (r)
-		snprintf(reason, len, "fentry/fexit: %s", why(r, buf, sizeof(buf)));
+		snprintf(reason, len, "fentry/fexit: %s", loader_why(r, buf, sizeof(buf)));
 	if (r) {
 		count_bpf__destroy(skel);
 		return r;
@@ -182,7 +142,7 @@ static int try_kprobe(struct count_session *s, const struct count_config *cfg,
 	skel = skel_open(cfg);
 	if (!skel) {
 		r = -errno;
-		snprintf(reason, len, "kprobe: %s", why(r, buf, sizeof(buf)));
+		snprintf(reason, len, "kprobe: %s", loader_why(r, buf, sizeof(buf)));
 		return r;
 	}
 	skel->rodata->free_arg = f->free_arg;
@@ -191,7 +151,7 @@ static int try_kprobe(struct count_session *s, const struct count_config *cfg,
 	r = count_bpf__load(skel);
 	if (r) {
 		snprintf(reason, len, "kprobe/kretprobe: loading: %s",
-			 why(r, buf, sizeof(buf)));
+			 loader_why(r, buf, sizeof(buf)));
 		goto fail;
 	}
 	l = bpf_program__attach_kprobe(skel->progs.count_kretprobe_alloc, true,
@@ -199,7 +159,7 @@ static int try_kprobe(struct count_session *s, const struct count_config *cfg,
 	if (!l) {
 		r = -errno;
 		snprintf(reason, len, "kretprobe on %s: %s", f->alloc,
-			 why(r, buf, sizeof(buf)));
+			 loader_why(r, buf, sizeof(buf)));
 		goto fail;
 	}
 	skel->links.count_kretprobe_alloc = l;
@@ -208,7 +168,7 @@ static int try_kprobe(struct count_session *s, const struct count_config *cfg,
 	if (!l) {
 		r = -errno;
 		snprintf(reason, len, "kprobe on %s: %s", f->free,
-			 why(r, buf, sizeof(buf)));
+			 loader_why(r, buf, sizeof(buf)));
 		goto fail;
 	}
 	skel->links.count_kprobe_free = l;
@@ -256,15 +216,14 @@ int count_session_open(const struct count_config *cfg,
 	*out = NULL;
 	if (!s)
 		return kerr_set(e, -ENOMEM, "bpf", 0, "out of memory");
-	libbpf_set_print(libbpf_print);
-	libbpf_last[0] = 0;
+	loader_log_init();
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
 		r = kerr_set(e, s->ncpus ? s->ncpus : -EINVAL, "bpf", 0,
 			     "cannot count possible CPUs");
 		goto fail;
 	}
-	r = cfg->cache ? open_cache(s, cfg, e) : open_funcs(s, cfg, e);
+	r = cfg->funcs ? open_funcs(s, cfg, e) : open_cache(s, cfg, e);
 	if (r)
 		goto fail;
 	*out = s;
@@ -288,8 +247,9 @@ int count_session_read(struct count_session *s, struct count_counters *c,
 		       struct kerr *e)
 {
 	int fd = bpf_map__fd(s->skel->maps.counters);
+	struct loader_prog_stat ps[16];
 	__u64 vals[s->ncpus];
-	struct bpf_program *p;
+	size_t n;
 
 	memset(c, 0, sizeof(*c));
 	for (__u32 k = 0; k < CS_NR; k++) {
@@ -300,15 +260,9 @@ int count_session_read(struct count_session *s, struct count_counters *c,
 		for (int i = 0; i < s->ncpus; i++)
 			c->stat[k] += vals[i];
 	}
-	bpf_object__for_each_program(p, s->skel->obj) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
-
-		if (bpf_program__fd(p) < 0 ||
-		    bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-			continue;
-		c->recursion_misses += info.recursion_misses;
-	}
+	n = loader_prog_stats(s->skel->obj, ps, ARRAY_SIZE(ps));
+	for (size_t i = 0; i < n; i++)
+		c->recursion_misses += ps[i].recursion_misses;
 	return 0;
 }
 

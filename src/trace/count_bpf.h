@@ -14,7 +14,8 @@
 #include <linux/types.h>
 
 #include "bpf/count.h"
-#include "trace/count_target.h"
+#include "trace/count_funcs.h"
+#include "trace/target.h"
 #include "util/err.h"
 
 /* --mechanism: which attachment --alloc/--free may use. */
@@ -25,11 +26,8 @@ enum count_mech {
 };
 
 struct count_config {
-	enum count_scope scope;
-	uint32_t tgid;			 /* COUNT_SCOPE_PID */
-	uint64_t cgroup_id;		 /* COUNT_SCOPE_CGROUP_V1/V2 */
-	const struct count_cache *cache; /* --cache, or NULL */
-	const struct count_funcs *funcs; /* --alloc/--free, or NULL */
+	const struct target *target;	 /* whom (-p, --cgroup) and --cache */
+	const struct count_funcs *funcs; /* --alloc/--free, or NULL for --cache */
 	uint32_t max_objects;		 /* object map size */
 	enum count_mech mech;		 /* for funcs */
 };

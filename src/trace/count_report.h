@@ -3,18 +3,20 @@
  * What `kleak count` reports each interval and at the end: cumulative
  * alloc/free/outstanding, rates, the counters of missed events, and a
  * verdict on whether allocations outrun frees. The verdict and the rates
- * are pure functions of two samples; the printers render one report as a
- * text line or one NDJSON object (docs/count.md has the schema).
+ * are pure functions of two samples (count_report_update); the renderers
+ * in output/count_render.h print one report as text or one NDJSON object
+ * (docs/count.md has the schema).
  */
 #ifndef KLEAK_TRACE_COUNT_REPORT_H
 #define KLEAK_TRACE_COUNT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "trace/count_bpf.h"
-#include "trace/count_target.h"
+#include "trace/count_funcs.h"
+#include "trace/target.h"
 
 struct count_sample {
 	uint64_t t_ns; /* since the programs were attached */
@@ -39,23 +41,29 @@ struct count_verdict_opts {
 };
 extern const struct count_verdict_opts count_verdict_defaults;
 
+/* Per second over the report's interval (prev to cur). */
+struct count_rates {
+	double dt_s, alloc, free, outstanding;
+};
+
 struct count_report {
-	/* what is counted (one of cache, funcs) and how */
-	const struct count_cache *cache;
+	/* what is counted and for whom: target's cache (funcs NULL) or funcs;
+	 * target's tgid or cgroup, or neither for system-wide */
+	const struct target *target;
 	const struct count_funcs *funcs;
 	const char *mechanism;
 	const char *note; /* why a preferred mechanism was refused, or "" */
-	/* for whom: pid 0 and cgroup NULL mean system-wide */
-	uint32_t pid;
-	const char *cgroup;
-	uint64_t cgroup_id;
-	int cgroup_version;
 	bool pid_exited;
 	uint32_t max_objects;
 	/* the numbers: prev is the start of the interval (zero for final) */
 	struct count_sample prev, cur;
 	double time; /* wall clock, seconds since the epoch */
 	bool final;
+	/* derived by count_report_update() from the above */
+	uint64_t outstanding;
+	struct count_rates rates;
+	enum count_verdict verdict;
+	char reason[256];
 };
 
 /* alloc - free - repaired: the scope's objects kleak saw allocated and
@@ -65,15 +73,7 @@ enum count_verdict count_judge(const struct count_counters *c,
 			       const struct count_verdict_opts *o,
 			       char *reason, size_t len);
 const char *count_verdict_name(enum count_verdict v);
-
-void count_print_json(FILE *f, const struct count_report *r);
-/* The header line (what, whom, how) of the text view. */
-void count_print_header(FILE *f, const struct count_report *r);
-/*
- * One line per interval; on a TTY (refresh) each interval overwrites the
- * last one in place. The final report adds the counters and the verdict.
- */
-void count_print_text(FILE *f, const struct count_report *r, bool color,
-		      bool refresh);
+/* Fills the derived fields (outstanding, rates, verdict) with the defaults. */
+void count_report_update(struct count_report *r);
 
 #endif

@@ -5,7 +5,8 @@
  * entries repaired when their address was handed out again, never for
  * missed events (those stay in their own counters). With --sample N the
  * counts are scaled by N and carry a 95% error from the binomial variance
- * of the objects actually tracked (N * 1.96 * sqrt(k)).
+ * of the objects actually tracked (N * 1.96 * sqrt(k)). Pure: every kernel
+ * fact (stacks, cache names, comms) comes in the trace_read.
  */
 #include "trace/trace_report.h"
 
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "util/compiler.h"
 
 const char *trace_kind_name(uint32_t kind)
 {
@@ -55,17 +58,17 @@ static bool allocator_frame(const char *fn)
 		"__vmalloc_node", "kvzalloc", "kvcalloc",
 	};
 
-	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(pfx); i++)
 		if (!strncmp(fn, pfx[i], strlen(pfx[i])))
 			return true;
 	return false;
 }
 
-static uint64_t derive_site(struct trace_session *s, const struct trace_ksyms *ks,
+static uint64_t derive_site(const struct trace_read *r, const struct trace_ksyms *ks,
 			    int32_t stack_id)
 {
-	uint64_t frames[127];
-	size_t n = trace_session_stack(s, stack_id, frames, 127);
+	const uint64_t *frames;
+	size_t n = trace_read_stack(r, stack_id, &frames);
 
 	for (size_t i = 0; i < n; i++) {
 		const char *name, *mod;
@@ -101,12 +104,16 @@ static int cs_bytes_cmp(const void *a, const void *b)
 	return cs_id_cmp(a, b);
 }
 
-static void name_cache(struct trace_session *s, struct trace_callsite *c)
+static void name_cache(const struct trace_read *r, struct trace_callsite *c)
 {
+	const char *name;
+
 	c->cache_name[0] = 0;
-	if (c->kind == TRACE_CACHE && c->cache)
-		trace_session_cache_name(s, c->cache, c->cache_name, sizeof(c->cache_name));
-	else if (c->kind == TRACE_PAGE)
+	if (c->kind == TRACE_CACHE && c->cache) {
+		name = trace_read_cache_name(r, c->cache);
+		if (name)
+			snprintf(c->cache_name, sizeof(c->cache_name), "%s", name);
+	} else if (c->kind == TRACE_PAGE)
 		snprintf(c->cache_name, sizeof(c->cache_name), "order-%llu",
 			 (unsigned long long)c->cache);
 	else if (c->kind == TRACE_KMALLOC && c->cache)
@@ -141,11 +148,11 @@ static int cs_stack_cmp(const void *a, const void *b)
 
 /* The frames of a stack from the caller of the allocator on: the BPF
  * trampoline and allocator frames at its top say nothing. */
-static size_t stack_frames(struct trace_session *s, const struct trace_ksyms *ks,
+static size_t stack_frames(const struct trace_read *r, const struct trace_ksyms *ks,
 			   int32_t id, uint64_t *out, size_t max)
 {
-	uint64_t frames[127];
-	size_t n = trace_session_stack(s, id, frames, 127), i = 0, k = 0;
+	const uint64_t *frames;
+	size_t n = trace_read_stack(r, id, &frames), i = 0, k = 0;
 	const char *name, *mod;
 	uint64_t off;
 
@@ -159,7 +166,7 @@ static size_t stack_frames(struct trace_session *s, const struct trace_ksyms *ks
 	return k;
 }
 
-static void add_stack(struct trace_session *s, const struct trace_ksyms *ks,
+static void add_stack(const struct trace_read *r, const struct trace_ksyms *ks,
 		      struct trace_callsite *c, int32_t id, uint64_t count)
 {
 	struct trace_stack_summary *t;
@@ -180,7 +187,7 @@ static void add_stack(struct trace_session *s, const struct trace_ksyms *ks,
 	}
 	t = &c->stacks[i];
 	t->count = count;
-	t->nframes = stack_frames(s, ks, id, t->frames, TRACE_STACK_FRAMES);
+	t->nframes = stack_frames(r, ks, id, t->frames, TRACE_STACK_FRAMES);
 }
 
 static int stack_count_cmp(const void *a, const void *b)
@@ -190,27 +197,26 @@ static int stack_count_cmp(const void *a, const void *b)
 	return (x->count < y->count) - (x->count > y->count);
 }
 
-static int group_stacks(struct trace_session *s, const struct trace_ksyms *ks,
-			const struct trace_read *r, const size_t *row_cs,
-			struct trace_report *rep)
+static int group_stacks(const struct trace_ksyms *ks, const struct trace_read *r,
+			const size_t *row_cs, struct trace_report *rep)
 {
 	struct cs_stack *v;
 	size_t i, j;
 
-	if (!r->nstacks)
+	if (!r->nstack_refs)
 		return 0;
-	v = malloc(r->nstacks * sizeof(*v));
+	v = malloc(r->nstack_refs * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (i = 0; i < r->nstacks; i++) {
-		v[i].cs = row_cs[r->stacks[i].row];
-		v[i].id = r->stacks[i].stack_id;
+	for (i = 0; i < r->nstack_refs; i++) {
+		v[i].cs = row_cs[r->stack_refs[i].row];
+		v[i].id = r->stack_refs[i].val;
 	}
-	qsort(v, r->nstacks, sizeof(*v), cs_stack_cmp);
-	for (i = 0; i < r->nstacks; i = j) {
-		for (j = i; j < r->nstacks && !cs_stack_cmp(&v[i], &v[j]); j++)
+	qsort(v, r->nstack_refs, sizeof(*v), cs_stack_cmp);
+	for (i = 0; i < r->nstack_refs; i = j) {
+		for (j = i; j < r->nstack_refs && !cs_stack_cmp(&v[i], &v[j]); j++)
 			;
-		add_stack(s, ks, &rep->cs[v[i].cs], v[i].id, j - i);
+		add_stack(r, ks, &rep->cs[v[i].cs], v[i].id, j - i);
 	}
 	free(v);
 	for (i = 0; i < rep->ncs; i++)
@@ -226,21 +232,6 @@ static int pid_count_cmp(const void *a, const void *b)
 	return (x->count < y->count) - (x->count > y->count);
 }
 
-static void read_comm(uint32_t pid, char *comm, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	comm[0] = 0;
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(comm, (int)len, f))
-		comm[strcspn(comm, "\n")] = 0;
-	fclose(f);
-}
-
 /* The processes that allocated the most outstanding objects per call site. */
 static int group_pids(const struct trace_read *r, const size_t *row_cs,
 		      struct trace_report *rep)
@@ -248,21 +239,21 @@ static int group_pids(const struct trace_read *r, const size_t *row_cs,
 	struct cs_stack *v;
 	size_t i, j;
 
-	if (!r->npids)
+	if (!r->npid_refs)
 		return 0;
-	v = malloc(r->npids * sizeof(*v));
+	v = malloc(r->npid_refs * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (i = 0; i < r->npids; i++) {
-		v[i].cs = row_cs[r->pids[i].row];
-		v[i].id = r->pids[i].stack_id;
+	for (i = 0; i < r->npid_refs; i++) {
+		v[i].cs = row_cs[r->pid_refs[i].row];
+		v[i].id = r->pid_refs[i].val;
 	}
-	qsort(v, r->npids, sizeof(*v), cs_stack_cmp);
-	for (i = 0; i < r->npids; i = j) {
+	qsort(v, r->npid_refs, sizeof(*v), cs_stack_cmp);
+	for (i = 0; i < r->npid_refs; i = j) {
 		struct trace_callsite *c = &rep->cs[v[i].cs];
 		size_t k = c->npids;
 
-		for (j = i; j < r->npids && !cs_stack_cmp(&v[i], &v[j]); j++)
+		for (j = i; j < r->npid_refs && !cs_stack_cmp(&v[i], &v[j]); j++)
 			;
 		if (k == TRACE_REPORT_PIDS) {
 			size_t min = 0;
@@ -285,8 +276,10 @@ static int group_pids(const struct trace_read *r, const size_t *row_cs,
 
 		qsort(c->pids, c->npids, sizeof(c->pids[0]), pid_count_cmp);
 		for (j = 0; j < c->npids; j++) {
+			const char *comm = trace_read_comm(r, c->pids[j].pid);
+
 			c->pids[j].count *= rep->sample;
-			read_comm(c->pids[j].pid, c->pids[j].comm, sizeof(c->pids[j].comm));
+			snprintf(c->pids[j].comm, sizeof(c->pids[j].comm), "%s", comm ? comm : "");
 		}
 	}
 	return 0;
@@ -308,9 +301,8 @@ static void merge(struct trace_callsite *dst, const struct trace_callsite *src)
 		dst->oldest_age_ns = src->oldest_age_ns;
 }
 
-static void row_to_cs(struct trace_session *s, const struct trace_ksyms *ks,
-		      const struct trace_read *r, const struct trace_site_row *row,
-		      struct trace_callsite *c)
+static void row_to_cs(const struct trace_ksyms *ks, const struct trace_read *r,
+		      const struct trace_site_row *row, struct trace_callsite *c)
 {
 	const struct trace_site_val *v = &row->sum;
 	uint64_t out_n = 0, out_b = 0;
@@ -321,7 +313,7 @@ static void row_to_cs(struct trace_session *s, const struct trace_ksyms *ks,
 					  : trace_tag_extra(row->key.tag);
 	c->addr = row->key.call_site;
 	if (!c->addr && trace_tag_stack(row->key.tag) >= 0)
-		c->addr = derive_site(s, ks, trace_tag_stack(row->key.tag));
+		c->addr = derive_site(r, ks, trace_tag_stack(row->key.tag));
 	/* never negative: a sum can only lag behind under races */
 	if (v->allocs > v->frees + v->repaired)
 		out_n = v->allocs - v->frees - v->repaired;
@@ -387,77 +379,116 @@ static int save_state(struct trace_report *rep, struct trace_report_state *st, u
 	return 0;
 }
 
-int trace_report_build(struct trace_session *s, const struct trace_read *r,
-		       const struct trace_ksyms *ks, struct trace_report_state *st,
-		       struct trace_report *rep)
+/* What the report copies from the read as it is. */
+static void report_head(const struct trace_read *r, const struct trace_ksyms *ks,
+			struct trace_report_state *st, struct trace_report *rep)
 {
-	size_t *row_cs = NULL, i, n = 0;
-	uint32_t sample = s->opts.sample > 1 ? s->opts.sample : 1;
-	struct trace_callsite *all;
-	int ret = -ENOMEM;
+	const struct trace_info *in = r->info;
 
 	memset(rep, 0, sizeof(*rep));
-	rep->sample = sample;
-	rep->elapsed_ns = r->now_ns - s->start_ns;
+	rep->info = in;
+	rep->ksyms = ks;
+	rep->min_age_ns = st->min_age_ns;
+	rep->sample = in->sample > 1 ? in->sample : 1;
+	rep->elapsed_ns = r->now_ns > in->start_ns ? r->now_ns - in->start_ns : 0;
 	if (!st->prev_ns)
-		st->prev_ns = s->start_ns; /* the first interval starts at attach */
-	rep->interval_ns = r->now_ns - st->prev_ns;
+		st->prev_ns = in->start_ns; /* the first interval starts at attach */
+	rep->interval_ns = r->now_ns > st->prev_ns ? r->now_ns - st->prev_ns : 0;
 	memcpy(rep->counters, r->counters, sizeof(rep->counters));
 	rep->recursion_misses = r->recursion_misses;
 	memcpy(rep->progs, r->progs, sizeof(rep->progs));
 	rep->nprogs = r->nprogs;
 	rep->objects = r->objects;
-	all = calloc(r->nrows ? r->nrows : 1, sizeof(*all));
-	row_cs = calloc(r->nrows ? r->nrows : 1, sizeof(*row_cs));
-	if (!all || !row_cs)
-		goto out;
-	for (i = 0; i < r->nrows; i++)
-		row_to_cs(s, ks, r, &r->rows[i], &all[i]);
-	/* group rows that share (kind, call site, cache): derived sites meet */
-	for (i = 0; i < r->nrows; i++)
-		all[i].src_row = i;
-	qsort(all, r->nrows, sizeof(*all), cs_id_cmp);
-	rep->cs = calloc(r->nrows ? r->nrows : 1, sizeof(*rep->cs));
-	if (!rep->cs)
-		goto out;
-	for (i = 0; i < r->nrows; i++) {
-		struct trace_callsite *c = &all[i];
+}
 
-		if (n && !cs_id_cmp(&rep->cs[n - 1], c)) {
-			merge(&rep->cs[n - 1], c);
+/* A new call site: its names. */
+static void cs_name(const struct trace_read *r, const struct trace_ksyms *ks,
+		    const struct trace_report_state *st, struct trace_callsite *c)
+{
+	name_cache(r, c);
+	if (st->aliases && c->kind == TRACE_CACHE && c->cache_name[0])
+		c->naliases = slab_aliases_of(st->aliases, c->cache_name, c->aliases,
+					      ARRAY_SIZE(c->aliases));
+	if (c->naliases > ARRAY_SIZE(c->aliases))
+		c->naliases = ARRAY_SIZE(c->aliases);
+	symbolize(c, ks);
+}
+
+/*
+ * One call site per (kind, call site, cache): rows whose sites derive from
+ * stacks meet here. row_cs[i] is the call site of row i.
+ */
+static int group_rows(const struct trace_read *r, const struct trace_ksyms *ks,
+		      const struct trace_report_state *st, size_t *row_cs,
+		      struct trace_report *rep)
+{
+	struct trace_callsite *all = calloc(r->nrows ? r->nrows : 1, sizeof(*all));
+	size_t n = 0;
+
+	rep->cs = calloc(r->nrows ? r->nrows : 1, sizeof(*rep->cs));
+	if (!all || !rep->cs) {
+		free(all);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->nrows; i++) {
+		row_to_cs(ks, r, &r->rows[i], &all[i]);
+		all[i].src_row = i;
+	}
+	qsort(all, r->nrows, sizeof(*all), cs_id_cmp);
+	for (size_t i = 0; i < r->nrows; i++) {
+		if (n && !cs_id_cmp(&rep->cs[n - 1], &all[i])) {
+			merge(&rep->cs[n - 1], &all[i]);
 		} else {
-			rep->cs[n] = *c;
-			name_cache(s, &rep->cs[n]);
-			if (st->aliases && rep->cs[n].kind == TRACE_CACHE && rep->cs[n].cache_name[0])
-				rep->cs[n].naliases = slab_aliases_of(st->aliases, rep->cs[n].cache_name,
-								      rep->cs[n].aliases, 8);
-			symbolize(&rep->cs[n], ks);
+			rep->cs[n] = all[i];
+			cs_name(r, ks, st, &rep->cs[n]);
 			n++;
 		}
-		row_cs[c->src_row] = n - 1;
+		row_cs[all[i].src_row] = n - 1;
 	}
 	rep->ncs = n;
-	ret = group_stacks(s, ks, r, row_cs, rep);
+	free(all);
+	return 0;
+}
+
+/* Scales by the sample rate, applies --min-age, sums the totals. */
+static void scale_all(struct trace_report *rep)
+{
+	for (size_t i = 0; i < rep->ncs; i++) {
+		struct trace_callsite *c = &rep->cs[i];
+
+		scale(c, rep->sample);
+		if (rep->min_age_ns) { /* --min-age: only objects at least that old */
+			c->outstanding_count = c->aged_count;
+			c->outstanding_bytes = c->aged_bytes;
+		}
+		rep->outstanding_count += c->outstanding_count;
+		rep->outstanding_bytes += c->outstanding_bytes;
+	}
+}
+
+int trace_report_build(const struct trace_read *r, const struct trace_ksyms *ks,
+		       struct trace_report_state *st, struct trace_report *rep)
+{
+	size_t *row_cs;
+	int ret = -ENOMEM;
+
+	report_head(r, ks, st, rep);
+	row_cs = calloc(r->nrows ? r->nrows : 1, sizeof(*row_cs));
+	if (!row_cs)
+		goto out;
+	ret = group_rows(r, ks, st, row_cs, rep);
+	if (!ret)
+		ret = group_stacks(ks, r, row_cs, rep);
 	if (!ret)
 		ret = group_pids(r, row_cs, rep);
 	if (ret)
 		goto out;
-	for (i = 0; i < n; i++) {
-		scale(&rep->cs[i], sample);
-		if (st->min_age_ns) { /* --min-age: only objects at least that old */
-			rep->cs[i].outstanding_count = rep->cs[i].aged_count;
-			rep->cs[i].outstanding_bytes = rep->cs[i].aged_bytes;
-		}
-		rep->outstanding_count += rep->cs[i].outstanding_count;
-		rep->outstanding_bytes += rep->cs[i].outstanding_bytes;
-	}
+	scale_all(rep);
 	rates(rep, st, r->now_ns); /* rep->cs still in identity order */
 	ret = save_state(rep, st, r->now_ns);
-	if (ret)
-		goto out;
-	qsort(rep->cs, n, sizeof(*rep->cs), cs_bytes_cmp);
+	if (!ret)
+		qsort(rep->cs, rep->ncs, sizeof(*rep->cs), cs_bytes_cmp);
 out:
-	free(all);
 	free(row_cs);
 	if (ret)
 		trace_report_free(rep);

@@ -3,8 +3,10 @@
  * One interval of `kleak trace` as the user sees it: call sites symbolized
  * (function, offset, module), cache names, outstanding objects and bytes,
  * rates against the previous interval, the oldest object's age, stacks.
- * Built from a trace_read; events without a call site (pages, vmalloc) are
- * attributed to the first frame outside the allocator of their stack.
+ * Built from a trace_read (trace_read.h) and the kernel's symbols, and
+ * nothing else: the builder is pure. Events without a call site (pages,
+ * vmalloc) are attributed to the first frame outside the allocator of
+ * their stack. output/trace_render.h renders it.
  */
 #ifndef KLEAK_TRACE_REPORT_H
 #define KLEAK_TRACE_REPORT_H
@@ -15,7 +17,7 @@
 
 #include "parse/slab_aliases.h"
 #include "trace/trace_ksym.h"
-#include "trace/trace_session.h"
+#include "trace/trace_read.h"
 
 #define TRACE_REPORT_STACKS 5 /* stacks kept per call site */
 #define TRACE_STACK_FRAMES 24
@@ -31,7 +33,7 @@ struct trace_stack_summary {
 struct trace_pid_summary {
 	uint32_t pid;	/* tgid that allocated the objects */
 	uint64_t count; /* its outstanding objects here (scaled) */
-	char comm[16];	/* from /proc/PID/comm, empty when gone */
+	char comm[TRACE_COMM_LEN]; /* from /proc/PID/comm, empty when gone */
 };
 
 struct trace_callsite {
@@ -62,6 +64,10 @@ struct trace_callsite {
 };
 
 struct trace_report {
+	const struct trace_info *info;	 /* what the session attached, its limits */
+	const struct trace_ksyms *ksyms; /* symbols of the stacks' frames */
+	bool final;			 /* the last report of the run (the caller's) */
+	uint64_t min_age_ns;		 /* --min-age: outstanding counts only older objects */
 	uint64_t elapsed_ns;  /* since attach */
 	uint64_t interval_ns; /* since the previous report */
 	uint32_t sample;      /* 1 = exact */
@@ -71,7 +77,7 @@ struct trace_report {
 	uint64_t objects; /* tracked entries (unscaled) */
 	uint64_t counters[TC_NR];
 	uint64_t recursion_misses;
-	struct trace_prog_stat progs[TRACE_PROGS_MAX];
+	struct loader_prog_stat progs[TRACE_PROGS_MAX];
 	size_t nprogs;
 };
 
@@ -84,9 +90,14 @@ struct trace_report_state {
 	const struct slab_aliases *aliases; /* config: SLUB merging, or NULL */
 };
 
-int trace_report_build(struct trace_session *s, const struct trace_read *r,
-		       const struct trace_ksyms *ks, struct trace_report_state *st,
-		       struct trace_report *out);
+/*
+ * Builds the report of read r: merges rows that share a call site, scales
+ * by the sample rate, applies --min-age, groups stacks and processes per
+ * call site, and takes rates against the previous report kept in st.
+ * ks (may be unloaded) symbolizes; it must outlive the report.
+ */
+int trace_report_build(const struct trace_read *r, const struct trace_ksyms *ks,
+		       struct trace_report_state *st, struct trace_report *out);
 void trace_report_free(struct trace_report *rep);
 void trace_report_state_free(struct trace_report_state *st);
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Lifecycle and map reads of trace.bpf.c. What the kernel offers is probed
+ * Lifecycle and reads of trace.bpf.c. What the kernel offers is probed
  * in its BTF (a raw tracepoint NAME exists when the type btf_trace_NAME
  * does), so neither tracefs nor debugfs is needed; programs for absent or
  * unrequested tracepoints are not loaded (bpf_program__set_autoload).
  * Links are held only by this process's file descriptors and nothing is
  * pinned: when the process dies, by any signal, the kernel detaches all.
+ * A read fetches every kernel fact the report needs (maps, stacks, cache
+ * names, comms), so that building the report touches nothing.
  */
 #include "trace/trace_session.h"
 
@@ -14,38 +16,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "parse/slab_aliases.h"
-#include "source/procfs.h"
-#include "trace/count_target.h"
-#include "util/num.h"
+#include "util/clock.h"
+#include "util/compiler.h"
+#include "util/vec.h"
 #include "trace.skel.h"
 
-
 #define READ_CHUNK 4096u
-
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	/* libbpf's messages only on request; kleak says what failed itself */
-	(void)level;
-	return getenv("KLEAK_BPF_DEBUG") ? vfprintf(stderr, fmt, ap) : 0;
-}
 
 /* The func proto behind btf_trace_NAME, or NULL when the kernel lacks it. */
 static const struct btf_type *tp_proto(const struct btf *btf, const char *tp)
@@ -101,107 +83,83 @@ static bool is_variant(const char *tp)
 }
 
 /*
- * --cache NAME: the names SLUB merged with NAME share one struct
- * kmem_cache whose name is one of them; match any. kmalloc-N (and its
- * -cg-, -rcl-, dma- flavours) also selects kmalloc events of that size.
+ * --cache: the merged cache's name (what s->name says in the tracepoints)
+ * and the names merged into it; a kmalloc-N cache also selects the kmalloc
+ * events of its size.
  */
-static int cache_filter(struct trace_bpf *skel, const char *cache, struct kerr *e)
+static void cache_filter(struct trace_bpf *skel, const struct target_cache *c)
 {
-	struct slab_aliases a = { 0 };
-	struct buf b = { 0 };
-	const char *target = NULL, *p;
 	size_t n = 0;
-	uint64_t sz;
-	int ret;
 
 	skel->rodata->cache_filter_on = true;
-	p = strrchr(cache, '-');
-	if (strstr(cache, "kmalloc-") && p && !num_parse_u64(p + 1, &sz))
-		skel->rodata->kmalloc_filter_size = sz;
-	ret = source_read(NULL, SRC_SLAB_ALIASES, &b, e);
-	if (!ret)
-		ret = slab_aliases_parse(b.data, b.len, "/sys/kernel/slab", &a, e);
-	if (ret) {
-		/* without sysfs: the name as given */
-		kerr_clear(e);
-		snprintf((char *)skel->rodata->cache_filter[0], TRACE_CACHE_NAME_LEN, "%s", cache);
-		buf_free(&b);
-		return 0;
-	}
-	for (size_t i = 0; i < a.n; i++)
-		if (!strcmp(a.v[i].name, cache))
-			target = a.v[i].target;
-	if (!target) {
-		ret = kerr_set(e, -ENOENT, "/sys/kernel/slab", 0, "no slab cache named '%s'", cache);
-		goto out;
-	}
-	snprintf((char *)skel->rodata->cache_filter[n++], TRACE_CACHE_NAME_LEN, "%s", cache);
-	for (size_t i = 0; i < a.n && n < TRACE_MAX_CACHE_FILTER; i++)
-		if (!strcmp(a.v[i].target, target) && strcmp(a.v[i].name, cache))
-			snprintf((char *)skel->rodata->cache_filter[n++], TRACE_CACHE_NAME_LEN,
-				 "%.31s", a.v[i].name);
-out:
-	slab_aliases_free(&a);
-	buf_free(&b);
-	return ret;
+	skel->rodata->kmalloc_filter_size = c->kmalloc_size;
+	snprintf(skel->rodata->cache_filter[n++], TRACE_CACHE_NAME_LEN, "%.31s", c->cache);
+	for (size_t i = 0; i < c->naliases && n < TRACE_MAX_CACHE_FILTER; i++)
+		snprintf(skel->rodata->cache_filter[n++], TRACE_CACHE_NAME_LEN, "%.31s",
+			 c->aliases[i]);
 }
 
-static int configure(struct trace_session *s, const struct btf *btf, struct kerr *e)
+/* What the running kernel's tracepoints look like, in rodata. */
+static void configure_kernel(struct trace_bpf *skel, const struct btf *btf)
 {
-	struct trace_bpf *skel = s->skel;
-	const struct trace_opts *o = &s->opts;
 	const struct btf_type *proto;
-	struct bpf_program *p;
-	bool need_stacks = o->stack_every > 0;
-	int ret;
 
-	skel->rodata->targ_tgid = o->pid;
-	if (o->comm) {
-		skel->rodata->targ_comm_on = true;
-		strncpy((char *)skel->rodata->targ_comm, o->comm, TRACE_COMM_LEN - 1);
-	}
-	if (o->cgroup) {
-		/* the same resolution as `kleak count --cgroup` (count_target.h) */
-		struct count_cgroup cg;
-
-		ret = count_cgroup_resolve(o->cgroup, &cg, e);
-		if (ret)
-			return ret;
-		skel->rodata->targ_cgroup = cg.id;
-		skel->rodata->targ_cgroup_v1 = cg.version == 1;
-	}
-	if (o->cache && (ret = cache_filter(skel, o->cache, e)))
-		return ret;
-	skel->rodata->min_size = o->min_size;
-	skel->rodata->sample_every = o->sample ? o->sample : 1;
-	skel->rodata->sample_below = (1ull << 32) / skel->rodata->sample_every;
-	skel->rodata->stack_every = o->stack_every;
-	if (o->stack_every)
-		skel->rodata->stack_below = (1ull << 16) / o->stack_every;
 	proto = tp_proto(btf, "kmem_cache_alloc");
 	skel->rodata->cache_alloc_has_s = proto && param_is_ptr(btf, proto, 3);
 	proto = tp_proto(btf, "percpu_alloc_percpu");
 	skel->rodata->percpu_has_site = proto && btf_vlen(proto) >= 10;
+}
 
-	bpf_object__for_each_program(p, skel->obj) {
+/* Programs of the asked-for families that this kernel has; true when a
+ * loaded one needs stacks (events without a call site). */
+static bool choose_programs(struct trace_session *s, const struct btf *btf)
+{
+	const struct trace_opts *o = &s->opts;
+	struct trace_info *in = &s->info;
+	struct bpf_program *p;
+	bool need_stacks = false;
+
+	bpf_object__for_each_program(p, s->skel->obj) {
 		const char *tp = strchr(bpf_program__section_name(p), '/') + 1;
 		enum family f = prog_family(tp);
 		bool want = f == FAM_SLAB || (f == FAM_PAGE && o->pages) ||
 			    (f == FAM_PERCPU && o->percpu) || (f == FAM_VMALLOC && o->vmalloc);
 
 		if (want && !tp_proto(btf, tp)) {
-			if (!is_variant(tp) && s->nmissing < TRACE_PROGS_MAX)
-				snprintf(s->missing[s->nmissing++], 32, "%s", tp);
+			if (!is_variant(tp) && in->nmissing < TRACE_PROGS_MAX)
+				snprintf(in->missing[in->nmissing++], sizeof(*in->missing), "%s",
+					 tp);
 			want = false;
 		}
 		bpf_program__set_autoload(p, want);
-		if (want && s->nattached < TRACE_PROGS_MAX)
-			snprintf(s->attached[s->nattached++], 32, "%s", tp);
+		if (want && in->nattached < TRACE_PROGS_MAX)
+			snprintf(in->attached[in->nattached++], sizeof(*in->attached), "%s", tp);
 		if (want && (f == FAM_PAGE || f == FAM_VMALLOC ||
-			     (f == FAM_PERCPU && !skel->rodata->percpu_has_site)))
+			     (f == FAM_PERCPU && !s->skel->rodata->percpu_has_site)))
 			need_stacks = true;
 	}
-	if (!s->nattached)
+	return need_stacks;
+}
+
+static int configure(struct trace_session *s, const struct target *t, const struct btf *btf,
+		     struct kerr *e)
+{
+	struct trace_bpf *skel = s->skel;
+	const struct trace_opts *o = &s->opts;
+	bool need_stacks;
+
+	target_scope(t, &skel->rodata->scope);
+	if (t->has_cache)
+		cache_filter(skel, &t->cache);
+	skel->rodata->min_size = o->min_size;
+	skel->rodata->sample_every = s->info.sample;
+	skel->rodata->sample_below = (1ull << 32) / skel->rodata->sample_every;
+	skel->rodata->stack_every = o->stack_every;
+	if (o->stack_every)
+		skel->rodata->stack_below = (1ull << 16) / o->stack_every;
+	configure_kernel(skel, btf);
+	need_stacks = choose_programs(s, btf) || o->stack_every > 0;
+	if (!s->info.nattached)
 		return kerr_set(e, -ENOENT, "kleak trace", 0,
 				"none of the kmem tracepoints exists in this kernel");
 	bpf_map__set_max_entries(skel->maps.objs, o->max_entries);
@@ -230,27 +188,50 @@ static uint64_t map_memlock(int fd)
 
 static int load_error(int err, struct kerr *e)
 {
+	char why[400];
+
 	if (err == -EPERM || err == -EACCES)
 		return kerr_set(e, err, "kleak trace", 0,
 				"loading BPF programs was refused: run as root (CAP_BPF and "
-				"CAP_PERFMON)%s", geteuid() ? "" : "; a security policy may forbid BPF");
+				"CAP_PERFMON)%s",
+				geteuid() ? "" : "; a security policy may forbid BPF");
 	return kerr_set(e, err, "kleak trace", 0,
-			"loading the BPF programs failed: %s (set KLEAK_BPF_DEBUG=1 for "
-			"the verifier's log)", strerror(-err));
+			"loading the BPF programs failed: %s (set KLEAK_DEBUG=1 for the "
+			"verifier's log)", loader_why(err, why, sizeof(why)));
+}
+
+/* After attaching: what the maps cost, and the buffers of batch reads. */
+static int attached(struct trace_session *s, struct kerr *e)
+{
+	struct bpf_map *m;
+
+	s->info.start_ns = clock_mono_ns();
+	bpf_object__for_each_map(m, s->skel->obj)
+		if (bpf_map__fd(m) >= 0)
+			s->info.map_bytes += map_memlock(bpf_map__fd(m));
+	/* one chunk of a batch read: objects, or per-CPU call-site sums */
+	s->buf_entries = READ_CHUNK;
+	s->keys = malloc(READ_CHUNK * sizeof(struct trace_site_key));
+	s->vals = malloc(READ_CHUNK * (sizeof(struct trace_obj) +
+				       sizeof(struct trace_site_val) * (size_t)s->ncpus));
+	if (!s->keys || !s->vals)
+		return kerr_set(e, -ENOMEM, "kleak trace", 0, "out of memory");
+	return 0;
 }
 
 int trace_session_open(struct trace_session *s, const struct trace_opts *o,
-		       struct kerr *e)
+		       const struct target *t, struct kerr *e)
 {
 	struct btf *btf = NULL;
-	struct bpf_map *m;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->opts = *o;
 	if (!s->opts.max_entries)
 		s->opts.max_entries = TRACE_DEFAULT_MAX_ENTRIES;
-	libbpf_set_print(quiet_print);
+	s->info.max_entries = s->opts.max_entries;
+	s->info.sample = s->opts.sample > 1 ? s->opts.sample : 1;
+	loader_log_init();
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return kerr_set(e, -ENOENT, "/sys/kernel/btf/vmlinux", 0,
 				"the kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed "
@@ -265,7 +246,7 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o,
 		ret = kerr_set(e, -ENOMEM, "kleak trace", 0, "cannot open the BPF object");
 		goto out;
 	}
-	ret = configure(s, btf, e);
+	ret = configure(s, t, btf, e);
 	if (ret)
 		goto out;
 	ret = trace_bpf__load(s->skel);
@@ -279,17 +260,7 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o,
 			       strerror(-ret));
 		goto out;
 	}
-	s->start_ns = mono_ns();
-	bpf_object__for_each_map(m, s->skel->obj)
-		if (bpf_map__fd(m) >= 0)
-			s->memlock_bytes += map_memlock(bpf_map__fd(m));
-	/* one chunk of a batch read: objects, or per-CPU call-site sums */
-	s->buf_entries = READ_CHUNK;
-	s->keys = malloc(READ_CHUNK * sizeof(struct trace_site_key));
-	s->vals = malloc(READ_CHUNK * (sizeof(struct trace_obj) +
-				       sizeof(struct trace_site_val) * (size_t)s->ncpus));
-	if (!s->keys || !s->vals)
-		ret = kerr_set(e, -ENOMEM, "kleak trace", 0, "out of memory");
+	ret = attached(s, e);
 out:
 	btf__free(btf);
 	if (ret)
@@ -302,6 +273,7 @@ void trace_session_close(struct trace_session *s)
 	if (!s)
 		return;
 	trace_bpf__destroy(s->skel);
+	trace_stack_table_free(&s->stacks);
 	free(s->keys);
 	free(s->vals);
 	s->skel = NULL;
@@ -351,43 +323,16 @@ static int map_each(struct trace_session *s, int fd, size_t ksz, size_t vsz,
 	return 0;
 }
 
-int trace_site_key_cmp(const struct trace_site_key *a, const struct trace_site_key *b)
-{
-	if (a->call_site != b->call_site)
-		return a->call_site < b->call_site ? -1 : 1;
-	if (a->tag != b->tag)
-		return a->tag < b->tag ? -1 : 1;
-	return 0;
-}
-
 static int row_cmp(const void *a, const void *b)
 {
 	return trace_site_key_cmp(&((const struct trace_site_row *)a)->key,
 				  &((const struct trace_site_row *)b)->key);
 }
 
-long trace_read_find(const struct trace_read *r, const struct trace_site_key *k)
-{
-	size_t lo = 0, hi = r->nrows;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = trace_site_key_cmp(&r->rows[mid].key, k);
-
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 struct read_ctx {
 	struct trace_session *s;
 	struct trace_read *r;
-	size_t cap, pid_cap;
+	size_t cap, stack_cap, pid_cap;
 	uint64_t min_age_ns;
 	int err;
 };
@@ -395,49 +340,20 @@ struct read_ctx {
 static void site_entry(void *vctx, const void *key, const void *val)
 {
 	struct read_ctx *c = vctx;
-	struct trace_read *r = c->r;
 	const struct trace_site_val *pc = val;
-	struct trace_site_row *row;
+	struct trace_site_row row = { 0 };
 
-	if (r->nrows == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 256;
-		void *nv = realloc(r->rows, ncap * sizeof(*r->rows));
-
-		if (!nv) {
-			c->err = -ENOMEM;
-			return;
-		}
-		r->rows = nv;
-		c->cap = ncap;
-	}
-	row = &r->rows[r->nrows++];
-	memset(row, 0, sizeof(*row));
-	memcpy(&row->key, key, sizeof(row->key));
+	memcpy(&row.key, key, sizeof(row.key));
 	for (int i = 0; i < c->s->ncpus; i++) {
-		row->sum.allocs += pc[i].allocs;
-		row->sum.frees += pc[i].frees;
-		row->sum.repaired += pc[i].repaired;
-		row->sum.alloc_bytes += pc[i].alloc_bytes;
-		row->sum.free_bytes += pc[i].free_bytes;
-		row->sum.repaired_bytes += pc[i].repaired_bytes;
+		row.sum.allocs += pc[i].allocs;
+		row.sum.frees += pc[i].frees;
+		row.sum.repaired += pc[i].repaired;
+		row.sum.alloc_bytes += pc[i].alloc_bytes;
+		row.sum.free_bytes += pc[i].free_bytes;
+		row.sum.repaired_bytes += pc[i].repaired_bytes;
 	}
-}
-
-static int ref_push(struct trace_stack_ref **v, size_t *n, size_t *cap, uint32_t row,
-		    int32_t val)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		void *nv = realloc(*v, ncap * sizeof(**v));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = ncap;
-	}
-	(*v)[*n].row = row;
-	(*v)[(*n)++].stack_id = val;
-	return 0;
+	if (vec_push(&c->r->rows, &c->r->nrows, &c->cap, sizeof(row), &row))
+		c->err = -ENOMEM;
 }
 
 static void obj_entry(void *vctx, const void *key, const void *val)
@@ -446,6 +362,7 @@ static void obj_entry(void *vctx, const void *key, const void *val)
 	struct trace_read *r = c->r;
 	const struct trace_obj *o = val;
 	struct trace_site_row *row;
+	struct trace_ref ref;
 	long i;
 
 	r->objects++;
@@ -454,128 +371,223 @@ static void obj_entry(void *vctx, const void *key, const void *val)
 		return;
 	row = &r->rows[i];
 	row->objects++;
-	if (!row->oldest_ts_ns || o->ts_ns < row->oldest_ts_ns)
-		row->oldest_ts_ns = o->ts_ns;
-	if (o->ts_ns + c->min_age_ns <= r->now_ns) {
+	if (!row->oldest_ts_ns || o->origin.alloc_ns < row->oldest_ts_ns)
+		row->oldest_ts_ns = o->origin.alloc_ns;
+	if (o->origin.alloc_ns + c->min_age_ns <= r->now_ns) {
 		row->aged_count++;
 		row->aged_bytes += o->size;
 	}
+	ref.row = (uint32_t)i;
+	ref.val = o->stack_id;
 	if (o->stack_id >= 0 &&
-	    ref_push(&r->stacks, &r->nstacks, &c->cap, (uint32_t)i, o->stack_id))
+	    vec_push(&r->stack_refs, &r->nstack_refs, &c->stack_cap, sizeof(ref), &ref))
 		c->err = -ENOMEM;
-	if (ref_push(&r->pids, &r->npids, &c->pid_cap, (uint32_t)i, (int32_t)o->pid))
+	ref.val = (int32_t)o->origin.tgid;
+	if (vec_push(&r->pid_refs, &r->npid_refs, &c->pid_cap, sizeof(ref), &ref))
 		c->err = -ENOMEM;
 }
 
-static int stack_ref_cmp(const void *a, const void *b)
+static void read_counters(struct trace_session *s, struct trace_read *r)
 {
-	const struct trace_stack_ref *x = a, *y = b;
-
-	if (x->row != y->row)
-		return x->row < y->row ? -1 : 1;
-	return (x->stack_id > y->stack_id) - (x->stack_id < y->stack_id);
-}
-
-static void read_progs(struct trace_session *s, struct trace_read *r)
-{
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, s->skel->obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		struct trace_prog_stat *ps;
-
-		if (bpf_program__fd(p) < 0 || r->nprogs == TRACE_PROGS_MAX)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-			continue;
-		ps = &r->progs[r->nprogs++];
-		snprintf(ps->name, sizeof(ps->name), "%s",
-			 strchr(bpf_program__section_name(p), '/') + 1);
-		ps->run_count = info.run_cnt;
-		ps->run_time_ns = info.run_time_ns;
-		ps->recursion_misses = info.recursion_misses;
-		r->recursion_misses += info.recursion_misses;
-	}
-}
-
-int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
-		       struct trace_read *r, struct kerr *e)
-{
-	struct read_ctx c = { .s = s, .r = r, .min_age_ns = min_age_ns };
-	size_t vsz = sizeof(struct trace_site_val) * (size_t)s->ncpus;
 	__u64 *pc = s->vals;
-	int ret;
 
-	memset(r, 0, sizeof(*r));
-	r->now_ns = mono_ns();
 	for (__u32 i = 0; i < TC_NR; i++) {
 		if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &i, pc))
 			continue;
 		for (int cpu = 0; cpu < s->ncpus; cpu++)
 			r->counters[i] += pc[cpu];
 	}
+}
+
+/* Call-site sums, then the object scan that fills ages and references. */
+static int read_maps(struct trace_session *s, uint64_t min_age_ns, struct trace_read *r)
+{
+	struct read_ctx c = { .s = s, .r = r, .min_age_ns = min_age_ns };
+	size_t vsz = sizeof(struct trace_site_val) * (size_t)s->ncpus;
+	int ret;
+
 	ret = map_each(s, bpf_map__fd(s->skel->maps.sites), sizeof(struct trace_site_key),
 		       vsz, site_entry, &c);
-	if (!ret && c.err)
-		ret = c.err;
-	if (ret)
-		goto fail;
+	if (ret || c.err)
+		return ret ? ret : c.err;
 	if (r->nrows)
 		qsort(r->rows, r->nrows, sizeof(*r->rows), row_cmp);
-	c.cap = 0;
 	ret = map_each(s, bpf_map__fd(s->skel->maps.objs), sizeof(__u64),
 		       sizeof(struct trace_obj), obj_entry, &c);
-	if (!ret && c.err)
-		ret = c.err;
-	if (ret)
-		goto fail;
-	if (r->nstacks)
-		qsort(r->stacks, r->nstacks, sizeof(*r->stacks), stack_ref_cmp);
-	if (r->npids)
-		qsort(r->pids, r->npids, sizeof(*r->pids), stack_ref_cmp);
-	read_progs(s, r);
-	return 0;
-fail:
-	trace_read_free(r);
-	return kerr_set(e, ret, "kleak trace", 0, "reading the BPF maps failed: %s",
-			strerror(-ret));
-}
-
-void trace_read_free(struct trace_read *r)
-{
-	if (!r)
-		return;
-	free(r->rows);
-	free(r->stacks);
-	free(r->pids);
-	memset(r, 0, sizeof(*r));
-}
-
-int trace_session_cache_name(struct trace_session *s, uint64_t cache, char *name,
-			     size_t len)
-{
-	char buf[TRACE_CACHE_NAME_LEN];
-
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cache_names), &cache, buf))
-		return -ENOENT;
-	buf[sizeof(buf) - 1] = 0;
-	snprintf(name, len, "%s", buf);
+	if (ret || c.err)
+		return ret ? ret : c.err;
+	if (r->nstack_refs)
+		qsort(r->stack_refs, r->nstack_refs, sizeof(*r->stack_refs), trace_ref_cmp);
+	if (r->npid_refs)
+		qsort(r->pid_refs, r->npid_refs, sizeof(*r->pid_refs), trace_ref_cmp);
 	return 0;
 }
 
-size_t trace_session_stack(struct trace_session *s, int32_t id, uint64_t *frames,
-			   size_t max)
+static int id_cmp(const void *a, const void *b)
 {
-	__u64 ips[127];
-	size_t n = 0;
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
 
-	if (id < 0 || bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &id, ips))
+	return (x > y) - (x < y);
+}
+
+/* The stack ids the rows (events without a call site) and objects name,
+ * sorted, each once. */
+static int stack_ids(const struct trace_read *r, int32_t **ids, size_t *n)
+{
+	size_t cap = 0, k = 0;
+	int32_t id;
+
+	for (size_t i = 0; i < r->nrows; i++)
+		if ((id = trace_tag_stack(r->rows[i].key.tag)) >= 0 &&
+		    vec_push(ids, n, &cap, sizeof(id), &id))
+			return -ENOMEM;
+	for (size_t i = 0; i < r->nstack_refs; i++)
+		if (vec_push(ids, n, &cap, sizeof(id), &r->stack_refs[i].val))
+			return -ENOMEM;
+	if (!*n)
 		return 0;
-	while (n < max && n < 127 && ips[n]) {
-		frames[n] = ips[n];
-		n++;
+	qsort(*ids, *n, sizeof(**ids), id_cmp);
+	for (size_t i = 0; i < *n; i++)
+		if (!k || (*ids)[i] != (*ids)[k - 1])
+			(*ids)[k++] = (*ids)[i];
+	*n = k;
+	return 0;
+}
+
+/* Reads the stacks the session's table lacks (an id's frames never change). */
+static int read_stacks(struct trace_session *s, struct trace_read *r)
+{
+	int fd = bpf_map__fd(s->skel->maps.stacks);
+	int32_t *ids = NULL;
+	size_t n = 0, k = 0;
+	int ret = stack_ids(r, &ids, &n);
+
+	for (size_t i = 0; i < n && !ret; i++)
+		if (!trace_stack_table_find(&s->stacks, ids[i]))
+			ids[k++] = ids[i];
+	for (size_t i = 0; i < k && !ret; i++) {
+		uint64_t ips[TRACE_STACK_DEPTH];
+		size_t nf = 0;
+
+		if (bpf_map_lookup_elem(fd, &ids[i], ips))
+			continue; /* not there: shown without frames */
+		while (nf < TRACE_STACK_DEPTH && ips[nf])
+			nf++;
+		ret = trace_stack_table_add(&s->stacks, ids[i], ips, nf);
 	}
-	return n;
+	trace_stack_table_sort(&s->stacks);
+	r->stacks = &s->stacks;
+	free(ids);
+	return ret;
+}
+
+struct cache_ctx {
+	struct trace_read *r;
+	size_t cap;
+	int err;
+};
+
+static void cache_entry(void *vctx, const void *key, const void *val)
+{
+	struct cache_ctx *c = vctx;
+	struct trace_cache_name cn;
+
+	memcpy(&cn.cache, key, sizeof(cn.cache));
+	memcpy(cn.name, val, sizeof(cn.name));
+	cn.name[sizeof(cn.name) - 1] = 0;
+	if (vec_push(&c->r->caches, &c->r->ncaches, &c->cap, sizeof(cn), &cn))
+		c->err = -ENOMEM;
+}
+
+static int cache_cmp(const void *a, const void *b)
+{
+	const struct trace_cache_name *x = a, *y = b;
+
+	return (x->cache > y->cache) - (x->cache < y->cache);
+}
+
+/* The names of the kmem_caches the programs saw (filled on first use). */
+static int read_cache_names(struct trace_session *s, struct trace_read *r)
+{
+	struct cache_ctx c = { .r = r };
+	int ret = map_each(s, bpf_map__fd(s->skel->maps.cache_names), sizeof(__u64),
+			   TRACE_CACHE_NAME_LEN, cache_entry, &c);
+
+	if (ret || c.err)
+		return ret ? ret : c.err;
+	if (r->ncaches)
+		qsort(r->caches, r->ncaches, sizeof(*r->caches), cache_cmp);
+	return 0;
+}
+
+static void comm_read(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	comm[0] = 0;
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = 0;
+	fclose(f);
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	const struct trace_comm *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The comm of every process that holds objects, from /proc (gone: ""). */
+static int read_comms(struct trace_read *r)
+{
+	size_t cap = 0, n = 0;
+
+	for (size_t i = 0; i < r->npid_refs; i++) {
+		struct trace_comm c = { .pid = (uint32_t)r->pid_refs[i].val };
+
+		if (vec_push(&r->comms, &r->ncomms, &cap, sizeof(c), &c))
+			return -ENOMEM;
+	}
+	if (!r->ncomms)
+		return 0;
+	qsort(r->comms, r->ncomms, sizeof(*r->comms), pid_cmp);
+	for (size_t i = 0; i < r->ncomms; i++)
+		if (!n || r->comms[i].pid != r->comms[n - 1].pid)
+			r->comms[n++] = r->comms[i];
+	r->ncomms = n;
+	for (size_t i = 0; i < n; i++)
+		comm_read(r->comms[i].pid, r->comms[i].comm, sizeof(r->comms[i].comm));
+	return 0;
+}
+
+int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
+		       struct trace_read *r, struct kerr *e)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->info = &s->info;
+	r->now_ns = clock_mono_ns();
+	read_counters(s, r);
+	ret = read_maps(s, min_age_ns, r);
+	if (!ret)
+		ret = read_stacks(s, r);
+	if (!ret)
+		ret = read_cache_names(s, r);
+	if (!ret)
+		ret = read_comms(r);
+	if (ret) {
+		trace_read_free(r);
+		return kerr_set(e, ret, "kleak trace", 0, "reading the BPF maps failed: %s",
+				strerror(-ret));
+	}
+	r->nprogs = loader_prog_stats(s->skel->obj, r->progs, ARRAY_SIZE(r->progs));
+	for (size_t i = 0; i < r->nprogs; i++)
+		r->recursion_misses += r->progs[i].recursion_misses;
+	return 0;
 }

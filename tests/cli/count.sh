@@ -65,6 +65,18 @@ expect "a v1 cgroup without memory is refused" 1 "without the memory controller"
 expect "a directory that is no cgroup is refused" 1 "not a cgroup directory" --cache dentry --cgroup /tmp
 expect "a missing cgroup path is an error" 1 "No such file" --cache dentry --cgroup /sys/fs/cgroup/memory/kleak-no-such-cgroup
 
+# kmalloc-N in bytes is the cache the kernel spells kmalloc-1k (one
+# resolver with trace: every spelling and flavour)
+for want in kmalloc-1k kmalloc-cg-1k; do
+	grep -q "^$want " /proc/slabinfo || { skip "--cache ${want%1k}1024" "no $want here"; continue; }
+	j=$("$K" count --cache "${want%1k}1024" -d 0.3 --json 2>&1 | tail -n 1)
+	if jq -e --arg w "$want" '.cache == $w and .kmalloc_bytes == 1024' >/dev/null 2>&1 <<<"$j"; then
+		ok "--cache ${want%1k}1024 counts $want"
+	else
+		not_ok "--cache ${want%1k}1024 counts $want" "$j"
+	fi
+done
+
 j=$("$K" count --cache dentyr --json 2>/dev/null)
 if jq -e '.error | test("dentyr")' >/dev/null 2>&1 <<<"$j"; then
 	ok "--json errors are {\"error\": ...} on stdout"

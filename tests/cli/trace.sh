@@ -175,6 +175,22 @@ others=$(jq '[.callsites[] | select(.cache != "sock_inode_cache")] | length' "$T
 within "$got" $N 5 && [ "$others" = 0 ] && ok "--cache sock_inode_cache: $got of $N, no other cache" ||
 	not_ok "--cache sock_inode_cache: N objects, no other cache" "got $got, other caches $others"
 
+# --cache kmalloc-N in the kernel's spelling and in bytes: each pipe's
+# buffer array (16 x 40 bytes, GFP_KERNEL_ACCOUNT: kmalloc-cg-1k) comes
+# from kmalloc with bytes_alloc 1024. trace's own parser once read "1k" as
+# no size at all and selected nothing, silently.
+for spelling in kmalloc-1k kmalloc-cg-1024; do
+	HELD_ARGS="-p %PID% --cache $spelling" held "$spelling" "$L" --pipes $N --hold 3
+	got=$(site "$(cat "$T/$spelling.held")" alloc_pipe_info)
+	within "$got" $N 5 && ok "--cache $spelling: pipe buffers at alloc_pipe_info $got of $N" ||
+		not_ok "--cache $spelling: pipe buffers at alloc_pipe_info within 5% of $N" "got $got"
+done
+# a cache this kernel does not have: an error naming the close ones
+"$K" trace --cache dentyr -d 1 >/dev/null 2>"$T/typo.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "no slab cache 'dentyr'.*close names: .*dentry" "$T/typo.err" &&
+	ok "--cache dentyr: exit 1, close names" || not_ok "--cache dentyr: exit 1, close names" "rc=$rc $(cat "$T/typo.err")"
+
 # threads: one task_struct each, whatever the call site is called here
 HELD_ARGS="-p %PID%" held threads "$L" --threads 200 --hold 3
 got=$(jq '[.callsites[] | select(.cache == "task_struct") | .outstanding_count] | add // 0' "$T/threads.held")

@@ -20,3 +20,7 @@ expect_rc0 trace-opt.json
 expect_jq "trace: page and percpu events attach, vmalloc attached or named absent (6.2+)" trace-opt.json -s \
 	'last | (.events | index("mm_page_alloc")) and (.events | index("percpu_alloc_percpu")) and
 	 ((.events + .missing_events) | index("alloc_vmap_area")) and .sample == 4'
+expect_rc0 trace-cache.json
+expect_jq "trace --cache kmalloc-512: the leaker's call site, and kmalloc-512 objects only" trace-cache.json -s \
+	'last | ([.callsites[] | select(.function == "leak_kmalloc_work")] | length == 1 and .[0].outstanding_count > 0) and
+	 ([.callsites[] | select(.cache != "kmalloc-512")] | length == 0)'

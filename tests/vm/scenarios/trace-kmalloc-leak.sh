@@ -3,15 +3,19 @@
 # and drops 512 bytes every few ms, its twin kleak_kmalloc_ok allocates and
 # frees at the same rate (a ring of 16). Traced for 8 s: the leaker's call
 # site must be the top outstanding one with its module named; the twin's
-# must not grow. Also: the BPF programs load on this kernel (raw_tp, CO-RE)
-# and none is left after kleak exits.
+# must not grow. Also: --cache kmalloc-512 selects it (the resolver trace
+# shares with count), the BPF programs load on this kernel (raw_tp,
+# CO-RE) and none is left after kleak exits.
 # vm-kernels: all
-# vm-timeout: 150
+# vm-timeout: 210
 # vm-group: trace
 load kleak_kmalloc_leak max_allocs=100000
 load kleak_kmalloc_ok
 wait_param kleak_kmalloc_leak allocs 20 60
 run trace.json kleak trace -i 2 -d 8 --json
+# --cache through the resolver trace shares with count: the leaker's
+# objects are in kmalloc-512, as this kernel's slabinfo names it
+run trace-cache.json kleak trace -d 3 --cache kmalloc-512 --json
 # every program loads here: opt-in events (absent ones named), stacks, sampling, filters
 run trace-opt.json kleak trace -d 3 --pages --percpu --vmalloc --stacks --sample 4 --min-size 64 --json
 save modules-loaded /proc/modules

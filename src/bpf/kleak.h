@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by every kleak BPF program (trace.bpf.c, count.bpf.c) and their
+ * user side (src/trace/): plain structs of the settings and map values the
+ * programs have in common. Whose allocations a program follows is one
+ * struct kleak_scope in its rodata, filled from the one target resolver
+ * (trace/target.h); every object map holds, per live object, a value that
+ * starts with a struct obj_origin (who allocated it, when).
+ */
+#ifndef KLEAK_BPF_KLEAK_H
+#define KLEAK_BPF_KLEAK_H
+
+#define KLEAK_COMM_LEN 16	    /* TASK_COMM_LEN */
+#define KLEAK_CGROUP_DEPTH 32	    /* cgroup ancestors walked for --cgroup */
+#define KLEAK_OBJ_MAP_ENTRIES (1 << 18) /* default size of an object map */
+
+/* -p, --comm, --cgroup: all zero follows every task. */
+struct kleak_scope {
+	__u64 cgroup_id; /* --cgroup: kernfs id (inode) of the directory, 0 = any */
+	__u32 tgid;	 /* -p: the process, 0 = any */
+	__u8 cgroup_v1;	 /* cgroup_id is in the v1 memory hierarchy, not v2 */
+	__u8 comm_on;	 /* --comm: comm below must match */
+	__u8 pad[2];
+	char comm[KLEAK_COMM_LEN];
+};
+
+/* The head of every object map's value: who allocated the object, when. */
+struct obj_origin {
+	__u64 alloc_ns; /* bpf_ktime_get_ns() at allocation */
+	__u32 tgid;	/* the allocating process */
+	__u32 pad;
+};
+
+/*
+ * kmalloc flavours, named by their caches' prefixes. kleak's own numbers:
+ * the kernel's enum kmalloc_cache_type moves with the config (random
+ * kmalloc copies since 6.6, CONFIG_SLUB_TINY, CONFIG_ZONE_DMA).
+ */
+enum kleak_kmalloc_type {
+	KLEAK_KMALLOC_NORMAL = 0,  /* kmalloc-N, kmalloc-rnd-NN-N */
+	KLEAK_KMALLOC_RECLAIM = 1, /* kmalloc-rcl-N: __GFP_RECLAIMABLE */
+	KLEAK_KMALLOC_DMA = 2,	   /* dma-kmalloc-N: __GFP_DMA */
+	KLEAK_KMALLOC_CGROUP = 3,  /* kmalloc-cg-N: __GFP_ACCOUNT */
+};
+
+#endif
