@@ -224,8 +224,7 @@ static int shared_line(struct klog_ctx *c, const struct klog_msg *m)
 		joined(c, s, m, SEC_MEMINFO);
 		return 1;
 	}
-	if ((s = find(c, m, KLOG_KIND_COUNT, SEC_MEMINFO, true)) && s->ev < c->log->n &&
-	    klog_ctx_event(c, s)->mem &&
+	if ((s = find(c, m, KLOG_KIND_COUNT, SEC_MEMINFO, true)) && klog_ctx_event(c, s)->mem &&
 	    klog_match_meminfo(t, n, &klog_ctx_event(c, s)->mem->info)) {
 		struct klog_event *ev = klog_ctx_event(c, s);
 
@@ -273,18 +272,17 @@ static int oom_line(struct klog_ctx *c, const struct klog_msg *m)
 	size_t n = m->len;
 	struct klog_slot *s;
 	struct klog_event *ev;
+	int r;
 
-	if ((s = find(c, m, KLOG_OOM, SEC_MEMCG, false)) &&
-	    (klog_match_memcg_usage(t, n, klog_ctx_event(c, s)->oom) ||
-	     klog_starts(t, n, "Memory cgroup stats for "))) {
-		s->memcg_stats = klog_starts(t, n, "Memory cgroup stats for ");
-		joined(c, s, m, SEC_MEMCG);
-		return 1;
-	}
-	if ((s = find(c, m, KLOG_OOM, SEC_MEMCG, true))) {
+	/* the memory cgroup's part: usage lines, then its memory.stat */
+	if ((s = find(c, m, KLOG_OOM, SEC_MEMINFO, false))) {
+		bool hdr = klog_starts(t, n, "Memory cgroup stats for ");
+
 		ev = klog_ctx_event(c, s);
-		if (klog_match_memcg_usage(t, n, ev->oom) ||
-		    (s->memcg_stats && klog_match_memcg_stat(t, n, ev->oom))) {
+		if (hdr || klog_match_memcg_usage(t, n, ev->oom) ||
+		    (s->memcg_stats && s->sec == SEC_MEMCG &&
+		     klog_match_memcg_stat(t, n, ev->oom))) {
+			s->memcg_stats |= hdr;
 			joined(c, s, m, SEC_MEMCG);
 			return 1;
 		}
@@ -295,8 +293,8 @@ static int oom_line(struct klog_ctx *c, const struct klog_msg *m)
 		joined(c, s, m, SEC_SLAB);
 		return 1;
 	}
-	if ((s = find(c, m, KLOG_OOM, SEC_SLAB, true)))
-		return slab_row(c, s, m);
+	if ((s = find(c, m, KLOG_OOM, SEC_SLAB, true)) && (r = slab_row(c, s, m)))
+		return r;
 	if (klog_starts(t, n, "Tasks state (memory values in pages)") &&
 	    (s = find(c, m, KLOG_OOM, SEC_TASKS, false))) {
 		joined(c, s, m, SEC_TASKS);
