@@ -398,6 +398,8 @@ static void test_callers(void **state)
 	assert_int_equal(oom->mem->info.slab_unreclaimable, 65392);
 	assert_int_equal(pf->mem->info.free, 5000);
 	assert_int_equal(oom->oom->nslab, 1); /* T85's line is not a row of T90's table */
+	assert_string_equal(oom->oom->slab[0].cache, "kleak_oom_cache");
+	assert_int_equal(oom->oom->slab[0].used_bytes, 237696 * 1024);
 	assert_true(oom->complete && pf->complete);
 	assert_int_equal(oom->last_line, 22);
 	assert_int_equal(pf->last_line, 15);
