@@ -9,6 +9,7 @@
 # vm-kernels: all
 # vm-timeout: 120
 # vm-group: klog
+# vm-mem: 512
 load kleak_alloc_fail
 param kleak_alloc_fail blocks >"$OUT/blocks"
 unload kleak_alloc_fail
