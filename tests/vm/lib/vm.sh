@@ -158,26 +158,21 @@ vm_boot_modules() {
 	printf '%s\n' "${out[@]}"
 }
 
-# vm_copy_bin FILE DESTROOT: copy an executable and the libraries ldd
-# lists (and the loader) to the same paths under DESTROOT.
-vm_copy_bin() {
-	local bin=$1 root=$2 lib
-	install -D -m 0755 "$bin" "$root/bin/kleak" || return 1
+# vm_copy_prog FILE DESTROOT [PATH]: copy an executable to PATH (default:
+# its own path) under DESTROOT, with the libraries ldd lists (and the loader)
+# at their paths.
+vm_copy_prog() {
+	local bin=$1 root=$2 dest=${3:-$1} lib
+	install -D -m 0755 "$bin" "$root$dest" || return 1
 	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
 		[ -e "$lib" ] && install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 	done
 	return 0
 }
 
-# vm_copy_prog FILE DESTROOT: copy a host program to the same path under
-# DESTROOT, with the libraries ldd lists.
-vm_copy_prog() {
-	local bin=$1 root=$2 lib
-	install -D -m 0755 "$bin" "$root$bin" || return 1
-	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
-		[ -e "$lib" ] && install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
-	done
-	return 0
+# vm_copy_bin FILE DESTROOT: kleak as /bin/kleak, with its libraries.
+vm_copy_bin() {
+	vm_copy_prog "$1" "$2" /bin/kleak
 }
 
 # vm_initramfs OUT SCENARIO...: pack the initramfs running the scenarios
