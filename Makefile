@@ -28,6 +28,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/san/tests/%)
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 REPLAY_BINS := $(FUZZ_NAMES:%=build/san/tests/replay_%)
+TOOL_BINS  := $(patsubst tests/tools/%.c,build/san/tests/%,$(sort $(wildcard tests/tools/*.c)))
 FUZZ_BINS  := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_SECONDS ?= 30
 
@@ -71,11 +72,17 @@ build/san/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/san/libk
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c \
 		build/san/libkleak.a $(LDLIBS)
 
+# Test tools over the library (tests/tools/*.c): e.g. klog_events, the
+# kernel-log parser on the command line for the VM scenarios' host checks.
+build/san/tests/%: tests/tools/%.c build/san/libkleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< build/san/libkleak.a $(LDLIBS)
+
 build/leaker: tests/leaker/leaker.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -std=gnu11 $(WARN) -o $@ $< -lpthread
 
-test-bins: kleak build/san/kleak build/leaker $(UNIT_BINS) $(REPLAY_BINS)
+test-bins: kleak build/san/kleak build/leaker $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS)
 
 # Dependencies first, in their own make: the build rules need them.
 test:

@@ -105,14 +105,18 @@ plan_kernel() {
 # boot_job KERNEL RUNDIR GROUP TIMEOUT SCENARIO...: pack and boot one group
 # (in the background); the outcome goes to RUNDIR/job-GROUP.{err,secs}.
 boot_job() {
-	local k=$1 run=$2 g=$3 timeout=$4 s paths=() t0=$SECONDS
+	local k=$1 run=$2 g=$3 timeout=$4 s paths=() t0=$SECONDS mem
 	shift 4
 	for s in "$@"; do paths+=("tests/vm/scenarios/$s.sh"); done
 	rm -rf "$run/share-$g" && mkdir -p "$run/share-$g"
 	: >"$run/job-$g.err"
+	# "# vm-mem: MiB": the smallest a member asks for (a group that needs
+	# memory to run out gets its own boot), else KLEAK_VM_MEM or 2048.
+	mem=$(for s in "$@"; do vm_header "tests/vm/scenarios/$s.sh" mem ""; done |
+		grep -E '^[0-9]+$' | sort -n | head -n 1)
 	if ! vm_kernel "$k" || ! vm_initramfs "$run/initramfs-$g.cpio" "${paths[@]}" ||
-		! vm_boot "$run/initramfs-$g.cpio" "$run/share-$g" "$timeout" \
-			"$run/console-$k-$g.log"; then
+		! KLEAK_VM_MEM=${mem:-${KLEAK_VM_MEM:-2048}} vm_boot "$run/initramfs-$g.cpio" \
+			"$run/share-$g" "$timeout" "$run/console-$k-$g.log"; then
 		echo "$VM_ERR" >"$run/job-$g.err"
 	fi
 	echo $((SECONDS - t0)) >"$run/job-$g.secs"

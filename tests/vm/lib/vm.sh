@@ -20,6 +20,7 @@
 #                        hung and is retried once (120)
 #   KLEAK_VM_BIN         the kleak binary to put in the VM (default $KLEAK,
 #                        which make test sets to the sanitized build, else ./kleak)
+#   KLEAK_VM_EXTRA_BINS  more host programs to copy in (with their libraries)
 #
 # Every function returns non-zero with the reason in VM_ERR on failure.
 
@@ -157,15 +158,21 @@ vm_boot_modules() {
 	printf '%s\n' "${out[@]}"
 }
 
-# vm_copy_bin FILE DESTROOT: copy an executable and the libraries ldd
-# lists (and the loader) to the same paths under DESTROOT.
-vm_copy_bin() {
-	local bin=$1 root=$2 lib
-	install -D -m 0755 "$bin" "$root/bin/kleak" || return 1
+# vm_copy_prog FILE DESTROOT [PATH]: copy an executable to PATH (default:
+# its own path) under DESTROOT, with the libraries ldd lists (and the loader)
+# at their paths.
+vm_copy_prog() {
+	local bin=$1 root=$2 dest=${3:-$1} lib
+	install -D -m 0755 "$bin" "$root$dest" || return 1
 	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
 		[ -e "$lib" ] && install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 	done
 	return 0
+}
+
+# vm_copy_bin FILE DESTROOT: kleak as /bin/kleak, with its libraries.
+vm_copy_bin() {
+	vm_copy_prog "$1" "$2" /bin/kleak
 }
 
 # vm_initramfs OUT SCENARIO...: pack the initramfs running the scenarios
@@ -194,6 +201,11 @@ vm_initramfs() {
 	for f in $(vm_boot_modules virtio_pci 9pnet_virtio 9p); do
 		i=$((i + 1))
 		cp "$f" "$root/boot-modules/$(printf %02d $i)-$(basename "$f")"
+	done
+	# KLEAK_VM_EXTRA_BINS: host programs wanted inside, at their own paths
+	# (capture-klog.sh brings systemd-journald and journalctl).
+	for f in ${KLEAK_VM_EXTRA_BINS:-}; do
+		vm_copy_prog "$f" "$root" || { VM_ERR="copying $f failed"; return 1; }
 	done
 	: >"$root/scenarios/list"
 	for s in "$@"; do

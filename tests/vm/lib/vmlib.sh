@@ -79,3 +79,54 @@ kmemleak_scan() {
 	sleep "${1:-6}"
 	echo scan >/sys/kernel/debug/kmemleak
 }
+
+# save_klog NAME: the kernel log in each format kleak reads, as
+# $OUT/NAME.dmesg (busybox dmesg: "[   12.345678] text"), NAME.dmesg-r
+# (with "<6>" priorities: what util-linux `dmesg -F FILE` reads on the
+# host), NAME.dmesg-notime (printk.time off while reading: no stamps) and
+# NAME.kmsg (the raw /dev/kmsg records, "6,123,4567890,-;text" with
+# " KEY=value" lines; cat blocks at the end, hence the timeout).
+save_klog() {
+	dmesg >"$OUT/$1.dmesg"
+	dmesg -r >"$OUT/$1.dmesg-r"
+	if [ -w /sys/module/printk/parameters/time ]; then
+		echo N >/sys/module/printk/parameters/time
+		dmesg >"$OUT/$1.dmesg-notime"
+		echo Y >/sys/module/printk/parameters/time
+	fi
+	# one record per read(): to tmpfs first, 9p writes are slow per call
+	timeout 3 cat /dev/kmsg >/tmp/klog.kmsg
+	cp /tmp/klog.kmsg "$OUT/$1.kmsg"
+	cat /proc/uptime >"$OUT/$1.uptime"
+	save_journal "$1"
+}
+
+# hog: allocate memory until the OOM killer stops it (a string doubling in
+# awk touches every byte it gets). Run it in a subshell or a cgroup.
+hog() {
+	exec awk 'BEGIN { s = "x"; while (1) s = s s }'
+}
+
+# save_journal NAME: when the VM has systemd-journald and journalctl
+# (KLEAK_VM_EXTRA_BINS, as capture-klog.sh sets), start journald, which
+# imports the kernel's ring buffer from /dev/kmsg, and save `journalctl -k`
+# in its short formats as $OUT/NAME.journal-FORMAT.
+save_journal() {
+	[ -x /lib/systemd/systemd-journald ] && [ -x /usr/bin/journalctl ] || return 0
+	mkdir -p /run/systemd/journal /run/log/journal /etc /var/log
+	# journald wants the unified cgroup hierarchy ("Failed to acquire cgroup
+	# root path: No medium found" without it)
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts ||
+		mount -t cgroup2 none /sys/fs/cgroup
+	[ -s /etc/machine-id ] || tr -d - </proc/sys/kernel/random/uuid >/etc/machine-id
+	[ -s /etc/hostname ] || echo kleak-vm >/etc/hostname
+	hostname kleak-vm
+	/lib/systemd/systemd-journald >"$OUT/$1.journald.log" 2>&1 &
+	_j=$!
+	sleep 3
+	for _f in short short-precise short-iso short-iso-precise short-monotonic short-full short-unix; do
+		/usr/bin/journalctl -k -o $_f --no-pager >"$OUT/$1.journal-$_f" 2>"$OUT/$1.journal-$_f.err"
+	done
+	kill $_j
+	wait $_j 2>/dev/null
+}
