@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "analyze/allocinfo_top.h"
-#include "output/fmt.h"
+#include "util/fmt.h"
 #include "util/text.h"
 #include "util/vec.h"
 
