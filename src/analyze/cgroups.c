@@ -260,31 +260,42 @@ static void slab_words(const struct memcg *m, uint64_t mem, char *buf, size_t le
 	}
 }
 
+/*
+ * The share of a cgroup's memory that is kernel memory. The files are read
+ * one after the other while the cgroup runs, and a cgroup at its limit
+ * reclaims in between: kernel can read above memory. Capped at 100%.
+ */
+static double kernel_share(uint64_t kernel, uint64_t mem)
+{
+	return kernel >= mem ? 100.0 : pct(kernel, mem);
+}
+
 static int lesson_finding(struct cgroups_report *r, const struct cgroup_row *row,
 			  const struct cgroups_opts *o)
 {
 	const struct memcg *m = &row->ent->m;
-	char sum[200], ev[300], next[200], slab[240], q[160], b1[32], b2[32], b3[32];
+	char sum[200], ev[300], next[200], slab[240], q[160];
+	char b1[32], b2[32], b3[32], b4[32];
 	uint64_t mem = 0, hits;
 	bool rec;
 
 	memcg_get(m, MEMCG_MEMORY, &mem);
-	if (row->aggregate || !mem || !at_limit(row, o, &hits) ||
-	    pct(row->kernel_bytes, mem) < o->kernel_share_pct)
+	if (row->aggregate || !row->kernel_bytes || !at_limit(row, o, &hits) ||
+	    kernel_share(row->kernel_bytes, mem) < o->kernel_share_pct)
 		return 0;
 	if (r->have_host && pct(r->host_available_bytes, r->host_total_bytes) < o->host_free_pct)
 		return 0; /* the whole host is short: not this container's own case */
-	slab_words(m, mem, slab, sizeof(slab), &rec);
+	slab_words(m, mem > row->kernel_bytes ? mem : row->kernel_bytes, slab, sizeof(slab), &rec);
 	say(sum, sizeof(sum), "%s is at its memory limit and %.0f%% of its memory is kernel memory%s",
-		 cgroup_row_label(row), pct(row->kernel_bytes, mem),
-		 r->have_host ? " while the host has plenty free" : "");
+	    cgroup_row_label(row), kernel_share(row->kernel_bytes, mem),
+	    r->have_host ? " while the host has plenty free" : "");
 	say(ev, sizeof(ev), "memory %s of limit %s (limit hit %llu times), kernel %s; %s; host available %s",
-		 fmt_bytes(mem, b1, sizeof(b1)), fmt_bytes(row->limit_bytes, b2, sizeof(b2)),
-		 (unsigned long long)hits, fmt_bytes(row->kernel_bytes, b3, sizeof(b3)), slab,
-		 r->have_host ? fmt_bytes(r->host_available_bytes, b1, sizeof(b1)) : "unknown");
+	    fmt_bytes(mem, b1, sizeof(b1)), fmt_bytes(row->limit_bytes, b2, sizeof(b2)),
+	    (unsigned long long)hits, fmt_bytes(row->kernel_bytes, b3, sizeof(b3)), slab,
+	    r->have_host ? fmt_bytes(r->host_available_bytes, b4, sizeof(b4)) : "unknown");
 	say(next, sizeof(next), "kleak count --cache %s --container %s",
-		 m->top_cache[0] ? m->top_cache : "dentry",
-		 text_shell_quote(cgroup_row_label(row), q, sizeof(q)));
+	    m->top_cache[0] ? m->top_cache : "dentry",
+	    text_shell_quote(cgroup_row_label(row), q, sizeof(q)));
 	return add_finding(r, SEV_WARNING, "cgroup-kernel-at-limit", cgroup_row_label(row),
 			   sum, ev, next);
 }
