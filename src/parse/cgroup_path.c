@@ -134,6 +134,10 @@ void cgroup_path_classify(const char *path, struct cgroup_ident *out)
 		if (out->kind != CGROUP_CONTAINER && pod_component(c, n, out->pod_uid)) {
 			out->kind = CGROUP_POD;
 			out->runtime = "kubernetes";
+			if (unit_name(c, n) && n < CGROUP_UNIT_LEN) {
+				memcpy(out->unit, c, n);
+				out->unit[n] = '\0';
+			}
 		} else if (out->kind != CGROUP_CONTAINER &&
 			   container_component(prev, pn, c, n, out->kind == CGROUP_POD, out)) {
 			out->kind = CGROUP_CONTAINER;

@@ -20,14 +20,14 @@ cg() { "$K" cgroups --json "$@"; }
 kbytes() { jq -r --arg n "$2" '[.cgroups[] | select(.name == $n) | .kernel_bytes][0] // empty' "$1"; }
 
 # --- without docker: captured cgroups of this host and the VMs ---
-for d in tests/fixtures/*/; do
+for d in tests/fixtures/cgroups/*/; do
 	[ -d "$d/cgroup" ] || continue
 	name=$(basename "$d")
 	if cg --from "$d" >"$T/f.json" 2>"$T/f.err" &&
 		jq -e '.cgroups | length > 0' "$T/f.json" >/dev/null; then
-		ok "cgroups --from fixtures/$name reads $(jq '.cgroups | length' "$T/f.json") cgroups"
+		ok "cgroups --from fixtures/cgroups/$name reads $(jq '.cgroups | length' "$T/f.json") cgroups"
 	else
-		not_ok "cgroups --from fixtures/$name" "$(cat "$T/f.err")"
+		not_ok "cgroups --from fixtures/cgroups/$name" "$(cat "$T/f.err")"
 	fi
 done
 
