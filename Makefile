@@ -92,9 +92,10 @@ run:
 # Build dependencies, installed only when missing (Debian package names).
 DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	libjson-c-dev
-# What the tests add: unit tests, fuzzing, JSON checks, the qemu VM suite.
+# What the tests add: unit tests, fuzzing, JSON checks, the qemu VM suite,
+# a private dockerd for the container tests.
 TEST_DEPS := libcmocka-dev libclang-rt-14-dev jq qemu-system-x86 \
-	busybox-static util-linux
+	busybox-static util-linux docker.io
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
