@@ -497,6 +497,43 @@ static void test_analyze_rules(void **st)
 	cgroup_set_free(&s);
 }
 
+static int rm_visit(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* The live cgroups copied into a snapshot read back the same. */
+static void test_snapshot_roundtrip(void **st)
+{
+	char dir[] = "/tmp/kleak-cgsnap.XXXXXX";
+	struct cgroup_set live, copy;
+	struct cgroup_walk_stats ws;
+	struct kerr e;
+	size_t same = 0;
+
+	(void)st;
+	if (cgroup_set_take(&live, NULL, 0, 4096, &e)) {
+		print_message("no memory cgroup here (%s): nothing to copy\n", e.msg);
+		skip();
+	}
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(cgroups_snapshot_write(dir, 0, &ws, &e), 0);
+	assert_int_equal(cgroup_set_take(&copy, dir, 0, 4096, &e), 0);
+	/* cgroups come and go between the two walks: most must match */
+	for (size_t i = 0; i < copy.n; i++)
+		for (size_t j = 0; j < live.n; j++)
+			if (!strcmp(copy.v[i].path, live.v[j].path) &&
+			    copy.v[i].m.version == live.v[j].m.version &&
+			    memcg_has(&copy.v[i].m, MEMCG_MEMORY) == memcg_has(&live.v[j].m, MEMCG_MEMORY)) {
+				same++;
+				break;
+			}
+	assert_true(copy.n > 0 && same * 10 >= live.n * 9);
+	cgroup_set_free(&live);
+	cgroup_set_free(&copy);
+	nftw(dir, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_names_roundtrip),
 		cmocka_unit_test(test_analyze_fixtures),
 		cmocka_unit_test(test_analyze_rules),
+		cmocka_unit_test(test_snapshot_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
