@@ -121,6 +121,21 @@ static void effective_limit(const struct cgroup_set *s, const size_t *parent,
 	}
 }
 
+/*
+ * A cgroupfs Kubernetes path does not say which runtime runs the
+ * container; the runtime whose files named it does.
+ */
+static void runtime_from_names(const struct cgroup_set *s, struct cgroup_ident *id)
+{
+	const struct container_name *cn;
+
+	if (id->kind != CGROUP_CONTAINER)
+		return;
+	cn = container_names_find(&s->names, id->id);
+	if (cn && cn->runtime[0])
+		id->runtime = cn->runtime;
+}
+
 static int rank_cmp(const void *a, const void *b)
 {
 	const struct cgroup_row *x = a, *y = b;
@@ -163,6 +178,7 @@ static int build_rows(const struct cgroup_set *s, const struct cgroups_opts *o,
 		row->aggregate = row->kernel_bytes &&
 				 child[i] * 100.0 >= o->aggregate_pct * row->kernel_bytes;
 		cgroup_path_classify(s->v[i].path, &row->ident);
+		runtime_from_names(s, &row->ident);
 		if (cgroup_set_name(s, s->v[i].path, &row->ident, name, sizeof(name)))
 			snprintf(row->name, sizeof(row->name), "%s", name);
 		effective_limit(s, parent, i, row);

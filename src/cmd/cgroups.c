@@ -45,8 +45,8 @@ const char cmd_cgroups_help[] =
 	"      --color WHEN        auto, always, never (default auto: only on a TTY)\n"
 	"  -h, --help              this help\n"
 	"\n"
-	"Exit codes: 0 done, 1 no memory cgroup or a file that does not parse,\n"
-	"2 usage (an unknown --container is one), 3 a finding at or above --fail-on.\n";
+	"Exit codes: 0 done, 1 no memory cgroup, a file that does not parse, or an\n"
+	"unknown --container (close names listed), 2 usage, 3 a finding at or above --fail-on.\n";
 
 struct cgroups_cli {
 	bool json, fail_on_set;
@@ -214,7 +214,7 @@ int cmd_cgroups(int argc, char **argv)
 	warn_walk(&set);
 	if (c.container) {
 		if (cgroup_set_find(&set, c.container, &t, &e)) {
-			rc = cmd_usage("cgroups", "--container: %s", e.msg);
+			rc = cmd_fail(&e, c.json);
 			goto out;
 		}
 		o.only = t.path;

@@ -497,6 +497,31 @@ static void test_analyze_rules(void **st)
 	cgroup_set_free(&s);
 }
 
+/* Names and runtimes from the runtimes' files win over what a path says. */
+static void test_analyze_names(void **st)
+{
+	struct cgroup_set s = { 0 };
+	struct cgroups_report r;
+	struct cgroups_opts o;
+	struct kerr e;
+
+	(void)st;
+	cgroups_opts_default(&o);
+	add(&s, "/kubepods/pod" UID, 1);
+	add(&s, "/kubepods/pod" UID "/" ID, 2);
+	memcg_set(&s.v[0].m, MEMCG_KERNEL, 10);
+	memcg_set(&s.v[1].m, MEMCG_KERNEL, 9);
+	assert_int_equal(container_names_add(&s.names, "containerd", ID, "default/web/nginx"), 0);
+	assert_int_equal(container_names_add(&s.names, "kubernetes", "pod:" UID, "default/web"), 0);
+	assert_int_equal(cgroups_analyze(&s, NULL, &o, &r, &e), 0);
+	assert_string_equal(r.rows[0].name, "default/web/nginx");
+	assert_string_equal(r.rows[0].ident.runtime, "containerd");
+	assert_string_equal(r.rows[1].name, "default/web");
+	assert_true(r.rows[1].aggregate);
+	cgroups_report_free(&r);
+	cgroup_set_free(&s);
+}
+
 static int rm_visit(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -547,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_names_roundtrip),
 		cmocka_unit_test(test_analyze_fixtures),
 		cmocka_unit_test(test_analyze_rules),
+		cmocka_unit_test(test_analyze_names),
 		cmocka_unit_test(test_snapshot_roundtrip),
 	};
 
