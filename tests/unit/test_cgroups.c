@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -554,6 +555,16 @@ static void test_snapshot_roundtrip(void **st)
 				break;
 			}
 	assert_true(copy.n > 0 && same * 10 >= live.n * 9);
+	/* --container by path on the live system: the directory to attach to */
+	if (live.n > 1) {
+		struct cgroup_target t;
+		struct stat sb;
+
+		assert_int_equal(cgroups_container_resolve(live.v[1].path, &t, &e), 0);
+		assert_string_equal(t.path, live.v[1].path);
+		assert_true(!stat(t.dir, &sb) && S_ISDIR(sb.st_mode));
+		assert_non_null(strstr(t.dir, live.v[1].path));
+	}
 	cgroup_set_free(&live);
 	cgroup_set_free(&copy);
 	nftw(dir, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
