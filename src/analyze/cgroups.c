@@ -328,11 +328,13 @@ static int signal_findings(struct cgroups_report *r, const struct cgroup_row *ro
 	text_shell_quote(who, q, sizeof(q));
 	say(next, sizeof(next), "kleak cgroups --container %s", q);
 	if (memcg_get(m, MEMCG_EV_OOM_KILL, &v) && v) {
-		say(sum, sizeof(sum), "the kernel OOM-killed %llu processes in %s", (unsigned long long)v, who);
+		say(sum, sizeof(sum), "the kernel OOM-killed %llu processes in %s",
+		    (unsigned long long)v, who);
 		say(ev, sizeof(ev), "memory.events oom_kill %llu", (unsigned long long)v);
 		ret = add_finding(r, SEV_WARNING, "cgroup-oom-kill", who, sum, ev, next);
 	} else if (memcg_get(m, MEMCG_EV_OOM, &v) && v) {
-		say(sum, sizeof(sum), "%s ran out of memory %llu times", who, (unsigned long long)v);
+		say(sum, sizeof(sum), "%s ran out of memory %llu times", who,
+		    (unsigned long long)v);
 		say(ev, sizeof(ev), "memory.events oom %llu", (unsigned long long)v);
 		ret = add_finding(r, SEV_INFO, "cgroup-oom", who, sum, ev, next);
 	}

@@ -129,7 +129,8 @@ void cgroups_render_json(FILE *f, const struct cgroups_report *r,
 	json_kv_bool(&j, "capped", s->stats.capped);
 	json_kv_u64(&j, "max_cgroups", s->max_cgroups);
 	json_kv_u64(&j, "unreadable_files", s->stats.unreadable);
-	json_kv_str(&j, "names_error", s->names_err.code ? kerr_str(&s->names_err, msg, sizeof(msg)) : NULL);
+	json_kv_str(&j, "names_error",
+		    s->names_err.code ? kerr_str(&s->names_err, msg, sizeof(msg)) : NULL);
 	json_key(&j, "cgroups");
 	json_arr_begin(&j);
 	for (size_t i = 0; i < r->nrows; i++)

@@ -60,8 +60,8 @@ static void table(FILE *f, const struct cgroups_report *r, const struct style *s
 			val(m, MEMCG_MEMORY, b[3], sizeof(b[3])),
 			x->has_limit ? fmt_bytes(x->limit_bytes, b[4], sizeof(b[4])) : "-");
 		if (x->name[0])
-			fprintf(f, "  %s%s%s\n", st->dim, text_safe(x->ent->path, safe, sizeof(safe)),
-				st->reset);
+			fprintf(f, "  %s%s%s\n", st->dim,
+				text_safe(x->ent->path, safe, sizeof(safe)), st->reset);
 	}
 	if (r->nrows > (size_t)top)
 		fprintf(f, "%s... %zu more (--top N, or --json for all)%s\n", st->dim,
