@@ -317,7 +317,8 @@ static int lesson_finding(struct cgroups_report *r, const struct cgroup_row *row
 }
 
 /* The kernel's own per-cgroup signals. */
-static int signal_findings(struct cgroups_report *r, const struct cgroup_row *row)
+static int signal_findings(struct cgroups_report *r, const struct cgroup_row *row,
+			   bool lesson)
 {
 	const struct memcg *m = &row->ent->m;
 	const char *who = cgroup_row_label(row);
@@ -337,6 +338,16 @@ static int signal_findings(struct cgroups_report *r, const struct cgroup_row *ro
 		    (unsigned long long)v);
 		say(ev, sizeof(ev), "memory.events oom %llu", (unsigned long long)v);
 		ret = add_finding(r, SEV_INFO, "cgroup-oom", who, sum, ev, next);
+	}
+	/* the limit reached (reclaim ran inside it): said by the lesson's
+	 * finding when kernel memory is most of it, else on its own */
+	if (!ret && !lesson &&
+	    memcg_get(m, m->version == 2 ? MEMCG_EV_MAX : MEMCG_FAILCNT, &v) && v) {
+		say(sum, sizeof(sum), "%s reached its memory limit %llu times", who,
+		    (unsigned long long)v);
+		say(ev, sizeof(ev), "%s %llu", m->version == 2 ? "memory.events max" : "memory.failcnt",
+		    (unsigned long long)v);
+		ret = add_finding(r, SEV_INFO, "cgroup-limit-hit", who, sum, ev, next);
 	}
 	if (!ret && memcg_get(m, MEMCG_KMEM_FAILCNT, &v) && v) {
 		say(sum, sizeof(sum), "kernel allocations of %s failed %llu times against its kmem limit",
@@ -382,9 +393,11 @@ int cgroups_analyze(const struct cgroup_set *s, const struct meminfo *host,
 		       meminfo_get(host, "MemAvailable", &r->host_available_bytes);
 	ret = build_rows(s, o, r);
 	for (size_t i = 0; !ret && i < r->nrows; i++) {
+		size_t before = r->nfindings;
+
 		ret = lesson_finding(r, &r->rows[i], o);
 		if (!ret && !r->rows[i].aggregate)
-			ret = signal_findings(r, &r->rows[i]);
+			ret = signal_findings(r, &r->rows[i], r->nfindings > before);
 	}
 	if (ret) {
 		cgroups_report_free(r);

@@ -72,7 +72,7 @@ static void findings(FILE *f, const struct cgroups_report *r, const struct style
 {
 	fprintf(f, "\n%sFindings%s\n", st->bold, st->reset);
 	if (!r->nfindings)
-		fprintf(f, "  none: no cgroup is at its limit with mostly kernel memory, no OOM or kmem failure counted\n");
+		fprintf(f, "  none: no cgroup reached its limit, no OOM or kmem failure counted\n");
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct finding *x = &r->findings[i];
 		const char *c = x->severity == SEV_CRITICAL ? st->crit

@@ -456,6 +456,11 @@ static void test_analyze_rules(void **st)
 	add(&s, "/my app", 1);
 	add(&s, "/my app/b", 2);
 	add(&s, "/c", 1);
+	add(&s, "/d", 1);
+	memcg_set(&s.v[4].m, MEMCG_LIMIT, 100 << 20);
+	memcg_set(&s.v[4].m, MEMCG_MEMORY, 50 << 20);
+	memcg_set(&s.v[4].m, MEMCG_KERNEL, 1 << 20);
+	memcg_set(&s.v[4].m, MEMCG_EV_MAX, 2);
 	memcg_set(&s.v[1].m, MEMCG_LIMIT, 100 << 20);
 	memcg_set(&s.v[1].m, MEMCG_KERNEL, 95 << 20);
 	memcg_set(&s.v[1].m, MEMCG_MEMORY, 99 << 20);
@@ -476,19 +481,25 @@ static void test_analyze_rules(void **st)
 	/* /c has no `kernel`: ranked by its parts, reported null */
 	assert_false(r.rows[2].kernel_reported);
 	assert_int_equal(r.rows[2].kernel_bytes, 1 << 20);
-	/* findings: the oom kill and two containers at the limit, quoted */
-	assert_int_equal(r.nfindings, 3);
+	/* findings: the oom kill and two containers at the limit, quoted;
+	 * /d reached its limit with little kernel memory: info only */
+	assert_int_equal(r.nfindings, 4);
+	assert_string_equal(r.findings[3].id, "cgroup-limit-hit");
+	assert_string_equal(r.findings[3].subject, "/d");
 	assert_string_equal(r.findings[0].id, "cgroup-kernel-at-limit");
 	assert_string_equal(r.findings[0].next, "kleak count --cache dentry --container '/my app'");
 	assert_string_equal(r.findings[1].id, "cgroup-kernel-at-limit");
 	assert_non_null(strstr(r.findings[1].evidence, "mostly reclaimable"));
 	assert_string_equal(r.findings[2].id, "cgroup-oom-kill");
 	cgroups_report_free(&r);
-	/* a host short of memory: not the container's own case */
+	/* a host short of memory: not the container's own case; the limit
+	 * hits remain, as info */
 	host.v = hf;
 	host.n = 2;
 	assert_int_equal(cgroups_analyze(&s, &host, &o, &r, &e), 0);
-	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.nfindings, 3);
+	assert_string_equal(r.findings[0].id, "cgroup-oom-kill");
+	assert_string_equal(r.findings[1].id, "cgroup-limit-hit");
 	cgroups_report_free(&r);
 	/* --container keeps the subtree */
 	o.only = "/my app";
