@@ -3,7 +3,9 @@
 # data-root and exec-root under the build directory, its own socket, no
 # network set-up (no bridge, no iptables: containers run --network none),
 # and a busybox image made locally with `docker import` from busybox-static
-# (no registry is reachable here). dockerd is always stopped at exit.
+# (no registry is reachable here). dockerd is always stopped at exit: by
+# the EXIT trap docker_start sets, or by the caller's own trap, which must
+# then call docker_stop.
 #
 #   . tests/lib/docker.sh
 #   docker_start || { skip "..." "$DOCKER_SKIP"; ...; }
@@ -66,7 +68,8 @@ docker_start() {
 		--iptables=false --ip-masq=false --bridge=none \
 		>"$DOCKER_DIR/dockerd.log" 2>&1 &
 	DOCKERD_PID=$!
-	trap 'docker_stop' EXIT
+	# A caller with its own EXIT trap calls docker_stop from it.
+	[ -n "$(trap -p EXIT)" ] || trap 'docker_stop' EXIT
 	for _ in $(seq 1 150); do
 		dk info >/dev/null 2>&1 && return 0
 		kill -0 "$DOCKERD_PID" 2>/dev/null || break
