@@ -30,23 +30,25 @@ dk() {
 	"$DOCKER_CLI" -H "unix://$DOCKER_DIR/docker.sock" "$@"
 }
 
+# Stops dockerd and removes its directories; every step may fail (a
+# caller under set -e must still get the rest done).
 docker_stop() {
 	[ -n "$DOCKERD_PID" ] || return 0
 	local ids
-	ids=$(dk ps -aq 2>/dev/null)
-	[ -n "$ids" ] && dk rm -f $ids >/dev/null 2>&1
-	kill "$DOCKERD_PID" 2>/dev/null
+	ids=$(dk ps -aq 2>/dev/null) || true
+	[ -z "$ids" ] || dk rm -f $ids >/dev/null 2>&1 || true
+	kill "$DOCKERD_PID" 2>/dev/null || true
 	for _ in $(seq 1 100); do
 		kill -0 "$DOCKERD_PID" 2>/dev/null || break
 		sleep 0.2
 	done
-	kill -9 "$DOCKERD_PID" 2>/dev/null
-	wait "$DOCKERD_PID" 2>/dev/null
+	kill -9 "$DOCKERD_PID" 2>/dev/null || true
+	wait "$DOCKERD_PID" 2>/dev/null || true
 	DOCKERD_PID=""
 	# overlay mounts of containers that dockerd could not clean up
-	grep -o " $DOCKER_DIR/[^ ]*" /proc/self/mounts 2>/dev/null | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
-	rm -rf --one-file-system "$DOCKER_DIR"
+	{ grep -o " $DOCKER_DIR/[^ ]*" /proc/self/mounts 2>/dev/null || true; } | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	rm -rf --one-file-system "$DOCKER_DIR" || true
 }
 
 # Starts dockerd; 1 with DOCKER_SKIP set when it cannot be started here.
