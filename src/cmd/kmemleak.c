@@ -4,33 +4,30 @@
  * between them) and turn its report into groups by symbolized backtrace,
  * ranked by bytes or count, as text or one JSON document.
  *
- * Pipeline: source (live file or --from) -> kmemleak_parse -> symbols
- * (live kallsyms or --kallsyms/--modules) -> kmemleak_group -> render.
+ * report: source (live file or --from) -> kmemleak_parse -> symbols (live
+ * kallsyms or --kallsyms/--modules) -> kmemleak_group -> output/kmemleak_*.
+ * run: clear -> workload -> wait -> scan twice -> report.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "analyze/check.h"
 #include "analyze/kmemleak_group.h"
 #include "analyze/ksym.h"
 #include "cmd.h"
 #include "output/fmt.h"
-#include "output/json.h"
+#include "output/kmemleak_render.h"
 #include "parse/kallsyms.h"
 #include "parse/kmemleak.h"
 #include "parse/modules.h"
 #include "source/kmemleak_ctl.h"
 #include "util/buf.h"
 #include "util/num.h"
+#include "workload.h"
 
 const char cmd_kmemleak_help[] =
 	"usage: kleak kmemleak [report|scan|clear|run] [options] [-- CMD [ARGS...]]\n"
@@ -91,12 +88,6 @@ struct kml_run {
 
 enum { OPT_FROM = 256, OPT_KALLSYMS, OPT_MODULES, OPT_SORT, OPT_TOP,
        OPT_SHOWADDR, OPT_FAIL_ON, OPT_BASELINE };
-
-/*
- * Every group is a finding at warning level: kmemleak suspects a leak, and
- * its suspicions include false positives (pointers it cannot see).
- */
-#define KMEMLEAK_GROUP_SEVERITY SEV_WARNING
 
 static int parse_opts(int argc, char **argv, struct kml_opts *o)
 {
@@ -199,9 +190,9 @@ static const char *const avail_names[] = {
 };
 
 /*
- * kmemleak is not usable here: say so on stderr and, under --json, in a
- * document with the reason. CONTRACTS: an absent source does not change
- * the exit code of report by itself; scan/clear/run could not do their job.
+ * kmemleak is not usable here: say so on stderr and in the output.
+ * CONTRACTS: an absent source does not change the exit code of report by
+ * itself; scan/clear/run could not do their job.
  */
 static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
 		       const struct kerr *e)
@@ -211,40 +202,43 @@ static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
 	kerr_print(e);
 	fprintf(stderr, "kleak: kmemleak is for test kernels; on this machine use "
 			"`kleak watch` (growth over time) or `kleak trace` (live allocations)\n");
-	if (o->json) {
-		struct json j;
-
-		json_init(&j, stdout, false);
-		json_obj_begin(&j);
-		json_kv_str(&j, "kmemleak", avail_names[a]);
-		json_kv_str(&j, "error", kerr_str(e, msg, sizeof(msg)));
-		json_key(&j, "suggest");
-		json_arr_begin(&j);
-		json_str(&j, "kleak watch");
-		json_str(&j, "kleak trace");
-		json_arr_end(&j);
-		json_kv_u64(&j, "objects", 0);
-		json_kv_u64(&j, "bytes", 0);
-		json_key(&j, "groups");
-		json_arr_begin(&j);
-		json_arr_end(&j);
-		json_obj_end(&j);
-		json_end_doc(&j);
-	} else {
-		/* The report itself says it, not only stderr (CONTRACTS). */
-		printf("kmemleak: not available (%s): %s\n"
-		       "On this machine use `kleak watch` (growth over time) or "
-		       "`kleak trace` (live allocations).\n",
-		       avail_names[a], kerr_str(e, msg, sizeof(msg)));
-	}
+	kerr_str(e, msg, sizeof(msg));
+	if (o->json)
+		kmemleak_render_unavailable_json(stdout, avail_names[a], msg);
+	else
+		kmemleak_render_unavailable_text(stdout, avail_names[a], msg);
 	if (a == KMEMLEAK_ERROR || strcmp(o->sub, "report"))
 		return KLEAK_EXIT_ERROR;
 	return KLEAK_EXIT_OK;
 }
 
-static int load_file(struct buf *b, const char *path, struct kerr *e)
+/* A symbol file, parsed into t (kallsyms) or added to it (modules). */
+static int load_kallsyms(const char *path, struct ksym_table *t, struct kerr *e)
 {
-	return buf_read_file(b, path, BUF_FILE_CAP, e);
+	struct buf b = { 0 };
+	struct kallsyms ks;
+	int r;
+
+	if (!(r = buf_read_file(&b, path, BUF_FILE_CAP, e)) &&
+	    !(r = kallsyms_parse(b.data, b.len, path, &ks, e)))
+		r = ksym_table_init(t, &ks, e);
+	buf_free(&b);
+	return r;
+}
+
+static int load_modules(const char *path, struct ksym_table *t, struct kerr *e)
+{
+	struct buf b = { 0 };
+	struct modules mods = { 0 };
+	int r;
+
+	if (!(r = buf_read_file(&b, path, BUF_FILE_CAP, e)) &&
+	    !(r = modules_parse(b.data, b.len, path, &mods, e)) &&
+	    ksym_table_add_modules(t, &mods))
+		r = kerr_set(e, -ENOMEM, path, 0, "out of memory");
+	buf_free(&b);
+	modules_free(&mods);
+	return r;
 }
 
 /*
@@ -252,13 +246,9 @@ static int load_file(struct buf *b, const char *path, struct kerr *e)
  * report is live. *what says which ("file", "live", "none"). A live table
  * that cannot be read is a warning, not an error.
  */
-static int load_syms(const struct kml_opts *o, bool needed,
-		     struct ksym_table *t, bool *have, const char **what,
-		     struct kerr *e)
+static int load_syms(const struct kml_opts *o, bool needed, struct ksym_table *t,
+		     bool *have, const char **what, struct kerr *e)
 {
-	struct buf b = { 0 };
-	struct kallsyms ks;
-	struct modules mods = { 0 };
 	bool live = !o->from && !o->kallsyms && !o->modules;
 	const char *kpath = o->kallsyms ? o->kallsyms : live ? "/proc/kallsyms" : NULL;
 	const char *mpath = o->modules ? o->modules : live ? "/proc/modules" : NULL;
@@ -269,344 +259,18 @@ static int load_syms(const struct kml_opts *o, bool needed,
 	if (!needed || (!kpath && !mpath))
 		return 0;
 	memset(t, 0, sizeof(*t));
-	if (kpath) {
-		if ((r = load_file(&b, kpath, e)) ||
-		    (r = kallsyms_parse(b.data, b.len, kpath, &ks, e)) ||
-		    (r = ksym_table_init(t, &ks, e)))
-			goto out;
-		buf_reset(&b);
-	}
-	if (mpath) {
-		if ((r = load_file(&b, mpath, e)) ||
-		    (r = modules_parse(b.data, b.len, mpath, &mods, e)))
-			goto out;
-		if (ksym_table_add_modules(t, &mods)) {
-			r = kerr_set(e, -ENOMEM, mpath, 0, "out of memory");
-			goto out;
-		}
+	if ((kpath && (r = load_kallsyms(kpath, t, e))) ||
+	    (mpath && (r = load_modules(mpath, t, e)))) {
+		ksym_table_free(t);
+		if (!live)
+			return r;
+		kerr_print(e); /* degrade: raw frames stay unresolved */
+		fprintf(stderr, "kleak: raw frames left unresolved\n");
+		return 0;
 	}
 	*have = true;
 	*what = live ? "live" : "file";
-out:
-	buf_free(&b);
-	modules_free(&mods);
-	if (r) {
-		ksym_table_free(t);
-		if (live) { /* degrade: raw frames stay unresolved */
-			kerr_print(e);
-			fprintf(stderr, "kleak: raw frames left unresolved\n");
-			return 0;
-		}
-	}
-	return r;
-}
-
-static bool has_raw_frames(const struct kmemleak_report *r)
-{
-	for (size_t i = 0; i < r->nframes; i++)
-		if (r->frames[i].func == KMEMLEAK_NONE)
-			return true;
-	return false;
-}
-
-/*
- * One hex dump line with kernel pointers hidden: an aligned 8-byte word
- * whose top bytes are ff ff (x86_64 kernel space, little-endian) becomes
- * "xx" bytes and dots, so that no kernel address leaves the machine
- * unless --show-addresses (KASLR). Lines are "38 40 18 ba 80 88 ff ff ...  ascii".
- */
-static void mask_hex_line(char *l, size_t n)
-{
-	size_t nbytes = 0;
-
-	while (nbytes < 16 && nbytes * 3 + 2 <= n && l[nbytes * 3 + 2 - 1] != ' ' &&
-	       (nbytes * 3 + 2 == n || l[nbytes * 3 + 2] == ' '))
-		nbytes++;
-	for (size_t w = 0; w + 8 <= nbytes; w += 8) {
-		char *b6 = l + (w + 6) * 3, *b7 = l + (w + 7) * 3;
-		char *ascii;
-
-		if (strncmp(b6, "ff", 2) || strncmp(b7, "ff", 2))
-			continue;
-		for (size_t k = w; k < w + 8; k++)
-			memcpy(l + k * 3, "xx", 2);
-		/* "... 00  8@......": the text column starts 2 spaces on */
-		ascii = l + nbytes * 3 + 1;
-		if (nbytes * 3 + 1 + w + 8 <= n && ascii[-1] == ' ' && ascii[-2] == ' ')
-			memset(ascii + w, '.', 8);
-	}
-}
-
-/* comm is any process's to set (prctl): no control bytes to the terminal. */
-static const char *safe(const char *s, char *out, size_t len)
-{
-	size_t w = 0;
-
-	for (; *s && w + 5 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			w += (size_t)snprintf(out + w, len - w, "\\x%02x", c);
-		else
-			out[w++] = (char)c;
-	}
-	out[w] = '\0';
-	return out;
-}
-
-static void hex_line(const char *p, size_t n, bool show_addresses, char *out,
-		     size_t outlen)
-{
-	if (n >= outlen)
-		n = outlen - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	if (!show_addresses)
-		mask_hex_line(out, n);
-}
-
-static void json_group(struct json *j, const struct kmemleak_group *g,
-		       const struct kmemleak_report *r, bool show_addresses)
-{
-	const char *hex = kmemleak_str(r, g->sample->hex);
-
-	json_obj_begin(j);
-	json_kv_u64(j, "count", g->count);
-	json_kv_u64(j, "bytes", g->bytes);
-	json_kv_u64(j, "size_typical", g->size_typical);
-	json_kv_u64(j, "size_min", g->size_min);
-	json_kv_u64(j, "size_max", g->size_max);
-	json_kv_str(j, "function", g->function);
-	json_kv_str(j, "allocator", g->allocator);
-	json_kv_str(j, "module", g->module);
-	json_key(j, "backtrace");
-	json_arr_begin(j);
-	for (size_t i = 0; i < g->nframes; i++)
-		json_str(j, g->backtrace[i]);
-	json_arr_end(j);
-	json_key(j, "comms");
-	json_arr_begin(j);
-	for (size_t i = 0; i < KMEMLEAK_TOP_COMMS && g->comms[i].comm; i++) {
-		json_obj_begin(j);
-		json_kv_str(j, "comm", g->comms[i].comm);
-		json_kv_u64(j, "count", g->comms[i].count);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_kv_u64(j, "comms_distinct", g->ncomms);
-	json_kv_u64(j, "pids_distinct", g->npids);
-	json_kv_u64(j, "jiffies_min", g->jiffies_min);
-	json_kv_u64(j, "jiffies_max", g->jiffies_max);
-	json_key(j, "age_s_min");
-	g->has_age ? json_double(j, g->age_min_s) : json_null(j);
-	json_key(j, "age_s_max");
-	g->has_age ? json_double(j, g->age_max_s) : json_null(j);
-	json_key(j, "hex_dump");
-	if (hex) {
-		json_obj_begin(j);
-		json_kv_u64(j, "bytes", g->sample->hex_bytes);
-		json_key(j, "lines");
-		json_arr_begin(j);
-		for (const char *p = hex; *p;) {
-			size_t n = strcspn(p, "\n");
-			char l[256];
-
-			hex_line(p, n, show_addresses, l, sizeof(l));
-			json_str(j, l);
-			p += n + (p[n] == '\n');
-		}
-		json_arr_end(j);
-		json_obj_end(j);
-	} else {
-		json_null(j);
-	}
-	if (show_addresses) {
-		char a[32];
-
-		snprintf(a, sizeof(a), "0x%" PRIx64, g->sample->addr);
-		json_kv_str(j, "sample_address", a);
-	}
-	json_obj_end(j);
-}
-
-static void render_json(const struct kml_opts *o, const char *src,
-			const char *symbols, const struct kmemleak_report *r,
-			const struct kmemleak_groups *g, const struct kml_run *run)
-{
-	struct json j;
-
-	json_init(&j, stdout, false);
-	json_obj_begin(&j);
-	json_kv_str(&j, "kmemleak", "available");
-	json_kv_str(&j, "source", src);
-	json_kv_str(&j, "format", r->crc_format ? "crc" : r->n ? "classic" : NULL);
-	json_kv_str(&j, "symbols", symbols);
-	json_kv_u64(&j, "objects", g->objects);
-	json_kv_u64(&j, "bytes", g->bytes);
-	json_kv_u64(&j, "raw_frames", g->raw_frames);
-	json_kv_u64(&j, "raw_frames_resolved", g->raw_resolved);
-	if (run->ran) {
-		json_key(&j, "command");
-		json_arr_begin(&j);
-		for (char **a = o->cmd; *a; a++)
-			json_str(&j, *a);
-		json_arr_end(&j);
-		json_kv_i64(&j, "command_status", run->status);
-		json_key(&j, "since_jiffies");
-		run->since_jiffies ? json_u64(&j, run->since_jiffies) : json_null(&j);
-	}
-	json_key(&j, "modules");
-	json_arr_begin(&j);
-	for (size_t i = 0; i < g->nmods; i++) {
-		json_obj_begin(&j);
-		json_kv_str(&j, "module", g->mods[i].module);
-		json_kv_bool(&j, "unloaded", g->mods[i].unloaded);
-		json_kv_u64(&j, "count", g->mods[i].count);
-		json_kv_u64(&j, "bytes", g->mods[i].bytes);
-		json_kv_u64(&j, "groups", g->mods[i].groups);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_key(&j, "groups");
-	json_arr_begin(&j);
-	for (size_t i = 0; i < g->n; i++)
-		json_group(&j, &g->v[i], r, o->show_addresses);
-	json_arr_end(&j);
-	json_obj_end(&j);
-	json_end_doc(&j);
-}
-
-static void text_group(size_t rank, const struct kmemleak_group *g,
-		       const struct kmemleak_report *r, bool color, bool show_addresses)
-{
-	char b1[32], b2[32], cb[128];
-	const char *hex = kmemleak_str(r, g->sample->hex);
-
-	printf("%s#%zu  %s in %zu object%s%s  %s%s%s%s\n", color ? FMT_BOLD : "",
-	       rank, fmt_bytes(g->bytes, b1, sizeof(b1)), g->count,
-	       g->count == 1 ? "" : "s", color ? FMT_RESET : "", g->function,
-	       g->module ? " [" : "", g->module ? g->module : "",
-	       g->module ? "]" : "");
-	printf("    size %s", fmt_bytes(g->size_typical, b2, sizeof(b2)));
-	if (g->size_min != g->size_max)
-		printf(" typical (%s..%s)", fmt_bytes(g->size_min, b1, sizeof(b1)),
-		       fmt_bytes(g->size_max, b2, sizeof(b2)));
-	if (g->allocator)
-		printf(", allocated by %s", g->allocator);
-	printf("\n    comm");
-	for (size_t i = 0; i < KMEMLEAK_TOP_COMMS && g->comms[i].comm; i++)
-		printf("%s %s (%zu)", i ? "," : "", safe(g->comms[i].comm, cb, sizeof(cb)),
-		       g->comms[i].count);
-	if (g->ncomms > KMEMLEAK_TOP_COMMS)
-		printf(", %zu more", g->ncomms - KMEMLEAK_TOP_COMMS);
-	printf("; %zu pid%s", g->npids, g->npids == 1 ? "" : "s");
-	if (g->has_age && g->age_min_s != g->age_max_s)
-		printf("; age %.1fs..%.1fs", g->age_min_s, g->age_max_s);
-	else if (g->has_age)
-		printf("; age %.1fs", g->age_min_s);
-	else if (g->jiffies_min != g->jiffies_max)
-		printf("; jiffies %" PRIu64 "..%" PRIu64, g->jiffies_min, g->jiffies_max);
-	else
-		printf("; jiffies %" PRIu64, g->jiffies_min);
-	printf("\n    backtrace:\n");
-	for (size_t i = 0; i < g->nframes; i++)
-		printf("      %s\n", g->backtrace[i]);
-	if (hex) {
-		printf("    hex dump (first %u bytes):\n", g->sample->hex_bytes);
-		for (const char *p = hex; *p;) {
-			size_t n = strcspn(p, "\n");
-			char l[256];
-
-			hex_line(p, n, show_addresses, l, sizeof(l));
-			printf("      %s\n", l);
-			p += n + (p[n] == '\n');
-		}
-	}
-}
-
-static void render_text(const struct kml_opts *o, const char *src,
-			const char *symbols, const struct kmemleak_report *r,
-			const struct kmemleak_groups *g, const struct kml_run *run)
-{
-	bool color = fmt_use_color(stdout);
-	char b[32];
-
-	if (run->ran)
-		printf("workload exited with status %d%s\n", run->status,
-		       run->since_jiffies ? "; objects allocated before it are left out" : "");
-	if (g->objects == 0) {
-		printf("kmemleak: no unreferenced objects in %s.\n"
-		       "An empty report is not proof of no leak: kmemleak misses objects whose\n"
-		       "last pointer survives in a stale stack slot or register.\n", src);
-		return;
-	}
-	printf("kmemleak: %zu unreferenced object%s, %s, in %zu group%s (%s)\n",
-	       g->objects, g->objects == 1 ? "" : "s", fmt_bytes(g->bytes, b, sizeof(b)),
-	       g->n, g->n == 1 ? "" : "s", src);
-	if (g->raw_frames)
-		printf("raw frames: %zu distinct, %zu resolved (symbols: %s)\n",
-		       g->raw_frames, g->raw_resolved, symbols);
-	printf("by module:");
-	for (size_t i = 0; i < g->nmods && i < (size_t)o->top; i++)
-		printf("%s %s %s (%zu)", i ? "," : "",
-		       g->mods[i].module ? g->mods[i].module
-		       : g->mods[i].unloaded ? KMEMLEAK_UNLOADED : "vmlinux",
-		       fmt_bytes(g->mods[i].bytes, b, sizeof(b)), g->mods[i].count);
-	if (g->nmods > (size_t)o->top)
-		printf(", %zu more", g->nmods - (size_t)o->top);
-	putchar('\n');
-	for (size_t i = 0; i < g->n && i < (size_t)o->top; i++) {
-		putchar('\n');
-		text_group(i + 1, &g->v[i], r, color, o->show_addresses);
-	}
-	if (g->n > (size_t)o->top)
-		printf("\n%zu more group%s (--top, or --json for all)\n",
-		       g->n - (size_t)o->top, g->n - (size_t)o->top == 1 ? "" : "s");
-}
-
-/* Runs the workload; its stdout goes to stderr under --json. */
-static int run_workload(const struct kml_opts *o, int *status, struct kerr *e)
-{
-	pid_t pid;
-	int st;
-
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	int r = 0;
-
-	fflush(stdout);
-	/*
-	 * Like time(1): ^C stops the workload, not kleak, which goes on to scan
-	 * and report what the workload left behind.
-	 */
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	pid = fork();
-	if (pid < 0) {
-		r = kerr_set(e, -errno, o->cmd[0], 0, "fork: %s", strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		if (o->json)
-			dup2(STDERR_FILENO, STDOUT_FILENO);
-		execvp(o->cmd[0], o->cmd);
-		fprintf(stderr, "kleak: %s: %s\n", o->cmd[0], strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			r = kerr_set(e, -errno, o->cmd[0], 0, "waitpid: %s", strerror(errno));
-			goto out;
-		}
-	}
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (*status == 127)
-		r = kerr_set(e, -ENOENT, o->cmd[0], 0, "could not run the command");
-out:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	return r;
+	return 0;
 }
 
 /*
@@ -621,7 +285,7 @@ static int do_run(const struct kml_opts *o, struct kml_run *run,
 	run->since_jiffies = kmemleak_ctl_jiffies();
 	if ((r = kmemleak_ctl_write("clear", avail, e)))
 		return r;
-	if ((r = run_workload(o, &run->status, e)))
+	if ((r = workload_run(o->cmd, o->json, &run->status, e)))
 		return r;
 	run->ran = true;
 	if (!o->json)
@@ -634,6 +298,17 @@ static int do_run(const struct kml_opts *o, struct kml_run *run,
 	return kmemleak_ctl_write("scan", avail, e);
 }
 
+static void render(const struct kml_opts *o, const struct kmemleak_view *v)
+{
+	struct render_opts ro = { .top = o->top, .color = !o->json && fmt_use_color(stdout),
+				  .show_addresses = o->show_addresses };
+
+	if (o->json)
+		kmemleak_render_json(stdout, v, &ro);
+	else
+		kmemleak_render_text(stdout, v, &ro);
+}
+
 static int report(const struct kml_opts *o, const struct kml_run *run)
 {
 	struct buf b = { 0 };
@@ -641,34 +316,33 @@ static int report(const struct kml_opts *o, const struct kml_run *run)
 	struct kmemleak_report r = { 0 };
 	struct kmemleak_groups g = { 0 };
 	struct ksym_table t;
+	/* unresolved frames are named with their address under the one switch */
 	struct kmemleak_group_opts go = { .show_addresses = o->show_addresses,
 					  .sort = o->sort,
 					  .since_jiffies = run->since_jiffies };
+	struct kmemleak_view v = { .source = o->from ? o->from : kmemleak_ctl_path(),
+				   .report = &r, .groups = &g, .ran = run->ran,
+				   .command = o->cmd, .status = run->status,
+				   .since_jiffies = run->since_jiffies };
 	enum kmemleak_avail avail;
-	const char *src = o->from ? o->from : kmemleak_ctl_path();
-	const char *symbols;
 	bool have = false;
 	int rc = KLEAK_EXIT_OK;
 
 	if (o->from) {
-		if (load_file(&b, o->from, &e))
+		if (buf_read_file(&b, o->from, BUF_FILE_CAP, &e))
 			goto fail;
 	} else if (kmemleak_ctl_read(&b, true, &avail, &e)) {
 		rc = unavailable(o, avail, &e);
 		goto out;
 	}
-	if (kmemleak_parse(b.data, b.len, src, &r, &e))
-		goto fail;
-	if (load_syms(o, has_raw_frames(&r) || o->kallsyms || o->modules, &t,
-		      &have, &symbols, &e))
+	if (kmemleak_parse(b.data, b.len, v.source, &r, &e) ||
+	    load_syms(o, kmemleak_has_raw_frames(&r) || o->kallsyms || o->modules, &t,
+		      &have, &v.symbols, &e))
 		goto fail;
 	go.syms = have ? &t : NULL;
 	if (kmemleak_group(&r, &go, &g, &e))
 		goto fail;
-	if (o->json)
-		render_json(o, src, symbols, &r, &g, run);
-	else
-		render_text(o, src, symbols, &r, &g, run);
+	render(o, &v);
 	if (o->fail_on_set && g.n && KMEMLEAK_GROUP_SEVERITY >= o->fail_on)
 		rc = KLEAK_EXIT_FINDINGS;
 	goto out;
@@ -705,17 +379,6 @@ int cmd_kmemleak(int argc, char **argv)
 	}
 	if (kmemleak_ctl_write(o.sub, &avail, &e))
 		return unavailable(&o, avail, &e);
-	if (o.json) {
-		struct json j;
-
-		json_init(&j, stdout, false);
-		json_obj_begin(&j);
-		json_kv_str(&j, "kmemleak", "available");
-		json_kv_str(&j, "done", o.sub);
-		json_obj_end(&j);
-		json_end_doc(&j);
-	} else {
-		printf("kmemleak: %s done\n", o.sub);
-	}
+	kmemleak_render_done(stdout, o.sub, o.json);
 	return KLEAK_EXIT_OK;
 }
