@@ -9,7 +9,6 @@
  * run: clear -> workload -> wait -> scan twice -> report.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,41 +25,8 @@
 #include "parse/modules.h"
 #include "source/kmemleak_ctl.h"
 #include "util/buf.h"
-#include "util/num.h"
+#include "util/compiler.h"
 #include "workload.h"
-
-const char cmd_kmemleak_help[] =
-	"usage: kleak kmemleak [report|scan|clear|run] [options] [-- CMD [ARGS...]]\n"
-	"\n"
-	"Drive the kernel's kmemleak and group its report by backtrace.\n"
-	"  report  read the report (the live one, or --from FILE) and group it\n"
-	"          (the default)\n"
-	"  scan    trigger a scan and wait for it to finish\n"
-	"  clear   forget the leaks reported so far\n"
-	"  run     clear, run CMD, wait, scan twice, report only what is new\n"
-	"Raw module frames are symbolized with /proc/kallsyms and /proc/modules,\n"
-	"or offline with --kallsyms and --modules. kmemleak costs performance and\n"
-	"is for test machines; on production use `kleak watch` or `kleak trace`.\n"
-	"\n"
-	"Options:\n"
-	"  -j, --json              one JSON document (schema: docs/kmemleak.md)\n"
-	"      --from FILE         group a saved report instead of the live one\n"
-	"      --kallsyms FILE     symbolize raw frames with a saved /proc/kallsyms\n"
-	"      --modules FILE      module ranges from a saved /proc/modules\n"
-	"      --baseline DIR      a snapshot taken while the modules were loaded\n"
-	"                          (kleak snapshot): its kallsyms and modules\n"
-	"      --sort KEY          rank groups by bytes (default) or count\n"
-	"  -w, --wait DURATION     run: wait before scanning (default 5s, kmemleak's\n"
-	"                          minimum object age)\n"
-	"      --top N             groups in the text view (default 10)\n"
-	"      --fail-on LEVEL     exit 3 when a finding is at least LEVEL (info,\n"
-	"                          warning, critical); each group is a warning\n"
-	"      --show-addresses    print raw kernel addresses (hidden by default: KASLR)\n"
-	"  -h, --help              this help\n"
-	"\n"
-	"Exit codes: 0 done (also when kmemleak is absent: the output says why),\n"
-	"1 an error (a --from file that does not parse; scan, clear or run that\n"
-	"could not reach kmemleak), 2 usage, 3 a finding at or above --fail-on.\n";
 
 struct kml_opts {
 	const char *sub;	  /* report, scan, clear, run */
@@ -69,9 +35,9 @@ struct kml_opts {
 	const char *modules;	  /* saved /proc/modules */
 	const char *baseline;	  /* snapshot dir: DIR/kallsyms, DIR/modules */
 	char kpath[4096], mpath[4096]; /* from baseline */
-	enum kmemleak_sort sort;  /* bytes */
-	uint64_t wait_ns;	  /* 5 s: KMEMLEAK_MIN_AGE_NS */
-	int top;		  /* 10 */
+	enum kmemleak_sort sort;
+	uint64_t wait_ns;
+	int top;
 	bool show_addresses;
 	bool json;
 	bool fail_on_set;	  /* --fail-on given */
@@ -79,89 +45,97 @@ struct kml_opts {
 	char **cmd;		  /* run: the workload */
 };
 
-/* What the run subcommand did, for the output. */
+/* What the run sub-command did, for the output. */
 struct kml_run {
 	bool ran;
 	int status; /* exit status, or 128+signal */
 	uint64_t since_jiffies;
 };
 
-enum { OPT_FROM = 256, OPT_KALLSYMS, OPT_MODULES, OPT_SORT, OPT_TOP,
-       OPT_SHOWADDR, OPT_FAIL_ON, OPT_BASELINE };
+static const struct opt_word sort_words[] = {
+	{ "bytes", KMEMLEAK_SORT_BYTES },
+	{ "count", KMEMLEAK_SORT_COUNT },
+	{ NULL, 0 },
+};
 
-static int parse_opts(int argc, char **argv, struct kml_opts *o)
+#define T struct kml_opts
+static const struct opt kml_opts_table[] = {
+	OPT_JSON(T, json, "one JSON document (schema: docs/kmemleak.md)"),
+	{ .name = "from", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, from),
+	  .help = "group a saved report instead of the live one" },
+	{ .name = "kallsyms", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, kallsyms),
+	  .help = "symbolize raw frames with a saved /proc/kallsyms" },
+	{ .name = "modules", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, modules),
+	  .help = "module ranges from a saved /proc/modules" },
+	{ .name = "baseline", .kind = OPTV_PATH, .metavar = "DIR", OPT_AT(T, baseline),
+	  .help = "a snapshot taken while the modules were loaded\n"
+		  "(kleak snapshot): its kallsyms and modules" },
+	{ .name = "sort", .kind = OPTV_ENUM, .metavar = "KEY", .def = "bytes",
+	  .words = sort_words, OPT_AT(T, sort), .help = "rank groups by KEY" },
+	/* 6.12's jiffies_min_age: younger objects are not reported */
+	{ .name = "wait", .short_name = 'w', .kind = OPTV_DURATION, .metavar = "DURATION",
+	  .def = "5s", .min = 1, .max = UINT64_MAX, OPT_AT(T, wait_ns),
+	  .help = "run: wait before scanning, kmemleak's\nminimum object age" },
+	OPT_TOP(T, top, "10", "groups in the text view"),
+	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
+		    "exit 3 when a finding (each group is a\nwarning) is at least LEVEL"),
+	OPT_SHOW_ADDRESSES(T, show_addresses),
+};
+#undef T
+
+/* cmd_sub.flags */
+#define KML_FROM 1u /* --from goes with it */
+#define KML_CMD 2u  /* takes a command after -- */
+
+static int sub_report(void *o, char **args);
+static int sub_ctl(void *o, char **args);
+static int sub_run(void *o, char **args);
+
+static const struct cmd_sub kml_subs[] = {
+	{ "report", "read the report (the live one, or --from FILE) and group it\n(the default)",
+	  sub_report, KML_FROM },
+	{ "scan", "trigger a scan and wait for it to finish", sub_ctl, 0 },
+	{ "clear", "forget the leaks reported so far", sub_ctl, 0 },
+	{ "run", "clear, run CMD, wait, scan twice, report only what is new", sub_run, KML_CMD },
+};
+
+const struct cmd_spec cmd_kmemleak_spec = {
+	.name = "kmemleak",
+	.synopsis =
+	"usage: kleak kmemleak [report|scan|clear|run] [options] [-- CMD [ARGS...]]\n"
+	"\n"
+	"Drive the kernel's kmemleak and group its report by backtrace.\n",
+	.notes =
+	"Raw module frames are symbolized with /proc/kallsyms and /proc/modules,\n"
+	"or offline with --kallsyms and --modules. kmemleak costs performance and\n"
+	"is for test machines; on production use `kleak watch` or `kleak trace`.\n",
+	.footer =
+	"Exit codes: 0 done (also when kmemleak is absent: the output says why),\n"
+	"1 an error (a --from file that does not parse; scan, clear or run that\n"
+	"could not reach kmemleak), 2 usage, 3 a finding at or above --fail-on.\n",
+	.opts = kml_opts_table,
+	.nopts = ARRAY_SIZE(kml_opts_table),
+	.size = sizeof(struct kml_opts),
+	.args = OPT_ARGS_REST,
+	.subs = kml_subs,
+	.nsubs = ARRAY_SIZE(kml_subs),
+};
+
+/* What parsing cannot check: arguments and options per sub-command. */
+static int check_args(const char *cmd, const struct cmd_sub *sub, struct kml_opts *o,
+		      int argc, char **argv, int first_arg)
 {
-	static const struct option lo[] = {
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
-		{ "modules", required_argument, NULL, OPT_MODULES },
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "show-addresses", no_argument, NULL, OPT_SHOWADDR },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	*o = (struct kml_opts){ .sub = "report", .wait_ns = KMEMLEAK_MIN_AGE_NS,
-				.top = 10 };
-	if (argc > 1 && argv[1][0] != '-') {
-		o->sub = argv[1];
-		argc--;
-		argv++;
+	if (sub->flags & KML_CMD) {
+		if (first_arg >= argc)
+			return cmd_usage(cmd, "expected a command after --");
+		o->cmd = argv + first_arg;
+	} else if (first_arg < argc) {
+		return cmd_usage(cmd, "unexpected argument '%s'", argv[first_arg]);
 	}
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+w:jh", lo, NULL)) != -1) {
-		switch (c) {
-		case OPT_FROM: o->from = optarg; break;
-		case OPT_KALLSYMS: o->kallsyms = optarg; break;
-		case OPT_MODULES: o->modules = optarg; break;
-		case OPT_BASELINE: o->baseline = optarg; break;
-		case OPT_SORT:
-			if (!strcmp(optarg, "bytes"))
-				o->sort = KMEMLEAK_SORT_BYTES;
-			else if (!strcmp(optarg, "count"))
-				o->sort = KMEMLEAK_SORT_COUNT;
-			else
-				return cmd_usage("kmemleak", "--sort: expected bytes or count, got '%s'", optarg);
-			break;
-		case 'w':
-			if (num_parse_duration_ns(optarg, &o->wait_ns))
-				return cmd_usage("kmemleak", "--wait: invalid duration '%s'", optarg);
-			break;
-		case OPT_TOP:
-			if (num_parse_int(optarg, 1, 1000000, &o->top))
-				return cmd_usage("kmemleak", "--top: expected a positive number, got '%s'", optarg);
-			break;
-		case OPT_SHOWADDR: o->show_addresses = true; break;
-		case OPT_FAIL_ON:
-			if (severity_parse(optarg, &o->fail_on))
-				return cmd_usage("kmemleak", "--fail-on: use info, warning or critical");
-			o->fail_on_set = true;
-			break;
-		case 'j': o->json = true; break;
-		case 'h': return -1;
-		default: return cmd_usage("kmemleak", "unknown option or missing argument");
-		}
-	}
-	if (strcmp(o->sub, "report") && strcmp(o->sub, "scan") &&
-	    strcmp(o->sub, "clear") && strcmp(o->sub, "run"))
-		return cmd_usage("kmemleak", "unknown subcommand '%s' (report, scan, clear, run)", o->sub);
-	if (!strcmp(o->sub, "run")) {
-		if (optind >= argc)
-			return cmd_usage("kmemleak", "run: expected a command after --");
-		o->cmd = argv + optind;
-	} else if (optind < argc) {
-		return cmd_usage("kmemleak", "unexpected argument '%s'", argv[optind]);
-	}
-	if (o->from && strcmp(o->sub, "report"))
-		return cmd_usage("kmemleak", "--from only goes with report");
+	if (o->from && !(sub->flags & KML_FROM))
+		return cmd_usage(cmd, "--from only goes with report");
 	if (o->baseline && (o->kallsyms || o->modules))
-		return cmd_usage("kmemleak", "--baseline and --kallsyms/--modules conflict");
+		return cmd_usage(cmd, "--baseline and --kallsyms/--modules conflict");
 	if (o->baseline) {
 		struct stat st;
 
@@ -172,7 +146,7 @@ static int parse_opts(int argc, char **argv, struct kml_opts *o)
 		if (!stat(o->mpath, &st))
 			o->modules = o->mpath;
 	}
-	return 0;
+	return OPTS_CONTINUE;
 }
 
 static void sleep_ns(uint64_t ns)
@@ -357,28 +331,64 @@ out:
 	return rc;
 }
 
-int cmd_kmemleak(int argc, char **argv)
+static int sub_report(void *p, char **args)
 {
-	struct kml_opts o;
+	return report(p, &(struct kml_run){ 0 });
+}
+
+static int sub_run(void *p, char **args)
+{
+	struct kml_opts *o = p;
 	struct kml_run run = { 0 };
 	struct kerr e = { 0 };
 	enum kmemleak_avail avail;
-	int rc = parse_opts(argc, argv, &o);
 
-	if (rc == -1)
-		return cmd_help("kmemleak");
-	if (rc)
-		return rc;
-	if (!strcmp(o.sub, "report"))
-		return report(&o, &run);
-	if (!strcmp(o.sub, "run")) {
-		if (do_run(&o, &run, &avail, &e))
-			return run.ran || e.code == -ENOENT ? cmd_fail(&e, o.json) :
-								 unavailable(&o, avail, &e);
-		return report(&o, &run);
-	}
-	if (kmemleak_ctl_write(o.sub, &avail, &e))
-		return unavailable(&o, avail, &e);
-	kmemleak_render_done(stdout, o.sub, o.json);
+	if (do_run(o, &run, &avail, &e))
+		return run.ran || e.code == -ENOENT ? cmd_fail(&e, o->json)
+						    : unavailable(o, avail, &e);
+	return report(o, &run);
+}
+
+/* scan, clear: one write to kmemleak's control file. */
+static int sub_ctl(void *p, char **args)
+{
+	struct kml_opts *o = p;
+	struct kerr e = { 0 };
+	enum kmemleak_avail avail;
+
+	if (kmemleak_ctl_write(o->sub, &avail, &e))
+		return unavailable(o, avail, &e);
+	kmemleak_render_done(stdout, o->sub, o->json);
 	return KLEAK_EXIT_OK;
+}
+
+int cmd_kmemleak(int argc, char **argv)
+{
+	const struct cmd_sub *sub = NULL;
+	const char *name = NULL;
+	struct kml_opts o;
+	char cmd[64] = "kmemleak";
+	int rc, first_arg;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		name = argv[1];
+		sub = opts_sub(&cmd_kmemleak_spec, name);
+		argc--;
+		argv++;
+	}
+	if (sub)
+		snprintf(cmd, sizeof(cmd), "kmemleak %s", sub->name);
+	rc = opts_parse(&cmd_kmemleak_spec, cmd, argc, argv, &o, &first_arg);
+	if (rc != OPTS_CONTINUE)
+		return rc;
+	if (name && !sub)
+		return cmd_usage("kmemleak", "unknown subcommand '%s' (report, scan, clear, run)",
+				 name);
+	if (!sub)
+		sub = &kml_subs[0];
+	o.sub = sub->name;
+	rc = check_args(cmd, sub, &o, argc, argv, first_arg);
+	if (rc != OPTS_CONTINUE)
+		return rc;
+	return sub->fn(&o, o.cmd);
 }
