@@ -13,7 +13,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -24,6 +23,7 @@
 #include "trace/count_report.h"
 #include "trace/count_target.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/compiler.h"
 #include "util/num.h"
 
@@ -137,14 +137,6 @@ out:
 	return r;
 }
 
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void emit(const struct count_report *r, bool json, bool color)
 {
 	if (json)
@@ -154,28 +146,27 @@ static void emit(const struct count_report *r, bool json, bool color)
 	fflush(stdout);
 }
 
+/* The counters now, timed from the stream's start. */
+static int sample(struct count_session *s, struct count_report *rep,
+		  const struct stream *st, struct kerr *e)
+{
+	rep->cur.t_ns = stream_elapsed_ns(st);
+	rep->time = (double)clock_wall_ns() / 1e9;
+	return count_session_read(s, &rep->cur.c, e);
+}
+
 /* Samples every interval until -d, -n or a signal; prints the final report. */
 static int run_loop(struct count_session *s, struct count_report *rep,
-		    const struct count_opts *o, uint64_t t0, struct kerr *e)
+		    const struct count_opts *o, struct kerr *e)
 {
 	bool color = !o->json && fmt_use_color(stdout), warned = false;
-	uint64_t n = 0, next = t0;
+	struct stream st;
 	int r;
 
-	for (;;) {
-		bool last = false;
-
-		next += o->stream.interval_ns;
-		if (o->stream.duration_ns && next >= t0 + o->stream.duration_ns) {
-			next = t0 + o->stream.duration_ns;
-			last = true;
-		}
-		if (stop_sleep_until(next))
-			break;
+	stream_start(&st, &o->stream, false);
+	while (stream_wait(&st)) {
 		rep->prev = rep->cur;
-		rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
-		rep->time = (double)now_ns(CLOCK_REALTIME) / 1e9;
-		if ((r = count_session_read(s, &rep->cur.c, e)))
+		if ((r = sample(s, rep, &st, e)))
 			return r;
 		if (rep->pid && !rep->pid_exited && kill((pid_t)rep->pid, 0) &&
 		    errno == ESRCH) {
@@ -185,14 +176,12 @@ static int run_loop(struct count_session *s, struct count_report *rep,
 					rep->pid);
 			warned = true;
 		}
-		if (last || (o->stream.samples && ++n >= o->stream.samples))
+		if (stream_last(&st))
 			break;
 		emit(rep, o->json, color);
 	}
 	/* The final report: one more read, rates over the whole run. */
-	rep->cur.t_ns = now_ns(CLOCK_MONOTONIC) - t0;
-	rep->time = (double)now_ns(CLOCK_REALTIME) / 1e9;
-	if ((r = count_session_read(s, &rep->cur.c, e)))
+	if ((r = sample(s, rep, &st, e)))
 		return r;
 	memset(&rep->prev, 0, sizeof(rep->prev));
 	rep->final = true;
@@ -276,7 +265,7 @@ int cmd_count(int argc, char **argv)
 	} else {
 		fprintf(stderr, "kleak count: attached via %s\n", rep.mechanism);
 	}
-	r = run_loop(s, &rep, &o, now_ns(CLOCK_MONOTONIC), &e);
+	r = run_loop(s, &rep, &o, &e);
 	count_session_close(s);
 	if (!r && cfg.funcs && !rep.cur.c.stat[CS_ALLOC] &&
 	    rep.cur.c.stat[CS_FREE_UNTRACKED])

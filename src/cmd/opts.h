@@ -144,7 +144,7 @@ int opts_check_table(const struct cmd_spec *spec, char *msg, size_t len);
 #define OPT_DURATION(T, f)                                                    \
 	{ .name = "duration", .short_name = 'd', .kind = OPTV_DURATION,        \
 	  .metavar = "DUR", .min = 1, .max = UINT64_MAX,                        \
-	  .help = "stop after DUR (default: until Ctrl-C or SIGTERM)", \
+	  .help = "stop after DUR of wall-clock time (default: until Ctrl-C or SIGTERM)", \
 	  OPT_AT(T, f) }
 
 #define OPT_TOP(T, f, dflt, text)                                             \

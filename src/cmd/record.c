@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "stop.h"
 #include "stream.h"
 #include "model/series.h"
 #include "output/fmt.h"
@@ -73,8 +72,6 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 		return cmd_usage("record", "-o FILE is required");
 	if (o->stream.samples && o->stream.duration_ns)
 		return cmd_usage("record", "-n and -d conflict: give one");
-	if (o->stream.duration_ns)
-		o->stream.samples = o->stream.duration_ns / o->stream.interval_ns + 1;
 	return OPTS_CONTINUE;
 }
 
@@ -130,9 +127,9 @@ int cmd_record(int argc, char **argv)
 	struct recording_writer w;
 	struct series_ctx ctx = { 0 };
 	struct sample s = { 0 };
-	uint64_t next;
+	struct stream st;
 	struct kerr e = { 0 };
-	const char *why = "signal";
+	const char *why = NULL;
 	int r;
 
 	r = parse_opts(argc, argv, &o);
@@ -140,10 +137,9 @@ int cmd_record(int argc, char **argv)
 		return r;
 	if (recording_create(&w, o.out, o.max_size, o.stream.interval_ns, &e))
 		return cmd_fail(&e, o.json);
-	stop_install();
-	next = stop_now_ns();
-	for (uint64_t i = 0; !stop_requested(); i++) {
-		r = take(&s, &ctx, i == 0, &e);
+	stream_start(&st, &o.stream, true);
+	do {
+		r = take(&s, &ctx, st.ticks == 1, &e);
 		if (!r)
 			r = recording_append(&w, &s, &e);
 		if (r < 0)
@@ -153,12 +149,11 @@ int cmd_record(int argc, char **argv)
 			r = 0;
 			break;
 		}
-		if (o.stream.samples && i + 1 >= o.stream.samples) {
-			why = o.stream.duration_ns ? "duration" : "samples";
+		if (stream_last(&st))
 			break;
-		}
-		stop_tick(&next, o.stream.interval_ns);
-	}
+	} while (stream_wait(&st));
+	if (!why)
+		why = stream_end_name(&st);
 	if (r < 0) {
 		struct kerr ce;
 

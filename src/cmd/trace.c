@@ -148,7 +148,7 @@ int cmd_trace(int argc, char **argv)
 	struct trace_ksyms ks = { 0 };
 	struct slab_aliases al = { 0 };
 	struct kerr e = { 0 }, ke = { 0 };
-	uint64_t start, end, next, n = 0;
+	struct stream sm;
 	int ret, ksym_ret;
 
 	ret = parse_args(argc, argv, &c);
@@ -174,18 +174,11 @@ int cmd_trace(int argc, char **argv)
 			kerr_str(&ke, msg, sizeof(msg)));
 	}
 	trace_render_banner(stderr, &s);
-	start = stop_now_ns();
-	end = c.stream.duration_ns ? start + c.stream.duration_ns : UINT64_MAX;
-	for (next = start + c.stream.interval_ns;; next += c.stream.interval_ns) {
-		bool stop = stop_sleep_until(next < end ? next : end);
-
-		if (stop || stop_now_ns() >= end ||
-		    (c.stream.samples && n + 1 >= c.stream.samples))
-			break;
+	stream_start(&sm, &c.stream, false);
+	while (stream_wait(&sm) && !stream_last(&sm)) {
 		ret = report_once(&s, &ks, &st, &c, false);
 		if (ret)
 			goto out;
-		n++;
 	}
 	ret = report_once(&s, &ks, &st, &c, true);
 out:

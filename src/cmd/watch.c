@@ -12,7 +12,6 @@
 
 #include "analyze/trend.h"
 #include "cmd.h"
-#include "stop.h"
 #include "stream.h"
 #include "model/series.h"
 #include "output/fmt.h"
@@ -70,8 +69,6 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 		return r;
 	if (o->stream.samples && o->stream.duration_ns)
 		return cmd_usage("watch", "-n and -d conflict: give one");
-	if (o->stream.duration_ns)
-		o->stream.samples = o->stream.duration_ns / o->stream.interval_ns + 1;
 	return OPTS_CONTINUE;
 }
 
@@ -143,7 +140,7 @@ int cmd_watch(int argc, char **argv)
 {
 	struct watch_opts o;
 	struct watch_state w;
-	uint64_t next;
+	struct stream st;
 	bool tty;
 	int r;
 
@@ -162,18 +159,15 @@ int cmd_watch(int argc, char **argv)
 				      .interval_s = (double)o.stream.interval_ns / 1e9,
 				      .top = (size_t)o.top,
 				      .color = fmt_use_color(stdout) };
-	stop_install();
-	next = stop_now_ns();
-	for (uint64_t i = 0;; i++) {
-		r = take(&w, i == 0, o.json);
+	stream_start(&st, &o.stream, true);
+	do {
+		r = take(&w, st.ticks == 1, o.json);
 		if (r)
 			goto out;
-		if (stop_requested() || (o.stream.samples && i + 1 >= o.stream.samples))
+		if (stream_last(&st))
 			break;
 		render(&w, &o, tty);
-		if (stop_tick(&next, o.stream.interval_ns))
-			break;
-	}
+	} while (stream_wait(&st));
 	w.view.final = true;
 	render(&w, &o, tty);
 	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The command runtime (src/cmd/opts.c), for every command
+# The command runtime (src/cmd/opts.c, src/cmd/stream.c), for every command
 # `kleak help --commands` lists and each of its sub-commands, so a new one
 # is covered without touching this file:
 # - a usage error (unknown option, missing value) exits 2 with exactly one
 #   {"error": ..., "kind": "usage"} document on stdout under --json, nothing
 #   on stdout without it, and one line on stderr: the same words for the
 #   same fault in every command;
-# - no command has its own getopt loop, and defaults come from the tables.
+# - no command has its own getopt loop;
+# - -d is wall-clock time from the start (the last sample on the deadline),
+#   -n counts samples.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -98,4 +100,32 @@ loops=$(grep -lE '\bgetopt(_long)?\s*\(' src/cmd/*.c | grep -vx src/cmd/opts.c)
 dflt=$(grep -nE '\b(interval_ns|top|max_size|max_objects|wait_ns) *= *[0-9]' src/cmd/*.c)
 [ -z "$dflt" ] && ok "option defaults are set in the tables only" || not_ok "option defaults are set in the tables only" "$dflt"
 
+# --- -d is a wall-clock deadline, -n a sample count ---
+# With -i 5 -d 1 the deadline comes before the second tick: a sample at the
+# start and the last one at 1 s (not one sample: -d is no sample count).
+t0=$(date +%s%N)
+"$K" watch -i 5 -d 1 --json >"$T/w.json" 2>/dev/null
+rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ $rc = 0 ] && [ "$(wc -l <"$T/w.json")" = 2 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 4500 ] &&
+	tail -n 1 "$T/w.json" | jq -e '.final and .samples == 2 and .elapsed_s >= 0.9 and .elapsed_s < 4' >/dev/null; then
+	ok "watch -i 5 -d 1: two samples, the last at the 1 s deadline (${ms} ms)"
+else
+	not_ok "watch -i 5 -d 1: two samples, the last at the 1 s deadline" "rc=$rc ${ms} ms" "$(tail -n 1 "$T/w.json" | cut -c1-300)"
+fi
+t0=$(date +%s%N)
+"$K" record -o "$T/r.kleak" -i 5 -d 1 --json >"$T/r.json" 2>/dev/null
+rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ $rc = 0 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 4500 ] &&
+	jq -e '.samples == 2 and .stopped_by == "duration"' "$T/r.json" >/dev/null; then
+	ok "record -i 5 -d 1: two samples, stopped by the duration (${ms} ms)"
+else
+	not_ok "record -i 5 -d 1: two samples, stopped by the duration" "rc=$rc ${ms} ms $(cat "$T/r.json")"
+fi
+"$K" watch -i 0.1 -n 3 --json >"$T/n.json" 2>/dev/null
+rc=$?
+[ $rc = 0 ] && [ "$(wc -l <"$T/n.json")" = 3 ] && tail -n 1 "$T/n.json" | jq -e '.final and .samples == 3' >/dev/null &&
+	ok "watch -n 3: three samples, the third the final report" || not_ok "watch -n 3: three samples" "rc=$rc"
+"$K" record -o "$T/n.kleak" -i 0.1 -n 3 --json >"$T/rn.json" 2>/dev/null
+jq -e '.samples == 3 and .stopped_by == "samples"' "$T/rn.json" >/dev/null &&
+	ok "record -n 3: three samples, stopped by the count" || not_ok "record -n 3" "$(cat "$T/rn.json")"
 tap_done

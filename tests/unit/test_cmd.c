@@ -2,11 +2,13 @@
 /*
  * Unit tests for the command runtime: every command's option table is
  * sound (field sizes, names used once, defaults that parse), values parse
- * by kind with their defaults from the table, and --fail-on's words are
- * the ones analyze/ parses.
+ * by kind with their defaults from the table, --fail-on's words are the
+ * ones analyze/ parses, and the stream helper ticks, counts and stops at
+ * its deadline and on a signal.
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +20,8 @@
 #include "analyze/check.h"
 #include "analyze/trend.h"
 #include "cmd/cmd.h"
+#include "cmd/stream.h"
+#include "util/clock.h"
 #include "util/compiler.h"
 
 static void test_every_table(void **state)
@@ -181,6 +185,62 @@ static void test_fail_on_words(void **state)
 	}
 }
 
+static void test_stream_samples(void **state)
+{
+	struct stream_opts so = { .interval_ns = 1000000, .samples = 3 };
+	struct stream s;
+	int n = 1;
+
+	(void)state;
+	stream_start(&s, &so, true);
+	while (!stream_last(&s) && stream_wait(&s))
+		n++;
+	assert_int_equal(n, 3);
+	assert_string_equal(stream_end_name(&s), "samples");
+	/* ticking after an interval: the first tick is one interval on */
+	stream_start(&s, &so, false);
+	n = 0;
+	while (stream_wait(&s)) {
+		n++;
+		if (stream_last(&s))
+			break;
+	}
+	assert_int_equal(n, 3);
+}
+
+/* -d: the last tick falls on the deadline, not on a multiple of -i. */
+static void test_stream_deadline(void **state)
+{
+	struct stream_opts so = { .interval_ns = 5000000000ULL, .duration_ns = 100000000 };
+	struct stream s;
+	uint64_t t0 = clock_mono_ns(), dt;
+
+	(void)state;
+	stream_start(&s, &so, true);
+	assert_false(stream_last(&s));
+	assert_true(stream_wait(&s));
+	dt = clock_mono_ns() - t0;
+	assert_true(stream_last(&s));
+	assert_string_equal(stream_end_name(&s), "duration");
+	assert_int_equal(s.ticks, 2);
+	assert_true(dt >= 100000000 && dt < 2000000000ULL);
+}
+
+static void test_stream_signal(void **state)
+{
+	struct stream_opts so = { .interval_ns = 5000000000ULL };
+	struct stream s;
+	uint64_t t0 = clock_mono_ns();
+
+	(void)state;
+	stream_start(&s, &so, true);
+	raise(SIGTERM); /* the handler only sets the flag */
+	assert_false(stream_wait(&s));
+	assert_true(stream_last(&s));
+	assert_string_equal(stream_end_name(&s), "signal");
+	assert_true(clock_mono_ns() - t0 < 1000000000ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +249,9 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_help_block),
 		cmocka_unit_test(test_fail_on_words),
+		cmocka_unit_test(test_stream_samples),
+		cmocka_unit_test(test_stream_deadline),
+		cmocka_unit_test(test_stream_signal),
 	};
 
 	return cmocka_run_group_tests_name("cmd", tests, NULL, NULL);
