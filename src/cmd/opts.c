@@ -275,22 +275,24 @@ static const struct opt *row_of(const struct cmd_spec *s, int c)
 	return NULL;
 }
 
-/* The option as typed ("--top", "-i"), for messages about it. */
+/*
+ * The option as typed ("--top", "-i"; c: getopt's optopt), made safe for
+ * the terminal, for messages about it.
+ */
 static const char *typed(const struct cmd_spec *s, char **argv, int c, char *buf,
 			 size_t len)
 {
 	const char *tok = argv[optind - 1];
 	const struct opt *r = row_of(s, c);
+	char raw[96];
 
-	if (c && c < ROW_VAL && c != 'h' && (!tok || strncmp(tok, "--", 2))) {
-		snprintf(buf, len, "-%c", c);
-	} else if (tok && !strncmp(tok, "--", 2)) {
-		snprintf(buf, len, "%.*s", (int)strcspn(tok, "="), tok);
-	} else {
-		snprintf(buf, len, "--%s", r ? r->name : "help");
-	}
-	text_safe(buf, buf, len);
-	return buf;
+	if (c && c < ROW_VAL && (!tok || strncmp(tok, "--", 2)))
+		snprintf(raw, sizeof(raw), "-%c", c);
+	else if (tok && !strncmp(tok, "--", 2))
+		snprintf(raw, sizeof(raw), "%.*s", (int)strcspn(tok, "="), tok);
+	else
+		snprintf(raw, sizeof(raw), "--%s", r ? r->name : "help");
+	return text_safe(raw, buf, len);
 }
 
 static int getopt_error(const struct cmd_spec *s, const char *cmd, char **argv, int c)
@@ -303,12 +305,8 @@ static int getopt_error(const struct cmd_spec *s, const char *cmd, char **argv, 
 	if (optopt && argv[optind - 1] && !strncmp(argv[optind - 1], "--", 2))
 		return cmd_usage(cmd, "option '%s' takes no value",
 				 typed(s, argv, optopt, name, sizeof(name)));
-	if (optopt) {
-		snprintf(name, sizeof(name), "-%c", optopt);
-		return cmd_usage(cmd, "unrecognized option '%s'", text_safe(name, name, sizeof(name)));
-	}
 	return cmd_usage(cmd, "unrecognized option '%s'",
-			 typed(s, argv, 0, name, sizeof(name)));
+			 typed(s, argv, optopt, name, sizeof(name)));
 }
 
 /*
