@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# bash completion for kleak. Commands and options come from kleak itself
-# (`kleak help --commands`, `kleak help CMD`), so they cannot drift from
+# bash completion for kleak. Commands, sub-commands, options and option
+# values come from kleak itself (`kleak help --commands [CMD]`, `kleak help
+# --options CMD`: the command's option table), so they cannot drift from
 # the code; tests/cli/docs.sh checks it.
 
-_kleak_options()
+# The option table of a command: "--name -s KIND [WORD...]" a line.
+_kleak_table()
 {
-	"$1" help "$2" 2>/dev/null |
-		sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*).*/\2/p; s/^ +(-[A-Za-z0-9]),? .*/\1/p'
+	"$1" help --options "$2" 2>/dev/null
 }
 
 _kleak()
 {
-	local cur prev words cword kleak cmd
+	local cur prev words cword kleak cmd table
 	_init_completion 2>/dev/null || {
 		cur=${COMP_WORDS[COMP_CWORD]}
 		prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -35,21 +36,20 @@ _kleak()
 		COMPREPLY=($(compgen -W "$("$kleak" help --commands 2>/dev/null)" -- "$cur"))
 		return
 	fi
-	case "$prev" in
-	-o|--output|--from|--baseline|--kallsyms|--modules)
-		COMPREPLY=($(compgen -f -- "$cur"))
-		return ;;
-	--fail-on)
-		COMPREPLY=($(compgen -W "info warning critical" -- "$cur"))
-		return ;;
-	--color)
-		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
-		return ;;
+	table=$(_kleak_table "$kleak" "$cmd")
+	# The value of the option before: its words, or files for a path.
+	local kind vals
+	read -r kind vals < <(awk -v o="$prev" '$1 == o || $2 == o { $1 = $2 = ""; print; exit }' <<<"$table")
+	case "$kind" in
+	path) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	enum) COMPREPLY=($(compgen -W "$vals" -- "$cur")); return ;;
+	flag|"") ;;
+	*) return ;; # a number, a duration, a size, a name: nothing to offer
 	esac
 	if [[ "$cur" == -* ]]; then
-		COMPREPLY=($(compgen -W "$(_kleak_options "$kleak" "$cmd")" -- "$cur"))
-	elif [ "$cmd" = kmemleak ] && [ "$cword" -eq $((i + 1)) ]; then
-		COMPREPLY=($(compgen -W "report scan clear run" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(awk '{ print $1; if ($2 != "-") print $2 }' <<<"$table")" -- "$cur"))
+	elif [ "$cword" -eq $((i + 1)) ] && [ -n "$("$kleak" help --commands "$cmd" 2>/dev/null)" ]; then
+		COMPREPLY=($(compgen -W "$("$kleak" help --commands "$cmd" 2>/dev/null)" -- "$cur"))
 	elif [ "$cmd" = report ]; then
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi

@@ -62,12 +62,7 @@ static int dispatch(int argc, char **argv)
 			usage(stdout);
 			return KLEAK_EXIT_OK;
 		}
-		if (!strcmp(argv[1], "--commands")) { /* for completion */
-			for (c = kleak_commands; c->name; c++)
-				printf("%s\n", c->name);
-			return KLEAK_EXIT_OK;
-		}
-		return cmd_help(argv[1]);
+		return cmd_help(argc, argv);
 	}
 	c = command_find(argv[0]);
 	if (!c) {
@@ -75,11 +70,7 @@ static int dispatch(int argc, char **argv)
 			argv[0]);
 		return KLEAK_EXIT_USAGE;
 	}
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			cmd_set_json(true);
-	optind = 0; /* each command runs its own getopt_long */
-	return c->fn(argc, argv);
+	return c->fn(argc, argv); /* options: opts_parse, from the command's table */
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,12 @@
 
 enum severity { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
 
+/*
+ * Every kmemleak group is a finding at warning level: kmemleak suspects a
+ * leak, and its suspicions include false positives (pointers it cannot see).
+ */
+#define KMEMLEAK_GROUP_SEVERITY SEV_WARNING
+
 const char *severity_name(enum severity s);
 int severity_parse(const char *s, enum severity *out);
 

@@ -486,3 +486,11 @@ int kmemleak_summary(const char *buf, size_t len, const char *src,
 	kmemleak_report_free(&r);
 	return rc;
 }
+
+bool kmemleak_has_raw_frames(const struct kmemleak_report *r)
+{
+	for (size_t i = 0; i < r->nframes; i++)
+		if (r->frames[i].func == KMEMLEAK_NONE)
+			return true;
+	return false;
+}

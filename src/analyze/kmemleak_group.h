@@ -102,6 +102,9 @@ int kmemleak_group(const struct kmemleak_report *r,
 		   struct kmemleak_groups *out, struct kerr *e);
 void kmemleak_groups_free(struct kmemleak_groups *g);
 
+/* Whether the report has frames the kernel printed as bare addresses. */
+bool kmemleak_has_raw_frames(const struct kmemleak_report *r);
+
 /* True when func is allocator-internal (kmalloc, __vmalloc_node_range, ...). */
 bool kmemleak_is_allocator(const char *func);
 

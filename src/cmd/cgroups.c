@@ -6,7 +6,6 @@
  * or JSON.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,11 +15,39 @@
 #include "cmd.h"
 #include "model/snapshot.h"
 #include "output/cgroups_render.h"
-#include "output/fmt.h"
 #include "source/sample.h"
-#include "util/num.h"
+#include "util/compiler.h"
 
-const char cmd_cgroups_help[] =
+struct cgroups_cli {
+	bool json, fail_on_set;
+	const char *from, *container;
+	int color; /* enum opt_color */
+	int top;
+	uint64_t max_cgroups;
+	enum severity fail_on;
+};
+
+#define T struct cgroups_cli
+static const struct opt cgroups_opts_table[] = {
+	OPT_JSON(T, json, "one JSON document (schema: docs/cgroups.md)"),
+	{ .name = "from", .kind = OPTV_PATH, .metavar = "DIR", OPT_AT(T, from),
+	  .help = "a snapshot directory (kleak snapshot; DIR/cgroup/...)" },
+	{ .name = "container", .kind = OPTV_STRING, .metavar = "NAME", .min = 1, .max = 4096,
+	  OPT_AT(T, container),
+	  .help = "only this container, pod or unit (a name, id or id prefix)" },
+	OPT_TOP(T, top, "20", "rows in the text view"),
+	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
+		    "exit 3 when a finding is at least LEVEL"),
+	{ .name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536",
+	  .min = 1, .max = 1 << 24, OPT_AT(T, max_cgroups),
+	  .help = "read at most N cgroups" },
+	OPT_COLOR(T, color),
+};
+#undef T
+
+const struct cmd_spec cmd_cgroups_spec = {
+	.name = "cgroups",
+	.synopsis =
 	"usage: kleak cgroups [options]\n"
 	"\n"
 	"Kernel memory per memory cgroup, ranked: slab (reclaimable and not),\n"
@@ -33,80 +60,14 @@ const char cmd_cgroups_help[] =
 	"it is marked (sum) and ranked after the specific ones.\n"
 	"Findings: a container at or near its limit whose memory is mostly kernel\n"
 	"memory while the host has plenty free (the lesson's dentry case), and the\n"
-	"kernel's own signals (memory.events oom/oom_kill, v1 kmem failcnt).\n"
-	"\n"
-	"Options:\n"
-	"  -j, --json              one JSON document (schema: docs/cgroups.md)\n"
-	"      --from DIR          a snapshot directory (kleak snapshot; DIR/cgroup/...)\n"
-	"      --container NAME    only this container, pod or unit (a name, id or id prefix)\n"
-	"      --top N             rows in the text view (default 20)\n"
-	"      --fail-on LEVEL     exit 3 when a finding is at least LEVEL (info, warning, critical)\n"
-	"      --max-cgroups N     read at most N cgroups (default 65536)\n"
-	"      --color WHEN        auto, always, never (default auto: only on a TTY)\n"
-	"  -h, --help              this help\n"
-	"\n"
+	"kernel's own signals (memory.events oom/oom_kill, v1 kmem failcnt).\n",
+	.footer =
 	"Exit codes: 0 done, 1 no memory cgroup, a file that does not parse, or an\n"
-	"unknown --container (close names listed), 2 usage, 3 a finding at or above --fail-on.\n";
-
-struct cgroups_cli {
-	bool json, fail_on_set;
-	const char *from, *container, *color;
-	int top;
-	size_t max_cgroups;
-	enum severity fail_on;
+	"unknown --container (close names listed), 2 usage, 3 a finding at or above --fail-on.\n",
+	.opts = cgroups_opts_table,
+	.nopts = ARRAY_SIZE(cgroups_opts_table),
+	.size = sizeof(struct cgroups_cli),
 };
-
-enum { OPT_FROM = 256, OPT_CONTAINER, OPT_TOP, OPT_FAIL_ON, OPT_MAX, OPT_COLOR };
-
-static int parse_args(int argc, char **argv, struct cgroups_cli *c)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "container", required_argument, NULL, OPT_CONTAINER },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "max-cgroups", required_argument, NULL, OPT_MAX },
-		{ "color", required_argument, NULL, OPT_COLOR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt, n;
-
-	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': c->json = true; break;
-		case 'h': return cmd_help("cgroups") + 100;
-		case OPT_FROM: c->from = optarg; break;
-		case OPT_CONTAINER: c->container = optarg; break;
-		case OPT_TOP:
-			if (num_parse_int(optarg, 1, 100000, &c->top))
-				return cmd_usage("cgroups", "--top: '%s' is not a count", optarg);
-			break;
-		case OPT_MAX:
-			if (num_parse_int(optarg, 1, 1 << 24, &n))
-				return cmd_usage("cgroups", "--max-cgroups: '%s' is not a count (1-16777216)", optarg);
-			c->max_cgroups = (size_t)n;
-			break;
-		case OPT_FAIL_ON:
-			if (severity_parse(optarg, &c->fail_on))
-				return cmd_usage("cgroups", "--fail-on: use info, warning or critical");
-			c->fail_on_set = true;
-			break;
-		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
-				return cmd_usage("cgroups", "--color: use auto, always or never");
-			c->color = optarg;
-			break;
-		default:
-			return cmd_usage("cgroups", "unknown option or missing argument");
-		}
-	}
-	if (optind < argc)
-		return cmd_usage("cgroups", "unexpected argument '%s'", argv[optind]);
-	return 0;
-}
 
 /*
  * The host side: its meminfo (absent is fine: the finding says "unknown";
@@ -151,11 +112,7 @@ static int check_from(const char *dir, struct kerr *e)
 
 static int render(const struct cgroups_cli *c, struct cgroups_report *rep)
 {
-	struct render_opts ro = { c->top,
-				  !strcmp(c->color, "always") ||
-					  (!strcmp(c->color, "auto") && !c->json &&
-					   fmt_use_color(stdout)),
-				  false };
+	struct render_opts ro = { c->top, opts_use_color(c->color, c->json), false };
 	bool any;
 
 	if (c->json)
@@ -169,7 +126,7 @@ static int render(const struct cgroups_cli *c, struct cgroups_report *rep)
 
 int cmd_cgroups(int argc, char **argv)
 {
-	struct cgroups_cli c = { .top = 20, .color = "auto" };
+	struct cgroups_cli c;
 	struct cgroups_opts o;
 	struct cgroup_set set;
 	struct cgroup_target t;
@@ -178,17 +135,18 @@ int cmd_cgroups(int argc, char **argv)
 	struct snapshot hsnap = { 0 };
 	struct kerr e = { 0 };
 	bool have_host;
-	int rc = parse_args(argc, argv, &c);
+	int first_arg;
+	int rc = opts_parse(&cmd_cgroups_spec, "cgroups", argc, argv, &c, &first_arg);
 
-	if (rc)
-		return rc >= 100 ? rc - 100 : rc;
+	if (rc != OPTS_CONTINUE)
+		return rc;
 	cgroups_opts_default(&o);
 	if ((c.from && check_from(c.from, &e)) || read_host(c.from, &host, &hsnap, &e)) {
 		rc = cmd_fail(&e, c.json);
 		goto out_host;
 	}
 	have_host = snapshot_has(&hsnap, SRC_MEMINFO);
-	if (cgroup_set_take(&set, c.from, c.max_cgroups, hsnap.page_size, &e)) {
+	if (cgroup_set_take(&set, c.from, (size_t)c.max_cgroups, hsnap.page_size, &e)) {
 		rc = cmd_fail(&e, c.json);
 		goto out_host;
 	}

@@ -4,7 +4,6 @@
  * a recording's sample) -> parse -> analyse -> render as text or JSON.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,12 +12,64 @@
 #include "cmd.h"
 #include "model/snapshot.h"
 #include "output/check_render.h"
-#include "output/fmt.h"
 #include "source/recording.h"
 #include "source/sample.h"
+#include "util/compiler.h"
 #include "util/num.h"
 
-const char cmd_check_help[] =
+struct check_cli {
+	bool json, show_addresses, fail_on_set, sample_set;
+	const char *from, *baseline;
+	const char *sample_arg; /* --sample: first, last or N */
+	uint64_t sample;	/* of a --from recording: RECORDING_LAST or from 1 */
+	int color; /* enum opt_color */
+	int top;
+	enum severity fail_on;
+	struct check_opts o;
+};
+
+#define T struct check_cli
+static const struct opt check_opts_table[] = {
+	OPT_JSON(T, json, "one JSON document (schema: docs/check.md)"),
+	{ .name = "from", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, from),
+	  .help = "analyse a snapshot DIR (kleak snapshot, or cp of /proc files) or a recording FILE" },
+	{ .name = "sample", .kind = OPTV_STRING, .metavar = "WHICH", OPT_AT(T, sample_arg),
+	  OPT_SEEN(T, sample_set), .max = 32,
+	  .help = "the sample of a --from recording: first, last (default) or its number" },
+	{ .name = "baseline", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, baseline),
+	  .help = "an earlier snapshot DIR or recording FILE: places unloaded modules' memory" },
+	OPT_TOP(T, top, "10", "rows per table in the text view"),
+	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
+		    "exit 3 when a finding is at least LEVEL"),
+	/* the thresholds' defaults and reasons: check_opts_default() */
+	{ .name = "kernel-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
+	  OPT_AT(T, o.kernel_pct_warn),
+	  .help = "kernel memory warning threshold, % of MemTotal" },
+	{ .name = "sunreclaim-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
+	  OPT_AT(T, o.sunreclaim_pct_warn), .help = "SUnreclaim warning threshold" },
+	{ .name = "vmalloc-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
+	  OPT_AT(T, o.vmalloc_pct_warn), .help = "VmallocUsed warning threshold" },
+	{ .name = "cache-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
+	  OPT_AT(T, o.cache_pct_warn), .help = "one slab cache warning threshold" },
+	{ .name = "module-vmalloc", .kind = OPTV_SIZE, .metavar = "SIZE", .from_init = true,
+	  .max = UINT64_MAX, OPT_AT(T, o.module_vmalloc_warn),
+	  .help = "vmalloc held by one module" },
+	{ .name = "module-allocinfo", .kind = OPTV_SIZE, .metavar = "SIZE", .from_init = true,
+	  .max = UINT64_MAX, OPT_AT(T, o.module_allocinfo_warn),
+	  .help = "memory held by one module's allocinfo sites" },
+	OPT_SHOW_ADDRESSES(T, show_addresses),
+	OPT_COLOR(T, color),
+};
+#undef T
+
+static void check_cli_init(void *p)
+{
+	check_opts_default(&((struct check_cli *)p)->o);
+}
+
+const struct cmd_spec cmd_check_spec = {
+	.name = "check",
+	.synopsis =
 	"usage: kleak check [options]\n"
 	"\n"
 	"One snapshot of the kernel's memory: the kernel-side components of\n"
@@ -27,134 +78,15 @@ const char cmd_check_help[] =
 	"vmalloc memory by module (listed first: suspect drivers) and by caller,\n"
 	"the allocation sites holding the most (/proc/allocinfo, Linux 6.10+),\n"
 	"and findings with their evidence and the next command to run.\n"
-	"A single snapshot shows what is large; `kleak watch` shows what grows.\n"
-	"\n"
-	"Options:\n"
-	"  -j, --json              one JSON document (schema: docs/check.md)\n"
-	"      --from PATH         analyse a snapshot DIR (kleak snapshot, or cp of /proc files) or a recording FILE\n"
-	"      --sample WHICH      the sample of a --from recording: first, last (default) or its number\n"
-	"      --baseline PATH     an earlier snapshot DIR or recording FILE: places unloaded modules' memory\n"
-	"      --top N             rows per table in the text view (default 10)\n"
-	"      --fail-on LEVEL     exit 3 when a finding is at least LEVEL (info, warning, critical)\n"
-	"      --kernel-pct PCT    kernel memory warning threshold, % of MemTotal (default 20)\n"
-	"      --sunreclaim-pct PCT  SUnreclaim warning threshold (default 10)\n"
-	"      --vmalloc-pct PCT   VmallocUsed warning threshold (default 5)\n"
-	"      --cache-pct PCT     one slab cache warning threshold (default 5)\n"
-	"      --module-vmalloc SIZE  vmalloc held by one module (default 64M)\n"
-	"      --module-allocinfo SIZE  memory held by one module's allocinfo sites (default 64M)\n"
-	"      --show-addresses    print raw kernel addresses (hidden by default: KASLR)\n"
-	"      --color WHEN        auto, always, never (default auto: only on a TTY)\n"
-	"  -h, --help              this help\n"
-	"\n"
+	"A single snapshot shows what is large; `kleak watch` shows what grows.\n",
+	.footer =
 	"Exit codes: 0 done, 1 a source exists but does not parse, 2 usage,\n"
-	"3 a finding at or above --fail-on.\n";
-
-struct check_cli {
-	bool json, show_addresses, fail_on_set, sample_set;
-	const char *from, *baseline, *color;
-	uint64_t sample; /* of a --from recording: RECORDING_LAST or from 1 */
-	int top;
-	enum severity fail_on;
-	struct check_opts o;
+	"3 a finding at or above --fail-on.\n",
+	.opts = check_opts_table,
+	.nopts = ARRAY_SIZE(check_opts_table),
+	.size = sizeof(struct check_cli),
+	.init = check_cli_init,
 };
-
-enum {
-	OPT_FROM = 256, OPT_BASELINE, OPT_TOP, OPT_FAIL_ON, OPT_KPCT, OPT_SPCT,
-	OPT_VPCT, OPT_CPCT, OPT_MODV, OPT_ADDR, OPT_COLOR, OPT_MODA, OPT_SAMPLE,
-};
-
-/* "5", "0.5": on a 1 TiB machine 1% is already 10 GiB. */
-static int parse_pct(const char *arg, double *out)
-{
-	double v;
-
-	if (num_double(arg, strlen(arg), &v) || v > 100)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct check_cli *c)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "sample", required_argument, NULL, OPT_SAMPLE },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "kernel-pct", required_argument, NULL, OPT_KPCT },
-		{ "sunreclaim-pct", required_argument, NULL, OPT_SPCT },
-		{ "vmalloc-pct", required_argument, NULL, OPT_VPCT },
-		{ "cache-pct", required_argument, NULL, OPT_CPCT },
-		{ "module-vmalloc", required_argument, NULL, OPT_MODV },
-		{ "module-allocinfo", required_argument, NULL, OPT_MODA },
-		{ "show-addresses", no_argument, NULL, OPT_ADDR },
-		{ "color", required_argument, NULL, OPT_COLOR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': c->json = true; break;
-		case 'h': return cmd_help("check") + 100;
-		case OPT_FROM: c->from = optarg; break;
-		case OPT_BASELINE: c->baseline = optarg; break;
-		case OPT_SAMPLE:
-			c->sample_set = true;
-			if (!strcmp(optarg, "first"))
-				c->sample = 1;
-			else if (!strcmp(optarg, "last"))
-				c->sample = RECORDING_LAST;
-			else if (num_parse_u64(optarg, &c->sample) || !c->sample)
-				return cmd_usage("check", "--sample: use first, last or a sample number from 1");
-			break;
-		case OPT_ADDR: c->show_addresses = true; break;
-		case OPT_TOP:
-			if (num_parse_int(optarg, 1, 100000, &c->top))
-				return cmd_usage("check", "--top: '%s' is not a count", optarg);
-			break;
-		case OPT_FAIL_ON:
-			if (severity_parse(optarg, &c->fail_on))
-				return cmd_usage("check", "--fail-on: use info, warning or critical");
-			c->fail_on_set = true;
-			break;
-		case OPT_KPCT: case OPT_SPCT: case OPT_VPCT: case OPT_CPCT: {
-			double *d = opt == OPT_KPCT ? &c->o.kernel_pct_warn
-				    : opt == OPT_SPCT ? &c->o.sunreclaim_pct_warn
-				    : opt == OPT_VPCT ? &c->o.vmalloc_pct_warn
-						      : &c->o.cache_pct_warn;
-
-			if (parse_pct(optarg, d))
-				return cmd_usage("check", "'%s' is not a percentage (0-100)", optarg);
-			break;
-		}
-		case OPT_MODV:
-			if (num_parse_size(optarg, &c->o.module_vmalloc_warn))
-				return cmd_usage("check", "--module-vmalloc: '%s' is not a size", optarg);
-			break;
-		case OPT_MODA:
-			if (num_parse_size(optarg, &c->o.module_allocinfo_warn))
-				return cmd_usage("check", "--module-allocinfo: '%s' is not a size", optarg);
-			break;
-		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
-				return cmd_usage("check", "--color: use auto, always or never");
-			c->color = optarg;
-			break;
-		default:
-			return cmd_usage("check", "unknown option or missing argument");
-		}
-	}
-	if (optind < argc)
-		return cmd_usage("check", "unexpected argument '%s'", argv[optind]);
-	if (c->sample_set && !c->from)
-		return cmd_usage("check", "--sample picks a sample of --from FILE (a recording)");
-	return 0;
-}
 
 /* A missing required source is reported on stderr, not fatal. */
 static void warn_missing(const struct snapshot *s)
@@ -249,10 +181,7 @@ static int analyse_render(const struct check_cli *c, const struct snapshot *snap
 
 	if (check_analyze(snap, base, &c->o, &rep, &e))
 		return cmd_fail(&e, c->json);
-	ro = (struct render_opts){ c->top,
-				   !strcmp(c->color, "always") ||
-					   (!strcmp(c->color, "auto") && !c->json &&
-					    fmt_use_color(stdout)),
+	ro = (struct render_opts){ c->top, opts_use_color(c->color, c->json),
 				   c->show_addresses };
 	if (c->json)
 		check_render_json(stdout, &rep, &ro);
@@ -264,18 +193,35 @@ static int analyse_render(const struct check_cli *c, const struct snapshot *snap
 	return rc;
 }
 
+/* --sample first|last|N, which needs --from. */
+static int sample_arg(struct check_cli *c)
+{
+	c->sample = RECORDING_LAST;
+	if (!c->sample_set)
+		return 0;
+	if (!c->from)
+		return cmd_usage("check", "--sample picks a sample of --from FILE (a recording)");
+	if (!strcmp(c->sample_arg, "first"))
+		c->sample = 1;
+	else if (strcmp(c->sample_arg, "last") &&
+		 (num_parse_u64(c->sample_arg, &c->sample) || !c->sample))
+		return cmd_usage("check", "--sample: use first, last or a sample number from 1");
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	struct check_cli c = { .top = 10, .color = "auto", .sample = RECORDING_LAST };
+	struct check_cli c;
 	struct sample s = { 0 }, base = { 0 };
 	struct snapshot snap = { 0 }, bsnap = { 0 };
-	int rc;
+	int rc, first_arg;
 
-	check_opts_default(&c.o);
-	rc = parse_args(argc, argv, &c);
-	if (rc)
-		return rc >= 100 ? rc - 100 : rc;
-	rc = read_samples(&c, &s, &base);
+	rc = opts_parse(&cmd_check_spec, "check", argc, argv, &c, &first_arg);
+	if (rc != OPTS_CONTINUE)
+		return rc;
+	rc = sample_arg(&c);
+	if (!rc)
+		rc = read_samples(&c, &s, &base);
 	if (!rc)
 		rc = parse_samples(&c, &s, &snap, &base, &bsnap);
 	if (!rc)

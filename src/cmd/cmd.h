@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "cmd/opts.h"
 #include "util/err.h"
 
 enum kleak_exit {
@@ -21,24 +22,28 @@ enum kleak_exit {
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary; /* one line, for `kleak --help` */
-	const char *help;    /* full text for `kleak help NAME` and --help */
+	const char *summary;	    /* one line, for `kleak --help` */
+	const struct cmd_spec *spec; /* options, help, sub-commands (opts.h) */
 };
 
 extern const struct command kleak_commands[];
 const struct command *command_find(const char *name);
 
-/* Prints the command's help on stdout; returns KLEAK_EXIT_OK. */
-int cmd_help(const char *name);
 /*
- * Whether the command line asked for JSON (main sets it before dispatch),
- * so that usage errors, found before a command knows its options, also
- * follow the output mode.
+ * `kleak help NAME` (the help on stdout), `kleak help --commands [NAME]`
+ * (commands, or NAME's sub-commands, one a line) and `kleak help
+ * --options NAME` (opts_list) for completion and tests.
+ */
+int cmd_help(int argc, char **argv);
+/*
+ * Whether the command line asked for JSON (opts_parse sets it before it
+ * reports anything), so that usage errors follow the output mode.
  */
 void cmd_set_json(bool json);
 /*
- * "kleak NAME: msg" and a hint on stderr (and {"error": ...} on stdout
- * under --json); returns KLEAK_EXIT_USAGE.
+ * A usage error: one line on stderr, "kleak NAME: msg (see 'kleak help
+ * NAME')", and under --json {"error": "kleak NAME: msg", "kind": "usage"}
+ * on stdout. NAME may be "kmemleak scan". Returns KLEAK_EXIT_USAGE.
  */
 __attribute__((format(printf, 2, 3))) int cmd_usage(const char *name,
 						    const char *fmt, ...);
@@ -47,6 +52,12 @@ __attribute__((format(printf, 2, 3))) int cmd_usage(const char *name,
  * and, under --json, {"error": "..."} on stdout. Returns KLEAK_EXIT_ERROR.
  */
 int cmd_fail(const struct kerr *e, bool json);
+
+/*
+ * The words of --fail-on: finding severities (check, kmemleak) and trend
+ * verdicts (watch, report), as analyze/ names them.
+ */
+extern const struct opt_word cmd_severity_words[], cmd_verdict_words[];
 
 /* Commands, one file each under src/cmd/. */
 int cmd_check(int argc, char **argv);
@@ -57,10 +68,10 @@ int cmd_report(int argc, char **argv);
 int cmd_kmemleak(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_count(int argc, char **argv);
-int cmd_cgroups(int argc, char **argv); extern const char cmd_cgroups_help[];
+int cmd_cgroups(int argc, char **argv);
 
-extern const char cmd_check_help[], cmd_snapshot_help[], cmd_watch_help[],
-	cmd_record_help[], cmd_report_help[], cmd_kmemleak_help[],
-	cmd_trace_help[], cmd_count_help[];
+extern const struct cmd_spec cmd_check_spec, cmd_snapshot_spec, cmd_watch_spec,
+	cmd_record_spec, cmd_report_spec, cmd_kmemleak_spec, cmd_trace_spec,
+	cmd_count_spec, cmd_cgroups_spec;
 
 #endif

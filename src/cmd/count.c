@@ -8,7 +8,6 @@
  * end, whether allocations outrun frees.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -18,15 +17,59 @@
 
 #include "cmd.h"
 #include "stop.h"
+#include "stream.h"
 #include "output/count_render.h"
 #include "output/fmt.h"
 #include "trace/count_bpf.h"
 #include "trace/count_report.h"
 #include "trace/target.h"
 #include "util/clock.h"
+#include "util/compiler.h"
 #include "util/num.h"
 
-const char cmd_count_help[] =
+struct count_opts {
+	const char *cache, *alloc, *free, *cgroup;
+	uint32_t pid;		  /* 0: not given */
+	struct stream_opts stream;
+	uint64_t max_objects;	  /* object map entries */
+	enum count_mech mech;	  /* --mechanism */
+	bool json;
+};
+
+static const struct opt_word mech_words[] = {
+	{ "auto", COUNT_MECH_AUTO },
+	{ "fentry", COUNT_MECH_FENTRY },
+	{ "kprobe", COUNT_MECH_KPROBE },
+	{ NULL, 0 },
+};
+
+#define T struct count_opts
+static const struct opt count_opts_table[] = {
+	{ .name = "cache", .kind = OPTV_STRING, .metavar = "NAME", OPT_AT(T, cache),
+	  .help = "slab cache to count (dentry, filp, kmalloc-256, ...)" },
+	{ .name = "alloc", .kind = OPTV_STRING, .metavar = "FUNC", OPT_AT(T, alloc),
+	  .help = "kernel function returning the object" },
+	{ .name = "free", .kind = OPTV_STRING, .metavar = "FUNC", OPT_AT(T, free),
+	  .help = "kernel function taking the object" },
+	{ .name = "pid", .short_name = 'p', .kind = OPTV_COUNT, .metavar = "PID",
+	  .min = 1, .max = 0x3fffffff, OPT_AT(T, pid),
+	  .help = "only objects allocated by this process (all threads)" },
+	{ .name = "cgroup", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, cgroup),
+	  .help = "only objects allocated in this cgroup or below (v2, or v1 memory)" },
+	OPT_STREAM(T, stream, "1s"),
+	{ .name = "max-objects", .kind = OPTV_COUNT, .metavar = "N", .def = "262144",
+	  .min = 1, .max = 1u << 26, OPT_AT(T, max_objects),
+	  .help = "objects tracked at once" },
+	{ .name = "mechanism", .kind = OPTV_ENUM, .metavar = "M", .def = "auto",
+	  .words = mech_words, OPT_AT(T, mech),
+	  .help = "for --alloc/--free: how to attach" },
+	OPT_JSON(T, json, "NDJSON: one object per interval, a final one at the end"),
+};
+#undef T
+
+const struct cmd_spec cmd_count_spec = {
+	.name = "count",
+	.synopsis =
 	"usage: kleak count (--cache NAME | --alloc FUNC --free FUNC) [-p PID | --cgroup PATH] [options]\n"
 	"\n"
 	"Count allocations and frees of one kind of kernel object and print\n"
@@ -34,102 +77,19 @@ const char cmd_count_help[] =
 	"allocations outrun frees. A free counts for the process or cgroup that\n"
 	"allocated the object, wherever it happens (RCU callbacks, kworkers).\n"
 	"--cache uses the kmem tracepoints (no kprobes needed); --alloc/--free use\n"
-	"fexit/fentry, else kretprobe/kprobe. Needs root.\n"
-	"\n"
-	"Options:\n"
-	"  --cache NAME        slab cache to count (dentry, filp, kmalloc-256, ...)\n"
-	"  --alloc FUNC        kernel function returning the object\n"
-	"  --free FUNC         kernel function taking the object\n"
-	"  -p, --pid PID       only objects allocated by this process (all threads)\n"
-	"  --cgroup PATH       only objects allocated in this cgroup or below (v2, or v1 memory)\n"
-	"  -i, --interval DUR  print every DUR (default 1s)\n"
-	"  -d, --duration DUR  stop after DUR (default: at Ctrl-C or SIGTERM)\n"
-	"  -n, --samples N     stop after N intervals\n"
-	"  --max-objects N     objects tracked at once (default 262144)\n"
-	"  --mechanism M       for --alloc/--free: auto (default), fentry or kprobe\n"
-	"  -j, --json          NDJSON: one object per interval, a final one at the end\n"
-	"  -h, --help          show this help\n";
-
-enum { OPT_CACHE = 256, OPT_ALLOC, OPT_FREE, OPT_CGROUP, OPT_MAX_OBJECTS, OPT_MECH };
-
-struct count_opts {
-	const char *cache, *alloc, *free, *cgroup;
-	uint32_t pid;		  /* 0: not given */
-	uint64_t interval_ns;	  /* -i, default 1 s */
-	uint64_t duration_ns;	  /* -d, 0 = until a signal */
-	uint64_t samples;	  /* -n, 0 = unlimited */
-	uint64_t max_objects;	  /* object map entries */
-	enum count_mech mech;	  /* --mechanism */
-	bool json;
+	"fexit/fentry, else kretprobe/kprobe. Needs root.\n",
+	.opts = count_opts_table,
+	.nopts = ARRAY_SIZE(count_opts_table),
+	.size = sizeof(struct count_opts),
 };
 
 static int parse_opts(int argc, char **argv, struct count_opts *o)
 {
-	static const struct option lopts[] = {
-		{ "cache", required_argument, NULL, OPT_CACHE },
-		{ "alloc", required_argument, NULL, OPT_ALLOC },
-		{ "free", required_argument, NULL, OPT_FREE },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
-		{ "mechanism", required_argument, NULL, OPT_MECH },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, pid;
+	int r, first_arg;
 
-	*o = (struct count_opts){ .interval_ns = 1000000000ULL,
-				  .max_objects = 1 << 18 };
-	while ((c = getopt_long(argc, argv, "p:i:d:n:jh", lopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_CACHE: o->cache = optarg; break;
-		case OPT_ALLOC: o->alloc = optarg; break;
-		case OPT_FREE: o->free = optarg; break;
-		case OPT_CGROUP: o->cgroup = optarg; break;
-		case 'j': o->json = true; break;
-		case 'h': return -1;
-		case 'p':
-			if (num_parse_int(optarg, 1, 0x3fffffff, &pid))
-				return cmd_usage("count", "-p: '%s' is not a pid", optarg);
-			o->pid = (uint32_t)pid;
-			break;
-		case 'i':
-			if (num_parse_duration_ns(optarg, &o->interval_ns))
-				return cmd_usage("count", "-i: bad interval '%s'", optarg);
-			break;
-		case 'd':
-			if (num_parse_duration_ns(optarg, &o->duration_ns))
-				return cmd_usage("count", "-d: bad duration '%s'", optarg);
-			break;
-		case 'n':
-			if (num_parse_u64(optarg, &o->samples) || !o->samples)
-				return cmd_usage("count", "-n: bad sample count '%s'", optarg);
-			break;
-		case OPT_MAX_OBJECTS:
-			if (num_parse_u64(optarg, &o->max_objects) ||
-			    o->max_objects < 1 || o->max_objects > (1u << 26))
-				return cmd_usage("count", "--max-objects: '%s' is not a count between 1 and 67108864", optarg);
-			break;
-		case OPT_MECH:
-			if (!strcmp(optarg, "auto"))
-				o->mech = COUNT_MECH_AUTO;
-			else if (!strcmp(optarg, "fentry"))
-				o->mech = COUNT_MECH_FENTRY;
-			else if (!strcmp(optarg, "kprobe"))
-				o->mech = COUNT_MECH_KPROBE;
-			else
-				return cmd_usage("count", "--mechanism: '%s' is not auto, fentry or kprobe", optarg);
-			break;
-		default:
-			return cmd_usage("count", "unknown option or missing argument");
-		}
-	}
-	if (optind < argc)
-		return cmd_usage("count", "unexpected argument '%s'", argv[optind]);
+	r = opts_parse(&cmd_count_spec, "count", argc, argv, o, &first_arg);
+	if (r != OPTS_CONTINUE)
+		return r;
 	if (!o->cache == !(o->alloc || o->free))
 		return cmd_usage("count", "give either --cache NAME or --alloc FUNC --free FUNC");
 	if (!o->cache && (!o->alloc || !o->free))
@@ -138,7 +98,7 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 		return cmd_usage("count", "--mechanism is for --alloc/--free; --cache uses the kmem tracepoints");
 	if (o->pid && o->cgroup)
 		return cmd_usage("count", "-p and --cgroup exclude each other");
-	return 0;
+	return OPTS_CONTINUE;
 }
 
 /* Derives the verdict and rates, then renders one interval or the final report. */
@@ -154,30 +114,29 @@ static void emit(struct count_report *r, bool json, const struct render_opts *ro
 	fflush(stdout);
 }
 
+/* The counters now, timed from the stream's start. */
+static int sample(struct count_session *s, struct count_report *rep,
+		  const struct stream *st, struct kerr *e)
+{
+	rep->cur.t_ns = stream_elapsed_ns(st);
+	rep->time = (double)clock_wall_ns() / 1e9;
+	return count_session_read(s, &rep->cur.c, e);
+}
+
 /* Samples every interval until -d, -n or a signal; prints the final report. */
 static int run_loop(struct count_session *s, struct count_report *rep,
-		    const struct count_opts *o, uint64_t t0, struct kerr *e)
+		    const struct count_opts *o, struct kerr *e)
 {
 	struct render_opts ro = { .color = !o->json && fmt_use_color(stdout) };
 	uint32_t tgid = rep->target->tgid;
 	bool warned = false;
-	uint64_t n = 0, next = t0;
+	struct stream st;
 	int r;
 
-	for (;;) {
-		bool last = false;
-
-		next += o->interval_ns;
-		if (o->duration_ns && next >= t0 + o->duration_ns) {
-			next = t0 + o->duration_ns;
-			last = true;
-		}
-		if (stop_sleep_until(next))
-			break;
+	stream_start(&st, &o->stream, false);
+	while (stream_wait(&st)) {
 		rep->prev = rep->cur;
-		rep->cur.t_ns = clock_mono_ns() - t0;
-		rep->time = (double)clock_wall_ns() / 1e9;
-		if ((r = count_session_read(s, &rep->cur.c, e)))
+		if ((r = sample(s, rep, &st, e)))
 			return r;
 		if (tgid && !rep->pid_exited && kill((pid_t)tgid, 0) && errno == ESRCH) {
 			rep->pid_exited = true;
@@ -186,14 +145,12 @@ static int run_loop(struct count_session *s, struct count_report *rep,
 					tgid);
 			warned = true;
 		}
-		if (last || (o->samples && ++n >= o->samples))
+		if (stream_last(&st))
 			break;
 		emit(rep, o->json, &ro);
 	}
 	/* The final report: one more read, rates over the whole run. */
-	rep->cur.t_ns = clock_mono_ns() - t0;
-	rep->time = (double)clock_wall_ns() / 1e9;
-	if ((r = count_session_read(s, &rep->cur.c, e)))
+	if ((r = sample(s, rep, &st, e)))
 		return r;
 	memset(&rep->prev, 0, sizeof(rep->prev));
 	rep->final = true;
@@ -244,9 +201,7 @@ int cmd_count(int argc, char **argv)
 	struct kerr e = { 0 };
 	int r = parse_opts(argc, argv, &o);
 
-	if (r < 0)
-		return cmd_help("count");
-	if (r)
+	if (r != OPTS_CONTINUE)
 		return r;
 	if ((r = setup_target(&o, &tgt, &funcs, &cfg, &e)))
 		goto out;
@@ -274,7 +229,7 @@ int cmd_count(int argc, char **argv)
 	} else {
 		fprintf(stderr, "kleak count: attached via %s\n", rep.mechanism);
 	}
-	r = run_loop(s, &rep, &o, clock_mono_ns(), &e);
+	r = run_loop(s, &rep, &o, &e);
 	count_session_close(s);
 	if (!r && cfg.funcs && !rep.cur.c.stat[CS_ALLOC] && rep.cur.c.stat[CS_FREE_UNTRACKED])
 		hint_inlined(&funcs, &rep.cur.c);

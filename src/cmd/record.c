@@ -6,20 +6,44 @@
  * duration, the sample count, the size limit, SIGINT or SIGTERM.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "live.h"
-#include "stop.h"
+#include "stream.h"
 #include "output/summary.h"
 #include "source/recording.h"
-#include "util/num.h"
+#include "util/compiler.h"
 
-const char cmd_record_help[] =
+#define RECORD_MASK                                                         \
+	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+
+struct record_opts {
+	const char *out;
+	struct stream_opts stream;
+	uint64_t max_size;
+	bool json;
+};
+
+#define T struct record_opts
+static const struct opt record_opts_table[] = {
+	{ .name = "output", .short_name = 'o', .kind = OPTV_PATH, .metavar = "FILE",
+	  OPT_AT(T, out), .help = "the recording to create" },
+	OPT_STREAM(T, stream, "10s"),
+	/* report reads at most BUF_FILE_CAP (1 GiB) */
+	{ .name = "max-size", .kind = OPTV_SIZE, .metavar = "SIZE", .def = "256M",
+	  .min = 4096, .max = BUF_FILE_CAP, OPT_AT(T, max_size),
+	  .help = "stop before FILE grows past SIZE, at most 1G" },
+	OPT_JSON(T, json, "print a JSON summary when done"),
+};
+#undef T
+
+const struct cmd_spec cmd_record_spec = {
+	.name = "record",
+	.synopsis =
 	"usage: kleak record -o FILE [-i SECONDS] [-n SAMPLES | -d DURATION] [--max-size SIZE]\n"
 	"\n"
 	"Records raw samples of /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo\n"
@@ -30,92 +54,24 @@ const char cmd_record_help[] =
 	"being written. FILE must not exist. Recording stops at the duration,\n"
 	"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
 	"FILE past --max-size. /proc/allocinfo is recorded too where the kernel\n"
-	"has it (6.10+).\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FILE   the recording to create\n"
-	"  -i, --interval DUR  time between samples (default 10s)\n"
-	"  -n, --samples N     stop after N samples\n"
-	"  -d, --duration DUR  stop after DUR (default: until Ctrl-C)\n"
-	"      --max-size SIZE  stop before FILE grows past SIZE (default 256M, at most 1G)\n"
-	"  -j, --json          print a JSON summary when done\n"
-	"  -h, --help          show this help\n";
-
-#define RECORD_MASK                                                         \
-	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
-
-struct record_opts {
-	const char *out;
-	uint64_t interval_ns; /* 10 s */
-	uint64_t samples;     /* 0: no limit */
-	uint64_t duration_ns;
-	uint64_t max_size;    /* 256 MiB */
-	bool json;
+	"has it (6.10+).\n",
+	.opts = record_opts_table,
+	.nopts = ARRAY_SIZE(record_opts_table),
+	.size = sizeof(struct record_opts),
 };
 
 static int parse_opts(int argc, char **argv, struct record_opts *o)
 {
-	static const struct option lopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "max-size", required_argument, NULL, 'M' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int r, first_arg;
 
-	memset(o, 0, sizeof(*o));
-	o->interval_ns = 10000000000ULL;
-	o->max_size = 256ULL << 20;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:i:n:d:jh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'i':
-			if (num_parse_duration_ns(optarg, &o->interval_ns) ||
-			    o->interval_ns < 10000000ULL)
-				return cmd_usage("record", "bad interval '%s' (at least 10ms)", optarg);
-			break;
-		case 'n':
-			if (num_parse_u64(optarg, &o->samples) || !o->samples)
-				return cmd_usage("record", "bad sample count '%s'", optarg);
-			break;
-		case 'd':
-			if (num_parse_duration_ns(optarg, &o->duration_ns))
-				return cmd_usage("record", "bad duration '%s'", optarg);
-			break;
-		case 'M':
-			if (num_parse_size(optarg, &o->max_size) ||
-			    o->max_size < 4096 || o->max_size > BUF_FILE_CAP)
-				return cmd_usage("record", "bad --max-size '%s' (4K to 1G: report reads at most 1 GiB)", optarg);
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			cmd_help("record");
-			return -1;
-		case ':':
-			return cmd_usage("record", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cmd_usage("record", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cmd_usage("record", "unexpected argument '%s'", argv[optind]);
+	r = opts_parse(&cmd_record_spec, "record", argc, argv, o, &first_arg);
+	if (r != OPTS_CONTINUE)
+		return r;
 	if (!o->out)
 		return cmd_usage("record", "-o FILE is required");
-	if (o->samples && o->duration_ns)
+	if (o->stream.samples && o->stream.duration_ns)
 		return cmd_usage("record", "-n and -d conflict: give one");
-	if (o->duration_ns)
-		o->samples = o->duration_ns / o->interval_ns + 1;
-	return 0;
+	return OPTS_CONTINUE;
 }
 
 /* Missing sources are said once; without meminfo there is nothing to record. */
@@ -136,7 +92,7 @@ static void summary(const struct record_opts *o,
 		    const struct recording_writer *w, const char *why)
 {
 	struct record_summary sum = { o->out, w->samples, w->size,
-				      (double)o->interval_ns / 1e9, why };
+				      (double)o->stream.interval_ns / 1e9, why };
 
 	if (o->json)
 		summary_record_json(stdout, &sum);
@@ -161,19 +117,18 @@ int cmd_record(int argc, char **argv)
 	struct live live = { .mask = RECORD_MASK };
 	struct sample s = { 0 };
 	struct snapshot snap = { 0 };
-	uint64_t next;
+	struct stream st;
 	struct kerr e = { 0 };
-	const char *why = "signal";
+	const char *why = NULL;
 	int r;
 
 	r = parse_opts(argc, argv, &o);
-	if (r)
-		return r < 0 ? KLEAK_EXIT_OK : r;
-	if (recording_create(&w, o.out, o.max_size, o.interval_ns, &e))
+	if (r != OPTS_CONTINUE)
+		return r;
+	if (recording_create(&w, o.out, o.max_size, o.stream.interval_ns, &e))
 		return cmd_fail(&e, o.json);
-	stop_install();
-	next = stop_now_ns();
-	for (uint64_t i = 0; !stop_requested(); i++) {
+	stream_start(&st, &o.stream, true);
+	do {
 		r = step(&live, &s, &snap, &w, &e);
 		if (r < 0)
 			break;
@@ -182,12 +137,11 @@ int cmd_record(int argc, char **argv)
 			r = 0;
 			break;
 		}
-		if (o.samples && i + 1 >= o.samples) {
-			why = o.duration_ns ? "duration" : "samples";
+		if (stream_last(&st))
 			break;
-		}
-		stop_tick(&next, o.interval_ns);
-	}
+	} while (stream_wait(&st));
+	if (!why)
+		why = stream_end_name(&st);
 	if (r < 0) {
 		struct kerr ce;
 

@@ -6,7 +6,6 @@
  * it; a damaged one is an error naming the byte offset.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,22 +17,7 @@
 #include "output/fmt.h"
 #include "output/watch_render.h"
 #include "source/recording.h"
-#include "util/num.h"
-
-const char cmd_report_help[] =
-	"usage: kleak report FILE [--json] [--top N] [--fail-on VERDICT]\n"
-	"\n"
-	"Growth report from a recording made by `kleak record`: the same\n"
-	"series, trends, verdicts and ranking as `kleak watch`, for recordings\n"
-	"from any machine and kernel. A recording that ends inside a sample (a\n"
-	"crash while recording) is reported on its complete samples; a damaged\n"
-	"one is an error naming the file and the byte offset (exit 1).\n"
-	"\n"
-	"Options:\n"
-	"  -j, --json          one JSON document (the schema of watch's final object)\n"
-	"      --top N         rows in the text report (default 20)\n"
-	"      --fail-on VERDICT  exit 3 on VERDICT or worse: leak, growing_reclaimable, possible_leak\n"
-	"  -h, --help          show this help\n";
+#include "util/compiler.h"
 
 struct report_ctx {
 	struct series_set set;
@@ -57,52 +41,49 @@ static int on_sample(struct sample *s, void *arg)
 
 struct report_opts {
 	bool json;
-	int top; /* 20 */
+	int top;
 	bool fail_on_set;
 	enum trend_verdict fail_on;
 	const char *file;
 };
 
+#define T struct report_opts
+static const struct opt report_opts_table[] = {
+	OPT_JSON(T, json, "one JSON document (the schema of watch's final object)"),
+	OPT_TOP(T, top, "20", "rows in the text report"),
+	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
+		    "exit 3 on VERDICT or worse"),
+};
+#undef T
+
+const struct cmd_spec cmd_report_spec = {
+	.name = "report",
+	.synopsis =
+	"usage: kleak report FILE [--json] [--top N] [--fail-on VERDICT]\n"
+	"\n"
+	"Growth report from a recording made by `kleak record`: the same\n"
+	"series, trends, verdicts and ranking as `kleak watch`, for recordings\n"
+	"from any machine and kernel. A recording that ends inside a sample (a\n"
+	"crash while recording) is reported on its complete samples; a damaged\n"
+	"one is an error naming the file and the byte offset (exit 1).\n",
+	.opts = report_opts_table,
+	.nopts = ARRAY_SIZE(report_opts_table),
+	.size = sizeof(struct report_opts),
+	.args = OPT_ARGS_PERMUTE,
+};
+
 static int parse_opts(int argc, char **argv, struct report_opts *o)
 {
-	static const struct option lopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "top", required_argument, NULL, 't' },
-		{ "fail-on", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int r, first_arg;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 't':
-			if (num_parse_int(optarg, 1, 100000, &o->top))
-				return cmd_usage("report", "bad --top '%s'", optarg);
-			break;
-		case 'F':
-			if (trend_verdict_parse(optarg, &o->fail_on))
-				return cmd_usage("report", "bad --fail-on '%s' (leak, growing_reclaimable, possible_leak)", optarg);
-			o->fail_on_set = true;
-			break;
-		case 'h':
-			cmd_help("report");
-			return -1;
-		case ':':
-			return cmd_usage("report", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cmd_usage("report", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind + 1 != argc)
-		return cmd_usage("report", optind < argc ? "one FILE only"
-							 : "which recording? give FILE");
-	o->file = argv[optind];
-	return 0;
+	r = opts_parse(&cmd_report_spec, "report", argc, argv, o, &first_arg);
+	if (r != OPTS_CONTINUE)
+		return r;
+	if (first_arg + 1 != argc)
+		return cmd_usage("report", first_arg < argc ? "one FILE only"
+							    : "which recording? give FILE");
+	o->file = argv[first_arg];
+	return OPTS_CONTINUE;
 }
 
 /* Renders the report; returns whether it reaches --fail-on. */
@@ -146,14 +127,14 @@ int cmd_report(int argc, char **argv)
 	struct recording_status st;
 	struct recording_file f = { 0 };
 	struct kerr e = { 0 };
-	struct report_opts o = { .top = 20 };
+	struct report_opts o;
 	bool json;
 	const char *file;
 	int r;
 
 	r = parse_opts(argc, argv, &o);
-	if (r)
-		return r < 0 ? KLEAK_EXIT_OK : r;
+	if (r != OPTS_CONTINUE)
+		return r;
 	json = o.json;
 	file = o.file;
 	memset(&c, 0, sizeof(c));

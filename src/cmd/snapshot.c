@@ -6,7 +6,6 @@
  * said, per file, and the rest is still written.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +16,24 @@
 #include "model/snapshot.h"
 #include "output/summary.h"
 #include "source/sample.h"
+#include "util/compiler.h"
 
-const char cmd_snapshot_help[] =
+struct snapshot_opts {
+	const char *dir;
+	bool json;
+};
+
+#define T struct snapshot_opts
+static const struct opt snapshot_opts_table[] = {
+	{ .name = "output", .short_name = 'o', .kind = OPTV_PATH, .metavar = "DIR",
+	  OPT_AT(T, dir), .help = "directory to create or fill" },
+	OPT_JSON(T, json, "print what was written as JSON"),
+};
+#undef T
+
+const struct cmd_spec cmd_snapshot_spec = {
+	.name = "snapshot",
+	.synopsis =
 	"usage: kleak snapshot -o DIR [options]\n"
 	"\n"
 	"Copies the raw sources (meminfo, slabinfo, vmallocinfo, modules,\n"
@@ -27,12 +42,11 @@ const char cmd_snapshot_help[] =
 	"`kleak check --from DIR` here or on another machine, and for\n"
 	"`kleak check --baseline DIR` after a module is unloaded.\n"
 	"Module symbol addresses are kernel addresses: the snapshot stays on\n"
-	"the machine unless you choose to move it.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output DIR        directory to create or fill\n"
-	"  -j, --json              print what was written as JSON\n"
-	"  -h, --help              this help\n";
+	"the machine unless you choose to move it.\n",
+	.opts = snapshot_opts_table,
+	.nopts = ARRAY_SIZE(snapshot_opts_table),
+	.size = sizeof(struct snapshot_opts),
+};
 
 static int write_file(const char *dir, const char *name, const struct buf *b,
 		      struct kerr *e)
@@ -87,32 +101,23 @@ static void warn_unread(const struct sample *s)
 
 int cmd_snapshot(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	bool json = false;
+	struct snapshot_opts o;
+	const char *dir;
+	bool json;
 	struct sample s = { 0 };
 	struct snapshot snap = { 0 };
 	struct snapshot_summary sum;
 	struct kerr e = { 0 };
-	int opt, rc = KLEAK_EXIT_OK;
+	int rc = KLEAK_EXIT_OK, first_arg;
 
-	while ((opt = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o': dir = optarg; break;
-		case 'j': json = true; break;
-		case 'h': return cmd_help("snapshot");
-		default: return cmd_usage("snapshot", "unknown option or missing argument");
-		}
-	}
-	if (!dir)
+	rc = opts_parse(&cmd_snapshot_spec, "snapshot", argc, argv, &o, &first_arg);
+	if (rc != OPTS_CONTINUE)
+		return rc;
+	rc = KLEAK_EXIT_OK;
+	if (!o.dir)
 		return cmd_usage("snapshot", "-o DIR is required");
-	if (optind < argc)
-		return cmd_usage("snapshot", "unexpected argument '%s'", argv[optind]);
+	dir = o.dir;
+	json = o.json;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		kerr_set(&e, -errno, dir, 0, "%s", strerror(errno));
 		return cmd_fail(&e, json);

@@ -21,7 +21,6 @@ void stop_install(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: sleeps return EINTR */
 	sigemptyset(&sa.sa_mask);
-	stop_sig = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -30,14 +29,6 @@ void stop_install(void)
 int stop_requested(void)
 {
 	return stop_sig;
-}
-
-uint64_t stop_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
 }
 
 bool stop_sleep_until(uint64_t until_ns)
@@ -52,14 +43,4 @@ bool stop_sleep_until(uint64_t until_ns)
 			return false;
 	}
 	return true;
-}
-
-bool stop_tick(uint64_t *next_ns, uint64_t interval_ns)
-{
-	uint64_t now = stop_now_ns();
-
-	*next_ns += interval_ns;
-	if (*next_ns < now) /* fell behind (a slow step): restart from now */
-		*next_ns = now;
-	return stop_sleep_until(*next_ns);
 }

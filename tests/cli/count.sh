@@ -44,9 +44,9 @@ expect "no target is a usage error" 2 "give either --cache" -d 1
 expect "--cache with --alloc is a usage error" 2 "either --cache" --cache dentry --alloc d_alloc --free dentry_free
 expect "--alloc without --free is a usage error" 2 "go together" --alloc d_alloc
 expect "-p and --cgroup together is a usage error" 2 "exclude" --cache dentry -p 1 --cgroup /sys/fs/cgroup
-expect "-p with a non-number is a usage error" 2 "not a pid" --cache dentry -p abc
-expect "-i 0 is a usage error" 2 "bad interval" --cache dentry -i 0
-expect "-d junk is a usage error" 2 "bad duration" --cache dentry -d 5x
+expect "-p with a non-number is a usage error" 2 "--pid: 'abc' is not a number" --cache dentry -p abc
+expect "-i 0 is a usage error" 2 "--interval: '0' is not a duration" --cache dentry -i 0
+expect "-d junk is a usage error" 2 "--duration: '5x' is not a duration" --cache dentry -d 5x
 expect "stray argument is a usage error" 2 "unexpected argument" --cache dentry extra
 expect "unknown option is a usage error" 2 "unrecognized|invalid" --cache dentry --bogus
 

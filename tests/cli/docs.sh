@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Help, man page and bash completion agree with the code: every command of
-# the table has help, every option its help lists is known to getopt, the
-# completion offers it, and docs/kleak.1 is what docs/gen-man.sh makes now.
+# the table has help, every option its help lists is known to getopt and
+# every option of its table is in the help, the completion offers options,
+# sub-commands and enum values, and docs/kleak.1 is what docs/gen-man.sh
+# makes now.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -24,13 +26,14 @@ for c in $cmds; do
 	# option, "--help" would be eaten as its value, so give it one first.
 	opts=$(sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*)( ([A-Z][A-Z_|]*|[a-z]+))?.*/\2 \4/p' "$T/h2")
 	n=$(wc -l <<<"$opts")
-	# The other way round: every long option in the command's getopt
-	# table (src/cmd/NAME.c) is in its help.
+	# The other way round: every long option in the command's table
+	# (kleak help --options, what getopt is built from) is in its help.
+	"$K" help --options "$c" >"$T/table" || not_ok "$c: kleak help --options"
 	undocumented=""
-	for o in $(sed -nE 's/^[[:space:]]*\{ *"([a-z][a-z0-9-]*)", *(no_argument|required_argument|optional_argument|[012]),.*/\1/p' "src/cmd/$c.c"); do
-		grep -qE -- "^ +(-[A-Za-z0-9], )?--$o\b" "$T/h2" || undocumented="$undocumented --$o"
+	for o in $(awk '{print $1}' "$T/table"); do
+		grep -qE -- "^ +(-[A-Za-z0-9], )?$o\b" "$T/h2" || undocumented="$undocumented $o"
 	done
-	[ -z "$undocumented" ] && ok "$c: every getopt option is in its help ($n listed)" \
+	[ -z "$undocumented" ] && [ -s "$T/table" ] && ok "$c: every getopt option is in its help ($n listed)" \
 		|| not_ok "$c: options missing from help:$undocumented"
 	bad=""
 	while read -r o arg; do
@@ -54,6 +57,25 @@ got=$(bash -c '. completion/kleak.bash; COMP_WORDS=("$1" ""); COMP_CWORD=1; _kle
 missing=""
 for c in $cmds; do grep -qx "$c" <<<"$got" || missing="$missing $c"; done
 [ -z "$missing" ] && ok "completion offers every command" || not_ok "completion misses commands:$missing"
+# Sub-commands and option values come from kleak too.
+for c in $cmds; do
+	subs=$("$K" help --commands "$c")
+	[ -n "$subs" ] || continue
+	got=$(bash -c '. completion/kleak.bash; COMP_WORDS=("$1" "$2" ""); COMP_CWORD=2; _kleak; printf "%s\n" "${COMPREPLY[@]}"' _ "$K" "$c")
+	[ "$(sort <<<"$got")" = "$(sort <<<"$subs")" ] && ok "$c: completion offers its sub-commands" \
+		|| not_ok "$c: completion offers its sub-commands" "got: $got" "want: $subs"
+	for s in $subs; do
+		"$K" help "$c" | grep -qE "^  $s " && ok "$c $s: in kleak help $c" || not_ok "$c $s: in kleak help $c"
+	done
+done
+for c in $cmds; do
+	while read -r o _ kind words; do
+		[ "$kind" = enum ] || continue
+		got=$(bash -c '. completion/kleak.bash; COMP_WORDS=("$1" "$2" "$3" ""); COMP_CWORD=3; _kleak; printf "%s\n" "${COMPREPLY[@]}"' _ "$K" "$c" "$o" | tr '\n' ' ')
+		[ "$got" = "$words " ] && ok "$c $o: completion offers $words" \
+			|| not_ok "$c $o: completion offers its words" "got: $got" "want: $words"
+	done < <("$K" help --options "$c")
+done
 docs/gen-man.sh "$K" >"$T/kleak.1"
 if cmp -s "$T/kleak.1" docs/kleak.1; then ok "docs/kleak.1 is up to date with the help texts"
 else not_ok "docs/kleak.1 is stale: run make man" "$(diff docs/kleak.1 "$T/kleak.1" | head -10)"; fi

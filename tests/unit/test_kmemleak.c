@@ -12,6 +12,7 @@
 
 #include "analyze/kmemleak_group.h"
 #include "analyze/ksym.h"
+#include "output/kmemleak_render.h"
 #include "parse/kallsyms.h"
 #include "parse/kmemleak.h"
 #include "parse/modules.h"
@@ -463,6 +464,29 @@ static void test_summary(void **state)
 	assert_int_equal(e.line, 1);
 }
 
+/* Kernel pointers in hex dumps: hidden unless show_addresses (KASLR). */
+static void test_hex_masking(void **state)
+{
+	static const char line[] =
+		"38 40 18 ba 80 88 ff ff 2a 00 00 00 00 00 00 00  8@......*.......";
+	static const char masked[] =
+		"xx xx xx xx xx xx xx xx 2a 00 00 00 00 00 00 00  ........*.......";
+	static const char plain[] = "6b 6b 6b 6b 6b 6b 6b a5  kkkkkkk.";
+	struct render_opts hide = { 0 }, show = { .show_addresses = true };
+	char out[256];
+
+	(void)state;
+	assert_string_equal(kmemleak_hex_line(line, strlen(line), &hide, out, sizeof(out)),
+			    masked);
+	assert_string_equal(kmemleak_hex_line(line, strlen(line), &show, out, sizeof(out)),
+			    line);
+	assert_string_equal(kmemleak_hex_line(plain, strlen(plain), &hide, out, sizeof(out)),
+			    plain);
+	/* a line cut short keeps what it has */
+	assert_string_equal(kmemleak_hex_line(line, 10, &hide, out, sizeof(out)), "38 40 18 b");
+	assert_string_equal(kmemleak_hex_line(line, strlen(line), &hide, out, 8), "38 40 1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_kallsyms),
 		cmocka_unit_test(test_allocator_names),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_hex_masking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
