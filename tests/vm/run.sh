@@ -54,6 +54,11 @@ report() {
 		not_ok "$VM_T: ran in the VM" "exit $rc; log:" \
 			"$(tail -n 15 "$OUT/log" | diag_indent)"
 	fi
+	# A scenario without host checks asserts nothing: that is a failure.
+	if [ ! -f "tests/vm/scenarios/$name.check.sh" ]; then
+		not_ok "$VM_T: host checks" "no tests/vm/scenarios/$name.check.sh"
+		return
+	fi
 	# shellcheck disable=SC1090
 	. "tests/vm/scenarios/$name.check.sh"
 }
