@@ -14,17 +14,14 @@ cd "$(dirname "$0")/../.."
 K=${KLEAK:-./kleak}
 LEAKER=${LEAKER:-build/leaker}
 NFILES=1500 NNEG=1500 NCHURN=3000
+need_bin "kleak binary" "$K" "make test-bins (KLEAK=build/san/kleak), or make"
 
 if [ "$(id -u)" != 0 ]; then
 	skip "count live" "needs root (BPF)"
 	tap_done
 	exit
 fi
-if [ ! -x "$LEAKER" ]; then
-	skip "count live" "$LEAKER not built (make test-bins)"
-	tap_done
-	exit
-fi
+need_bin "count live: leaker helper" "$LEAKER" "make test-bins"
 if ! command -v jq >/dev/null; then
 	skip "count live" "jq not installed"
 	tap_done
@@ -98,7 +95,7 @@ finish() {
 	wait "$pid"
 	rc=$?
 	FINAL=$(tail -n 1 "$W/$name.json")
-	if [ "$rc" = 0 ] && jq -e '.final == true' >/dev/null 2>&1 <<<"$FINAL"; then
+	if [ "$rc" = 0 ] && jq_true '.final == true' >/dev/null 2>&1 <<<"$FINAL"; then
 		ok "$name: SIG$sig ends with exit 0 and a final object"
 	else
 		not_ok "$name: SIG$sig ends with exit 0 and a final object" "exit $rc" "$(cat "$W/$name.err")" "$FINAL"
@@ -108,7 +105,7 @@ finish() {
 	keys_first=$(head -n 1 "$W/$name.json" | jq -c 'keys')
 	keys_last=$(jq -c 'keys' <<<"$FINAL")
 	if [ "$(wc -l <"$W/$name.json")" -ge 2 ] && [ "$keys_first" = "$keys_last" ] &&
-		jq -e 'has("alloc") and has("free") and has("outstanding") and has("verdict") and has("recursion_misses") and has("dropped")' >/dev/null <<<"$FINAL"; then
+		jq_true 'has("alloc") and has("free") and has("outstanding") and has("verdict") and has("recursion_misses") and has("dropped")' >/dev/null <<<"$FINAL"; then
 		ok "$name: NDJSON, interval and final objects with the same keys"
 	else
 		not_ok "$name: NDJSON, interval and final objects with the same keys" "$keys_first" "$keys_last"
@@ -117,7 +114,7 @@ finish() {
 
 # judge NAME JQ-EXPR DESCRIPTION
 judge() {
-	if jq -e "$2" >/dev/null 2>&1 <<<"$FINAL"; then
+	if jq_true "$2" >/dev/null 2>&1 <<<"$FINAL"; then
 		ok "$1: $3"
 	else
 		not_ok "$1: $3" "$(jq -c '{alloc,free,outstanding,free_untracked,repaired,dropped,recursion_misses,verdict}' <<<"$FINAL" 2>/dev/null || echo "$FINAL")"
@@ -127,12 +124,19 @@ judge() {
 # Programs of kleak count that no process holds (no fd or link fd of any
 # process names them in its fdinfo): they would stay attached after kleak
 # is gone. Other runs of kleak count may hold theirs meanwhile.
+# Fails when bpftool does: an empty answer must mean "none left".
 orphans() {
-	local held
+	local held ids id
 	held=$(grep -h '^prog_id:' /proc/[0-9]*/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u)
-	bpftool -j prog show 2>/dev/null |
-		jq -r '.[] | select((.name // "") | startswith("count_")) | .id' |
-		while read -r id; do grep -qx "$id" <<<"$held" || echo "$id"; done
+	ids=$(count_progs) || return 1
+	for id in $ids; do grep -qx "$id" <<<"$held" || echo "$id"; done
+}
+# count_progs: ids of the programs named count_* the kernel has loaded
+# (bpftool -j prints null when there is none); fails when bpftool does.
+count_progs() {
+	local j
+	j=$(bpftool -j prog show 2>&1) || { echo "bpftool: $j" >&2; return 1; }
+	jq -r '(. // [])[] | select((.name // "") | startswith("count_")) | .id' <<<"$j"
 }
 
 # --- held: files and negative dentries kept --------------------------------
@@ -166,6 +170,10 @@ if [ "$attached" = 1 ] && wait_for "$W/held.out" "^ready" 120; then
 else
 	not_ok "held: counters attached, leaker ready" "$(cat "$W"/*.err "$W/held.out")"
 fi
+# While the counters run, bpftool must see their programs: else "none
+# left" at the end would prove nothing.
+seen=""
+command -v bpftool >/dev/null && seen=$(count_progs 2>&1)
 sleep 1
 for n in "${names[@]}"; do
 	case $n in
@@ -208,7 +216,12 @@ judge churn '.verdict == "balanced"' "verdict: balanced"
 kill -TERM "$CPID" 2>/dev/null
 if ! command -v bpftool >/dev/null; then
 	skip "no count program left attached after the runs" "bpftool not installed"
-elif [ -z "$(orphans)" ]; then
+elif ! grep -qxE '[0-9]+' <<<"$seen"; then
+	not_ok "no count program left attached after the runs" \
+		"bpftool showed no count_* program while the counters ran: ${seen:-nothing}"
+elif ! left=$(orphans 2>&1); then
+	not_ok "no count program left attached after the runs" "$left"
+elif [ -z "$left" ]; then
 	ok "no count program left attached after the runs"
 else
 	not_ok "no count program left attached after the runs" "$(bpftool prog show | grep -A3 'name count_')"

@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 K=${KLEAK:-./kleak}
+need_bin "kleak binary" "$K" "make test-bins (KLEAK=build/san/kleak), or make"
 
 # expect NAME RC PATTERN ARGS...: exit code RC and PATTERN on stderr.
 expect() {
@@ -78,7 +79,7 @@ for want in kmalloc-1k kmalloc-cg-1k; do
 done
 
 j=$("$K" count --cache dentyr --json 2>/dev/null)
-if jq -e '.error | test("dentyr")' >/dev/null 2>&1 <<<"$j"; then
+if jq_true '.error | test("dentyr")' >/dev/null 2>&1 <<<"$j"; then
 	ok "--json errors are {\"error\": ...} on stdout"
 else
 	not_ok "--json errors are {\"error\": ...} on stdout" "$j"

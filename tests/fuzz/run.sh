@@ -7,6 +7,10 @@ set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-30}
 rc=0 n=0
+if [ $# -eq 0 ]; then
+	echo "not ok 1 - no fuzz target named (usage: tests/fuzz/run.sh NAME...)"
+	exit 1
+fi
 for name in "$@"; do
 	n=$((n + 1))
 	work=tests/fuzz/corpus-work/$name

@@ -87,6 +87,8 @@ static void sleep_s(double s)
 
 int main(int argc, char **argv)
 {
+	/* The options in two columns, a case a line: */
+	/* clang-format off */
 	static const struct option opts[] = {
 		{ "threads", 1, NULL, 't' }, { "sockets", 1, NULL, 's' },
 		{ "pipes", 1, NULL, 'p' },   { "files", 1, NULL, 'f' },
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
 		{ "hold", 1, NULL, 'H' },    { "until-signal", 0, NULL, 'U' },
 		{ "linger", 1, NULL, 'L' },  { NULL, 0, NULL, 0 },
 	};
+	/* clang-format on */
 	long nthreads = 0, nsock = 0, npipes = 0, nfiles = 0, nneg = 0, nchurn = 0;
 	double rate = 0, hold = 5, linger = 0;
 	const char *dir = NULL;
@@ -106,6 +109,7 @@ int main(int argc, char **argv)
 	char path[4096];
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		/* clang-format off */
 		switch (opt) {
 		case 't': nthreads = atol(optarg); break;
 		case 's': nsock = atol(optarg); break;
@@ -120,6 +124,7 @@ int main(int argc, char **argv)
 		case 'L': linger = atof(optarg); break;
 		default: return 2;
 		}
+		/* clang-format on */
 	}
 	if ((nfiles || nneg || nchurn) && !dir) {
 		fprintf(stderr, "leaker: --files/--negdentries/--churn need --dir\n");

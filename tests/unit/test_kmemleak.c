@@ -184,6 +184,8 @@ static void test_hostile(void **state)
 		int code;
 		long line;
 	} cases[] = {
+		/* One case a line, long inputs overflow: */
+		/* clang-format off */
 		/* truncated mid-entry: the error names the entry's line */
 		{ "unreferenced object 0x1 (size 8):\n", -EINVAL, 1 },
 		{ "unreferenced object 0x1 (size 8):\n  comm \"x\", pid 1, jiffies 2\n", -EINVAL, 1 },
@@ -211,6 +213,7 @@ static void test_hostile(void **state)
 		  "  backtrace:\n    f\x01+0x1/0x2\n", -EINVAL, 4 },
 		{ "unreferenced object 0x1 (size 8):\n  comm \"x\", pid 1, jiffies 2\n"
 		  "  backtrace:\n    f+0x1/0x2\n  stray\n", -EINVAL, 5 },
+		/* clang-format on */
 	};
 
 	(void)state;

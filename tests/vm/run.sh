@@ -37,6 +37,7 @@ skip_all() {
 report() {
 	local k=$1 name=$2 share=$3 booterr=$4 console=$5
 	local OUT=$share/out/$name KERNEL_NAME=$k VM_T="[$k] $name" rc
+	local TAP_PREFIX=$VM_T TAP_DIR=$share/out/$name
 	if [ -f "$OUT/SKIP" ]; then
 		skip "$VM_T" "$(cat "$OUT/SKIP")"
 		return
@@ -52,6 +53,11 @@ report() {
 	else
 		not_ok "$VM_T: ran in the VM" "exit $rc; log:" \
 			"$(tail -n 15 "$OUT/log" | diag_indent)"
+	fi
+	# A scenario without host checks asserts nothing: that is a failure.
+	if [ ! -f "tests/vm/scenarios/$name.check.sh" ]; then
+		not_ok "$VM_T: host checks" "no tests/vm/scenarios/$name.check.sh"
+		return
 	fi
 	# shellcheck disable=SC1090
 	. "tests/vm/scenarios/$name.check.sh"
@@ -160,16 +166,19 @@ report_jobs() {
 # The fixtures captured in VMs (capture-fixtures.sh), through kleak on the
 # host: the lesson's case offline, on real kernels' files, without qemu.
 fixture_checks() {
-	local bin=${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}} d k want
+	local bin=${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}} d k want n=0
 	for d in tests/fixtures/*/unloaded; do
 		[ -d "$d" ] || continue
+		n=$((n + 1))
 		d=${d%/unloaded} k=$(basename "${d%/unloaded}")
-		local OUT VM_T="[fixtures $k] kmem_test"
+		local OUT VM_T="[fixtures $k] kmem_test" TAP_PREFIX TAP_DIR
+		TAP_PREFIX=$VM_T
 		if [ ! -x "$bin" ]; then
-			skip "$VM_T" "no kleak binary at $bin (run make)"
+			not_ok "$VM_T" "no kleak binary at $bin (make test-bins, or make)"
 			continue
 		fi
 		OUT=$(mktemp -d)
+		TAP_DIR=$OUT
 		cp "$d/vmallocinfo" "$OUT/vmallocinfo"
 		want=$(vmalloc_pages_bytes vmallocinfo '\[kmem_test\]')
 		"$bin" check --json --from "$d" >"$OUT/loaded.json" 2>"$OUT/loaded.json.err"
@@ -190,6 +199,8 @@ fixture_checks() {
 			'[.vmalloc.by_caller[] | select(.caller == "kmem_alloc" and .module == "kmem_test")] | length == 1 and .[0].bytes == ($w | tonumber)' --arg w "$want"
 		rm -rf "$OUT"
 	done
+	# The captures are part of the tree: none found is a broken checkout.
+	[ "$n" -gt 0 ] || not_ok "[fixtures] kmem_test" "no tests/fixtures/*/unloaded capture in the tree"
 }
 [ -z "${KLEAK_VM_SCENARIOS:-}" ] && [ $# -eq 0 ] && fixture_checks
 
@@ -198,6 +209,8 @@ for k in ${KLEAK_VM_KERNELS:-6.12 6.1}; do
 done
 run_jobs
 report_jobs
-[ "$TAP_N" -gt 0 ] || skip "vm" "no scenario selected"
+# Nothing to run is no pass: an empty scenarios/ or a selection that
+# matches nothing fails.
+[ "$TAP_N" -gt 0 ] || not_ok "vm" "no scenario selected (arguments: ${*:-none}, KLEAK_VM_SCENARIOS=${KLEAK_VM_SCENARIOS:-})"
 echo "1..$TAP_N"
 tap_done

@@ -4,56 +4,11 @@
 #   OUT          the scenario's output directory (what it wrote to $OUT)
 #   KERNEL_NAME  the kernel it ran on (6.12, 6.1, ...)
 #   VM_T         "[KERNEL] scenario", the prefix of every test name
-# It must not exit; it reports through these helpers (or tap.sh's).
-
-# diag_indent: indent the 2nd and later lines of a diagnostic, so that no
-# copied log line can read as a TAP "ok"/"not ok" line.
-diag_indent() {
-	sed '2,$s/^/#     /'
-}
-
-# expect NAME CMD...: ok when CMD exits 0.
-expect() {
-	local name=$1
-	shift
-	check "$VM_T: $name" "$@"
-}
-
-# expect_rc0 STEP: the scenario's `run STEP ...` exited 0.
-expect_rc0() {
-	local rc
-	rc=$(cat "$OUT/$1.rc" 2>/dev/null || echo missing)
-	if [ "$rc" = 0 ]; then
-		ok "$VM_T: $1 exited 0"
-	else
-		not_ok "$VM_T: $1 exited 0" "exit status: $rc" \
-			"stderr: $(head -c 600 "$OUT/$1.err" 2>/dev/null | diag_indent)"
-	fi
-}
-
-# expect_jq NAME FILE FILTER [JQ-ARGS...]: ok when `jq -e FILTER FILE`
-# prints true. On failure the diagnostics show the filter and what jq said.
-expect_jq() {
-	local name=$1 file=$2 filter=$3 out
-	shift 3
-	if [ ! -s "$OUT/$file" ]; then
-		not_ok "$VM_T: $name" "$file is missing or empty"
-		return 0
-	fi
-	if out=$(jq -e "$@" "$filter" "$OUT/$file" 2>&1); then
-		ok "$VM_T: $name"
-	else
-		not_ok "$VM_T: $name" "jq -e '$filter' $OUT/$file" \
-			"gave: $(printf '%s' "$out" | head -c 400 | diag_indent)"
-	fi
-}
-
-# jqv FILE FILTER [JQ-ARGS...]: print a value from an output file ("" if none).
-jqv() {
-	local file=$1 filter=$2
-	shift 2
-	jq -r "$@" "$filter" "$OUT/$file" 2>/dev/null
-}
+#   TAP_PREFIX, TAP_DIR  $VM_T and $OUT, for tap.sh's helpers
+# It must not exit; it reports through tap.sh's helpers, the same the CLI
+# suites use: expect, expect_rc0, expect_jq, jqv (FILE names under $OUT,
+# test names prefixed with $VM_T), ok, not_ok, skip; and this file's
+# vmalloc_pages_bytes.
 
 # vmalloc_pages_bytes FILE PATTERN: bytes (pages= x 4096) of the raw
 # vmallocinfo lines in $OUT/FILE matching the awk regex PATTERN: the ground
