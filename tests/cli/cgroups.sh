@@ -24,7 +24,7 @@ for d in tests/fixtures/cgroups/*/; do
 	[ -d "$d/cgroup" ] || continue
 	name=$(basename "$d")
 	if cg --from "$d" >"$T/f.json" 2>"$T/f.err" &&
-		jq -e '.cgroups | length > 0' "$T/f.json" >/dev/null; then
+		jq_true '.cgroups | length > 0' "$T/f.json" >/dev/null; then
 		ok "cgroups --from fixtures/cgroups/$name reads $(jq '.cgroups | length' "$T/f.json") cgroups"
 	else
 		not_ok "cgroups --from fixtures/cgroups/$name" "$(cat "$T/f.err")"
@@ -41,7 +41,7 @@ if [ -s "$T/f.json" ]; then
 		|| not_ok "keys missing from docs/cgroups.md:$missing"
 	want='path name runtime id kernel_bytes slab_reclaimable_bytes slab_unreclaimable_bytes kernel_stack_bytes pagetables_bytes percpu_bytes sock_bytes vmalloc_bytes memory_bytes limit_bytes'
 	missing=""
-	for k in $want; do jq -e --arg k "$k" '.cgroups[0] | has($k)' "$T/f.json" >/dev/null || missing="$missing $k"; done
+	for k in $want; do jq_true --arg k "$k" '.cgroups[0] | has($k)' "$T/f.json" >/dev/null || missing="$missing $k"; done
 	[ -z "$missing" ] && ok "cgroups[] has the issue's keys" || not_ok "cgroups[] lacks:$missing"
 fi
 
@@ -62,7 +62,7 @@ printf 'anon 1\nkernel twelve\n' >"$T/bad/cgroup/v2/x/memory.stat"
 # A symlink in a snapshot is never followed out of it.
 mkdir -p "$T/link/cgroup/v2/a" && printf 'kernel 5\n' >"$T/link/cgroup/v2/a/memory.stat"
 ln -s /sys/fs/cgroup "$T/link/cgroup/v2/escape"
-if cg --from "$T/link" >"$T/l.json" 2>/dev/null && jq -e '[.cgroups[].path] == ["/a"]' "$T/l.json" >/dev/null; then
+if cg --from "$T/link" >"$T/l.json" 2>/dev/null && jq_true '[.cgroups[].path] == ["/a"]' "$T/l.json" >/dev/null; then
 	ok "symlinks in a snapshot are not followed"
 else
 	not_ok "symlinks followed" "$(jq -c '[.cgroups[].path]' "$T/l.json" 2>&1 | head -c 300)"
@@ -71,7 +71,7 @@ fi
 mkdir -p "$T/many/cgroup/v2"
 for i in $(seq 1 30); do mkdir -p "$T/many/cgroup/v2/c$i"; printf 'kernel %d\n' "$i" >"$T/many/cgroup/v2/c$i/memory.stat"; done
 if cg --from "$T/many" --max-cgroups 10 >"$T/m.json" 2>"$T/m.err" &&
-	jq -e '.capped == true and .cgroups_read == 10' "$T/m.json" >/dev/null && grep -q "max-cgroups" "$T/m.err"; then
+	jq_true '.capped == true and .cgroups_read == 10' "$T/m.json" >/dev/null && grep -q "max-cgroups" "$T/m.err"; then
 	ok "--max-cgroups caps the walk and says so"
 else
 	not_ok "--max-cgroups" "$(cat "$T/m.err")" "$(jq -c '{capped,cgroups_read}' "$T/m.json" 2>&1)"
@@ -108,7 +108,7 @@ b=$(kbytes "$T/before.json" kleak-hold) a=$(kbytes "$T/after.json" kleak-hold)
 need=$((20000 * objsize))
 id=$(docker_id kleak-hold)
 if [ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -ge $need ] &&
-	jq -e --arg id "$id" '.cgroups[] | select(.name == "kleak-hold") | .runtime == "docker" and .id == $id' "$T/after.json" >/dev/null; then
+	jq_true --arg id "$id" '.cgroups[] | select(.name == "kleak-hold") | .runtime == "docker" and .id == $id' "$T/after.json" >/dev/null; then
 	ok "a container holding 20000 files is named and grew ($((a - b)) bytes >= 20000 x $objsize)"
 else
 	not_ok "a container holding 20000 files is named and grew" "before=$b after=$a need=$need" \
@@ -129,13 +129,13 @@ dk run -d --name kleak-neg --memory 64m --network none "$DOCKER_IMAGE" sh -c \
 found=""
 for _ in $(seq 1 60); do
 	cg >"$T/neg.json" 2>/dev/null
-	if jq -e '.findings[] | select(.id == "cgroup-kernel-at-limit" and .subject == "kleak-neg")' "$T/neg.json" >/dev/null; then
+	if jq_true '.findings[] | select(.id == "cgroup-kernel-at-limit" and .subject == "kleak-neg")' "$T/neg.json" >/dev/null; then
 		found=1; break
 	fi
 	sleep 1
 done
 if [ -n "$found" ] &&
-	jq -e '[.findings[] | select(.id == "cgroup-kernel-at-limit")] | length == 1 and (.[0].next == "kleak count --cache dentry --container kleak-neg")' "$T/neg.json" >/dev/null; then
+	jq_true '[.findings[] | select(.id == "cgroup-kernel-at-limit")] | length == 1 and (.[0].next == "kleak count --cache dentry --container kleak-neg")' "$T/neg.json" >/dev/null; then
 	ok "the lesson's case: a 64m container full of dentries is the finding, with the next command"
 else
 	not_ok "the lesson's case: a 64m container full of dentries is the finding" \
@@ -146,8 +146,8 @@ grep -q "kleak-neg is at its memory limit" "$T/neg.txt" && grep -q "next: kleak 
 	&& ok "the text view says it too" || not_ok "text view" "$(tail -n 8 "$T/neg.txt")"
 
 if cg --container kleak-hold >"$T/one.json" 2>"$T/one.err" &&
-	jq -e '[.cgroups[].name] == ["kleak-hold"]' "$T/one.json" >/dev/null &&
-	cg --container "${id:0:12}" | jq -e '[.cgroups[].name] == ["kleak-hold"]' >/dev/null; then
+	jq_true '[.cgroups[].name] == ["kleak-hold"]' "$T/one.json" >/dev/null &&
+	cg --container "${id:0:12}" | jq_true '[.cgroups[].name] == ["kleak-hold"]' >/dev/null; then
 	ok "--container NAME keeps that container (by name and by short id)"
 else
 	not_ok "--container NAME keeps that container" "$(cat "$T/one.err")"

@@ -28,7 +28,7 @@ same() {
 		return
 	fi
 	b=$("$K" check --from "$dir" --json 2>/dev/null)
-	if jq -n -e --argjson a "$a" --argjson b "$b" \
+	if jq_true -n --argjson a "$a" --argjson b "$b" \
 		'$a.meminfo == $b.meminfo and $a.slab == $b.slab and ($a.meminfo | length) > 0 and
 		 ($a | del(.from, .sources)) == ($b | del(.from, .sources))' >/dev/null; then
 		ok "$name"
@@ -45,7 +45,7 @@ for r in six-samples-closed with-allocinfo; do
 	same "$r: --sample 3" "$C/$r" "$W/$r/sample-000003" --sample 3
 done
 out=$("$K" check --from "$C/six-samples-closed" --json 2>/dev/null)
-jq -e '.from | endswith("six-samples-closed:sample-000006")' <<<"$out" >/dev/null &&
+jq_true '.from | endswith("six-samples-closed:sample-000006")' <<<"$out" >/dev/null &&
 	ok "from names the file and the sample" || not_ok "from names the sample" "$(jq .from <<<"$out")"
 "$K" check --from "$C/six-samples-closed" | grep -q "from $C/six-samples-closed:sample-000006" &&
 	ok "the text view names the sample" || not_ok "the text view names the sample"
@@ -53,14 +53,14 @@ jq -e '.from | endswith("six-samples-closed:sample-000006")' <<<"$out" >/dev/nul
 # --- a recording that ends inside a sample: the last complete one, said ---
 out=$("$K" check --from "$C/truncated-in-sample-4" --json 2>"$W/err")
 rc=$?
-[ $rc = 0 ] && jq -e '.from | endswith(":sample-000003")' <<<"$out" >/dev/null &&
+[ $rc = 0 ] && jq_true '.from | endswith(":sample-000003")' <<<"$out" >/dev/null &&
 	grep -q "ends inside sample 4 .*using sample 3" "$W/err" &&
 	ok "cut in sample 4: checks sample 3 and says so" || not_ok "truncated recording" "rc=$rc $(cat "$W/err")"
 
 # --- errors ---
 "$K" check --from "$C/six-samples-closed" --sample 9 --json >"$W/out" 2>"$W/err"
 rc=$?
-[ $rc = 1 ] && grep -q "no sample 9: the recording has 6" "$W/err" && jq -e '.error' "$W/out" >/dev/null &&
+[ $rc = 1 ] && grep -q "no sample 9: the recording has 6" "$W/err" && jq_true '.error' "$W/out" >/dev/null &&
 	ok "--sample 9 of 6: exit 1, says how many there are" || not_ok "--sample 9" "rc=$rc $(cat "$W/err")"
 "$K" check --from "$C/corrupt-sample-2" >/dev/null 2>"$W/err"
 rc=$?
@@ -86,7 +86,7 @@ else
 	same "live recording: --sample 1 equals sample-000001 (with slab aliases)" "$W/live.kleak" \
 		"$W/live/sample-000001" --sample 1
 	out=$("$K" check --from "$W/live.kleak" --json 2>/dev/null)
-	jq -e '.meminfo.Slab > 0 and (.slab.caches | length) > 10 and (.vmalloc.by_caller | length) > 0' <<<"$out" >/dev/null &&
+	jq_true '.meminfo.Slab > 0 and (.slab.caches | length) > 10 and (.vmalloc.by_caller | length) > 0' <<<"$out" >/dev/null &&
 		ok "live recording: meminfo, slab caches and vmalloc callers are there" || not_ok "live recording content"
 fi
 tap_done

@@ -71,7 +71,7 @@ expect "a missing cgroup path is an error" 1 "No such file" --cache dentry --cgr
 for want in kmalloc-1k kmalloc-cg-1k; do
 	grep -q "^$want " /proc/slabinfo || { skip "--cache ${want%1k}1024" "no $want here"; continue; }
 	j=$("$K" count --cache "${want%1k}1024" -d 0.3 --json 2>&1 | tail -n 1)
-	if jq -e --arg w "$want" '.cache == $w and .kmalloc_bytes == 1024' >/dev/null 2>&1 <<<"$j"; then
+	if jq_true --arg w "$want" '.cache == $w and .kmalloc_bytes == 1024' >/dev/null 2>&1 <<<"$j"; then
 		ok "--cache ${want%1k}1024 counts $want"
 	else
 		not_ok "--cache ${want%1k}1024 counts $want" "$j"

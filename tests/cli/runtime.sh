@@ -28,7 +28,7 @@ usage() {
 	out=$(cat "$T/out") err=$(cat "$T/err")
 	lines=$(wc -l <"$T/err")
 	if [ "$rc" = 2 ] && [ "$(jq -s 'length' "$T/out" 2>/dev/null)" = 1 ] &&
-		jq -e --arg e "kleak $cmd: $want" '(keys == ["error", "kind"]) and .kind == "usage" and .error == $e' \
+		jq_true --arg e "kleak $cmd: $want" '(keys == ["error", "kind"]) and .kind == "usage" and .error == $e' \
 			"$T/out" >/dev/null &&
 		[ "$lines" = 1 ] && [ "$err" = "kleak $cmd: $want (see 'kleak help ${cmd%% *}')" ]; then
 		ok "$name"
@@ -75,15 +75,15 @@ for c in $cmds; do
 			flag)
 				[ "$o" = --help ] && continue
 				"$K" "${words[@]}" --json "$o=1" >"$T/out" 2>/dev/null
-				jq -e --arg e "option '$o' takes no value" '.error | endswith($e)' "$T/out" >/dev/null ||
+				jq_true --arg e "option '$o' takes no value" '.error | endswith($e)' "$T/out" >/dev/null ||
 					bad="$bad $o=1" ;;
 			*)
 				"$K" "${words[@]}" --json "$o" >"$T/out" 2>/dev/null
-				jq -e --arg e "option '$o' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
+				jq_true --arg e "option '$o' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
 					bad="$bad $o"
 				if [ "$s" != - ]; then
 					"$K" "${words[@]}" --json "$s" >"$T/out" 2>/dev/null
-					jq -e --arg e "option '$s' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
+					jq_true --arg e "option '$s' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
 						bad="$bad $s"
 				fi ;;
 			esac
@@ -107,7 +107,7 @@ t0=$(date +%s%N)
 "$K" watch -i 5 -d 1 --json >"$T/w.json" 2>/dev/null
 rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 if [ $rc = 0 ] && [ "$(wc -l <"$T/w.json")" = 2 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 4500 ] &&
-	tail -n 1 "$T/w.json" | jq -e '.final and .samples == 2 and .elapsed_s >= 0.9 and .elapsed_s < 4' >/dev/null; then
+	tail -n 1 "$T/w.json" | jq_true '.final and .samples == 2 and .elapsed_s >= 0.9 and .elapsed_s < 4' >/dev/null; then
 	ok "watch -i 5 -d 1: two samples, the last at the 1 s deadline (${ms} ms)"
 else
 	not_ok "watch -i 5 -d 1: two samples, the last at the 1 s deadline" "rc=$rc ${ms} ms" "$(tail -n 1 "$T/w.json" | cut -c1-300)"
@@ -116,16 +116,16 @@ t0=$(date +%s%N)
 "$K" record -o "$T/r.kleak" -i 5 -d 1 --json >"$T/r.json" 2>/dev/null
 rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 if [ $rc = 0 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 4500 ] &&
-	jq -e '.samples == 2 and .stopped_by == "duration"' "$T/r.json" >/dev/null; then
+	jq_true '.samples == 2 and .stopped_by == "duration"' "$T/r.json" >/dev/null; then
 	ok "record -i 5 -d 1: two samples, stopped by the duration (${ms} ms)"
 else
 	not_ok "record -i 5 -d 1: two samples, stopped by the duration" "rc=$rc ${ms} ms $(cat "$T/r.json")"
 fi
 "$K" watch -i 0.1 -n 3 --json >"$T/n.json" 2>/dev/null
 rc=$?
-[ $rc = 0 ] && [ "$(wc -l <"$T/n.json")" = 3 ] && tail -n 1 "$T/n.json" | jq -e '.final and .samples == 3' >/dev/null &&
+[ $rc = 0 ] && [ "$(wc -l <"$T/n.json")" = 3 ] && tail -n 1 "$T/n.json" | jq_true '.final and .samples == 3' >/dev/null &&
 	ok "watch -n 3: three samples, the third the final report" || not_ok "watch -n 3: three samples" "rc=$rc"
 "$K" record -o "$T/n.kleak" -i 0.1 -n 3 --json >"$T/rn.json" 2>/dev/null
-jq -e '.samples == 3 and .stopped_by == "samples"' "$T/rn.json" >/dev/null &&
+jq_true '.samples == 3 and .stopped_by == "samples"' "$T/rn.json" >/dev/null &&
 	ok "record -n 3: three samples, stopped by the count" || not_ok "record -n 3" "$(cat "$T/rn.json")"
 tap_done
