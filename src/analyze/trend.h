@@ -176,12 +176,13 @@ void trend_mann_kendall_ac(const double *t, const double *v, size_t n,
 /*
  * The drift test for a series that does not revert to a trend line (a
  * random walk, where Mann-Kendall finds trends that are not there): the
- * least-squares growth over the span against the growth the walk's own
- * diffusion (estimated from the differences of the points) would give,
- * Student's t. Returns the one-sided p-value of a positive drift; *z the
- * statistic.
+ * growth over the span (slope: the Theil-Sen slope of v over t) against
+ * the growth the walk's own diffusion (estimated from the differences of
+ * the points) would give, Student's t. Returns the one-sided p-value of a
+ * positive drift; *z the statistic.
  */
-double trend_drift_p(const double *t, const double *v, size_t n, double *z);
+double trend_drift_p(const double *t, const double *v, size_t n, double slope,
+		     double *z);
 
 /* Holm's step-down adjustment of p[0..n) in place, for a family of m >= n. */
 void trend_holm(double *p, size_t n, size_t m, size_t *order);
