@@ -6,21 +6,24 @@
  *
  * Rate: the Theil-Sen slope (median of the slopes between every pair of
  * points), robust to outliers and to the one-off steps slab growth makes.
- * Trend test: Mann-Kendall for a monotonic increase, ties corrected, with
- * the variance of S widened for autocorrelated samples by Hamed and Rao's
- * effective sample size (1998): consecutive memory samples are not
- * independent, and the plain test calls a random walk a trend a third of
- * the time. Its one-sided p-value is reported as trend_confidence = 1 - p
- * (the test's confidence that the series trends up, not the probability
- * of a leak). Over all the series watched, Holm's step-down method keeps
- * the chance of any false `leak` (family-wise) under alpha_family.
+ * Trend test: consecutive memory samples are not independent. A series
+ * whose residuals wander (low Durbin-Watson ratio: a random walk,
+ * Sargan-Bhargava 1983) is decided by a drift test against its own
+ * diffusion; the others by Mann-Kendall with ties, its variance widened
+ * by the larger of Hamed and Rao's (1998) and the AR(1) effective sample
+ * size (Yue-Wang 2004). The plain test calls a random walk a trend a
+ * third of the time. The one-sided p-value is reported as
+ * trend_confidence = 1 - p (the test's confidence that the series trends
+ * up, not the probability of a leak). Over all the series watched, Holm's
+ * step-down method keeps the chance of any false `leak` on an analysis
+ * (family-wise) under alpha_family.
  *
  * Verdict: `leak` needs evidence, not just a trend: the trend significant
  * family-wise, seen for at least leak_window_s, never released, material
  * against the series' own noise, at least min_rate_bytes_per_hour, and
  * still growing in the recent half of the window. Before that a series
  * that trends up is `growing`; every verdict other than `leak` says why
- * (enum trend_reason). docs/watch.md gives the reason for each threshold
+ * (enum trend_reason). docs/verdicts.md gives the reason for each threshold
  * in struct trend_opts.
  *
  * Ranking (CONTRACTS.md "Leak ranking"): specific series (slab caches,
