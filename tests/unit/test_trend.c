@@ -797,6 +797,35 @@ static void test_reasons(void **state)
 	check_reason(g_slow_leak, 720, &o, 0, TREND_POSSIBLE, TREND_REASON_WEAK);
 }
 
+/* A cache created at 300 s (0 before: absent) that grows from there. */
+static double g_late(int k, int i)
+{
+	return i < 300 ? 0 : (1 << 20) + 10e6 / 3600 * (i - 300);
+}
+
+/* Its arrival is not growth: the evidence starts at its first point. */
+static void test_late_series(void **state)
+{
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	assert_int_equal(series_set_init(&set, SERIES_DEFAULT_CAP), 0);
+	feed_family(&set, 0, 720, 1, 1, 0, g_late, NULL, 1);
+	l = analyze_one(&set, &o, &rep, "s0");
+	assert_non_null(l);
+	assert_float_equal(l->evidence_s, 418, 2); /* 420 s in 2-sample points */
+	assert_int_equal(l->points, 210);
+	assert_float_equal(l->rate_bytes_per_hour, 10e6, 10e6 * 0.01);
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_WINDOW);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 static void test_holm(void **state)
 {
 	double p[4] = { 0.01, 0.04, 0.03, 0.005 }, q[1] = { 0.001 };
@@ -890,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_corrected_test_level),
 		cmocka_unit_test(test_slow_leak_found_after_window),
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_late_series),
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_autocorrelation_measures),
 		cmocka_unit_test(test_names),
