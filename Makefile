@@ -32,8 +32,8 @@ TOOL_BINS  := $(patsubst tests/tools/%.c,build/san/tests/%,$(sort $(wildcard tes
 FUZZ_BINS  := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all test run install fuzz fuzz-build bench clean deps format man \
-	test-bins format-check
+.PHONY: all test run install fuzz fuzz-build bench bench-verdicts clean deps \
+	format man test-bins format-check
 
 all: kleak
 
@@ -140,6 +140,17 @@ build/bench/bench_parsers: bench/parse/bench_parsers.c $(OPTLIB)
 
 bench: kleak build/bench/bench_parsers
 	bench/run.sh
+
+# The verdict simulation (docs/verdicts.md): the real model and trend code.
+build/opt/libkleak.a: $(OPTLIB)
+	@rm -f $@
+	ar rcs $@ $^
+build/bench/bench_verdicts: bench/verdicts/bench_verdicts.c build/opt/libkleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/opt/libkleak.a $(LDLIBS)
+
+bench-verdicts:
+	bench/verdicts/run.sh $(BENCH_VERDICTS_ARGS)
 
 # The man page is generated from the help texts; tests/cli/docs.sh checks it.
 man: kleak

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Theil-Sen slopes, Mann-Kendall confidence, verdicts, ranking; see trend.h. */
+/*
+ * Theil-Sen slopes, the Mann-Kendall test corrected for autocorrelation
+ * (Hamed and Rao 1998), Holm's family-wise control, the evidence a `leak`
+ * needs, and the ranking; see trend.h and docs/verdicts.md.
+ */
 #include "trend.h"
 
 #include <errno.h>
@@ -9,12 +13,17 @@
 
 void trend_opts_default(struct trend_opts *o)
 {
-	o->conf_leak = 0.99;
-	o->conf_possible = 0.90;
+	o->leak_window_s = 600;
+	o->alpha_series = 0.01;
+	o->alpha_family = 0.01;
+	o->dw_stationary = 1.0;
+	o->family_size = 0;
 	o->min_growth_bytes = 16384;
+	o->min_rate_bytes_per_hour = 256 * 1024;
+	o->noise_ratio = 3;
+	o->sustain_frac = 0.25;
 	o->release_frac = 0.5;
 	o->min_points = 5;
-	o->min_rises = 3;
 	o->explain_frac = 0.5;
 }
 
@@ -23,6 +32,8 @@ const char *trend_verdict_name(enum trend_verdict v)
 	switch (v) {
 	case TREND_LEAK:
 		return "leak";
+	case TREND_GROWING:
+		return "growing";
 	case TREND_RECLAIMABLE:
 		return "growing_reclaimable";
 	case TREND_POSSIBLE:
@@ -33,6 +44,23 @@ const char *trend_verdict_name(enum trend_verdict v)
 		return "released";
 	}
 	return "?";
+}
+
+const char *trend_reason_name(enum trend_reason r)
+{
+	static const char *const names[] = {
+		[TREND_REASON_NONE] = NULL,
+		[TREND_REASON_WINDOW] = "window_too_short",
+		[TREND_REASON_WEAK] = "weak_trend",
+		[TREND_REASON_SLOW] = "too_slow",
+		[TREND_REASON_NOISE] = "within_noise",
+		[TREND_REASON_STALLED] = "not_sustained",
+		[TREND_REASON_RECLAIMABLE] = "reclaimable",
+		[TREND_REASON_NO_TREND] = "no_trend",
+		[TREND_REASON_RELEASED] = "released",
+	};
+
+	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : NULL;
 }
 
 /*
@@ -97,20 +125,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
-			double *scratch, struct trend_mk *out)
+/* Sum over groups of t tied values of t(t-1)(2t+5); scratch holds n doubles. */
+static double tie_term(const double *v, size_t n, double *scratch)
 {
-	double nn = (double)n, var, ties = 0;
+	double ties = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (n < 2)
-		return;
-	if (!have_s) {
-		s = 0;
-		for (size_t j = 1; j < n; j++)
-			for (size_t i = 0; i < j; i++)
-				s += (v[j] > v[i]) - (v[j] < v[i]);
-	}
 	memcpy(scratch, v, n * sizeof(*v));
 	qsort(scratch, n, sizeof(*scratch), cmp_double);
 	for (size_t i = 0; i < n;) {
@@ -125,89 +144,460 @@ void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
 		}
 		i = j;
 	}
-	var = (nn * (nn - 1) * (2 * nn + 5) - ties) / 18;
-	out->s = s;
-	out->var = var;
-	if (var <= 0 || s == 0)
-		return;
-	out->z = (double)(s > 0 ? s - 1 : s + 1) / sqrt(var);
-	out->confidence = out->z > 0 ? erf(out->z / M_SQRT2) : 0;
+	return ties;
 }
 
-/* ---- per-series verdicts ---- */
-
-static bool growing(enum trend_verdict v)
+/* z, p and confidence of S under var widened by ratio. */
+static void mk_finish(int64_t s, double var, double ratio, struct trend_mk *out)
 {
-	return v == TREND_LEAK || v == TREND_RECLAIMABLE || v == TREND_POSSIBLE;
+	out->s = s;
+	out->var = var;
+	out->var_ratio = ratio;
+	out->z = 0;
+	out->p = 1; /* no variance (all tied): no evidence of anything */
+	out->confidence = 0;
+	if (var <= 0)
+		return;
+	out->z = (double)(s > 0 ? s - 1 : s < 0 ? s + 1 : 0) / sqrt(var * ratio);
+	out->p = 0.5 * erfc(out->z / M_SQRT2);
+	out->confidence = 1 - out->p;
+}
+
+void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
+			double *scratch, struct trend_mk *out)
+{
+	double nn = (double)n;
+
+	mk_finish(0, 0, 1, out);
+	if (n < 2)
+		return;
+	if (!have_s) {
+		s = 0;
+		for (size_t j = 1; j < n; j++)
+			for (size_t i = 0; i < j; i++)
+				s += (v[j] > v[i]) - (v[j] < v[i]);
+	}
+	mk_finish(s, (nn * (nn - 1) * (2 * nn + 5) - tie_term(v, n, scratch)) / 18,
+		  1, out);
+}
+
+/* Ranks of r[0..n) into rank, ties given their mean rank. O(n^2). */
+static void ranks_of(const double *r, size_t n, double *rank)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t less = 0, same = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			less += r[j] < r[i];
+			same += r[j] == r[i];
+		}
+		rank[i] = (double)less + (double)(same + 1) / 2;
+	}
+}
+
+double trend_hamed_rao_ratio(const double *t, const double *v, size_t n,
+			     double slope, double *scratch)
+{
+	double *r = scratch, *rank = scratch + n, nn = (double)n;
+	double mean = (nn + 1) / 2, den = 0, sum = 0, bound, ratio;
+
+	if (n < 4)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		r[i] = v[i] - slope * t[i];
+	ranks_of(r, n, rank);
+	for (size_t i = 0; i < n; i++) {
+		rank[i] -= mean;
+		den += rank[i] * rank[i];
+	}
+	if (den <= 0)
+		return 1;
+	/* Hamed and Rao keep the lags whose autocorrelation is significant
+	 * at 5%: |rho| > 1.96 / sqrt(n) (the large-sample bound). */
+	bound = 1.959963985 / sqrt(nn);
+	for (size_t k = 1; k + 2 < n; k++) {
+		double c = 0, kk = (double)k;
+
+		for (size_t i = 0; i + k < n; i++)
+			c += rank[i] * rank[i + k];
+		c /= den;
+		if (fabs(c) > bound)
+			sum += (nn - kk) * (nn - kk - 1) * (nn - kk - 2) * c;
+	}
+	ratio = 1 + 2 * sum / (nn * (nn - 1) * (nn - 2));
+	return ratio > 1 ? ratio : 1;
+}
+
+double trend_ar1_ratio(double rho, size_t n)
+{
+	double sum = 0, pk = 1, nn = (double)n;
+
+	rho = rho < 0 ? 0 : rho > 0.99 ? 0.99 : rho;
+	for (size_t k = 1; k < n; k++) {
+		pk *= rho;
+		sum += (nn - (double)k) * pk;
+	}
+	return 1 + 2 * sum / nn;
+}
+
+void trend_mann_kendall_ac(const double *t, const double *v, size_t n,
+			   double slope, double *scratch, struct trend_mk *out)
+{
+	double hr, ar1, rho;
+
+	trend_mann_kendall(v, n, false, 0, scratch, out);
+	if (out->var <= 0)
+		return;
+	hr = trend_hamed_rao_ratio(t, v, n, slope, scratch);
+	rho = 1 - trend_durbin_watson(t, v, n) / 2;
+	ar1 = trend_ar1_ratio(rho + (2 + 4 * rho) / (double)n, n);
+	mk_finish(out->s, out->var, hr > ar1 ? hr : ar1, out);
 }
 
 /*
- * Theil-Sen over at most TREND_TS_POINTS points: beyond that, the means of
- * equal runs of consecutive points (a linear trend stays exactly linear),
- * so that a full 512-point window costs 2k slope pairs, not 131k.
+ * The regularised incomplete beta function I_x(a, b) by its continued
+ * fraction (modified Lentz; Press et al., Numerical Recipes, 6.4): for
+ * Student's t below.
  */
-static double slope_of(const struct series_set *set, const double *v,
-		       double *scratch)
+static double beta_cf(double a, double b, double x)
 {
-	size_t n = set->n, m = TREND_TS_POINTS, per;
-	double *bt = scratch, *bv = scratch + m, *pairs = scratch + 2 * m;
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
 
-	if (n <= m)
-		return trend_theil_sen(set->t, v, n, scratch);
-	per = (n + m - 1) / m;
-	m = 0;
-	for (size_t i = 0; i < n; i += per, m++) {
-		size_t k = i + per < n ? per : n - i;
-		double st = 0, sv = 0;
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double aa[2], del = 1;
 
-		for (size_t j = i; j < i + k; j++) {
-			st += set->t[j];
-			sv += v[j];
+		aa[0] = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+		aa[1] = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
+		for (int k = 0; k < 2; k++) {
+			d = 1 + aa[k] * d;
+			d = 1 / (fabs(d) < tiny ? tiny : d);
+			c = 1 + aa[k] / c;
+			c = fabs(c) < tiny ? tiny : c;
+			del = d * c;
+			h *= del;
 		}
-		bt[m] = st / (double)k;
-		bv[m] = sv / (double)k;
+		if (fabs(del - 1) < 1e-14)
+			break;
 	}
-	return trend_theil_sen(bt, bv, m, pairs);
+	return h;
 }
 
-static void judge(const struct series_set *set, size_t k,
-		  const struct trend_opts *o, double *scratch,
-		  struct trend_leak *l)
+static double beta_inc(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0 || x >= 1)
+		return x <= 0 ? 0 : 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
+/* P(T > t) for Student's t with df degrees of freedom. */
+static double student_upper(double t, double df)
+{
+	double tail = 0.5 * beta_inc(df / 2, 0.5, df / (df + t * t));
+
+	return t > 0 ? tail : 1 - tail;
+}
+
+/* Least-squares slope and intercept of v over t (n >= 2, t not all equal). */
+static void least_squares(const double *t, const double *v, size_t n,
+			  double *slope, double *icept)
+{
+	double nn = (double)n, tm = 0, vm = 0, sxy = 0, sxx = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		tm += t[i] / nn;
+		vm += v[i] / nn;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sxy += (t[i] - tm) * (v[i] - vm);
+		sxx += (t[i] - tm) * (t[i] - tm);
+	}
+	*slope = sxx > 0 ? sxy / sxx : 0;
+	*icept = vm - *slope * tm;
+}
+
+double trend_durbin_watson(const double *t, const double *v, size_t n)
+{
+	double b, a, num = 0, den = 0, prev = 0;
+
+	if (n < 3)
+		return 4;
+	least_squares(t, v, n, &b, &a);
+	for (size_t i = 0; i < n; i++) {
+		double r = v[i] - a - b * t[i];
+
+		den += r * r;
+		if (i)
+			num += (r - prev) * (r - prev);
+		prev = r;
+	}
+	return den > 0 ? num / den : 4; /* a straight line: no noise to judge */
+}
+
+/*
+ * Under a random walk the growth over a window is as large as the walk's
+ * own diffusion makes it: test the drift against that. The diffusion per
+ * second D comes from the differences two points apart: for means of
+ * consecutive runs of a random walk, var(v[i+2] - v[i]) = (2 - 1/3) D dt
+ * (less averaging gives more, which overstates D: conservative), and
+ * differences two apart are less swollen than neighbouring ones by noise
+ * that comes and goes within a sample (a burst of processes), while they
+ * measure a walk as well. The growth is the Theil-Sen slope x the span S
+ * (robust to an outlying sample, where least squares is not); for a
+ * random walk its variance is (6/5) D S for least squares, 2.5% more for
+ * Theil-Sen (simulated), hence 1.25. Overlapping differences carry fewer
+ * degrees of freedom than their number: 0.6 (n-2) keeps the tail at or
+ * under Student's (simulated down to p 1e-4). For a series that reverts
+ * to its trend (stationary noise) D is overstated and the test only loses
+ * power.
+ */
+double trend_drift_p(const double *t, const double *v, size_t n, double slope,
+		     double *zout)
+{
+	double nn = (double)n, dm, ss = 0, span, diff, z;
+
+	*zout = 0;
+	if (n < 4 || t[n - 1] <= t[0])
+		return 1;
+	span = t[n - 1] - t[0];
+	dm = 2 * (v[n - 1] - v[0]) / (nn - 1);
+	for (size_t i = 2; i < n; i++)
+		ss += (v[i] - v[i - 2] - dm) * (v[i] - v[i - 2] - dm);
+	if (ss <= 0) /* a straight line: growth without any diffusion */
+		return slope > 0 ? 0 : 1;
+	diff = ss / (nn - 2) / ((2 - 1.0 / 3) * span / (nn - 1));
+	z = slope * span / sqrt(1.25 * diff * span);
+	*zout = z;
+	return student_upper(z, 0.6 * (nn - 2));
+}
+
+static int cmp_by_p(const void *a, const void *b, void *arg)
+{
+	const double *p = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (p[x] != p[y])
+		return p[x] < p[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Holm (1979): the i-th smallest of the m p-values (from 0) is rejected
+ * when (m - i) p <= alpha and so were all smaller ones; the adjusted
+ * p-value max over j <= i of (m - j) p_(j) says that in one number. The
+ * chance of any false rejection stays under alpha whatever the
+ * dependence between the series. Series not given (m > n) are taken as
+ * not significant, which is what they are (they did not even grow).
+ */
+void trend_holm(double *p, size_t n, size_t m, size_t *order)
+{
+	double run = 0;
+
+	if (m < n)
+		m = n;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_by_p, p);
+	for (size_t i = 0; i < n; i++) {
+		double adj = (double)(m - i) * p[order[i]];
+
+		adj = adj > 1 ? 1 : adj;
+		run = adj > run ? adj : run;
+		p[order[i]] = run;
+	}
+}
+
+/* ---- per-series evidence and verdicts ---- */
+
+static bool growing(enum trend_verdict v)
+{
+	return v <= TREND_POSSIBLE;
+}
+
+/*
+ * First point where the series is present: one that appeared during the
+ * watch was 0 (absent) before, and its arrival is not growth.
+ */
+static size_t first_present(const double *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 1 < n && v[i] == 0)
+		i++;
+	return i;
+}
+
+/*
+ * t, v[0..n) as at most TREND_TS_POINTS points into bt, bv: beyond that,
+ * the means of consecutive runs of n / TREND_TS_POINTS points (a linear
+ * trend stays linear, noise shrinks), so that a full 512-point window
+ * costs 2k slope pairs, not 131k, and the trend test O(64^2).
+ */
+static size_t runs_of(const double *t, const double *v, size_t n, double *bt,
+		      double *bv)
+{
+	size_t m = n < TREND_TS_POINTS ? n : TREND_TS_POINTS;
+
+	for (size_t j = 0; j < m; j++) {
+		size_t a = j * n / m, b = (j + 1) * n / m;
+		double st = 0, sv = 0;
+
+		for (size_t i = a; i < b; i++) {
+			st += t[i];
+			sv += v[i];
+		}
+		bt[j] = st / (double)(b - a);
+		bv[j] = sv / (double)(b - a);
+	}
+	return m;
+}
+
+/*
+ * The series' own noise: a robust standard deviation (1.4826 x the median
+ * absolute deviation) of its points around the trend line. scratch holds
+ * n doubles.
+ */
+static double noise_of(const double *t, const double *v, size_t n,
+		       double slope, double *scratch)
+{
+	double med;
+
+	if (n < 3)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = v[i] - slope * t[i];
+	med = select_kth(scratch, n, n / 2);
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = fabs(scratch[i] - med);
+	return 1.4826 * select_kth(scratch, n, n / 2);
+}
+
+/* Theil-Sen slope of t, v[0..n) through runs_of; scratch as in measure. */
+static double slope_of(const double *t, const double *v, size_t n,
+		       double *scratch)
+{
+	double *bt = scratch, *bv = scratch + TREND_TS_POINTS;
+	size_t m = runs_of(t, v, n, bt, bv);
+
+	return trend_theil_sen(bt, bv, m, scratch + 2 * TREND_TS_POINTS);
+}
+
+/*
+ * The trend tests on the (at most 64) run means. The one that decides a
+ * leak: Mann-Kendall corrected for autocorrelation for noise around a
+ * trend, the drift test for a series that wanders like a random walk
+ * (whose wandering Mann-Kendall mistakes for a trend). Whether the series
+ * trends up at all (`growing`, informative): Mann-Kendall, or for a
+ * wandering series either test (a shape that is not a line, a ramp that
+ * stopped, reads as autocorrelation to the first). Not run when the
+ * series does not go up (p 1).
+ */
+static void test_trend(const double *bt, const double *bv, size_t m,
+		       double slope, const struct trend_opts *o, double *work,
+		       struct trend_leak *l)
+{
+	struct trend_mk mk;
+	double z;
+
+	l->p = l->p_trend = 1;
+	l->var_ratio = 1;
+	l->durbin_watson = trend_durbin_watson(bt, bv, m);
+	/* A random walk's ratio shrinks as 1/m (Sargan-Bhargava): so does the bar. */
+	l->random_walk = l->durbin_watson < o->dw_stationary * TREND_TS_POINTS / (double)m;
+	if (slope > 0) {
+		trend_mann_kendall_ac(bt, bv, m, slope, work, &mk);
+		l->p = l->p_trend = mk.p;
+		l->var_ratio = mk.var_ratio;
+	}
+	if (slope > 0 && l->random_walk) {
+		l->p = trend_drift_p(bt, bv, m, slope, &z);
+		l->p_trend = l->p < l->p_trend ? l->p : l->p_trend;
+	}
+	l->p_adjusted = l->p;
+	l->confidence = 1 - l->p;
+}
+
+/*
+ * The statistics of one series (verdicts come after the family-wise
+ * step): growth, the rate and the trend test over the points since it is
+ * present, its noise, and the rate over their recent half.
+ */
+static void measure(const struct series_set *set, size_t k,
+		    const struct trend_opts *o, double *scratch,
+		    struct trend_leak *l)
 {
 	const struct series *s = &set->v[k];
-	const double *v = s->v;
-	size_t n = set->n;
-	double peak = v[0], slope;
-	struct trend_mk mk;
+	const double *v = s->v, *t = set->t;
+	double *bt = scratch, *bv = scratch + TREND_TS_POINTS;
+	double *work = scratch + 2 * TREND_TS_POINTS;
+	double *res = work + TREND_TS_POINTS * (TREND_TS_POINTS - 1) / 2;
+	size_t n = set->n, from = first_present(v, n), r = from, m;
+	double peak = v[0], slope, half;
 
 	memset(l, 0, sizeof(*l));
 	l->series = k;
 	l->aggregate = s->source == SERIES_MEMINFO || s->aggregate;
-	for (size_t i = 1; i < n; i++) {
-		if (v[i] > peak)
-			peak = v[i];
-		l->rises += v[i] > v[i - 1];
-	}
+	for (size_t i = 1; i < n; i++)
+		peak = v[i] > peak ? v[i] : peak;
 	l->growth_bytes = v[n - 1] - v[0];
 	l->peak_growth_bytes = peak - v[0];
-	slope = slope_of(set, v, scratch);
+	l->points = n - from;
+	l->evidence_s = t[n - 1] - t[from];
+	m = runs_of(t + from, v + from, n - from, bt, bv);
+	slope = trend_theil_sen(bt, bv, m, work);
 	l->rate_bytes_per_hour = slope * 3600;
-	trend_mann_kendall(v, n, true, s->mk_s, scratch, &mk);
-	l->confidence = mk.confidence;
-	if (peak - v[n - 1] >= o->release_frac * l->peak_growth_bytes) {
-		l->verdict = TREND_RELEASED;
-		l->confidence = 0;
-	} else if (n >= o->min_points && slope > 0 &&
-		   mk.confidence >= o->conf_leak && l->rises >= o->min_rises &&
-		   l->growth_bytes >= o->min_growth_bytes) {
-		l->verdict = s->reclaimable == 1 ? TREND_RECLAIMABLE : TREND_LEAK;
-	} else if (slope > 0 && mk.confidence >= o->conf_possible &&
-		   l->rises >= 2 && l->growth_bytes >= o->min_growth_bytes) {
-		/* One step up is a burst (a slab, a map), not yet a trend. */
-		l->verdict = TREND_POSSIBLE;
-	} else {
-		l->verdict = TREND_FLUCTUATING;
-	}
+	test_trend(bt, bv, m, slope, o, work, l);
+	l->noise_bytes = noise_of(t + from, v + from, n - from, slope, res);
+	half = t[from] + l->evidence_s / 2;
+	while (r + 2 < n && t[r] < half)
+		r++;
+	l->recent_rate_bytes_per_hour = slope_of(t + r, v + r, n - r, scratch) * 3600;
+}
+
+static void set_verdict(struct trend_leak *l, enum trend_verdict v,
+			enum trend_reason r)
+{
+	l->verdict = v;
+	l->reason = r;
+}
+
+/*
+ * The verdict, from the weakest evidence up: the first condition a series
+ * fails is its reason (docs/verdicts.md has the table).
+ */
+static void decide(const struct series *s, const struct trend_opts *o,
+		   struct trend_leak *l)
+{
+	double rate = l->rate_bytes_per_hour;
+	double growth = rate / 3600 * l->evidence_s;
+
+	if (l->peak_growth_bytes - l->growth_bytes >= o->release_frac * l->peak_growth_bytes)
+		set_verdict(l, TREND_RELEASED, TREND_REASON_RELEASED);
+	else if (l->points < o->min_points || rate <= 0 || l->p_trend > o->alpha_series)
+		set_verdict(l, TREND_FLUCTUATING, TREND_REASON_NO_TREND);
+	else if (s->reclaimable == 1)
+		set_verdict(l, TREND_RECLAIMABLE, TREND_REASON_RECLAIMABLE);
+	else if (l->evidence_s < o->leak_window_s)
+		set_verdict(l, TREND_GROWING, TREND_REASON_WINDOW);
+	else if (l->p_adjusted > o->alpha_family && l->random_walk && l->p > o->alpha_series)
+		set_verdict(l, TREND_GROWING, TREND_REASON_NOISE); /* within its wandering */
+	else if (l->p_adjusted > o->alpha_family)
+		set_verdict(l, TREND_POSSIBLE, TREND_REASON_WEAK);
+	else if (rate < o->min_rate_bytes_per_hour)
+		set_verdict(l, TREND_GROWING, TREND_REASON_SLOW);
+	else if (growth < o->noise_ratio * l->noise_bytes)
+		set_verdict(l, TREND_GROWING, TREND_REASON_NOISE);
+	else if (l->recent_rate_bytes_per_hour < o->sustain_frac * rate)
+		set_verdict(l, TREND_GROWING, TREND_REASON_STALLED);
+	else
+		set_verdict(l, TREND_LEAK, TREND_REASON_NONE);
 }
 
 /* ---- aggregates and what explains them ---- */
@@ -291,20 +681,22 @@ static void explain(const struct series_set *set, const struct trend_opts *o,
 static int tier_of(const struct trend_leak *l)
 {
 	if (l->explained && growing(l->verdict))
-		return 3;
+		return 4;
 	switch (l->verdict) {
 	case TREND_LEAK:
 		return 0;
-	case TREND_RECLAIMABLE:
+	case TREND_GROWING:
 		return 1;
-	case TREND_POSSIBLE:
+	case TREND_RECLAIMABLE:
 		return 2;
+	case TREND_POSSIBLE:
+		return 3;
 	case TREND_FLUCTUATING:
-		return 4;
-	case TREND_RELEASED:
 		return 5;
+	case TREND_RELEASED:
+		return 6;
 	}
-	return 6;
+	return 7;
 }
 
 static int cmp_leak(const void *a, const void *b, void *arg)
@@ -326,25 +718,32 @@ static int cmp_leak(const void *a, const void *b, void *arg)
 	return c ? c : strcmp(sx->module, sy->module);
 }
 
+/* Reallocates *a to n elements of size sz; *a is kept on failure. */
+static int resize(void **a, size_t n, size_t sz)
+{
+	void *p = realloc(*a, n * sz);
+
+	if (!p)
+		return -ENOMEM;
+	*a = p;
+	return 0;
+}
+
 static int reserve(struct trend_report *rep, size_t nseries, size_t points)
 {
-	size_t np = points < TREND_TS_POINTS ? points : TREND_TS_POINTS;
-	size_t need = np * (np - 1) / 2 + 2 * TREND_TS_POINTS + points + 1;
+	size_t ts = TREND_TS_POINTS;
+	size_t need = 2 * ts + ts * (ts - 1) / 2 + points + 1;
 
 	if (rep->alloc < nseries) {
-		struct trend_leak *p = realloc(rep->v, nseries * sizeof(*p));
-
-		if (!p)
+		if (resize((void **)&rep->v, nseries, sizeof(*rep->v)) ||
+		    resize((void **)&rep->p, nseries, sizeof(*rep->p)) ||
+		    resize((void **)&rep->order, nseries, sizeof(*rep->order)))
 			return -ENOMEM;
-		rep->v = p;
 		rep->alloc = nseries;
 	}
 	if (rep->scratch_len < need) {
-		double *p = realloc(rep->scratch, need * sizeof(*p));
-
-		if (!p)
+		if (resize((void **)&rep->scratch, need, sizeof(*rep->scratch)))
 			return -ENOMEM;
-		rep->scratch = p;
 		rep->scratch_len = need;
 	}
 	return 0;
@@ -361,19 +760,36 @@ static bool candidate(const struct series_set *set, size_t k, double min)
 	return false;
 }
 
+/* Holm over the family: every series watched, the candidates' p given. */
+static void family_adjust(struct trend_report *rep)
+{
+	if (rep->family < rep->n)
+		rep->family = rep->n;
+	for (size_t i = 0; i < rep->n; i++)
+		rep->p[i] = rep->v[i].p;
+	trend_holm(rep->p, rep->n, rep->family, rep->order);
+	for (size_t i = 0; i < rep->n; i++)
+		rep->v[i].p_adjusted = rep->p[i];
+}
+
 int trend_analyze(const struct series_set *set, const struct trend_opts *o,
 		  struct trend_report *rep)
 {
 	rep->n = 0;
 	rep->points = set->n;
 	rep->window_s = set->n ? set->t[set->n - 1] - set->t[0] : 0;
+	rep->leak_window_s = o->leak_window_s;
+	rep->family = o->family_size ? o->family_size : set->count;
 	if (set->n < 2)
 		return 0;
 	if (reserve(rep, set->count ? set->count : 1, set->n))
 		return -ENOMEM;
 	for (size_t k = 0; k < set->count; k++)
 		if (candidate(set, k, o->min_growth_bytes))
-			judge(set, k, o, rep->scratch, &rep->v[rep->n++]);
+			measure(set, k, o, rep->scratch, &rep->v[rep->n++]);
+	family_adjust(rep);
+	for (size_t i = 0; i < rep->n; i++)
+		decide(&set->v[rep->v[i].series], o, &rep->v[i]);
 	for (size_t i = 0; i < rep->n; i++)
 		if (rep->v[i].aggregate && growing(rep->v[i].verdict))
 			explain(set, o, rep, &rep->v[i]);
@@ -388,14 +804,16 @@ void trend_report_free(struct trend_report *rep)
 	if (!rep)
 		return;
 	free(rep->v);
+	free(rep->p);
+	free(rep->order);
 	free(rep->scratch);
 	memset(rep, 0, sizeof(*rep));
 }
 
 int trend_verdict_parse(const char *s, enum trend_verdict *v)
 {
-	static const enum trend_verdict ok[] = { TREND_LEAK, TREND_RECLAIMABLE,
-						 TREND_POSSIBLE };
+	static const enum trend_verdict ok[] = { TREND_LEAK, TREND_GROWING,
+						 TREND_RECLAIMABLE, TREND_POSSIBLE };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(s, trend_verdict_name(ok[i]))) {

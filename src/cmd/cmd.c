@@ -33,6 +33,7 @@ const struct opt_word cmd_severity_words[] = {
 /* The growing verdicts, worst first: --fail-on V fails on V or worse. */
 const struct opt_word cmd_verdict_words[] = {
 	{ "leak", TREND_LEAK },
+	{ "growing", TREND_GROWING },
 	{ "growing_reclaimable", TREND_RECLAIMABLE },
 	{ "possible_leak", TREND_POSSIBLE },
 	{ NULL, 0 },

@@ -165,6 +165,18 @@ int opts_check_table(const struct cmd_spec *spec, char *msg, size_t len);
 	OPT_INTERVAL(T, f.interval_ns, interval_dflt), OPT_SAMPLES(T, f.samples), \
 		OPT_DURATION(T, f.duration_ns)
 
+/*
+ * --leak-window DUR: how long a series must grow before it is `leak`
+ * (CONTRACTS "Verdicts"; analyze/trend.h). One row, one meaning in watch,
+ * record, report, exporter and investigate. The default lives in
+ * trend_opts_default(): a command with this row fills the field from it.
+ */
+#define OPT_LEAK_WINDOW(T, f, seen_f)                                         \
+	{ .name = "leak-window", .kind = OPTV_DURATION, .metavar = "DUR",      \
+	  .from_init = true, .min = 1, .max = UINT64_MAX,                       \
+	  .help = "growth must last DUR before it is called a leak (shorter: growing)", \
+	  OPT_AT(T, f), OPT_SEEN(T, seen_f) }
+
 /* --color WHEN: colour on a TTY only, always or never. */
 enum opt_color { OPT_COLOR_AUTO, OPT_COLOR_ALWAYS, OPT_COLOR_NEVER };
 extern const struct opt_word opt_color_words[];

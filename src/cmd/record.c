@@ -25,6 +25,8 @@ struct record_opts {
 	const char *out;
 	struct stream_opts stream;
 	uint64_t max_size;
+	uint64_t leak_window_ns; /* kept in the recording for report; 0: not given */
+	bool leak_window_set;
 	bool json;
 };
 
@@ -37,6 +39,7 @@ static const struct opt record_opts_table[] = {
 	{ .name = "max-size", .kind = OPTV_SIZE, .metavar = "SIZE", .def = "256M",
 	  .min = 4096, .max = BUF_FILE_CAP, OPT_AT(T, max_size),
 	  .help = "stop before FILE grows past SIZE, at most 1G" },
+	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_JSON(T, json, "print a JSON summary when done"),
 };
 #undef T
@@ -54,7 +57,8 @@ const struct cmd_spec cmd_record_spec = {
 	"being written. FILE must not exist. Recording stops at the duration,\n"
 	"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
 	"FILE past --max-size. /proc/allocinfo is recorded too where the kernel\n"
-	"has it (6.10+).\n",
+	"has it (6.10+). --leak-window is kept in FILE: `kleak report` uses it\n"
+	"unless told otherwise.\n",
 	.opts = record_opts_table,
 	.nopts = ARRAY_SIZE(record_opts_table),
 	.size = sizeof(struct record_opts),
@@ -127,6 +131,7 @@ int cmd_record(int argc, char **argv)
 		return r;
 	if (recording_create(&w, o.out, o.max_size, o.stream.interval_ns, &e))
 		return cmd_fail(&e, o.json);
+	w.leak_window_ns = o.leak_window_ns;
 	stream_start(&st, &o.stream, true);
 	do {
 		r = step(&live, &s, &snap, &w, &e);

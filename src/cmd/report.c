@@ -40,6 +40,8 @@ static int on_sample(struct sample *s, void *arg)
 }
 
 struct report_opts {
+	uint64_t leak_window_ns; /* the recording's (record --leak-window), else the default */
+	bool leak_window_set;
 	bool json;
 	int top;
 	bool fail_on_set;
@@ -51,10 +53,19 @@ struct report_opts {
 static const struct opt report_opts_table[] = {
 	OPT_JSON(T, json, "one JSON document (the schema of watch's final object)"),
 	OPT_TOP(T, top, "20", "rows in the text report"),
+	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
 };
 #undef T
+
+static void report_opts_init(void *p)
+{
+	struct trend_opts t;
+
+	trend_opts_default(&t);
+	((struct report_opts *)p)->leak_window_ns = (uint64_t)(t.leak_window_s * 1e9);
+}
 
 const struct cmd_spec cmd_report_spec = {
 	.name = "report",
@@ -69,6 +80,7 @@ const struct cmd_spec cmd_report_spec = {
 	.opts = report_opts_table,
 	.nopts = ARRAY_SIZE(report_opts_table),
 	.size = sizeof(struct report_opts),
+	.init = report_opts_init,
 	.args = OPT_ARGS_PERMUTE,
 };
 
@@ -97,6 +109,11 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 	struct watch_view v = { 0 };
 
 	trend_opts_default(&o);
+	/* --leak-window, else the one `kleak record --leak-window` kept */
+	if (ro->leak_window_set || !c->snap.leak_window_ns)
+		o.leak_window_s = (double)ro->leak_window_ns / 1e9;
+	else
+		o.leak_window_s = (double)c->snap.leak_window_ns / 1e9;
 	if (trend_analyze(&c->set, &o, &rep))
 		fprintf(stderr, "kleak report: out of memory: trends left out\n");
 	v.set = &c->set;

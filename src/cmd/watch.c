@@ -26,6 +26,8 @@
 
 struct watch_opts {
 	struct stream_opts stream;
+	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
+	bool leak_window_set;
 	bool json;
 	int top;
 	bool fail_on_set;
@@ -35,12 +37,21 @@ struct watch_opts {
 #define T struct watch_opts
 static const struct opt watch_opts_table[] = {
 	OPT_STREAM(T, stream, "1s"),
+	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_JSON(T, json, "NDJSON: one object per sample, then the final report"),
 	OPT_TOP(T, top, "10", "rows of growers in the text views"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
 };
 #undef T
+
+static void watch_opts_init(void *p)
+{
+	struct trend_opts t;
+
+	trend_opts_default(&t);
+	((struct watch_opts *)p)->leak_window_ns = (uint64_t)(t.leak_window_s * 1e9);
+}
 
 const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
@@ -60,6 +71,7 @@ const struct cmd_spec cmd_watch_spec = {
 	.opts = watch_opts_table,
 	.nopts = ARRAY_SIZE(watch_opts_table),
 	.size = sizeof(struct watch_opts),
+	.init = watch_opts_init,
 };
 
 static int parse_opts(int argc, char **argv, struct watch_opts *o)
@@ -149,6 +161,7 @@ int cmd_watch(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.live = (struct live){ .mask = WATCH_MASK, .parse = SRC_ALL };
 	trend_opts_default(&w.topts);
+	w.topts.leak_window_s = (double)o.leak_window_ns / 1e9;
 	if (series_set_init(&w.set, SERIES_DEFAULT_CAP)) {
 		fprintf(stderr, "kleak watch: out of memory\n");
 		return KLEAK_EXIT_ERROR;

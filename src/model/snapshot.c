@@ -81,6 +81,7 @@ static int parse_meta(struct snapshot *snap, const struct sample *s,
 	if (!snap->mono_ns && m.time_s > 0)
 		snap->mono_ns = (uint64_t)m.time_s * 1000000000ULL;
 	snap->interval_ns = m.interval_ns;
+	snap->leak_window_ns = m.leak_window_ns;
 	snap->page_size = page_size_ok(m.page_size) ? m.page_size
 						     : (uint64_t)sysconf(_SC_PAGESIZE);
 	return 0;

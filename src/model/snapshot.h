@@ -43,6 +43,7 @@ struct snapshot {
 	uint64_t mono_ns;     /* CLOCK_MONOTONIC when taken (its boot only) */
 	uint64_t page_size;
 	uint64_t interval_ns; /* a recording's interval, 0 otherwise */
+	uint64_t leak_window_ns; /* record --leak-window, 0 when not given */
 	enum source_status status[SRC_COUNT];
 	struct kerr err[SRC_COUNT];
 	struct meminfo meminfo;

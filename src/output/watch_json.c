@@ -75,8 +75,14 @@ static void render_leak(struct json *j, const struct series_set *set,
 	json_kv_double(j, "growth_bytes", l->growth_bytes);
 	json_kv_double(j, "peak_growth_bytes", l->peak_growth_bytes);
 	json_kv_double(j, "rate_bytes_per_hour", l->rate_bytes_per_hour);
+	/* The trend test's 1 - p (docs/verdicts.md); `confidence` is its old name. */
 	json_kv_double(j, "confidence", l->confidence);
+	json_kv_double(j, "trend_confidence", l->confidence);
+	json_kv_double(j, "trend_p_adjusted", l->p_adjusted);
+	json_kv_double(j, "noise_bytes", l->noise_bytes);
+	json_kv_double(j, "evidence_s", l->evidence_s);
 	json_kv_str(j, "verdict", trend_verdict_name(l->verdict));
+	json_kv_str(j, "reason", trend_reason_name(l->reason));
 	json_kv_bool(j, "aggregate", l->aggregate);
 	json_key(j, "explained_by");
 	json_arr_begin(j);
@@ -113,6 +119,7 @@ void watch_render_json(FILE *f, const struct watch_view *v)
 	json_kv_u64(&j, "samples_per_point", set->stride);
 	json_kv_double(&j, "seconds", v->rep->window_s);
 	json_obj_end(&j);
+	json_kv_double(&j, "leak_window_s", v->rep->leak_window_s);
 	json_key(&j, "host");
 	json_obj_begin(&j);
 	json_kv_str(&j, "release", s && s->release[0] ? s->release : NULL);

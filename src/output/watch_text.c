@@ -51,14 +51,14 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 	const struct series_set *set = v->set;
 	size_t shown = 0;
 
-	fprintf(f, "  %-19s %-14s %-32s %10s %11s %14s %5s\n", "VERDICT",
-		"SOURCE", "NAME", "NOW", "GROWTH", "RATE", "CONF");
+	fprintf(f, "  %-19s %-14s %-32s %10s %11s %14s %5s  %s\n", "VERDICT",
+		"SOURCE", "NAME", "NOW", "GROWTH", "RATE", "CONF", "WHY NOT A LEAK");
 	for (size_t i = 0; i < v->rep->n && shown < max; i++, shown++) {
 		const struct trend_leak *l = &v->rep->v[i];
 		const struct series *s = &set->v[l->series];
 		char now[32], gr[32], rate[40], name[200];
 
-		fprintf(f, "  %s%-19s%s %-14s %-32.32s %10s %11s %14s %5.2f\n",
+		fprintf(f, "  %s%-19s%s %-14s %-32.32s %10s %11s %14s %5.2f  %s\n",
 			col(v, l->verdict),
 			l->explained ? "explained" : trend_verdict_name(l->verdict),
 			v->color ? FMT_RESET : "", series_source_name(s->source),
@@ -66,7 +66,8 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 			fmt_bytes(s->last, now, sizeof(now)),
 			fmt_sbytes(l->growth_bytes, gr, sizeof(gr)),
 			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
-			l->confidence);
+			l->confidence,
+			trend_reason_name(l->reason) ? trend_reason_name(l->reason) : "");
 		if (l->explained && l->nexplained) {
 			fprintf(f, "  %-19s %-14s   by", "", "");
 			for (int k = 0; k < l->nexplained; k++)
@@ -146,11 +147,11 @@ void watch_render_line(FILE *f, const struct watch_view *v)
 		const struct trend_leak *l = &v->rep->v[0];
 		char rate[40], name[200];
 
-		fprintf(f, "  top: %s %s %s (%.2f)",
+		fprintf(f, "  top: %s %s %s (%.2f, %s)",
 			series_source_name(set->v[l->series].source),
 			display_name(&set->v[l->series], name, sizeof(name)),
 			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
-			l->confidence);
+			l->confidence, trend_verdict_name(l->verdict));
 	}
 	fputc('\n', f);
 	fflush(f);
@@ -183,7 +184,9 @@ void watch_render_report(FILE *f, const struct watch_view *v)
 		fputs("Nothing grew: no kernel memory leak seen in this window.\n", f);
 		return;
 	}
-	fprintf(f, "%zu series growing, %zu steady unreclaimable growth (leak)\n\n",
+	fprintf(f, "%zu series growing, %zu steady unreclaimable growth (leak)\n",
 		growing, leaks);
+	fprintf(f, "Leak window %s: growth seen for less is `growing`, never `leak`.\n\n",
+		fmt_duration_ns((uint64_t)(v->rep->leak_window_s * 1e9), el, sizeof(el)));
 	render_leak_rows(f, v, v->top);
 }

@@ -38,6 +38,8 @@ static void meta_field(struct meta *m, const char *k, size_t klen,
 		m->mono_ns = u;
 	} else if (key_is(k, klen, "interval_ns")) {
 		m->interval_ns = u;
+	} else if (key_is(k, klen, "leak_window_ns")) {
+		m->leak_window_ns = u;
 	} else if (key_is(k, klen, "sample")) {
 		m->sample = u;
 	}

@@ -35,6 +35,7 @@ struct meta {
 	uint64_t page_size;	/* 0 when absent; not checked here */
 	uint64_t mono_ns;	/* 0 when absent */
 	uint64_t interval_ns;	/* 0 when absent */
+	uint64_t leak_window_ns; /* record --leak-window: 0 when absent */
 	uint64_t sample;	/* 0 when absent */
 	bool has_recording;	/* a kleak_recording key was there ... */
 	uint64_t recording;	/* ... with this version (0: not a number) */

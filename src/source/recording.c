@@ -70,8 +70,9 @@ static int append_all(struct recording_writer *w, const char *p, size_t n,
 int recording_append(struct recording_writer *w, const struct sample *s,
 		     struct kerr *e)
 {
-	struct recording_meta m = { w->samples + 1, w->interval_ns,
-				    clock_wall_ns() / 1000000000LL };
+	struct recording_meta m = { .seq = w->samples + 1, .interval_ns = w->interval_ns,
+				    .leak_window_ns = w->leak_window_ns,
+				    .time_s = clock_wall_ns() / 1000000000LL };
 	int r;
 
 	buf_reset(&w->member);

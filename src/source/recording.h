@@ -57,6 +57,7 @@
 struct recording_meta {
 	uint64_t seq;	      /* sample number, from 1 */
 	uint64_t interval_ns; /* the recorder's interval, 0 when unknown */
+	uint64_t leak_window_ns; /* record --leak-window, for report; 0: not given */
 	int64_t time_s;	      /* wall clock: the tar entries' mtime */
 };
 
@@ -115,6 +116,7 @@ struct recording_writer {
 	uint64_t max_size; /* 0: no limit */
 	uint64_t samples;  /* samples written */
 	uint64_t interval_ns;
+	uint64_t leak_window_ns; /* written to each sample's meta when set */
 	struct recording_encoder enc;
 	struct buf member; /* reused */
 };

@@ -107,6 +107,9 @@ static int meta_entry(struct buf *tar, const char *dir, const struct sample *s,
 		r = buf_printf(&meta, "kleak_recording=%d\ninterval_ns=%llu\nsample=%llu\n",
 			       RECORDING_VERSION, (unsigned long long)m->interval_ns,
 			       (unsigned long long)m->seq);
+	if (!r && m->leak_window_ns)
+		r = buf_printf(&meta, "leak_window_ns=%llu\n",
+			       (unsigned long long)m->leak_window_ns);
 	snprintf(name, sizeof(name), "%s/meta", dir);
 	if (!r)
 		r = tar_entry(tar, name, meta.data, meta.len, m->time_s);

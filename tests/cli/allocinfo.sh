@@ -114,7 +114,8 @@ for i in $(seq 1 12); do
 		"$F/allocinfo" >"$R/$d/allocinfo"
 	(cd "$R" && tar --format=ustar -b1 -cf - "$d" | head -c -1024 | gzip -c) >>"$T/rec.kleak"
 done
-"$K" report "$T/rec.kleak" --json >"$T/r.json" 2>"$T/r.err"
+# 12 samples of a steady leak: leak once a short window (5 s) is passed.
+"$K" report "$T/rec.kleak" --leak-window 5s --json >"$T/r.json" 2>"$T/r.err"
 rc=$?
 [ $rc -eq 0 ] && ok "report on an allocinfo recording exits 0" || not_ok "report on an allocinfo recording exits 0" "rc=$rc $(cat "$T/r.err")"
 check "report: sources.allocinfo ok" jq_true '.sources.allocinfo.ok == true' "$T/r.json"
@@ -131,7 +132,7 @@ check "report: the slab pages' site is an aggregate, below the leaker's site and
 	(.leaks[$i].explained_by | map(.name) | index("leak_kmalloc_work tests/vm/modules/kleak_kmalloc_leak.c:34 [kleak_kmalloc_leak]") != null)' "$T/r.json"
 check "report: user memory (folio_prealloc) is not watched" jq_true '[.leaks[] | select(.name | startswith("folio_prealloc"))] | length == 0' "$T/r.json"
 check "report: the twin's site is not listed" jq_true '[.leaks[] | select(.name | test("leak_cache_work"))] | length == 0' "$T/r.json"
-"$K" report "$T/rec.kleak" >"$T/r.txt" 2>/dev/null
+"$K" report "$T/rec.kleak" --leak-window 5s >"$T/r.txt" 2>/dev/null
 check "report text: an allocinfo row named by its function" grep -qE '^  leak +allocinfo +leak_kmalloc_work' "$T/r.txt"
 # A bad allocinfo inside a recording is an error naming the sample.
 d=sample-000013

@@ -59,7 +59,9 @@ finished() {
 }
 
 # check_rank FILE NAME SOURCE WANT_RATE: NAME ranks in the first two with
-# verdict leak and a rate within 25% of WANT_RATE (bytes per hour).
+# verdict leak and a rate within 25% of WANT_RATE (bytes per hour). The
+# watch and the recording use --leak-window 10s: 20 s of a steady ramp is
+# evidence enough for that window (the default, 10 min, would say growing).
 check_rank() {
 	local what=$1 file=$2 name=$3 src=$4 want=$5 got
 	got=$(jq -c --arg n "$name" --arg s "$src" '.leaks | to_entries |
@@ -77,9 +79,9 @@ check_rank() {
 # --- a steady leak: R threads per second for N/R seconds, watched 20 s ---
 $LEAKER --threads $N --rate $R --hold 3 >$W/leaker.out 2>&1 &
 lpid=$!
-$K record -o $W/live.kleak -i 1 -n 20 2>$W/record.err &
+$K record -o $W/live.kleak -i 1 -n 20 --leak-window 10s 2>$W/record.err &
 rpid=$!
-$K watch -i 1 -n 20 --json >$W/watch.ndjson 2>$W/watch.err
+$K watch -i 1 -n 20 --leak-window 10s --json >$W/watch.ndjson 2>$W/watch.err
 wrc=$?
 wait $rpid
 rrc=$?

@@ -30,9 +30,10 @@ done
 if ! command -v jq >/dev/null; then
 	skip "report JSON checks" "jq not installed"
 else
-	KEYS='["final","samples","elapsed_s","interval_s","window","host","recording","sources","meminfo","unaccounted_bytes","series","leak_count","leaks"]'
-	LKEYS='["source","name","module","reclaimable","bytes","growth_bytes","peak_growth_bytes","rate_bytes_per_hour","confidence","verdict","aggregate","explained_by"]'
-	out=$($K report --json $C/six-samples-closed 2>&1)
+	KEYS='["final","samples","elapsed_s","interval_s","window","leak_window_s","host","recording","sources","meminfo","unaccounted_bytes","series","leak_count","leaks"]'
+	LKEYS='["source","name","module","reclaimable","bytes","growth_bytes","peak_growth_bytes","rate_bytes_per_hour","confidence","trend_confidence","trend_p_adjusted","noise_bytes","evidence_s","verdict","reason","aggregate","explained_by"]'
+	# Six samples (5 s) of a perfect ramp: leak once the window (1 s) is passed.
+	out=$($K report --leak-window 1s --json $C/six-samples-closed 2>&1)
 	rc=$?
 	[ $rc = 0 ] && ok "report six samples: exit 0" || not_ok "report six samples: exit 0" "rc=$rc $out"
 	jq_true --argjson k "$KEYS" '. as $o | all($k[]; . as $x | $o | has($x))' <<<"$out" >/dev/null &&
@@ -55,7 +56,7 @@ else
 	jq_true '.recording.truncated == false and .recording.file != null and .final == true and .samples == 6' <<<"$out" >/dev/null &&
 		ok "report: recording block" || not_ok "report: recording block"
 
-	out=$($K report --json $C/with-allocinfo 2>&1)
+	out=$($K report --leak-window 1s --json $C/with-allocinfo 2>&1)
 	jq_true '.leaks[0] | .source == "allocinfo" and (.name | startswith("leak_kmalloc_work ")) and
 		.module == "kleak_kmalloc_leak" and .verdict == "leak" and .rate_bytes_per_hour == 51200 * 3600' <<<"$out" >/dev/null &&
 		ok "allocinfo: the leaking site ranks first, module named" || not_ok "allocinfo series" "$(head -c 500 <<<"$out")"
@@ -72,12 +73,22 @@ else
 		jq_true '.error | test("offset 610")' <<<"$out" >/dev/null &&
 		ok "damaged recording: exit 1 naming file and offset" || not_ok "damaged recording" "rc=$rc $(cat $W/err) $out"
 fi
-$K report --fail-on leak $C/six-samples-closed >/dev/null 2>&1
+$K report --leak-window 1s --fail-on leak $C/six-samples-closed >/dev/null 2>&1
 rc1=$?
-$K report --fail-on leak $C/one-sample >/dev/null 2>&1
+$K report --leak-window 1s --fail-on leak $C/one-sample >/dev/null 2>&1
 rc2=$?
 [ $rc1 = 3 ] && [ $rc2 = 0 ] && ok "--fail-on leak: exit 3 with a leak, 0 without" ||
 	not_ok "--fail-on leak" "rc $rc1 and $rc2, want 3 and 0"
+# Within the default window (10 min) the same growth is growing, not leak.
+$K report --fail-on growing $C/six-samples-closed >/dev/null 2>&1
+rc1=$?
+$K report --fail-on leak $C/six-samples-closed >/dev/null 2>&1
+rc2=$?
+out=$($K report --json $C/six-samples-closed 2>/dev/null)
+[ $rc1 = 3 ] && [ $rc2 = 0 ] &&
+	jq_true '.leak_window_s == 600 and (.leaks[0] | .verdict == "growing" and .reason == "window_too_short")' <<<"$out" >/dev/null &&
+	ok "default window: growing (window_too_short), --fail-on growing 3, --fail-on leak 0" ||
+	not_ok "default window" "rc $rc1 and $rc2, want 3 and 0; $(jq -c '.leaks[0] | {verdict, reason}' <<<"$out")"
 $K report --fail-on critical $C/one-sample >/dev/null 2>&1
 [ $? = 2 ] && ok "--fail-on takes a verdict" || not_ok "--fail-on takes a verdict"
 head -c 3000 /dev/urandom >$W/garbage
@@ -135,6 +146,14 @@ rc=$?
 out=$($K report --json $W/r.kleak)
 jq_true '.samples == 5 and .recording.truncated == false and .meminfo.Slab > 0 and (.interval_s | . > 0.19 and . < 0.21)' <<<"$out" >/dev/null &&
 	ok "report of a live recording" || not_ok "report of a live recording" "$(head -c 400 <<<"$out")"
+# record --leak-window is kept in the recording; report uses it unless told otherwise.
+$K record -o $W/lw.kleak -i 0.2 -n 3 --leak-window 90s 2>/dev/null
+lw1=$($K report --json $W/lw.kleak 2>/dev/null | jq -r .leak_window_s)
+lw2=$($K report --json --leak-window 2m $W/lw.kleak 2>/dev/null | jq -r .leak_window_s)
+lw3=$($K report --json $W/r.kleak 2>/dev/null | jq -r .leak_window_s)
+[ "$lw1" = 90 ] && [ "$lw2" = 120 ] && [ "$lw3" = 600 ] &&
+	ok "record --leak-window: report uses it, --leak-window overrides, default 10m" ||
+	not_ok "record --leak-window" "got $lw1, $lw2, $lw3; want 90, 120, 600"
 mkdir $W/x && tar xzf $W/r.kleak -C $W/x 2>$W/err &&
 	$K check --from $W/x/sample-000005 --json 2>>$W/err | jq_true '.meminfo.Slab > 0 and (.slab.caches | length) > 10' >/dev/null &&
 	ok "tar xzf unpacks samples that kleak check --from reads" || not_ok "tar xzf + check --from" "$(cat $W/err)"
