@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze/check.h"
 #include "analyze/kmemleak_group.h"
@@ -26,6 +27,7 @@
 #include "source/kmemleak_ctl.h"
 #include "util/buf.h"
 #include "util/compiler.h"
+#include "util/input.h"
 #include "workload.h"
 
 struct kml_opts {
@@ -139,8 +141,9 @@ static int check_args(const char *cmd, const struct cmd_sub *sub, struct kml_opt
 	if (o->baseline) {
 		struct stat st;
 
-		snprintf(o->kpath, sizeof(o->kpath), "%s/kallsyms", o->baseline);
-		snprintf(o->mpath, sizeof(o->mpath), "%s/modules", o->baseline);
+		if (input_join(o->kpath, sizeof(o->kpath), o->baseline, "kallsyms") ||
+		    input_join(o->mpath, sizeof(o->mpath), o->baseline, "modules"))
+			return cmd_usage(cmd, "--baseline: path too long");
 		o->kallsyms = o->kpath;
 		/* a kernel without modules has no /proc/modules to snapshot */
 		if (!stat(o->mpath, &st))
@@ -186,27 +189,49 @@ static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
 	return KLEAK_EXIT_OK;
 }
 
+/*
+ * A file the user named (util/input.h: regular files only); those of a
+ * --baseline DIR are read beneath it (a symlink out of it is refused).
+ */
+static int read_user_file(const struct kml_opts *o, const char *path,
+			  struct buf *b, struct kerr *e)
+{
+	int dfd, r;
+
+	if (!o->baseline || (path != o->kpath && path != o->mpath))
+		return input_read(b, path, BUF_FILE_CAP, e);
+	dfd = input_open_dir(o->baseline, e);
+	if (dfd < 0)
+		return dfd;
+	r = input_read_at(b, dfd, o->baseline, path == o->kpath ? "kallsyms" : "modules",
+			  BUF_FILE_CAP, e);
+	close(dfd);
+	return r;
+}
+
 /* A symbol file, parsed into t (kallsyms) or added to it (modules). */
-static int load_kallsyms(const char *path, struct ksym_table *t, struct kerr *e)
+static int load_kallsyms(const struct kml_opts *o, const char *path,
+			 struct ksym_table *t, struct kerr *e)
 {
 	struct buf b = { 0 };
 	struct kallsyms ks;
 	int r;
 
-	if (!(r = buf_read_file(&b, path, BUF_FILE_CAP, e)) &&
+	if (!(r = read_user_file(o, path, &b, e)) &&
 	    !(r = kallsyms_parse(b.data, b.len, path, &ks, e)))
 		r = ksym_table_init(t, &ks, e);
 	buf_free(&b);
 	return r;
 }
 
-static int load_modules(const char *path, struct ksym_table *t, struct kerr *e)
+static int load_modules(const struct kml_opts *o, const char *path,
+			struct ksym_table *t, struct kerr *e)
 {
 	struct buf b = { 0 };
 	struct modules mods = { 0 };
 	int r;
 
-	if (!(r = buf_read_file(&b, path, BUF_FILE_CAP, e)) &&
+	if (!(r = read_user_file(o, path, &b, e)) &&
 	    !(r = modules_parse(b.data, b.len, path, &mods, e)) &&
 	    ksym_table_add_modules(t, &mods))
 		r = kerr_set(e, -ENOMEM, path, 0, "out of memory");
@@ -233,8 +258,8 @@ static int load_syms(const struct kml_opts *o, bool needed, struct ksym_table *t
 	if (!needed || (!kpath && !mpath))
 		return 0;
 	memset(t, 0, sizeof(*t));
-	if ((kpath && (r = load_kallsyms(kpath, t, e))) ||
-	    (mpath && (r = load_modules(mpath, t, e)))) {
+	if ((kpath && (r = load_kallsyms(o, kpath, t, e))) ||
+	    (mpath && (r = load_modules(o, mpath, t, e)))) {
 		ksym_table_free(t);
 		if (!live)
 			return r;
@@ -303,7 +328,7 @@ static int report(const struct kml_opts *o, const struct kml_run *run)
 	int rc = KLEAK_EXIT_OK;
 
 	if (o->from) {
-		if (buf_read_file(&b, o->from, BUF_FILE_CAP, &e))
+		if (input_read(&b, o->from, BUF_FILE_CAP, &e))
 			goto fail;
 	} else if (kmemleak_ctl_read(&b, true, &avail, &e)) {
 		rc = unavailable(o, avail, &e);

@@ -16,6 +16,7 @@
 #include "model/snapshot.h"
 #include "output/summary.h"
 #include "source/sample.h"
+#include "source/snapdir.h"
 #include "util/compiler.h"
 
 struct snapshot_opts {
@@ -26,7 +27,7 @@ struct snapshot_opts {
 #define T struct snapshot_opts
 static const struct opt snapshot_opts_table[] = {
 	{ .name = "output", .short_name = 'o', .kind = OPTV_PATH, .metavar = "DIR",
-	  OPT_AT(T, dir), .help = "directory to create or fill" },
+	  OPT_AT(T, dir), .help = "directory to create (absent or empty)" },
 	OPT_JSON(T, json, "print what was written as JSON"),
 };
 #undef T
@@ -42,49 +43,23 @@ const struct cmd_spec cmd_snapshot_spec = {
 	"`kleak check --from DIR` here or on another machine, and for\n"
 	"`kleak check --baseline DIR` after a module is unloaded.\n"
 	"Module symbol addresses are kernel addresses: the snapshot stays on\n"
-	"the machine unless you choose to move it.\n",
+	"the machine unless you choose to move it. DIR is made new (mode 0700),\n"
+	"or replaces an empty directory: kleak never writes into nor deletes\n"
+	"from a directory holding files.\n",
 	.opts = snapshot_opts_table,
 	.nopts = ARRAY_SIZE(snapshot_opts_table),
 	.size = sizeof(struct snapshot_opts),
 };
 
-static int write_file(const char *dir, const char *name, const struct buf *b,
-		      struct kerr *e)
+/* meta and each source read; what could not be read is not written. */
+static int write_sources(struct snapdir *w, const struct sample *s, struct kerr *e)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	int r = 0;
+	int r = snapdir_write(w, "meta", s->meta.data, s->meta.len, e);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
-	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
-		r = kerr_set(e, -EIO, path, 0, "write failed: %s", strerror(errno));
-	if (fclose(f) && !r)
-		r = kerr_set(e, -EIO, path, 0, "write failed: %s", strerror(errno));
-	return r;
-}
-
-/*
- * Each source read is written; an older snapshot's file of one that could
- * not be read is removed: it must not pass for this machine's.
- */
-static int write_sources(const char *dir, const struct sample *s, struct kerr *e)
-{
-	char path[PATH_MAX];
-	int r;
-
-	r = write_file(dir, "meta", &s->meta, e);
-	for (int i = 0; i < SRC_COUNT && !r; i++) {
-		if (s->have[i]) {
-			r = write_file(dir, source_descs[i].name, &s->raw[i], e);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, source_descs[i].name);
-		if (unlink(path) && errno != ENOENT)
-			r = kerr_set(e, -errno, path, 0, "stale file: %s", strerror(errno));
-	}
+	for (int i = 0; i < SRC_COUNT && !r; i++)
+		if (s->have[i])
+			r = snapdir_write(w, source_descs[i].name, s->raw[i].data,
+					  s->raw[i].len, e);
 	return r;
 }
 
@@ -107,6 +82,7 @@ int cmd_snapshot(int argc, char **argv)
 	struct sample s = { 0 };
 	struct snapshot snap = { 0 };
 	struct snapshot_summary sum;
+	struct snapdir w;
 	struct kerr e = { 0 };
 	int rc = KLEAK_EXIT_OK, first_arg;
 
@@ -118,14 +94,14 @@ int cmd_snapshot(int argc, char **argv)
 		return cmd_usage("snapshot", "-o DIR is required");
 	dir = o.dir;
 	json = o.json;
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		kerr_set(&e, -errno, dir, 0, "%s", strerror(errno));
+	/* DIR is checked, and made beside, before anything is read. */
+	if (snapdir_begin(&w, dir, &e))
 		return cmd_fail(&e, json);
-	}
 	/* read -> write -> render: the sources are copied, not parsed. */
 	sample_read_live(&s, SRC_ALL);
 	snapshot_parse(&snap, &s, 0, &e);
-	if (write_sources(dir, &s, &e)) {
+	if (write_sources(&w, &s, &e) || snapdir_commit(&w, &e)) {
+		snapdir_abort(&w);
 		rc = cmd_fail(&e, json);
 		goto out;
 	}

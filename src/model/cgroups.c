@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "source/containers.h"
+#include "util/input.h"
 #include "util/suggest.h"
 #include "util/vec.h"
 
@@ -66,17 +68,29 @@ static int names_live(struct cgroup_set *s)
 	return r;
 }
 
-/* DIR/cgroup/containers: absent is fine (no containers, or an old snapshot). */
+/*
+ * DIR/cgroup/containers: absent is fine (no containers, or an old
+ * snapshot); read beneath DIR like every file of a snapshot.
+ */
 static int names_from_dir(struct cgroup_set *s, const char *dir, struct kerr *e)
 {
+	static const char name[] = "cgroup/containers";
 	char path[PATH_MAX + 32];
 	struct buf b = { 0 };
-	struct kerr ignored;
-	int r = 0;
+	struct kerr ign;
+	int r = 0, dfd = input_open_dir(dir, &ign);
 
-	snprintf(path, sizeof(path), "%s/cgroup/containers", dir);
-	if (!buf_read_file(&b, path, BUF_FILE_CAP, &ignored))
+	if (dfd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	r = input_read_at(&b, dfd, dir, name, BUF_FILE_CAP, &ign);
+	if (!r)
 		r = container_names_parse(b.data, b.len, path, &s->names, e);
+	else if (input_refused(r))
+		r = kerr_set(e, r, ign.src, 0, "%s", ign.msg);
+	else
+		r = 0;
+	close(dfd);
 	buf_free(&b);
 	return r;
 }

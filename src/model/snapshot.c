@@ -174,6 +174,10 @@ int snapshot_parse(struct snapshot *snap, const struct sample *s,
 		note_source(snap, (enum source_id)i, which & SRC_BIT(i));
 	if (r)
 		return r;
+	if (s->bad.code) { /* a file of the directory was refused */
+		*e = s->bad;
+		return e->code;
+	}
 	bad = snapshot_fatal(snap);
 	if (bad)
 		*e = *bad;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "parse/mountinfo.h"
+#include "util/input.h"
 
 /* Whether a cgroup2 mount's root lists the memory controller. */
 static bool v2_has_memory(const char *point)
@@ -172,11 +173,15 @@ static int read_files(struct walker *w, int dfd, struct cgroup_visit *v)
 		if (snprintf(w->fpath[i], sizeof(w->fpath[i]), "%s/%s%s", w->h->dir,
 			     w->path, memcg_files[i].name) >= (int)sizeof(w->fpath[i]))
 			continue;
-		fd = openat(dfd, memcg_files[i].name,
-			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		/* a snapshot is a user's: regular files beneath it only */
+		fd = w->h->snapshot ? input_open_at(dfd, w->h->dir, memcg_files[i].name, &e)
+				    : openat(dfd, memcg_files[i].name,
+					     O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
-			if (errno != ENOENT)
-				note_unreadable(w, w->fpath[i], errno);
+			int err = w->h->snapshot ? -fd : errno;
+
+			if (err != ENOENT)
+				note_unreadable(w, w->fpath[i], err);
 			continue;
 		}
 		found++;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/input.h"
+
 /* The record's sequence number: its header's second field ("6,1234,..."). */
 static bool record_seq(const char *rec, size_t n, uint64_t *seq)
 {
@@ -144,5 +146,5 @@ int klog_read_file(const char *path, struct buf *out, struct kerr *e)
 	buf_reset(out);
 	if (!strcmp(path, "-"))
 		return buf_read_fd(out, STDIN_FILENO, "standard input", BUF_FILE_CAP, e);
-	return buf_read_file(out, path, BUF_FILE_CAP, e);
+	return input_read(out, path, BUF_FILE_CAP, e); /* a regular file only */
 }

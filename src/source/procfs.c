@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/input.h"
+
 enum source_id source_by_name(const char *name)
 {
 	for (int i = 0; i < SRC_COUNT; i++)
@@ -92,29 +94,54 @@ static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
 	return 0;
 }
 
+/*
+ * The caps: far above any real kernel's (a meminfo is 1.5 KB, a busy
+ * host's vmallocinfo 100 MB), so that a hostile file (or a recording
+ * inflating to gigabytes) is refused early and memory stays bounded.
+ */
+#define MiB(n) ((size_t)(n) << 20)
 const struct source_desc source_descs[SRC_COUNT] = {
-	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL },
-	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL },
-	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false, NULL },
-	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL },
-	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, read_slab_dir },
-	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, read_module_symbols },
-	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL },
-	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL },
+	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL, MiB(1) },
+	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL, MiB(64) },
+	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false, NULL, 0 },
+	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL, MiB(16) },
+	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, read_slab_dir,
+			       MiB(64) },
+	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, read_module_symbols,
+			   MiB(256) },
+	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL, MiB(256) },
+	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL, 0 },
 };
+
+size_t source_cap(enum source_id id)
+{
+	return source_descs[id].cap ? source_descs[id].cap : BUF_FILE_CAP;
+}
+
+int source_read_at(int dirfd, const char *dir, enum source_id id,
+		   struct buf *out, struct kerr *e)
+{
+	buf_reset(out);
+	return input_read_at(out, dirfd, dir, source_descs[id].name,
+			     source_cap(id), e);
+}
 
 int source_read(const char *dir, enum source_id id, struct buf *out,
 		struct kerr *e)
 {
 	const struct source_desc *d = &source_descs[id];
-	char path[PATH_MAX];
+	int dfd, r;
 
 	buf_reset(out);
 	if (dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, d->name);
-		return buf_read_file(out, path, BUF_FILE_CAP, e);
+		dfd = input_open_dir(dir, e);
+		if (dfd < 0)
+			return dfd;
+		r = source_read_at(dfd, dir, id, out, e);
+		close(dfd);
+		return r;
 	}
 	if (d->read_live)
 		return d->read_live(d->live_path, out, e);
-	return buf_read_file(out, d->live_path, BUF_FILE_CAP, e);
+	return buf_read_file(out, d->live_path, source_cap(id), e);
 }

@@ -33,6 +33,7 @@ struct source_desc {
 	bool optional;	       /* absence is normal (kernel option, privilege) */
 	/* Reads live_path into out; NULL: the file as it is. */
 	int (*read_live)(const char *path, struct buf *out, struct kerr *e);
+	size_t cap; /* bytes at most; 0: BUF_FILE_CAP (1 GiB) */
 };
 
 extern const struct source_desc source_descs[SRC_COUNT];
@@ -43,6 +44,15 @@ extern const struct source_desc source_descs[SRC_COUNT];
  */
 int source_read(const char *dir, enum source_id id, struct buf *out,
 		struct kerr *e);
+/*
+ * Reads DIR/<name> beneath the open directory dirfd (dir names it): a
+ * user's file, read as util/input.h says (regular files only, no symlink
+ * out of the directory, the cap checked first).
+ */
+int source_read_at(int dirfd, const char *dir, enum source_id id,
+		   struct buf *out, struct kerr *e);
+/* The most bytes source id may hold (live, in a directory or a recording). */
+size_t source_cap(enum source_id id);
 /* Sets of sources, as bit masks of enum source_id. */
 #define SRC_BIT(id) (1u << (id))
 #define SRC_ALL ((1u << SRC_COUNT) - 1)

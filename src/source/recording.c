@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/input.h"
 
 int recording_create(struct recording_writer *w, const char *path,
 		     uint64_t max_size, uint64_t interval_ns, struct kerr *e)
@@ -111,12 +112,10 @@ int recording_open(const char *path, struct recording_file *f, struct kerr *e)
 	int fd, r;
 
 	memset(f, 0, sizeof(*f));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		return kerr_set(e, r, path, 0, "%s", strerror(-r));
-	}
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+	fd = input_open(path, e); /* a regular file only: util/input.h */
+	if (fd < 0)
+		return fd;
+	if (!fstat(fd, &st) && st.st_size > 0) {
 		if ((uint64_t)st.st_size > BUF_FILE_CAP) {
 			close(fd);
 			return kerr_set(e, -EFBIG, path, 0, "larger than 1 GiB");

@@ -133,8 +133,9 @@ int recording_append(struct recording_writer *w, const struct sample *s,
 int recording_close(struct recording_writer *w, struct kerr *e);
 
 /*
- * A recording opened for reading: a regular file is mapped (a 256 MB
- * recording costs no 256 MB of heap), anything else (a pipe) is read.
+ * A recording opened for reading: a regular file only (util/input.h: a
+ * FIFO or a device is refused), mapped (a 256 MB recording costs no
+ * 256 MB of heap).
  */
 struct recording_file {
 	const char *data;

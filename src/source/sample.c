@@ -2,12 +2,14 @@
 /* Reading a sample from the live kernel or a snapshot directory; see sample.h. */
 #include "sample.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/input.h"
 
 /*
  * The live metadata, rendered as a snapshot's meta file, before the
@@ -34,6 +36,7 @@ void sample_reset(struct sample *s, enum sample_origin origin, const char *path)
 	s->origin = origin;
 	snprintf(s->path, sizeof(s->path), "%s", path ? path : "");
 	s->seq = s->offset = 0;
+	kerr_clear(&s->bad);
 	buf_reset(&s->meta);
 	s->have_meta = false;
 	for (int i = 0; i < SRC_COUNT; i++) {
@@ -62,18 +65,45 @@ void sample_add_live(struct sample *s, enum source_id id)
 	read_one(s, NULL, id);
 }
 
+/*
+ * A file of DIR that exists but is refused (a FIFO, a device, a symlink
+ * out of DIR, over its cap: util/input.h) stops the command, as a file
+ * that does not parse does: it is kept in s->bad.
+ */
+static void note_refused(struct sample *s, const struct kerr *e)
+{
+	if (input_refused(e->code) && !s->bad.code)
+		s->bad = *e;
+}
+
 void sample_read_dir(struct sample *s, const char *dir, unsigned mask)
 {
-	char path[PATH_MAX + 8];
-	struct kerr e;
+	struct kerr e = { 0 };
+	int dfd, r;
 
 	sample_reset(s, SAMPLE_DIR, dir);
-	snprintf(path, sizeof(path), "%s/meta", dir);
-	buf_reset(&s->meta);
-	s->have_meta = !buf_read_file(&s->meta, path, 1 << 20, &e);
-	for (int i = 0; i < SRC_COUNT; i++)
-		if (mask & SRC_BIT(i))
-			read_one(s, s->path, (enum source_id)i);
+	if (strlen(dir) >= sizeof(s->path))
+		kerr_set(&s->bad, -ENAMETOOLONG, dir, 0, "path too long");
+	dfd = s->bad.code ? -1 : input_open_dir(dir, &e);
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!(mask & SRC_BIT(i)))
+			continue;
+		if (dfd < 0) {
+			s->err[i] = s->bad.code ? s->bad : e;
+			continue;
+		}
+		r = source_read_at(dfd, s->path, (enum source_id)i, &s->raw[i], &s->err[i]);
+		s->have[i] = !r;
+		if (r)
+			note_refused(s, &s->err[i]);
+	}
+	if (dfd < 0)
+		return;
+	r = input_read_at(&s->meta, dfd, s->path, "meta", SAMPLE_META_CAP, &e);
+	s->have_meta = !r;
+	if (r)
+		note_refused(s, &e);
+	close(dfd);
 }
 
 void sample_free(struct sample *s)

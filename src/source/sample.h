@@ -43,7 +43,10 @@ struct sample {
 	struct buf raw[SRC_COUNT];
 	bool have[SRC_COUNT];	    /* raw[i] holds this sample's source i */
 	struct kerr err[SRC_COUNT]; /* why a wanted source is missing */
+	struct kerr bad;	    /* a file of DIR refused (util/input.h): fatal */
 };
+
+#define SAMPLE_META_CAP (1u << 20)
 
 /*
  * Reads the live sources in mask (SRC_BIT()s) and the live metadata into
@@ -52,7 +55,12 @@ struct sample {
 void sample_read_live(struct sample *s, unsigned mask);
 /* Adds one live source to a sample already read (module symbols, later). */
 void sample_add_live(struct sample *s, enum source_id id);
-/* Reads DIR/<name> for the sources in mask, and DIR/meta, into s. */
+/*
+ * Reads DIR/<name> for the sources in mask, and DIR/meta, into s: files
+ * of the directory only, as util/input.h reads users' files. One that is
+ * refused (a FIFO, a symlink out of DIR ...) is kept in s->bad, and
+ * snapshot_parse() fails with it.
+ */
 void sample_read_dir(struct sample *s, const char *dir, unsigned mask);
 /* Forgets what s holds (keeping its buffers): before a recording's sample. */
 void sample_reset(struct sample *s, enum sample_origin origin, const char *path);

@@ -89,26 +89,39 @@ static const char *errno_hint(int err)
 	return "";
 }
 
+static int too_big(struct kerr *e, const char *name, size_t cap)
+{
+	return kerr_set(e, -EFBIG, name, 0, "larger than the %zu-byte limit", cap);
+}
+
 int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap,
 		struct kerr *e)
 {
+	size_t start = b->len;
 	struct stat st;
 
 	/*
-	 * A regular file says its size (/proc files say 0): one allocation
-	 * and one read instead of doubling, which cost a copy of a 100 MB
-	 * vmallocinfo capture.
+	 * A regular file says its size (/proc files say 0): checked against
+	 * the cap before reading anything (a 2 GiB sparse file costs
+	 * nothing), and read with one allocation instead of doubling.
 	 */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= cap && buf_reserve(b, (size_t)st.st_size + 1))
-		return kerr_set(e, -ENOMEM, name, 0, "out of memory");
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size > cap)
+			return too_big(e, name, cap);
+		if (buf_reserve(b, (size_t)st.st_size + 1))
+			return kerr_set(e, -ENOMEM, name, 0, "out of memory");
+	}
 	for (;;) {
+		size_t used = b->len - start, room;
+		/* never more than one byte past the cap: that says "over" */
+		size_t want = cap - used < SIZE_MAX ? cap - used + 1 : SIZE_MAX;
 		ssize_t n;
 		int r = b->cap - b->len > 65536 ? 0 : buf_reserve(b, 65536);
 
 		if (r)
 			return kerr_set(e, r, name, 0, "out of memory");
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		room = b->cap - b->len - 1;
+		n = read(fd, b->data + b->len, room < want ? room : want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -120,9 +133,8 @@ int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap,
 			break;
 		b->len += (size_t)n;
 		b->data[b->len] = '\0';
-		if (b->len > cap)
-			return kerr_set(e, -EFBIG, name, 0,
-					"larger than the %zu-byte limit", cap);
+		if (b->len - start > cap)
+			return too_big(e, name, cap);
 	}
 	if (!b->data && buf_reserve(b, 0))
 		return kerr_set(e, -ENOMEM, name, 0, "out of memory");
