@@ -49,10 +49,13 @@ static int parse_header(struct line_iter *it, const char *src, unsigned *ver,
 		*ver = 1;
 	else if (vl == 3 && !memcmp(v, "2.0", 3))
 		*ver = 2;
-	else
+	else if (num_is_version(v, vl)) /* quoted only when it is one */
 		return kerr_set(e, -EPROTONOSUPPORT, src, it->lineno,
 				"unsupported allocinfo version '%.*s' (kleak reads 1.0 and 2.0)",
-				(int)(vl > 20 ? 20 : vl), v);
+				(int)vl, v);
+	else
+		return kerr_set(e, -EPROTONOSUPPORT, src, it->lineno,
+				"unsupported allocinfo version (kleak reads 1.0 and 2.0)");
 	return 0;
 }
 
@@ -68,13 +71,11 @@ static int parse_location(const struct field *f, const char *src, long lineno,
 			colon = f->s + i;
 	if (!colon || colon == f->s)
 		return kerr_set(e, -EINVAL, src, lineno,
-				"expected file:line, got '%.*s'",
-				(int)(f->len > 60 ? 60 : f->len), f->s);
+				"expected file:line in field 3");
 	if (num_u64(colon + 1, (size_t)(f->s + f->len - colon - 1), &n) ||
 	    n > UINT32_MAX)
 		return kerr_set(e, -EINVAL, src, lineno,
-				"line number in '%.*s' is not a valid number",
-				(int)(f->len > 60 ? 60 : f->len), f->s);
+				"the line number of file:line (field 3) is not a valid number");
 	s->src_line = (unsigned)n;
 	s->file = arena_put(a, f->s, (size_t)(colon - f->s));
 	return s->file ? 0 : kerr_set(e, -ENOMEM, src, lineno, "out of memory");
@@ -103,11 +104,10 @@ static int parse_tag(const struct field *f, const char *src, long lineno,
 		return 0;
 	}
 	if (!dst)
-		return kerr_set(e, -EINVAL, src, lineno, "unexpected field '%.*s'",
-				(int)(f->len > 40 ? 40 : f->len), f->s);
+		return kerr_set(e, -EINVAL, src, lineno,
+				"unexpected field (expected [module], func: or accurate:)");
 	if (*dst)
-		return kerr_set(e, -EINVAL, src, lineno, "repeated field '%.*s'",
-				(int)(f->len > 40 ? 40 : f->len), f->s);
+		return kerr_set(e, -EINVAL, src, lineno, "a field repeated");
 	*dst = arena_put(a, word, wl);
 	return *dst ? 0 : kerr_set(e, -ENOMEM, src, lineno, "out of memory");
 }
@@ -129,12 +129,10 @@ static int parse_site(const char *line, size_t len, const char *src,
 	s->accurate = true;
 	if (num_i64(f[0].s, f[0].len, &s->bytes))
 		return kerr_set(e, -EINVAL, src, lineno,
-				"bytes '%.*s' is not a valid number",
-				(int)(f[0].len > 30 ? 30 : f[0].len), f[0].s);
+				"bytes (field 1) is not a valid number");
 	if (num_u64(f[1].s, f[1].len, &s->calls))
 		return kerr_set(e, -EINVAL, src, lineno,
-				"calls '%.*s' is not a valid number",
-				(int)(f[1].len > 30 ? 30 : f[1].len), f[1].s);
+				"calls (field 2) is not a valid number");
 	r = parse_location(&f[2], src, lineno, s, a, e);
 	for (int i = 3; !r && i < nf; i++)
 		r = parse_tag(&f[i], src, lineno, s, a, e);
@@ -193,14 +191,9 @@ int allocinfo_parse(const char *buf, size_t len, const char *src,
 	if (arena_init(&a, buf, len))
 		return kerr_set(e, -ENOMEM, src, 0, "out of memory");
 	out->strings = a.p;
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct alloc_site s;
 
-		if (llen > BUF_LINE_CAP) {
-			r = kerr_set(e, -E2BIG, src, it.lineno,
-				     "line longer than %u bytes", BUF_LINE_CAP);
-			goto fail;
-		}
 		if (llen == 0 || line[0] == '#')
 			continue;
 		r = parse_site(line, llen, src, it.lineno, &s, &a, e);
@@ -211,7 +204,8 @@ int allocinfo_parse(const char *buf, size_t len, const char *src,
 			goto fail;
 		}
 	}
-	return 0;
+	if (!r)
+		return 0;
 fail:
 	allocinfo_free(out);
 	return r;

@@ -53,10 +53,13 @@ static int module_index(struct kallsyms *ks, const char *s, size_t n,
 	r = pool_add(ks, s, n, &off);
 	if (r)
 		return r;
-	p = realloc(ks->mods, (ks->nmods + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	ks->mods = p;
+	/* doubling at each power of two: many modules cost no quadratic copying */
+	if (!(ks->nmods & (ks->nmods - 1))) {
+		p = realloc(ks->mods, (ks->nmods ? 2 * ks->nmods : 1) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		ks->mods = p;
+	}
 	ks->mods[ks->nmods] = off;
 	*idx = (int32_t)ks->nmods++;
 	return 0;
@@ -87,14 +90,12 @@ static int parse_line(struct kallsyms *ks, const char *line, size_t len,
 				nf);
 	if (f[0].len > 16 || num_hex_u64(f[0].s, f[0].len, &s->addr))
 		return kerr_set(e, -EINVAL, src, lineno,
-				"'%.*s' is not a hexadecimal address",
-				(int)(f[0].len > 40 ? 40 : f[0].len), f[0].s);
+				"the address (field 1) is not a hexadecimal number");
 	if (f[1].len != 1 || !((f[1].s[0] >= 'a' && f[1].s[0] <= 'z') ||
 			       (f[1].s[0] >= 'A' && f[1].s[0] <= 'Z') ||
 			       f[1].s[0] == '?'))
 		return kerr_set(e, -EINVAL, src, lineno,
-				"'%.*s' is not a symbol type letter",
-				(int)(f[1].len > 20 ? 20 : f[1].len), f[1].s);
+				"the type (field 2) is not a symbol type letter");
 	s->type = f[1].s[0];
 	if (!valid_name(&f[2]))
 		return kerr_set(e, -EINVAL, src, lineno,
@@ -145,14 +146,9 @@ int kallsyms_parse(const char *buf, size_t len, const char *src,
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	while (line_next(&it, &line, &llen)) {
+	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0) {
 		struct kallsym s;
 
-		if (llen > BUF_LINE_CAP) {
-			r = kerr_set(e, -E2BIG, src, it.lineno,
-				     "line longer than %u bytes", BUF_LINE_CAP);
-			goto fail;
-		}
 		if (fields_split(line, llen, NULL, 0) == 0)
 			continue;
 		if (it.lineno > UINT32_MAX) {
@@ -169,6 +165,8 @@ int kallsyms_parse(const char *buf, size_t len, const char *src,
 			goto fail;
 		}
 	}
+	if (r)
+		goto fail;
 	if (out->n == 0) {
 		r = kerr_set(e, -ENODATA, src, 0, "empty: no symbols");
 		goto fail;

@@ -95,9 +95,7 @@ static int kv_parse(const char *buf, size_t len, const char *src, int version,
 					"expected 'name value', got %d fields", nf);
 		if (num_u64(f[1].s, f[1].len, &v))
 			return kerr_set(e, -EINVAL, src, it.lineno,
-					"%.*s: '%.*s' is not a valid number",
-					(int)(f[0].len > 40 ? 40 : f[0].len), f[0].s,
-					(int)(f[1].len > 40 ? 40 : f[1].len), f[1].s);
+					"the value (field 2) is not a valid number");
 		for (size_t i = 0; i < nnames; i++)
 			if ((names[i].versions & (1u << (version - 1))) &&
 			    field_eq(&f[0], names[i].name))
@@ -150,8 +148,7 @@ static int word_number(const struct field *w, const char *src, uint64_t *v,
 		       struct kerr *e)
 {
 	if (num_u64(w->s, w->len, v))
-		return kerr_set(e, -EINVAL, src, 1, "'%.*s' is not a valid number",
-				(int)(w->len > 40 ? 40 : w->len), w->s);
+		return kerr_set(e, -EINVAL, src, 1, "not a valid number");
 	return 0;
 }
 

@@ -29,11 +29,15 @@ struct kmodule {
 struct modules {
 	struct kmodule *v;
 	size_t n;
+	size_t *by_name; /* indices of v sorted by name; NULL in a bare copy */
 };
 
 int modules_parse(const char *buf, size_t len, const char *src,
 		  struct modules *out, struct kerr *e);
+/* The module called name (binary search; a bare copy is scanned). */
 const struct kmodule *modules_find(const struct modules *m, const char *name);
+/* A copy of src with its index; -ENOMEM. */
+int modules_copy(struct modules *dst, const struct modules *src);
 void modules_free(struct modules *m);
 
 #endif

@@ -27,13 +27,16 @@ struct slab_alias {
 };
 
 struct slab_aliases {
-	struct slab_alias *v; /* sorted by target, then name */
+	struct slab_alias *v; /* by target, then name (":A-..." entries last) */
 	size_t n;
+	size_t *by_name;      /* indices of v sorted by name; NULL in a bare copy */
 };
 
 int slab_aliases_parse(const char *buf, size_t len, const char *src,
 		       struct slab_aliases *out, struct kerr *e);
 void slab_aliases_free(struct slab_aliases *a);
+/* A copy of src with its index (lookups stay O(log n)); -ENOMEM. */
+int slab_aliases_copy(struct slab_aliases *dst, const struct slab_aliases *src);
 
 /*
  * The other names merged with cache `name` (not `name` itself), into out

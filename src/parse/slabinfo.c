@@ -14,8 +14,8 @@
 
 static int parse_header(struct line_iter *it, const char *src, struct kerr *e)
 {
-	const char *line;
-	size_t len;
+	const char *line, *v;
+	size_t len, vl;
 	static const char want[] = "slabinfo - version: ";
 
 	if (!line_next(it, &line, &len))
@@ -23,13 +23,15 @@ static int parse_header(struct line_iter *it, const char *src, struct kerr *e)
 	if (len < sizeof(want) - 1 || memcmp(line, want, sizeof(want) - 1))
 		return kerr_set(e, -EINVAL, src, it->lineno,
 				"not a slabinfo file (expected '%s2.1')", want);
-	if (len - (sizeof(want) - 1) != 3 ||
-	    memcmp(line + sizeof(want) - 1, "2.1", 3))
+	v = line + sizeof(want) - 1;
+	vl = len - (sizeof(want) - 1);
+	if (vl == 3 && !memcmp(v, "2.1", 3))
+		return 0;
+	if (num_is_version(v, vl)) /* quoted only when it is one */
 		return kerr_set(e, -EPROTONOSUPPORT, src, it->lineno,
-				"unsupported slabinfo version '%.*s' (need 2.1)",
-				(int)(len > 60 ? 20 : len - (sizeof(want) - 1)),
-				line + sizeof(want) - 1);
-	return 0;
+				"unsupported slabinfo version '%.*s' (need 2.1)", (int)vl, v);
+	return kerr_set(e, -EPROTONOSUPPORT, src, it->lineno,
+			"unsupported slabinfo version (need 2.1)");
 }
 
 static int parse_cache(const char *line, size_t len, const char *src,
@@ -69,9 +71,7 @@ static int parse_cache(const char *line, size_t len, const char *src,
 
 		if (num_u64(x->s, x->len, dst[i]))
 			return kerr_set(e, -EINVAL, src, lineno,
-					"%s: field %d '%.*s' is not a valid number",
-					c->name, numidx[i] + 1,
-					(int)(x->len > 30 ? 30 : x->len), x->s);
+					"field %d is not a valid number", numidx[i] + 1);
 	}
 	return 0;
 }

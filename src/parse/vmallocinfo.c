@@ -156,8 +156,7 @@ static int parse_word(const char *s, size_t n, int idx, struct vmalloc_area *a,
 	if (n > 6 && !memcmp(s, "pages=", 6)) {
 		if (num_u64(s + 6, n - 6, &a->pages))
 			return kerr_set(e, -EINVAL, src, lineno,
-					"bad page count '%.*s'",
-					(int)(n > 40 ? 40 : n), s);
+					"bad page count (pages=)");
 		a->has_pages = true;
 		return 0;
 	}
@@ -240,15 +239,13 @@ static int parse_line(const char *line, size_t len, const char *src,
 		return kerr_set(e, -EINVAL, src, lineno, "empty line");
 	if (!is_range(w, n))
 		return kerr_set(e, -EINVAL, src, lineno,
-				"expected an address range, got '%.*s'",
-				(int)(n > 40 ? 40 : n), w);
+				"not a vmallocinfo line (expected an address range first)");
 	if (!next_word(&p, end, &w, &n))
 		return kerr_set(e, -EINVAL, src, lineno,
 				"expected '<range> <size> ...', got 1 field");
 	if (num_u64(w, n, &a->size))
 		return kerr_set(e, -EINVAL, src, lineno,
-				"size '%.*s' is not a valid number",
-				(int)(n > 40 ? 40 : n), w);
+				"the size (field 2) is not a valid number");
 	for (idx = 2; next_word(&p, end, &w, &n); idx++) {
 		if (idx == 2 && WORD(w, n, "unpurged")) {
 			const char *q = p;

@@ -175,6 +175,9 @@ bool line_next(struct line_iter *it, const char **line, size_t *len)
 	if (nl) {
 		*len = (size_t)(nl - it->p);
 		it->p = nl + 1;
+		/* CRLF (a file saved on Windows): the same line, in every parser */
+		if (*len && (*line)[*len - 1] == '\r')
+			(*len)--;
 	} else {
 		*len = (size_t)(it->end - it->p);
 		it->p = it->end;
@@ -191,6 +194,10 @@ int line_next_capped(struct line_iter *it, const char **line, size_t *len,
 	if (*len > BUF_LINE_CAP)
 		return kerr_set(e, -E2BIG, src, it->lineno,
 				"line longer than %u bytes", BUF_LINE_CAP);
+	/* The kernel's text files have none: a NUL would silently cut a name. */
+	if (memchr(*line, '\0', *len))
+		return kerr_set(e, -EINVAL, src, it->lineno,
+				"a NUL byte: not a text line");
 	return 1;
 }
 

@@ -48,14 +48,17 @@ struct line_iter {
 
 void line_iter_init(struct line_iter *it, const char *data, size_t len);
 /*
- * Returns true and sets line and len (without the newline) for the next line;
- * false at the end. A last line without a newline is returned too.
+ * Returns true and sets line and len (without the newline, nor the CR of a
+ * CRLF) for the next line; false at the end. A last line without a
+ * newline is returned too.
  */
 bool line_next(struct line_iter *it, const char **line, size_t *len);
 
 /*
  * line_next for parsers: 1 with the next line, 0 at the end, or -E2BIG
- * with e set ("src:N: line longer than 1048576 bytes").
+ * with e set ("src:N: line longer than 1048576 bytes"), or -EINVAL for a
+ * line holding a NUL byte (no kernel text file has one: it would cut a
+ * name short, "dentry\0x" passing for "dentry").
  */
 int line_next_capped(struct line_iter *it, const char **line, size_t *len,
 		     const char *src, struct kerr *e);

@@ -220,3 +220,13 @@ int num_parse_size(const char *s, uint64_t *out)
 	*out = (uint64_t)v;
 	return 0;
 }
+
+bool num_is_version(const char *s, size_t n)
+{
+	if (!n || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+			return false;
+	return true;
+}

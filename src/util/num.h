@@ -32,6 +32,12 @@ int num_parse_duration_ns(const char *s, uint64_t *out);
 /* Sizes: bytes, or suffix K, M, G, T (powers of 1024; "KiB" etc. accepted). */
 int num_parse_size(const char *s, uint64_t *out);
 
+/*
+ * Whether s looks like a format version ("2.1": digits and dots, at most 8
+ * bytes): a parser quotes a version it does not know, and nothing else.
+ */
+bool num_is_version(const char *s, size_t n);
+
 /* Checked arithmetic: false on overflow. */
 static inline bool num_mul_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
@@ -40,6 +46,16 @@ static inline bool num_mul_u64(uint64_t a, uint64_t b, uint64_t *out)
 static inline bool num_add_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
 	return !__builtin_add_overflow(a, b, out);
+}
+/*
+ * a + b, or UINT64_MAX when it overflows: a total of hostile values must
+ * not wrap into a small, plausible number ("Kernel memory 0 B").
+ */
+static inline uint64_t num_sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t s;
+
+	return __builtin_add_overflow(a, b, &s) ? UINT64_MAX : s;
 }
 
 #endif

@@ -81,7 +81,7 @@ cp "$F/meminfo" "$F/slabinfo" "$F/vmallocinfo" "$F/modules" "$F/meta" "$T/bad/"
 printf 'allocinfo - version: 1.0\n#     <size>  <calls> <tag info>\n  4096  1 mm/x.c:1 func:f \n  10 -1 mm/x.c:2 func:g \n' >"$T/bad/allocinfo"
 "$K" check --from "$T/bad" >/dev/null 2>"$T/bad.err"
 rc=$?
-[ $rc -eq 1 ] && grep -q "allocinfo:4: calls '-1'" "$T/bad.err" && ok "bad allocinfo: exit 1 naming file and line" \
+[ $rc -eq 1 ] && grep -q "allocinfo:4: calls (field 2) is not a valid number" "$T/bad.err" && ok "bad allocinfo: exit 1 naming file and line" \
 	|| not_ok "bad allocinfo: exit 1 naming file and line" "rc=$rc $(cat "$T/bad.err")"
 "$K" check --from "$T/bad" --json >"$T/bad.json" 2>/dev/null
 check "bad allocinfo --json: {error}" jq_true '.error | test("allocinfo:4:")' "$T/bad.json"
