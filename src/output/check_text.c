@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `kleak check`'s readable report: tables of the report struct, nothing more. */
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
 #include "output/check_render.h"
 #include "output/fmt.h"
+#include "util/text.h"
+
+/*
+ * Every name below comes from the kernel or from files a user handed in
+ * (cache names, callers, modules, allocinfo functions, release and
+ * hostname, paths): shown through text_safe, never raw.
+ */
+#define SAFE(s, b) text_safe((s), (b), sizeof(b))
 
 struct style {
 	const char *bold, *warn, *crit, *dim, *reset;
@@ -56,8 +65,9 @@ static void slabs(FILE *f, const struct check_report *r, const struct style *st,
 		"OBJ_BYTES", "OBJS", "OBJSIZE", "SHARED WITH");
 	for (size_t i = 0; i < r->nslabs && (int)i < top; i++) {
 		const struct slab_row *s = &r->slabs[i];
+		char name[256];
 
-		fprintf(f, "  %-24s %10s %10s %9llu %7llu", s->cache->name,
+		fprintf(f, "  %-24s %10s %10s %9llu %7llu", SAFE(s->cache->name, name),
 			fmt_bytes(s->bytes, b1, sizeof(b1)),
 			fmt_bytes(s->objects_bytes, b2, sizeof(b2)),
 			(unsigned long long)s->cache->active_objs,
@@ -65,7 +75,7 @@ static void slabs(FILE *f, const struct check_report *r, const struct style *st,
 		if (s->reclaimable == 1)
 			fprintf(f, "  %s(reclaimable)%s", st->dim, st->reset);
 		for (size_t a = 0; a < s->naliases && a < CHECK_MAX_ALIASES; a++)
-			fprintf(f, "%s%s", a ? "," : "  ", s->aliases[a]);
+			fprintf(f, "%s%s", a ? "," : "  ", SAFE(s->aliases[a], name));
 		if (s->naliases > CHECK_MAX_ALIASES)
 			fprintf(f, ",+%zu", s->naliases - CHECK_MAX_ALIASES);
 		fputc('\n', f);
@@ -89,9 +99,10 @@ static void vmalloc(FILE *f, const struct check_report *r,
 		fprintf(f, "  %s(no module holds vmalloc memory)%s\n", st->dim, st->reset);
 	for (size_t i = 0; i < g->nmodules; i++) {
 		const struct vmalloc_module *m = &g->modules[i];
+		char name[256];
 
 		fprintf(f, "  %s%-30s%s %10s %6llu areas%s%s\n",
-			m->unloaded ? st->crit : "", m->module,
+			m->unloaded ? st->crit : "", SAFE(m->module, name),
 			m->unloaded ? st->reset : "",
 			fmt_bytes(m->bytes, b1, sizeof(b1)),
 			(unsigned long long)m->areas,
@@ -105,11 +116,11 @@ static void vmalloc(FILE *f, const struct check_report *r,
 	fprintf(f, "  %-40s %-18s %10s %6s\n", "CALLER", "MODULE", "BYTES", "AREAS");
 	for (size_t i = 0; i < g->ncallers && (int)i < o->top; i++) {
 		const struct vmalloc_caller *c = &g->callers[i];
-		char mod[80];
+		char mod[300], name[256], caller[512];
 
 		snprintf(mod, sizeof(mod), c->module[0] ? "[%s]" : "%s",
-			 c->module[0] ? c->module : "-");
-		fprintf(f, "  %-40s %-18s %10s %6llu", c->caller, mod,
+			 c->module[0] ? SAFE(c->module, name) : "-");
+		fprintf(f, "  %-40s %-18s %10s %6llu", SAFE(c->caller, caller), mod,
 			fmt_bytes(c->bytes, b1, sizeof(b1)),
 			(unsigned long long)c->areas);
 		if (c->unloaded && o->show_addresses)
@@ -123,7 +134,7 @@ static void allocinfo(FILE *f, const struct check_report *r,
 		      const struct style *st, int top)
 {
 	const struct allocinfo_top *t = &r->ai;
-	char b1[32], title[160], loc[512], mod[80];
+	char b1[32], title[160], loc[512], mod[300], name[256], sloc[1024], fn[512];
 
 	if (!r->have_allocinfo)
 		return; /* most kernels: CONFIG_MEM_ALLOC_PROFILING is 6.10+ */
@@ -133,7 +144,7 @@ static void allocinfo(FILE *f, const struct check_report *r,
 	heading(f, st, title);
 	for (size_t i = 0; i < t->nmodules && t->by_module[i].module; i++)
 		fprintf(f, "  [%s] %s in %zu site%s, %llu allocations\n",
-			t->by_module[i].module,
+			SAFE(t->by_module[i].module, name),
 			fmt_bytes(t->by_module[i].bytes, b1, sizeof(b1)),
 			t->by_module[i].sites, t->by_module[i].sites == 1 ? "" : "s",
 			(unsigned long long)t->by_module[i].calls);
@@ -143,9 +154,10 @@ static void allocinfo(FILE *f, const struct check_report *r,
 		const struct alloc_site *s = t->sites[i];
 
 		snprintf(mod, sizeof(mod), s->module ? "[%s]" : "%s",
-			 s->module ? s->module : "-");
+			 s->module ? SAFE(s->module, name) : "-");
 		fprintf(f, "  %-44s %-28s %-18s %10s %8llu%s\n",
-			alloc_site_location(s, loc, sizeof(loc)), s->function, mod,
+			SAFE(alloc_site_location(s, loc, sizeof(loc)), sloc),
+			SAFE(s->function, fn), mod,
 			fmt_bytes(alloc_site_bytes(s), b1, sizeof(b1)),
 			(unsigned long long)s->calls, s->accurate ? "" : " (inaccurate)");
 	}
@@ -153,13 +165,13 @@ static void allocinfo(FILE *f, const struct check_report *r,
 
 static void findings(FILE *f, const struct check_report *r, const struct style *st)
 {
-	char b[32];
+	char b[32], top[512];
 
 	if (r->have_kmemleak) {
 		heading(f, st, "kmemleak");
 		fprintf(f, "  %zu unreferenced objects, %s, %zu groups; largest: %s\n",
 			r->kmemleak_objects, fmt_bytes(r->kmemleak_bytes, b, sizeof(b)),
-			r->kmemleak_groups, r->kmemleak_top);
+			r->kmemleak_groups, SAFE(r->kmemleak_top, top));
 	}
 	heading(f, st, "Findings");
 	if (!r->nfindings)
@@ -170,9 +182,15 @@ static void findings(FILE *f, const struct check_report *r, const struct style *
 				: x->severity == SEV_WARNING ? st->warn
 							     : "";
 
-		fprintf(f, "  %s[%s]%s %s: %s\n", c, severity_name(x->severity),
-			st->reset, x->subject, x->summary);
-		fprintf(f, "      %s\n      next: %s\n", x->evidence, x->next);
+		fprintf(f, "  %s[%s]%s ", c, severity_name(x->severity), st->reset);
+		text_fputs(x->subject, f);
+		fputs(": ", f);
+		text_fputs(x->summary, f);
+		fputs("\n      ", f);
+		text_fputs(x->evidence, f);
+		fputs("\n      next: ", f); /* shell-quoted where it was built */
+		text_fputs(x->next, f);
+		fputc('\n', f);
 	}
 }
 
@@ -188,7 +206,9 @@ static void problems(FILE *f, const struct check_report *r, const struct style *
 		if (!any)
 			heading(f, st, "Not read");
 		any = true;
-		fprintf(f, "  %s\n", kerr_str(&s->err[i], msg, sizeof(msg)));
+		fputs("  ", f);
+		text_fputs(kerr_str(&s->err[i], msg, sizeof(msg)), f);
+		fputc('\n', f);
 	}
 }
 
@@ -197,7 +217,7 @@ void check_render_text(FILE *f, const struct check_report *r,
 {
 	struct style st = { "", "", "", "", "" };
 	const struct snapshot *s = r->snap;
-	char when[64] = "?";
+	char when[64] = "?", host[512], rel[512], from[PATH_MAX * 2];
 	time_t t = (time_t)s->time_s;
 	struct tm tm;
 
@@ -206,9 +226,9 @@ void check_render_text(FILE *f, const struct check_report *r,
 	if (t && localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(f, "%skleak check%s: %s, kernel %s, %s%s%s\n", st.bold, st.reset,
-		s->hostname[0] ? s->hostname : "?",
-		s->release[0] ? s->release : "?", when, s->from[0] ? ", from " : "",
-		s->from);
+		s->hostname[0] ? SAFE(s->hostname, host) : "?",
+		s->release[0] ? SAFE(s->release, rel) : "?", when, s->from[0] ? ", from " : "",
+		SAFE(s->from, from));
 	kernel(f, r, &st);
 	slabs(f, r, &st, o->top);
 	vmalloc(f, r, &st, o);

@@ -6,15 +6,19 @@
 #include <string.h>
 
 #include "output/fmt.h"
+#include "util/text.h"
 
 void count_render_header(FILE *f, const struct count_report *r)
 {
 	const struct target *t = r->target;
+	char b1[512], b2[512];
 
+	/* names the user typed, read from the kernel or a container runtime */
 	if (!r->funcs) {
-		fprintf(f, "counting slab cache %s", t->cache.cache);
+		fprintf(f, "counting slab cache %s", text_safe(t->cache.cache, b1, sizeof(b1)));
 		if (strcmp(t->cache.user, t->cache.cache))
-			fprintf(f, " (%s is merged into it)", t->cache.user);
+			fprintf(f, " (%s is merged into it)",
+				text_safe(t->cache.user, b2, sizeof(b2)));
 		if (t->cache.kmalloc_size)
 			fprintf(f, " (kmalloc events of %" PRIu64 " bytes too)",
 				t->cache.kmalloc_size);
@@ -28,7 +32,8 @@ void count_render_header(FILE *f, const struct count_report *r)
 	if (t->tgid)
 		fprintf(f, " for pid %u", t->tgid);
 	else if (t->has_cgroup)
-		fprintf(f, " for cgroup %s (v%d)", t->cgroup.path, t->cgroup.version);
+		fprintf(f, " for cgroup %s (v%d)", text_safe(t->cgroup.path, b1, sizeof(b1)),
+			t->cgroup.version);
 	else
 		fprintf(f, " system-wide");
 	fprintf(f, " via %s; Ctrl-C ends\n", r->mechanism);

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/text.h"
+
 void json_init(struct json *j, FILE *f, bool pretty)
 {
 	memset(j, 0, sizeof(*j));
@@ -73,29 +75,6 @@ void json_arr_end(struct json *j)
 	close_(j, ']');
 }
 
-/* Length of a valid UTF-8 sequence at p, or 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t need;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		need = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		need = 3;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		need = 4;
-	else
-		return 0;
-	if (need > n)
-		return 0;
-	for (size_t i = 1; i < need; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return need;
-}
-
 static void write_escaped(FILE *f, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -103,6 +82,7 @@ static void write_escaped(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
+		uint32_t cp;
 		size_t l;
 
 		switch (c) {
@@ -118,8 +98,8 @@ static void write_escaped(FILE *f, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		l = utf8_len(p + i, n - i);
-		if (!l) { /* invalid byte: U+FFFD keeps the document valid */
+		l = text_utf8_seq(p + i, n - i, &cp);
+		if (!l) { /* not UTF-8 (surrogates, overlong forms too): U+FFFD */
 			fputs("\\ufffd", f);
 			i++;
 			continue;

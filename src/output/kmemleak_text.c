@@ -15,8 +15,10 @@ static void group_sizes(FILE *f, const struct kmemleak_group *g)
 	if (g->size_min != g->size_max)
 		fprintf(f, " typical (%s..%s)", fmt_bytes(g->size_min, b1, sizeof(b1)),
 			fmt_bytes(g->size_max, b2, sizeof(b2)));
-	if (g->allocator)
-		fprintf(f, ", allocated by %s", g->allocator);
+	if (g->allocator) {
+		fputs(", allocated by ", f);
+		text_fputs(g->allocator, f);
+	}
 }
 
 /* Who allocated (comm is any process's to set: made safe) and when. */
@@ -47,15 +49,25 @@ static void group(FILE *f, size_t rank, const struct kmemleak_group *g,
 	const char *hex = kmemleak_str(r, g->sample->hex);
 	char b[32];
 
-	fprintf(f, "%s#%zu  %s in %zu object%s%s  %s%s%s%s\n", o->color ? FMT_BOLD : "",
+	/* names and frames come from a report file a user may hand in */
+	fprintf(f, "%s#%zu  %s in %zu object%s%s  ", o->color ? FMT_BOLD : "",
 		rank, fmt_bytes(g->bytes, b, sizeof(b)), g->count, g->count == 1 ? "" : "s",
-		o->color ? FMT_RESET : "", g->function, g->module ? " [" : "",
-		g->module ? g->module : "", g->module ? "]" : "");
+		o->color ? FMT_RESET : "");
+	text_fputs(g->function, f);
+	if (g->module) {
+		fputs(" [", f);
+		text_fputs(g->module, f);
+		fputc(']', f);
+	}
+	fputc('\n', f);
 	group_sizes(f, g);
 	group_who(f, g);
 	fprintf(f, "\n    backtrace:\n");
-	for (size_t i = 0; i < g->nframes; i++)
-		fprintf(f, "      %s\n", g->backtrace[i]);
+	for (size_t i = 0; i < g->nframes; i++) {
+		fputs("      ", f);
+		text_fputs(g->backtrace[i], f);
+		fputc('\n', f);
+	}
 	if (!hex)
 		return;
 	fprintf(f, "    hex dump (first %u bytes):\n", g->sample->hex_bytes);
@@ -70,12 +82,12 @@ static void group(FILE *f, size_t rank, const struct kmemleak_group *g,
 
 static void by_module(FILE *f, const struct kmemleak_groups *g, size_t top)
 {
-	char b[32];
+	char b[32], name[256];
 
 	fprintf(f, "by module:");
 	for (size_t i = 0; i < g->nmods && i < top; i++)
 		fprintf(f, "%s %s %s (%zu)", i ? "," : "",
-			g->mods[i].module ? g->mods[i].module
+			g->mods[i].module ? text_safe(g->mods[i].module, name, sizeof(name))
 			: g->mods[i].unloaded ? KMEMLEAK_UNLOADED : "vmlinux",
 			fmt_bytes(g->mods[i].bytes, b, sizeof(b)), g->mods[i].count);
 	if (g->nmods > top)
@@ -88,7 +100,7 @@ void kmemleak_render_text(FILE *f, const struct kmemleak_view *v,
 {
 	const struct kmemleak_groups *g = v->groups;
 	size_t top = (size_t)o->top;
-	char b[32];
+	char b[32], src[8192];
 
 	if (v->ran)
 		fprintf(f, "workload exited with status %d%s\n", v->status,
@@ -96,12 +108,13 @@ void kmemleak_render_text(FILE *f, const struct kmemleak_view *v,
 	if (g->objects == 0) {
 		fprintf(f, "kmemleak: no unreferenced objects in %s.\n"
 			"An empty report is not proof of no leak: kmemleak misses objects whose\n"
-			"last pointer survives in a stale stack slot or register.\n", v->source);
+			"last pointer survives in a stale stack slot or register.\n",
+			text_safe(v->source, src, sizeof(src)));
 		return;
 	}
 	fprintf(f, "kmemleak: %zu unreferenced object%s, %s, in %zu group%s (%s)\n",
 		g->objects, g->objects == 1 ? "" : "s", fmt_bytes(g->bytes, b, sizeof(b)),
-		g->n, g->n == 1 ? "" : "s", v->source);
+		g->n, g->n == 1 ? "" : "s", text_safe(v->source, src, sizeof(src)));
 	if (g->raw_frames)
 		fprintf(f, "raw frames: %zu distinct, %zu resolved (symbols: %s)\n",
 			g->raw_frames, g->raw_resolved, v->symbols);
@@ -118,7 +131,8 @@ void kmemleak_render_text(FILE *f, const struct kmemleak_view *v,
 void kmemleak_render_unavailable_text(FILE *f, const char *avail, const char *msg)
 {
 	/* The report itself says it, not only stderr (CONTRACTS). */
-	fprintf(f, "kmemleak: not available (%s): %s\n"
-		"On this machine use `kleak watch` (growth over time) or "
-		"`kleak trace` (live allocations).\n", avail, msg);
+	fprintf(f, "kmemleak: not available (%s): ", avail);
+	text_fputs(msg, f);
+	fprintf(f, "\nOn this machine use `kleak watch` (growth over time) or "
+		"`kleak trace` (live allocations).\n");
 }

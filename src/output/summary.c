@@ -6,6 +6,7 @@
 
 #include "output/json.h"
 #include "util/fmt.h"
+#include "util/text.h"
 
 static const char *why_not(const struct sample *s, int i, char *buf, size_t len)
 {
@@ -15,17 +16,21 @@ static const char *why_not(const struct sample *s, int i, char *buf, size_t len)
 void summary_snapshot_text(FILE *f, const struct snapshot_summary *sum)
 {
 	const struct sample *s = sum->sample;
-	char msg[1024];
+	char msg[1024], dir[8192], rel[512], host[512];
 
-	fprintf(f, "kleak snapshot: %s (kernel %s, %s)\n", sum->dir,
-		sum->release, sum->hostname);
+	/* the path is the user's; release and hostname anyone's to set */
+	fprintf(f, "kleak snapshot: %s (kernel %s, %s)\n", text_safe(sum->dir, dir, sizeof(dir)),
+		text_safe(sum->release, rel, sizeof(rel)),
+		text_safe(sum->hostname, host, sizeof(host)));
 	for (int i = 0; i < SRC_COUNT; i++) {
-		if (s->have[i])
+		if (s->have[i]) {
 			fprintf(f, "  %-14s %10zu bytes\n", source_descs[i].name,
 				s->raw[i].len);
-		else
-			fprintf(f, "  %-14s not read: %s\n", source_descs[i].name,
-				why_not(s, i, msg, sizeof(msg)));
+			continue;
+		}
+		fprintf(f, "  %-14s not read: ", source_descs[i].name);
+		text_fputs(why_not(s, i, msg, sizeof(msg)), f);
+		fputc('\n', f);
 	}
 }
 
@@ -55,11 +60,11 @@ void summary_snapshot_json(FILE *f, const struct snapshot_summary *sum)
 
 void summary_record_text(FILE *f, const struct record_summary *r)
 {
-	char b[32];
+	char b[32], file[8192];
 
 	fprintf(f, "kleak record: %llu samples, %s in %s (stopped by %s)\n",
 		(unsigned long long)r->samples, fmt_bytes(r->bytes, b, sizeof(b)),
-		r->file, r->stopped_by);
+		text_safe(r->file, file, sizeof(file)), r->stopped_by);
 }
 
 void summary_record_json(FILE *f, const struct record_summary *r)

@@ -95,7 +95,9 @@ static void text_stacks(FILE *f, const struct trace_report *rep,
 			(unsigned long long)c->stacks[i].count);
 		for (size_t k = 0; k < c->stacks[i].nframes && k < 12; k++) {
 			trace_render_frame(rep, c->stacks[i].frames[k], o, buf, sizeof(buf));
-			fprintf(f, "        %s\n", buf);
+			fputs("        ", f);
+			text_fputs(buf, f);
+			fputc('\n', f);
 		}
 	}
 }
@@ -104,6 +106,7 @@ static void text_row(FILE *f, const struct trace_report *rep, const struct trace
 		     const struct render_opts *o)
 {
 	char b1[32], b2[32], b3[32], b4[32], b5[32], site[300], who[64], comm[64];
+	char ssite[1200], cache[256], mod[256];
 
 	if (o->show_addresses)
 		snprintf(site, sizeof(site), "0x%llx %s", (unsigned long long)c->addr, c->callsite);
@@ -120,8 +123,10 @@ static void text_row(FILE *f, const struct trace_report *rep, const struct trace
 		short_num((double)c->outstanding_count, b2, sizeof(b2)),
 		short_num(c->alloc_rate, b3, sizeof(b3)), short_num(c->free_rate, b4, sizeof(b4)),
 		c->oldest_age_ns ? fmt_duration_ns(c->oldest_age_ns, b5, sizeof(b5)) : "-",
-		c->cache_name[0] ? c->cache_name : trace_kind_name(c->kind), site,
-		c->module[0] ? " [" : "", c->module, c->module[0] ? "]" : "", who);
+		c->cache_name[0] ? text_safe(c->cache_name, cache, sizeof(cache))
+				 : trace_kind_name(c->kind),
+		text_safe(site, ssite, sizeof(ssite)), c->module[0] ? " [" : "",
+		text_safe(c->module, mod, sizeof(mod)), c->module[0] ? "]" : "", who);
 	text_stacks(f, rep, c, o);
 }
 

@@ -4,9 +4,11 @@
  * of slabtop: components, top growers, elapsed time, redrawn in place),
  * one line per sample for pipes and files, and the final report.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "output/fmt.h"
+#include "util/text.h"
 #include "watch_render.h"
 
 static const char *const shown_fields[] = { "Slab", "SUnreclaim",
@@ -37,13 +39,16 @@ static const char *col(const struct watch_view *v, enum trend_verdict vd)
 	}
 }
 
+/* Names come from the kernel or a recording handed in: shown escaped. */
 static const char *display_name(const struct series *s, char *buf, size_t len)
 {
+	char raw[256];
+
 	if (s->module[0] && s->source != SERIES_ALLOCINFO) /* named with it */
-		snprintf(buf, len, "%s [%s]", s->name, s->module);
+		snprintf(raw, sizeof(raw), "%s [%s]", s->name, s->module);
 	else
-		snprintf(buf, len, "%s", s->name);
-	return buf;
+		snprintf(raw, sizeof(raw), "%s", s->name);
+	return text_safe(raw, buf, len);
 }
 
 static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
@@ -56,7 +61,7 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 	for (size_t i = 0; i < v->rep->n && shown < max; i++, shown++) {
 		const struct trend_leak *l = &v->rep->v[i];
 		const struct series *s = &set->v[l->series];
-		char now[32], gr[32], rate[40], name[200];
+		char now[32], gr[32], rate[40], name[512];
 
 		fprintf(f, "  %s%-19s%s %-14s %-32.32s %10s %11s %14s %5.2f  %s\n",
 			col(v, l->verdict),
@@ -72,7 +77,8 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 			fprintf(f, "  %-19s %-14s   by", "", "");
 			for (int k = 0; k < l->nexplained; k++)
 				fprintf(f, "%s %s", k ? "," : "",
-					set->v[l->explained_by[k]].name);
+					text_safe(set->v[l->explained_by[k]].name, name,
+						  sizeof(name)));
 			fputc('\n', f);
 		}
 	}
@@ -93,12 +99,12 @@ static const struct trend_leak *leak_of(const struct watch_view *v,
 void watch_render_live(FILE *f, const struct watch_view *v)
 {
 	const struct series_set *set = v->set;
-	char el[32];
+	char el[32], rel[512];
 
 	fputs("\033[H\033[2J", f);
 	fprintf(f, "%skleak watch%s  %s  elapsed %s  samples %llu  every %.3gs  series %zu\n\n",
 		v->color ? FMT_BOLD : "", v->color ? FMT_RESET : "",
-		v->snap && v->snap->release[0] ? v->snap->release : "",
+		v->snap && v->snap->release[0] ? text_safe(v->snap->release, rel, sizeof(rel)) : "",
 		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)),
 		(unsigned long long)set->samples, v->interval_s, set->count);
 	fprintf(f, "  %-14s %10s %11s %14s\n", "COMPONENT", "NOW", "GROWTH",
@@ -145,7 +151,7 @@ void watch_render_line(FILE *f, const struct watch_view *v)
 	}
 	if (v->rep->n && v->rep->v[0].verdict <= TREND_POSSIBLE) {
 		const struct trend_leak *l = &v->rep->v[0];
-		char rate[40], name[200];
+		char rate[40], name[512];
 
 		fprintf(f, "  top: %s %s %s (%.2f, %s)",
 			series_source_name(set->v[l->series].source),
@@ -168,8 +174,10 @@ void watch_render_report(FILE *f, const struct watch_view *v)
 			 !v->rep->v[i].explained;
 		growing += v->rep->v[i].verdict <= TREND_POSSIBLE;
 	}
+	char file[PATH_MAX * 2];
+
 	if (v->file)
-		fprintf(f, "Growth report for %s%s\n", v->file,
+		fprintf(f, "Growth report for %s%s\n", text_safe(v->file, file, sizeof(file)),
 			v->truncated ? " (ends in an incomplete sample: ignored)"
 				     : "");
 	fprintf(f, "%llu samples over %s (every %.3gs), %zu series, %zu points kept\n",

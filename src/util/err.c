@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "util/text.h"
+
 int kerr_set(struct kerr *e, int code, const char *src, long line,
 	     const char *fmt, ...)
 {
@@ -39,20 +41,16 @@ const char *kerr_str(const struct kerr *e, char *buf, size_t len)
 }
 
 /*
- * Messages quote input ("version '2.1\r'"): control bytes are shown as \xNN
- * so that a hostile file cannot drive the terminal.
+ * Messages name paths a user chose and, rarely, a version from a file:
+ * shown through text_fputs (control bytes, escape sequences, bidi
+ * overrides, invalid UTF-8 as \xNN) so a hostile name cannot drive the
+ * terminal.
  */
 void kerr_print(const struct kerr *e)
 {
 	char buf[1024];
-	const unsigned char *p = (const unsigned char *)kerr_str(e, buf, sizeof(buf));
 
 	fputs("kleak: ", stderr);
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
+	text_fputs(kerr_str(e, buf, sizeof(buf)), stderr);
 	fputc('\n', stderr);
 }

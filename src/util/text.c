@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+size_t text_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	size_t l, i;
 	uint32_t c;
@@ -52,7 +52,7 @@ static bool hidden_cp(uint32_t c)
 static size_t escape_one(const unsigned char *p, size_t n, char esc[16], bool *raw)
 {
 	uint32_t c;
-	size_t l = utf8_seq(p, n, &c);
+	size_t l = text_utf8_seq(p, n, &c);
 
 	*raw = false;
 	if (!l || c < 0x20 || c == 0x7f) {

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -30,6 +31,14 @@ const char *text_safe_n(const char *s, size_t n, char *buf, size_t len);
 bool text_is_safe(const char *s);
 /* Writes s to f as text_safe would, with no length limit. */
 void text_fputs(const char *s, FILE *f);
+
+/*
+ * The length of the valid UTF-8 sequence at p (at most n bytes, n > 0)
+ * with its code point in *cp, or 0 when the bytes are not UTF-8:
+ * overlong forms, surrogates and values past U+10FFFF included. The one
+ * decoder of text output and JSON.
+ */
+size_t text_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 
 /*
  * s as one word for a POSIX shell: unchanged when it holds only

@@ -111,8 +111,10 @@ mkdir -p "$T/emptydir"
 out=$("$K" check --json --top x 2>/dev/null); rc=$?
 [ $rc -eq 2 ] && jq_true '.kind == "usage"' <<<"$out" >/dev/null && ok "usage error under --json: exit 2 and an error object" \
 	|| not_ok "usage error under --json" "rc=$rc out=$out"
-mkdir -p "$T/ctl" && cp "$F/meminfo" "$T/ctl/" && printf 'slabinfo - version: 2.1\033]0;x\007\n' >"$T/ctl/slabinfo"
-"$K" check --from "$T/ctl" 2>"$T/ctl.err" >/dev/null
+# Errors quote no file content, and the path (the user's) is escaped.
+ctl="$T/ctl"$'\033]0;x\007'
+mkdir -p "$ctl" && cp "$F/meminfo" "$ctl/" && printf 'slabinfo - version: 2.1\033]0;x\007\n' >"$ctl/slabinfo"
+"$K" check --from "$ctl" 2>"$T/ctl.err" >/dev/null
 ! grep -q $'\033' "$T/ctl.err" && grep -q 'x1b' "$T/ctl.err" && ok "control bytes from input are escaped in errors" \
 	|| not_ok "control bytes escaped" "$(cat -v "$T/ctl.err")"
 "$K" check --from "$F" --cache-pct 0.3 --json | jq_true '[.findings[] | select(.id == "slab-cache-large")] | length > 0' >/dev/null \
