@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/num.h"
 #include "util/strmap.h"
 
 /* Pages that hold other sites' objects. */
@@ -165,9 +166,9 @@ int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out)
 			continue;
 		}
 		out->sites[out->nsites++] = s;
-		out->total_bytes += b;
+		out->total_bytes = num_sat_add(out->total_bytes, b);
 		if (s->module)
-			out->module_bytes += b;
+			out->module_bytes = num_sat_add(out->module_bytes, b);
 		out->inaccurate += !s->accurate;
 	}
 	if (out->nsites > 1)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/fmt.h"
+#include "util/num.h"
 #include "util/strmap.h"
 #include "util/text.h"
 
@@ -62,7 +63,7 @@ static uint64_t kernel_of(const struct memcg *m, bool *reported)
 		return m->v[MEMCG_KERNEL];
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (memcg_has(m, parts[i]))
-			sum += m->v[parts[i]];
+			sum = num_sat_add(sum, m->v[parts[i]]);
 	return sum;
 }
 

@@ -14,6 +14,7 @@
 
 #include "analyze/kmemleak_group.h"
 #include "util/compiler.h"
+#include "util/num.h"
 
 static const char *const sev_names[] = { "info", "warning", "critical" };
 
@@ -104,7 +105,7 @@ static int build_slabs(const struct snapshot *s, struct check_report *r)
 							  row->cache->name);
 		row->naliases = slab_aliases_of(&s->aliases, row->cache->name,
 						row->aliases, CHECK_MAX_ALIASES);
-		r->slab_bytes += row->bytes;
+		r->slab_bytes = num_sat_add(r->slab_bytes, row->bytes);
 	}
 	qsort(r->slabs, r->nslabs, sizeof(*r->slabs), cmp_slab);
 	return 0;

@@ -10,6 +10,8 @@
 
 #include "analyze/check.h"
 #include "util/fmt.h"
+#include "util/strmap.h"
+#include "util/text.h"
 
 int check_findings(struct check_report *r, const struct check_opts *o);
 
@@ -81,7 +83,7 @@ static int big_caches(struct check_report *r, const struct check_opts *o)
 	for (size_t i = 0; i < r->nslabs; i++) {
 		const struct slab_row *s = &r->slabs[i];
 		double pct = kmem_pct(&r->kmem, s->bytes);
-		char ev[300], next[200], b[32];
+		char ev[300], next[200], b[32], q[160];
 
 		if (pct < o->cache_pct_warn)
 			break; /* sorted by bytes */
@@ -90,8 +92,9 @@ static int big_caches(struct check_report *r, const struct check_opts *o)
 			 (unsigned long long)s->cache->active_objs,
 			 (unsigned long long)s->cache->objsize,
 			 s->reclaimable == 1 ? "; reclaimable" : "");
+		/* a name from a file handed in: one shell word, whatever it holds */
 		snprintf(next, sizeof(next), "kleak count --cache %s -i 5  (allocs vs frees)",
-			 s->cache->name);
+			 text_shell_quote(s->cache->name, q, sizeof(q)));
 		ADD(s->reclaimable == 1 ? SEV_INFO : SEV_WARNING, "slab-cache-large",
 		    s->cache->name,
 		    s->reclaimable == 1
@@ -106,7 +109,7 @@ static int module_vmalloc(struct check_report *r, const struct check_opts *o)
 {
 	for (size_t i = 0; i < r->vm.nmodules; i++) {
 		const struct vmalloc_module *m = &r->vm.modules[i];
-		char ev[300], next[200], b[32];
+		char ev[300], next[200], b[32], q[160];
 
 		if (m->unloaded) {
 			snprintf(ev, sizeof(ev),
@@ -126,8 +129,8 @@ static int module_vmalloc(struct check_report *r, const struct check_opts *o)
 			 m->module, fmt_bytes(m->bytes, b, sizeof(b)),
 			 (unsigned long long)m->areas,
 			 m->tainted ? " (out-of-tree module)" : "");
-		snprintf(next, sizeof(next), "kleak watch -i 10  (does [%s] keep growing?)",
-			 m->module);
+		snprintf(next, sizeof(next), "kleak watch -i 10  (does %s keep growing?)",
+			 text_shell_quote(m->module, q, sizeof(q)));
 		ADD(SEV_WARNING, "module-vmalloc", m->module,
 		    "a module holds much vmalloc memory (the lesson: suspect drivers first)",
 		    ev, next);
@@ -164,42 +167,71 @@ static int kmemleak(struct check_report *r)
 	return 0;
 }
 
-/* A module whose allocinfo sites hold much memory (kmalloc, pages, vmalloc). */
-static int module_allocinfo(struct check_report *r, const struct check_opts *o)
+/* One module's finding, its largest site looked up in tops. */
+static int module_allocinfo_one(struct check_report *r, const struct check_opts *o,
+				const struct allocinfo_group *m, const struct strmap *tops)
 {
-	for (size_t i = 0; i < r->ai.nmodules; i++) {
-		const struct allocinfo_group *m = &r->ai.by_module[i];
-		const struct alloc_site *top = NULL;
-		char ev[300], next[200], b[32];
+	const struct alloc_site *top = NULL;
+	char ev[300], next[200], b[32], q[160];
+	size_t k;
 
-		if (!m->module || m->bytes < o->module_allocinfo_warn)
-			continue;
-		for (size_t k = 0; k < r->ai.nsites && !top; k++)
-			if (r->ai.sites[k]->module &&
-			    !strcmp(r->ai.sites[k]->module, m->module))
-				top = r->ai.sites[k];
-		snprintf(ev, sizeof(ev),
-			 "[%s] holds %s in %zu allocation site%s (%llu live allocations); the largest: %s %s:%u",
-			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
-			 m->sites == 1 ? "" : "s",
-			 (unsigned long long)m->calls, top ? top->function : "?",
-			 top ? top->file : "?", top ? top->src_line : 0);
-		snprintf(next, sizeof(next),
-			 "kleak watch -i 10  (do [%s]'s allocinfo sites keep growing?)",
-			 m->module);
-		ADD(SEV_WARNING, "module-allocinfo", m->module,
-		    "a module's allocation sites hold much memory (the lesson: suspect drivers first)",
-		    ev, next);
+	if (!m->module || m->bytes < o->module_allocinfo_warn)
+		return 0;
+	k = strmap_get(tops, m->module, strlen(m->module));
+	if (k != STRMAP_NONE)
+		top = r->ai.sites[k];
+	snprintf(ev, sizeof(ev),
+		 "[%s] holds %s in %zu allocation site%s (%llu live allocations); the largest: %s %s:%u",
+		 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
+		 m->sites == 1 ? "" : "s",
+		 (unsigned long long)m->calls, top ? top->function : "?",
+		 top ? top->file : "?", top ? top->src_line : 0);
+	snprintf(next, sizeof(next),
+		 "kleak watch -i 10  (do the allocinfo sites of %s keep growing?)",
+		 text_shell_quote(m->module, q, sizeof(q)));
+	ADD(SEV_WARNING, "module-allocinfo", m->module,
+	    "a module's allocation sites hold much memory (the lesson: suspect drivers first)",
+	    ev, next);
+	return 0;
+}
+
+/*
+ * The largest site of each module: the first of its sites (they are
+ * sorted by bytes), in one pass, not a scan per module.
+ */
+static int index_top_sites(const struct allocinfo_top *t, struct strmap *m)
+{
+	for (size_t k = 0; k < t->nsites; k++) {
+		const char *mod = t->sites[k]->module;
+
+		if (mod && strmap_intern(m, mod, strlen(mod), k) == STRMAP_NONE)
+			return -1;
 	}
 	return 0;
 }
 
-static bool allocinfo_has_module(const struct allocinfo_top *t, const char *m)
+/* A module whose allocinfo sites hold much memory (kmalloc, pages, vmalloc). */
+static int module_allocinfo(struct check_report *r, const struct check_opts *o)
 {
-	for (size_t i = 0; i < t->nmodules; i++)
-		if (t->by_module[i].module && !strcmp(t->by_module[i].module, m))
-			return true;
-	return false;
+	struct strmap tops = { 0 };
+	int rc = index_top_sites(&r->ai, &tops);
+
+	for (size_t i = 0; !rc && i < r->ai.nmodules; i++)
+		rc = module_allocinfo_one(r, o, &r->ai.by_module[i], &tops);
+	strmap_free(&tops);
+	return rc;
+}
+
+/* The modules allocinfo lists now, hashed: asked once per baseline module. */
+static int index_modules(const struct allocinfo_top *t, struct strmap *m)
+{
+	for (size_t i = 0; i < t->nmodules; i++) {
+		const char *mod = t->by_module[i].module;
+
+		if (mod && strmap_intern(m, mod, strlen(mod), i) == STRMAP_NONE)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -210,12 +242,18 @@ static bool allocinfo_has_module(const struct allocinfo_top *t, const char *m)
  */
 static int unloaded_allocinfo(struct check_report *r)
 {
+	struct strmap now = { 0 };
+
+	if (index_modules(&r->ai, &now)) {
+		strmap_free(&now);
+		return -1;
+	}
 	for (size_t i = 0; i < r->base_ai.nmodules; i++) {
 		const struct allocinfo_group *m = &r->base_ai.by_module[i];
 		char ev[300], b[32];
 
 		if (!m->module || !m->bytes ||
-		    allocinfo_has_module(&r->ai, m->module) ||
+		    strmap_get(&now, m->module, strlen(m->module)) != STRMAP_NONE ||
 		    (snapshot_has(r->snap, SRC_MODULES) &&
 		     modules_find(&r->snap->modules, m->module)))
 			continue;
@@ -224,10 +262,14 @@ static int unloaded_allocinfo(struct check_report *r)
 			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
 			 m->sites == 1 ? "" : "s",
 			 (unsigned long long)m->calls);
-		ADD(SEV_INFO, "unloaded-module-allocinfo", m->module,
-		    "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",
-		    ev, "dmesg | grep 'allocated at module unload'  (the kernel names each site still holding memory)");
+		if (check_add_finding(r, SEV_INFO, "unloaded-module-allocinfo", m->module,
+				      "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",
+				      ev, "dmesg | grep 'allocated at module unload'  (the kernel names each site still holding memory)")) {
+			strmap_free(&now);
+			return -1;
+		}
 	}
+	strmap_free(&now);
 	return 0;
 }
 

@@ -18,16 +18,8 @@ void ingest_free(struct ingest *in)
 	modules_free(&in->base_modules);
 	buf_free(&in->base_kallsyms);
 	vmalloc_groups_free(&in->vg);
+	vmalloc_base_free(&in->base_index);
 	memset(in, 0, sizeof(*in));
-}
-
-static void *memdup(const void *p, size_t n)
-{
-	void *q = malloc(n ? n : 1);
-
-	if (q && n)
-		memcpy(q, p, n);
-	return q;
 }
 
 /*
@@ -36,30 +28,29 @@ static void *memdup(const void *p, size_t n)
  */
 static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 {
-	const struct slab_aliases *a = &snap->aliases;
-	const struct modules *m = &snap->modules;
 	const struct buf *k = &snap->raw[SRC_KALLSYMS];
-	struct slab_alias *av;
-	struct kmodule *mv;
+	struct slab_aliases av;
+	struct modules mv;
 
+	/* copies with their indexes: lookups stay O(log n) (hostile input) */
 	if (snapshot_has(snap, SRC_SLAB_ALIASES)) {
-		av = memdup(a->v, a->n * sizeof(*a->v));
-		if (!av)
+		if (slab_aliases_copy(&av, &snap->aliases))
 			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 		slab_aliases_free(&in->aliases);
-		in->aliases = (struct slab_aliases){ av, a->n };
+		in->aliases = av;
 		in->have_aliases = true;
 	}
 	if (!snapshot_has(snap, SRC_KALLSYMS) || !snapshot_has(snap, SRC_MODULES))
 		return 0;
-	mv = memdup(m->v, m->n * sizeof(*m->v));
+	vmalloc_base_reset(&in->base_index); /* built from the old baseline */
 	buf_reset(&in->base_kallsyms);
-	if (!mv || buf_append(&in->base_kallsyms, k->data, k->len)) {
-		free(mv);
+	if (modules_copy(&mv, &snap->modules) ||
+	    buf_append(&in->base_kallsyms, k->data, k->len)) {
+		modules_free(&mv);
 		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 	}
 	modules_free(&in->base_modules);
-	in->base_modules = (struct modules){ mv, m->n };
+	in->base_modules = mv;
 	in->have_base = true;
 	return 0;
 }
@@ -124,6 +115,7 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
 		base.modules = &in->base_modules;
 		base.kallsyms = in->base_kallsyms.data;
 		base.kallsyms_len = in->base_kallsyms.len;
+		base.index = &in->base_index;
 		bp = &base;
 	}
 	vmalloc_groups_free(&in->vg);

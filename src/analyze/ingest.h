@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 
+#include "analyze/vmalloc_base.h"
 #include "analyze/vmalloc_group.h"
 #include "model/series.h"
 #include "model/snapshot.h"
@@ -30,6 +31,7 @@ struct ingest {
 	struct modules base_modules;
 	struct buf base_kallsyms;
 	bool have_base;
+	struct vmalloc_base_index base_index; /* of the baseline, kept across samples */
 	struct vmalloc_groups vg; /* scratch, reused */
 };
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "util/num.h"
+
 /* Kernel-side meminfo fields, in the order a reader expects them. */
 static const struct {
 	const char *name;
@@ -40,7 +42,7 @@ static uint64_t accounted_elsewhere(const struct meminfo *mi)
 	uint64_t sum = 0;
 
 	for (size_t i = 0; i < sizeof(user) / sizeof(user[0]); i++)
-		sum += get(mi, user[i]);
+		sum = num_sat_add(sum, get(mi, user[i]));
 	return sum;
 }
 
@@ -70,15 +72,16 @@ void kmem_summarize(const struct meminfo *mi, bool vmap_stack,
 			c->note = "thread stacks (inside VmallocUsed: CONFIG_VMAP_STACK)";
 		}
 		if (c->in_total)
-			out->kernel_bytes += v;
+			out->kernel_bytes = num_sat_add(out->kernel_bytes, v);
 	}
 	/* KReclaimable beyond SReclaimable is kernel memory too (e.g. ION). */
 	other = get(mi, "KReclaimable") > get(mi, "SReclaimable")
 			? get(mi, "KReclaimable") - get(mi, "SReclaimable")
 			: 0;
-	out->kernel_bytes += other;
+	out->kernel_bytes = num_sat_add(out->kernel_bytes, other);
 	used = out->mem_total > out->mem_free ? out->mem_total - out->mem_free : 0;
-	if (out->mem_total && used > out->kernel_bytes + accounted_elsewhere(mi)) {
+	if (out->mem_total &&
+	    used > num_sat_add(out->kernel_bytes, accounted_elsewhere(mi))) {
 		out->unaccounted =
 			used - out->kernel_bytes - accounted_elsewhere(mi);
 		if (out->ncomp < KMEM_MAX_COMPONENTS) {
@@ -88,7 +91,7 @@ void kmem_summarize(const struct meminfo *mi, bool vmap_stack,
 			c->bytes = out->unaccounted;
 			c->in_total = true;
 			c->note = "used but itemised nowhere (e.g. alloc_pages by drivers)";
-			out->kernel_bytes += out->unaccounted;
+			out->kernel_bytes = num_sat_add(out->kernel_bytes, out->unaccounted);
 		}
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/vmalloc_base.h"
 #include "parse/vmallocinfo.h"
 #include "util/buf.h"
 #include "util/num.h"
@@ -19,6 +20,7 @@ struct ctx {
 	uint64_t page_size;
 	const struct modules *loaded;
 	const struct vmalloc_baseline *base;
+	struct vmalloc_base_index *bx; /* the baseline's, or one for this call */
 	struct kerr *e;
 	const char *src;
 };
@@ -31,61 +33,23 @@ static bool module_tainted(const struct modules *m, const char *name)
 }
 
 /*
- * Nearest symbol at or below addr in the baseline's module symbols whose
- * module is `mod`. The list is small (module symbols only), so a scan does.
+ * Places a bare caller address in a module the baseline knew, and names
+ * its function there: by binary search in the baseline's index.
  */
-static bool baseline_symbol(const struct vmalloc_baseline *b, uint64_t addr,
-			    const char *mod, char *out, size_t outlen)
-{
-	struct line_iter it;
-	const char *line;
-	size_t len;
-	uint64_t best = 0;
-	bool found = false;
-
-	line_iter_init(&it, b->kallsyms, b->kallsyms_len);
-	while (line_next(&it, &line, &len)) {
-		struct field f[4];
-		uint64_t a;
-		char m[80];
-
-		if (fields_split(line, len, f, 4) != 4 ||
-		    num_hex_u64(f[0].s, f[0].len, &a) || a > addr || a < best ||
-		    f[3].len < 3 || f[3].len - 2 >= sizeof(m))
-			continue;
-		memcpy(m, f[3].s + 1, f[3].len - 2);
-		m[f[3].len - 2] = '\0';
-		if (strcmp(m, mod))
-			continue;
-		best = a;
-		field_copy(out, outlen, &f[2]);
-		found = true;
-	}
-	return found;
-}
-
-/* Places a bare caller address in a module the baseline knew. */
 static void attribute_unloaded(const struct ctx *c, uint64_t addr,
 			       struct vmalloc_caller *vc)
 {
-	const struct modules *bm = c->base ? c->base->modules : NULL;
+	const struct kmodule *k = c->base ? vmalloc_base_module(c->bx, c->base, addr) : NULL;
 
 	memset(vc, 0, sizeof(*vc));
 	snprintf(vc->caller, sizeof(vc->caller), "%s", VMALLOC_UNLOADED);
-	vc->module[0] = '\0';
-	for (size_t i = 0; bm && i < bm->n; i++) {
-		const struct kmodule *k = &bm->v[i];
-
-		if (!k->addr || addr < k->addr || addr - k->addr >= k->size)
-			continue;
-		snprintf(vc->module, sizeof(vc->module), "%s", k->name);
-		if (c->base->kallsyms &&
-		    !baseline_symbol(c->base, addr, k->name, vc->caller,
-				     sizeof(vc->caller)))
-			snprintf(vc->caller, sizeof(vc->caller), "%s",
-				 VMALLOC_UNLOADED);
+	if (!k)
 		return;
-	}
+	snprintf(vc->module, sizeof(vc->module), "%s", k->name);
+	if (c->base->kallsyms &&
+	    !vmalloc_base_symbol(c->bx, c->base, addr, k->name, vc->caller,
+				 sizeof(vc->caller)))
+		snprintf(vc->caller, sizeof(vc->caller), "%s", VMALLOC_UNLOADED);
 }
 
 /*
@@ -215,6 +179,7 @@ static int cmp_module(const void *a, const void *b)
 static int build_modules(struct ctx *c)
 {
 	struct vmalloc_groups *g = c->g;
+	struct strmap idx = { 0 }; /* module name -> modules[] row */
 
 	g->modules = calloc(g->ncallers ? g->ncallers : 1, sizeof(*g->modules));
 	if (!g->modules)
@@ -227,9 +192,11 @@ static int build_modules(struct ctx *c)
 		if (!vc->module[0] && !vc->unloaded)
 			continue;
 		vc->tainted = vc->module[0] && module_tainted(c->loaded, vc->module);
-		for (j = 0; j < g->nmodules; j++)
-			if (!strcmp(g->modules[j].module, name))
-				break;
+		j = strmap_intern(&idx, name, strlen(name), g->nmodules);
+		if (j == STRMAP_NONE) {
+			strmap_free(&idx);
+			return -ENOMEM;
+		}
 		if (j == g->nmodules) {
 			snprintf(g->modules[j].module, sizeof(g->modules[j].module),
 				 "%s", name);
@@ -240,6 +207,7 @@ static int build_modules(struct ctx *c)
 		g->modules[j].unloaded |= vc->unloaded;
 		g->modules[j].tainted |= vc->tainted;
 	}
+	strmap_free(&idx);
 	return 0;
 }
 
@@ -334,15 +302,21 @@ int vmalloc_group(const char *buf, size_t len, const char *src,
 {
 	struct ctx c = { .g = out, .page_size = page_size, .loaded = loaded,
 			 .base = baseline, .e = e, .src = src };
+	struct vmalloc_base_index own;
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	if (baseline && !baseline->index)
+		vmalloc_base_init(&own);
+	c.bx = baseline ? (baseline->index ? baseline->index : &own) : NULL;
 	if (len >= PARALLEL_MIN_BYTES)
 		r = group_parallel(&c, buf, len);
 	else
 		r = vmallocinfo_parse(buf, len, src, on_area, &c, e);
 	if (!r && build_modules(&c))
 		r = kerr_set(e, -ENOMEM, src, 0, "out of memory");
+	if (baseline && !baseline->index)
+		vmalloc_base_free(&own);
 	if (r) {
 		vmalloc_groups_free(out);
 		return r;

@@ -42,11 +42,16 @@ struct vmalloc_module {
 	uint64_t bytes, areas;
 };
 
+struct vmalloc_base_index;
+
 /* What a baseline (earlier snapshot) knew: modules and their symbols. */
 struct vmalloc_baseline {
 	const struct modules *modules; /* with addresses (taken as root) */
 	const char *kallsyms;	       /* raw "addr t sym\t[mod]" text */
 	size_t kallsyms_len;
+	/* its lookup index (vmalloc_base.h), kept by the caller across
+	 * samples; NULL: one is built for the call when needed */
+	struct vmalloc_base_index *index;
 };
 
 struct vmalloc_groups {

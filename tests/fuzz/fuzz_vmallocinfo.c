@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (modules_parse(mods, sizeof(mods) - 1, "m", &m, &e))
 		return 0;
-	base = (struct vmalloc_baseline){ &m, syms, sizeof(syms) - 1 };
+	base = (struct vmalloc_baseline){ .modules = &m, .kallsyms = syms,
+					  .kallsyms_len = sizeof(syms) - 1 };
 	if (!vmalloc_group((const char *)data, size, "fuzz", 4096, &m, &base, &g, &e))
 		vmalloc_groups_free(&g);
 	modules_free(&m);
