@@ -156,8 +156,7 @@ int input_open_at(int dirfd, const char *dirpath, const char *name,
 	char path[4096];
 	int fd;
 
-	if (input_join(path, sizeof(path), dirpath, name))
-		return kerr_set(e, -ENAMETOOLONG, dirpath, 0, "path too long");
+	input_join(path, sizeof(path), dirpath, name); /* for messages only */
 	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM)) /* before 5.6, or seccomp */
 		fd = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
@@ -188,8 +187,7 @@ int input_read_at(struct buf *b, int dirfd, const char *dirpath,
 {
 	char path[4096];
 
-	if (input_join(path, sizeof(path), dirpath, name))
-		return kerr_set(e, -ENAMETOOLONG, dirpath, 0, "path too long");
+	input_join(path, sizeof(path), dirpath, name); /* for messages only */
 	return read_fd(b, input_open_at(dirfd, dirpath, name, e), path, cap, e);
 }
 
