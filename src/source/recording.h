@@ -104,6 +104,29 @@ int recording_decode(const char *buf, size_t len, const char *src,
 		     recording_cb cb, void *ctx, struct recording_status *st,
 		     struct kerr *e);
 
+/*
+ * What a recording may cost, inflated (a recording can be anyone's file:
+ * zlib inflates up to 1032 times what it is given). Each is checked
+ * before the bytes are allocated, and a recording past one is an error
+ * naming it and the offset. 0 in a field: the default.
+ */
+#define RECORDING_MEMBER_CAP (BUF_FILE_CAP + (1u << 20)) /* one sample, headers included */
+#define RECORDING_TOTAL_CAP (64ULL << 30)		    /* all samples, inflated */
+#define RECORDING_MAX_SAMPLES 1000000ULL		    /* a week at -i 1 is 604800 */
+
+struct recording_limits {
+	size_t source[SRC_COUNT]; /* one source of a sample: source_cap() */
+	size_t meta;		  /* a sample's meta: SAMPLE_META_CAP */
+	uint64_t member;	  /* one sample inflated: RECORDING_MEMBER_CAP */
+	uint64_t total;		  /* all of it inflated: RECORDING_TOTAL_CAP */
+	uint64_t samples;	  /* complete samples: RECORDING_MAX_SAMPLES */
+};
+
+/* recording_decode with limits other than the defaults (tests, fuzzing). */
+int recording_decode_limited(const char *buf, size_t len, const char *src,
+			     const struct recording_limits *lim, recording_cb cb,
+			     void *ctx, struct recording_status *st, struct kerr *e);
+
 /* Whether buf starts like a recording (a gzip member). */
 bool recording_sniff(const char *buf, size_t len);
 

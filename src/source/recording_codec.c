@@ -14,7 +14,6 @@
 #include <zlib.h>
 
 #define TAR_BLOCK 512
-#define SAMPLE_CAP BUF_FILE_CAP /* a decompressed sample, at most */
 
 /* ---- encoding ---- */
 
@@ -170,11 +169,22 @@ bool recording_sniff(const char *buf, size_t len)
 	       (unsigned char)buf[1] == 0x8b && buf[2] == 8;
 }
 
+/*
+ * The decoder inflates each member as a stream and reads its tar entries
+ * straight into the sample's buffers: nothing holds the whole inflated
+ * member, so memory is what the sample keeps, and every size is checked
+ * against its cap before anything is allocated (a 391 KB recording can
+ * inflate to 256 MB of meminfo: refused at the tar header that says so).
+ */
 struct walk {
 	const char *src;
 	struct kerr *e;
-	uint64_t off; /* of the current member */
-	uint64_t seq; /* members seen, from 1 */
+	const struct recording_limits *lim;
+	uint64_t off;	/* of the current member */
+	uint64_t seq;	/* members seen, from 1 */
+	uint64_t total; /* inflated bytes, all members */
+	const char *buf; /* the recording */
+	size_t len;
 };
 
 static int corrupt(const struct walk *w, const char *what, const char *detail)
@@ -183,6 +193,14 @@ static int corrupt(const struct walk *w, const char *what, const char *detail)
 			"offset %llu: sample %llu: %s%s%s (corrupt recording)",
 			(unsigned long long)w->off, (unsigned long long)w->seq,
 			what, detail ? ": " : "", detail ? detail : "");
+}
+
+static int over_cap(const struct walk *w, const char *what, uint64_t cap)
+{
+	return kerr_set(w->e, -EFBIG, w->src, 0,
+			"offset %llu: sample %llu: %s over its limit of %llu bytes (corrupt or hostile recording)",
+			(unsigned long long)w->off, (unsigned long long)w->seq, what,
+			(unsigned long long)cap);
 }
 
 /* Octal tar number field: digits, then NULs or spaces. */
@@ -207,69 +225,6 @@ static int tar_octal(const unsigned char *f, size_t n, uint64_t *out)
 	return 0;
 }
 
-/*
- * The tar stream of one member: a sample directory, or the end-of-archive
- * blocks. *end is set for the latter.
- */
-static int untar(const char *t, size_t len, struct sample *s,
-		 const struct walk *w, bool *end)
-{
-	static const unsigned char zero[TAR_BLOCK];
-	size_t pos = 0;
-	bool meta = false;
-
-	*end = false;
-	while (pos + TAR_BLOCK <= len) {
-		const unsigned char *h = (const unsigned char *)t + pos;
-		uint64_t size, sum, want = 0;
-		const char *base, *data;
-		char name[101];
-		enum source_id id;
-
-		if (!memcmp(h, zero, TAR_BLOCK)) {
-			*end = true;
-			return meta ? corrupt(w, "end-of-archive inside a sample", NULL) : 0;
-		}
-		for (int i = 0; i < TAR_BLOCK; i++)
-			want += (i >= 148 && i < 156) ? ' ' : h[i];
-		if (tar_octal(h + 148, 8, &sum) || sum != want)
-			return corrupt(w, "tar header checksum mismatch", NULL);
-		if (tar_octal(h + 124, 12, &size) ||
-		    size > len - pos - TAR_BLOCK)
-			return corrupt(w, "tar entry runs past the sample", NULL);
-		memcpy(name, h, 100);
-		name[100] = '\0';
-		data = t + pos + TAR_BLOCK;
-		pos += TAR_BLOCK + ((size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
-		if (pos > len)
-			return corrupt(w, "tar entry runs past the sample", NULL);
-		if (h[156] != '0' && h[156] != '\0')
-			continue; /* directories and the like */
-		base = strrchr(name, '/');
-		base = base ? base + 1 : name;
-		if (!strcmp(base, "meta")) {
-			buf_reset(&s->meta);
-			if (buf_append(&s->meta, data, size))
-				return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
-			s->have_meta = meta = true;
-			continue;
-		}
-		id = source_by_name(base);
-		if (id == SRC_COUNT)
-			continue; /* a later kleak's source: ignored */
-		buf_reset(&s->raw[id]);
-		if (buf_append(&s->raw[id], data, size))
-			return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
-		s->have[id] = true;
-		kerr_clear(&s->err[id]);
-	}
-	if (pos != len)
-		return corrupt(w, "partial tar block", NULL);
-	if (!meta)
-		return corrupt(w, "sample without meta", NULL);
-	return 0;
-}
-
 static bool all_zero(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -278,42 +233,206 @@ static bool all_zero(const char *p, size_t n)
 	return true;
 }
 
+/* zread's results besides 0 and errors */
+#define Z_ENDED 1 /* the member ended before n bytes: a short tar */
+#define Z_TORN 2  /* the file ended (or broke off) inside the member */
+
+struct zin {
+	z_stream *z;
+	struct walk *w;
+	uint64_t out; /* inflated bytes of this member */
+};
+
 /*
- * Inflates the member at w->off into out. Returns 1 when the data ends
- * before the member does (a torn tail), 0 with *used set, or an error.
+ * A member that fails at its very end (the CRC-32 or the length of the
+ * trailer: at most 4 bytes left after the error) or whose rest is zeros
+ * is the last write cut short, as recording.h says: a torn tail.
  */
-static int inflate_member(z_stream *z, const char *buf, size_t len,
-			  struct buf *out, size_t *used, const struct walk *w)
+static bool torn_at_end(const struct zin *zi)
+{
+	const char *rest = (const char *)zi->z->next_in;
+
+	return zi->z->avail_in <= 4 || all_zero(rest, zi->z->avail_in);
+}
+
+/*
+ * Inflates exactly n bytes into dst (NULL: discarded). Returns 0,
+ * Z_ENDED, Z_TORN, or a negative errno with the walk's error set.
+ */
+static int zread(struct zin *zi, void *dst, size_t n)
+{
+	char scratch[16384]; /* discarded bytes: never read */
+	const struct walk *w = zi->w;
+	size_t got = 0;
+
+	while (got < n) {
+		size_t want = n - got;
+		uInt room = dst ? (uInt)(want < (1u << 30) ? want : 1u << 30)
+				: (uInt)(want < sizeof(scratch) ? want : sizeof(scratch));
+		int r;
+
+		if (zi->out >= w->lim->member) /* one byte past says "over" */
+			return over_cap(w, "the sample", w->lim->member);
+		if (room > w->lim->member - zi->out + 1)
+			room = (uInt)(w->lim->member - zi->out + 1);
+		zi->z->next_out = dst ? (Bytef *)dst + got : (Bytef *)scratch;
+		zi->z->avail_out = room;
+		r = inflate(zi->z, Z_NO_FLUSH);
+		got += room - zi->z->avail_out;
+		zi->out += room - zi->z->avail_out;
+		zi->w->total += room - zi->z->avail_out;
+		if (zi->w->total > w->lim->total)
+			return over_cap(w, "the recording, inflated,", w->lim->total);
+		if (zi->out > w->lim->member)
+			return over_cap(w, "the sample", w->lim->member);
+		if (r == Z_STREAM_END)
+			return got < n ? Z_ENDED : 0;
+		if (r == Z_OK)
+			continue;
+		if (r == Z_BUF_ERROR && zi->z->avail_in == 0)
+			return Z_TORN;
+		if (r == Z_BUF_ERROR)
+			continue;
+		if (r == Z_DATA_ERROR && torn_at_end(zi))
+			return Z_TORN;
+		return corrupt(w, "gzip", zi->z->msg ? zi->z->msg : "bad data");
+	}
+	return 0;
+}
+
+/* Where an entry named base goes: the meta, a source, or nowhere. */
+static int entry_target(struct sample *s, const char *base, struct buf **b,
+			size_t *cap, const char **what, enum source_id *id,
+			const struct walk *w)
+{
+	*id = SRC_COUNT;
+	*b = NULL;
+	if (!strcmp(base, "meta")) {
+		*b = &s->meta;
+		*cap = w->lim->meta;
+		*what = "meta";
+		return 0;
+	}
+	*id = source_by_name(base);
+	if (*id == SRC_COUNT)
+		return 0; /* a later kleak's source: skipped */
+	*b = &s->raw[*id];
+	*cap = w->lim->source[*id] ? w->lim->source[*id] : source_cap(*id);
+	*what = source_descs[*id].name;
+	return 0;
+}
+
+/* One entry's data (and its padding) into its buffer, or skipped. */
+static int read_entry(struct zin *zi, struct sample *s, const char *name,
+		      uint64_t size, bool file, bool *meta)
+{
+	const char *base = strrchr(name, '/');
+	size_t cap = 0, pad = (size_t)((TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK);
+	const char *what = NULL;
+	enum source_id id = SRC_COUNT;
+	struct buf *b = NULL;
+	int r;
+
+	if (size > zi->w->lim->member)
+		return over_cap(zi->w, "a tar entry", zi->w->lim->member);
+	if (file) /* directories and the like are skipped */
+		entry_target(s, base ? base + 1 : name, &b, &cap, &what, &id, zi->w);
+	if (b && size > cap)
+		return over_cap(zi->w, what, cap);
+	if (b) {
+		buf_reset(b);
+		if (buf_reserve(b, (size_t)size))
+			return kerr_set(zi->w->e, -ENOMEM, zi->w->src, 0, "out of memory");
+	}
+	r = zread(zi, b ? b->data : NULL, (size_t)size);
+	if (!r)
+		r = zread(zi, NULL, pad);
+	if (r == Z_ENDED)
+		return corrupt(zi->w, "tar entry runs past the sample", NULL);
+	if (r)
+		return r;
+	if (!b)
+		return 0;
+	b->len = (size_t)size;
+	b->data[b->len] = '\0';
+	if (id == SRC_COUNT) {
+		s->have_meta = *meta = true;
+	} else {
+		s->have[id] = true;
+		kerr_clear(&s->err[id]);
+	}
+	return 0;
+}
+
+/* A 512-byte header: its checksum, size and name. */
+static int tar_header(const struct walk *w, const unsigned char *h,
+		      uint64_t *size, char name[101])
+{
+	uint64_t sum, want = 0;
+
+	for (int i = 0; i < TAR_BLOCK; i++)
+		want += (i >= 148 && i < 156) ? ' ' : h[i];
+	if (tar_octal(h + 148, 8, &sum) || sum != want)
+		return corrupt(w, "tar header checksum mismatch", NULL);
+	if (tar_octal(h + 124, 12, size))
+		return corrupt(w, "tar entry runs past the sample", NULL);
+	memcpy(name, h, 100);
+	name[100] = '\0';
+	return 0;
+}
+
+/*
+ * The tar stream of one member, read as it inflates: a sample directory,
+ * or the end-of-archive blocks (*end set). Returns 0, Z_TORN, or an error.
+ */
+static int untar(struct zin *zi, struct sample *s, bool *end)
+{
+	static const unsigned char zero[TAR_BLOCK];
+	unsigned char h[TAR_BLOCK];
+	bool meta = false;
+	int r;
+
+	*end = false;
+	for (;;) {
+		uint64_t size;
+		char name[101];
+
+		r = zread(zi, h, TAR_BLOCK);
+		if (r == Z_ENDED && zi->z->total_out % TAR_BLOCK)
+			return corrupt(zi->w, "partial tar block", NULL);
+		if (r == Z_ENDED)
+			break; /* the member ends after an entry: the sample's end */
+		if (r)
+			return r;
+		if (!memcmp(h, zero, TAR_BLOCK)) {
+			*end = true;
+			if (meta)
+				return corrupt(zi->w, "end-of-archive inside a sample", NULL);
+			break;
+		}
+		r = tar_header(zi->w, h, &size, name);
+		if (!r)
+			r = read_entry(zi, s, name, size, h[156] == '0' || h[156] == '\0',
+				       &meta);
+		if (r == Z_ENDED)
+			return corrupt(zi->w, "tar entry runs past the sample", NULL);
+		if (r)
+			return r;
+	}
+	if (!*end && !meta)
+		return corrupt(zi->w, "sample without meta", NULL);
+	return 0;
+}
+
+/* The rest of the member after its tar (end-of-archive padding): to its end. */
+static int drain(struct zin *zi)
 {
 	int r;
 
-	buf_reset(out);
-	inflateReset(z);
-	z->next_in = (Bytef *)buf + w->off;
-	z->avail_in = (uInt)(len - w->off);
-	for (;;) {
-		if (out->cap - out->len < 65536 + 1 &&
-		    buf_reserve(out, out->len < 65536 ? 65536 : out->len))
-			return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
-		z->next_out = (Bytef *)out->data + out->len;
-		z->avail_out = (uInt)(out->cap - out->len - 1);
-		r = inflate(z, Z_NO_FLUSH);
-		out->len = out->cap - 1 - z->avail_out;
-		out->data[out->len] = '\0';
-		if (r == Z_STREAM_END)
-			break;
-		if (r == Z_OK && out->len <= SAMPLE_CAP)
-			continue;
-		if (r == Z_BUF_ERROR && z->avail_in == 0)
-			return 1;
-		if (out->len > SAMPLE_CAP)
-			return corrupt(w, "sample larger than 1 GiB", NULL);
-		if (r == Z_BUF_ERROR)
-			continue;
-		return corrupt(w, "gzip", z->msg ? z->msg : "bad data");
-	}
-	*used = (len - w->off) - z->avail_in;
-	return 0;
+	do
+		r = zread(zi, NULL, 65536);
+	while (!r);
+	return r == Z_ENDED ? 0 : r;
 }
 
 /* A source this sample does not carry: "rec.kleak: slabinfo: not in the recording". */
@@ -325,34 +444,51 @@ static void note_absent(struct sample *s)
 				 "%s: not in the recording", source_descs[i].name);
 }
 
-static int walk_members(z_stream *z, const char *buf, size_t len,
-			struct buf *tar, struct sample *s, recording_cb cb,
-			void *ctx, struct recording_status *st, struct walk *w)
+/*
+ * The member at w->off into s. Returns 0 with *used (its compressed
+ * length) and *end, Z_TORN for a torn tail, or an error.
+ */
+static int one_member(z_stream *z, struct walk *w, struct sample *s,
+		      size_t *used, bool *end)
 {
-	while (w->off < len) {
-		size_t rest = len - w->off, used = 0;
-		bool end;
+	struct zin zi = { z, w, 0 };
+	size_t rest = w->len - w->off;
+	int r;
+
+	if (all_zero(w->buf + w->off, rest) ||
+	    (rest < 3 && !memcmp(w->buf + w->off, "\x1f\x8b", rest)))
+		return Z_TORN; /* zeros after a power cut, or a torn header */
+	if (!recording_sniff(w->buf + w->off, rest))
+		return corrupt(w, "no gzip header where a sample starts", NULL);
+	inflateReset(z);
+	z->next_in = (Bytef *)w->buf + w->off;
+	z->avail_in = (uInt)rest;
+	sample_reset(s, SAMPLE_RECORDING, w->src);
+	s->offset = w->off;
+	r = untar(&zi, s, end);
+	if (!r)
+		r = drain(&zi); /* the CRC is checked here, at the member's end */
+	if (r)
+		return r;
+	*used = rest - z->avail_in;
+	return 0;
+}
+
+static int walk_members(z_stream *z, struct walk *w, struct sample *s,
+			recording_cb cb, void *ctx, struct recording_status *st)
+{
+	while (w->off < w->len) {
+		size_t used = 0;
+		bool end = false;
 		int r;
 
 		w->seq++;
-		if (all_zero(buf + w->off, rest) ||
-		    (rest < 3 && !memcmp(buf + w->off, "\x1f\x8b", rest))) {
-			r = 1; /* zeros after a power cut, or a torn header */
-		} else if (!recording_sniff(buf + w->off, rest)) {
-			return corrupt(w, "no gzip header where a sample starts", NULL);
-		} else {
-			r = inflate_member(z, buf, len, tar, &used, w);
-			if (r < 0)
-				return r;
-		}
-		if (r == 1) {
+		r = one_member(z, w, s, &used, &end);
+		if (r == Z_TORN) {
 			st->truncated = true;
 			st->truncated_at = w->off;
 			return 0;
 		}
-		sample_reset(s, SAMPLE_RECORDING, w->src);
-		s->offset = w->off;
-		r = untar(tar->data, tar->len, s, w, &end);
 		if (r)
 			return r;
 		w->off += used;
@@ -360,6 +496,11 @@ static int walk_members(z_stream *z, const char *buf, size_t len,
 			st->closed = true;
 			continue;
 		}
+		if (st->samples >= w->lim->samples)
+			return kerr_set(w->e, -EFBIG, w->src, 0,
+					"offset %llu: more than %llu samples: kleak reads no more (corrupt or hostile recording?)",
+					(unsigned long long)w->off - used,
+					(unsigned long long)w->lim->samples);
 		s->seq = ++st->samples;
 		note_absent(s);
 		r = cb ? cb(s, ctx) : 0;
@@ -369,29 +510,54 @@ static int walk_members(z_stream *z, const char *buf, size_t len,
 	return 0;
 }
 
-int recording_decode(const char *buf, size_t len, const char *src,
-		     recording_cb cb, void *ctx, struct recording_status *st,
-		     struct kerr *e)
+/* The limits of lim, defaults where 0 (or lim NULL). */
+static void limits_of(const struct recording_limits *lim, struct recording_limits *out)
 {
-	struct walk w = { src, e, 0, 0 };
+	memset(out, 0, sizeof(*out));
+	if (lim)
+		*out = *lim;
+	if (!out->meta)
+		out->meta = SAMPLE_META_CAP;
+	if (!out->member)
+		out->member = RECORDING_MEMBER_CAP;
+	if (!out->total)
+		out->total = RECORDING_TOTAL_CAP;
+	if (!out->samples)
+		out->samples = RECORDING_MAX_SAMPLES;
+}
+
+int recording_decode_limited(const char *buf, size_t len, const char *src,
+			     const struct recording_limits *lim, recording_cb cb,
+			     void *ctx, struct recording_status *st, struct kerr *e)
+{
+	struct recording_limits l;
+	struct walk w = { .src = src, .e = e, .lim = &l, .buf = buf, .len = len };
 	struct sample s;
-	struct buf tar = { 0 };
 	z_stream z;
 	int r;
 
 	memset(st, 0, sizeof(*st));
+	limits_of(lim, &l);
 	if (!len)
 		return kerr_set(e, -ENODATA, src, 0, "empty file: not a kleak recording");
 	if (!recording_sniff(buf, len) && !(len < 3 && (unsigned char)buf[0] == 0x1f))
 		return kerr_set(e, -EINVAL, src, 0,
 				"not a kleak recording (no gzip header at offset 0)");
+	if (len > UINT32_MAX) /* zlib counts input in 32 bits; files are capped at 1 GiB */
+		return kerr_set(e, -EFBIG, src, 0, "larger than 4 GiB");
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 15 + 16) != Z_OK)
 		return kerr_set(e, -ENOMEM, src, 0, "cannot start zlib");
 	memset(&s, 0, sizeof(s));
-	r = walk_members(&z, buf, len, &tar, &s, cb, ctx, st, &w);
+	r = walk_members(&z, &w, &s, cb, ctx, st);
 	inflateEnd(&z);
-	buf_free(&tar);
 	sample_free(&s);
 	return r;
+}
+
+int recording_decode(const char *buf, size_t len, const char *src,
+		     recording_cb cb, void *ctx, struct recording_status *st,
+		     struct kerr *e)
+{
+	return recording_decode_limited(buf, len, src, NULL, cb, ctx, st, e);
 }
