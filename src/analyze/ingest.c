@@ -75,7 +75,7 @@ static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 		long n = series_add(set, SERIES_MEMINFO, f, NULL, k.comp[i].bytes);
 
 		if (n < 0)
-			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+			return series_add_error(set, n, snap->from, e);
 		set->v[n].reclaimable = !strcmp(f, "SReclaimable") ||
 					!strcmp(f, "KReclaimable");
 	}
@@ -92,7 +92,7 @@ static int ingest_slabinfo(struct series_set *set, const struct ingest *in,
 				    slab_cache_bytes(&si->v[i], snap->page_size));
 
 		if (k < 0)
-			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+			return series_add_error(set, k, snap->from, e);
 		if (set->v[k].reclaimable < 0 && in->have_aliases)
 			set->v[k].reclaimable =
 				slab_alias_reclaimable(&in->aliases, si->v[i].name);
@@ -127,16 +127,20 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
 		return r;
 	for (size_t i = 0; i < in->vg.ncallers; i++) {
 		const struct vmalloc_caller *vc = &in->vg.callers[i];
+		long k = series_add(set, SERIES_VMALLOC_CALLER, vc->caller,
+				    vc->module, vc->bytes);
 
-		if (series_add(set, SERIES_VMALLOC_CALLER, vc->caller,
-			       vc->module, vc->bytes) < 0)
-			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+		if (k < 0)
+			return series_add_error(set, k, snap->from, e);
 	}
-	for (size_t i = 0; i < in->vg.nmodules; i++)
-		if (series_add(set, SERIES_VMALLOC_MODULE,
-			       in->vg.modules[i].module, NULL,
-			       in->vg.modules[i].bytes) < 0)
-			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+	for (size_t i = 0; i < in->vg.nmodules; i++) {
+		long k = series_add(set, SERIES_VMALLOC_MODULE,
+				    in->vg.modules[i].module, NULL,
+				    in->vg.modules[i].bytes);
+
+		if (k < 0)
+			return series_add_error(set, k, snap->from, e);
+	}
 	return 0;
 }
 
@@ -167,7 +171,7 @@ static int ingest_allocinfo(struct series_set *set, const struct snapshot *snap,
 		k = series_add(set, SERIES_ALLOCINFO, name, a->module,
 			       alloc_site_bytes(a));
 		if (k < 0)
-			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+			return series_add_error(set, k, snap->from, e);
 		set->v[k].aggregate = kind == ALLOC_SITE_CONTAINER;
 	}
 	return 0;

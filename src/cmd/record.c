@@ -137,6 +137,14 @@ int cmd_record(int argc, char **argv)
 		r = step(&live, &s, &snap, &w, &e);
 		if (r < 0)
 			break;
+		if (r == 1 && !w.samples) {
+			/* not even one: an empty recording is no recording */
+			kerr_set(&e, -EFBIG, o.out, 0,
+				 "--max-size %llu is smaller than one sample (%zu bytes): nothing recorded",
+				 (unsigned long long)o.max_size, w.member.len);
+			r = -EFBIG;
+			break;
+		}
 		if (r == 1) {
 			why = "size_limit";
 			r = 0;
@@ -151,6 +159,8 @@ int cmd_record(int argc, char **argv)
 		struct kerr ce;
 
 		recording_close(&w, &ce);
+		if (!w.samples)
+			unlink(o.out); /* created by this run (O_EXCL), holding no sample */
 		r = cmd_fail(&e, o.json);
 	} else if (recording_close(&w, &e)) {
 		r = cmd_fail(&e, o.json);

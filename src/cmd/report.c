@@ -172,6 +172,10 @@ int cmd_report(int argc, char **argv)
 		r = cmd_fail(&e, json);
 		goto out;
 	}
+	if (c.set.clock_back)
+		fprintf(stderr, "kleak report: %s: the clock goes back at sample %llu (%llu sample%s earlier than the one before): placed at the time before, so rates and verdicts over them are unreliable\n",
+			file, (unsigned long long)c.set.clock_back_first,
+			(unsigned long long)c.set.clock_back, c.set.clock_back == 1 ? "" : "s");
 	if (st.truncated)
 		fprintf(stderr, "kleak report: %s: ends inside sample %llu at offset %llu (a crash while recording?): reporting on the %llu complete samples\n",
 			file, (unsigned long long)st.samples + 1,

@@ -26,6 +26,8 @@ int series_set_init(struct series_set *set, size_t cap)
 	if (cap < 8)
 		cap = 8;
 	set->cap = cap & ~(size_t)1;
+	set->vcap = set->cap < 16 ? set->cap : 16;
+	set->max_count = SERIES_MAX_COUNT;
 	set->stride = 1;
 	set->prune_at = set->prune_min = SERIES_PRUNE_MIN;
 	set->t = calloc(set->cap, sizeof(*set->t));
@@ -48,9 +50,19 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns)
 {
 	if (!set->samples && !set->pending && !set->n)
 		set->t0_ns = mono_ns;
-	set->last_t = mono_ns >= set->t0_ns
-			      ? (double)(mono_ns - set->t0_ns) / 1e9
-			      : 0.0; /* a clock that went back: keep order */
+	{
+		double prev = set->last_t;
+
+		set->last_t = mono_ns >= set->t0_ns
+				      ? (double)(mono_ns - set->t0_ns) / 1e9
+				      : 0.0; /* a clock that went back: keep order */
+		if (set->samples && (mono_ns < set->t0_ns || set->last_t < prev)) {
+			/* counted for the caller to say: the trend over them is bent */
+			if (!set->clock_back++)
+				set->clock_back_first = set->samples + 1;
+			set->last_t = prev;
+		}
+	}
 	if (set->n && set->last_t < set->t[set->n - 1])
 		set->last_t = set->t[set->n - 1];
 	for (size_t i = 0; i < set->count; i++)
@@ -75,7 +87,14 @@ long series_add(struct series_set *set, enum series_source src,
 
 	if (kl >= (int)sizeof(k))
 		kl = sizeof(k) - 1;
-	i = strmap_intern(&set->index, k, (size_t)kl, set->count);
+	/* At the cap, only known series: no key is kept for a refused one. */
+	if (set->count >= set->max_count) {
+		i = strmap_get(&set->index, k, (size_t)kl);
+		if (i == STRMAP_NONE || i >= set->count)
+			return -E2BIG;
+	} else {
+		i = strmap_intern(&set->index, k, (size_t)kl, set->count);
+	}
 	if (i == STRMAP_NONE)
 		return -ENOMEM;
 	if (i == set->count) {
@@ -90,7 +109,7 @@ long series_add(struct series_set *set, enum series_source src,
 		}
 		s = &set->v[set->count];
 		memset(s, 0, sizeof(*s));
-		s->v = calloc(set->cap, sizeof(*s->v));
+		s->v = calloc(set->vcap, sizeof(*s->v));
 		if (!s->v)
 			return -ENOMEM; /* the key stays, pointing past count */
 		s->source = src;
@@ -102,6 +121,17 @@ long series_add(struct series_set *set, enum series_source src,
 	s = &set->v[i];
 	s->cur = s->cur + bytes < s->cur ? UINT64_MAX : s->cur + bytes;
 	return (long)i;
+}
+
+int series_add_error(const struct series_set *set, long r, const char *src,
+		     struct kerr *e)
+{
+	src = src && src[0] ? src : "series";
+	if (r == -E2BIG)
+		return kerr_set(e, -E2BIG, src, 0,
+				"more than %zu series (caches, callers, sites): kleak keeps no more (a hostile recording?)",
+				set->max_count);
+	return kerr_set(e, -ENOMEM, src, 0, "out of memory");
 }
 
 const struct series *series_find(const struct series_set *set,
@@ -221,9 +251,32 @@ static void decimate(struct series_set *set)
 	maybe_prune(set, true);
 }
 
+/* Room for one more point in every series: doubling, up to cap. */
+static int grow_points(struct series_set *set)
+{
+	size_t ncap = set->vcap * 2 < set->cap ? set->vcap * 2 : set->cap;
+
+	for (size_t k = 0; k < set->count; k++) {
+		double *p = realloc(set->v[k].v, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM; /* those grown keep their room: harmless */
+		memset(p + set->vcap, 0, (ncap - set->vcap) * sizeof(*p));
+		set->v[k].v = p;
+	}
+	set->vcap = ncap;
+	return 0;
+}
+
 static void commit_point(struct series_set *set)
 {
 	size_t n = set->n;
+
+	/* Out of memory for more points: a coarser window instead. */
+	if (n == set->vcap && (set->vcap == set->cap || grow_points(set))) {
+		decimate(set);
+		n = set->n;
+	}
 
 	set->t[n] = set->tacc / set->pending;
 	for (size_t k = 0; k < set->count; k++) {

@@ -11,7 +11,11 @@
  * keeps its whole history at a coarser resolution in cap points per series
  * instead of growing without bound. Points stay evenly weighted. Series
  * that are gone and never held SERIES_PRUNE_BYTES are dropped then, so the
- * number of series is bounded by what held memory in the run.
+ * number of series is bounded by what held memory in the run; and by
+ * max_count (SERIES_MAX_COUNT), past which series_add fails with -E2BIG
+ * (a recording anyone may hand in can name a million caches). Each series
+ * holds room for the points kept so far (doubling up to cap), not for cap
+ * from the start: memory follows what is kept, not what could be.
  *
  * A sample is fed as: series_sample_begin, series_add per value (values of
  * one key within a sample add up: the vmalloc areas of one caller), then
@@ -29,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/err.h"
 #include "util/strmap.h"
 
 /* In tie-break order for the ranking: specific sources before aggregates. */
@@ -49,6 +54,8 @@ const char *series_source_name(enum series_source s);
 #define SERIES_PRUNE_BYTES 16384
 /* ... at each decimation, and when the count passes prune_at (>= this). */
 #define SERIES_PRUNE_MIN 1024
+/* Series at most: real kernels have a few thousand (allocinfo sites). */
+#define SERIES_MAX_COUNT 100000
 
 struct series {
 	enum series_source source;
@@ -74,10 +81,14 @@ struct series_set {
 	uint64_t t0_ns;	   /* monotonic time of the first sample */
 	double last_t;	   /* seconds since t0 of the latest sample */
 	bool in_sample;
+	uint64_t clock_back;	   /* samples whose time was before the one before */
+	uint64_t clock_back_first; /* the first of them (its number, from 1) */
 	size_t prune_at;   /* prune when count passes it (see series.c) */
 	size_t prune_min;  /* prune_at never below it: SERIES_PRUNE_MIN */
 	struct series *v;
 	size_t count, alloc;
+	size_t max_count;  /* series at most: SERIES_MAX_COUNT */
+	size_t vcap;	   /* points each series has room for (<= cap) */
 	struct strmap index; /* "source\tmodule\tname" -> v[] slot */
 };
 
@@ -85,9 +96,15 @@ int series_set_init(struct series_set *set, size_t cap);
 void series_set_free(struct series_set *set);
 
 void series_sample_begin(struct series_set *set, uint64_t mono_ns);
-/* Adds bytes to the series (created when new); returns its slot or -ENOMEM. */
+/*
+ * Adds bytes to the series (created when new); returns its slot, -ENOMEM,
+ * or -E2BIG when a new series would pass max_count.
+ */
 long series_add(struct series_set *set, enum series_source src,
 		const char *name, const char *module, uint64_t bytes);
+/* The error of a failed series_add (r) in e, about src: its cause said plainly. */
+int series_add_error(const struct series_set *set, long r, const char *src,
+		     struct kerr *e);
 void series_sample_end(struct series_set *set);
 
 /* Looks a series up; NULL when absent. module may be NULL for "". */
