@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "util/num.h"
-#include "util/strmap.h"
 
 /* Pages that hold other sites' objects. */
 static const char *const container_fns[] = {
@@ -109,45 +108,52 @@ static void add(struct allocinfo_group *g, const struct alloc_site *s)
 	g->sites++;
 }
 
-/* Groups sites by module (with_function false) or module and function. */
-static int group(const struct allocinfo *ai, bool with_function,
-		 struct allocinfo_group **out, size_t *n)
+static int cmp_key(const void *a, const void *b, void *arg)
 {
-	struct strmap idx = { 0 };
-	struct allocinfo_group *v = calloc(ai->n ? ai->n : 1, sizeof(*v));
-	char key[512];
+	const struct alloc_site *x = *(const struct alloc_site *const *)a,
+				*y = *(const struct alloc_site *const *)b;
+	int c = nullcmp(x->module, y->module);
+
+	return c || !*(const bool *)arg ? c : strcmp(x->function, y->function);
+}
+
+/*
+ * Groups the sites by module (with_function false) or module and
+ * function: sorted by the key and cut into runs, so memory is one
+ * pointer per site while it works and one row per group after (a table
+ * per site and a copy of each key cost 15 times a short-lined file).
+ */
+static int group(const struct alloc_site *const *sites, size_t nsites,
+		 bool with_function, struct allocinfo_group **out, size_t *n)
+{
+	const struct alloc_site **v = malloc((nsites ? nsites : 1) * sizeof(*v));
+	struct allocinfo_group *g;
+	size_t ng = 0;
 
 	*n = 0;
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < ai->n; i++) {
-		const struct alloc_site *s = &ai->v[i];
-		int kl;
-		size_t k;
-
-		if (site_empty(s))
-			continue;
-		kl = snprintf(key, sizeof(key), "%s\t%s", s->module ? s->module : "",
-				  with_function ? s->function : "");
-		k = strmap_intern(&idx, key,
-					 kl < (int)sizeof(key) ? (size_t)kl : sizeof(key) - 1,
-					 *n);
-
-		if (k == STRMAP_NONE) {
-			strmap_free(&idx);
-			free(v);
-			return -ENOMEM;
-		}
-		if (k == *n) {
-			v[k].module = s->module;
-			v[k].function = with_function ? s->function : NULL;
+	if (nsites)
+		memcpy(v, sites, nsites * sizeof(*v));
+	qsort_r(v, nsites, sizeof(*v), cmp_key, &with_function);
+	for (size_t i = 0; i < nsites; i++)
+		ng += !i || cmp_key(&v[i - 1], &v[i], &with_function);
+	g = calloc(ng ? ng : 1, sizeof(*g));
+	if (!g) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nsites; i++) {
+		if (!i || cmp_key(&v[i - 1], &v[i], &with_function)) {
+			g[*n].module = v[i]->module;
+			g[*n].function = with_function ? v[i]->function : NULL;
 			(*n)++;
 		}
-		add(&v[k], s);
+		add(&g[*n - 1], v[i]);
 	}
-	strmap_free(&idx);
-	qsort(v, *n, sizeof(*v), cmp_group);
-	*out = v;
+	free(v);
+	qsort(g, *n, sizeof(*g), cmp_group);
+	*out = g;
 	return 0;
 }
 
@@ -173,8 +179,8 @@ int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out)
 	}
 	if (out->nsites > 1)
 		qsort(out->sites, out->nsites, sizeof(*out->sites), cmp_site);
-	if (group(ai, false, &out->by_module, &out->nmodules) ||
-	    group(ai, true, &out->by_function, &out->nfunctions)) {
+	if (group(out->sites, out->nsites, false, &out->by_module, &out->nmodules) ||
+	    group(out->sites, out->nsites, true, &out->by_function, &out->nfunctions)) {
 		allocinfo_top_free(out);
 		return -ENOMEM;
 	}

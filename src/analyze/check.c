@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,9 +89,36 @@ static int cmp_slab(const void *a, const void *b)
 	return strcmp(x->cache->name, y->cache->name);
 }
 
+/* Each row's aliases into one list (rows hold offsets until it stops growing). */
+static int add_aliases(const struct snapshot *s, struct slab_row *row,
+		       const char ***names, size_t *n, size_t *cap)
+{
+	const char *got[CHECK_MAX_ALIASES];
+	size_t k;
+
+	row->naliases = slab_aliases_of(&s->aliases, row->cache->name, got,
+					CHECK_MAX_ALIASES);
+	k = row->naliases < CHECK_MAX_ALIASES ? row->naliases : CHECK_MAX_ALIASES;
+	row->aliases = (const char **)(uintptr_t)*n; /* an offset, for now */
+	if (*n + k > *cap) {
+		size_t ncap = *cap * 2 > *n + k ? *cap * 2 : *n + k + 64;
+		const char **p = realloc(*names, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		*names = p;
+		*cap = ncap;
+	}
+	if (k)
+		memcpy(*names + *n, got, k * sizeof(*got));
+	*n += k;
+	return 0;
+}
+
 static int build_slabs(const struct snapshot *s, struct check_report *r)
 {
 	const struct slabinfo *si = &s->slabinfo;
+	size_t nnames = 0, cap = 0;
 
 	r->slabs = calloc(si->n ? si->n : 1, sizeof(*r->slabs));
 	if (!r->slabs)
@@ -103,10 +131,14 @@ static int build_slabs(const struct snapshot *s, struct check_report *r)
 		row->objects_bytes = slab_cache_objects_bytes(row->cache);
 		row->reclaimable = slab_alias_reclaimable(&s->aliases,
 							  row->cache->name);
-		row->naliases = slab_aliases_of(&s->aliases, row->cache->name,
-						row->aliases, CHECK_MAX_ALIASES);
+		if (add_aliases(s, row, &r->alias_names, &nnames, &cap))
+			return -ENOMEM;
 		r->slab_bytes = num_sat_add(r->slab_bytes, row->bytes);
 	}
+	for (size_t i = 0; i < r->nslabs; i++)
+		r->slabs[i].aliases = r->alias_names
+					      ? r->alias_names + (uintptr_t)r->slabs[i].aliases
+					      : NULL;
 	qsort(r->slabs, r->nslabs, sizeof(*r->slabs), cmp_slab);
 	return 0;
 }
@@ -251,6 +283,7 @@ void check_report_free(struct check_report *r)
 	if (!r)
 		return;
 	free(r->slabs);
+	free(r->alias_names);
 	free(r->findings);
 	vmalloc_groups_free(&r->vm);
 	allocinfo_top_free(&r->ai);

@@ -46,7 +46,9 @@ struct slab_row {
 	const struct slab_cache *cache;
 	uint64_t bytes, objects_bytes;
 	int reclaimable; /* 1, 0, -1 unknown */
-	const char *aliases[CHECK_MAX_ALIASES];
+	/* at most CHECK_MAX_ALIASES names, in the report's alias_names
+	 * (most caches have none: no array per row) */
+	const char **aliases;
 	size_t naliases; /* may exceed CHECK_MAX_ALIASES: count kept */
 };
 
@@ -65,6 +67,7 @@ struct check_report {
 	bool have_kmem;
 	struct slab_row *slabs; /* sorted by bytes */
 	size_t nslabs;
+	const char **alias_names; /* the rows' aliases */
 	uint64_t slab_bytes;	/* sum over caches */
 	struct vmalloc_groups vm;
 	bool have_vm;

@@ -72,7 +72,21 @@ static struct vmalloc_caller *slot(struct ctx *c, const char *mod, size_t mlen,
 	memcpy(k, mod, mlen);
 	k[mlen] = '\t';
 	memcpy(k + mlen + 1, caller, clen);
-	i = strmap_intern(&g->index, k, mlen + 1 + clen, g->ncallers);
+	/*
+	 * Past VMALLOC_MAX_CALLERS pairs (a real kernel has hundreds), new
+	 * ones are counted in one VMALLOC_OTHER row: memory stays bounded
+	 * whatever a file handed in holds, the totals stay whole.
+	 */
+	i = g->ncallers >= VMALLOC_MAX_CALLERS ? strmap_get(&g->index, k, mlen + 1 + clen)
+					       : strmap_intern(&g->index, k, mlen + 1 + clen,
+							       g->ncallers);
+	if (i == STRMAP_NONE && g->ncallers >= VMALLOC_MAX_CALLERS) {
+		mod = "";
+		mlen = 0;
+		caller = VMALLOC_OTHER;
+		clen = strlen(VMALLOC_OTHER);
+		i = strmap_intern(&g->index, "\t" VMALLOC_OTHER, clen + 1, g->ncallers);
+	}
 	if (i == STRMAP_NONE)
 		return NULL;
 	if (i < g->ncallers)

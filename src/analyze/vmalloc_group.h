@@ -23,6 +23,9 @@
 #include "util/strmap.h"
 
 #define VMALLOC_UNLOADED "(unloaded module)"
+/* The row of the callers past VMALLOC_MAX_CALLERS (module, caller) pairs. */
+#define VMALLOC_OTHER "(other callers)"
+#define VMALLOC_MAX_CALLERS 65536
 
 struct vmalloc_caller {
 	char caller[128]; /* function, or VMALLOC_UNLOADED */

@@ -52,7 +52,7 @@ static int parse_line(const char *line, size_t len, const char *src,
 static int cmp_name(const void *a, const void *b, void *arg)
 {
 	const struct kmodule *v = arg;
-	const struct kmodule *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+	const struct kmodule *x = &v[*(const uint32_t *)a], *y = &v[*(const uint32_t *)b];
 	int c = strcmp(x->name, y->name);
 
 	return c ? c : (x->line > y->line) - (x->line < y->line);
@@ -70,6 +70,10 @@ int modules_parse(const char *buf, size_t len, const char *src,
 			  &out->n, e);
 	if (r || !out->n)
 		return r;
+	if (out->n > UINT32_MAX) {
+		modules_free(out);
+		return kerr_set(e, -E2BIG, src, 0, "too many modules");
+	}
 	/* by name: modules_find is asked per vmalloc caller and per site */
 	out->by_name = malloc(out->n * sizeof(*out->by_name));
 	if (!out->by_name) {
@@ -77,7 +81,7 @@ int modules_parse(const char *buf, size_t len, const char *src,
 		return kerr_set(e, -ENOMEM, src, 0, "out of memory");
 	}
 	for (size_t i = 0; i < out->n; i++)
-		out->by_name[i] = i;
+		out->by_name[i] = (uint32_t)i;
 	qsort_r(out->by_name, out->n, sizeof(*out->by_name), cmp_name, out->v);
 	return 0;
 }

@@ -29,7 +29,7 @@ struct kmodule {
 struct modules {
 	struct kmodule *v;
 	size_t n;
-	size_t *by_name; /* indices of v sorted by name; NULL in a bare copy */
+	uint32_t *by_name; /* indices of v sorted by name; NULL in a bare copy */
 };
 
 int modules_parse(const char *buf, size_t len, const char *src,

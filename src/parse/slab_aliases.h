@@ -16,25 +16,30 @@
 #define KLEAK_PARSE_SLAB_ALIASES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parse/slabinfo.h"
 #include "util/err.h"
 
 struct slab_alias {
-	char name[64];
-	char target[64];
-	int reclaimable; /* 1, 0, or -1 when unknown */
+	uint32_t name;	    /* offsets in the pool: slab_alias_name() */
+	uint32_t target;
+	int8_t reclaimable; /* 1, 0, or -1 when unknown */
 };
 
 struct slab_aliases {
 	struct slab_alias *v; /* by target, then name (":A-..." entries last) */
 	size_t n;
-	size_t *by_name;      /* indices of v sorted by name; NULL in a bare copy */
+	uint32_t *by_name;    /* indices of v sorted by name */
+	char *pool;	      /* the names, NUL-terminated */
+	size_t pool_len;
 };
 
 int slab_aliases_parse(const char *buf, size_t len, const char *src,
 		       struct slab_aliases *out, struct kerr *e);
 void slab_aliases_free(struct slab_aliases *a);
+const char *slab_alias_name(const struct slab_aliases *a, const struct slab_alias *x);
+const char *slab_alias_target(const struct slab_aliases *a, const struct slab_alias *x);
 /* A copy of src with its index (lookups stay O(log n)); -ENOMEM. */
 int slab_aliases_copy(struct slab_aliases *dst, const struct slab_aliases *src);
 

@@ -102,14 +102,14 @@ static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
 #define MiB(n) ((size_t)(n) << 20)
 const struct source_desc source_descs[SRC_COUNT] = {
 	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL, MiB(1) },
-	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL, MiB(64) },
+	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL, MiB(32) },
 	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false, NULL, 0 },
-	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL, MiB(16) },
+	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL, MiB(4) },
 	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, read_slab_dir,
-			       MiB(64) },
+			       MiB(16) },
 	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, read_module_symbols,
-			   MiB(256) },
-	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL, MiB(256) },
+			   MiB(64) },
+	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL, MiB(64) },
 	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL, 0 },
 };
 

@@ -135,8 +135,8 @@ static int cache_unknown(const struct slabinfo *si, const struct slab_aliases *a
 	for (size_t i = 0; si && i < si->n; i++)
 		suggest_add(&s, si->v[i].name);
 	for (size_t i = 0; al && i < al->n; i++)
-		if (al->v[i].name[0] != ':')
-			suggest_add(&s, al->v[i].name);
+		if (slab_alias_name(al, &al->v[i])[0] != ':')
+			suggest_add(&s, slab_alias_name(al, &al->v[i]));
 	return kerr_set(e, -ENOENT, "--cache", 0,
 			"no slab cache '%s' on this kernel (not in /proc/slabinfo or "
 			"/sys/kernel/slab); close names: %s",
