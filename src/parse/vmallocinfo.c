@@ -185,7 +185,8 @@ static int parse_word(const char *s, size_t n, int idx, struct vmalloc_area *a,
 }
 
 /*
- * First byte <= 0x20 (space, tab, CR) in [q, end), eight bytes at a time:
+ * First space, tab or CR in [q, end), eight bytes at a time (a byte
+ * <= 0x20 stops the fast test; one that is no separator goes on bytewise):
  * word scanning was most of the parse time. A byte >= 0x80 can make the
  * word test fire falsely; the byte loop then decides.
  */
@@ -201,8 +202,10 @@ static inline const char *word_end(const char *q, const char *end)
 			break;
 		/* A borrow can only mark bytes above the first hit. */
 		m = (x - ones * 0x21) & ~x & high;
-		if (m)
+		if (m && is_sp(q[__builtin_ctzll(m) >> 3]))
 			return q + (__builtin_ctzll(m) >> 3);
+		if (m) /* a control byte: a word byte here, as in the byte loop */
+			break;
 		q += 8;
 	}
 	while (q < end && !is_sp(*q))
