@@ -73,21 +73,52 @@ static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 			  const struct snapshot *snap, struct kerr *e)
 {
+	const struct meminfo *mi = &snap->meminfo;
 	struct kmem_summary k;
+	struct kmem_extra x;
+	uint64_t buffers = 0, cached = 0;
+	long n;
 
-	kmem_summarize(&snap->meminfo,
+	kmem_extra_from(snapshot_has(snap, SRC_VMSTAT) ? &snap->vmstat : NULL,
+			snapshot_has(snap, SRC_ZONEINFO) ? &snap->zoneinfo : NULL,
+			snapshot_has(snap, SRC_THP) ? &snap->thp : NULL, snap->page_size, &x);
+	kmem_summarize(mi, &x,
 		       snapshot_has(snap, SRC_VMALLOCINFO) ? vmalloc_groups_vmap_stacks(&in->vg)
 							  : true,
 		       &k);
 	for (int i = 0; i < k.ncomp; i++) {
 		const char *f = k.comp[i].name;
-		long n = series_add(set, SERIES_MEMINFO, f, NULL, k.comp[i].bytes);
 
+		n = series_add(set, SERIES_MEMINFO, f, NULL, k.comp[i].bytes);
 		if (n < 0)
 			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 		set->v[n].reclaimable = !strcmp(f, "SReclaimable") ||
 					!strcmp(f, "KReclaimable");
+		if (!strcmp(f, "Unaccounted") && k.noise_floor > set->v[n].noise_floor_bytes)
+			set->v[n].noise_floor_bytes = (double)k.noise_floor;
 	}
+	/* What buffer heads and xarray nodes follow (analyze/relate.c). */
+	meminfo_get(mi, "Buffers", &buffers);
+	meminfo_get(mi, "Cached", &cached);
+	n = series_add(set, SERIES_CONTEXT, "page_cache", NULL, buffers + cached);
+	if (n < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+	set->v[n].reclaimable = 1;
+	return 0;
+}
+
+/*
+ * The task count, which thread stacks and task structs follow, and the
+ * forks since boot (its rate is the task churn: docs, calibration).
+ */
+static int ingest_tasks(struct series_set *set, const struct snapshot *snap, struct kerr *e)
+{
+	if (snapshot_has(snap, SRC_LOADAVG) &&
+	    series_add(set, SERIES_CONTEXT, "tasks", NULL, snap->loadavg.tasks) < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+	if (snapshot_has(snap, SRC_STAT) &&
+	    series_add(set, SERIES_CONTEXT, "forks", NULL, snap->procstat.processes) < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 	return 0;
 }
 
@@ -156,8 +187,8 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
  * like meminfo's AnonPages and Cached; containers (slab pages) are
  * aggregates of the sites whose objects they hold (allocinfo_top.h).
  */
-static int ingest_allocinfo(struct series_set *set, const struct snapshot *snap,
-			    struct kerr *e)
+static int ingest_allocinfo(struct series_set *set, const struct ingest *in,
+			    const struct snapshot *snap, struct kerr *e)
 {
 	const struct allocinfo *ai = &snap->allocinfo;
 	char name[512];
@@ -177,8 +208,36 @@ static int ingest_allocinfo(struct series_set *set, const struct snapshot *snap,
 		if (k < 0)
 			return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 		set->v[k].aggregate = kind == ALLOC_SITE_CONTAINER;
+		if (set->v[k].reclaimable < 0 && in->have_aliases)
+			set->v[k].reclaimable = alloc_site_reclaimable(a, &in->aliases);
 	}
 	return 0;
+}
+
+/*
+ * A source this sample could not read (a read error, a recording's sample
+ * without it) is a gap in its series, not a fall to 0: a last sample
+ * without slabinfo must not make every cache `released`. A source never
+ * read has no series: nothing to mark.
+ */
+static void note_gaps(struct series_set *set, const struct snapshot *snap)
+{
+	if (!snapshot_has(snap, SRC_MEMINFO)) {
+		series_gap(set, SERIES_MEMINFO, NULL);
+		series_gap(set, SERIES_CONTEXT, "page_cache");
+	}
+	if (!snapshot_has(snap, SRC_SLABINFO))
+		series_gap(set, SERIES_SLAB, NULL);
+	if (!snapshot_has(snap, SRC_VMALLOCINFO)) {
+		series_gap(set, SERIES_VMALLOC_CALLER, NULL);
+		series_gap(set, SERIES_VMALLOC_MODULE, NULL);
+	}
+	if (!snapshot_has(snap, SRC_ALLOCINFO))
+		series_gap(set, SERIES_ALLOCINFO, NULL);
+	if (!snapshot_has(snap, SRC_LOADAVG))
+		series_gap(set, SERIES_CONTEXT, "tasks");
+	if (!snapshot_has(snap, SRC_STAT))
+		series_gap(set, SERIES_CONTEXT, "forks");
 }
 
 int ingest_sample(struct series_set *set, struct ingest *in,
@@ -187,6 +246,7 @@ int ingest_sample(struct series_set *set, struct ingest *in,
 	int r = note(in, snap, e);
 
 	series_sample_begin(set, snap->mono_ns);
+	note_gaps(set, snap);
 	if (!r && snapshot_has(snap, SRC_VMALLOCINFO)) /* first: meminfo needs vmap_stacks */
 		r = ingest_vmalloc(set, in, snap, e);
 	if (!r && snapshot_has(snap, SRC_MEMINFO))
@@ -194,7 +254,9 @@ int ingest_sample(struct series_set *set, struct ingest *in,
 	if (!r && snapshot_has(snap, SRC_SLABINFO))
 		r = ingest_slabinfo(set, in, snap, e);
 	if (!r && snapshot_has(snap, SRC_ALLOCINFO))
-		r = ingest_allocinfo(set, snap, e);
+		r = ingest_allocinfo(set, in, snap, e);
+	if (!r)
+		r = ingest_tasks(set, snap, e);
 	series_sample_end(set);
 	return r;
 }

@@ -26,7 +26,7 @@
  */
 #define LIVE_TASK_MASK                                                    \
 	(SRC_BIT(SRC_LOADAVG) | SRC_BIT(SRC_STAT) | SRC_BIT(SRC_VMSTAT) | \
-	 SRC_BIT(SRC_ZONEINFO))
+	 SRC_BIT(SRC_ZONEINFO) | SRC_BIT(SRC_THP))
 
 struct live {
 	unsigned mask;	    /* the sources of every sample (SRC_BIT()s) */

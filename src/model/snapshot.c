@@ -115,6 +115,7 @@ static void free_source(struct snapshot *snap, enum source_id id)
 		break;
 	case SRC_LOADAVG: /* plain structs */
 	case SRC_STAT:
+	case SRC_THP:
 	case SRC_ZONEINFO:
 	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
 	case SRC_KALLSYMS:
@@ -151,6 +152,8 @@ static int parse_source(struct snapshot *snap, enum source_id id,
 		return zoneinfo_parse(b->data, b->len, src, &snap->zoneinfo, e);
 	case SRC_MODULE_SECTIONS:
 		return module_sections_parse(b->data, b->len, src, &snap->sections, e);
+	case SRC_THP:
+		return thp_parse(b->data, b->len, src, &snap->thp, e);
 	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
 	case SRC_KALLSYMS:
 	case SRC_KMEMLEAK:

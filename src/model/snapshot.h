@@ -26,6 +26,7 @@
 #include "parse/procstat.h"
 #include "parse/slab_aliases.h"
 #include "parse/slabinfo.h"
+#include "parse/thp.h"
 #include "parse/zoneinfo.h"
 #include "source/sample.h"
 #include "util/buf.h"
@@ -60,6 +61,7 @@ struct snapshot {
 	struct meminfo vmstat; /* parse/vmstat.h: counters, not bytes */
 	struct zoneinfo zoneinfo;
 	struct module_sections sections;
+	struct thp thp;
 };
 
 /*

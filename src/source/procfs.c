@@ -206,6 +206,44 @@ static int read_module_sections(const char *path, struct buf *out, struct kerr *
 	return 0;
 }
 
+/*
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/
+ * nr_anon_partially_mapped (6.12+) as "<size>kB N" lines: anonymous THPs
+ * partly unmapped, whose unmapped pages stay allocated (and out of
+ * AnonPages) until the deferred split frees them.
+ */
+static int read_thp(const char *path, struct buf *out, struct kerr *e)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		return kerr_set(e, r, path, 0, "%s", strerror(-r));
+	}
+	while (!r && (de = readdir(d))) {
+		char file[PATH_MAX + 300];
+		struct buf v = { 0 };
+		struct kerr ignored;
+
+		if (strncmp(de->d_name, "hugepages-", 10))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/stats/nr_anon_partially_mapped", path,
+			 de->d_name);
+		if (!buf_read_file(&v, file, 64, &ignored) && v.len)
+			r = buf_printf(out, "%s %.*s\n", de->d_name + 10,
+				       (int)strcspn(v.data, "\n"), v.data);
+		buf_free(&v);
+	}
+	closedir(d);
+	if (r)
+		return kerr_set(e, r, path, 0, "out of memory");
+	if (!out->len)
+		return kerr_set(e, -ENOENT, path, 0, "no nr_anon_partially_mapped (before 6.12)");
+	return 0;
+}
+
 const struct source_desc source_descs[SRC_COUNT] = {
 	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL },
 	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL },
@@ -220,6 +258,7 @@ const struct source_desc source_descs[SRC_COUNT] = {
 	[SRC_VMSTAT] = { "vmstat", "/proc/vmstat", true, NULL },
 	[SRC_ZONEINFO] = { "zoneinfo", "/proc/zoneinfo", true, read_zoneinfo },
 	[SRC_MODULE_SECTIONS] = { "module_sections", "/sys/module", true, read_module_sections },
+	[SRC_THP] = { "thp", "/sys/kernel/mm/transparent_hugepage", true, read_thp },
 };
 
 int source_read(const char *dir, enum source_id id, struct buf *out,

@@ -29,6 +29,7 @@ enum source_id {
 	SRC_VMSTAT,   /* page counters meminfo lacks (zsmalloc pages) */
 	SRC_ZONEINFO, /* per-CPU page lists and vmstat thresholds only */
 	SRC_MODULE_SECTIONS, /* /sys/module/NAME/sections as "module section addr" lines */
+	SRC_THP,      /* partially mapped anonymous THPs, per size (split pending) */
 	SRC_COUNT,
 };
 

@@ -18,6 +18,7 @@
 #include "parse/loadavg.h"
 #include "parse/module_sections.h"
 #include "parse/procstat.h"
+#include "parse/thp.h"
 #include "parse/vmstat.h"
 #include "parse/zoneinfo.h"
 #include "util/buf.h"
@@ -167,6 +168,23 @@ static void test_module_sections(void **state)
 	assert_int_equal(e.line, 2);
 }
 
+static void test_thp(void **state)
+{
+	struct thp t;
+	struct kerr e = { 0 };
+	struct buf b = load(FULL "thp");
+
+	(void)state;
+	assert_int_equal(thp_parse(b.data, b.len, "thp", &t, &e), 0);
+	assert_true(t.partial_folios == 0 && t.partial_bytes == 0);
+	buf_free(&b);
+	assert_int_equal(thp_parse("2048kB 3\n64kB 2\n", 16, "t", &t, &e), 0);
+	assert_true(t.partial_folios == 5 && t.partial_bytes == (3 * 2048 + 2 * 64) * 1024ULL);
+	assert_int_equal(thp_parse("2048kB 3\n64 2\n", 14, "t", &t, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_int_equal(thp_parse("2048kB 99999999999999999\n", 25, "t", &t, &e), -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_vmstat),
 		cmocka_unit_test(test_zoneinfo),
 		cmocka_unit_test(test_module_sections),
+		cmocka_unit_test(test_thp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
