@@ -11,7 +11,9 @@
  * every other `leak` is a false one.
  *
  * Usage: calibration_replay [--leak-window SECONDS] [--every N]
- *                           [--expect PATTERN]... FILE.kleak
+ *                           [--expect PATTERN]... [--dump-at SECONDS] FILE.kleak
+ * (--dump-at prints the ranked list of the first analysis past SECONDS on
+ * stderr: what a verdict was made of.)
  * Output: one JSON object on stdout (bench/calibration/run.sh keeps them).
  */
 #include <errno.h>
@@ -53,8 +55,28 @@ struct replay {
 	double la_sum, la_max, run_sum, tasks_sum;
 	uint64_t tasks_min, tasks_max, forks0, forks1, nload;
 	double t_forks0, t_forks1;
+	const char *print;	/* --print NAME: its value at every sample, on stderr */
+	double dump_at; /* --dump-at: print the ranked list once past this time */
+	bool dumped;
 	struct kerr e;
 };
+
+/* The ranked list as the analysis has it now, for looking into a verdict. */
+static void dump(const struct replay *r)
+{
+	fprintf(stderr, "at %.0f s, %zu series listed:\n", r->set.last_t, r->rep.n);
+	for (size_t i = 0; i < r->rep.n && i < 40; i++) {
+		const struct trend_leak *l = &r->rep.v[i];
+		const struct series *s = &r->set.v[l->series];
+
+		fprintf(stderr, "  %-14s %-32.32s %-20s %-20s %8.2f MB/h p %.1e adj %.1e noise %.0f kB ev %.0f s%s%s%s\n",
+			series_source_name(s->source), s->name, trend_verdict_name(l->verdict),
+			trend_reason_name(l->reason) ? trend_reason_name(l->reason) : "-",
+			l->rate_bytes_per_hour / 1e6, l->p, l->p_adjusted, l->noise_bytes / 1024,
+			l->evidence_s, l->explained ? " explained" : "",
+			l->follows ? " follows " : "", l->follows ? r->set.v[l->leader].name : "");
+	}
+}
 
 static void key_of(const struct series *s, char *buf, size_t len)
 {
@@ -100,6 +122,10 @@ static void analyse(struct replay *r)
 		if (!hit_of(r, k))
 			add_hit(r, k, l->rate_bytes_per_hour);
 	}
+	if (r->dump_at > 0 && !r->dumped && r->set.last_t >= r->dump_at) {
+		r->dumped = true;
+		dump(r);
+	}
 }
 static void note_load(struct replay *r, const struct snapshot *s)
 {
@@ -136,6 +162,10 @@ static int on_sample(struct sample *s, void *arg)
 	if (rc)
 		return rc;
 	note_load(r, &r->snap);
+	for (size_t k = 0; r->print && k < r->set.count; k++)
+		if (!strcmp(r->set.v[k].name, r->print))
+			fprintf(stderr, "%.1f %llu\n", r->set.last_t,
+				(unsigned long long)r->set.v[k].last);
 	if (++r->n % r->every == 0)
 		analyse(r);
 	return 0;
@@ -262,6 +292,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--leak-window") && i + 1 < argc)
 			r.o.leak_window_s = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--print") && i + 1 < argc)
+			r.print = argv[++i];
+		else if (!strcmp(argv[i], "--dump-at") && i + 1 < argc)
+			r.dump_at = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--every") && i + 1 < argc)
 			r.every = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--expect") && i + 1 < argc && r.nexpect < MAX_EXPECT)

@@ -261,7 +261,11 @@ static bool is_stack_caller(const char *name)
 	return false;
 }
 
-/* meminfo's own parts, used only when slabinfo (the specific caches) is not watched. */
+/*
+ * meminfo's own parts: when the caches alone do not explain Slab (growth
+ * spread thinly over many, caches that grew and shrank, or no slabinfo),
+ * SReclaimable and SUnreclaim do.
+ */
 static bool meminfo_part(const char *agg, const char *part)
 {
 	if (!strcmp(agg, "Slab"))
@@ -281,7 +285,7 @@ static bool slab_part(const char *agg, const struct series *s)
 }
 
 /* Whether series s is part of aggregate agg: containment only. */
-static bool contains(const struct series *agg, const struct series *s, bool have_slab)
+static bool contains(const struct series *agg, const struct series *s, bool parts)
 {
 	const char *a = agg->name;
 
@@ -295,26 +299,26 @@ static bool contains(const struct series *agg, const struct series *s, bool have
 		return false;
 	switch (s->source) {
 	case SERIES_SLAB:
-		return slab_part(a, s);
+		return !parts && slab_part(a, s);
 	case SERIES_VMALLOC_CALLER:
-		return !strcmp(a, "VmallocUsed") ||
-		       (!strcmp(a, "KernelStack") && is_stack_caller(s->name));
+		return !parts && (!strcmp(a, "VmallocUsed") ||
+				  (!strcmp(a, "KernelStack") && is_stack_caller(s->name)));
 	case SERIES_MEMINFO:
-		return !have_slab && meminfo_part(a, s->name);
+		return parts && meminfo_part(a, s->name);
 	default:
 		return false;
 	}
 }
 
-/* An explainer: a specific series, or (for Slab, KReclaimable) a meminfo part. */
+/* An explainer: a specific series, or (parts: for Slab, KReclaimable) a meminfo part. */
 static bool explains(const struct series_set *set, const struct trend_leak *agg,
-		     const struct trend_leak *c, bool have_slab)
+		     const struct trend_leak *c, bool parts)
 {
 	if (c == agg || !trend_growing(c->verdict))
 		return false;
 	if (c->aggregate && set->v[c->series].source != SERIES_MEMINFO)
 		return false;
-	return contains(&set->v[agg->series], &set->v[c->series], have_slab);
+	return contains(&set->v[agg->series], &set->v[c->series], parts);
 }
 
 /* Keeps the TREND_EXPLAIN_MAX fastest explainers, fastest first. */
@@ -359,8 +363,8 @@ static void inherit(struct trend_leak *agg, const struct parts *p, const struct 
 	}
 }
 
-static void explain(const struct series_set *set, const struct trend_opts *o,
-		    struct trend_report *rep, struct trend_leak *agg, bool have_slab)
+static bool explain_by(const struct series_set *set, const struct trend_opts *o,
+		       struct trend_report *rep, struct trend_leak *agg, bool parts)
 {
 	double top[TREND_EXPLAIN_MAX];
 	struct parts p = { 0 };
@@ -369,7 +373,7 @@ static void explain(const struct series_set *set, const struct trend_opts *o,
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct trend_leak *c = &rep->v[i];
 
-		if (!explains(set, agg, c, have_slab))
+		if (!explains(set, agg, c, parts))
 			continue;
 		p.covered += c->rate_bytes_per_hour;
 		if (c->verdict == TREND_RECLAIMABLE)
@@ -386,9 +390,10 @@ static void explain(const struct series_set *set, const struct trend_opts *o,
 			 p.covered >= o->explain_frac * agg->rate_bytes_per_hour;
 	if (!agg->explained) {
 		agg->nexplained = 0;
-		return;
+		return false;
 	}
 	inherit(agg, &p, o);
+	return true;
 }
 
 /* Slab and KReclaimable last: their meminfo parts are aggregates too. */
@@ -398,13 +403,16 @@ static bool outer(const struct series *s)
 	       (!strcmp(s->name, "Slab") || !strcmp(s->name, "KReclaimable"));
 }
 
+static void explain(const struct series_set *set, const struct trend_opts *o,
+		    struct trend_report *rep, struct trend_leak *agg)
+{
+	if (!explain_by(set, o, rep, agg, false) && outer(&set->v[agg->series]))
+		explain_by(set, o, rep, agg, true);
+}
+
 void trend_relate(const struct series_set *set, const struct trend_opts *o,
 		  struct trend_report *rep)
 {
-	bool have_slab = false;
-
-	for (size_t k = 0; k < set->count && !have_slab; k++)
-		have_slab = set->v[k].source == SERIES_SLAB;
 	judge_context(set, o, rep);
 	for (size_t i = 0; i < rep->n; i++)
 		follow(set, o, rep, &rep->v[i]);
@@ -414,6 +422,6 @@ void trend_relate(const struct series_set *set, const struct trend_opts *o,
 
 			if (l->aggregate && trend_growing(l->verdict) &&
 			    outer(&set->v[l->series]) == (pass == 1))
-				explain(set, o, rep, l, have_slab);
+				explain(set, o, rep, l);
 		}
 }

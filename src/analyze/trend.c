@@ -23,6 +23,7 @@ void trend_opts_default(struct trend_opts *o)
 	o->min_rate_bytes_per_hour = 256 * 1024;
 	o->noise_ratio = 3;
 	o->sustain_frac = 0.25;
+	o->floor_frac = 0.25;
 	o->release_frac = 0.5;
 	o->min_points = 5;
 	o->explain_frac = 0.5;
@@ -63,6 +64,7 @@ const char *trend_reason_name(enum trend_reason r)
 		[TREND_REASON_RELEASED] = "released",
 		[TREND_REASON_FOLLOWS_RECLAIMABLE] = "follows_reclaimable",
 		[TREND_REASON_FOLLOWS_TASKS] = "follows_tasks",
+		[TREND_REASON_DROPS] = "drops_back",
 	};
 
 	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : NULL;
@@ -502,6 +504,19 @@ static double noise_of(const double *t, const double *v, size_t n,
 	return 1.4826 * select_kth(scratch, n, n / 2);
 }
 
+/* Lowest of the last quarter of v[0..n) minus lowest of the first quarter. */
+static double floor_rise(const double *v, size_t n)
+{
+	size_t q = n / 4 ? n / 4 : 1;
+	double lo0 = v[0], lo1 = v[n - 1];
+
+	for (size_t i = 0; i < q; i++) {
+		lo0 = v[i] < lo0 ? v[i] : lo0;
+		lo1 = v[n - 1 - i] < lo1 ? v[n - 1 - i] : lo1;
+	}
+	return lo1 - lo0;
+}
+
 /* Theil-Sen slope of t, v[0..n) through runs_of; scratch as in measure. */
 static double slope_of(const double *t, const double *v, size_t n,
 		       double *scratch)
@@ -580,6 +595,7 @@ void trend_measure(const struct series_set *set, size_t k,
 	l->rate_bytes_per_hour = slope * 3600;
 	test_trend(bt, bv, m, slope, o, work, l);
 	l->noise_bytes = noise_of(t + from, v + from, n - from, slope, res);
+	l->floor_rise_bytes = floor_rise(v + from, n - from);
 	half = t[from] + l->evidence_s / 2;
 	while (r + 2 < n && t[r] < half)
 		r++;
@@ -634,6 +650,8 @@ void trend_decide(const struct series *s, const struct trend_opts *o,
 		set_verdict(l, TREND_GROWING, TREND_REASON_NOISE);
 	else if (l->recent_rate_bytes_per_hour < o->sustain_frac * rate)
 		set_verdict(l, TREND_GROWING, TREND_REASON_STALLED);
+	else if (l->floor_rise_bytes < o->floor_frac * 0.75 * growth)
+		set_verdict(l, TREND_GROWING, TREND_REASON_DROPS);
 	else
 		set_verdict(l, TREND_LEAK, TREND_REASON_NONE);
 }

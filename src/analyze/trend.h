@@ -77,6 +77,13 @@ struct trend_opts {
 	double noise_ratio;		/* 3 */
 	/* The recent half of the window must grow at this share of the rate. */
 	double sustain_frac;		/* 0.25 */
+	/*
+	 * The lowest point of the last quarter of the evidence must stand
+	 * this share of the trend's growth above the lowest of the first
+	 * quarter: a series that keeps dropping back to where it was (bursts
+	 * over a flat floor) is not a leak, however its bursts line up.
+	 */
+	double floor_frac;		/* 0.25 */
 	/* Fell back by this share of its growth since its peak: released. */
 	double release_frac;		/* 0.5 */
 	/* Points needed before a trend is judged at all. */
@@ -128,6 +135,8 @@ enum trend_reason {
 	TREND_REASON_FOLLOWS_RECLAIMABLE,
 	/* "follows_tasks": thread stacks, task structs ... growing with the tasks */
 	TREND_REASON_FOLLOWS_TASKS,
+	/* "drops_back": its lowest points do not rise (bursts over a flat floor) */
+	TREND_REASON_DROPS,
 };
 
 /* The JSON word for a reason; NULL for TREND_REASON_NONE. */
@@ -233,6 +242,7 @@ struct trend_leak {
 	size_t first;		    /* its first point judged (index in set->v[].v) */
 	size_t points;		    /* points judged (from that first point) */
 	double growth_bytes;	    /* last point - first point */
+	double floor_rise_bytes;    /* lowest of the last quarter - lowest of the first */
 	double peak_growth_bytes;   /* highest point - first point */
 	enum trend_verdict verdict;
 	enum trend_reason reason;

@@ -221,6 +221,64 @@ static void test_allocinfo_site_explains_nothing(void **state)
 	series_set_free(&set);
 }
 
+/*
+ * A vmalloc caller that sits at its floor and bursts: htab_map_alloc (the
+ * BPF hash maps of other sessions' tools starting and exiting) on this
+ * host during the build calibration, 2026-11-30, every sample (1 Hz) of
+ * the first 720 s, in pages: {samples, pages}. Its bursts come more often
+ * later, and the last sample is in one: the trend test and the window
+ * called it a leak at 720 s, the last analysis here. Its floor never rose: not a leak.
+ */
+static const struct {
+	int samples, pages;
+} htab[] = {
+	{ 173, 2023 }, { 1, 9777 }, { 2, 2023 }, { 1, 9559 }, { 1, 9207 }, { 107, 2023 }, { 2,
+	9777 }, { 13, 2023 }, { 1, 9559 }, { 2, 9777 }, { 7, 2023 }, { 1, 9207 }, { 1, 9777 },
+	{ 4, 17499 }, { 2, 9745 }, { 51, 2023 }, { 37, 4358 }, { 75, 2023 }, { 1, 4172 }, { 10,
+	4358 }, { 6, 12080 }, { 6, 4358 }, { 1, 10084 }, { 2, 4358 }, { 1, 15810 }, { 2, 33087
+	}, { 2, 27361 }, { 1, 21536 }, { 1, 15810 }, { 1, 4358 }, { 1, 10084 }, { 1, 7749 }, {
+	32, 2023 }, { 1, 7749 }, { 3, 2023 }, { 3, 30752 }, { 1, 19300 }, { 1, 13475 }, { 1,
+	7749 }, { 1, 2023 }, { 2, 7749 }, { 3, 2023 }, { 3, 2123 }, { 3, 2023 }, { 1, 30590 },
+	{ 7, 30752 }, { 2, 25026 }, { 2, 19201 }, { 1, 13475 }, { 1, 7749 }, { 1, 2023 }, { 2,
+	7749 }, { 2, 2023 }, { 3, 2123 }, { 14, 2023 }, { 7, 9745 }, { 2, 2023 }, { 6, 9745 },
+	{ 1, 2023 }, { 5, 9745 }, { 1, 2023 }, { 6, 9745 }, { 1, 9559 }, { 4, 9745 }, { 1,
+	38474 }, { 1, 30752 }, { 1, 32748 }, { 1, 27022 }, { 1, 26923 }, { 1, 21197 }, { 2,
+	15471 }, { 1, 2023 }, { 1, 15471 }, { 2, 9745 }, { 2, 9845 }, { 2, 9745 }, { 1, 15471
+	}, { 2, 46196 }, { 1, 34645 }, { 1, 17467 }, { 1, 23193 }, { 1, 17467 }, { 3, 9845 }, {
+	1, 9745 }, { 1, 9559 }, { 5, 9745 }, { 1, 2023 }, { 14, 9745 }, { 1, 32539 }, { 2,
+	32911 }, { 1, 38637 }, { 1, 30915 }, { 1, 32911 }, { 1, 2023 }, { 1, 9745 }, { 2, 2023
+	}, { 1, 9745 }, { 2, 2023 }, { 13, 9745 }, { 1, 2023 }, { 1, 7668 }, { 2, 2023 }, { 1,
+	30509 }, { 1, 30752 },
+};
+
+static void test_bursts_over_a_flat_floor(void **state)
+{
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+	int i = 0;
+
+	(void)state;
+	trend_opts_default(&o);
+	assert_int_equal(series_set_init(&set, 512), 0);
+	for (size_t r = 0; r < sizeof(htab) / sizeof(htab[0]); r++)
+		for (int k = 0; k < htab[r].samples; k++, i++) {
+			series_sample_begin(&set, (uint64_t)i * 1000000000ULL + 5000);
+			assert_true(series_add(&set, SERIES_VMALLOC_CALLER, "htab_map_alloc", NULL,
+					       (uint64_t)htab[r].pages * 4096) >= 0);
+			series_sample_end(&set);
+		}
+	assert_int_equal(i, 720);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_VMALLOC_CALLER, "htab_map_alloc");
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_DROPS);
+	assert_string_equal(trend_reason_name(l->reason), "drops_back");
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 /* ---- followers ---- */
 
 static double g_ext4(int i) { return (400 << 20) + 60000.0 * i + 65536 * noise(); }
@@ -535,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_slab_leak_through_its_cache),
 		cmocka_unit_test(test_slab_without_slabinfo),
 		cmocka_unit_test(test_allocinfo_site_explains_nothing),
+		cmocka_unit_test(test_bursts_over_a_flat_floor),
 		cmocka_unit_test(test_lsm_follows_inodes),
 		cmocka_unit_test(test_lsm_grows_alone),
 		cmocka_unit_test(test_lsm_goes_on_after_its_leader),
