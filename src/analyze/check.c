@@ -184,6 +184,13 @@ static int group_vmalloc(const struct snapshot *s, const struct snapshot *baseli
 			base.kallsyms = baseline->raw[SRC_KALLSYMS].data;
 			base.kallsyms_len = baseline->raw[SRC_KALLSYMS].len;
 		}
+		if (snapshot_has(baseline, SRC_MODULE_SECTIONS))
+			base.sections = &baseline->sections;
+		bp = &base;
+	}
+	/* The loaded modules' sections: where their freed init code was. */
+	if (snapshot_has(s, SRC_MODULE_SECTIONS)) {
+		base.loaded_sections = &s->sections;
 		bp = &base;
 	}
 	rc = vmalloc_group(b->data, b->len,

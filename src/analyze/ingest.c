@@ -17,6 +17,7 @@ void ingest_free(struct ingest *in)
 	slab_aliases_free(&in->aliases);
 	modules_free(&in->base_modules);
 	buf_free(&in->base_kallsyms);
+	module_sections_free(&in->base_sections);
 	vmalloc_groups_free(&in->vg);
 	memset(in, 0, sizeof(*in));
 }
@@ -30,17 +31,109 @@ static void *memdup(const void *p, size_t n)
 	return q;
 }
 
+/* The module a kallsyms line names ("addr t sym\t[mod]"), or "". */
+static void line_module(const char *line, size_t len, char *out, size_t outlen)
+{
+	const char *open = len && line[len - 1] == ']' ? memrchr(line, '[', len) : NULL;
+	size_t n = open ? (size_t)(line + len - 1 - open - 1) : 0;
+
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, open ? open + 1 : "", n);
+	out[n] = '\0';
+}
+
+/* The old baseline's symbol lines of modules the new sample does not list. */
+static int keep_old_symbols(struct buf *to, const struct buf *old, const struct modules *now)
+{
+	struct line_iter it;
+	const char *line;
+	size_t len;
+
+	line_iter_init(&it, old->data, old->len);
+	while (line_next(&it, &line, &len)) {
+		char mod[64];
+
+		line_module(line, len, mod, sizeof(mod));
+		if (!mod[0] || modules_find(now, mod))
+			continue;
+		if (buf_append(to, line, len) || buf_append(to, "\n", 1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* now's modules, then old's modules that now does not list. */
+static int merge_modules(struct modules *out, const struct modules *old,
+			 const struct modules *now)
+{
+	out->v = malloc((old->n + now->n + 1) * sizeof(*out->v));
+	out->n = 0;
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < now->n; i++)
+		out->v[out->n++] = now->v[i];
+	for (size_t i = 0; i < old->n; i++)
+		if (!modules_find(now, old->v[i].name))
+			out->v[out->n++] = old->v[i];
+	return 0;
+}
+
+/* Sections: the sample's, and the old ones of modules it does not list. */
+static int merge_sections(struct module_sections *out, const struct module_sections *old,
+			  const struct snapshot *snap)
+{
+	const struct module_sections *now = snapshot_has(snap, SRC_MODULE_SECTIONS)
+						    ? &snap->sections : NULL;
+	size_t n = old->n + (now ? now->n : 0);
+
+	out->v = malloc((n + 1) * sizeof(*out->v));
+	out->n = 0;
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; now && i < now->n; i++)
+		out->v[out->n++] = now->v[i];
+	for (size_t i = 0; i < old->n; i++)
+		if (!now || !modules_find(&snap->modules, old->v[i].module))
+			out->v[out->n++] = old->v[i];
+	return 0;
+}
+
+static int merge_baseline(struct ingest *in, const struct snapshot *snap)
+{
+	const struct buf *k = &snap->raw[SRC_KALLSYMS];
+	struct modules mods = { 0 };
+	struct module_sections secs = { 0 };
+	struct buf syms = { 0 };
+
+	if (merge_modules(&mods, &in->base_modules, &snap->modules) ||
+	    merge_sections(&secs, &in->base_sections, snap) ||
+	    buf_append(&syms, k->data, k->len) ||
+	    keep_old_symbols(&syms, &in->base_kallsyms, &snap->modules)) {
+		modules_free(&mods);
+		module_sections_free(&secs);
+		buf_free(&syms);
+		return -ENOMEM;
+	}
+	modules_free(&in->base_modules);
+	module_sections_free(&in->base_sections);
+	buf_free(&in->base_kallsyms);
+	in->base_modules = mods;
+	in->base_sections = secs;
+	in->base_kallsyms = syms;
+	in->have_base = true;
+	return 0;
+}
+
 /*
  * Slab reclaim flags and the unloaded-module baseline come with the
- * samples that carry them (the first, and any where a module appeared).
+ * samples that carry them (the first, and any where a cache or a module
+ * appeared).
  */
 static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 {
 	const struct slab_aliases *a = &snap->aliases;
-	const struct modules *m = &snap->modules;
-	const struct buf *k = &snap->raw[SRC_KALLSYMS];
 	struct slab_alias *av;
-	struct kmodule *mv;
 
 	if (snapshot_has(snap, SRC_SLAB_ALIASES)) {
 		av = memdup(a->v, a->n * sizeof(*a->v));
@@ -52,15 +145,8 @@ static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 	}
 	if (!snapshot_has(snap, SRC_KALLSYMS) || !snapshot_has(snap, SRC_MODULES))
 		return 0;
-	mv = memdup(m->v, m->n * sizeof(*m->v));
-	buf_reset(&in->base_kallsyms);
-	if (!mv || buf_append(&in->base_kallsyms, k->data, k->len)) {
-		free(mv);
+	if (merge_baseline(in, snap))
 		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
-	}
-	modules_free(&in->base_modules);
-	in->base_modules = (struct modules){ mv, m->n };
-	in->have_base = true;
 	return 0;
 }
 
@@ -155,6 +241,8 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
 		base.modules = &in->base_modules;
 		base.kallsyms = in->base_kallsyms.data;
 		base.kallsyms_len = in->base_kallsyms.len;
+		base.sections = &in->base_sections;
+		base.loaded_sections = &in->base_sections; /* of loaded modules: checked there */
 		bp = &base;
 	}
 	vmalloc_groups_free(&in->vg);

@@ -205,7 +205,8 @@ static void test_vmalloc_baseline(void **st)
 
 	(void)st;
 	assert_int_equal(modules_parse(mods, sizeof(mods) - 1, "m", &m, &e), 0);
-	base = (struct vmalloc_baseline){ &m, syms, sizeof(syms) - 1 };
+	base = (struct vmalloc_baseline){ .modules = &m, .kallsyms = syms,
+					  .kallsyms_len = sizeof(syms) - 1 };
 	assert_int_equal(vmalloc_group(vm, sizeof(vm) - 1, "t", 4096, NULL, &base, &g, &e), 0);
 	assert_string_equal(g.callers[0].caller, "kmem_alloc");
 	assert_string_equal(g.callers[0].module, "kmem_test");

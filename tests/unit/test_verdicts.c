@@ -586,6 +586,109 @@ static void test_missing_source_is_a_gap(void **state)
 	series_set_free(&set);
 }
 
+/* ---- module baselines: merged, and freed init code ---- */
+
+static void module_snap(struct snapshot *s, struct buf *raw, int i, const char *mods,
+			const char *syms, const char *vm)
+{
+	struct kerr e;
+
+	memset(s, 0, sizeof(*s));
+	s->mono_ns = (uint64_t)i * 1000000000ULL + 1;
+	s->page_size = 4096;
+	s->raw = raw;
+	buf_reset(&raw[SRC_VMALLOCINFO]);
+	assert_int_equal(buf_append(&raw[SRC_VMALLOCINFO], vm, strlen(vm)), 0);
+	s->status[SRC_VMALLOCINFO] = SOURCE_OK;
+	assert_int_equal(modules_parse(mods, strlen(mods), "m", &s->modules, &e), 0);
+	s->status[SRC_MODULES] = SOURCE_OK;
+	if (syms) {
+		buf_reset(&raw[SRC_KALLSYMS]);
+		assert_int_equal(buf_append(&raw[SRC_KALLSYMS], syms, strlen(syms)), 0);
+		s->status[SRC_KALLSYMS] = SOURCE_OK;
+	}
+}
+
+/*
+ * `rmmod A; modprobe B` during a watch: the sample where B appeared
+ * carries B's symbols only. A's area, now under a bare address, must still
+ * be A's (it was replaced by B's baseline, and A's series fell to 0:
+ * `released`).
+ */
+static void test_baseline_merged(void **state)
+{
+	static const char mods_a[] = "A 12288 0 - Live 0xffffffffc0100000 (O)\n";
+	static const char mods_b[] = "B 12288 0 - Live 0xffffffffc0200000 (O)\n";
+	static const char syms_a[] = "ffffffffc0100000 t a_alloc\t[A]\n";
+	static const char syms_b[] = "ffffffffc0200000 t b_fn\t[B]\n";
+	static const char vm_a[] = "0x1-0x2 8392704 a_alloc+0x10/0x40 [A] pages=2048 vmalloc N0=2048\n";
+	static const char vm_gone[] = "0x1-0x2 8392704 0xffffffffc0100010 pages=2048 vmalloc N0=2048\n";
+	struct series_set set;
+	struct ingest in = { 0 };
+	struct buf raw[SRC_COUNT] = { 0 };
+	const struct series *a;
+
+	(void)state;
+	assert_int_equal(series_set_init(&set, 512), 0);
+	for (int i = 0; i < 60; i++) {
+		struct snapshot s;
+		struct kerr e;
+
+		if (i < 30)
+			module_snap(&s, raw, i, mods_a, i == 0 ? syms_a : NULL, vm_a);
+		else
+			module_snap(&s, raw, i, mods_b, i == 30 ? syms_b : NULL, vm_gone);
+		assert_int_equal(ingest_sample(&set, &in, &s, &e), 0);
+		snapshot_free(&s);
+	}
+	a = series_find(&set, SERIES_VMALLOC_CALLER, "a_alloc", "A");
+	assert_non_null(a);
+	assert_int_equal(a->last, 2048 * 4096);
+	assert_null(series_find(&set, SERIES_VMALLOC_CALLER, VMALLOC_UNLOADED, NULL));
+	for (int i = 0; i < SRC_COUNT; i++)
+		buf_free(&raw[i]);
+	ingest_free(&in);
+	series_set_free(&set);
+}
+
+/*
+ * A vmalloc made by a module's __init code: after init the kernel frees
+ * that code and prints the caller as a bare address, but the module is
+ * loaded; its .init.text section says where that code was. Not the
+ * critical "unloaded module".
+ */
+static void test_freed_init_code(void **state)
+{
+	static const char vm[] = "0x1-0x2 20480 0xffffffffc0531234 pages=4 vmalloc N0=4\n";
+	static const char mods[] = "kmemleak_test 16384 0 - Live 0xffffffffc051f000\n";
+	static const char secs[] = "kmemleak_test .text 0xffffffffc051f000\n"
+				   "kmemleak_test .init.text 0xffffffffc0530000\n";
+	struct module_sections ls;
+	struct modules m;
+	struct vmalloc_baseline base = { 0 };
+	struct vmalloc_groups g;
+	struct kerr e;
+
+	(void)state;
+	assert_int_equal(modules_parse(mods, sizeof(mods) - 1, "m", &m, &e), 0);
+	assert_int_equal(module_sections_parse(secs, sizeof(secs) - 1, "s", &ls, &e), 0);
+	base.loaded_sections = &ls;
+	assert_int_equal(vmalloc_group(vm, sizeof(vm) - 1, "v", 4096, &m, &base, &g, &e), 0);
+	assert_int_equal(g.ncallers, 1);
+	assert_string_equal(g.callers[0].caller, VMALLOC_INIT);
+	assert_string_equal(g.callers[0].module, "kmemleak_test");
+	assert_false(g.callers[0].unloaded);
+	assert_int_equal(g.nmodules, 1);
+	assert_false(g.modules[0].unloaded);
+	vmalloc_groups_free(&g);
+	/* Without the sections it cannot be told from an unloaded module's. */
+	assert_int_equal(vmalloc_group(vm, sizeof(vm) - 1, "v", 4096, &m, NULL, &g, &e), 0);
+	assert_true(g.callers[0].unloaded);
+	vmalloc_groups_free(&g);
+	module_sections_free(&ls);
+	modules_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +706,8 @@ int main(void)
 		cmocka_unit_test(test_allocinfo_reclaimable_sites),
 		cmocka_unit_test(test_ingest_flags_sites),
 		cmocka_unit_test(test_missing_source_is_a_gap),
+		cmocka_unit_test(test_baseline_merged),
+		cmocka_unit_test(test_freed_init_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
