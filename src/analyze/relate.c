@@ -143,6 +143,7 @@ struct leader {
 	bool trending;	  /* some member trends up (p_trend <= alpha_series) */
 	bool reclaimable; /* every member is reclaimable memory */
 	bool leak;	  /* its own verdict is leak (the tasks keep piling up) */
+	bool pending;	  /* growing, its window not yet passed: it may become one */
 	size_t slot;	  /* the member to name: the fastest */
 	double best;
 	bool found;
@@ -188,6 +189,7 @@ static void add_member(struct leader *ld, const struct series_set *set, size_t k
 	ld->recent += l->recent_rate_bytes_per_hour;
 	ld->trending |= l->rate_bytes_per_hour > 0 && l->p_trend <= o->alpha_series;
 	ld->leak |= l->verdict == TREND_LEAK;
+	ld->pending |= l->verdict == TREND_GROWING && l->reason == TREND_REASON_WINDOW;
 	if (l->rate_bytes_per_hour > ld->best || ld->slot == (size_t)-1) {
 		ld->best = l->rate_bytes_per_hour;
 		ld->slot = k;
@@ -243,8 +245,9 @@ static void follow(const struct series_set *set, const struct trend_opts *o,
 		f->verdict = TREND_RECLAIMABLE;
 		f->reason = TREND_REASON_FOLLOWS_RECLAIMABLE;
 	} else if (r->lead == LEAD_TASKS && !ld.leak) {
+		/* tasks growing for less than the window yet: a thread leak in the making? */
 		f->verdict = TREND_GROWING;
-		f->reason = TREND_REASON_FOLLOWS_TASKS;
+		f->reason = ld.pending ? TREND_REASON_WINDOW : TREND_REASON_FOLLOWS_TASKS;
 	}
 }
 
