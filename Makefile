@@ -152,6 +152,11 @@ build/bench/bench_verdicts: bench/verdicts/bench_verdicts.c build/opt/libkleak.a
 bench-verdicts:
 	bench/verdicts/run.sh $(BENCH_VERDICTS_ARGS)
 
+# The calibration on real workloads (docs/verdicts.md): recordings replayed.
+build/bench/calibration_replay: bench/calibration/replay.c build/opt/libkleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< build/opt/libkleak.a $(LDLIBS)
+
 # The man page is generated from the help texts; tests/cli/docs.sh checks it.
 man: kleak
 	docs/gen-man.sh ./kleak > docs/kleak.1

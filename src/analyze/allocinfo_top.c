@@ -27,6 +27,8 @@ static const char *const user_fns[] = {
 	"alloc_fresh_hugetlb_folio", "alloc_surplus_hugetlb_folio",
 	"alloc_charge_folio", "hpage_collapse_alloc_folio",
 	"alloc_migration_target", "compaction_alloc",
+	/* page cache filled by reads (filemap_read, read_cache_folio) and swap-in */
+	"filemap_create_folio", "do_read_cache_folio", "alloc_swap_folio",
 };
 
 static bool in_list(const char *fn, const char *const *v, size_t n)
@@ -47,6 +49,51 @@ enum alloc_site_kind alloc_site_kind(const struct alloc_site *s)
 	if (in_list(s->function, user_fns, sizeof(user_fns) / sizeof(user_fns[0])))
 		return ALLOC_SITE_USER;
 	return ALLOC_SITE_KERNEL;
+}
+
+/*
+ * Sites that allocate from one slab cache of reclaimable objects (their
+ * cache has SLAB_RECLAIM_ACCOUNT where the kernel can shrink it): the
+ * cache's own reclaim flag says whether the site's memory is reclaimable.
+ */
+static const struct {
+	const char *fn, *cache;
+} site_caches[] = {
+	{ "__d_alloc", "dentry" },		 /* fs/dcache.c: dentries (and long names) */
+	{ "xas_alloc", "radix_tree_node" },	 /* lib/xarray.c: page cache xarray nodes */
+	{ "xas_nomem", "radix_tree_node" },
+	{ "radix_tree_node_alloc", "radix_tree_node" },
+	{ "ext4_es_alloc_extent", "extent_status" }, /* ext4's extent status tree */
+	{ "alloc_buffer_head", "buffer_head" },	 /* fs/buffer.c */
+	{ "bdev_alloc_inode", "bdev_cache" },
+};
+
+/* "ext4_alloc_inode" -> "ext4_inode_cache" or "ext4_inode"; "alloc_inode" -> "inode_cache". */
+static int inode_cache_flag(const char *fn, const struct slab_aliases *a)
+{
+	size_t n = strlen(fn), p = n - strlen("alloc_inode");
+	char name[96];
+	int r;
+
+	if (n < strlen("alloc_inode") || strcmp(fn + p, "alloc_inode") || p >= 64)
+		return -1;
+	snprintf(name, sizeof(name), "%.*sinode_cache", (int)p, fn);
+	r = slab_alias_reclaimable(a, name);
+	if (r < 0) {
+		snprintf(name, sizeof(name), "%.*sinode", (int)p, fn);
+		r = slab_alias_reclaimable(a, name);
+	}
+	return r;
+}
+
+int alloc_site_reclaimable(const struct alloc_site *s, const struct slab_aliases *a)
+{
+	if (!s->function)
+		return -1;
+	for (size_t i = 0; i < sizeof(site_caches) / sizeof(site_caches[0]); i++)
+		if (!strcmp(s->function, site_caches[i].fn))
+			return slab_alias_reclaimable(a, site_caches[i].cache);
+	return inode_cache_flag(s->function, a);
 }
 
 const char *alloc_site_kind_name(enum alloc_site_kind k)

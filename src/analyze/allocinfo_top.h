@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "parse/allocinfo.h"
+#include "parse/slab_aliases.h"
 
 struct allocinfo_group {
 	const char *module;   /* NULL: built into the kernel */
@@ -61,6 +62,14 @@ enum alloc_site_kind {
 };
 
 enum alloc_site_kind alloc_site_kind(const struct alloc_site *s);
+/*
+ * Whether a site's memory is reclaimable: sites that allocate objects of
+ * one reclaimable slab cache (dentries at __d_alloc, inodes at
+ * alloc_inode and the filesystems' *_alloc_inode, page-cache xarray nodes
+ * at xas_alloc, extent status, buffer heads) take that cache's reclaim
+ * flag from a (the slab_aliases source): 1, 0, or -1 when unknown.
+ */
+int alloc_site_reclaimable(const struct alloc_site *s, const struct slab_aliases *a);
 /* "kernel", "container", "user" (JSON `kind`). */
 const char *alloc_site_kind_name(enum alloc_site_kind k);
 

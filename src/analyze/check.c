@@ -217,6 +217,13 @@ static int group_vmalloc(const struct snapshot *s, const struct snapshot *baseli
 			base.kallsyms = baseline->raw[SRC_KALLSYMS].data;
 			base.kallsyms_len = baseline->raw[SRC_KALLSYMS].len;
 		}
+		if (snapshot_has(baseline, SRC_MODULE_SECTIONS))
+			base.sections = &baseline->sections;
+		bp = &base;
+	}
+	/* The loaded modules' sections: where their freed init code was. */
+	if (snapshot_has(s, SRC_MODULE_SECTIONS)) {
+		base.loaded_sections = &s->sections;
 		bp = &base;
 	}
 	rc = vmalloc_group(b->data, b->len,
@@ -248,7 +255,12 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		 * default on x86_64 and arm64 since 4.9: counting stacks twice
 		 * is the worse error.
 		 */
-		kmem_summarize(&s->meminfo,
+		struct kmem_extra x;
+
+		kmem_extra_from(snapshot_has(s, SRC_VMSTAT) ? &s->vmstat : NULL,
+				snapshot_has(s, SRC_ZONEINFO) ? &s->zoneinfo : NULL,
+				snapshot_has(s, SRC_THP) ? &s->thp : NULL, s->page_size, &x);
+		kmem_summarize(&s->meminfo, &x,
 			       r->have_vm ? vmalloc_groups_vmap_stacks(&r->vm) : true,
 			       &r->kmem);
 		r->have_kmem = true;

@@ -17,20 +17,113 @@ void ingest_free(struct ingest *in)
 	slab_aliases_free(&in->aliases);
 	modules_free(&in->base_modules);
 	buf_free(&in->base_kallsyms);
+	module_sections_free(&in->base_sections);
 	vmalloc_groups_free(&in->vg);
-	vmalloc_base_free(&in->base_index);
 	memset(in, 0, sizeof(*in));
+}
+
+/* The module a kallsyms line names ("addr t sym\t[mod]"), or "". */
+static void line_module(const char *line, size_t len, char *out, size_t outlen)
+{
+	const char *open = len && line[len - 1] == ']' ? memrchr(line, '[', len) : NULL;
+	size_t n = open ? (size_t)(line + len - 1 - open - 1) : 0;
+
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, open ? open + 1 : "", n);
+	out[n] = '\0';
+}
+
+/* The old baseline's symbol lines of modules the new sample does not list. */
+static int keep_old_symbols(struct buf *to, const struct buf *old, const struct modules *now)
+{
+	struct line_iter it;
+	const char *line;
+	size_t len;
+
+	line_iter_init(&it, old->data, old->len);
+	while (line_next(&it, &line, &len)) {
+		char mod[64];
+
+		line_module(line, len, mod, sizeof(mod));
+		if (!mod[0] || modules_find(now, mod))
+			continue;
+		if (buf_append(to, line, len) || buf_append(to, "\n", 1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* now's modules, then old's modules that now does not list. */
+static int merge_modules(struct modules *out, const struct modules *old,
+			 const struct modules *now)
+{
+	out->v = malloc((old->n + now->n + 1) * sizeof(*out->v));
+	out->n = 0;
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < now->n; i++)
+		out->v[out->n++] = now->v[i];
+	for (size_t i = 0; i < old->n; i++)
+		if (!modules_find(now, old->v[i].name))
+			out->v[out->n++] = old->v[i];
+	return 0;
+}
+
+/* Sections: the sample's, and the old ones of modules it does not list. */
+static int merge_sections(struct module_sections *out, const struct module_sections *old,
+			  const struct snapshot *snap)
+{
+	const struct module_sections *now = snapshot_has(snap, SRC_MODULE_SECTIONS)
+						    ? &snap->sections : NULL;
+	size_t n = old->n + (now ? now->n : 0);
+
+	out->v = malloc((n + 1) * sizeof(*out->v));
+	out->n = 0;
+	if (!out->v)
+		return -ENOMEM;
+	for (size_t i = 0; now && i < now->n; i++)
+		out->v[out->n++] = now->v[i];
+	for (size_t i = 0; i < old->n; i++)
+		if (!now || !modules_find(&snap->modules, old->v[i].module))
+			out->v[out->n++] = old->v[i];
+	return 0;
+}
+
+static int merge_baseline(struct ingest *in, const struct snapshot *snap)
+{
+	const struct buf *k = &snap->raw[SRC_KALLSYMS];
+	struct modules mods = { 0 };
+	struct module_sections secs = { 0 };
+	struct buf syms = { 0 };
+
+	if (merge_modules(&mods, &in->base_modules, &snap->modules) ||
+	    merge_sections(&secs, &in->base_sections, snap) ||
+	    buf_append(&syms, k->data, k->len) ||
+	    keep_old_symbols(&syms, &in->base_kallsyms, &snap->modules)) {
+		modules_free(&mods);
+		module_sections_free(&secs);
+		buf_free(&syms);
+		return -ENOMEM;
+	}
+	modules_free(&in->base_modules);
+	module_sections_free(&in->base_sections);
+	buf_free(&in->base_kallsyms);
+	in->base_modules = mods;
+	in->base_sections = secs;
+	in->base_kallsyms = syms;
+	in->have_base = true;
+	return 0;
 }
 
 /*
  * Slab reclaim flags and the unloaded-module baseline come with the
- * samples that carry them (the first, and any where a module appeared).
+ * samples that carry them (the first, and any where a cache or a module
+ * appeared).
  */
 static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 {
-	const struct buf *k = &snap->raw[SRC_KALLSYMS];
 	struct slab_aliases av;
-	struct modules mv;
 
 	/* copies with their indexes: lookups stay O(log n) (hostile input) */
 	if (snapshot_has(snap, SRC_SLAB_ALIASES)) {
@@ -42,16 +135,8 @@ static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 	}
 	if (!snapshot_has(snap, SRC_KALLSYMS) || !snapshot_has(snap, SRC_MODULES))
 		return 0;
-	vmalloc_base_reset(&in->base_index); /* built from the old baseline */
-	buf_reset(&in->base_kallsyms);
-	if (modules_copy(&mv, &snap->modules) ||
-	    buf_append(&in->base_kallsyms, k->data, k->len)) {
-		modules_free(&mv);
+	if (merge_baseline(in, snap))
 		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
-	}
-	modules_free(&in->base_modules);
-	in->base_modules = mv;
-	in->have_base = true;
 	return 0;
 }
 
@@ -64,21 +149,52 @@ static int note(struct ingest *in, const struct snapshot *snap, struct kerr *e)
 static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 			  const struct snapshot *snap, struct kerr *e)
 {
+	const struct meminfo *mi = &snap->meminfo;
 	struct kmem_summary k;
+	struct kmem_extra x;
+	uint64_t buffers = 0, cached = 0;
+	long n;
 
-	kmem_summarize(&snap->meminfo,
+	kmem_extra_from(snapshot_has(snap, SRC_VMSTAT) ? &snap->vmstat : NULL,
+			snapshot_has(snap, SRC_ZONEINFO) ? &snap->zoneinfo : NULL,
+			snapshot_has(snap, SRC_THP) ? &snap->thp : NULL, snap->page_size, &x);
+	kmem_summarize(mi, &x,
 		       snapshot_has(snap, SRC_VMALLOCINFO) ? vmalloc_groups_vmap_stacks(&in->vg)
 							  : true,
 		       &k);
 	for (int i = 0; i < k.ncomp; i++) {
 		const char *f = k.comp[i].name;
-		long n = series_add(set, SERIES_MEMINFO, f, NULL, k.comp[i].bytes);
 
+		n = series_add(set, SERIES_MEMINFO, f, NULL, k.comp[i].bytes);
 		if (n < 0)
 			return series_add_error(set, n, snap->from, e);
 		set->v[n].reclaimable = !strcmp(f, "SReclaimable") ||
 					!strcmp(f, "KReclaimable");
+		if (!strcmp(f, "Unaccounted") && k.noise_floor > set->v[n].noise_floor_bytes)
+			set->v[n].noise_floor_bytes = (double)k.noise_floor;
 	}
+	/* What buffer heads and xarray nodes follow (analyze/relate.c). */
+	meminfo_get(mi, "Buffers", &buffers);
+	meminfo_get(mi, "Cached", &cached);
+	n = series_add(set, SERIES_CONTEXT, "page_cache", NULL, buffers + cached);
+	if (n < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+	set->v[n].reclaimable = 1;
+	return 0;
+}
+
+/*
+ * The task count, which thread stacks and task structs follow, and the
+ * forks since boot (its rate is the task churn: docs, calibration).
+ */
+static int ingest_tasks(struct series_set *set, const struct snapshot *snap, struct kerr *e)
+{
+	if (snapshot_has(snap, SRC_LOADAVG) &&
+	    series_add(set, SERIES_CONTEXT, "tasks", NULL, snap->loadavg.tasks) < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
+	if (snapshot_has(snap, SRC_STAT) &&
+	    series_add(set, SERIES_CONTEXT, "forks", NULL, snap->procstat.processes) < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 	return 0;
 }
 
@@ -115,7 +231,8 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
 		base.modules = &in->base_modules;
 		base.kallsyms = in->base_kallsyms.data;
 		base.kallsyms_len = in->base_kallsyms.len;
-		base.index = &in->base_index;
+		base.sections = &in->base_sections;
+		base.loaded_sections = &in->base_sections; /* of loaded modules: checked there */
 		bp = &base;
 	}
 	vmalloc_groups_free(&in->vg);
@@ -152,8 +269,8 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
  * like meminfo's AnonPages and Cached; containers (slab pages) are
  * aggregates of the sites whose objects they hold (allocinfo_top.h).
  */
-static int ingest_allocinfo(struct series_set *set, const struct snapshot *snap,
-			    struct kerr *e)
+static int ingest_allocinfo(struct series_set *set, const struct ingest *in,
+			    const struct snapshot *snap, struct kerr *e)
 {
 	const struct allocinfo *ai = &snap->allocinfo;
 	char name[512];
@@ -173,8 +290,36 @@ static int ingest_allocinfo(struct series_set *set, const struct snapshot *snap,
 		if (k < 0)
 			return series_add_error(set, k, snap->from, e);
 		set->v[k].aggregate = kind == ALLOC_SITE_CONTAINER;
+		if (set->v[k].reclaimable < 0 && in->have_aliases)
+			set->v[k].reclaimable = alloc_site_reclaimable(a, &in->aliases);
 	}
 	return 0;
+}
+
+/*
+ * A source this sample could not read (a read error, a recording's sample
+ * without it) is a gap in its series, not a fall to 0: a last sample
+ * without slabinfo must not make every cache `released`. A source never
+ * read has no series: nothing to mark.
+ */
+static void note_gaps(struct series_set *set, const struct snapshot *snap)
+{
+	if (!snapshot_has(snap, SRC_MEMINFO)) {
+		series_gap(set, SERIES_MEMINFO, NULL);
+		series_gap(set, SERIES_CONTEXT, "page_cache");
+	}
+	if (!snapshot_has(snap, SRC_SLABINFO))
+		series_gap(set, SERIES_SLAB, NULL);
+	if (!snapshot_has(snap, SRC_VMALLOCINFO)) {
+		series_gap(set, SERIES_VMALLOC_CALLER, NULL);
+		series_gap(set, SERIES_VMALLOC_MODULE, NULL);
+	}
+	if (!snapshot_has(snap, SRC_ALLOCINFO))
+		series_gap(set, SERIES_ALLOCINFO, NULL);
+	if (!snapshot_has(snap, SRC_LOADAVG))
+		series_gap(set, SERIES_CONTEXT, "tasks");
+	if (!snapshot_has(snap, SRC_STAT))
+		series_gap(set, SERIES_CONTEXT, "forks");
 }
 
 int ingest_sample(struct series_set *set, struct ingest *in,
@@ -183,6 +328,7 @@ int ingest_sample(struct series_set *set, struct ingest *in,
 	int r = note(in, snap, e);
 
 	series_sample_begin(set, snap->mono_ns);
+	note_gaps(set, snap);
 	if (!r && snapshot_has(snap, SRC_VMALLOCINFO)) /* first: meminfo needs vmap_stacks */
 		r = ingest_vmalloc(set, in, snap, e);
 	if (!r && snapshot_has(snap, SRC_MEMINFO))
@@ -190,7 +336,9 @@ int ingest_sample(struct series_set *set, struct ingest *in,
 	if (!r && snapshot_has(snap, SRC_SLABINFO))
 		r = ingest_slabinfo(set, in, snap, e);
 	if (!r && snapshot_has(snap, SRC_ALLOCINFO))
-		r = ingest_allocinfo(set, snap, e);
+		r = ingest_allocinfo(set, in, snap, e);
+	if (!r)
+		r = ingest_tasks(set, snap, e);
 	series_sample_end(set);
 	return r;
 }

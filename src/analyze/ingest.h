@@ -7,19 +7,23 @@
  * live samples, `kleak report` a recording's.
  *
  * Between samples it keeps what only some samples carry: the slab reclaim
- * flags (the first sample: they do not change), and the module list and
- * module symbols of the latest sample that had symbols, the baseline that
- * names the vmalloc areas of a module unloaded during the run.
+ * flags (the first sample, and again when a cache appeared), and the
+ * module list, module symbols and section addresses, the baseline that
+ * names the vmalloc areas of a module unloaded during the run. The
+ * baseline is merged, not replaced: a sample with symbols (a module
+ * appeared) updates the modules it lists and keeps what the earlier ones
+ * knew of the others, so that `rmmod A; modprobe B` during a watch still
+ * names A's areas.
  */
 #ifndef KLEAK_ANALYZE_INGEST_H
 #define KLEAK_ANALYZE_INGEST_H
 
 #include <stdbool.h>
 
-#include "analyze/vmalloc_base.h"
 #include "analyze/vmalloc_group.h"
 #include "model/series.h"
 #include "model/snapshot.h"
+#include "parse/module_sections.h"
 #include "parse/modules.h"
 #include "parse/slab_aliases.h"
 #include "util/buf.h"
@@ -30,8 +34,8 @@ struct ingest {
 	bool have_aliases;
 	struct modules base_modules;
 	struct buf base_kallsyms;
+	struct module_sections base_sections;
 	bool have_base;
-	struct vmalloc_base_index base_index; /* of the baseline, kept across samples */
 	struct vmalloc_groups vg; /* scratch, reused */
 };
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "parse/thp.h"
+#include "parse/zoneinfo.h"
 #include "util/num.h"
 
 /* Kernel-side meminfo fields, in the order a reader expects them. */
@@ -32,24 +34,105 @@ static uint64_t get(const struct meminfo *mi, const char *name)
 	return v;
 }
 
-/* User-side and page-cache memory, to find what nobody itemises. */
-static uint64_t accounted_elsewhere(const struct meminfo *mi)
+/*
+ * The swap cache that is not mapped (a mapped one is in AnonPages too):
+ * the anonymous LRU holds anon, shmem and swap-cache pages, so what it
+ * holds beyond AnonPages and Shmem is unmapped swap cache (Unevictable
+ * added back: mlocked anon pages are off the anon LRU but in AnonPages).
+ * Never more than SwapCached.
+ */
+static uint64_t unmapped_swapcache(const struct meminfo *mi)
 {
-	static const char *const user[] = {
-		"AnonPages", "Buffers",	 "Cached", "SwapCached",
-		"Hugetlb",
-	};
+	uint64_t sc = get(mi, "SwapCached"), lru, mapped;
+
+	if (!sc)
+		return 0;
+	lru = get(mi, "Active(anon)") + get(mi, "Inactive(anon)") + get(mi, "Unevictable");
+	mapped = get(mi, "AnonPages") + get(mi, "Shmem");
+	if (lru <= mapped)
+		return 0;
+	return lru - mapped < sc ? lru - mapped : sc;
+}
+
+/* User-side and page-cache memory, to find what nobody itemises. */
+static uint64_t accounted_elsewhere(const struct meminfo *mi, struct kmem_summary *out)
+{
+	static const char *const user[] = { "AnonPages", "Buffers", "Cached", "Hugetlb" };
 	uint64_t sum = 0;
 
 	for (size_t i = 0; i < sizeof(user) / sizeof(user[0]); i++)
 		sum = num_sat_add(sum, get(mi, user[i]));
-	return sum;
+	out->unmapped_swapcache = unmapped_swapcache(mi);
+	return num_sat_add(sum, out->unmapped_swapcache);
 }
 
-void kmem_summarize(const struct meminfo *mi, bool vmap_stack,
-		    struct kmem_summary *out)
+/*
+ * In use, or not there, by other lines and sources: the compressed pools
+ * (zram's is the zsmalloc pages beyond zswap's), memory not yet accepted
+ * or ballooned away, poisoned pages, and free pages on per-CPU lists.
+ */
+static uint64_t other_memory(const struct meminfo *mi, const struct kmem_extra *x)
 {
-	uint64_t used, other;
+	uint64_t zswap = get(mi, "Zswap"), v = zswap, balloon;
+
+	if (x && x->zspages_bytes > zswap)
+		v = num_sat_add(v, x->zspages_bytes - zswap);
+	v = num_sat_add(v, get(mi, "Unaccepted"));
+	v = num_sat_add(v, get(mi, "HardwareCorrupted"));
+	if (meminfo_get(mi, "Balloon", &balloon))
+		v = num_sat_add(v, balloon);
+	else if (x && x->have_balloon)
+		v = num_sat_add(v, x->balloon_bytes);
+	return num_sat_add(v, x ? x->pcp_bytes : 0);
+}
+
+void kmem_extra_from(const struct meminfo *vmstat, const struct zoneinfo *z,
+		     const struct thp *thp, uint64_t page_size, struct kmem_extra *x)
+{
+	uint64_t v;
+
+	memset(x, 0, sizeof(*x));
+	if (vmstat && meminfo_get(vmstat, "nr_zspages", &v))
+		x->zspages_bytes = v * page_size;
+	if (vmstat && meminfo_get(vmstat, "nr_balloon_pages", &v)) {
+		x->balloon_bytes = v * page_size;
+		x->have_balloon = true;
+	}
+	if (z) {
+		x->pcp_bytes = z->pcp_pages * page_size;
+		x->drift_bytes = z->drift_pages * page_size;
+	}
+	if (thp)
+		x->thp_partial_bytes = thp->partial_bytes;
+}
+
+/* Per-CPU counters whose drift adds up in Unaccounted (see noise_floor). */
+#define KMEM_DRIFTING_COUNTERS 7
+
+static void add_unaccounted(struct kmem_summary *out, uint64_t used, uint64_t accounted,
+			    const struct kmem_extra *x)
+{
+	struct kmem_component *c;
+
+	if (x)
+		out->noise_floor = KMEM_DRIFTING_COUNTERS * x->drift_bytes + x->thp_partial_bytes;
+	if (!out->mem_total || used <= accounted)
+		return;
+	out->unaccounted = used - accounted;
+	if (out->ncomp >= KMEM_MAX_COMPONENTS)
+		return;
+	c = &out->comp[out->ncomp++];
+	c->name = "Unaccounted";
+	c->bytes = out->unaccounted;
+	c->in_total = true;
+	c->note = "used but itemised nowhere (e.g. alloc_pages by drivers)";
+	out->kernel_bytes = num_sat_add(out->kernel_bytes, out->unaccounted);
+}
+
+void kmem_summarize(const struct meminfo *mi, const struct kmem_extra *x,
+		    bool vmap_stack, struct kmem_summary *out)
+{
+	uint64_t used, other, accounted;
 
 	memset(out, 0, sizeof(*out));
 	out->mem_total = get(mi, "MemTotal");
@@ -80,20 +163,11 @@ void kmem_summarize(const struct meminfo *mi, bool vmap_stack,
 			: 0;
 	out->kernel_bytes = num_sat_add(out->kernel_bytes, other);
 	used = out->mem_total > out->mem_free ? out->mem_total - out->mem_free : 0;
-	if (out->mem_total &&
-	    used > num_sat_add(out->kernel_bytes, accounted_elsewhere(mi))) {
-		out->unaccounted =
-			used - out->kernel_bytes - accounted_elsewhere(mi);
-		if (out->ncomp < KMEM_MAX_COMPONENTS) {
-			struct kmem_component *c = &out->comp[out->ncomp++];
-
-			c->name = "Unaccounted";
-			c->bytes = out->unaccounted;
-			c->in_total = true;
-			c->note = "used but itemised nowhere (e.g. alloc_pages by drivers)";
-			out->kernel_bytes = num_sat_add(out->kernel_bytes, out->unaccounted);
-		}
-	}
+	out->other_bytes = other_memory(mi, x);
+	/* saturating: a hostile meminfo's huge values must not wrap */
+	accounted = num_sat_add(num_sat_add(out->kernel_bytes, accounted_elsewhere(mi, out)),
+				out->other_bytes);
+	add_unaccounted(out, used, accounted, x);
 }
 
 double kmem_pct(const struct kmem_summary *k, uint64_t bytes)

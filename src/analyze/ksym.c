@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/module_sections.h"
 #include "parse/modules.h"
+
+/* Module memory is allocated in pages: regions are whole pages (see ksym.h). */
+#define KSYM_PAGE 4096ULL
 
 /* Which of several symbols at one address names it: lower is better. */
 static int sym_rank(const struct kallsyms *ks, const struct kallsym *s)
@@ -43,6 +47,8 @@ static int cmp_sym(const void *a, const void *b, void *arg)
 		return rx - ry;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
+
+static int rebuild_regions(struct ksym_table *t);
 
 int ksym_table_init(struct ksym_table *t, struct kallsyms *ks, struct kerr *e)
 {
@@ -82,7 +88,7 @@ int ksym_table_init(struct ksym_table *t, struct kallsyms *ks, struct kerr *e)
 		/* Sizes across a module boundary are unknown. */
 		t->next[i] = nx && nx->module == s->module ? nx->addr : 0;
 	}
-	return 0;
+	return rebuild_regions(t);
 }
 
 static int cmp_mod(const void *a, const void *b)
@@ -92,8 +98,228 @@ static int cmp_mod(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-int ksym_table_add_module(struct ksym_table *t, const char *name,
-			  uint64_t addr, uint64_t size)
+/* ---- module regions ---- */
+
+/* What memory a symbol type letter names; -1: not an address (a, A, U ...). */
+static int kind_of_type(char type)
+{
+	switch (type) {
+	case 't': case 'T': case 'w': case 'W':
+		return KSYM_TEXT;
+	case 'd': case 'D': case 'b': case 'B': case 'g': case 'G': case 's': case 'S':
+		return KSYM_DATA;
+	case 'r': case 'R': case 'n': case 'N':
+		return KSYM_RODATA;
+	default:
+		return -1;
+	}
+}
+
+static bool starts_with(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* What memory a module section is in (struct module_memory's types). */
+static int kind_of_section(const char *name)
+{
+	if (starts_with(name, ".init") || starts_with(name, ".exit.data"))
+		return KSYM_INIT;
+	if (starts_with(name, ".text") || starts_with(name, ".exit.text") ||
+	    starts_with(name, ".noinstr") || starts_with(name, ".altinstr") ||
+	    starts_with(name, ".static_call") || starts_with(name, ".entry.text"))
+		return KSYM_TEXT;
+	if (starts_with(name, ".rodata") || starts_with(name, "__ksymtab") ||
+	    starts_with(name, "__kcrctab") || starts_with(name, ".orc_"))
+		return KSYM_RODATA;
+	if (starts_with(name, ".data") || starts_with(name, ".bss") ||
+	    starts_with(name, ".gnu.linkonce") || starts_with(name, "__param"))
+		return KSYM_DATA;
+	return -1;
+}
+
+/* A point of a module's memory: a symbol or a section start. */
+struct point {
+	uint64_t addr;
+	const char *module;
+	int kind;
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+	const struct point *x = a, *y = b;
+	int c = strcmp(x->module, y->module);
+
+	if (c)
+		return c;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static uint64_t page_floor(uint64_t a)
+{
+	return a & ~(KSYM_PAGE - 1);
+}
+
+static uint64_t page_after(uint64_t a)
+{
+	return page_floor(a) + KSYM_PAGE;
+}
+
+static struct point *collect_points(const struct ksym_table *t, size_t *n)
+{
+	struct point *p = malloc((t->ks.n + t->nanchors + 1) * sizeof(*p));
+
+	*n = 0;
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < t->ks.n; i++) {
+		const struct kallsym *s = &t->ks.v[i];
+		int k = kind_of_type(s->type);
+
+		if (s->module >= 0 && k >= 0 && s->addr)
+			p[(*n)++] = (struct point){ s->addr, kallsyms_module(&t->ks, s), k };
+	}
+	for (size_t i = 0; i < t->nanchors; i++)
+		p[(*n)++] = (struct point){ t->anchors[i].addr, t->anchors[i].module,
+					    t->anchors[i].kind };
+	qsort(p, *n, sizeof(*p), cmp_point);
+	return p;
+}
+
+static int push_region(struct ksym_table *t, size_t *cap, const struct point *p)
+{
+	struct ksym_region *r;
+
+	if (t->nregions == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+
+		r = realloc(t->regions, nc * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		t->regions = r;
+		*cap = nc;
+	}
+	r = &t->regions[t->nregions++];
+	memset(r, 0, sizeof(*r));
+	r->start = page_floor(p->addr);
+	r->end = page_after(p->addr);
+	r->kind = p->kind;
+	snprintf(r->module, sizeof(r->module), "%s", p->module);
+	return 0;
+}
+
+/*
+ * Runs of one module's points of one kind, no further apart than any
+ * function is long, are one region; text after an init section start is
+ * init text.
+ */
+static int build_runs(struct ksym_table *t, const struct point *p, size_t n, size_t *cap)
+{
+	struct ksym_region *open = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		bool same = open && !strcmp(open->module, p[i].module) &&
+			    (p[i].kind == open->kind ||
+			     (open->kind == KSYM_INIT && p[i].kind == KSYM_TEXT)) &&
+			    p[i].addr < open->end + KSYM_MAX_UNBOUNDED_OFFSET;
+
+		if (same) {
+			if (page_after(p[i].addr) > open->end)
+				open->end = page_after(p[i].addr);
+			continue;
+		}
+		if (push_region(t, cap, &p[i]))
+			return -ENOMEM;
+		open = &t->regions[t->nregions - 1];
+	}
+	return 0;
+}
+
+/*
+ * Before 6.4 a module is one allocation: when all its data and rodata lie
+ * in its /proc/modules range, that range is its region (exact), replacing
+ * the guessed ones inside it.
+ */
+static void merge_ranges(struct ksym_table *t)
+{
+	for (size_t m = 0; m < t->nmods; m++) {
+		const struct ksym_module *km = &t->mods[m];
+		uint64_t lo = km->addr, hi = km->addr + km->size;
+		bool single = true, any = false;
+		size_t w = 0;
+
+		for (size_t i = 0; i < t->nregions; i++) {
+			const struct ksym_region *r = &t->regions[i];
+
+			if (strcmp(r->module, km->name) || r->kind == KSYM_INIT || r->kind == KSYM_TEXT)
+				continue;
+			any = true;
+			single &= r->start >= page_floor(lo) && r->start < hi;
+		}
+		if (!any || !single)
+			continue;
+		for (size_t i = 0; i < t->nregions; i++) {
+			const struct ksym_region *r = &t->regions[i];
+
+			if (!strcmp(r->module, km->name) && r->kind != KSYM_INIT &&
+			    r->start >= page_floor(lo) && r->start < hi)
+				continue;
+			t->regions[w++] = *r;
+		}
+		t->nregions = w; /* room for one more: at least one was dropped */
+		t->regions[w] = (struct ksym_region){ .start = lo, .end = hi, .kind = KSYM_RANGE,
+						      .exact = true };
+		snprintf(t->regions[w].module, sizeof(t->regions[w].module), "%s", km->name);
+		t->nregions++;
+	}
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct ksym_region *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* An init region reaches as far as an init function may, up to the next region. */
+static void extend_init(struct ksym_table *t)
+{
+	for (size_t i = 0; i < t->nregions; i++) {
+		struct ksym_region *r = &t->regions[i];
+		uint64_t end = r->start + KSYM_MAX_UNBOUNDED_OFFSET;
+
+		if (r->kind != KSYM_INIT)
+			continue;
+		if (i + 1 < t->nregions && t->regions[i + 1].start < end)
+			end = t->regions[i + 1].start;
+		if (end > r->end)
+			r->end = end;
+	}
+}
+
+static int rebuild_regions(struct ksym_table *t)
+{
+	size_t n, cap = 0;
+	struct point *p = collect_points(t, &n);
+	int r;
+
+	free(t->regions);
+	t->regions = NULL;
+	t->nregions = 0;
+	if (!p)
+		return -ENOMEM;
+	r = build_runs(t, p, n, &cap);
+	free(p);
+	if (r)
+		return r;
+	merge_ranges(t);
+	if (t->nregions)
+		qsort(t->regions, t->nregions, sizeof(*t->regions), cmp_region);
+	extend_init(t);
+	return 0;
+}
+
+static int add_module(struct ksym_table *t, const char *name, uint64_t addr, uint64_t size)
 {
 	struct ksym_module *p;
 
@@ -108,20 +334,70 @@ int ksym_table_add_module(struct ksym_table *t, const char *name,
 	p[t->nmods].addr = addr;
 	p[t->nmods].size = size;
 	t->nmods++;
-	qsort(t->mods, t->nmods, sizeof(*t->mods), cmp_mod);
 	return 0;
+}
+
+int ksym_table_add_module(struct ksym_table *t, const char *name,
+			  uint64_t addr, uint64_t size)
+{
+	int r = add_module(t, name, addr, size);
+
+	if (r || !addr)
+		return r;
+	qsort(t->mods, t->nmods, sizeof(*t->mods), cmp_mod);
+	return rebuild_regions(t);
 }
 
 int ksym_table_add_modules(struct ksym_table *t, const struct modules *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
-		int r = ksym_table_add_module(t, m->v[i].name, m->v[i].addr,
-					      m->v[i].size);
+		int r = add_module(t, m->v[i].name, m->v[i].addr, m->v[i].size);
 
 		if (r)
 			return r;
 	}
-	return 0;
+	if (t->nmods)
+		qsort(t->mods, t->nmods, sizeof(*t->mods), cmp_mod);
+	return rebuild_regions(t);
+}
+
+int ksym_table_add_sections(struct ksym_table *t, const struct module_sections *s)
+{
+	struct ksym_anchor *a = realloc(t->anchors, (t->nanchors + s->n + 1) * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	t->anchors = a;
+	for (size_t i = 0; i < s->n; i++) {
+		int k = kind_of_section(s->v[i].name);
+
+		if (!s->v[i].addr || k < 0)
+			continue;
+		a = &t->anchors[t->nanchors++];
+		a->addr = s->v[i].addr;
+		a->kind = k;
+		snprintf(a->module, sizeof(a->module), "%s", s->v[i].module);
+	}
+	return rebuild_regions(t);
+}
+
+const struct ksym_region *ksym_region_at(const struct ksym_table *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->nregions;
+
+	while (lo < hi) { /* first region starting after addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->regions[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Regions may nest (a guessed one inside another module's range): look back a little. */
+	for (size_t i = lo; i > 0 && lo - i < 8; i--)
+		if (addr < t->regions[i - 1].end)
+			return &t->regions[i - 1];
+	return NULL;
 }
 
 const struct ksym_module *ksym_module_at(const struct ksym_table *t,
@@ -144,13 +420,12 @@ const struct ksym_module *ksym_module_at(const struct ksym_table *t,
 	return NULL;
 }
 
-static const struct ksym_module *module_named(const struct ksym_table *t,
-					      const char *name)
+static bool has_regions(const struct ksym_table *t, const char *module)
 {
-	for (size_t i = 0; i < t->nmods; i++)
-		if (!strcmp(t->mods[i].name, name))
-			return &t->mods[i];
-	return NULL;
+	for (size_t i = 0; i < t->nregions; i++)
+		if (!strcmp(t->regions[i].module, module))
+			return true;
+	return false;
 }
 
 /* Index of the last table entry at or below addr, or SIZE_MAX. */
@@ -169,46 +444,66 @@ static size_t find_floor(const struct ksym_table *t, uint64_t addr)
 	return lo == 0 ? SIZE_MAX : lo - 1;
 }
 
-/* The end of symbol i: the next symbol or its module's range end, or 0. */
-static uint64_t sym_end(const struct ksym_table *t, size_t i)
+static void set_loc(struct ksym_loc *loc, const struct ksym_table *t,
+		    const struct kallsym *s, uint64_t addr, uint64_t end)
+{
+	loc->name = kallsyms_name(&t->ks, s);
+	loc->offset = addr - s->addr;
+	loc->size = end ? end - s->addr : 0;
+	loc->module = kallsyms_module(&t->ks, s);
+}
+
+/*
+ * A module symbol names addr only within the region that holds both; its
+ * size is the distance to the next symbol there, or the region's end when
+ * that is exact (a pre-6.4 range), else unknown.
+ */
+static bool module_symbol(const struct ksym_table *t, size_t i, uint64_t addr,
+			  struct ksym_loc *loc)
 {
 	const struct kallsym *s = &t->ks.v[t->order[i]];
-	const char *mname = kallsyms_module(&t->ks, s);
-	const struct ksym_module *m;
-
+	const struct ksym_region *r = ksym_region_at(t, addr);
 	uint64_t end = t->next[i];
 
-	if (!mname || !(m = module_named(t, mname)))
-		return end;
-	/* Within the module's range, the range also bounds the symbol. */
-	if (s->addr >= m->addr && s->addr - m->addr < m->size &&
-	    (!end || end > m->addr + m->size))
-		end = m->addr + m->size;
-	return end;
+	if (!r || strcmp(r->module, kallsyms_module(&t->ks, s)) || s->addr < r->start)
+		return false;
+	if (!end || end > r->end)
+		end = r->exact ? r->end : 0;
+	set_loc(loc, t, s, addr, end);
+	loc->init = r->kind == KSYM_INIT;
+	return true;
 }
 
 bool ksym_lookup(const struct ksym_table *t, uint64_t addr,
 		 struct ksym_loc *loc)
 {
 	size_t i = find_floor(t, addr);
+	const struct ksym_region *r;
 	const struct ksym_module *m;
 
 	memset(loc, 0, sizeof(*loc));
 	if (i != SIZE_MAX) {
 		const struct kallsym *s = &t->ks.v[t->order[i]];
-		uint64_t end = sym_end(t, i);
-		uint64_t off = addr - s->addr;
+		uint64_t end = t->next[i];
 
-		if (end ? addr < end : off < KSYM_MAX_UNBOUNDED_OFFSET) {
-			loc->name = kallsyms_name(&t->ks, s);
-			loc->offset = off;
-			loc->size = end ? end - s->addr : 0;
-			loc->module = kallsyms_module(&t->ks, s);
+		/* absolute module symbols (a: percpu offsets) are not in its memory */
+		if (s->module >= 0 && kind_of_type(s->type) >= 0) {
+			if (module_symbol(t, i, addr, loc))
+				return true;
+		} else if (end ? addr < end : addr - s->addr < KSYM_MAX_UNBOUNDED_OFFSET) {
+			set_loc(loc, t, s, addr, end);
 			return true;
 		}
 	}
+	r = ksym_region_at(t, addr);
+	if (r) { /* a module's memory, no symbol for it */
+		loc->module = r->module;
+		loc->offset = addr - r->start;
+		loc->init = r->kind == KSYM_INIT;
+		return true;
+	}
 	m = ksym_module_at(t, addr);
-	if (m) {
+	if (m && !has_regions(t, m->name)) { /* a range, and nothing better known */
 		loc->module = m->name;
 		loc->offset = addr - m->addr;
 		return true;
@@ -240,5 +535,7 @@ void ksym_table_free(struct ksym_table *t)
 	free(t->order);
 	free(t->next);
 	free(t->mods);
+	free(t->anchors);
+	free(t->regions);
 	memset(t, 0, sizeof(*t));
 }

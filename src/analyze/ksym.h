@@ -6,12 +6,24 @@
  * The table sorts the symbols by address once (duplicates at one address
  * keep a text symbol, global before local, and never a __pfx_/__cfi_
  * padding symbol) and answers lookups by binary search. A symbol's size is
- * the distance to the next symbol of the same module (or of vmlinux); the
- * last symbol of a module is bounded by the module's range when
- * /proc/modules gave one. When the size is unknown, offsets up to
- * KSYM_MAX_UNBOUNDED_OFFSET are accepted: no function comes near 64 KiB,
- * and farther out the address belongs to something kallsyms does not list
- * (an unloaded module, a freed init section).
+ * the distance to the next symbol of the same module (or of vmlinux).
+ * When the size is unknown, offsets up to KSYM_MAX_UNBOUNDED_OFFSET are
+ * accepted: no function comes near 64 KiB, and farther out the address
+ * belongs to something kallsyms does not list (an unloaded module, a
+ * freed init section).
+ *
+ * Modules: since 6.4 a module's text, data, rodata and init text are
+ * separate allocations (struct module_memory), while /proc/modules gives
+ * the text's address with the total size, a range that covers other
+ * memory (guard pages, other modules). So a module's memory is taken as
+ * regions: runs of its symbols of one kind (text, data, rodata), from the
+ * page of the first to the page after the last, and the section starts
+ * of /sys/module/NAME/sections where given (ksym_table_add_sections;
+ * `.init.text` marks the init region, which stays listed after the kernel
+ * freed it). An address between a module's regions belongs to none.
+ * Before 6.4 the module was one allocation: when every data and rodata
+ * symbol lies in the /proc/modules range, the range is one region and
+ * bounds the last symbol as before.
  *
  * Usage:
  *   struct ksym_table t;
@@ -37,6 +49,23 @@ struct ksym_module {
 	uint64_t size;
 };
 
+/* A part of a module's memory (see above). */
+struct ksym_region {
+	uint64_t start, end;
+	char module[64];
+	int kind;   /* KSYM_TEXT, KSYM_DATA, KSYM_RODATA, KSYM_INIT, KSYM_RANGE */
+	bool exact; /* a real bound (a pre-6.4 module range), not a page guess */
+};
+
+enum { KSYM_TEXT, KSYM_DATA, KSYM_RODATA, KSYM_INIT, KSYM_RANGE };
+
+/* A section start from /sys/module/NAME/sections. */
+struct ksym_anchor {
+	uint64_t addr;
+	char module[64];
+	int kind;
+};
+
 struct ksym_table {
 	struct kallsyms ks;	   /* owned */
 	uint32_t *order;	   /* indices into ks.v by address, one per address */
@@ -44,6 +73,10 @@ struct ksym_table {
 	size_t n;
 	struct ksym_module *mods; /* sorted by addr */
 	size_t nmods;
+	struct ksym_anchor *anchors;
+	size_t nanchors;
+	struct ksym_region *regions; /* sorted by start */
+	size_t nregions;
 };
 
 struct ksym_loc {
@@ -51,6 +84,7 @@ struct ksym_loc {
 	uint64_t offset;    /* addr - symbol address */
 	uint64_t size;	    /* symbol size, 0 when unknown */
 	const char *module; /* NULL for vmlinux (or no module known) */
+	bool init;	    /* in a module's init region (freed after init) */
 };
 
 /*
@@ -65,6 +99,9 @@ int ksym_table_add_module(struct ksym_table *t, const char *name,
 struct modules;
 /* Adds every module range of a parsed /proc/modules. */
 int ksym_table_add_modules(struct ksym_table *t, const struct modules *m);
+struct module_sections;
+/* Adds section starts (address 0, hidden, is ignored). 0 or -ENOMEM. */
+int ksym_table_add_sections(struct ksym_table *t, const struct module_sections *s);
 /*
  * Looks addr up. Returns true when a symbol or at least a module covers
  * it (loc->name may be NULL then); false when nothing is known.
@@ -74,6 +111,8 @@ bool ksym_lookup(const struct ksym_table *t, uint64_t addr,
 /* The module whose /proc/modules range holds addr, or NULL. */
 const struct ksym_module *ksym_module_at(const struct ksym_table *t,
 					 uint64_t addr);
+/* The module region holding addr (see above), or NULL. */
+const struct ksym_region *ksym_region_at(const struct ksym_table *t, uint64_t addr);
 /*
  * Formats loc like the kernel's %pS: "kmem_alloc+0x13/0x30 [kmem_test]"
  * ("+0x13" alone when the size is unknown). Returns buf.

@@ -5,6 +5,7 @@
  * needs, and the ranking; see trend.h and docs/verdicts.md.
  */
 #include "trend.h"
+#include "trend_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -22,9 +23,12 @@ void trend_opts_default(struct trend_opts *o)
 	o->min_rate_bytes_per_hour = 256 * 1024;
 	o->noise_ratio = 3;
 	o->sustain_frac = 0.25;
+	o->floor_frac = 0.25;
 	o->release_frac = 0.5;
 	o->min_points = 5;
 	o->explain_frac = 0.5;
+	o->unaccounted_window_s = 3600;
+	o->trailing_s = 0;
 }
 
 const char *trend_verdict_name(enum trend_verdict v)
@@ -58,6 +62,9 @@ const char *trend_reason_name(enum trend_reason r)
 		[TREND_REASON_RECLAIMABLE] = "reclaimable",
 		[TREND_REASON_NO_TREND] = "no_trend",
 		[TREND_REASON_RELEASED] = "released",
+		[TREND_REASON_FOLLOWS_RECLAIMABLE] = "follows_reclaimable",
+		[TREND_REASON_FOLLOWS_TASKS] = "follows_tasks",
+		[TREND_REASON_DROPS] = "drops_back",
 	};
 
 	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : NULL;
@@ -416,18 +423,36 @@ void trend_holm(double *p, size_t n, size_t m, size_t *order)
 
 /* ---- per-series evidence and verdicts ---- */
 
-static bool growing(enum trend_verdict v)
+bool trend_growing(enum trend_verdict v)
 {
 	return v <= TREND_POSSIBLE;
 }
 
-/*
- * First point where the series is present: one that appeared during the
- * watch was 0 (absent) before, and its arrival is not growth.
- */
-static size_t first_present(const double *v, size_t n)
+static bool growing(enum trend_verdict v)
+{
+	return trend_growing(v);
+}
+
+/* The first point of the trailing window (0: every point). */
+static size_t window_start(const struct series_set *set, const struct trend_opts *o)
 {
 	size_t i = 0;
+
+	if (o->trailing_s <= 0 || !set->n)
+		return 0;
+	while (i + 1 < set->n && set->t[i] < set->t[set->n - 1] - o->trailing_s)
+		i++;
+	return i;
+}
+
+/*
+ * First point where the series is present, from point `from`: one that
+ * appeared during the watch was 0 (absent) before, and its arrival is not
+ * growth.
+ */
+static size_t first_present(const double *v, size_t from, size_t n)
+{
+	size_t i = from;
 
 	while (i + 1 < n && v[i] == 0)
 		i++;
@@ -477,6 +502,19 @@ static double noise_of(const double *t, const double *v, size_t n,
 	for (size_t i = 0; i < n; i++)
 		scratch[i] = fabs(scratch[i] - med);
 	return 1.4826 * select_kth(scratch, n, n / 2);
+}
+
+/* Lowest of the last quarter of v[0..n) minus lowest of the first quarter. */
+static double floor_rise(const double *v, size_t n)
+{
+	size_t q = n / 4 ? n / 4 : 1;
+	double lo0 = v[0], lo1 = v[n - 1];
+
+	for (size_t i = 0; i < q; i++) {
+		lo0 = v[i] < lo0 ? v[i] : lo0;
+		lo1 = v[n - 1 - i] < lo1 ? v[n - 1 - i] : lo1;
+	}
+	return lo1 - lo0;
 }
 
 /* Theil-Sen slope of t, v[0..n) through runs_of; scratch as in measure. */
@@ -529,25 +567,27 @@ static void test_trend(const double *bt, const double *bv, size_t m,
  * step): growth, the rate and the trend test over the points since it is
  * present, its noise, and the rate over their recent half.
  */
-static void measure(const struct series_set *set, size_t k,
-		    const struct trend_opts *o, double *scratch,
-		    struct trend_leak *l)
+void trend_measure(const struct series_set *set, size_t k,
+		   const struct trend_opts *o, double *scratch,
+		   struct trend_leak *l)
 {
 	const struct series *s = &set->v[k];
 	const double *v = s->v, *t = set->t;
 	double *bt = scratch, *bv = scratch + TREND_TS_POINTS;
 	double *work = scratch + 2 * TREND_TS_POINTS;
 	double *res = work + TREND_TS_POINTS * (TREND_TS_POINTS - 1) / 2;
-	size_t n = set->n, from = first_present(v, n), r = from, m;
-	double peak = v[0], slope, half;
+	size_t n = set->n, w0 = window_start(set, o), from = first_present(v, w0, n);
+	size_t r = from, m;
+	double peak = v[w0], slope, half;
 
 	memset(l, 0, sizeof(*l));
 	l->series = k;
 	l->aggregate = s->source == SERIES_MEMINFO || s->aggregate;
-	for (size_t i = 1; i < n; i++)
+	for (size_t i = w0 + 1; i < n; i++)
 		peak = v[i] > peak ? v[i] : peak;
-	l->growth_bytes = v[n - 1] - v[0];
-	l->peak_growth_bytes = peak - v[0];
+	l->growth_bytes = v[n - 1] - v[w0];
+	l->peak_growth_bytes = peak - v[w0];
+	l->first = from;
 	l->points = n - from;
 	l->evidence_s = t[n - 1] - t[from];
 	m = runs_of(t + from, v + from, n - from, bt, bv);
@@ -555,6 +595,7 @@ static void measure(const struct series_set *set, size_t k,
 	l->rate_bytes_per_hour = slope * 3600;
 	test_trend(bt, bv, m, slope, o, work, l);
 	l->noise_bytes = noise_of(t + from, v + from, n - from, slope, res);
+	l->floor_rise_bytes = floor_rise(v + from, n - from);
 	half = t[from] + l->evidence_s / 2;
 	while (r + 2 < n && t[r] < half)
 		r++;
@@ -568,23 +609,36 @@ static void set_verdict(struct trend_leak *l, enum trend_verdict v,
 	l->reason = r;
 }
 
+static bool is_unaccounted(const struct series *s)
+{
+	return s->source == SERIES_MEMINFO && !strcmp(s->name, "Unaccounted");
+}
+
 /*
  * The verdict, from the weakest evidence up: the first condition a series
- * fails is its reason (docs/verdicts.md has the table).
+ * fails is its reason (docs/verdicts.md has the table). Unaccounted needs
+ * the longer of its window and the leak window, and growth beyond its
+ * source's own noise floor (the vmstat drift bound) as well as its
+ * measured noise.
  */
-static void decide(const struct series *s, const struct trend_opts *o,
-		   struct trend_leak *l)
+void trend_decide(const struct series *s, const struct trend_opts *o,
+		  struct trend_leak *l)
 {
 	double rate = l->rate_bytes_per_hour;
 	double growth = rate / 3600 * l->evidence_s;
 
+	l->window_s = o->leak_window_s;
+	if (is_unaccounted(s) && o->unaccounted_window_s > l->window_s)
+		l->window_s = o->unaccounted_window_s;
+	if (s->noise_floor_bytes > l->noise_bytes)
+		l->noise_bytes = s->noise_floor_bytes;
 	if (l->peak_growth_bytes - l->growth_bytes >= o->release_frac * l->peak_growth_bytes)
 		set_verdict(l, TREND_RELEASED, TREND_REASON_RELEASED);
 	else if (l->points < o->min_points || rate <= 0 || l->p_trend > o->alpha_series)
 		set_verdict(l, TREND_FLUCTUATING, TREND_REASON_NO_TREND);
 	else if (s->reclaimable == 1)
 		set_verdict(l, TREND_RECLAIMABLE, TREND_REASON_RECLAIMABLE);
-	else if (l->evidence_s < o->leak_window_s)
+	else if (l->evidence_s < l->window_s)
 		set_verdict(l, TREND_GROWING, TREND_REASON_WINDOW);
 	else if (l->p_adjusted > o->alpha_family && l->random_walk && l->p > o->alpha_series)
 		set_verdict(l, TREND_GROWING, TREND_REASON_NOISE); /* within its wandering */
@@ -596,86 +650,10 @@ static void decide(const struct series *s, const struct trend_opts *o,
 		set_verdict(l, TREND_GROWING, TREND_REASON_NOISE);
 	else if (l->recent_rate_bytes_per_hour < o->sustain_frac * rate)
 		set_verdict(l, TREND_GROWING, TREND_REASON_STALLED);
+	else if (l->floor_rise_bytes < o->floor_frac * 0.75 * growth)
+		set_verdict(l, TREND_GROWING, TREND_REASON_DROPS);
 	else
 		set_verdict(l, TREND_LEAK, TREND_REASON_NONE);
-}
-
-/* ---- aggregates and what explains them ---- */
-
-static bool is_stack_caller(const char *name)
-{
-	static const char *const callers[] = { "kernel_clone",
-					       "alloc_thread_stack_node",
-					       "dup_task_struct", "copy_process" };
-
-	for (size_t i = 0; i < sizeof(callers) / sizeof(callers[0]); i++)
-		if (!strcmp(name, callers[i]))
-			return true;
-	return false;
-}
-
-/* Whether specific series s is part of aggregate agg (meminfo, or an allocinfo container). */
-static bool contains(const struct series *agg, const struct series *s)
-{
-	const char *a = agg->name;
-
-	if (agg->source == SERIES_SLAB) /* kmemleak_object: any other cache or site */
-		return (s->source == SERIES_SLAB || s->source == SERIES_ALLOCINFO) &&
-		       s != agg;
-	if (agg->source == SERIES_ALLOCINFO) /* slab pages, percpu chunks */
-		return s->source == SERIES_ALLOCINFO ||
-		       (s->source == SERIES_SLAB && strstr(a, " mm/slub.c:"));
-	if (s->source == SERIES_SLAB) {
-		if (!strcmp(a, "Slab"))
-			return true;
-		if (!strcmp(a, "SUnreclaim"))
-			return s->reclaimable != 1;
-		if (!strcmp(a, "SReclaimable") || !strcmp(a, "KReclaimable"))
-			return s->reclaimable == 1;
-		return !strcmp(a, "KernelStack") && !strcmp(s->name, "thread_stack");
-	}
-	if (s->source == SERIES_VMALLOC_CALLER) {
-		if (!strcmp(a, "VmallocUsed"))
-			return true;
-		return !strcmp(a, "KernelStack") && is_stack_caller(s->name);
-	}
-	/* A site's memory may be of any kind (slab objects, pages, vmalloc,
-	 * percpu): it is part of whichever aggregate grows with it. */
-	return s->source == SERIES_ALLOCINFO;
-}
-
-static void explain(const struct series_set *set, const struct trend_opts *o,
-		    struct trend_report *rep, struct trend_leak *agg)
-{
-	const struct series *as = &set->v[agg->series];
-	double covered = 0, top[TREND_EXPLAIN_MAX];
-
-	agg->nexplained = 0;
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct trend_leak *c = &rep->v[i];
-		int k;
-
-		if (c->aggregate || !growing(c->verdict) ||
-		    !contains(as, &set->v[c->series]))
-			continue;
-		covered += c->rate_bytes_per_hour;
-		/* Keep the TREND_EXPLAIN_MAX fastest, fastest first. */
-		for (k = agg->nexplained; k > 0 && top[k - 1] < c->rate_bytes_per_hour; k--)
-			if (k < TREND_EXPLAIN_MAX) {
-				top[k] = top[k - 1];
-				agg->explained_by[k] = agg->explained_by[k - 1];
-			}
-		if (k < TREND_EXPLAIN_MAX) {
-			top[k] = c->rate_bytes_per_hour;
-			agg->explained_by[k] = c->series;
-			if (agg->nexplained < TREND_EXPLAIN_MAX)
-				agg->nexplained++;
-		}
-	}
-	agg->explained = agg->rate_bytes_per_hour > 0 &&
-			 covered >= o->explain_frac * agg->rate_bytes_per_hour;
-	if (!agg->explained)
-		agg->nexplained = 0;
 }
 
 static int tier_of(const struct trend_leak *l)
@@ -708,6 +686,8 @@ static int cmp_leak(const void *a, const void *b, void *arg)
 
 	if (x->tier != y->tier)
 		return x->tier - y->tier;
+	if (x->aggregate != y->aggregate) /* CONTRACTS: specific series first */
+		return x->aggregate ? 1 : -1;
 	if (x->rate_bytes_per_hour != y->rate_bytes_per_hour)
 		return x->rate_bytes_per_hour > y->rate_bytes_per_hour ? -1 : 1;
 	if (x->confidence != y->confidence)
@@ -749,15 +729,27 @@ static int reserve(struct trend_report *rep, size_t nseries, size_t points)
 	return 0;
 }
 
-/* Grew by min_growth_bytes above its first point at some time. */
-static bool candidate(const struct series_set *set, size_t k, double min)
+/* Grew by min_growth_bytes above its first point of the window at some time. */
+static bool candidate(const struct series_set *set, size_t k, size_t w0, double min)
 {
 	const double *v = set->v[k].v;
 
-	for (size_t i = 1; i < set->n; i++)
-		if (v[i] - v[0] >= min)
+	if (set->v[k].source == SERIES_CONTEXT) /* never judged on its own */
+		return false;
+	for (size_t i = w0 + 1; i < set->n; i++)
+		if (v[i] - v[w0] >= min)
 			return true;
 	return false;
+}
+
+/* Every series watched but the context ones: the family of Holm's method. */
+static size_t family_of(const struct series_set *set)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < set->count; k++)
+		n += set->v[k].source != SERIES_CONTEXT;
+	return n;
 }
 
 /* Holm over the family: every series watched, the candidates' p given. */
@@ -775,24 +767,25 @@ static void family_adjust(struct trend_report *rep)
 int trend_analyze(const struct series_set *set, const struct trend_opts *o,
 		  struct trend_report *rep)
 {
+	size_t w0 = window_start(set, o);
+
 	rep->n = 0;
+	rep->ncontext = 0;
 	rep->points = set->n;
-	rep->window_s = set->n ? set->t[set->n - 1] - set->t[0] : 0;
+	rep->window_s = set->n ? set->t[set->n - 1] - set->t[w0] : 0;
 	rep->leak_window_s = o->leak_window_s;
-	rep->family = o->family_size ? o->family_size : set->count;
+	rep->family = o->family_size ? o->family_size : family_of(set);
 	if (set->n < 2)
 		return 0;
 	if (reserve(rep, set->count ? set->count : 1, set->n))
 		return -ENOMEM;
 	for (size_t k = 0; k < set->count; k++)
-		if (candidate(set, k, o->min_growth_bytes))
-			measure(set, k, o, rep->scratch, &rep->v[rep->n++]);
+		if (candidate(set, k, w0, o->min_growth_bytes))
+			trend_measure(set, k, o, rep->scratch, &rep->v[rep->n++]);
 	family_adjust(rep);
 	for (size_t i = 0; i < rep->n; i++)
-		decide(&set->v[rep->v[i].series], o, &rep->v[i]);
-	for (size_t i = 0; i < rep->n; i++)
-		if (rep->v[i].aggregate && growing(rep->v[i].verdict))
-			explain(set, o, rep, &rep->v[i]);
+		trend_decide(&set->v[rep->v[i].series], o, &rep->v[i]);
+	trend_relate(set, o, rep);
 	for (size_t i = 0; i < rep->n; i++)
 		rep->v[i].tier = tier_of(&rep->v[i]);
 	qsort_r(rep->v, rep->n, sizeof(*rep->v), cmp_leak, (void *)set);
@@ -821,6 +814,11 @@ int trend_verdict_parse(const char *s, enum trend_verdict *v)
 			return 0;
 		}
 	return -EINVAL;
+}
+
+bool trend_leak_counts(const struct trend_leak *l)
+{
+	return l->verdict == TREND_LEAK && !l->explained;
 }
 
 bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v)

@@ -26,6 +26,11 @@
  * (enum trend_reason). docs/verdicts.md gives the reason for each threshold
  * in struct trend_opts.
  *
+ * Related series (analyze/relate.c): a series whose memory lives and dies
+ * with another's (lsm_inode_cache with the inodes, thread stacks with the
+ * tasks) is judged with the series it follows, and an aggregate (Slab,
+ * KernelStack, ...) inherits the verdict of the series it contains.
+ *
  * Ranking (CONTRACTS.md "Leak ranking"): specific series (slab caches,
  * vmalloc callers and modules) above the aggregate meminfo series whose
  * growth they explain.
@@ -72,12 +77,32 @@ struct trend_opts {
 	double noise_ratio;		/* 3 */
 	/* The recent half of the window must grow at this share of the rate. */
 	double sustain_frac;		/* 0.25 */
+	/*
+	 * The lowest point of the last quarter of the evidence must stand
+	 * this share of the trend's growth above the lowest of the first
+	 * quarter: a series that keeps dropping back to where it was (bursts
+	 * over a flat floor) is not a leak, however its bursts line up.
+	 */
+	double floor_frac;		/* 0.25 */
 	/* Fell back by this share of its growth since its peak: released. */
 	double release_frac;		/* 0.5 */
 	/* Points needed before a trend is judged at all. */
 	unsigned min_points;		/* 5 */
 	/* Share of an aggregate's rate its growing parts must cover. */
 	double explain_frac;		/* 0.5 */
+	/*
+	 * Unaccounted moves with pages in flight (per-CPU lists, vmstat
+	 * drift, page reporting): `leak` only over this much evidence (or
+	 * the leak window when longer), and growth beyond its drift bound.
+	 */
+	double unaccounted_window_s;	/* 3600: an hour */
+	/*
+	 * Judge only the points of the last trailing_s seconds (0: every
+	 * point of the run). A long-running consumer (the exporter) sets it,
+	 * so that a leak that starts after hours of a flat series is judged
+	 * on its own growth, not diluted by the flat part.
+	 */
+	double trailing_s;		/* 0 */
 };
 
 void trend_opts_default(struct trend_opts *o);
@@ -106,6 +131,12 @@ enum trend_reason {
 	TREND_REASON_RECLAIMABLE, /* "reclaimable": the kernel can shrink it */
 	TREND_REASON_NO_TREND,	  /* "no_trend": the trend test does not hold */
 	TREND_REASON_RELEASED,	  /* "released": fell back from its peak */
+	/* "follows_reclaimable": grows with the reclaimable memory it lives with */
+	TREND_REASON_FOLLOWS_RECLAIMABLE,
+	/* "follows_tasks": thread stacks, task structs ... growing with the tasks */
+	TREND_REASON_FOLLOWS_TASKS,
+	/* "drops_back": its lowest points do not rise (bursts over a flat floor) */
+	TREND_REASON_DROPS,
 };
 
 /* The JSON word for a reason; NULL for TREND_REASON_NONE. */
@@ -207,8 +238,11 @@ struct trend_leak {
 	double durbin_watson;	    /* of the run means' residuals: ~2 noise, ~0 a walk */
 	bool random_walk;	    /* decided by the drift test (durbin_watson low) */
 	double evidence_s;	    /* from the series' first point present to the last */
+	double window_s;	    /* the leak window it was judged with */
+	size_t first;		    /* its first point judged (index in set->v[].v) */
 	size_t points;		    /* points judged (from that first point) */
 	double growth_bytes;	    /* last point - first point */
+	double floor_rise_bytes;    /* lowest of the last quarter - lowest of the first */
 	double peak_growth_bytes;   /* highest point - first point */
 	enum trend_verdict verdict;
 	enum trend_reason reason;
@@ -216,8 +250,13 @@ struct trend_leak {
 	bool explained;		    /* aggregate covered by specific series */
 	size_t explained_by[TREND_EXPLAIN_MAX];
 	int nexplained;
+	bool follows;		    /* judged with the series it follows (relate.c) */
+	size_t leader;		    /* that series' slot (the fastest of a group) */
 	int tier;		    /* ranking class, lower first */
 };
+
+/* The context series (tasks, page cache), measured and judged alone. */
+#define TREND_CONTEXT_MAX 4
 
 struct trend_report {
 	struct trend_leak *v; /* sorted, most suspicious first */
@@ -230,7 +269,13 @@ struct trend_report {
 	size_t points;
 	double leak_window_s; /* the evidence window the verdicts used */
 	size_t family;	      /* series in the family-wise control */
+	struct trend_leak context[TREND_CONTEXT_MAX];
+	size_t ncontext;
 };
+
+/* The context series named name ("tasks", "page_cache") as judged, or NULL. */
+const struct trend_leak *trend_context(const struct trend_report *rep,
+				       const struct series_set *set, const char *name);
 
 /*
  * Analyses every series of set that grew by opts->min_growth_bytes and
@@ -245,6 +290,12 @@ void trend_report_free(struct trend_report *rep);
  * (each includes the verdicts before it). Returns 0 with *v set, or -EINVAL.
  */
 int trend_verdict_parse(const char *s, enum trend_verdict *v);
+/*
+ * Whether l is a `leak` of its own: what `leak_count` counts and what
+ * pages. An aggregate explained by specific series is a leak only
+ * through them (they are counted).
+ */
+bool trend_leak_counts(const struct trend_leak *l);
 /* Whether a series not explained by others has a verdict at or above v. */
 bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v);
 

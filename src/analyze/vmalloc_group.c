@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/vmalloc_base.h"
+#include "analyze/ksym.h"
+#include "parse/kallsyms.h"
+#include "parse/module_sections.h"
 #include "parse/vmallocinfo.h"
 #include "util/buf.h"
 #include "util/num.h"
@@ -20,9 +22,11 @@ struct ctx {
 	uint64_t page_size;
 	const struct modules *loaded;
 	const struct vmalloc_baseline *base;
-	struct vmalloc_base_index *bx; /* the baseline's, or one for this call */
 	struct kerr *e;
 	const char *src;
+	/* Built at the first bare caller address: most samples have none. */
+	struct ksym_table base_syms, loaded_syms;
+	bool have_base_syms, have_loaded_syms, tried_syms;
 };
 
 static bool module_tainted(const struct modules *m, const char *name)
@@ -32,24 +36,86 @@ static bool module_tainted(const struct modules *m, const char *name)
 	return k && (strchr(k->taints, 'O') || strchr(k->taints, 'E'));
 }
 
-/*
- * Places a bare caller address in a module the baseline knew, and names
- * its function there: by binary search in the baseline's index.
- */
-static void attribute_unloaded(const struct ctx *c, uint64_t addr,
-			       struct vmalloc_caller *vc)
+/* A table of section regions only (no symbols): where modules loaded now had init code. */
+static bool sections_table(struct ksym_table *t, const struct module_sections *s)
 {
-	const struct kmodule *k = c->base ? vmalloc_base_module(c->bx, c->base, addr) : NULL;
+	struct kallsyms none = { 0 };
+	struct kerr e;
+
+	return s && !ksym_table_init(t, &none, &e) && !ksym_table_add_sections(t, s);
+}
+
+/* The baseline's module symbols, module list and sections as one table. */
+static bool baseline_table(struct ksym_table *t, const struct vmalloc_baseline *b)
+{
+	struct kallsyms ks;
+	struct kerr e;
+
+	if (!b->kallsyms || !b->kallsyms_len ||
+	    kallsyms_parse(b->kallsyms, b->kallsyms_len, "baseline", &ks, &e))
+		return false;
+	if (ksym_table_init(t, &ks, &e))
+		return false;
+	if ((b->modules && ksym_table_add_modules(t, b->modules)) ||
+	    (b->sections && ksym_table_add_sections(t, b->sections))) {
+		ksym_table_free(t);
+		return false;
+	}
+	return true;
+}
+
+static void build_tables(struct ctx *c)
+{
+	c->tried_syms = true;
+	if (!c->base)
+		return;
+	c->have_loaded_syms = sections_table(&c->loaded_syms, c->base->loaded_sections);
+	if (!c->have_loaded_syms && c->base->loaded_sections)
+		ksym_table_free(&c->loaded_syms);
+	c->have_base_syms = baseline_table(&c->base_syms, c->base);
+}
+
+static void free_tables(struct ctx *c)
+{
+	if (c->have_loaded_syms)
+		ksym_table_free(&c->loaded_syms);
+	if (c->have_base_syms)
+		ksym_table_free(&c->base_syms);
+	c->have_loaded_syms = c->have_base_syms = c->tried_syms = false;
+}
+
+static void name_caller(struct vmalloc_caller *vc, const char *caller, const char *module)
+{
+	snprintf(vc->caller, sizeof(vc->caller), "%s", caller);
+	snprintf(vc->module, sizeof(vc->module), "%s", module ? module : "");
+}
+
+/*
+ * Places a bare caller address: the freed init code of a module loaded
+ * now, else a module the baseline knew (its function when the symbols
+ * say), else nothing known. Returns whether the code is unloaded.
+ */
+static bool attribute_unloaded(struct ctx *c, uint64_t addr, struct vmalloc_caller *vc)
+{
+	struct ksym_loc loc;
 
 	memset(vc, 0, sizeof(*vc));
-	snprintf(vc->caller, sizeof(vc->caller), "%s", VMALLOC_UNLOADED);
-	if (!k)
-		return;
-	snprintf(vc->module, sizeof(vc->module), "%s", k->name);
-	if (c->base->kallsyms &&
-	    !vmalloc_base_symbol(c->bx, c->base, addr, k->name, vc->caller,
-				 sizeof(vc->caller)))
-		snprintf(vc->caller, sizeof(vc->caller), "%s", VMALLOC_UNLOADED);
+	name_caller(vc, VMALLOC_UNLOADED, NULL);
+	if (!c->tried_syms)
+		build_tables(c);
+	if (c->have_loaded_syms && ksym_lookup(&c->loaded_syms, addr, &loc) && loc.init &&
+	    loc.module && (!c->loaded || modules_find(c->loaded, loc.module))) {
+		name_caller(vc, VMALLOC_INIT, loc.module);
+		return false;
+	}
+	if (!c->have_base_syms || !ksym_lookup(&c->base_syms, addr, &loc) || !loc.module)
+		return true;
+	name_caller(vc, loc.name ? loc.name : VMALLOC_UNLOADED, loc.module);
+	if (loc.init && c->loaded && modules_find(c->loaded, loc.module)) {
+		name_caller(vc, VMALLOC_INIT, loc.module);
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -126,11 +192,12 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 		return 0;
 	}
 	if (a->caller_is_addr) {
-		attribute_unloaded(c, a->caller_addr, &unl);
+		bool gone = attribute_unloaded(c, a->caller_addr, &unl);
+
 		vc = slot(c, unl.module, strlen(unl.module), unl.caller,
 			  strlen(unl.caller));
 		if (vc) {
-			vc->unloaded = true;
+			vc->unloaded = gone;
 			vc->addr = a->caller_addr;
 		}
 	} else if (a->caller) {
@@ -298,6 +365,7 @@ static int group_parallel(struct ctx *c, const char *buf, size_t len)
 	r = vmallocinfo_parse_part(buf, (size_t)(mid + 1 - buf), c->src, 0, &n1,
 				   on_area, c, c->e);
 	pthread_join(t, NULL);
+	free_tables(&p.c);
 	if (!r && p.rc) {
 		*c->e = p.e;
 		c->e->line += n1;
@@ -316,21 +384,16 @@ int vmalloc_group(const char *buf, size_t len, const char *src,
 {
 	struct ctx c = { .g = out, .page_size = page_size, .loaded = loaded,
 			 .base = baseline, .e = e, .src = src };
-	struct vmalloc_base_index own;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (baseline && !baseline->index)
-		vmalloc_base_init(&own);
-	c.bx = baseline ? (baseline->index ? baseline->index : &own) : NULL;
 	if (len >= PARALLEL_MIN_BYTES)
 		r = group_parallel(&c, buf, len);
 	else
 		r = vmallocinfo_parse(buf, len, src, on_area, &c, e);
+	free_tables(&c);
 	if (!r && build_modules(&c))
 		r = kerr_set(e, -ENOMEM, src, 0, "out of memory");
-	if (baseline && !baseline->index)
-		vmalloc_base_free(&own);
 	if (r) {
 		vmalloc_groups_free(out);
 		return r;

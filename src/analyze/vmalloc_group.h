@@ -7,9 +7,15 @@
  * are lazily freed areas, counted apart, never as anyone's memory.
  *
  * A caller printed as a bare address is code that is gone: the module was
- * unloaded while its memory stayed (the lesson's point). Such an area is
- * attributed through an earlier snapshot's module list and symbols (the
- * baseline), and otherwise reported as "(unloaded module)".
+ * unloaded while its memory stayed (the lesson's point), or it is the
+ * init code of a module still loaded, which the kernel frees after the
+ * module's init (a vmalloc made by it stays, and is no leak of an
+ * unloaded module). The init case is told by the loaded modules' section
+ * addresses (/sys/module/NAME/sections/.init.text stays listed); an
+ * unloaded module's area is attributed through an earlier snapshot's
+ * module list, symbols and sections (the baseline), and otherwise
+ * reported as "(unloaded module)". Module memory is placed by regions
+ * (analyze/ksym.h), not by /proc/modules' range.
  */
 #ifndef KLEAK_ANALYZE_VMALLOC_GROUP_H
 #define KLEAK_ANALYZE_VMALLOC_GROUP_H
@@ -23,6 +29,7 @@
 #include "util/strmap.h"
 
 #define VMALLOC_UNLOADED "(unloaded module)"
+#define VMALLOC_INIT "(freed init code)"
 /* The row of the callers past VMALLOC_MAX_CALLERS (module, caller) pairs. */
 #define VMALLOC_OTHER "(other callers)"
 #define VMALLOC_MAX_CALLERS 65536
@@ -30,7 +37,7 @@
 struct vmalloc_caller {
 	char caller[128]; /* function, or VMALLOC_UNLOADED */
 	char module[64];  /* empty: built into the kernel */
-	bool unloaded;	  /* its code was unloaded */
+	bool unloaded;	  /* its code was unloaded (not: freed init code of a loaded module) */
 	bool tainted;	  /* out-of-tree or unsigned module (O/E taint) */
 	uint64_t bytes;	  /* memory: pages, see above */
 	uint64_t size_bytes; /* the size column (with guard pages) */
@@ -45,16 +52,19 @@ struct vmalloc_module {
 	uint64_t bytes, areas;
 };
 
-struct vmalloc_base_index;
+struct module_sections;
 
-/* What a baseline (earlier snapshot) knew: modules and their symbols. */
+/*
+ * What a baseline (earlier snapshot) knew: modules, their symbols and
+ * section addresses; and the section addresses of the modules loaded now
+ * (where their freed init code was). Any may be NULL.
+ */
 struct vmalloc_baseline {
 	const struct modules *modules; /* with addresses (taken as root) */
 	const char *kallsyms;	       /* raw "addr t sym\t[mod]" text */
 	size_t kallsyms_len;
-	/* its lookup index (vmalloc_base.h), kept by the caller across
-	 * samples; NULL: one is built for the call when needed */
-	struct vmalloc_base_index *index;
+	const struct module_sections *sections;
+	const struct module_sections *loaded_sections;
 };
 
 struct vmalloc_groups {

@@ -2,8 +2,9 @@
 /*
  * The live sample of the commands that sample over time (watch, record):
  * read, parse, and read the extra sources some samples need. The slab
- * reclaim flags come with the first sample (they do not change); module
- * symbols with the first and whenever a module appeared since the last
+ * reclaim flags come with the first sample and whenever a cache appeared
+ * that they do not cover (a module's cache); module symbols and section
+ * addresses with the first and whenever a module appeared since the last
  * ones, so that a module unloaded later still names its vmalloc areas
  * (analyze/ingest.h, and `kleak report` on a recording).
  */
@@ -18,12 +19,22 @@
 #include "util/err.h"
 #include "util/strmap.h"
 
+/*
+ * What the verdicts read beside the memory sources: the task count and
+ * fork counter (thread stacks follow them), the page counters and per-CPU
+ * page lists that Unaccounted needs (analyze/kmem.h).
+ */
+#define LIVE_TASK_MASK                                                    \
+	(SRC_BIT(SRC_LOADAVG) | SRC_BIT(SRC_STAT) | SRC_BIT(SRC_VMSTAT) | \
+	 SRC_BIT(SRC_ZONEINFO) | SRC_BIT(SRC_THP))
+
 struct live {
 	unsigned mask;	    /* the sources of every sample (SRC_BIT()s) */
 	unsigned parse;	    /* which of them to parse (snapshot_parse) */
 	uint64_t taken;	    /* samples taken */
 	struct strmap syms; /* modules that the last module symbols covered */
 	bool syms_read;	    /* module symbols were read once */
+	struct strmap caches; /* slab caches the last reclaim flags covered */
 };
 
 /*

@@ -17,9 +17,9 @@
 #include "source/recording.h"
 #include "util/compiler.h"
 
-#define RECORD_MASK                                                         \
+#define RECORD_MASK                                                          \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | LIVE_TASK_MASK)
 
 struct record_opts {
 	const char *out;

@@ -12,6 +12,7 @@
 #include "analyze/ingest.h"
 #include "analyze/trend.h"
 #include "cmd.h"
+#include "live.h"
 #include "model/series.h"
 #include "model/snapshot.h"
 #include "output/fmt.h"
@@ -121,7 +122,7 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 	v.snap = &c->snap;
 	v.wanted = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) |
 		   SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_MODULES) |
-		   SRC_BIT(SRC_ALLOCINFO);
+		   SRC_BIT(SRC_ALLOCINFO) | LIVE_TASK_MASK;
 	v.final = true;
 	v.interval_s = (double)c->interval_ns / 1e9;
 	v.top = (size_t)top;

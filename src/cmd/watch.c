@@ -22,7 +22,7 @@
 
 #define WATCH_MASK                                                          \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | LIVE_TASK_MASK)
 
 struct watch_opts {
 	struct stream_opts stream;

@@ -13,6 +13,7 @@ static const char *const source_names[SERIES_NSOURCES] = {
 	[SERIES_VMALLOC_MODULE] = "vmalloc_module",
 	[SERIES_ALLOCINFO] = "allocinfo",
 	[SERIES_MEMINFO] = "meminfo",
+	[SERIES_CONTEXT] = "context",
 };
 
 const char *series_source_name(enum series_source s)
@@ -65,8 +66,10 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns)
 	}
 	if (set->n && set->last_t < set->t[set->n - 1])
 		set->last_t = set->t[set->n - 1];
-	for (size_t i = 0; i < set->count; i++)
+	for (size_t i = 0; i < set->count; i++) {
 		set->v[i].cur = 0;
+		set->v[i].gap = false;
+	}
 	set->in_sample = true;
 }
 
@@ -146,22 +149,6 @@ const struct series *series_find(const struct series_set *set,
 		kl = sizeof(k) - 1;
 	i = strmap_get(&set->index, k, (size_t)kl);
 	return i < set->count ? &set->v[i] : NULL;
-}
-
-static int sgn(double d)
-{
-	return (d > 0) - (d < 0);
-}
-
-/* Mann-Kendall S from scratch: after a decimation. O(n^2), rare. */
-static int64_t mk_s_full(const double *v, size_t n)
-{
-	int64_t s = 0;
-
-	for (size_t j = 1; j < n; j++)
-		for (size_t i = 0; i < j; i++)
-			s += sgn(v[j] - v[i]);
-	return s;
 }
 
 /* Gone now, and never held SERIES_PRUNE_BYTES in the window. */
@@ -244,7 +231,6 @@ static void decimate(struct series_set *set)
 
 		for (size_t i = 0; i < h; i++)
 			v[i] = (v[2 * i] + v[2 * i + 1]) / 2;
-		set->v[k].mk_s = mk_s_full(v, h);
 	}
 	set->n = h;
 	set->stride *= 2;
@@ -281,14 +267,11 @@ static void commit_point(struct series_set *set)
 	set->t[n] = set->tacc / set->pending;
 	for (size_t k = 0; k < set->count; k++) {
 		struct series *s = &set->v[k];
-		double x = s->acc / set->pending;
-		int64_t d = 0;
 
-		for (size_t i = 0; i < n; i++)
-			d += sgn(x - s->v[i]);
-		s->v[n] = x;
-		s->mk_s += d;
+		/* The samples it has; none (a gap): the point before, held. */
+		s->v[n] = s->present ? s->acc / s->present : n ? s->v[n - 1] : 0;
 		s->acc = 0;
+		s->present = 0;
 	}
 	set->n = n + 1;
 	set->pending = 0;
@@ -303,8 +286,13 @@ void series_sample_end(struct series_set *set)
 		return;
 	set->in_sample = false;
 	for (size_t k = 0; k < set->count; k++) {
-		set->v[k].acc += (double)set->v[k].cur;
-		set->v[k].last = set->v[k].cur;
+		struct series *s = &set->v[k];
+
+		if (s->gap)
+			continue;
+		s->acc += (double)s->cur;
+		s->present++;
+		s->last = s->cur;
 	}
 	set->tacc += set->last_t;
 	set->pending++;
@@ -312,6 +300,13 @@ void series_sample_end(struct series_set *set)
 	if (set->pending >= set->stride)
 		commit_point(set);
 	maybe_prune(set, false);
+}
+
+void series_gap(struct series_set *set, enum series_source src, const char *name)
+{
+	for (size_t k = 0; k < set->count; k++)
+		if (set->v[k].source == src && (!name || !strcmp(set->v[k].name, name)))
+			set->v[k].gap = true;
 }
 
 /* The meminfo series: see series.h. */

@@ -21,7 +21,10 @@
  * one key within a sample add up: the vmalloc areas of one caller), then
  * series_sample_end. A series first seen late was 0 before (a cache or a
  * vmalloc caller that did not exist held no memory); one missing from a
- * sample is 0 in that sample.
+ * sample is 0 in that sample, unless the sample could not read its source
+ * (series_gap): then the sample is a gap for it, not a fall to 0 (a
+ * point averages the samples it has; a point with none repeats the one
+ * before).
  *
  * The store only keeps values: analyze/ingest.h turns a parsed sample
  * into them.
@@ -43,10 +46,16 @@ enum series_source {
 	SERIES_VMALLOC_MODULE,
 	SERIES_ALLOCINFO, /* one allocation site of /proc/allocinfo (6.10+) */
 	SERIES_MEMINFO,
+	/*
+	 * What kernel memory follows, never judged itself: "tasks" (threads
+	 * that exist, /proc/loadavg), "page_cache" (meminfo Buffers + Cached,
+	 * bytes). Not in leaks[], not in the family-wise count.
+	 */
+	SERIES_CONTEXT,
 	SERIES_NSOURCES,
 };
 
-/* "slab", "vmalloc_caller", "vmalloc_module", "allocinfo", "meminfo" (JSON `source`). */
+/* "slab", "vmalloc_caller", "vmalloc_module", "allocinfo", "meminfo", "context" (JSON `source`). */
 const char *series_source_name(enum series_source s);
 
 #define SERIES_DEFAULT_CAP 512 /* points per series; must be even */
@@ -63,11 +72,14 @@ struct series {
 	char module[64]; /* vmalloc_caller, allocinfo: its module, "" when built in */
 	int reclaimable; /* 1, 0, or -1 when unknown */
 	bool aggregate;	 /* allocinfo container (slab pages), kmemleak_object */
+	/* The least noise its source makes (Unaccounted: the vmstat drift bound). */
+	double noise_floor_bytes;
 	double *v;	 /* committed points, cap of them */
 	double acc;	 /* sum of the raw values of the pending point */
+	unsigned present; /* samples in the pending point that had a value */
+	bool gap;	 /* the sample being fed has no value (series_gap) */
 	uint64_t cur;	 /* raw value in the sample being fed */
-	uint64_t last;	 /* raw value in the latest complete sample */
-	int64_t mk_s;	 /* Mann-Kendall S over v[0..n), kept incrementally */
+	uint64_t last;	 /* raw value in the latest sample that had one */
 };
 
 struct series_set {
@@ -106,6 +118,11 @@ long series_add(struct series_set *set, enum series_source src,
 int series_add_error(const struct series_set *set, long r, const char *src,
 		     struct kerr *e);
 void series_sample_end(struct series_set *set);
+/*
+ * Within a sample: the series of source src (named name, or all when NULL)
+ * have no value in it, their source could not be read: a gap, not 0.
+ */
+void series_gap(struct series_set *set, enum series_source src, const char *name);
 
 /* Looks a series up; NULL when absent. module may be NULL for "". */
 const struct series *series_find(const struct series_set *set,

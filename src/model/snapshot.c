@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "parse/meta.h"
+#include "parse/vmstat.h"
 #include "source/recording.h"
 
 static bool page_size_ok(uint64_t v)
@@ -106,6 +107,16 @@ static void free_source(struct snapshot *snap, enum source_id id)
 	case SRC_ALLOCINFO:
 		allocinfo_free(&snap->allocinfo);
 		break;
+	case SRC_VMSTAT:
+		meminfo_free(&snap->vmstat);
+		break;
+	case SRC_MODULE_SECTIONS:
+		module_sections_free(&snap->sections);
+		break;
+	case SRC_LOADAVG: /* plain structs */
+	case SRC_STAT:
+	case SRC_THP:
+	case SRC_ZONEINFO:
 	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
 	case SRC_KALLSYMS:
 	case SRC_KMEMLEAK:
@@ -131,6 +142,18 @@ static int parse_source(struct snapshot *snap, enum source_id id,
 		return slab_aliases_parse(b->data, b->len, src, &snap->aliases, e);
 	case SRC_ALLOCINFO:
 		return allocinfo_parse(b->data, b->len, src, &snap->allocinfo, e);
+	case SRC_LOADAVG:
+		return loadavg_parse(b->data, b->len, src, &snap->loadavg, e);
+	case SRC_STAT:
+		return procstat_parse(b->data, b->len, src, &snap->procstat, e);
+	case SRC_VMSTAT:
+		return vmstat_parse(b->data, b->len, src, &snap->vmstat, e);
+	case SRC_ZONEINFO:
+		return zoneinfo_parse(b->data, b->len, src, &snap->zoneinfo, e);
+	case SRC_MODULE_SECTIONS:
+		return module_sections_parse(b->data, b->len, src, &snap->sections, e);
+	case SRC_THP:
+		return thp_parse(b->data, b->len, src, &snap->thp, e);
 	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
 	case SRC_KALLSYMS:
 	case SRC_KMEMLEAK:

@@ -19,10 +19,15 @@
 #include <stdint.h>
 
 #include "parse/allocinfo.h"
+#include "parse/loadavg.h"
 #include "parse/meminfo.h"
+#include "parse/module_sections.h"
 #include "parse/modules.h"
+#include "parse/procstat.h"
 #include "parse/slab_aliases.h"
 #include "parse/slabinfo.h"
+#include "parse/thp.h"
+#include "parse/zoneinfo.h"
 #include "source/sample.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -51,6 +56,12 @@ struct snapshot {
 	struct modules modules;
 	struct slab_aliases aliases;
 	struct allocinfo allocinfo;
+	struct loadavg loadavg;
+	struct procstat procstat;
+	struct meminfo vmstat; /* parse/vmstat.h: counters, not bytes */
+	struct zoneinfo zoneinfo;
+	struct module_sections sections;
+	struct thp thp;
 };
 
 /*

@@ -17,7 +17,7 @@ static void render_sources(struct json *j, const struct watch_view *v)
 		char msg[800];
 
 		if (!(v->wanted & (1u << i)) || i == SRC_KALLSYMS ||
-		    i == SRC_SLAB_ALIASES)
+		    i == SRC_SLAB_ALIASES || i == SRC_MODULE_SECTIONS)
 			continue;
 		json_key(j, source_descs[i].name);
 		json_obj_begin(j);
@@ -81,8 +81,18 @@ static void render_leak(struct json *j, const struct series_set *set,
 	json_kv_double(j, "trend_p_adjusted", l->p_adjusted);
 	json_kv_double(j, "noise_bytes", l->noise_bytes);
 	json_kv_double(j, "evidence_s", l->evidence_s);
+	json_kv_double(j, "leak_window_s", l->window_s);
 	json_kv_str(j, "verdict", trend_verdict_name(l->verdict));
 	json_kv_str(j, "reason", trend_reason_name(l->reason));
+	json_key(j, "follows");
+	if (l->follows && l->leader < set->count) {
+		json_obj_begin(j);
+		json_kv_str(j, "source", series_source_name(set->v[l->leader].source));
+		json_kv_str(j, "name", set->v[l->leader].name);
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
 	json_kv_bool(j, "aggregate", l->aggregate);
 	json_key(j, "explained_by");
 	json_arr_begin(j);
@@ -98,6 +108,53 @@ static void render_leak(struct json *j, const struct series_set *set,
 	json_obj_end(j);
 }
 
+/* A context series' latest value, or null. */
+static void context_value(struct json *j, const struct series_set *set, const char *key,
+			  const char *name)
+{
+	const struct series *s = series_find(set, SERIES_CONTEXT, name, NULL);
+
+	json_key(j, key);
+	if (s)
+		json_u64(j, s->last);
+	else
+		json_null(j);
+}
+
+/* The load the verdicts were made under: tasks and their churn. */
+static void render_load(struct json *j, const struct watch_view *v)
+{
+	const struct snapshot *s = v->snap;
+	const struct trend_leak *t = trend_context(v->rep, v->set, "tasks");
+	const struct trend_leak *f = trend_context(v->rep, v->set, "forks");
+
+	json_key(j, "load");
+	json_obj_begin(j);
+	json_key(j, "loadavg_1m");
+	if (s && snapshot_has(s, SRC_LOADAVG))
+		json_double(j, s->loadavg.avg1);
+	else
+		json_null(j);
+	json_key(j, "procs_running");
+	if (s && snapshot_has(s, SRC_STAT))
+		json_u64(j, s->procstat.procs_running);
+	else
+		json_null(j);
+	context_value(j, v->set, "tasks", "tasks");
+	json_key(j, "tasks_per_hour");
+	if (t)
+		json_double(j, t->rate_bytes_per_hour);
+	else
+		json_null(j);
+	json_kv_str(j, "tasks_verdict", t ? trend_verdict_name(t->verdict) : NULL);
+	json_key(j, "forks_per_s");
+	if (f)
+		json_double(j, f->rate_bytes_per_hour / 3600);
+	else
+		json_null(j);
+	json_obj_end(j);
+}
+
 void watch_render_json(FILE *f, const struct watch_view *v)
 {
 	const struct series_set *set = v->set;
@@ -106,7 +163,7 @@ void watch_render_json(FILE *f, const struct watch_view *v)
 	size_t nleak = 0;
 
 	for (size_t i = 0; i < v->rep->n; i++)
-		nleak += v->rep->v[i].verdict == TREND_LEAK;
+		nleak += trend_leak_counts(&v->rep->v[i]);
 	json_init(&j, f, false);
 	json_obj_begin(&j);
 	json_kv_bool(&j, "final", v->final);
@@ -141,6 +198,7 @@ void watch_render_json(FILE *f, const struct watch_view *v)
 	}
 	render_sources(&j, v);
 	render_meminfo(&j, set);
+	render_load(&j, v);
 	json_kv_u64(&j, "series", set->count);
 	json_kv_u64(&j, "leak_count", nleak);
 	json_key(&j, "leaks");

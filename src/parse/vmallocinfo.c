@@ -311,6 +311,6 @@ uint64_t vmalloc_area_bytes(const struct vmalloc_area *a, uint64_t page_size)
 	uint64_t bytes;
 
 	if (!a->has_pages)
-		return a->size;
+		return 0;
 	return num_mul_u64(a->pages, page_size, &bytes) ? bytes : UINT64_MAX;
 }

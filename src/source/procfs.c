@@ -70,19 +70,16 @@ static int read_slab_dir(const char *path, struct buf *out, struct kerr *e)
 	return r;
 }
 
-/* Only module symbols ("... [mod]"): all a later unloaded-module lookup needs. */
-static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
+/* Keeps the lines of b for which keep() holds, in place. */
+static void keep_lines(struct buf *b, bool (*keep)(const char *line, size_t len))
 {
 	struct line_iter it;
 	const char *line;
 	size_t len, w = 0;
-	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
-	if (r)
-		return r;
 	line_iter_init(&it, b->data, b->len);
 	while (line_next(&it, &line, &len)) {
-		if (!len || line[len - 1] != ']')
+		if (!keep(line, len))
 			continue;
 		memmove(b->data + w, line, len);
 		w += len;
@@ -91,6 +88,161 @@ static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
 	b->len = w;
 	if (b->data)
 		b->data[w] = '\0';
+}
+
+static bool is_module_symbol(const char *line, size_t len)
+{
+	return len && line[len - 1] == ']';
+}
+
+/* Only module symbols ("... [mod]"): all a later unloaded-module lookup needs. */
+static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
+{
+	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
+
+	if (!r)
+		keep_lines(b, is_module_symbol);
+	return r;
+}
+
+static bool starts(const char *line, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	return len >= n && !memcmp(line, word, n);
+}
+
+/* /proc/stat without its per-CPU, interrupt and softirq lines (the bulk). */
+static bool is_stat_counter(const char *line, size_t len)
+{
+	return !starts(line, len, "cpu") && !starts(line, len, "intr") &&
+	       !starts(line, len, "softirq");
+}
+
+static int read_stat(const char *path, struct buf *b, struct kerr *e)
+{
+	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
+
+	if (!r)
+		keep_lines(b, is_stat_counter);
+	return r;
+}
+
+/*
+ * /proc/zoneinfo reduced to what Unaccounted needs: the zone headers, each
+ * CPU's page-list count and each vmstat threshold. The whole file grows
+ * with CPUs x zones (about 150 KB on 128 CPUs); this is a tenth of it.
+ */
+static bool is_pcp_line(const char *line, size_t len)
+{
+	while (len && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	return starts(line, len, "Node ") || starts(line, len, "cpu:") ||
+	       starts(line, len, "count:") || starts(line, len, "vm stats threshold:");
+}
+
+static int read_zoneinfo(const char *path, struct buf *b, struct kerr *e)
+{
+	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
+
+	if (!r)
+		keep_lines(b, is_pcp_line);
+	return r;
+}
+
+/* One module's /sys/module/NAME/sections/ as "NAME SECTION ADDR" lines. */
+static int read_sections_of(const char *dir, const char *mod, struct buf *out)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s/sections", dir, mod);
+	d = opendir(path);
+	if (!d)
+		return 0; /* built in, or no sections (not root) */
+	while (!r && (de = readdir(d))) {
+		struct buf v = { 0 };
+		struct kerr ignored;
+		char file[PATH_MAX + 256];
+		size_t n;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+		if (!buf_read_file(&v, file, 64, &ignored) && v.len) {
+			n = strcspn(v.data, "\n");
+			r = buf_printf(out, "%s %s %.*s\n", mod, de->d_name, (int)n, v.data);
+		}
+		buf_free(&v);
+	}
+	closedir(d);
+	return r;
+}
+
+/*
+ * The section addresses of every loaded module (root only): on 6.4+ a
+ * module's text, data and rodata are separate allocations that
+ * /proc/modules does not give, and the address of its freed init text
+ * stays listed.
+ */
+static int read_module_sections(const char *path, struct buf *out, struct kerr *e)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		return kerr_set(e, r, path, 0, "%s", strerror(-r));
+	}
+	while (!r && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			r = read_sections_of(path, de->d_name, out);
+	closedir(d);
+	if (r)
+		return kerr_set(e, r, path, 0, "out of memory");
+	return 0;
+}
+
+/*
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/
+ * nr_anon_partially_mapped (6.12+) as "<size>kB N" lines: anonymous THPs
+ * partly unmapped, whose unmapped pages stay allocated (and out of
+ * AnonPages) until the deferred split frees them.
+ */
+static int read_thp(const char *path, struct buf *out, struct kerr *e)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		return kerr_set(e, r, path, 0, "%s", strerror(-r));
+	}
+	while (!r && (de = readdir(d))) {
+		char file[PATH_MAX + 300];
+		struct buf v = { 0 };
+		struct kerr ignored;
+
+		if (strncmp(de->d_name, "hugepages-", 10))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/stats/nr_anon_partially_mapped", path,
+			 de->d_name);
+		if (!buf_read_file(&v, file, 64, &ignored) && v.len)
+			r = buf_printf(out, "%s %.*s\n", de->d_name + 10,
+				       (int)strcspn(v.data, "\n"), v.data);
+		buf_free(&v);
+	}
+	closedir(d);
+	if (r)
+		return kerr_set(e, r, path, 0, "out of memory");
+	if (!out->len)
+		return kerr_set(e, -ENOENT, path, 0, "no nr_anon_partially_mapped (before 6.12)");
 	return 0;
 }
 
@@ -111,6 +263,13 @@ const struct source_desc source_descs[SRC_COUNT] = {
 			   MiB(64) },
 	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL, MiB(64) },
 	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL, 0 },
+	[SRC_LOADAVG] = { "loadavg", "/proc/loadavg", true, NULL, MiB(1) },
+	[SRC_STAT] = { "stat", "/proc/stat", true, read_stat, MiB(16) },
+	[SRC_VMSTAT] = { "vmstat", "/proc/vmstat", true, NULL, MiB(1) },
+	[SRC_ZONEINFO] = { "zoneinfo", "/proc/zoneinfo", true, read_zoneinfo, MiB(16) },
+	[SRC_MODULE_SECTIONS] = { "module_sections", "/sys/module", true,
+				  read_module_sections, MiB(16) },
+	[SRC_THP] = { "thp", "/sys/kernel/mm/transparent_hugepage", true, read_thp, MiB(1) },
 };
 
 size_t source_cap(enum source_id id)

@@ -24,6 +24,12 @@ enum source_id {
 	SRC_KALLSYMS,	  /* module symbols only, for unloaded-module lookups */
 	SRC_ALLOCINFO,
 	SRC_KMEMLEAK, /* read only when debugfs is already mounted */
+	SRC_LOADAVG,  /* tasks: runnable and total */
+	SRC_STAT,     /* /proc/stat's counters (forks, procs_running): no per-CPU lines */
+	SRC_VMSTAT,   /* page counters meminfo lacks (zsmalloc pages) */
+	SRC_ZONEINFO, /* per-CPU page lists and vmstat thresholds only */
+	SRC_MODULE_SECTIONS, /* /sys/module/NAME/sections as "module section addr" lines */
+	SRC_THP,      /* partially mapped anonymous THPs, per size (split pending) */
 	SRC_COUNT,
 };
 

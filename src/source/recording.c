@@ -18,9 +18,34 @@
 #include "util/clock.h"
 #include "util/input.h"
 
+/*
+ * fsyncs the directory that holds path, so that the new file's entry is
+ * on disk before the first sample is: fdatasync() of the file alone does
+ * not make its name durable, and a power cut could lose the whole file.
+ */
+static int sync_parent(const char *path, struct kerr *e)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd, r = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (fsync(fd) && errno != EINVAL)) /* EINVAL: a file system without it */
+		r = kerr_set(e, -errno, dir, 0, "fsync of the directory: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 int recording_create(struct recording_writer *w, const char *path,
 		     uint64_t max_size, uint64_t interval_ns, struct kerr *e)
 {
+	int r;
+
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
 	snprintf(w->path, sizeof(w->path), "%s", path);
@@ -29,13 +54,18 @@ int recording_create(struct recording_writer *w, const char *path,
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
 		     0644);
 	if (w->fd < 0) {
-		int r = -errno;
-
+		r = -errno;
 		return kerr_set(e, r, path, 0, "%s%s", strerror(-r),
 				r == -EEXIST ? " (kleak record never overwrites: remove it or pick another name)"
 					     : "");
 	}
-	return 0;
+	r = sync_parent(path, e);
+	if (r) {
+		close(w->fd);
+		w->fd = -1;
+		unlink(path);
+	}
+	return r;
 }
 
 /* Writes all of p; on failure cuts the file back to its old size. */

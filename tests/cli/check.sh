@@ -35,9 +35,10 @@ got=$(jq '.meminfo.MemTotal' "$T/fx.json")
 want=$(awk 'NR > 2 { s += $15 * $6 * 4096 } END { printf "%.0f", s }' "$F/slabinfo")
 got=$(jq '[.slab.caches[].bytes] | add' "$T/fx.json")
 [ "$want" = "$got" ] && ok "slab bytes = num_slabs x pagesperslab x page" || not_ok "slab bytes" "awk $want kleak $got"
-# vmalloc by caller: pages= x 4096, else the size column; unpurged apart.
+# vmalloc by caller: pages= x 4096; an area without pages= (ioremap, vmap,
+# percpu) holds no vmalloc'd memory: 0 (its size is size_bytes); unpurged apart.
 awk '$3 == "unpurged" { next }
-	{ c = $3; sub(/\+.*/, "", c); b = $2
+	{ c = $3; sub(/\+.*/, "", c); b = 0
 	  for (i = 4; i <= NF; i++) if ($i ~ /^pages=/) { split($i, p, "="); b = p[2] * 4096 }
 	  s[c] += b }
 	END { for (c in s) print c, s[c] }' "$F/vmallocinfo" | sort >"$T/awk.txt"
@@ -47,7 +48,7 @@ else not_ok "vmalloc by caller agrees with awk" "$(diff "$T/awk.txt" "$T/kleak.t
 # The total against awk's, not only against kleak's own callers: kleak adds
 # each area to both at one place, so that alone could not fail.
 want=$(awk '$3 == "unpurged" { next }
-	{ b = $2; for (i = 4; i <= NF; i++) if ($i ~ /^pages=/) { split($i, p, "="); b = p[2] * 4096 }
+	{ b = 0; for (i = 4; i <= NF; i++) if ($i ~ /^pages=/) { split($i, p, "="); b = p[2] * 4096 }
 	  s += b }
 	END { printf "%.0f", s }' "$F/vmallocinfo")
 check "vmalloc callers add up to the total, and the total is awk's ($want)" jq_true --argjson w "$want" \

@@ -176,4 +176,19 @@ rc=$?
 [ $rc = 0 ] && jq_true '.samples >= 5' <<<"$out" >/dev/null &&
 	ok "kill -9 while recording: the rest stays readable ($(jq .samples <<<"$out") samples)" ||
 	not_ok "kill -9 while recording" "rc=$rc $(cat $W/err)"
+
+# A power cut must not lose the file itself: its directory entry is synced
+# before the first sample is written (fdatasync of the file does not).
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat,fsync,fdatasync -o $W/trace $K record -o $W/sync.kleak -n 1 2>/dev/null
+	dline=$(grep -n "openat(AT_FDCWD, \"$W\", .*O_DIRECTORY.*) = [0-9]" $W/trace | head -n 1)
+	dfd=${dline##* = }
+	first_sync=$(awk -v from="${dline%%:*}" -v fd="fsync(${dfd:-x})" 'NR > from && index($0, fd) { print NR; exit }' $W/trace)
+	first_data=$(grep -n "fdatasync(" $W/trace | head -n 1 | cut -d: -f1)
+	[ -n "$dfd" ] && [ -n "$first_sync" ] && [ -n "$first_data" ] && [ "$first_sync" -lt "$first_data" ] &&
+		ok "record: the directory entry is fsynced before the first sample" ||
+		not_ok "record: the directory entry is fsynced before the first sample" "$(grep -E 'DIRECTORY|sync' $W/trace | head -5)"
+else
+	skip "record: the directory entry is fsynced" "strace not installed"
+fi
 tap_done

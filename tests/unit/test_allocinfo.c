@@ -206,6 +206,10 @@ static void test_kind(void **st)
 		{ "mm/percpu-vm.c", "pcpu_alloc_pages", NULL, ALLOC_SITE_CONTAINER },
 		{ "mm/memory.c", "folio_prealloc", NULL, ALLOC_SITE_USER },
 		{ "mm/shmem.c", "shmem_alloc_folio", NULL, ALLOC_SITE_USER },
+		/* page cache filled by reads, swap-in: user memory (issue 19) */
+		{ "mm/filemap.c", "filemap_create_folio", NULL, ALLOC_SITE_USER },
+		{ "mm/filemap.c", "do_read_cache_folio", NULL, ALLOC_SITE_USER },
+		{ "mm/memory.c", "alloc_swap_folio", NULL, ALLOC_SITE_USER },
 		{ "mm/memory.c", "__pmd_alloc", NULL, ALLOC_SITE_KERNEL },
 		{ "mm/slub.c", "alloc_slab_obj_exts", NULL, ALLOC_SITE_KERNEL },
 		{ "drivers/x.c", "alloc_slab_page", NULL, ALLOC_SITE_KERNEL },

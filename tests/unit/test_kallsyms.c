@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "analyze/ksym.h"
+#include "parse/module_sections.h"
+#include "parse/modules.h"
 #include "parse/kallsyms.h"
 #include "util/buf.h"
 
@@ -193,6 +195,79 @@ static void test_lookup_module_only(void **state)
 	ksym_table_free(&t);
 }
 
+static void load_dir(struct ksym_table *t, const char *dir)
+{
+	char path[128];
+	struct buf b = { 0 };
+	struct kallsyms ks;
+	struct modules m;
+	struct kerr e = { 0 };
+
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	assert_int_equal(buf_read_file(&b, path, BUF_FILE_CAP, &e), 0);
+	assert_int_equal(kallsyms_parse(b.data, b.len, path, &ks, &e), 0);
+	assert_int_equal(ksym_table_init(t, &ks, &e), 0);
+	buf_reset(&b);
+	snprintf(path, sizeof(path), "%s/modules", dir);
+	assert_int_equal(buf_read_file(&b, path, BUF_FILE_CAP, &e), 0);
+	assert_int_equal(modules_parse(b.data, b.len, path, &m, &e), 0);
+	assert_int_equal(ksym_table_add_modules(t, &m), 0);
+	modules_free(&m);
+	buf_free(&b);
+}
+
+/*
+ * 6.12: text, data and rodata of a module are separate allocations, and
+ * /proc/modules gives the text's address with the total size. The range
+ * of kmemleak_test (0xffffffffc051f000, 16384 bytes) covers its text page,
+ * the guard page after it and its data, not its rodata: an address past
+ * its text is none of its functions (it was kmemleak_test_exit+0xc10/0x1be0).
+ */
+static void test_lookup_split_module(void **state)
+{
+	struct ksym_table t;
+	struct ksym_loc loc;
+
+	(void)state;
+	load_dir(&t, "tests/fixtures/6.12");
+	expect(&t, 0xffffffffc0520040ULL, NULL);
+	expect(&t, 0xffffffffc051f440ULL, "kmemleak_test_exit+0x10 [kmemleak_test]");
+	expect(&t, 0xffffffffc050d020ULL, "kmem_alloc+0x10/0x40 [kmem_test]");
+	expect(&t, 0xffffffffc05212c8ULL, "__this_module+0x8 [kmemleak_test]");
+	/* rodata, outside the range: still the module's */
+	assert_true(ksym_lookup(&t, 0xffffffffc0524180ULL, &loc));
+	assert_string_equal(loc.module, "kmemleak_test");
+	ksym_table_free(&t);
+}
+
+/* Section addresses: the init region stays known after the kernel freed it. */
+static void test_lookup_sections(void **state)
+{
+	static const char sec[] = "kmemleak_test .text 0xffffffffc051f000\n"
+				  "kmemleak_test .init.text 0xffffffffc0530000\n"
+				  "kmemleak_test .data 0xffffffffc0521000\n"
+				  "kmemleak_test .rodata 0xffffffffc0524000\n"
+				  "kmemleak_test .bss 0x0000000000000000\n";
+	struct module_sections s;
+	struct ksym_table t;
+	struct ksym_loc loc;
+	struct kerr e = { 0 };
+
+	(void)state;
+	load_dir(&t, "tests/fixtures/6.12");
+	assert_int_equal(module_sections_parse(sec, sizeof(sec) - 1, "s", &s, &e), 0);
+	assert_int_equal(ksym_table_add_sections(&t, &s), 0);
+	module_sections_free(&s);
+	assert_true(ksym_lookup(&t, 0xffffffffc0531234ULL, &loc)); /* a freed init function */
+	assert_null(loc.name);
+	assert_string_equal(loc.module, "kmemleak_test");
+	assert_true(loc.init);
+	assert_false(ksym_lookup(&t, 0xffffffffc0520040ULL, &loc));
+	assert_true(ksym_lookup(&t, 0xffffffffc051f440ULL, &loc));
+	assert_false(loc.init);
+	ksym_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +277,8 @@ int main(void)
 		cmocka_unit_test(test_zero_addrs),
 		cmocka_unit_test(test_lookup_fixture),
 		cmocka_unit_test(test_lookup_module_only),
+		cmocka_unit_test(test_lookup_split_module),
+		cmocka_unit_test(test_lookup_sections),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

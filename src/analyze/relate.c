@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdicts of series that belong together (docs/verdicts.md, "Series
+ * judged together"). trend.c has judged every series on its own evidence;
+ * here:
+ *
+ * - the context series (the task count, the page cache) are measured and
+ *   judged alone: they are never listed, but followers are judged with
+ *   them;
+ * - a follower, whose objects live and die with another's (security blobs
+ *   in lsm_inode_cache with inodes, ext4's extent status with ext4
+ *   inodes, buffer heads with page-cache folios, thread stacks and task
+ *   structs with tasks), is judged with its leader when the leader's
+ *   growth covers its own (now and over the recent half): it follows a
+ *   reclaimable leader into growing_reclaimable, and the task count into
+ *   growing (workload) unless the tasks themselves keep piling up (a
+ *   thread leak: then the follower keeps its own verdict). A follower
+ *   that grows while its leader is flat, shrinking or stopped is judged
+ *   on its own: that is what a leak in it looks like;
+ * - an aggregate (Slab, SUnreclaim, VmallocUsed, KernelStack, the slab
+ *   pages of allocinfo, kmemleak_object) is explained when the series it
+ *   contains cover at least explain_frac of its rate, and then inherits:
+ *   growing_reclaimable when reclaimable series cover most of it, `leak`
+ *   only through a leak among them (and never counted itself), else the
+ *   verdict of its most suspicious part. Containment only: an allocinfo
+ *   site explains no meminfo aggregate (its memory may be of any kind).
+ */
+#include <string.h>
+
+#include "trend_int.h"
+
+enum lead {
+	LEAD_TASKS,	 /* the task count (context "tasks") */
+	LEAD_INODES,	 /* the reclaimable inode caches */
+	LEAD_EXT4,	 /* ext4's inodes */
+	LEAD_PAGE_CACHE, /* the page cache (context "page_cache") */
+};
+
+/* Followers, by source and name (allocinfo: the function). */
+static const struct follow_rule {
+	enum series_source source;
+	const char *name;
+	enum lead lead;
+} rules[] = {
+	/* LSM security blobs: security_inode_alloc() with every inode, freed with it */
+	{ SERIES_SLAB, "lsm_inode_cache", LEAD_INODES },
+	{ SERIES_ALLOCINFO, "lsm_inode_alloc", LEAD_INODES },
+	{ SERIES_ALLOCINFO, "security_inode_alloc", LEAD_INODES },
+	/* ext4's extent status tree and jbd2 inode: per ext4 inode, freed with it */
+	{ SERIES_SLAB, "extent_status", LEAD_EXT4 },
+	{ SERIES_SLAB, "ext4_extent_status", LEAD_EXT4 },
+	{ SERIES_SLAB, "jbd2_inode", LEAD_EXT4 },
+	{ SERIES_ALLOCINFO, "ext4_es_alloc_extent", LEAD_EXT4 },
+	/* buffer heads: attached to page-cache folios, freed when the folio is */
+	{ SERIES_SLAB, "buffer_head", LEAD_PAGE_CACHE },
+	{ SERIES_ALLOCINFO, "alloc_buffer_head", LEAD_PAGE_CACHE },
+	/* one per task (thread) or per process: exist while it does */
+	{ SERIES_VMALLOC_CALLER, "kernel_clone", LEAD_TASKS },
+	{ SERIES_VMALLOC_CALLER, "alloc_thread_stack_node", LEAD_TASKS },
+	{ SERIES_VMALLOC_CALLER, "dup_task_struct", LEAD_TASKS },
+	{ SERIES_VMALLOC_CALLER, "copy_process", LEAD_TASKS },
+	{ SERIES_SLAB, "thread_stack", LEAD_TASKS },
+	{ SERIES_SLAB, "task_struct", LEAD_TASKS },
+	{ SERIES_SLAB, "pid", LEAD_TASKS },
+	{ SERIES_SLAB, "task_delay_info", LEAD_TASKS },
+	{ SERIES_SLAB, "signal_cache", LEAD_TASKS },
+	{ SERIES_SLAB, "sighand_cache", LEAD_TASKS },
+	{ SERIES_MEMINFO, "KernelStack", LEAD_TASKS },
+	{ SERIES_ALLOCINFO, "dup_task_struct", LEAD_TASKS },
+	{ SERIES_ALLOCINFO, "alloc_thread_stack_node", LEAD_TASKS },
+	{ SERIES_ALLOCINFO, "alloc_pid", LEAD_TASKS },
+};
+
+/* The name rules match: an allocinfo series' function (its first word). */
+static bool name_is(const struct series *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (s->source != SERIES_ALLOCINFO)
+		return !strcmp(s->name, name);
+	return !strncmp(s->name, name, n) && s->name[n] == ' ';
+}
+
+static const struct follow_rule *rule_of(const struct series *s)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].source == s->source && name_is(s, rules[i].name))
+			return &rules[i];
+	return NULL;
+}
+
+static const struct trend_leak *entry_of(const struct trend_report *rep, size_t slot)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->v[i].series == slot)
+			return &rep->v[i];
+	for (size_t i = 0; i < rep->ncontext; i++)
+		if (rep->context[i].series == slot)
+			return &rep->context[i];
+	return NULL;
+}
+
+const struct trend_leak *trend_context(const struct trend_report *rep,
+				       const struct series_set *set, const char *name)
+{
+	for (size_t i = 0; i < rep->ncontext; i++)
+		if (!strcmp(set->v[rep->context[i].series].name, name))
+			return &rep->context[i];
+	return NULL;
+}
+
+/*
+ * The context series, judged alone with the strictness of the most
+ * significant series of the family (its p times the family's size), and
+ * no byte thresholds (the task count is a count): tasks piling up is a
+ * thread leak only on the evidence a leak needs.
+ */
+static void judge_context(const struct series_set *set, const struct trend_opts *o,
+			  struct trend_report *rep)
+{
+	struct trend_opts co = *o;
+
+	co.min_rate_bytes_per_hour = 0;
+	for (size_t k = 0; k < set->count && rep->ncontext < TREND_CONTEXT_MAX; k++) {
+		struct trend_leak *l = &rep->context[rep->ncontext];
+
+		if (set->v[k].source != SERIES_CONTEXT)
+			continue;
+		trend_measure(set, k, &co, rep->scratch, l);
+		l->p_adjusted = l->p * (double)rep->family;
+		if (l->p_adjusted > 1)
+			l->p_adjusted = 1;
+		trend_decide(&set->v[k], &co, l);
+		rep->ncontext++;
+	}
+}
+
+/* A leader: one series or the sum of a group, at the follower's first point and now. */
+struct leader {
+	double level0;	  /* at the follower's first point */
+	double rate;	  /* per hour, as measured (members that did not grow: 0) */
+	double recent;	  /* per hour over the recent half */
+	bool trending;	  /* some member trends up (p_trend <= alpha_series) */
+	bool reclaimable; /* every member is reclaimable memory */
+	bool leak;	  /* its own verdict is leak (the tasks keep piling up) */
+	bool pending;	  /* growing, its window not yet passed: it may become one */
+	size_t slot;	  /* the member to name: the fastest */
+	double best;
+	bool found;
+};
+
+static bool in_group(const struct series *s, const struct series *f, enum lead lead)
+{
+	if (s == f)
+		return false;
+	switch (lead) {
+	case LEAD_TASKS:
+		return s->source == SERIES_CONTEXT && !strcmp(s->name, "tasks");
+	case LEAD_PAGE_CACHE:
+		return s->source == SERIES_CONTEXT && !strcmp(s->name, "page_cache");
+	case LEAD_EXT4:
+		return s->source == f->source &&
+		       (name_is(s, "ext4_inode_cache") || name_is(s, "ext4_alloc_inode"));
+	case LEAD_INODES:
+		if (s->source != f->source || s->reclaimable != 1 || rule_of(s))
+			return false;
+		if (s->source == SERIES_ALLOCINFO) /* "ext4_alloc_inode fs/ext4/super.c:..." */
+			return strstr(s->name, "alloc_inode ") != NULL;
+		return strstr(s->name, "inode") != NULL;
+	}
+	return false;
+}
+
+static void add_member(struct leader *ld, const struct series_set *set, size_t k,
+		       const struct trend_leak *f, const struct trend_report *rep,
+		       const struct trend_opts *o)
+{
+	const struct series *s = &set->v[k];
+	const struct trend_leak *l = entry_of(rep, k);
+
+	if (!ld->found)
+		ld->reclaimable = true;
+	ld->found = true;
+	ld->level0 += s->v[f->first];
+	ld->reclaimable &= s->reclaimable == 1;
+	if (!l)
+		return; /* did not grow: rate 0 */
+	ld->rate += l->rate_bytes_per_hour;
+	ld->recent += l->recent_rate_bytes_per_hour;
+	ld->trending |= l->rate_bytes_per_hour > 0 && l->p_trend <= o->alpha_series;
+	ld->leak |= l->verdict == TREND_LEAK;
+	ld->pending |= l->verdict == TREND_GROWING && l->reason == TREND_REASON_WINDOW;
+	if (l->rate_bytes_per_hour > ld->best || ld->slot == (size_t)-1) {
+		ld->best = l->rate_bytes_per_hour;
+		ld->slot = k;
+	}
+}
+
+static struct leader leader_of(const struct series_set *set, const struct trend_leak *f,
+			       enum lead lead, const struct trend_report *rep,
+			       const struct trend_opts *o)
+{
+	struct leader ld = { .slot = (size_t)-1 };
+
+	for (size_t k = 0; k < set->count; k++)
+		if (in_group(&set->v[k], &set->v[f->series], lead))
+			add_member(&ld, set, k, f, rep, o);
+	return ld;
+}
+
+/*
+ * Whether the leader's growth covers the follower's, now and over the
+ * recent half: the leader's rate scaled by how much follower there was
+ * per leader unit at the start (bytes per task, lsm blobs per inode
+ * byte).
+ */
+static bool covers(const struct leader *ld, const struct series_set *set,
+		   const struct trend_leak *f, const struct trend_opts *o)
+{
+	double f0 = set->v[f->series].v[f->first], per;
+
+	if (!ld->found || !ld->trending || ld->rate <= 0 || ld->level0 <= 0 || f0 <= 0)
+		return false;
+	per = f0 / ld->level0;
+	if (per * ld->rate < o->explain_frac * f->rate_bytes_per_hour)
+		return false;
+	return f->recent_rate_bytes_per_hour <= 0 ||
+	       per * ld->recent >= o->explain_frac * f->recent_rate_bytes_per_hour;
+}
+
+static void follow(const struct series_set *set, const struct trend_opts *o,
+		   const struct trend_report *rep, struct trend_leak *f)
+{
+	const struct follow_rule *r = rule_of(&set->v[f->series]);
+	struct leader ld;
+
+	if (!r || !trend_growing(f->verdict) || f->verdict == TREND_RECLAIMABLE)
+		return;
+	ld = leader_of(set, f, r->lead, rep, o);
+	if (!covers(&ld, set, f, o))
+		return;
+	f->follows = true;
+	f->leader = ld.slot;
+	if (ld.reclaimable && r->lead != LEAD_TASKS) {
+		f->verdict = TREND_RECLAIMABLE;
+		f->reason = TREND_REASON_FOLLOWS_RECLAIMABLE;
+	} else if (r->lead == LEAD_TASKS && !ld.leak) {
+		/* tasks growing for less than the window yet: a thread leak in the making? */
+		f->verdict = TREND_GROWING;
+		f->reason = ld.pending ? TREND_REASON_WINDOW : TREND_REASON_FOLLOWS_TASKS;
+	}
+}
+
+/* ---- aggregates and what they contain ---- */
+
+static bool is_stack_caller(const char *name)
+{
+	static const char *const callers[] = { "kernel_clone", "alloc_thread_stack_node",
+					       "dup_task_struct", "copy_process" };
+
+	for (size_t i = 0; i < sizeof(callers) / sizeof(callers[0]); i++)
+		if (!strcmp(name, callers[i]))
+			return true;
+	return false;
+}
+
+/*
+ * meminfo's own parts: when the caches alone do not explain Slab (growth
+ * spread thinly over many, caches that grew and shrank, or no slabinfo),
+ * SReclaimable and SUnreclaim do.
+ */
+static bool meminfo_part(const char *agg, const char *part)
+{
+	if (!strcmp(agg, "Slab"))
+		return !strcmp(part, "SReclaimable") || !strcmp(part, "SUnreclaim");
+	return !strcmp(agg, "KReclaimable") && !strcmp(part, "SReclaimable");
+}
+
+static bool slab_part(const char *agg, const struct series *s)
+{
+	if (!strcmp(agg, "Slab"))
+		return true;
+	if (!strcmp(agg, "SUnreclaim"))
+		return s->reclaimable != 1;
+	if (!strcmp(agg, "SReclaimable") || !strcmp(agg, "KReclaimable"))
+		return s->reclaimable == 1;
+	return !strcmp(agg, "KernelStack") && !strcmp(s->name, "thread_stack");
+}
+
+/* Whether series s is part of aggregate agg: containment only. */
+static bool contains(const struct series *agg, const struct series *s, bool parts)
+{
+	const char *a = agg->name;
+
+	if (s == agg)
+		return false;
+	if (agg->source == SERIES_SLAB) /* kmemleak_object: an object per one tracked */
+		return s->source == SERIES_SLAB || s->source == SERIES_VMALLOC_CALLER;
+	if (agg->source == SERIES_ALLOCINFO) /* slab pages hold every cache's slabs */
+		return s->source == SERIES_SLAB && strstr(a, " mm/slub.c:");
+	if (agg->source != SERIES_MEMINFO)
+		return false;
+	switch (s->source) {
+	case SERIES_SLAB:
+		return !parts && slab_part(a, s);
+	case SERIES_VMALLOC_CALLER:
+		return !parts && (!strcmp(a, "VmallocUsed") ||
+				  (!strcmp(a, "KernelStack") && is_stack_caller(s->name)));
+	case SERIES_MEMINFO:
+		return parts && meminfo_part(a, s->name);
+	default:
+		return false;
+	}
+}
+
+/* An explainer: a specific series, or (parts: for Slab, KReclaimable) a meminfo part. */
+static bool explains(const struct series_set *set, const struct trend_leak *agg,
+		     const struct trend_leak *c, bool parts)
+{
+	if (c == agg || !trend_growing(c->verdict))
+		return false;
+	if (c->aggregate && set->v[c->series].source != SERIES_MEMINFO)
+		return false;
+	return contains(&set->v[agg->series], &set->v[c->series], parts);
+}
+
+/* Keeps the TREND_EXPLAIN_MAX fastest explainers, fastest first. */
+static void keep_top(struct trend_leak *agg, double *top, const struct trend_leak *c)
+{
+	int k;
+
+	for (k = agg->nexplained; k > 0 && top[k - 1] < c->rate_bytes_per_hour; k--)
+		if (k < TREND_EXPLAIN_MAX) {
+			top[k] = top[k - 1];
+			agg->explained_by[k] = agg->explained_by[k - 1];
+		}
+	if (k < TREND_EXPLAIN_MAX) {
+		top[k] = c->rate_bytes_per_hour;
+		agg->explained_by[k] = c->series;
+		if (agg->nexplained < TREND_EXPLAIN_MAX)
+			agg->nexplained++;
+	}
+}
+
+/* What an explained aggregate inherits from its parts. */
+struct parts {
+	double covered, reclaimable;
+	bool leak;
+	const struct trend_leak *worst; /* growing or possible_leak, most suspicious, fastest */
+};
+
+static void inherit(struct trend_leak *agg, const struct parts *p, const struct trend_opts *o)
+{
+	if (p->reclaimable >= o->explain_frac * agg->rate_bytes_per_hour) {
+		agg->verdict = TREND_RECLAIMABLE;
+		agg->reason = TREND_REASON_RECLAIMABLE;
+	} else if (p->leak) {
+		agg->verdict = TREND_LEAK;
+		agg->reason = TREND_REASON_NONE;
+	} else if (p->worst) {
+		agg->verdict = p->worst->verdict;
+		agg->reason = p->worst->reason;
+	} else {
+		agg->verdict = TREND_RECLAIMABLE;
+		agg->reason = TREND_REASON_RECLAIMABLE;
+	}
+}
+
+static bool explain_by(const struct series_set *set, const struct trend_opts *o,
+		       struct trend_report *rep, struct trend_leak *agg, bool parts)
+{
+	double top[TREND_EXPLAIN_MAX];
+	struct parts p = { 0 };
+
+	agg->nexplained = 0;
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct trend_leak *c = &rep->v[i];
+
+		if (!explains(set, agg, c, parts))
+			continue;
+		p.covered += c->rate_bytes_per_hour;
+		if (c->verdict == TREND_RECLAIMABLE)
+			p.reclaimable += c->rate_bytes_per_hour;
+		p.leak |= c->verdict == TREND_LEAK;
+		if (c->verdict != TREND_RECLAIMABLE && c->verdict != TREND_LEAK &&
+		    (!p.worst || c->verdict < p.worst->verdict ||
+		     (c->verdict == p.worst->verdict &&
+		      c->rate_bytes_per_hour > p.worst->rate_bytes_per_hour)))
+			p.worst = c;
+		keep_top(agg, top, c);
+	}
+	agg->explained = agg->rate_bytes_per_hour > 0 &&
+			 p.covered >= o->explain_frac * agg->rate_bytes_per_hour;
+	if (!agg->explained) {
+		agg->nexplained = 0;
+		return false;
+	}
+	inherit(agg, &p, o);
+	return true;
+}
+
+/* Slab and KReclaimable last: their meminfo parts are aggregates too. */
+static bool outer(const struct series *s)
+{
+	return s->source == SERIES_MEMINFO &&
+	       (!strcmp(s->name, "Slab") || !strcmp(s->name, "KReclaimable"));
+}
+
+static void explain(const struct series_set *set, const struct trend_opts *o,
+		    struct trend_report *rep, struct trend_leak *agg)
+{
+	if (!explain_by(set, o, rep, agg, false) && outer(&set->v[agg->series]))
+		explain_by(set, o, rep, agg, true);
+}
+
+void trend_relate(const struct series_set *set, const struct trend_opts *o,
+		  struct trend_report *rep)
+{
+	judge_context(set, o, rep);
+	for (size_t i = 0; i < rep->n; i++)
+		follow(set, o, rep, &rep->v[i]);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < rep->n; i++) {
+			struct trend_leak *l = &rep->v[i];
+
+			if (l->aggregate && trend_growing(l->verdict) &&
+			    outer(&set->v[l->series]) == (pass == 1))
+				explain(set, o, rep, l);
+		}
+}

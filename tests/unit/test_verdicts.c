@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdicts of series judged together (issue 19, points 3-5, and the
+ * review's findings on aggregates, allocinfo and gaps): aggregates
+ * inherit from the series they contain and are never counted themselves;
+ * an allocinfo site explains no aggregate; followers (lsm_inode_cache,
+ * thread stacks) are judged with what they follow, and are suspicious
+ * when they grow alone; allocinfo sites of reclaimable caches are
+ * reclaimable; a source missing from a sample is a gap, not a fall.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyze/allocinfo_top.h"
+#include "analyze/ingest.h"
+#include "analyze/trend.h"
+#include "model/series.h"
+#include "model/snapshot.h"
+
+/* A deterministic noise source: xorshift, uniform in [-1, 1]. */
+static uint64_t rng = 88172645463325252ULL;
+static double noise(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (double)(rng % 2000001) / 1000000.0 - 1.0;
+}
+
+typedef double (*gen_fn)(int i);
+
+struct spec {
+	enum series_source source;
+	const char *name;
+	int reclaimable;
+	gen_fn gen;
+};
+
+/* n samples, 1 s apart, of every series in v. */
+static void feed(struct series_set *set, const struct spec *v, int nv, int n)
+{
+	assert_int_equal(series_set_init(set, 512), 0);
+	for (int i = 0; i < n; i++) {
+		series_sample_begin(set, (uint64_t)i * 1000000000ULL + 5000);
+		for (int k = 0; k < nv; k++) {
+			double x = v[k].gen(i);
+			long slot = series_add(set, v[k].source, v[k].name, NULL,
+					       x < 0 ? 0 : (uint64_t)x);
+
+			assert_true(slot >= 0);
+			set->v[slot].reclaimable = v[k].reclaimable;
+		}
+		series_sample_end(set);
+	}
+}
+
+static const struct trend_leak *entry(const struct series_set *set,
+				      const struct trend_report *rep,
+				      enum series_source src, const char *name)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct series *s = &set->v[rep->v[i].series];
+
+		if (s->source == src && !strcmp(s->name, name))
+			return &rep->v[i];
+	}
+	fail_msg("%s not listed", name);
+	return NULL;
+}
+
+static size_t leak_count(const struct trend_report *rep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n; i++)
+		n += trend_leak_counts(&rep->v[i]);
+	return n;
+}
+
+static const char *leader_name(const struct series_set *set, const struct trend_leak *l)
+{
+	return l->follows ? set->v[l->leader].name : "(none)";
+}
+
+/* 20 minutes at 1 Hz, the default window: what every scenario below uses. */
+#define N 1200
+
+static double g_dentry(int i) { return (40 << 20) + 8192.0 * i + 4096 * noise(); }
+static double g_kmalloc_leak(int i) { return (8 << 20) + 2048.0 * i + 2048 * noise(); }
+static double g_slab_d(int i) { return (90 << 20) + 8192.0 * i + 8192 * noise(); }
+static double g_slab_dk(int i) { return (90 << 20) + 10240.0 * i + 8192 * noise(); }
+static double g_sunrec_k(int i) { return (30 << 20) + 2048.0 * i + 4096 * noise(); }
+static double g_flat(int i) { return 12 << 20; }
+
+/* Slab growing because dentry does: reclaimable, never a leak, never counted. */
+static void test_slab_explained_by_dentry(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_SLAB, "dentry", 1, g_dentry },
+		{ SERIES_SLAB, "kmalloc-64", 0, g_flat },
+		{ SERIES_MEMINFO, "Slab", -1, g_slab_d },
+		{ SERIES_MEMINFO, "SReclaimable", 1, g_slab_d },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 4, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_MEMINFO, "Slab");
+	assert_true(l->explained);
+	assert_int_equal(l->verdict, TREND_RECLAIMABLE);
+	assert_int_equal(l->reason, TREND_REASON_RECLAIMABLE);
+	assert_int_equal(leak_count(&rep), 0);
+	assert_false(trend_report_reaches(&rep, TREND_LEAK));
+	assert_false(trend_report_reaches(&rep, TREND_GROWING));
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* Slab growing with a leak inside: `leak` through it, counted once (the cache). */
+static void test_slab_leak_through_its_cache(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_SLAB, "dentry", 1, g_dentry },
+		{ SERIES_SLAB, "kmalloc-512", 0, g_kmalloc_leak },
+		{ SERIES_MEMINFO, "Slab", -1, g_slab_dk },
+		{ SERIES_MEMINFO, "SUnreclaim", 0, g_sunrec_k },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 4, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	assert_int_equal(entry(&set, &rep, SERIES_SLAB, "kmalloc-512")->verdict, TREND_LEAK);
+	l = entry(&set, &rep, SERIES_MEMINFO, "SUnreclaim");
+	assert_true(l->explained);
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_string_equal(set.v[l->explained_by[0]].name, "kmalloc-512");
+	/* Slab: dentry (reclaimable) is 80% of it, so it is growing_reclaimable. */
+	l = entry(&set, &rep, SERIES_MEMINFO, "Slab");
+	assert_true(l->explained);
+	assert_int_equal(l->verdict, TREND_RECLAIMABLE);
+	assert_int_equal(leak_count(&rep), 1);
+	assert_true(trend_report_reaches(&rep, TREND_LEAK));
+	assert_true(rep.v[0].series == entry(&set, &rep, SERIES_SLAB, "kmalloc-512")->series);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* Without slabinfo (not root): Slab judged through meminfo's own parts. */
+static void test_slab_without_slabinfo(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_MEMINFO, "Slab", -1, g_slab_d },
+		{ SERIES_MEMINFO, "SReclaimable", 1, g_slab_d },
+		{ SERIES_MEMINFO, "SUnreclaim", 0, g_flat },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_MEMINFO, "Slab");
+	assert_true(l->explained);
+	assert_int_equal(l->verdict, TREND_RECLAIMABLE);
+	assert_false(trend_report_reaches(&rep, TREND_LEAK));
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+static double g_site(int i) { return (1 << 20) + 30000.0 * i + 8192 * noise(); }
+static double g_unacc(int i) { return (200 << 20) + 30000.0 * i + 16384 * noise(); }
+
+/*
+ * A growing allocinfo site explains no aggregate: its memory may be slab,
+ * pages or vmalloc. Unaccounted (an alloc_pages() leak elsewhere) stays
+ * unexplained and is judged on its own.
+ */
+static void test_allocinfo_site_explains_nothing(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_ALLOCINFO, "foo_alloc drivers/foo.c:12", -1, g_site },
+		{ SERIES_MEMINFO, "Unaccounted", -1, g_unacc },
+		{ SERIES_MEMINFO, "Slab", -1, g_unacc },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+
+	(void)state;
+	trend_opts_default(&o);
+	o.unaccounted_window_s = 600;
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	assert_false(entry(&set, &rep, SERIES_MEMINFO, "Unaccounted")->explained);
+	assert_int_equal(entry(&set, &rep, SERIES_MEMINFO, "Unaccounted")->verdict, TREND_LEAK);
+	assert_false(entry(&set, &rep, SERIES_MEMINFO, "Slab")->explained);
+	/* The site ranks first: specific before aggregate. */
+	assert_int_equal(set.v[rep.v[0].series].source, SERIES_ALLOCINFO);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/*
+ * A vmalloc caller that sits at its floor and bursts: htab_map_alloc (the
+ * BPF hash maps of other sessions' tools starting and exiting) on this
+ * host during the build calibration, 2026-11-30, every sample (1 Hz) of
+ * the first 720 s, in pages: {samples, pages}. Its bursts come more often
+ * later, and the last sample is in one: the trend test and the window
+ * called it a leak at 720 s, the last analysis here. Its floor never rose: not a leak.
+ */
+static const struct {
+	int samples, pages;
+} htab[] = {
+	{ 173, 2023 }, { 1, 9777 }, { 2, 2023 }, { 1, 9559 }, { 1, 9207 }, { 107, 2023 }, { 2,
+	9777 }, { 13, 2023 }, { 1, 9559 }, { 2, 9777 }, { 7, 2023 }, { 1, 9207 }, { 1, 9777 },
+	{ 4, 17499 }, { 2, 9745 }, { 51, 2023 }, { 37, 4358 }, { 75, 2023 }, { 1, 4172 }, { 10,
+	4358 }, { 6, 12080 }, { 6, 4358 }, { 1, 10084 }, { 2, 4358 }, { 1, 15810 }, { 2, 33087
+	}, { 2, 27361 }, { 1, 21536 }, { 1, 15810 }, { 1, 4358 }, { 1, 10084 }, { 1, 7749 }, {
+	32, 2023 }, { 1, 7749 }, { 3, 2023 }, { 3, 30752 }, { 1, 19300 }, { 1, 13475 }, { 1,
+	7749 }, { 1, 2023 }, { 2, 7749 }, { 3, 2023 }, { 3, 2123 }, { 3, 2023 }, { 1, 30590 },
+	{ 7, 30752 }, { 2, 25026 }, { 2, 19201 }, { 1, 13475 }, { 1, 7749 }, { 1, 2023 }, { 2,
+	7749 }, { 2, 2023 }, { 3, 2123 }, { 14, 2023 }, { 7, 9745 }, { 2, 2023 }, { 6, 9745 },
+	{ 1, 2023 }, { 5, 9745 }, { 1, 2023 }, { 6, 9745 }, { 1, 9559 }, { 4, 9745 }, { 1,
+	38474 }, { 1, 30752 }, { 1, 32748 }, { 1, 27022 }, { 1, 26923 }, { 1, 21197 }, { 2,
+	15471 }, { 1, 2023 }, { 1, 15471 }, { 2, 9745 }, { 2, 9845 }, { 2, 9745 }, { 1, 15471
+	}, { 2, 46196 }, { 1, 34645 }, { 1, 17467 }, { 1, 23193 }, { 1, 17467 }, { 3, 9845 }, {
+	1, 9745 }, { 1, 9559 }, { 5, 9745 }, { 1, 2023 }, { 14, 9745 }, { 1, 32539 }, { 2,
+	32911 }, { 1, 38637 }, { 1, 30915 }, { 1, 32911 }, { 1, 2023 }, { 1, 9745 }, { 2, 2023
+	}, { 1, 9745 }, { 2, 2023 }, { 13, 9745 }, { 1, 2023 }, { 1, 7668 }, { 2, 2023 }, { 1,
+	30509 }, { 1, 30752 },
+};
+
+static void test_bursts_over_a_flat_floor(void **state)
+{
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+	int i = 0;
+
+	(void)state;
+	trend_opts_default(&o);
+	assert_int_equal(series_set_init(&set, 512), 0);
+	for (size_t r = 0; r < sizeof(htab) / sizeof(htab[0]); r++)
+		for (int k = 0; k < htab[r].samples; k++, i++) {
+			series_sample_begin(&set, (uint64_t)i * 1000000000ULL + 5000);
+			assert_true(series_add(&set, SERIES_VMALLOC_CALLER, "htab_map_alloc", NULL,
+					       (uint64_t)htab[r].pages * 4096) >= 0);
+			series_sample_end(&set);
+		}
+	assert_int_equal(i, 720);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_VMALLOC_CALLER, "htab_map_alloc");
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_DROPS);
+	assert_string_equal(trend_reason_name(l->reason), "drops_back");
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* ---- followers ---- */
+
+static double g_ext4(int i) { return (400 << 20) + 60000.0 * i + 65536 * noise(); }
+static double g_lsm_with(int i) { return (14 << 20) + 60000.0 * i * 0.035 + 2048 * noise(); }
+static double g_ext4_flat(int i) { return (400 << 20) + 65536 * noise(); }
+static double g_lsm_alone(int i) { return (14 << 20) + 2500.0 * i + 2048 * noise(); }
+
+/* lsm_inode_cache grows with the inodes it hangs on: reclaimable growth. */
+static void test_lsm_follows_inodes(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_SLAB, "ext4_inode_cache", 1, g_ext4 },
+		{ SERIES_SLAB, "lsm_inode_cache", 0, g_lsm_with },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 2, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_SLAB, "lsm_inode_cache");
+	assert_int_equal(l->verdict, TREND_RECLAIMABLE);
+	assert_int_equal(l->reason, TREND_REASON_FOLLOWS_RECLAIMABLE);
+	assert_string_equal(trend_reason_name(l->reason), "follows_reclaimable");
+	assert_string_equal(leader_name(&set, l), "ext4_inode_cache");
+	assert_int_equal(leak_count(&rep), 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* ... and is a leak when it grows while its leader is flat. */
+static void test_lsm_grows_alone(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_SLAB, "ext4_inode_cache", 1, g_ext4_flat },
+		{ SERIES_SLAB, "lsm_inode_cache", 0, g_lsm_alone },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 2, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_SLAB, "lsm_inode_cache");
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_false(l->follows);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* The leader stops (reclaim, a plateau) and the follower goes on: a leak. */
+static double g_ext4_stops(int i) { return (400 << 20) + 60000.0 * (i < N / 2 ? i : N / 2) + 65536 * noise(); }
+static double g_lsm_goes_on(int i) { return (14 << 20) + 2100.0 * i + 2048 * noise(); }
+
+static void test_lsm_goes_on_after_its_leader(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_SLAB, "ext4_inode_cache", 1, g_ext4_stops },
+		{ SERIES_SLAB, "lsm_inode_cache", 0, g_lsm_goes_on },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 2, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	assert_int_equal(entry(&set, &rep, SERIES_SLAB, "lsm_inode_cache")->verdict, TREND_LEAK);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/*
+ * Tasks of a workload: the count climbs with noise (more compilers, then
+ * fewer), its own evidence is not a leak's; the stacks of those tasks
+ * follow it and are workload, `growing` (follows_tasks).
+ */
+static double g_tasks_work(int i) { return 300 + 0.02 * i + 40 * noise(); }
+static double g_stacks_work(int i) { return 16384.0 * (300 + 0.02 * i) + 16384 * 2 * noise(); }
+
+static void test_stacks_follow_workload_tasks(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_work },
+		{ SERIES_VMALLOC_CALLER, "kernel_clone", -1, g_stacks_work },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l, *t;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 2, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	t = trend_context(&rep, &set, "tasks");
+	assert_non_null(t);
+	assert_true(t->verdict != TREND_LEAK);
+	l = entry(&set, &rep, SERIES_VMALLOC_CALLER, "kernel_clone");
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_FOLLOWS_TASKS);
+	assert_string_equal(leader_name(&set, l), "tasks");
+	assert_int_equal(leak_count(&rep), 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* Stacks growing while the task count does not: suspicious, a leak. */
+static double g_tasks_flat(int i) { return 300 + 12 * noise(); }
+static double g_stacks_alone(int i) { return 16384.0 * 300 + 16384 * 0.05 * i + 16384 * noise(); }
+
+static void test_stacks_grow_without_tasks(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_flat },
+		{ SERIES_VMALLOC_CALLER, "kernel_clone", -1, g_stacks_alone },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 2, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_VMALLOC_CALLER, "kernel_clone");
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_false(l->follows);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* Threads created and never joined: the tasks themselves pile up, a leak. */
+static double g_tasks_leak(int i) { return 300 + 0.2 * i + 3 * noise(); }
+static double g_stacks_leak(int i) { return 16384.0 * (300 + 0.2 * i) + 16384 * 3 * noise(); }
+
+static void test_stacks_of_piling_tasks(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_leak },
+		{ SERIES_VMALLOC_CALLER, "kernel_clone", -1, g_stacks_leak },
+		{ SERIES_MEMINFO, "KernelStack", -1, g_stacks_leak },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	assert_int_equal(trend_context(&rep, &set, "tasks")->verdict, TREND_LEAK);
+	l = entry(&set, &rep, SERIES_VMALLOC_CALLER, "kernel_clone");
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_true(l->follows);
+	l = entry(&set, &rep, SERIES_MEMINFO, "KernelStack");
+	assert_true(l->explained);
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_int_equal(leak_count(&rep), 1); /* kernel_clone; KernelStack through it */
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* ---- allocinfo sites of reclaimable caches, and user memory ---- */
+
+static void test_allocinfo_reclaimable_sites(void **state)
+{
+	static const char aliases[] = "dentry dentry 1\nradix_tree_node radix_tree_node 1\n"
+				      "inode_cache inode_cache 1\next4_inode_cache ext4_inode_cache 1\n"
+				      "shmem_inode_cache shmem_inode_cache 0\nxfs_inode xfs_inode 1\n";
+	static const struct {
+		const char *fn;
+		int want;
+	} t[] = {
+		{ "__d_alloc", 1 },	    { "alloc_inode", 1 },	{ "ext4_alloc_inode", 1 },
+		{ "xas_alloc", 1 },	    { "shmem_alloc_inode", 0 }, { "xfs_alloc_inode", 1 },
+		{ "kmalloc_foo", -1 },	    { "alloc_pages_bar", -1 },	{ "sock_alloc_inode", -1 },
+	};
+	struct slab_aliases a;
+	struct kerr e;
+
+	(void)state;
+	assert_int_equal(slab_aliases_parse(aliases, sizeof(aliases) - 1, "a", &a, &e), 0);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct alloc_site s = { .file = "x.c", .function = t[i].fn };
+
+		assert_int_equal(alloc_site_reclaimable(&s, &a), t[i].want);
+	}
+	slab_aliases_free(&a);
+}
+
+/* ---- ingestion: sites flagged, sources missing from a sample ---- */
+
+struct snapbuf {
+	char meminfo[512], slabinfo[1024], allocinfo[1024], aliases[256];
+};
+
+/* A sample by hand: meminfo, slabinfo, allocinfo (and the aliases when given). */
+static void make_snap(struct snapshot *s, struct snapbuf *b, int i, bool slabinfo)
+{
+	struct kerr e;
+
+	memset(s, 0, sizeof(*s));
+	s->mono_ns = (uint64_t)i * 1000000000ULL + 1;
+	s->page_size = 4096;
+	snprintf(b->meminfo, sizeof(b->meminfo),
+		 "MemTotal: 2000000 kB\nMemFree: 1000000 kB\nSlab: %d kB\nSReclaimable: %d kB\n"
+		 "SUnreclaim: 5000 kB\n", 25000 + 8 * i, 20000 + 8 * i);
+	assert_int_equal(meminfo_parse(b->meminfo, strlen(b->meminfo), "m", &s->meminfo, &e), 0);
+	s->status[SRC_MEMINFO] = SOURCE_OK;
+	snprintf(b->slabinfo, sizeof(b->slabinfo),
+		 "slabinfo - version: 2.1\n# name <active_objs>\n"
+		 "dentry %d %d 192 21 1 : tunables 0 0 0 : slabdata %d %d 0\n"
+		 "task_struct 100 100 6144 5 8 : tunables 0 0 0 : slabdata %d %d 0\n",
+		 2100 + 42 * i, 2100 + 42 * i, 100 + 2 * i, 100 + 2 * i, 20 + i, 20 + i);
+	if (slabinfo) {
+		assert_int_equal(slabinfo_parse(b->slabinfo, strlen(b->slabinfo), "s",
+						&s->slabinfo, &e), 0);
+		s->status[SRC_SLABINFO] = SOURCE_OK;
+	}
+	snprintf(b->allocinfo, sizeof(b->allocinfo),
+		 "allocinfo - version: 1.0\n#     <size>  <calls> <tag info>\n"
+		 "%12d %8d fs/dcache.c:1650 func:__d_alloc \n"
+		 "%12d %8d fs/dcache.c:1660 func:__d_alloc \n",
+		 300000 + 8192 * i, 1000 + 40 * i, 4096, 1);
+	assert_int_equal(allocinfo_parse(b->allocinfo, strlen(b->allocinfo), "a", &s->allocinfo,
+					 &e), 0);
+	s->status[SRC_ALLOCINFO] = SOURCE_OK;
+	if (i == 0) {
+		snprintf(b->aliases, sizeof(b->aliases), "dentry dentry 1\ntask_struct task_struct 0\n");
+		assert_int_equal(slab_aliases_parse(b->aliases, strlen(b->aliases), "l",
+						    &s->aliases, &e), 0);
+		s->status[SRC_SLAB_ALIASES] = SOURCE_OK;
+	}
+}
+
+static void feed_snaps(struct series_set *set, struct ingest *in, int n, int missing_from)
+{
+	for (int i = 0; i < n; i++) {
+		struct snapshot s;
+		struct snapbuf b;
+		struct kerr e;
+
+		make_snap(&s, &b, i, i < missing_from);
+		assert_int_equal(ingest_sample(set, in, &s, &e), 0);
+		snapshot_free(&s);
+	}
+}
+
+/* __d_alloc growing with the dentry cache: growing_reclaimable, not a leak. */
+static void test_ingest_flags_sites(void **state)
+{
+	struct series_set set;
+	struct ingest in = { 0 };
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	assert_int_equal(series_set_init(&set, 512), 0);
+	feed_snaps(&set, &in, 700, 700);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_ALLOCINFO, "__d_alloc fs/dcache.c:1650");
+	assert_int_equal(set.v[l->series].reclaimable, 1);
+	assert_int_equal(l->verdict, TREND_RECLAIMABLE);
+	assert_int_equal(entry(&set, &rep, SERIES_SLAB, "task_struct")->verdict, TREND_LEAK);
+	trend_report_free(&rep);
+	ingest_free(&in);
+	series_set_free(&set);
+}
+
+/* slabinfo unreadable in the last samples: a gap, not every cache `released`. */
+static void test_missing_source_is_a_gap(void **state)
+{
+	struct series_set set;
+	struct ingest in = { 0 };
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+	const struct series *s;
+
+	(void)state;
+	trend_opts_default(&o);
+	o.leak_window_s = 30;
+	assert_int_equal(series_set_init(&set, 512), 0);
+	feed_snaps(&set, &in, 60, 58);
+	s = series_find(&set, SERIES_SLAB, "task_struct", NULL);
+	assert_float_equal(s->v[set.n - 1], s->v[set.n - 3], 0); /* held, not 0 */
+	assert_int_equal(s->last, (20 + 57) * 8 * 4096);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_SLAB, "task_struct");
+	assert_true(l->verdict != TREND_RELEASED);
+	trend_report_free(&rep);
+	ingest_free(&in);
+	series_set_free(&set);
+}
+
+/* ---- module baselines: merged, and freed init code ---- */
+
+static void module_snap(struct snapshot *s, struct buf *raw, int i, const char *mods,
+			const char *syms, const char *vm)
+{
+	struct kerr e;
+
+	memset(s, 0, sizeof(*s));
+	s->mono_ns = (uint64_t)i * 1000000000ULL + 1;
+	s->page_size = 4096;
+	s->raw = raw;
+	buf_reset(&raw[SRC_VMALLOCINFO]);
+	assert_int_equal(buf_append(&raw[SRC_VMALLOCINFO], vm, strlen(vm)), 0);
+	s->status[SRC_VMALLOCINFO] = SOURCE_OK;
+	assert_int_equal(modules_parse(mods, strlen(mods), "m", &s->modules, &e), 0);
+	s->status[SRC_MODULES] = SOURCE_OK;
+	if (syms) {
+		buf_reset(&raw[SRC_KALLSYMS]);
+		assert_int_equal(buf_append(&raw[SRC_KALLSYMS], syms, strlen(syms)), 0);
+		s->status[SRC_KALLSYMS] = SOURCE_OK;
+	}
+}
+
+/*
+ * `rmmod A; modprobe B` during a watch: the sample where B appeared
+ * carries B's symbols only. A's area, now under a bare address, must still
+ * be A's (it was replaced by B's baseline, and A's series fell to 0:
+ * `released`).
+ */
+static void test_baseline_merged(void **state)
+{
+	static const char mods_a[] = "A 12288 0 - Live 0xffffffffc0100000 (O)\n";
+	static const char mods_b[] = "B 12288 0 - Live 0xffffffffc0200000 (O)\n";
+	static const char syms_a[] = "ffffffffc0100000 t a_alloc\t[A]\n";
+	static const char syms_b[] = "ffffffffc0200000 t b_fn\t[B]\n";
+	static const char vm_a[] = "0x1-0x2 8392704 a_alloc+0x10/0x40 [A] pages=2048 vmalloc N0=2048\n";
+	static const char vm_gone[] = "0x1-0x2 8392704 0xffffffffc0100010 pages=2048 vmalloc N0=2048\n";
+	struct series_set set;
+	struct ingest in = { 0 };
+	struct buf raw[SRC_COUNT] = { 0 };
+	const struct series *a;
+
+	(void)state;
+	assert_int_equal(series_set_init(&set, 512), 0);
+	for (int i = 0; i < 60; i++) {
+		struct snapshot s;
+		struct kerr e;
+
+		if (i < 30)
+			module_snap(&s, raw, i, mods_a, i == 0 ? syms_a : NULL, vm_a);
+		else
+			module_snap(&s, raw, i, mods_b, i == 30 ? syms_b : NULL, vm_gone);
+		assert_int_equal(ingest_sample(&set, &in, &s, &e), 0);
+		snapshot_free(&s);
+	}
+	a = series_find(&set, SERIES_VMALLOC_CALLER, "a_alloc", "A");
+	assert_non_null(a);
+	assert_int_equal(a->last, 2048 * 4096);
+	assert_null(series_find(&set, SERIES_VMALLOC_CALLER, VMALLOC_UNLOADED, NULL));
+	for (int i = 0; i < SRC_COUNT; i++)
+		buf_free(&raw[i]);
+	ingest_free(&in);
+	series_set_free(&set);
+}
+
+/*
+ * A vmalloc made by a module's __init code: after init the kernel frees
+ * that code and prints the caller as a bare address, but the module is
+ * loaded; its .init.text section says where that code was. Not the
+ * critical "unloaded module".
+ */
+static void test_freed_init_code(void **state)
+{
+	static const char vm[] = "0x1-0x2 20480 0xffffffffc0531234 pages=4 vmalloc N0=4\n";
+	static const char mods[] = "kmemleak_test 16384 0 - Live 0xffffffffc051f000\n";
+	static const char secs[] = "kmemleak_test .text 0xffffffffc051f000\n"
+				   "kmemleak_test .init.text 0xffffffffc0530000\n";
+	struct module_sections ls;
+	struct modules m;
+	struct vmalloc_baseline base = { 0 };
+	struct vmalloc_groups g;
+	struct kerr e;
+
+	(void)state;
+	assert_int_equal(modules_parse(mods, sizeof(mods) - 1, "m", &m, &e), 0);
+	assert_int_equal(module_sections_parse(secs, sizeof(secs) - 1, "s", &ls, &e), 0);
+	base.loaded_sections = &ls;
+	assert_int_equal(vmalloc_group(vm, sizeof(vm) - 1, "v", 4096, &m, &base, &g, &e), 0);
+	assert_int_equal(g.ncallers, 1);
+	assert_string_equal(g.callers[0].caller, VMALLOC_INIT);
+	assert_string_equal(g.callers[0].module, "kmemleak_test");
+	assert_false(g.callers[0].unloaded);
+	assert_int_equal(g.nmodules, 1);
+	assert_false(g.modules[0].unloaded);
+	vmalloc_groups_free(&g);
+	/* Without the sections it cannot be told from an unloaded module's. */
+	assert_int_equal(vmalloc_group(vm, sizeof(vm) - 1, "v", 4096, &m, NULL, &g, &e), 0);
+	assert_true(g.callers[0].unloaded);
+	vmalloc_groups_free(&g);
+	module_sections_free(&ls);
+	modules_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slab_explained_by_dentry),
+		cmocka_unit_test(test_slab_leak_through_its_cache),
+		cmocka_unit_test(test_slab_without_slabinfo),
+		cmocka_unit_test(test_allocinfo_site_explains_nothing),
+		cmocka_unit_test(test_bursts_over_a_flat_floor),
+		cmocka_unit_test(test_lsm_follows_inodes),
+		cmocka_unit_test(test_lsm_grows_alone),
+		cmocka_unit_test(test_lsm_goes_on_after_its_leader),
+		cmocka_unit_test(test_stacks_follow_workload_tasks),
+		cmocka_unit_test(test_stacks_grow_without_tasks),
+		cmocka_unit_test(test_stacks_of_piling_tasks),
+		cmocka_unit_test(test_allocinfo_reclaimable_sites),
+		cmocka_unit_test(test_ingest_flags_sites),
+		cmocka_unit_test(test_missing_source_is_a_gap),
+		cmocka_unit_test(test_baseline_merged),
+		cmocka_unit_test(test_freed_init_code),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
