@@ -10,6 +10,7 @@
 
 #include "analyze/check.h"
 #include "cmd.h"
+#include "model/sample_live.h"
 #include "model/snapshot.h"
 #include "output/check_render.h"
 #include "source/recording.h"
@@ -139,9 +140,12 @@ static int read_samples(const struct check_cli *c, struct sample *s,
 
 	if (c->sample_set && !stat(c->from, &sb) && S_ISDIR(sb.st_mode))
 		return cmd_usage("check", "--sample: --from DIR is one snapshot; --sample picks a sample of a recording");
-	if (!c->from)
-		sample_read_live(s, SRC_ALL);
-	else if (read_path("--from", c->from, c->sample, s, &e))
+	if (!c->from) {
+		struct sample_live sl = { 0 };
+
+		sample_take_live(s, SRC_ALL, &sl);
+		sample_live_free(&sl);
+	} else if (read_path("--from", c->from, c->sample, s, &e))
 		return cmd_fail(&e, c->json);
 	if (c->baseline && read_path("--baseline", c->baseline, 1, base, &e))
 		return cmd_fail(&e, c->json);

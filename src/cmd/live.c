@@ -36,9 +36,11 @@ int live_take(struct live *l, struct sample *s, struct snapshot *snap,
 	unsigned mask = l->mask | (l->taken ? 0 : SRC_BIT(SRC_SLAB_ALIASES));
 	int r;
 
-	sample_read_live(s, mask);
+	sample_take_live(s, mask, &l->sl);
 	l->taken++;
-	r = snapshot_parse(snap, s, l->parse | SRC_BIT(SRC_MODULES), e);
+	r = snapshot_parse(snap, s, l->parse | SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_KMSG), e);
+	if (!r && snapshot_has(snap, SRC_KMSG) && snap->klog.has_seq)
+		s->live.kmsg_cursor = snap->klog.resume_seq;
 	if (r || !wants_symbols(l, snap))
 		return r;
 	sample_add_live(s, SRC_KALLSYMS);
@@ -51,5 +53,6 @@ void live_free(struct live *l)
 	if (!l)
 		return;
 	strmap_free(&l->syms);
+	sample_live_free(&l->sl);
 	memset(l, 0, sizeof(*l));
 }

@@ -2,8 +2,10 @@
 /*
  * `kleak snapshot -o DIR`: copies the raw sources under their /proc names,
  * plus a meta file (release, hostname, time, page size), so that
- * `kleak check --from DIR` works on another machine. What cannot be read is
- * said, per file, and the rest is still written.
+ * `kleak check --from DIR` works on another machine. The memory cgroups
+ * go in as the DIR/cgroup/ tree (model/cgroups.h), the kernel log as its
+ * /dev/kmsg records (`kmsg`). What cannot be read is said, per file, and
+ * the rest is still written.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "model/sample_live.h"
 #include "model/snapshot.h"
 #include "output/summary.h"
 #include "source/sample.h"
@@ -38,7 +41,8 @@ const struct cmd_spec cmd_snapshot_spec = {
 	"\n"
 	"Copies the raw sources (meminfo, slabinfo, vmallocinfo, modules,\n"
 	"slab_aliases from /sys/kernel/slab, module symbols from kallsyms,\n"
-	"allocinfo where present) into DIR with a meta file, for\n"
+	"allocinfo where present, the memory cgroups' files as DIR/cgroup/,\n"
+	"the kernel log's records from /dev/kmsg) into DIR with a meta file, for\n"
 	"`kleak check --from DIR` here or on another machine, and for\n"
 	"`kleak check --baseline DIR` after a module is unloaded.\n"
 	"Module symbol addresses are kernel addresses: the snapshot stays on\n"
@@ -66,6 +70,16 @@ static int write_file(const char *dir, const char *name, const struct buf *b,
 	return r;
 }
 
+/* The cgroups as the DIR/cgroup/ tree; an older copy goes either way. */
+static int write_cgroups(const char *dir, const struct sample *s, struct kerr *e)
+{
+	const struct buf *b = &s->raw[SRC_CGROUPS];
+
+	if (!s->have[SRC_CGROUPS])
+		return cgroups_copy_clear(dir, e);
+	return cgroups_snapshot_write(dir, b->data, b->len, "cgroups", e);
+}
+
 /*
  * Each source read is written; an older snapshot's file of one that could
  * not be read is removed: it must not pass for this machine's.
@@ -76,8 +90,10 @@ static int write_sources(const char *dir, const struct sample *s, struct kerr *e
 	int r;
 
 	r = write_file(dir, "meta", &s->meta, e);
+	if (!r)
+		r = write_cgroups(dir, s, e);
 	for (int i = 0; i < SRC_COUNT && !r; i++) {
-		if (s->have[i]) {
+		if (s->have[i] && i != SRC_CGROUPS) {
 			r = write_file(dir, source_descs[i].name, &s->raw[i], e);
 			continue;
 		}
@@ -105,6 +121,7 @@ int cmd_snapshot(int argc, char **argv)
 	const char *dir;
 	bool json;
 	struct sample s = { 0 };
+	struct sample_live sl = { 0 };
 	struct snapshot snap = { 0 };
 	struct snapshot_summary sum;
 	struct kerr e = { 0 };
@@ -123,7 +140,7 @@ int cmd_snapshot(int argc, char **argv)
 		return cmd_fail(&e, json);
 	}
 	/* read -> write -> render: the sources are copied, not parsed. */
-	sample_read_live(&s, SRC_ALL);
+	sample_take_live(&s, SRC_ALL, &sl);
 	snapshot_parse(&snap, &s, 0, &e);
 	if (write_sources(dir, &s, &e)) {
 		rc = cmd_fail(&e, json);
@@ -138,5 +155,6 @@ int cmd_snapshot(int argc, char **argv)
 out:
 	snapshot_free(&snap);
 	sample_free(&s);
+	sample_live_free(&sl);
 	return rc;
 }

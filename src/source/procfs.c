@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source/cgroups.h"
+#include "source/klog.h"
+
 enum source_id source_by_name(const char *name)
 {
 	for (int i = 0; i < SRC_COUNT; i++)
@@ -25,7 +28,8 @@ enum source_id source_by_name(const char *name)
  * SLUB merged. Rendered as "name target" lines so that it is a plain text
  * source like the others (and a snapshot can carry it).
  */
-static int read_slab_dir(const char *path, struct buf *out, struct kerr *e)
+static int read_slab_dir(const char *path, struct buf *out, struct source_live *st,
+			 struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -69,7 +73,8 @@ static int read_slab_dir(const char *path, struct buf *out, struct kerr *e)
 }
 
 /* Only module symbols ("... [mod]"): all a later unloaded-module lookup needs. */
-static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
+static int read_module_symbols(const char *path, struct buf *b, struct source_live *st,
+			       struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
@@ -93,15 +98,31 @@ static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
 }
 
 const struct source_desc source_descs[SRC_COUNT] = {
-	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL },
-	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL },
-	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false, NULL },
-	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL },
-	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, read_slab_dir },
-	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, read_module_symbols },
-	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL },
-	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL },
+	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false },
+	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false },
+	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false },
+	[SRC_MODULES] = { "modules", "/proc/modules", true },
+	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, .read_live = read_slab_dir },
+	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, .read_live = read_module_symbols },
+	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true },
+	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true },
+	[SRC_CGROUPS] = { "cgroups", "/sys/fs/cgroup", true, .composed = true,
+			  .read_dir = cgroups_read_dir },
+	[SRC_KMSG] = { "kmsg", KLOG_KMSG_PATH, true, .read_live = klog_read_live },
 };
+
+int source_read_live(enum source_id id, struct buf *out, struct source_live *st,
+		     struct kerr *e)
+{
+	const struct source_desc *d = &source_descs[id];
+
+	buf_reset(out);
+	if (d->composed)
+		return kerr_set(e, -ENOTSUP, d->live_path, 0, "read by model/sample_live.h");
+	if (d->read_live)
+		return d->read_live(d->live_path, out, st, e);
+	return buf_read_file(out, d->live_path, BUF_FILE_CAP, e);
+}
 
 int source_read(const char *dir, enum source_id id, struct buf *out,
 		struct kerr *e)
@@ -110,11 +131,10 @@ int source_read(const char *dir, enum source_id id, struct buf *out,
 	char path[PATH_MAX];
 
 	buf_reset(out);
-	if (dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, d->name);
-		return buf_read_file(out, path, BUF_FILE_CAP, e);
-	}
-	if (d->read_live)
-		return d->read_live(d->live_path, out, e);
-	return buf_read_file(out, d->live_path, BUF_FILE_CAP, e);
+	if (!dir)
+		return source_read_live(id, out, NULL, e);
+	if (d->read_dir)
+		return d->read_dir(dir, out, e);
+	snprintf(path, sizeof(path), "%s/%s", dir, d->name);
+	return buf_read_file(out, path, BUF_FILE_CAP, e);
 }
