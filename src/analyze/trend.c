@@ -614,10 +614,42 @@ static bool is_stack_caller(const char *name)
 	return false;
 }
 
+/* cgroup path p is q or below it. */
+static bool path_below(const char *p, const char *q)
+{
+	size_t n = strlen(q);
+
+	if (n == 1 && q[0] == '/')
+		return true;
+	return !strncmp(p, q, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+/*
+ * A cgroup's counter is part of its ancestors' same counter, and of the
+ * meminfo aggregates its memory is counted in: unreclaimable slab in Slab
+ * and SUnreclaim; kernel memory, of any kind, in whichever grows with it.
+ */
+static bool cgroup_in(const struct series *agg, const struct series *s)
+{
+	const char *a = agg->name;
+
+	if (agg->source == SERIES_CGROUP)
+		return agg != s && agg->path && s->path && !strcmp(agg->counter, s->counter) &&
+		       path_below(s->path, agg->path);
+	if (agg->source != SERIES_MEMINFO)
+		return false;
+	if (!strcmp(s->counter, "slab_unreclaimable"))
+		return !strcmp(a, "Slab") || !strcmp(a, "SUnreclaim");
+	return true;
+}
+
 /* Whether specific series s is part of aggregate agg (meminfo, or an allocinfo container). */
 static bool contains(const struct series *agg, const struct series *s)
 {
 	const char *a = agg->name;
+
+	if (agg->source == SERIES_CGROUP || s->source == SERIES_CGROUP)
+		return s->source == SERIES_CGROUP && cgroup_in(agg, s);
 
 	if (agg->source == SERIES_SLAB) /* kmemleak_object: any other cache or site */
 		return (s->source == SERIES_SLAB || s->source == SERIES_ALLOCINFO) &&

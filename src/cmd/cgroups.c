@@ -33,15 +33,11 @@ static const struct opt cgroups_opts_table[] = {
 	OPT_JSON(T, json, "one JSON document (schema: docs/cgroups.md)"),
 	{ .name = "from", .kind = OPTV_PATH, .metavar = "DIR", OPT_AT(T, from),
 	  .help = "a snapshot directory (kleak snapshot; DIR/cgroup/...)" },
-	{ .name = "container", .kind = OPTV_STRING, .metavar = "NAME", .min = 1, .max = 4096,
-	  OPT_AT(T, container),
-	  .help = "only this container, pod or unit (a name, id or id prefix)" },
+	OPT_CONTAINER(T, container, "only this container, pod or unit (a name, id or id prefix)"),
 	OPT_TOP(T, top, "20", "rows in the text view"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
 		    "exit 3 when a finding is at least LEVEL"),
-	{ .name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536",
-	  .min = 1, .max = 1 << 24, OPT_AT(T, max_cgroups),
-	  .help = "read at most N cgroups" },
+	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_COLOR(T, color),
 };
 #undef T

@@ -121,7 +121,7 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 	v.snap = &c->snap;
 	v.wanted = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) |
 		   SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_MODULES) |
-		   SRC_BIT(SRC_ALLOCINFO);
+		   SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) | SRC_BIT(SRC_KMSG);
 	v.final = true;
 	v.interval_s = (double)c->interval_ns / 1e9;
 	v.top = (size_t)top;

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "live.h"
 #include "stream.h"
+#include "model/cgroups.h"
 #include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
@@ -22,10 +23,13 @@
 
 #define WATCH_MASK                                                          \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |      \
+	 SRC_BIT(SRC_KMSG))
 
 struct watch_opts {
 	struct stream_opts stream;
+	const char *container;	 /* --container: its cgroup's series (and the host's) only */
+	uint64_t max_cgroups;
 	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
 	bool leak_window_set;
 	bool json;
@@ -40,6 +44,8 @@ static const struct opt watch_opts_table[] = {
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_JSON(T, json, "NDJSON: one object per sample, then the final report"),
 	OPT_TOP(T, top, "10", "rows of growers in the text views"),
+	OPT_CONTAINER(T, container, "of the cgroups, only this container's (name, id or id prefix)"),
+	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
 };
@@ -57,13 +63,17 @@ const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
 	.synopsis =
 	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
+	"                   [--container NAME] [--max-cgroups N]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
 	"every slab cache, vmalloc caller and module is a series; each gets a\n"
 	"growth rate (Theil-Sen), a confidence (Mann-Kendall) and a verdict\n"
 	"(leak, growing_reclaimable, possible_leak, fluctuating, released).\n"
-	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too.\n"
+	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too;\n"
+	"each memory cgroup's kernel memory (and, on cgroup v2, its unreclaimable\n"
+	"slab), named by its container. The kernel log's reports (OOM, unload\n"
+	"warnings, allocation failures, kmemleak) are events, each shown once.\n"
 	"On a TTY the view refreshes in place; otherwise one line per sample.\n"
 	"The growth report follows at the end, on Ctrl-C or SIGTERM.\n"
 	"Slab and vmalloc need root; without it only meminfo is watched.\n",
@@ -112,6 +122,7 @@ struct watch_state {
 	struct trend_report rep;
 	struct trend_opts topts;
 	struct watch_view view;
+	struct cgroup_target container; /* --container, resolved at the start */
 };
 
 /* One sample: read -> parse -> ingest -> trend. */
@@ -160,6 +171,14 @@ int cmd_watch(int argc, char **argv)
 		return r;
 	memset(&w, 0, sizeof(w));
 	w.live = (struct live){ .mask = WATCH_MASK, .parse = SRC_ALL };
+	w.live.sl.max_cgroups = (size_t)o.max_cgroups;
+	if (o.container) {
+		struct kerr e = { 0 };
+
+		if (cgroups_container_resolve(o.container, &w.container, &e))
+			return cmd_fail(&e, o.json);
+		w.ingest.cgroup_only = w.container.path;
+	}
 	trend_opts_default(&w.topts);
 	w.topts.leak_window_s = (double)o.leak_window_ns / 1e9;
 	if (series_set_init(&w.set, SERIES_DEFAULT_CAP)) {
@@ -171,7 +190,8 @@ int cmd_watch(int argc, char **argv)
 				      .snap = &w.snap, .wanted = WATCH_MASK,
 				      .interval_s = (double)o.stream.interval_ns / 1e9,
 				      .top = (size_t)o.top,
-				      .color = fmt_use_color(stdout) };
+				      .color = fmt_use_color(stdout),
+				      .container = o.container ? &w.container : NULL };
 	stream_start(&st, &o.stream, true);
 	do {
 		r = step(&w, o.json);

@@ -66,6 +66,15 @@ static void render_leak(struct json *j, const struct series_set *set,
 	json_kv_str(j, "source", series_source_name(s->source));
 	json_kv_str(j, "name", s->name);
 	json_kv_str(j, "module", s->module[0] ? s->module : NULL);
+	json_key(j, "cgroup");
+	if (s->path) {
+		json_obj_begin(j);
+		json_kv_str(j, "path", s->path);
+		json_kv_str(j, "counter", s->counter);
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
 	json_key(j, "reclaimable");
 	if (s->reclaimable < 0)
 		json_null(j);
@@ -135,6 +144,15 @@ void watch_render_json(FILE *f, const struct watch_view *v)
 			json_u64(&j, v->truncated_at);
 		else
 			json_null(&j);
+		json_obj_end(&j);
+	} else {
+		json_null(&j);
+	}
+	json_key(&j, "container");
+	if (v->container) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "name", v->container->name);
+		json_kv_str(&j, "path", v->container->path);
 		json_obj_end(&j);
 	} else {
 		json_null(&j);

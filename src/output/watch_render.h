@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "analyze/trend.h"
+#include "model/cgroups.h"
 #include "model/series.h"
 #include "model/snapshot.h"
 
@@ -25,6 +26,7 @@ struct watch_view {
 	double interval_s;
 	size_t top;		     /* rows in the human views */
 	bool color;
+	const struct cgroup_target *container; /* watch --container, else NULL */
 	/* `kleak report` only (NULL/false for watch). */
 	const char *file;
 	bool truncated;		     /* the file ended inside a sample */

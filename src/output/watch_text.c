@@ -37,13 +37,18 @@ static const char *col(const struct watch_view *v, enum trend_verdict vd)
 	}
 }
 
+/* A module is named with it; a cgroup with its counter unless `kernel`. */
 static const char *display_name(const struct series *s, char *buf, size_t len)
 {
-	if (s->module[0] && s->source != SERIES_ALLOCINFO) /* named with it */
-		snprintf(buf, len, "%s [%s]", s->name, s->module);
+	int n;
+
+	if (s->module[0] && s->source != SERIES_ALLOCINFO)
+		n = snprintf(buf, len, "%s [%s]", s->name, s->module);
+	else if (s->source == SERIES_CGROUP && strcmp(s->counter, "kernel"))
+		n = snprintf(buf, len, "%s (%s)", s->name, s->counter);
 	else
-		snprintf(buf, len, "%s", s->name);
-	return buf;
+		n = snprintf(buf, len, "%s", s->name);
+	return n < 0 ? "" : buf;
 }
 
 static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
@@ -56,7 +61,7 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 	for (size_t i = 0; i < v->rep->n && shown < max; i++, shown++) {
 		const struct trend_leak *l = &v->rep->v[i];
 		const struct series *s = &set->v[l->series];
-		char now[32], gr[32], rate[40], name[200];
+		char now[32], gr[32], rate[40], name[320];
 
 		fprintf(f, "  %s%-19s%s %-14s %-32.32s %10s %11s %14s %5.2f  %s\n",
 			col(v, l->verdict),
@@ -145,7 +150,7 @@ void watch_render_line(FILE *f, const struct watch_view *v)
 	}
 	if (v->rep->n && v->rep->v[0].verdict <= TREND_POSSIBLE) {
 		const struct trend_leak *l = &v->rep->v[0];
-		char rate[40], name[200];
+		char rate[40], name[320];
 
 		fprintf(f, "  top: %s %s %s (%.2f, %s)",
 			series_source_name(set->v[l->series].source),
