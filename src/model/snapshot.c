@@ -85,7 +85,7 @@ static int parse_meta(struct snapshot *snap, const struct sample *s,
 	snap->leak_window_ns = m.leak_window_ns;
 	snap->wall_ns = m.wall_ns ? m.wall_ns : m.time_s * 1000000000LL;
 	snprintf(snap->boot_id, sizeof(snap->boot_id), "%s", m.boot_id);
-	snap->kmsg_read_live = m.has_kmsg;
+	snap->kmsg_read_live = m.has_kmsg && !s->kmsg_file[0];
 	snap->kmsg_has_seq = m.has_kmsg_seq;
 	snap->kmsg_cursor = m.kmsg_cursor;
 	snap->kmsg_first_seq = m.kmsg_first_seq;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `kleak check`'s readable report: tables of the report struct, nothing more. */
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -151,9 +152,30 @@ static void allocinfo(FILE *f, const struct check_report *r,
 	}
 }
 
+/* " (2026-11-30 12:42:15, 3 times)": when the kernel said it, local time. */
+static const char *when_said(const struct finding *x, char *buf, size_t len)
+{
+	char t[40] = "", n[32] = "";
+	time_t secs = (time_t)(x->wall_ns / 1000000000LL);
+	struct tm tm;
+
+	if (x->has_wall && localtime_r(&secs, &tm))
+		strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	else if (x->at.has_mono)
+		snprintf(t, sizeof(t), "%.1f s after boot", (double)x->at.mono_ns / 1e9);
+	if (x->count > 1)
+		snprintf(n, sizeof(n), "%s%llu times", t[0] ? ", " : "",
+			 (unsigned long long)x->count);
+	if (t[0] || n[0])
+		snprintf(buf, len, " (%s%s)", t, n);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 static void findings(FILE *f, const struct check_report *r, const struct style *st)
 {
-	char b[32];
+	char b[96];
 
 	if (r->have_kmemleak) {
 		heading(f, st, "kmemleak");
@@ -170,10 +192,37 @@ static void findings(FILE *f, const struct check_report *r, const struct style *
 				: x->severity == SEV_WARNING ? st->warn
 							     : "";
 
-		fprintf(f, "  %s[%s]%s %s: %s\n", c, severity_name(x->severity),
-			st->reset, x->subject, x->summary);
+		fprintf(f, "  %s[%s]%s %s: %s%s\n", c, severity_name(x->severity),
+			st->reset, x->subject, x->summary,
+			x->from_log ? when_said(x, b, sizeof(b)) : "");
 		fprintf(f, "      %s\n      next: %s\n", x->evidence, x->next);
 	}
+}
+
+/* What the kernel log held: its events by kind (the findings say more). */
+static void kernel_log(FILE *f, const struct check_report *r, const struct style *st)
+{
+	const struct klog_log *l = r->klog;
+	size_t by[KLOG_KIND_COUNT] = { 0 };
+	char src[PATH_MAX + 64];
+	bool first = true;
+
+	if (!r->have_klog)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		by[l->v[i].kind]++;
+	heading(f, st, "Kernel log");
+	fprintf(f, "  %llu records of %s: ", (unsigned long long)l->records,
+		snapshot_src(r->snap, SRC_KMSG, src, sizeof(src)));
+	if (!l->n)
+		fputs("no OOM, unload warning, allocation failure or kmemleak report", f);
+	for (int k = 0; k < KLOG_KIND_COUNT; k++) {
+		if (!by[k])
+			continue;
+		fprintf(f, "%s%zu %s", first ? "" : ", ", by[k], klog_kind_name(k));
+		first = false;
+	}
+	fputc('\n', f);
 }
 
 static void problems(FILE *f, const struct check_report *r, const struct style *st)
@@ -213,6 +262,7 @@ void check_render_text(FILE *f, const struct check_report *r,
 	slabs(f, r, &st, o->top);
 	vmalloc(f, r, &st, o);
 	allocinfo(f, r, &st, o->top);
+	kernel_log(f, r, &st);
 	findings(f, r, &st);
 	problems(f, r, &st);
 }
