@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "analyze/ingest.h"
+#include "analyze/klog_findings.h"
+#include "analyze/klog_stream.h"
 #include "analyze/trend.h"
 #include "cmd.h"
 #include "live.h"
@@ -123,6 +125,8 @@ struct watch_state {
 	struct trend_opts topts;
 	struct watch_view view;
 	struct cgroup_target container; /* --container, resolved at the start */
+	struct klog_stream klog;	/* the kernel log's events, each once */
+	struct klog_findings kf;	/* the final report's view of them */
 };
 
 /* One sample: read -> parse -> ingest -> trend. */
@@ -134,12 +138,31 @@ static int step(struct watch_state *w, bool json)
 		return cmd_fail(&e, json);
 	if (w->live.taken == 1 && check_sources(&w->snap, json))
 		return KLEAK_EXIT_ERROR;
-	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e))
+	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e) ||
+	    klog_stream_add(&w->klog, &w->snap, &e))
 		return cmd_fail(&e, json);
 	if (trend_analyze(&w->set, &w->topts, &w->rep)) {
 		kerr_set(&e, -ENOMEM, "watch", 0, "out of memory");
 		return cmd_fail(&e, json);
 	}
+	return 0;
+}
+
+/*
+ * The end: reports still being printed at the last sample are listed as
+ * they are; the findings the final text shows.
+ */
+static int finish_klog(struct watch_state *w, bool json)
+{
+	struct klog_findings_opts ko;
+	struct kerr e = { 0 };
+
+	klog_findings_opts_default(&ko);
+	ko.page_size = w->snap.page_size ? w->snap.page_size : ko.page_size;
+	ko.cgroups = snapshot_has(&w->snap, SRC_CGROUPS) ? &w->snap.cgroups : NULL;
+	if (klog_stream_finish(&w->klog, &w->snap, &e) ||
+	    klog_findings(&w->klog.events, &ko, &w->kf, &e))
+		return cmd_fail(&e, json);
 	return 0;
 }
 
@@ -191,7 +214,8 @@ int cmd_watch(int argc, char **argv)
 				      .interval_s = (double)o.stream.interval_ns / 1e9,
 				      .top = (size_t)o.top,
 				      .color = fmt_use_color(stdout),
-				      .container = o.container ? &w.container : NULL };
+				      .container = o.container ? &w.container : NULL,
+				      .klog = &w.klog, .klog_findings = &w.kf };
 	stream_start(&st, &o.stream, true);
 	do {
 		r = step(&w, o.json);
@@ -202,10 +226,15 @@ int cmd_watch(int argc, char **argv)
 		render(&w, &o, tty);
 	} while (stream_wait(&st));
 	w.view.final = true;
+	r = finish_klog(&w, o.json);
+	if (r)
+		goto out;
 	render(&w, &o, tty);
 	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
 		r = KLEAK_EXIT_FINDINGS;
 out:
+	klog_findings_free(&w.kf);
+	klog_stream_free(&w.klog);
 	trend_report_free(&w.rep);
 	ingest_free(&w.ingest);
 	snapshot_free(&w.snap);
