@@ -97,18 +97,23 @@ static int read_module_symbols(const char *path, struct buf *b, struct source_li
 	return 0;
 }
 
+/* Name in a snapshot, live path, whether its absence is normal; reader. */
+#define SRC(n, path, opt) .name = n, .live_path = path, .optional = opt
+
 const struct source_desc source_descs[SRC_COUNT] = {
-	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false },
-	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false },
-	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false },
-	[SRC_MODULES] = { "modules", "/proc/modules", true },
-	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, .read_live = read_slab_dir },
-	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, .read_live = read_module_symbols },
-	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true },
-	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true },
-	[SRC_CGROUPS] = { "cgroups", "/sys/fs/cgroup", true, .composed = true,
+	[SRC_MEMINFO] = { SRC("meminfo", "/proc/meminfo", false) },
+	[SRC_SLABINFO] = { SRC("slabinfo", "/proc/slabinfo", false) },
+	[SRC_VMALLOCINFO] = { SRC("vmallocinfo", "/proc/vmallocinfo", false) },
+	[SRC_MODULES] = { SRC("modules", "/proc/modules", true) },
+	[SRC_SLAB_ALIASES] = { SRC("slab_aliases", "/sys/kernel/slab", true),
+			       .read_live = read_slab_dir },
+	[SRC_KALLSYMS] = { SRC("kallsyms", "/proc/kallsyms", true),
+			   .read_live = read_module_symbols },
+	[SRC_ALLOCINFO] = { SRC("allocinfo", "/proc/allocinfo", true) },
+	[SRC_KMEMLEAK] = { SRC("kmemleak", "/sys/kernel/debug/kmemleak", true) },
+	[SRC_CGROUPS] = { SRC("cgroups", "/sys/fs/cgroup", true), .composed = true,
 			  .read_dir = cgroups_read_dir },
-	[SRC_KMSG] = { "kmsg", KLOG_KMSG_PATH, true, .read_live = klog_read_live },
+	[SRC_KMSG] = { SRC("kmsg", KLOG_KMSG_PATH, true), .read_live = klog_read_live },
 };
 
 int source_read_live(enum source_id id, struct buf *out, struct source_live *st,
