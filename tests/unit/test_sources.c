@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "analyze/klog_findings.h"
 #include "analyze/klog_stream.h"
 #include "analyze/trend.h"
 #include "model/cgroups.h"
@@ -343,6 +344,57 @@ static void test_stream_interleaved(void **st)
 	klog_stream_free(&ks);
 }
 
+/*
+ * A memory cgroup's OOM names the container whose cgroup it is: the 6.12
+ * VM's memcg OOM (a real capture) with its cgroup made a docker
+ * container's, and the names the cgroups source gives.
+ */
+static void test_memcg_oom_names_container(void **st)
+{
+	static const char id[] = "6c9666698cd844ff0a8d5b29d73bfc07aec6a060f68205c5e24512e98e68e3ea";
+	struct buf b = load("tests/fixtures/klog/6.12-main.kmsg");
+	struct buf t = { 0 };
+	struct klog_findings_opts o;
+	struct klog_findings f;
+	struct cgroup_set set = { 0 };
+	struct snapshot snap;
+	struct kerr e;
+	const char *p = b.data, *q;
+	const struct klog_finding *m = NULL;
+
+	(void)st;
+	while ((q = strstr(p, "/kleak-test/oom-victim"))) { /* the path as docker's */
+		assert_int_equal(buf_append(&t, p, (size_t)(q - p)), 0);
+		assert_int_equal(buf_printf(&t, "/docker/%s", id), 0);
+		p = q + strlen("/kleak-test/oom-victim");
+	}
+	assert_int_equal(buf_append(&t, p, (size_t)(b.data + b.len - p)), 0);
+	sample_of(&snap, t.data, t.len, 0);
+	assert_int_equal(container_names_add(&set.names, "docker", id, "web"), 0);
+	klog_findings_opts_default(&o);
+	o.cgroups = &set;
+	assert_int_equal(klog_findings(&snap.klog, &o, &f, &e), 0);
+	for (size_t i = 0; i < f.n; i++)
+		if (!strcmp(f.v[i].f.id, "memcg-oom"))
+			m = &f.v[i];
+	assert_non_null(m);
+	assert_string_equal(m->f.subject, "web");
+	assert_non_null(strstr(m->f.evidence, "(container web)"));
+	assert_true(!strncmp(m->f.next, "kleak trace --container web --min-age 60", 40));
+	klog_findings_free(&f);
+	/* without the names: the path */
+	o.cgroups = NULL;
+	assert_int_equal(klog_findings(&snap.klog, &o, &f, &e), 0);
+	for (size_t i = 0; i < f.n; i++)
+		if (!strcmp(f.v[i].f.id, "memcg-oom"))
+			assert_true(!strncmp(f.v[i].f.subject, "/docker/6c96", 12));
+	klog_findings_free(&f);
+	cgroup_set_free(&set);
+	klog_log_free(&snap.klog);
+	buf_free(&t);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_series),
 		cmocka_unit_test(test_stream_each_once),
 		cmocka_unit_test(test_stream_interleaved),
+		cmocka_unit_test(test_memcg_oom_names_container),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
