@@ -93,10 +93,13 @@ static int check_sources(const struct snapshot *snap, struct kerr *e)
 		*e = snap->err[SRC_MEMINFO];
 		return -ENOENT;
 	}
-	for (int i = SRC_SLABINFO; i <= SRC_VMALLOCINFO; i++)
-		if (!snapshot_has(snap, i))
+	static const enum source_id ids[] = { SRC_SLABINFO, SRC_VMALLOCINFO, SRC_CGROUPS,
+					      SRC_KMSG };
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (!snap->sample->have[ids[i]])
 			fprintf(stderr, "kleak record: %s: %s: not recorded\n",
-				source_descs[i].live_path, snap->err[i].msg);
+				source_descs[ids[i]].live_path, snap->err[ids[i]].msg);
 	return 0;
 }
 

@@ -102,7 +102,7 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 static int check_sources(const struct snapshot *s, bool json)
 {
 	static const enum source_id ids[] = { SRC_MEMINFO, SRC_SLABINFO,
-					      SRC_VMALLOCINFO };
+					      SRC_VMALLOCINFO, SRC_CGROUPS, SRC_KMSG };
 
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		if (snapshot_has(s, ids[i]))

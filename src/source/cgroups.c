@@ -36,7 +36,8 @@ const struct cgroup_file_desc cgroup_files[] = {
 };
 const size_t cgroup_nfiles = sizeof(cgroup_files) / sizeof(cgroup_files[0]);
 
-int cgroups_escape(struct buf *out, const char *s)
+/* mountinfo's escapes for a path in the text. */
+static int cgroups_escape(struct buf *out, const char *s)
 {
 	for (; *s; s++) {
 		int r = (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')

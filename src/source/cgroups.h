@@ -121,7 +121,4 @@ int cgroups_copy_file(const char *dir, int version, const char *path,
 int cgroups_copy_names(const char *dir, const char *data, size_t len,
 		       struct kerr *e);
 
-/* mountinfo's escapes for a path in the text: appends to out. */
-int cgroups_escape(struct buf *out, const char *s);
-
 #endif

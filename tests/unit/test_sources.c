@@ -193,6 +193,18 @@ static void test_cgroup_series(void **st)
 	assert_string_equal(set.v[rep.v[0].series].name, "web");
 	assert_int_equal(rep.v[0].verdict, TREND_LEAK);
 	assert_true(rep.v[1].aggregate && rep.v[1].explained);
+	/* a cgroup that vanishes is handled like an unloaded module: its
+	 * series reads 0 from then on, and that fall is `released` */
+	for (int i = 12; i < 18; i++) {
+		series_sample_begin(&set, (uint64_t)i * 1000000000ULL);
+		assert_true(series_add_cgroup(&set, "/docker", "kernel", "/docker", 30ULL << 20) >= 0);
+		series_sample_end(&set);
+	}
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	for (size_t i = 0; i < rep.n; i++)
+		if (!strcmp(set.v[rep.v[i].series].name, "web"))
+			assert_int_equal(rep.v[i].verdict, TREND_RELEASED);
+	assert_int_equal(series_find_cgroup(&set, "/docker/abc", "kernel")->last, 0);
 	trend_report_free(&rep);
 	series_set_free(&set);
 }
