@@ -77,6 +77,7 @@ int check_add_finding(struct check_report *r, enum severity sev,
 	snprintf(f->summary, sizeof(f->summary), "%s", summary);
 	snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
 	snprintf(f->next, sizeof(f->next), "%s", next);
+	f->count = 1;
 	return 0;
 }
 
@@ -144,6 +145,7 @@ static int build_slabs(const struct snapshot *s, struct check_report *r)
 }
 
 int check_findings(struct check_report *r, const struct check_opts *o);
+int check_source_findings(struct check_report *r, struct kerr *e);
 
 /* kmemleak's report, when debugfs was mounted and it has objects. */
 static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
@@ -270,8 +272,12 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 		rc = rank_allocinfo(s, baseline, r, e);
 	if (rc)
 		goto fail;
-	if (!check_findings(r, o))
+	if (check_findings(r, o))
+		goto nomem;
+	rc = check_source_findings(r, e);
+	if (!rc)
 		return 0;
+	goto fail;
 nomem:
 	rc = kerr_set(e, -ENOMEM, "check", 0, "out of memory");
 fail:

@@ -16,6 +16,7 @@
 #include "analyze/kmem.h"
 #include "analyze/vmalloc_group.h"
 #include "model/snapshot.h"
+#include "parse/klog.h"
 
 enum severity { SEV_INFO, SEV_WARNING, SEV_CRITICAL };
 
@@ -59,6 +60,12 @@ struct finding {
 	char summary[200];
 	char evidence[300];
 	char next[200];	    /* the command to run next */
+	/* A kernel-log finding: when and where the kernel said it. */
+	bool from_log;
+	struct klog_stamp at; /* of its (latest) event */
+	bool has_wall;
+	int64_t wall_ns;
+	uint64_t count;	    /* events it stands for (1 unless from the log) */
 };
 
 struct check_report {
@@ -79,6 +86,10 @@ struct check_report {
 	struct allocinfo_top ai;  /* its sites ranked, by module, by function */
 	bool have_base_allocinfo; /* the --baseline had allocinfo too */
 	struct allocinfo_top base_ai;
+	bool have_cgroups;	  /* the memory cgroups were read: their findings are in */
+	size_t cgroups;		  /* how many */
+	bool have_klog;		  /* the kernel log was read */
+	const struct klog_log *klog; /* its events (the snapshot's) */
 	struct finding *findings; /* sorted: most severe first */
 	size_t nfindings, capfindings;
 };

@@ -237,8 +237,10 @@ static int index_modules(const struct allocinfo_top *t, struct strmap *m)
 /*
  * A module that held memory at its allocation sites in the baseline and is
  * gone now. The kernel drops a module's sites at unload whether their
- * memory was freed or not, and WARNs in its log when it was not: that log
- * line is the evidence kleak cannot read, so this is where to look.
+ * memory was freed or not, and WARNs in its log when it was not: check
+ * reads that log, where the finding module-unload-leak names the sites
+ * (analyze/klog_findings.c). This one says where to look when the log of
+ * that boot is elsewhere (a snapshot taken on another machine).
  */
 static int unloaded_allocinfo(struct check_report *r)
 {
@@ -264,7 +266,7 @@ static int unloaded_allocinfo(struct check_report *r)
 			 (unsigned long long)m->calls);
 		if (check_add_finding(r, SEV_INFO, "unloaded-module-allocinfo", m->module,
 				      "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",
-				      ev, "dmesg | grep 'allocated at module unload'  (the kernel names each site still holding memory)")) {
+				      ev, "kleak check  (on that boot's kernel log, or --dmesg FILE: module-unload-leak names each site still holding memory)")) {
 			strmap_free(&now);
 			return -1;
 		}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyze/allocinfo_top.h"
+#include "analyze/cgroups.h"
 #include "analyze/kmem.h"
 
 void ingest_free(struct ingest *in)
@@ -320,6 +321,57 @@ static void note_gaps(struct series_set *set, const struct snapshot *snap)
 		series_gap(set, SERIES_CONTEXT, "tasks");
 	if (!snapshot_has(snap, SRC_STAT))
 		series_gap(set, SERIES_CONTEXT, "forks");
+	if (!snapshot_has(snap, SRC_CGROUPS))
+		series_gap(set, SERIES_CGROUP, NULL);
+}
+
+/*
+ * A series per memory cgroup counter that holds something: `kernel`
+ * (memcg kernel memory, or the sum of its parts) and, where v2 reports it,
+ * `slab_unreclaimable`. Named by the container (or pod) when the runtime
+ * names it, else by the path; roots are the host's. Empty cgroups add
+ * nothing (a node's thousands of idle cgroups cost no series): an absent
+ * series reads 0, and one that appears late is judged from its first
+ * point. A cgroup whose children hold most of it is an aggregate, as in
+ * `kleak cgroups`.
+ */
+static int ingest_cgroups(struct series_set *set, const struct ingest *in,
+			  const struct snapshot *snap, struct kerr *e)
+{
+	struct cgroups_report rep;
+	struct cgroups_opts o;
+	int r;
+
+	cgroups_opts_default(&o);
+	o.only = in->cgroup_only;
+	r = cgroups_analyze(&snap->cgroups, NULL, &o, &rep, e);
+	for (size_t i = 0; !r && i < rep.nrows; i++) {
+		const struct cgroup_row *row = &rep.rows[i];
+		bool named = row->name[0] && (row->ident.kind == CGROUP_CONTAINER ||
+					      row->ident.kind == CGROUP_POD);
+		const char *name = named ? row->name : row->ent->path;
+		uint64_t slab;
+		long k;
+
+		if (row->kernel_bytes) {
+			k = series_add_cgroup(set, row->ent->path, "kernel", name, row->kernel_bytes);
+			if (k < 0)
+				r = series_add_error(set, k, snap->from, e);
+			else
+				set->v[k].aggregate = row->aggregate;
+		}
+		if (!r && memcg_get(&row->ent->m, MEMCG_SLAB_UNRECLAIMABLE, &slab) && slab) {
+			k = series_add_cgroup(set, row->ent->path, "slab_unreclaimable", name, slab);
+			if (k < 0) {
+				r = series_add_error(set, k, snap->from, e);
+			} else {
+				set->v[k].aggregate = row->aggregate;
+				set->v[k].reclaimable = 0;
+			}
+		}
+	}
+	cgroups_report_free(&rep); /* zeroed when the analysis failed */
+	return r;
 }
 
 int ingest_sample(struct series_set *set, struct ingest *in,
@@ -339,6 +391,8 @@ int ingest_sample(struct series_set *set, struct ingest *in,
 		r = ingest_allocinfo(set, in, snap, e);
 	if (!r)
 		r = ingest_tasks(set, snap, e);
+	if (!r && snapshot_has(snap, SRC_CGROUPS))
+		r = ingest_cgroups(set, in, snap, e);
 	series_sample_end(set);
 	return r;
 }

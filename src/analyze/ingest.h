@@ -3,8 +3,10 @@
  * Ingestion: one parsed sample (model/snapshot.h) becomes one sample of
  * the series store (model/series.h): a value per meminfo component (with
  * Unaccounted, analyze/kmem.h), slab cache, vmalloc caller and module
- * (analyze/vmalloc_group.h) and allocinfo site. `kleak watch` feeds it
- * live samples, `kleak report` a recording's.
+ * (analyze/vmalloc_group.h), allocinfo site, and memory cgroup (its
+ * kernel memory and, on v2, its unreclaimable slab; named by its
+ * container, aggregate when its children hold most of it: analyze/cgroups.h).
+ * `kleak watch` feeds it live samples, `kleak report` a recording's.
  *
  * Between samples it keeps what only some samples carry: the slab reclaim
  * flags (the first sample, and again when a cache appeared), and the
@@ -30,6 +32,7 @@
 #include "util/err.h"
 
 struct ingest {
+	const char *cgroup_only;  /* --container: this cgroup's subtree only; NULL all */
 	struct slab_aliases aliases;
 	bool have_aliases;
 	struct modules base_modules;

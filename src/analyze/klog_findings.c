@@ -190,6 +190,19 @@ static int oom_slab(struct ctx *c, const struct klog_event *ev, const char *kill
 		   ev_s, next, 0);
 }
 
+/* The container (or pod) whose cgroup path is, as the runtime names it; NULL. */
+static const char *container_of(const struct ctx *c, const char *path, char *buf, size_t len)
+{
+	struct cgroup_ident id;
+
+	if (!c->o->cgroups)
+		return NULL;
+	cgroup_path_classify(path, &id);
+	if (id.kind != CGROUP_CONTAINER && id.kind != CGROUP_POD)
+		return NULL;
+	return cgroup_set_name(c->o->cgroups, path, &id, buf, len);
+}
+
 static int oom_memcg(struct ctx *c, const struct klog_event *ev, const char *killed)
 {
 	const struct klog_oom *oom = ev->oom;
@@ -197,16 +210,20 @@ static int oom_memcg(struct ctx *c, const struct klog_event *ev, const char *kil
 	uint64_t kernel = oom->have_memcg_stats ? oom->memcg_kernel : oom->memcg_kmem_bytes;
 	bool kmem = oom->have_memcg_usage && kernel * 2 >= oom->memcg_usage_bytes;
 	char ev_s[400], b1[32], b2[32], b3[32], st[32], next[200], q[KLOG_PATH_LEN + 8];
+	char name[CONTAINER_NAME_LEN], in[CONTAINER_NAME_LEN + 16] = "";
+	const char *ctr = container_of(c, cg, name, sizeof(name));
 
-	textf(ev_s, sizeof(ev_s), "%smemcg %s at its limit %s (kernel memory %s, anon %s); %s",
-		 stamp(ev, st, sizeof(st)), cg,
+	if (ctr)
+		textf(in, sizeof(in), " (container %s)", ctr);
+	textf(ev_s, sizeof(ev_s), "%smemcg %s%s at its limit %s (kernel memory %s, anon %s); %s",
+		 stamp(ev, st, sizeof(st)), cg, in,
 		 fmt_bytes(oom->memcg_limit_bytes, b1, sizeof(b1)),
 		 fmt_bytes(kernel, b2, sizeof(b2)), fmt_bytes(oom->memcg_anon, b3, sizeof(b3)),
 		 killed);
-	textf(next, sizeof(next), "kleak trace --cgroup %s --min-age 60  (%s)",
-		 text_shell_quote(cg, q, sizeof(q)),
+	textf(next, sizeof(next), "kleak trace %s %s --min-age 60  (%s)",
+		 ctr ? "--container" : "--cgroup", text_shell_quote(ctr ? ctr : cg, q, sizeof(q)),
 		 kmem ? "which kernel call sites hold its memory" : "if its kernel memory grows");
-	return add(c, kmem ? SEV_WARNING : SEV_INFO, "memcg-oom", cg,
+	return add(c, kmem ? SEV_WARNING : SEV_INFO, "memcg-oom", ctr ? ctr : cg,
 		   kmem ? "a memory cgroup ran out of memory, mostly kernel memory: a kernel leak charged to it?"
 			: "a memory cgroup hit its limit (memory.max) with user memory",
 		   ev_s, next, 0);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "analyze/check.h"
+#include "model/cgroups.h"
 #include "parse/klog.h"
 
 struct klog_findings_opts {
@@ -26,6 +27,11 @@ struct klog_findings_opts {
 	uint64_t page_size;	/* bytes per page of Mem-Info (4096) */
 	unsigned top_caches;	/* caches an OOM finding names (3) */
 	unsigned costly_order;	/* page allocation failures above it: info (3) */
+	/*
+	 * The memory cgroups of the same machine (NULL: none): a memcg OOM
+	 * names the container whose cgroup it is, as `kleak cgroups` does.
+	 */
+	const struct cgroup_set *cgroups;
 };
 
 void klog_findings_opts_default(struct klog_findings_opts *o);

@@ -287,6 +287,35 @@ static bool slab_part(const char *agg, const struct series *s)
 	return !strcmp(agg, "KernelStack") && !strcmp(s->name, "thread_stack");
 }
 
+/* cgroup path p is q or below it. */
+static bool path_below(const char *p, const char *q)
+{
+	size_t n = strlen(q);
+
+	if (n == 1 && q[0] == '/')
+		return true;
+	return !strncmp(p, q, n) && (p[n] == '/' || p[n] == '\0');
+}
+
+/*
+ * A cgroup's counter is part of its ancestors' same counter, and of the
+ * meminfo aggregates its memory is counted in: unreclaimable slab in Slab
+ * and SUnreclaim; kernel memory, of any kind, in whichever grows with it.
+ */
+static bool cgroup_in(const struct series *agg, const struct series *s)
+{
+	const char *a = agg->name;
+
+	if (agg->source == SERIES_CGROUP)
+		return agg->path && s->path && !strcmp(agg->counter, s->counter) &&
+		       path_below(s->path, agg->path);
+	if (agg->source != SERIES_MEMINFO)
+		return false;
+	if (!strcmp(s->counter, "slab_unreclaimable"))
+		return !strcmp(a, "Slab") || !strcmp(a, "SUnreclaim");
+	return true;
+}
+
 /* Whether series s is part of aggregate agg: containment only. */
 static bool contains(const struct series *agg, const struct series *s, bool parts)
 {
@@ -294,6 +323,8 @@ static bool contains(const struct series *agg, const struct series *s, bool part
 
 	if (s == agg)
 		return false;
+	if (agg->source == SERIES_CGROUP || s->source == SERIES_CGROUP)
+		return !parts && s->source == SERIES_CGROUP && cgroup_in(agg, s);
 	if (agg->source == SERIES_SLAB) /* kmemleak_object: an object per one tracked */
 		return s->source == SERIES_SLAB || s->source == SERIES_VMALLOC_CALLER;
 	if (agg->source == SERIES_ALLOCINFO) /* slab pages hold every cache's slabs */

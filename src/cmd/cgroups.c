@@ -13,6 +13,7 @@
 
 #include "analyze/cgroups.h"
 #include "cmd.h"
+#include "model/sample_live.h"
 #include "model/snapshot.h"
 #include "output/cgroups_render.h"
 #include "source/sample.h"
@@ -32,15 +33,11 @@ static const struct opt cgroups_opts_table[] = {
 	OPT_JSON(T, json, "one JSON document (schema: docs/cgroups.md)"),
 	{ .name = "from", .kind = OPTV_PATH, .metavar = "DIR", OPT_AT(T, from),
 	  .help = "a snapshot directory (kleak snapshot; DIR/cgroup/...)" },
-	{ .name = "container", .kind = OPTV_STRING, .metavar = "NAME", .min = 1, .max = 4096,
-	  OPT_AT(T, container),
-	  .help = "only this container, pod or unit (a name, id or id prefix)" },
+	OPT_CONTAINER(T, container, "only this container, pod or unit (a name, id or id prefix)"),
 	OPT_TOP(T, top, "20", "rows in the text view"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
 		    "exit 3 when a finding is at least LEVEL"),
-	{ .name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536",
-	  .min = 1, .max = 1 << 24, OPT_AT(T, max_cgroups),
-	  .help = "read at most N cgroups" },
+	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_COLOR(T, color),
 };
 #undef T
@@ -70,18 +67,35 @@ const struct cmd_spec cmd_cgroups_spec = {
 };
 
 /*
- * The host side: its meminfo (absent is fine: the finding says "unknown";
- * one that does not parse is an error) and its page size (v1 slabinfo
- * slabs), from the same sample pipeline as check: live or --from DIR.
+ * The sample pipeline, as check's: the cgroups source, the host's meminfo
+ * (absent is fine: the finding says "unknown"; one that does not parse is
+ * an error) and its page size (v1 slabinfo slabs), live or --from DIR.
+ * The cgroups are parsed here, with the --max-cgroups cap (a snapshot is
+ * capped too).
  */
-static int read_host(const char *dir, struct sample *s, struct snapshot *snap,
-		     struct kerr *e)
+static int read_sample(const struct cgroups_cli *c, struct sample *s, struct snapshot *snap,
+		       struct cgroup_set *set, struct kerr *e)
 {
-	if (dir)
-		sample_read_dir(s, dir, SRC_BIT(SRC_MEMINFO));
+	unsigned mask = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_CGROUPS);
+	struct sample_live sl = { .max_cgroups = (size_t)c->max_cgroups };
+	char src[PATH_MAX + 64];
+	int r;
+
+	if (c->from)
+		sample_read_dir(s, c->from, mask);
 	else
-		sample_read_live(s, SRC_BIT(SRC_MEMINFO));
-	return snapshot_parse(snap, s, SRC_BIT(SRC_MEMINFO), e);
+		sample_take_live(s, mask, &sl);
+	sample_live_free(&sl);
+	r = snapshot_parse(snap, s, SRC_BIT(SRC_MEMINFO), e);
+	if (r)
+		return r;
+	if (!s->have[SRC_CGROUPS]) {
+		*e = s->err[SRC_CGROUPS];
+		return e->code ? e->code : -ENOENT;
+	}
+	return cgroup_set_parse(set, s->raw[SRC_CGROUPS].data, s->raw[SRC_CGROUPS].len,
+				sample_src(s, SRC_CGROUPS, src, sizeof(src)), snap->page_size,
+				(size_t)c->max_cgroups, e);
 }
 
 static void warn_walk(const struct cgroup_set *s)
@@ -141,15 +155,12 @@ int cmd_cgroups(int argc, char **argv)
 	if (rc != OPTS_CONTINUE)
 		return rc;
 	cgroups_opts_default(&o);
-	if ((c.from && check_from(c.from, &e)) || read_host(c.from, &host, &hsnap, &e)) {
+	memset(&set, 0, sizeof(set));
+	if ((c.from && check_from(c.from, &e)) || read_sample(&c, &host, &hsnap, &set, &e)) {
 		rc = cmd_fail(&e, c.json);
 		goto out_host;
 	}
 	have_host = snapshot_has(&hsnap, SRC_MEMINFO);
-	if (cgroup_set_take(&set, c.from, (size_t)c.max_cgroups, hsnap.page_size, &e)) {
-		rc = cmd_fail(&e, c.json);
-		goto out_host;
-	}
 	warn_walk(&set);
 	if (c.container) {
 		if (cgroup_set_find(&set, c.container, &t, &e)) {

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 
 #include "analyze/check.h"
+#include "analyze/klog_stream.h"
 #include "cmd.h"
+#include "model/sample_live.h"
 #include "model/snapshot.h"
 #include "output/check_render.h"
 #include "source/recording.h"
@@ -20,6 +22,7 @@
 struct check_cli {
 	bool json, show_addresses, fail_on_set, sample_set;
 	const char *from, *baseline;
+	const char *dmesg;	/* --dmesg FILE: the kernel log from a saved file */
 	const char *sample_arg; /* --sample: first, last or N */
 	uint64_t sample;	/* of a --from recording: RECORDING_LAST or from 1 */
 	int color; /* enum opt_color */
@@ -38,6 +41,9 @@ static const struct opt check_opts_table[] = {
 	  .help = "the sample of a --from recording: first, last (default) or its number" },
 	{ .name = "baseline", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, baseline),
 	  .help = "an earlier snapshot DIR or recording FILE: places unloaded modules' memory" },
+	{ .name = "dmesg", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, dmesg),
+	  .help = "the kernel log from a saved FILE (dmesg, journalctl -k, /dev/kmsg records;\n"
+		  "- for standard input) instead of /dev/kmsg or the snapshot's" },
 	OPT_TOP(T, top, "10", "rows per table in the text view"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
 		    "exit 3 when a finding is at least LEVEL"),
@@ -77,7 +83,11 @@ const struct cmd_spec cmd_check_spec = {
 	"holding the most memory (with the caches SLUB merged into each line),\n"
 	"vmalloc memory by module (listed first: suspect drivers) and by caller,\n"
 	"the allocation sites holding the most (/proc/allocinfo, Linux 6.10+),\n"
-	"and findings with their evidence and the next command to run.\n"
+	"and findings with their evidence and the next command to run: from\n"
+	"these, from the memory cgroups (a container at its limit with mostly\n"
+	"kernel memory, OOM kills; `kleak cgroups` lists them all) and from the\n"
+	"kernel's own words in its log (OOM reports, module unload warnings,\n"
+	"allocation failures, kmemleak), each of those with its time.\n"
 	"A single snapshot shows what is large; `kleak watch` shows what grows.\n",
 	.footer =
 	"Exit codes: 0 done, 1 a source exists but does not parse, 2 usage,\n"
@@ -139,13 +149,78 @@ static int read_samples(const struct check_cli *c, struct sample *s,
 
 	if (c->sample_set && !stat(c->from, &sb) && S_ISDIR(sb.st_mode))
 		return cmd_usage("check", "--sample: --from DIR is one snapshot; --sample picks a sample of a recording");
-	if (!c->from)
-		sample_read_live(s, SRC_ALL);
-	else if (read_path("--from", c->from, c->sample, s, &e))
+	if (!c->from) {
+		struct sample_live sl = { 0 };
+
+		sample_take_live(s, SRC_ALL, &sl);
+		sample_live_free(&sl);
+	} else if (read_path("--from", c->from, c->sample, s, &e))
 		return cmd_fail(&e, c->json);
 	if (c->baseline && read_path("--baseline", c->baseline, 1, base, &e))
 		return cmd_fail(&e, c->json);
+	if (c->dmesg && sample_read_kmsg_file(s, c->dmesg, &e))
+		return cmd_fail(&e, c->json);
 	return 0;
+}
+
+/*
+ * A recording's sample holds the log records new since the one before:
+ * the kernel log as of sample N is the events of samples 1 to N, each
+ * once (analyze/klog_stream.h), as `kleak report` shows them.
+ */
+struct log_walk {
+	struct klog_stream ks;
+	struct snapshot tmp;
+	uint64_t upto; /* the checked sample's number */
+	struct kerr *e;
+};
+
+static int log_sample(struct sample *s, void *arg)
+{
+	struct log_walk *w = arg;
+
+	if (s->seq >= w->upto)
+		return 1;
+	if (snapshot_parse(&w->tmp, s, SRC_BIT(SRC_KMSG), w->e) ||
+	    klog_stream_add(&w->ks, &w->tmp, w->e))
+		return w->e->code ? w->e->code : -ENOMEM;
+	return 0;
+}
+
+static int recording_log(const char *path, struct snapshot *snap, struct kerr *e)
+{
+	struct log_walk w = { .upto = snap->sample->seq, .e = e };
+	struct recording_file f;
+	struct recording_status st;
+	struct klog_log *l = &snap->klog;
+	int r = recording_open(path, &f, e);
+
+	if (r)
+		return r;
+	r = recording_decode(f.data, f.len, path, log_sample, &w, &st, e);
+	snapshot_free(&w.tmp);
+	recording_file_close(&f);
+	if (r == 1)
+		r = 0;
+	if (!r)
+		r = klog_stream_add(&w.ks, snap, e);
+	if (!r)
+		r = klog_stream_finish(&w.ks, snap, e);
+	if (!r) { /* the events of samples 1..N in place of sample N's own */
+		w.ks.events.format = l->format;
+		w.ks.events.records = w.ks.records;
+		w.ks.events.lost_records = w.ks.lost_records;
+		w.ks.events.boots = w.ks.boots;
+		w.ks.events.has_seq = l->has_seq;
+		w.ks.events.first_seq = l->first_seq;
+		w.ks.events.next_seq = l->next_seq;
+		w.ks.events.resume_seq = l->resume_seq;
+		klog_log_free(l);
+		*l = w.ks.events;
+		memset(&w.ks.events, 0, sizeof(w.ks.events));
+	}
+	klog_stream_free(&w.ks);
+	return r;
 }
 
 /* parse: a source that exists but does not parse stops the run. */
@@ -157,6 +232,9 @@ static int parse_samples(const struct check_cli *c, const struct sample *s,
 
 	if (snapshot_parse(snap, s, SRC_ALL, &e) ||
 	    (c->baseline && snapshot_parse(bsnap, base, SRC_ALL, &e)))
+		return cmd_fail(&e, c->json);
+	if (s->origin == SAMPLE_RECORDING && !c->dmesg && snapshot_has(snap, SRC_KMSG) &&
+	    recording_log(c->from, snap, &e))
 		return cmd_fail(&e, c->json);
 	if (c->from && !snapshot_has(snap, SRC_MEMINFO) &&
 	    !snapshot_has(snap, SRC_SLABINFO) && !snapshot_has(snap, SRC_VMALLOCINFO)) {

@@ -22,6 +22,7 @@
 #include "output/fmt.h"
 #include "trace/count_bpf.h"
 #include "trace/count_report.h"
+#include "model/cgroups.h"
 #include "trace/target.h"
 #include "util/clock.h"
 #include "util/compiler.h"
@@ -29,6 +30,7 @@
 
 struct count_opts {
 	const char *cache, *alloc, *free, *cgroup;
+	const char *container;	  /* --container NAME: its cgroup, as --cgroup */
 	uint32_t pid;		  /* 0: not given */
 	struct stream_opts stream;
 	uint64_t max_objects;	  /* object map entries */
@@ -56,6 +58,7 @@ static const struct opt count_opts_table[] = {
 	  .help = "only objects allocated by this process (all threads)" },
 	{ .name = "cgroup", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, cgroup),
 	  .help = "only objects allocated in this cgroup or below (v2, or v1 memory)" },
+	OPT_CONTAINER(T, container, "only objects allocated in this container's cgroup (name, id or id prefix)"),
 	OPT_STREAM(T, stream, "1s"),
 	{ .name = "max-objects", .kind = OPTV_COUNT, .metavar = "N", .def = "262144",
 	  .min = 1, .max = 1u << 26, OPT_AT(T, max_objects),
@@ -70,7 +73,7 @@ static const struct opt count_opts_table[] = {
 const struct cmd_spec cmd_count_spec = {
 	.name = "count",
 	.synopsis =
-	"usage: kleak count (--cache NAME | --alloc FUNC --free FUNC) [-p PID | --cgroup PATH] [options]\n"
+	"usage: kleak count (--cache NAME | --alloc FUNC --free FUNC) [-p PID | --cgroup PATH | --container NAME] [options]\n"
 	"\n"
 	"Count allocations and frees of one kind of kernel object and print\n"
 	"`alloc N free N outstanding N` every interval, then a verdict on whether\n"
@@ -98,6 +101,9 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 		return cmd_usage("count", "--mechanism is for --alloc/--free; --cache uses the kmem tracepoints");
 	if (o->pid && o->cgroup)
 		return cmd_usage("count", "-p and --cgroup exclude each other");
+	if (o->container && (o->pid || o->cgroup))
+		return cmd_usage("count", o->pid ? "-p and --container exclude each other"
+						 : "--cgroup and --container exclude each other");
 	return OPTS_CONTINUE;
 }
 
@@ -163,8 +169,14 @@ static int setup_target(const struct count_opts *o, struct target *t,
 			struct count_funcs *funcs, struct count_config *cfg, struct kerr *e)
 {
 	struct target_request rq = { .cache = o->cache, .cgroup = o->cgroup, .pid = o->pid };
+	struct cgroup_target ct;
 	int r;
 
+	if (o->container) { /* the container's memory cgroup, as --cgroup names it */
+		if ((r = cgroups_container_resolve(o->container, &ct, e)))
+			return r;
+		rq.cgroup = ct.dir;
+	}
 	cfg->max_objects = (uint32_t)o->max_objects;
 	cfg->mech = o->mech;
 	cfg->target = t;

@@ -76,9 +76,11 @@ int live_take(struct live *l, struct sample *s, struct snapshot *snap,
 	unsigned parse = l->parse | SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_SLABINFO);
 	int r;
 
-	sample_read_live(s, l->mask);
+	sample_take_live(s, l->mask, &l->sl);
 	l->taken++;
-	r = snapshot_parse(snap, s, parse, e);
+	r = snapshot_parse(snap, s, parse | SRC_BIT(SRC_KMSG), e);
+	if (!r && snapshot_has(snap, SRC_KMSG) && snap->klog.has_seq)
+		s->live.kmsg_cursor = snap->klog.resume_seq;
 	if (!r && (l->mask & SRC_BIT(SRC_SLABINFO)) && wants_aliases(l, snap)) {
 		r = add_source(s, snap, SRC_SLAB_ALIASES, e);
 		note_aliases(l, snap);
@@ -96,5 +98,6 @@ void live_free(struct live *l)
 		return;
 	strmap_free(&l->syms);
 	strmap_free(&l->caches);
+	sample_live_free(&l->sl);
 	memset(l, 0, sizeof(*l));
 }

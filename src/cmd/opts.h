@@ -177,6 +177,20 @@ int opts_check_table(const struct cmd_spec *spec, char *msg, size_t len);
 	  .help = "growth must last DUR before it is called a leak (shorter: growing)", \
 	  OPT_AT(T, f), OPT_SEEN(T, seen_f) }
 
+/*
+ * --container NAME (CONTRACTS "Containers"): the cgroup of a container,
+ * pod or systemd unit by its name, id or id prefix, wherever --cgroup PATH
+ * is accepted; resolved by model/cgroups.h's cgroups_container_resolve.
+ */
+#define OPT_CONTAINER(T, f, text)                                             \
+	{ .name = "container", .kind = OPTV_STRING, .metavar = "NAME",         \
+	  .min = 1, .max = 4096, .help = text, OPT_AT(T, f) }
+
+/* --max-cgroups N: memory cgroups read at most (the walk's cap). */
+#define OPT_MAX_CGROUPS(T, f)                                                 \
+	{ .name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536", \
+	  .min = 1, .max = 1 << 24, .help = "read at most N memory cgroups", OPT_AT(T, f) }
+
 /* --color WHEN: colour on a TTY only, always or never. */
 enum opt_color { OPT_COLOR_AUTO, OPT_COLOR_ALWAYS, OPT_COLOR_NEVER };
 extern const struct opt_word opt_color_words[];

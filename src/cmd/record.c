@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kleak record: appends raw samples of meminfo, slabinfo, vmallocinfo,
- * modules and allocinfo where present (plus slab reclaim flags and module symbols when needed) to a
- * crash-safe recording for `kleak report` on any machine. Stops at the
- * duration, the sample count, the size limit, SIGINT or SIGTERM.
+ * modules and allocinfo where present (plus slab reclaim flags and module
+ * symbols when needed), the memory cgroups' files and the kernel log's
+ * new records to a crash-safe recording for `kleak report` on any
+ * machine. Stops at the duration, the sample count, the size limit,
+ * SIGINT or SIGTERM.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,12 +21,14 @@
 
 #define RECORD_MASK                                                          \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | LIVE_TASK_MASK)
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |      \
+	 SRC_BIT(SRC_KMSG) | LIVE_TASK_MASK)
 
 struct record_opts {
 	const char *out;
 	struct stream_opts stream;
 	uint64_t max_size;
+	uint64_t max_cgroups;
 	uint64_t leak_window_ns; /* kept in the recording for report; 0: not given */
 	bool leak_window_set;
 	bool json;
@@ -40,6 +44,7 @@ static const struct opt record_opts_table[] = {
 	  .min = 4096, .max = BUF_FILE_CAP, OPT_AT(T, max_size),
 	  .help = "stop before FILE grows past SIZE, at most 1G" },
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
+	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_JSON(T, json, "print a JSON summary when done"),
 };
 #undef T
@@ -49,9 +54,12 @@ const struct cmd_spec cmd_record_spec = {
 	.synopsis =
 	"usage: kleak record -o FILE [-i SECONDS] [-n SAMPLES | -d DURATION] [--max-size SIZE]\n"
 	"\n"
-	"Records raw samples of /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo\n"
-	"and /proc/modules to FILE for `kleak report FILE` here or on another\n"
-	"machine. FILE is a concatenation of gzip members, one per sample, each a\n"
+	"Records raw samples of /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo,\n"
+	"/proc/modules, the memory cgroups' files and the kernel log's records to\n"
+	"FILE for `kleak report FILE` here or on another machine. A sample holds\n"
+	"the log's records new since the last one (an unfinished report again,\n"
+	"until it is whole): `kleak report` shows each event once.\n"
+	"FILE is a concatenation of gzip members, one per sample, each a\n"
 	"tar of one snapshot directory (`tar xzf FILE` unpacks it). Every sample\n"
 	"is synced as it is written: a crash or kill -9 loses at most the one\n"
 	"being written. FILE must not exist. Recording stops at the duration,\n"
@@ -85,10 +93,13 @@ static int check_sources(const struct snapshot *snap, struct kerr *e)
 		*e = snap->err[SRC_MEMINFO];
 		return -ENOENT;
 	}
-	for (int i = SRC_SLABINFO; i <= SRC_VMALLOCINFO; i++)
-		if (!snapshot_has(snap, i))
+	static const enum source_id ids[] = { SRC_SLABINFO, SRC_VMALLOCINFO, SRC_CGROUPS,
+					      SRC_KMSG };
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (!snap->sample->have[ids[i]])
 			fprintf(stderr, "kleak record: %s: %s: not recorded\n",
-				source_descs[i].live_path, snap->err[i].msg);
+				source_descs[ids[i]].live_path, snap->err[ids[i]].msg);
 	return 0;
 }
 
@@ -131,6 +142,7 @@ int cmd_record(int argc, char **argv)
 		return r;
 	if (recording_create(&w, o.out, o.max_size, o.stream.interval_ns, &e))
 		return cmd_fail(&e, o.json);
+	live.sl.max_cgroups = (size_t)o.max_cgroups;
 	w.leak_window_ns = o.leak_window_ns;
 	stream_start(&st, &o.stream, true);
 	do {

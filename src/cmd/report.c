@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "analyze/ingest.h"
+#include "analyze/klog_findings.h"
+#include "analyze/klog_stream.h"
 #include "analyze/trend.h"
 #include "cmd.h"
 #include "live.h"
@@ -24,6 +26,8 @@ struct report_ctx {
 	struct series_set set;
 	struct ingest ingest;
 	struct snapshot snap; /* the latest sample: host and source status */
+	struct klog_stream klog; /* the kernel log's events, each once */
+	struct klog_findings kf;
 	uint64_t interval_ns;
 	struct kerr *e;
 };
@@ -37,7 +41,22 @@ static int on_sample(struct sample *s, void *arg)
 	r = snapshot_parse(&c->snap, s, SRC_ALL, c->e);
 	if (!r && !c->interval_ns)
 		c->interval_ns = c->snap.interval_ns;
-	return r ? r : ingest_sample(&c->set, &c->ingest, &c->snap, c->e);
+	if (!r)
+		r = ingest_sample(&c->set, &c->ingest, &c->snap, c->e);
+	return r ? r : klog_stream_add(&c->klog, &c->snap, c->e);
+}
+
+/* After the last sample: what was still being printed, and the findings. */
+static int finish_klog(struct report_ctx *c)
+{
+	struct klog_findings_opts ko;
+
+	klog_findings_opts_default(&ko);
+	ko.page_size = c->snap.page_size ? c->snap.page_size : ko.page_size;
+	ko.cgroups = snapshot_has(&c->snap, SRC_CGROUPS) ? &c->snap.cgroups : NULL;
+	if (klog_stream_finish(&c->klog, &c->snap, c->e))
+		return c->e->code;
+	return klog_findings(&c->klog.events, &ko, &c->kf, c->e);
 }
 
 struct report_opts {
@@ -122,7 +141,8 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 	v.snap = &c->snap;
 	v.wanted = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) |
 		   SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_MODULES) |
-		   SRC_BIT(SRC_ALLOCINFO) | LIVE_TASK_MASK;
+		   SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) | SRC_BIT(SRC_KMSG) |
+		   LIVE_TASK_MASK;
 	v.final = true;
 	v.interval_s = (double)c->interval_ns / 1e9;
 	v.top = (size_t)top;
@@ -130,6 +150,8 @@ static bool render(struct report_ctx *c, const struct recording_status *st,
 	v.file = file;
 	v.truncated = st->truncated;
 	v.truncated_at = st->truncated_at;
+	v.klog = &c->klog;
+	v.klog_findings = &c->kf;
 	if (json)
 		watch_render_json(stdout, &v);
 	else
@@ -166,6 +188,8 @@ int cmd_report(int argc, char **argv)
 	}
 	r = recording_decode(f.data, f.len, file, on_sample, &c, &st, &e);
 	snapshot_detach(&c.snap); /* its sample was the decoder's */
+	if (!r && st.samples)
+		r = finish_klog(&c);
 	if (!r && !st.samples)
 		r = kerr_set(&e, -ENODATA, file, 0,
 			     "no complete sample%s", st.truncated ? " (the file ends inside the first)" : "");
@@ -184,6 +208,8 @@ int cmd_report(int argc, char **argv)
 			(unsigned long long)st.samples);
 	r = render(&c, &st, &o, file) ? KLEAK_EXIT_FINDINGS : KLEAK_EXIT_OK;
 out:
+	klog_findings_free(&c.kf);
+	klog_stream_free(&c.klog);
 	recording_file_close(&f);
 	snapshot_free(&c.snap);
 	ingest_free(&c.ingest);

@@ -2,8 +2,10 @@
 /*
  * `kleak snapshot -o DIR`: copies the raw sources under their /proc names,
  * plus a meta file (release, hostname, time, page size), so that
- * `kleak check --from DIR` works on another machine. What cannot be read is
- * said, per file, and the rest is still written.
+ * `kleak check --from DIR` works on another machine. The memory cgroups
+ * go in as the DIR/cgroup/ tree (model/cgroups.h), the kernel log as its
+ * /dev/kmsg records (`kmsg`). What cannot be read is said, per file, and
+ * the rest is still written.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "model/sample_live.h"
 #include "model/snapshot.h"
 #include "output/summary.h"
 #include "source/sample.h"
@@ -39,7 +42,8 @@ const struct cmd_spec cmd_snapshot_spec = {
 	"\n"
 	"Copies the raw sources (meminfo, slabinfo, vmallocinfo, modules,\n"
 	"slab_aliases from /sys/kernel/slab, module symbols from kallsyms,\n"
-	"allocinfo where present) into DIR with a meta file, for\n"
+	"allocinfo where present, the memory cgroups' files as DIR/cgroup/,\n"
+	"the kernel log's records from /dev/kmsg) into DIR with a meta file, for\n"
 	"`kleak check --from DIR` here or on another machine, and for\n"
 	"`kleak check --baseline DIR` after a module is unloaded.\n"
 	"Module symbol addresses are kernel addresses: the snapshot stays on\n"
@@ -57,9 +61,13 @@ static int write_sources(struct snapdir *w, const struct sample *s, struct kerr 
 	int r = snapdir_write(w, "meta", s->meta.data, s->meta.len, e);
 
 	for (int i = 0; i < SRC_COUNT && !r; i++)
-		if (s->have[i])
+		if (s->have[i] && i != SRC_CGROUPS)
 			r = snapdir_write(w, source_descs[i].name, s->raw[i].data,
 					  s->raw[i].len, e);
+	/* The cgroups as the DIR/cgroup/ tree, in the new directory. */
+	if (!r && s->have[SRC_CGROUPS])
+		r = cgroups_snapshot_write(w->tmp, s->raw[SRC_CGROUPS].data,
+					   s->raw[SRC_CGROUPS].len, "cgroups", e);
 	return r;
 }
 
@@ -80,6 +88,7 @@ int cmd_snapshot(int argc, char **argv)
 	const char *dir;
 	bool json;
 	struct sample s = { 0 };
+	struct sample_live sl = { 0 };
 	struct snapshot snap = { 0 };
 	struct snapshot_summary sum;
 	struct snapdir w;
@@ -98,7 +107,7 @@ int cmd_snapshot(int argc, char **argv)
 	if (snapdir_begin(&w, dir, &e))
 		return cmd_fail(&e, json);
 	/* read -> write -> render: the sources are copied, not parsed. */
-	sample_read_live(&s, SRC_ALL);
+	sample_take_live(&s, SRC_ALL, &sl);
 	snapshot_parse(&snap, &s, 0, &e);
 	if (write_sources(&w, &s, &e) || snapdir_commit(&w, &e)) {
 		snapdir_abort(&w);
@@ -114,5 +123,6 @@ int cmd_snapshot(int argc, char **argv)
 out:
 	snapshot_free(&snap);
 	sample_free(&s);
+	sample_live_free(&sl);
 	return rc;
 }

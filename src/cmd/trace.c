@@ -14,6 +14,7 @@
 #include "stream.h"
 #include "output/fmt.h"
 #include "output/trace_render.h"
+#include "model/cgroups.h"
 #include "trace/target.h"
 #include "trace/trace_ksym.h"
 #include "trace/trace_report.h"
@@ -22,6 +23,7 @@
 
 struct trace_cli {
 	struct trace_opts o;
+	const char *container; /* --container NAME: its cgroup, as --cgroup */
 	struct stream_opts stream;
 	bool json, show_addresses, stacks;
 	uint64_t min_age_ns;
@@ -40,6 +42,7 @@ static const struct opt trace_opts_table[] = {
 	  .help = "only allocations by tasks named NAME" },
 	{ .name = "cgroup", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, o.cgroup),
 	  .help = "only allocations by tasks in this cgroup or below (v2, or the v1 memory hierarchy)" },
+	OPT_CONTAINER(T, container, "only allocations by tasks of this container (name, id or id prefix)"),
 	{ .name = "cache", .kind = OPTV_STRING, .metavar = "NAME", .min = 1,
 	  .max = TRACE_CACHE_NAME_LEN - 1, OPT_AT(T, o.cache),
 	  .help = "only objects of this slab cache (aliases resolved; kmalloc-N selects kmalloc of that size)" },
@@ -95,6 +98,8 @@ static int parse_args(int argc, char **argv, struct trace_cli *c)
 	if (r != OPTS_CONTINUE)
 		return r;
 	c->o.stack_every = c->stacks ? TRACE_STACK_EVERY : 0;
+	if (c->container && c->o.cgroup)
+		return cmd_usage("trace", "--cgroup and --container exclude each other");
 	return OPTS_CONTINUE;
 }
 
@@ -143,8 +148,14 @@ static int prepare(const struct trace_cli *c, struct target *t, struct trace_ksy
 	struct target_request rq = {
 		.cache = c->o.cache, .cgroup = c->o.cgroup, .comm = c->o.comm, .pid = c->o.pid,
 	};
+	struct cgroup_target ct;
 	int ret;
 
+	if (c->container) { /* the container's memory cgroup, as --cgroup names it */
+		if ((ret = cgroups_container_resolve(c->container, &ct, e)))
+			return ret;
+		rq.cgroup = ct.dir;
+	}
 	ret = target_resolve(&rq, t, e);
 	if (ret)
 		return ret;

@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include "analyze/ingest.h"
+#include "analyze/klog_findings.h"
+#include "analyze/klog_stream.h"
 #include "analyze/trend.h"
 #include "cmd.h"
 #include "live.h"
 #include "stream.h"
+#include "model/cgroups.h"
 #include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
@@ -22,10 +25,13 @@
 
 #define WATCH_MASK                                                          \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | LIVE_TASK_MASK)
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |      \
+	 SRC_BIT(SRC_KMSG) | LIVE_TASK_MASK)
 
 struct watch_opts {
 	struct stream_opts stream;
+	const char *container;	 /* --container: its cgroup's series (and the host's) only */
+	uint64_t max_cgroups;
 	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
 	bool leak_window_set;
 	bool json;
@@ -40,6 +46,8 @@ static const struct opt watch_opts_table[] = {
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_JSON(T, json, "NDJSON: one object per sample, then the final report"),
 	OPT_TOP(T, top, "10", "rows of growers in the text views"),
+	OPT_CONTAINER(T, container, "of the cgroups, only this container's (name, id or id prefix)"),
+	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
 };
@@ -57,13 +65,17 @@ const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
 	.synopsis =
 	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
+	"                   [--container NAME] [--max-cgroups N]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
 	"every slab cache, vmalloc caller and module is a series; each gets a\n"
 	"growth rate (Theil-Sen), a confidence (Mann-Kendall) and a verdict\n"
 	"(leak, growing_reclaimable, possible_leak, fluctuating, released).\n"
-	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too.\n"
+	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too;\n"
+	"each memory cgroup's kernel memory (and, on cgroup v2, its unreclaimable\n"
+	"slab), named by its container. The kernel log's reports (OOM, unload\n"
+	"warnings, allocation failures, kmemleak) are events, each shown once.\n"
 	"On a TTY the view refreshes in place; otherwise one line per sample.\n"
 	"The growth report follows at the end, on Ctrl-C or SIGTERM.\n"
 	"Slab and vmalloc need root; without it only meminfo is watched.\n",
@@ -90,7 +102,7 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 static int check_sources(const struct snapshot *s, bool json)
 {
 	static const enum source_id ids[] = { SRC_MEMINFO, SRC_SLABINFO,
-					      SRC_VMALLOCINFO };
+					      SRC_VMALLOCINFO, SRC_CGROUPS, SRC_KMSG };
 
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		if (snapshot_has(s, ids[i]))
@@ -112,6 +124,9 @@ struct watch_state {
 	struct trend_report rep;
 	struct trend_opts topts;
 	struct watch_view view;
+	struct cgroup_target container; /* --container, resolved at the start */
+	struct klog_stream klog;	/* the kernel log's events, each once */
+	struct klog_findings kf;	/* the final report's view of them */
 };
 
 /* One sample: read -> parse -> ingest -> trend. */
@@ -123,12 +138,31 @@ static int step(struct watch_state *w, bool json)
 		return cmd_fail(&e, json);
 	if (w->live.taken == 1 && check_sources(&w->snap, json))
 		return KLEAK_EXIT_ERROR;
-	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e))
+	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e) ||
+	    klog_stream_add(&w->klog, &w->snap, &e))
 		return cmd_fail(&e, json);
 	if (trend_analyze(&w->set, &w->topts, &w->rep)) {
 		kerr_set(&e, -ENOMEM, "watch", 0, "out of memory");
 		return cmd_fail(&e, json);
 	}
+	return 0;
+}
+
+/*
+ * The end: reports still being printed at the last sample are listed as
+ * they are; the findings the final text shows.
+ */
+static int finish_klog(struct watch_state *w, bool json)
+{
+	struct klog_findings_opts ko;
+	struct kerr e = { 0 };
+
+	klog_findings_opts_default(&ko);
+	ko.page_size = w->snap.page_size ? w->snap.page_size : ko.page_size;
+	ko.cgroups = snapshot_has(&w->snap, SRC_CGROUPS) ? &w->snap.cgroups : NULL;
+	if (klog_stream_finish(&w->klog, &w->snap, &e) ||
+	    klog_findings(&w->klog.events, &ko, &w->kf, &e))
+		return cmd_fail(&e, json);
 	return 0;
 }
 
@@ -160,6 +194,14 @@ int cmd_watch(int argc, char **argv)
 		return r;
 	memset(&w, 0, sizeof(w));
 	w.live = (struct live){ .mask = WATCH_MASK, .parse = SRC_ALL };
+	w.live.sl.max_cgroups = (size_t)o.max_cgroups;
+	if (o.container) {
+		struct kerr e = { 0 };
+
+		if (cgroups_container_resolve(o.container, &w.container, &e))
+			return cmd_fail(&e, o.json);
+		w.ingest.cgroup_only = w.container.path;
+	}
 	trend_opts_default(&w.topts);
 	w.topts.leak_window_s = (double)o.leak_window_ns / 1e9;
 	if (series_set_init(&w.set, SERIES_DEFAULT_CAP)) {
@@ -171,7 +213,9 @@ int cmd_watch(int argc, char **argv)
 				      .snap = &w.snap, .wanted = WATCH_MASK,
 				      .interval_s = (double)o.stream.interval_ns / 1e9,
 				      .top = (size_t)o.top,
-				      .color = fmt_use_color(stdout) };
+				      .color = fmt_use_color(stdout),
+				      .container = o.container ? &w.container : NULL,
+				      .klog = &w.klog, .klog_findings = &w.kf };
 	stream_start(&st, &o.stream, true);
 	do {
 		r = step(&w, o.json);
@@ -182,10 +226,15 @@ int cmd_watch(int argc, char **argv)
 		render(&w, &o, tty);
 	} while (stream_wait(&st));
 	w.view.final = true;
+	r = finish_klog(&w, o.json);
+	if (r)
+		goto out;
 	render(&w, &o, tty);
 	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
 		r = KLEAK_EXIT_FINDINGS;
 out:
+	klog_findings_free(&w.kf);
+	klog_stream_free(&w.klog);
 	trend_report_free(&w.rep);
 	ingest_free(&w.ingest);
 	snapshot_free(&w.snap);

@@ -12,6 +12,7 @@ static const char *const source_names[SERIES_NSOURCES] = {
 	[SERIES_VMALLOC_CALLER] = "vmalloc_caller",
 	[SERIES_VMALLOC_MODULE] = "vmalloc_module",
 	[SERIES_ALLOCINFO] = "allocinfo",
+	[SERIES_CGROUP] = "cgroup",
 	[SERIES_MEMINFO] = "meminfo",
 	[SERIES_CONTEXT] = "context",
 };
@@ -39,8 +40,10 @@ void series_set_free(struct series_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->count; i++)
+	for (size_t i = 0; i < set->count; i++) {
 		free(set->v[i].v);
+		free(set->v[i].path);
+	}
 	free(set->v);
 	free(set->t);
 	strmap_free(&set->index);
@@ -73,57 +76,104 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns)
 	set->in_sample = true;
 }
 
+/* A cgroup path is PATH_MAX at most: keys are never cut. */
+#define KEY_MAX (4096 + 128)
+
+/* "source\tmodule\tname"; a cgroup's "source\tcounter\tpath". */
 static int key_of(char *k, size_t klen, enum series_source src,
 		  const char *name, const char *module)
 {
-	return snprintf(k, klen, "%d\t%s\t%s", (int)src, module ? module : "",
-			name);
+	int kl = snprintf(k, klen, "%d\t%s\t%s", (int)src, module ? module : "", name);
+
+	return kl >= (int)klen ? (int)klen - 1 : kl;
 }
 
-long series_add(struct series_set *set, enum series_source src,
-		const char *name, const char *module, uint64_t bytes)
+static int key_of_series(char *k, size_t klen, const struct series *s)
 {
-	char k[256];
-	int kl = key_of(k, sizeof(k), src, name, module);
-	size_t i;
-	struct series *s;
+	return s->path ? key_of(k, klen, s->source, s->path, s->counter)
+		       : key_of(k, klen, s->source, s->name, s->module);
+}
 
-	if (kl >= (int)sizeof(k))
-		kl = sizeof(k) - 1;
+/* The series of key k, created when new. */
+static long slot_of(struct series_set *set, const char *k, int kl, enum series_source src)
+{
+	struct series *s;
+	size_t i;
+
 	/* At the cap, only known series: no key is kept for a refused one. */
 	if (set->count >= set->max_count) {
 		i = strmap_get(&set->index, k, (size_t)kl);
 		if (i == STRMAP_NONE || i >= set->count)
 			return -E2BIG;
-	} else {
-		i = strmap_intern(&set->index, k, (size_t)kl, set->count);
+		return (long)i;
 	}
+	i = strmap_intern(&set->index, k, (size_t)kl, set->count);
 	if (i == STRMAP_NONE)
 		return -ENOMEM;
-	if (i == set->count) {
-		if (set->count == set->alloc) {
-			size_t na = set->alloc ? set->alloc * 2 : 256;
-			struct series *p = realloc(set->v, na * sizeof(*p));
+	if (i < set->count)
+		return (long)i;
+	if (set->count == set->alloc) {
+		size_t na = set->alloc ? set->alloc * 2 : 256;
+		struct series *p = realloc(set->v, na * sizeof(*p));
 
-			if (!p)
-				return -ENOMEM;
-			set->v = p;
-			set->alloc = na;
-		}
-		s = &set->v[set->count];
-		memset(s, 0, sizeof(*s));
-		s->v = calloc(set->vcap, sizeof(*s->v));
-		if (!s->v)
-			return -ENOMEM; /* the key stays, pointing past count */
-		s->source = src;
-		s->reclaimable = -1;
+		if (!p)
+			return -ENOMEM;
+		set->v = p;
+		set->alloc = na;
+	}
+	s = &set->v[set->count];
+	memset(s, 0, sizeof(*s));
+	s->v = calloc(set->vcap, sizeof(*s->v));
+	if (!s->v)
+		return -ENOMEM; /* the key stays, pointing past count */
+	s->source = src;
+	s->reclaimable = -1;
+	return (long)set->count++;
+}
+
+static void add_bytes(struct series *s, uint64_t bytes)
+{
+	s->cur = s->cur + bytes < s->cur ? UINT64_MAX : s->cur + bytes;
+}
+
+long series_add_cgroup(struct series_set *set, const char *path, const char *counter,
+		       const char *name, uint64_t bytes)
+{
+	char k[KEY_MAX];
+	long i = slot_of(set, k, key_of(k, sizeof(k), SERIES_CGROUP, path, counter),
+			 SERIES_CGROUP);
+	struct series *s;
+
+	if (i < 0)
+		return i;
+	s = &set->v[i];
+	if (!s->path) {
+		s->path = strdup(path);
+		if (!s->path)
+			return -ENOMEM;
+		snprintf(s->counter, sizeof(s->counter), "%s", counter);
+	}
+	snprintf(s->name, sizeof(s->name), "%s", name ? name : path);
+	add_bytes(s, bytes);
+	return i;
+}
+
+long series_add(struct series_set *set, enum series_source src,
+		const char *name, const char *module, uint64_t bytes)
+{
+	char k[KEY_MAX];
+	long i = slot_of(set, k, key_of(k, sizeof(k), src, name, module), src);
+	struct series *s;
+
+	if (i < 0)
+		return i;
+	s = &set->v[i];
+	if (!s->name[0]) {
 		snprintf(s->name, sizeof(s->name), "%s", name);
 		snprintf(s->module, sizeof(s->module), "%s", module ? module : "");
-		set->count++;
 	}
-	s = &set->v[i];
-	s->cur = s->cur + bytes < s->cur ? UINT64_MAX : s->cur + bytes;
-	return (long)i;
+	add_bytes(s, bytes);
+	return i;
 }
 
 int series_add_error(const struct series_set *set, long r, const char *src,
@@ -141,14 +191,17 @@ const struct series *series_find(const struct series_set *set,
 				 enum series_source src, const char *name,
 				 const char *module)
 {
-	char k[256];
+	char k[KEY_MAX];
 	int kl = key_of(k, sizeof(k), src, name, module);
-	size_t i;
+	size_t i = strmap_get(&set->index, k, (size_t)kl);
 
-	if (kl >= (int)sizeof(k))
-		kl = sizeof(k) - 1;
-	i = strmap_get(&set->index, k, (size_t)kl);
 	return i < set->count ? &set->v[i] : NULL;
+}
+
+const struct series *series_find_cgroup(const struct series_set *set, const char *path,
+					const char *counter)
+{
+	return series_find(set, SERIES_CGROUP, path, counter);
 }
 
 /* Gone now, and never held SERIES_PRUNE_BYTES in the window. */
@@ -175,7 +228,7 @@ static void prune(struct series_set *set)
 {
 	struct strmap idx = { 0 };
 	size_t w = 0;
-	char k[256];
+	char k[KEY_MAX];
 
 	for (size_t i = 0; i < set->count; i++) {
 		struct series *s = &set->v[i];
@@ -183,9 +236,7 @@ static void prune(struct series_set *set)
 
 		if (negligible(s, set->n))
 			continue;
-		kl = key_of(k, sizeof(k), s->source, s->name, s->module);
-		if (kl >= (int)sizeof(k))
-			kl = sizeof(k) - 1;
+		kl = key_of_series(k, sizeof(k), s);
 		if (strmap_intern(&idx, k, (size_t)kl, w) != w) {
 			strmap_free(&idx); /* out of memory: keep them all */
 			return;
@@ -200,6 +251,7 @@ static void prune(struct series_set *set)
 	for (size_t i = 0; i < set->count; i++) {
 		if (negligible(&set->v[i], set->n)) {
 			free(set->v[i].v);
+			free(set->v[i].path);
 			continue;
 		}
 		set->v[w++] = set->v[i];

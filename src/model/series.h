@@ -2,8 +2,10 @@
 /*
  * Samples over time: one series of byte values per (source, name) — a
  * meminfo field, a slab cache, a vmalloc caller, a vmalloc module, an
- * allocinfo site ("function file:line [module]") — on one
- * shared time axis (seconds of CLOCK_MONOTONIC since the first sample).
+ * allocinfo site ("function file:line [module]"), a memory cgroup's
+ * counter (its kernel memory, its unreclaimable slab; keyed by the
+ * cgroup's path, named by its container) — on one shared time axis
+ * (seconds of CLOCK_MONOTONIC since the first sample).
  *
  * Memory is bounded: at most `cap` points are kept. When the window is
  * full, neighbouring points are averaged in pairs and every later point
@@ -45,6 +47,7 @@ enum series_source {
 	SERIES_VMALLOC_CALLER,
 	SERIES_VMALLOC_MODULE,
 	SERIES_ALLOCINFO, /* one allocation site of /proc/allocinfo (6.10+) */
+	SERIES_CGROUP,	  /* one counter of a memory cgroup (a container's) */
 	SERIES_MEMINFO,
 	/*
 	 * What kernel memory follows, never judged itself: "tasks" (threads
@@ -55,7 +58,10 @@ enum series_source {
 	SERIES_NSOURCES,
 };
 
-/* "slab", "vmalloc_caller", "vmalloc_module", "allocinfo", "meminfo", "context" (JSON `source`). */
+/*
+ * "slab", "vmalloc_caller", "vmalloc_module", "allocinfo", "cgroup",
+ * "meminfo", "context" (JSON `source`).
+ */
 const char *series_source_name(enum series_source s);
 
 #define SERIES_DEFAULT_CAP 512 /* points per series; must be even */
@@ -68,10 +74,13 @@ const char *series_source_name(enum series_source s);
 
 struct series {
 	enum series_source source;
-	char name[128];
+	char name[256];	 /* cgroup: the container's name, else its path */
 	char module[64]; /* vmalloc_caller, allocinfo: its module, "" when built in */
+	char *path;	 /* cgroup: its path, the series' key (owned); NULL otherwise */
+	char counter[24]; /* cgroup: "kernel" or "slab_unreclaimable"; "" otherwise */
 	int reclaimable; /* 1, 0, or -1 when unknown */
-	bool aggregate;	 /* allocinfo container (slab pages), kmemleak_object */
+	bool aggregate;	 /* allocinfo container (slab pages), kmemleak_object, a
+			  * cgroup whose children hold most of it */
 	/* The least noise its source makes (Unaccounted: the vmstat drift bound). */
 	double noise_floor_bytes;
 	double *v;	 /* committed points, cap of them */
@@ -124,10 +133,19 @@ void series_sample_end(struct series_set *set);
  */
 void series_gap(struct series_set *set, enum series_source src, const char *name);
 
+/*
+ * Adds bytes to a cgroup's counter (created when new; its name updated:
+ * a container named later keeps its series). Returns its slot or -ENOMEM.
+ */
+long series_add_cgroup(struct series_set *set, const char *path, const char *counter,
+		       const char *name, uint64_t bytes);
+
 /* Looks a series up; NULL when absent. module may be NULL for "". */
 const struct series *series_find(const struct series_set *set,
 				 enum series_source src, const char *name,
 				 const char *module);
+const struct series *series_find_cgroup(const struct series_set *set, const char *path,
+					const char *counter);
 
 /*
  * The meminfo series, NULL-terminated: kernel fields, and "Unaccounted"

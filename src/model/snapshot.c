@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parse/meta.h"
@@ -83,6 +84,20 @@ static int parse_meta(struct snapshot *snap, const struct sample *s,
 		snap->mono_ns = (uint64_t)m.time_s * 1000000000ULL;
 	snap->interval_ns = m.interval_ns;
 	snap->leak_window_ns = m.leak_window_ns;
+	snap->wall_ns = m.wall_ns ? m.wall_ns : m.time_s * 1000000000LL;
+	snprintf(snap->boot_id, sizeof(snap->boot_id), "%s", m.boot_id);
+	snap->kmsg_read_live = m.has_kmsg && !s->kmsg_file[0];
+	snap->kmsg_has_seq = m.has_kmsg_seq;
+	snap->kmsg_cursor = m.kmsg_cursor;
+	snap->kmsg_first_seq = m.kmsg_first_seq;
+	snap->kmsg_next_seq = m.kmsg_next_seq;
+	snap->kmsg_records = m.kmsg_records;
+	snap->kmsg_lost = m.kmsg_lost;
+	snap->kmsg_overruns = m.kmsg_overruns;
+	snap->kmsg_restarted = m.kmsg_restarted;
+	/* the records of this sample are of the boot it was taken in */
+	if (snap->wall_ns && m.mono_ns && !s->kmsg_file[0])
+		snap->boot_wall_ns = snap->wall_ns - (int64_t)m.mono_ns;
 	snap->page_size = page_size_ok(m.page_size) ? m.page_size
 						     : (uint64_t)sysconf(_SC_PAGESIZE);
 	return 0;
@@ -113,6 +128,12 @@ static void free_source(struct snapshot *snap, enum source_id id)
 	case SRC_MODULE_SECTIONS:
 		module_sections_free(&snap->sections);
 		break;
+	case SRC_CGROUPS:
+		cgroup_set_free(&snap->cgroups);
+		break;
+	case SRC_KMSG:
+		klog_log_free(&snap->klog);
+		break;
 	case SRC_LOADAVG: /* plain structs */
 	case SRC_STAT:
 	case SRC_THP:
@@ -123,6 +144,31 @@ static void free_source(struct snapshot *snap, enum source_id id)
 	case SRC_COUNT:
 		break;
 	}
+}
+
+/*
+ * The kernel log as of when the sample was taken: a report still being
+ * printed then is `open` (a live read, or a recording's, whose cursor
+ * skipped ahead of it only that far). A snapshot directory or a saved
+ * file is read as a file: nothing is open.
+ */
+static int parse_klog(struct snapshot *snap, const struct buf *b, const char *src,
+		      struct kerr *e)
+{
+	struct klog_parse_opts o = { 0 };
+	const struct sample *s = snap->sample;
+	struct tm tm;
+	time_t now;
+
+	if (s->origin != SAMPLE_DIR && !snap->kmsg_file[0])
+		o.now_mono_ns = snap->mono_ns;
+	o.now_wall_ns = snap->kmsg_file[0] || !snap->wall_ns ? (int64_t)time(NULL) * 1000000000LL
+							     : snap->wall_ns;
+	now = (time_t)(o.now_wall_ns / 1000000000LL);
+	/* year-less, zone-less stamps of saved logs are the reader's local time */
+	if (localtime_r(&now, &tm))
+		o.utc_offset_s = tm.tm_gmtoff;
+	return klog_parse(b->data, b->len, src, &o, &snap->klog, e);
 }
 
 /* The one switch from a source to its parser. */
@@ -154,6 +200,10 @@ static int parse_source(struct snapshot *snap, enum source_id id,
 		return module_sections_parse(b->data, b->len, src, &snap->sections, e);
 	case SRC_THP:
 		return thp_parse(b->data, b->len, src, &snap->thp, e);
+	case SRC_CGROUPS:
+		return cgroup_set_parse(&snap->cgroups, b->data, b->len, src, snap->page_size, 0, e);
+	case SRC_KMSG:
+		return parse_klog(snap, b, src, e);
 	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
 	case SRC_KALLSYMS:
 	case SRC_KMEMLEAK:
@@ -175,7 +225,7 @@ static void note_source(struct snapshot *snap, enum source_id id, bool parse)
 		snap->err[id] = s->err[id];
 		return;
 	}
-	snapshot_src(snap, id, src, sizeof(src));
+	sample_src(s, id, src, sizeof(src));
 	snap->status[id] = parse && parse_source(snap, id, src, &snap->err[id])
 				   ? SOURCE_BAD
 				   : SOURCE_OK;
@@ -190,6 +240,7 @@ int snapshot_parse(struct snapshot *snap, const struct sample *s,
 	snapshot_free(snap);
 	snap->sample = s;
 	snap->raw = s->raw;
+	snprintf(snap->kmsg_file, sizeof(snap->kmsg_file), "%s", s->kmsg_file);
 	if (s->origin != SAMPLE_LIVE)
 		sample_src(s, SRC_COUNT, snap->from, sizeof(snap->from));
 	r = parse_meta(snap, s, e);
@@ -233,7 +284,9 @@ bool snapshot_has(const struct snapshot *s, enum source_id id)
 const char *snapshot_src(const struct snapshot *s, enum source_id id,
 			 char *buf, size_t len)
 {
-	if (!s->from[0])
+	if (id == SRC_KMSG && s->kmsg_file[0])
+		snprintf(buf, len, "%s", s->kmsg_file);
+	else if (!s->from[0])
 		snprintf(buf, len, "%s", source_descs[id].live_path);
 	else
 		snprintf(buf, len, "%s/%s", s->from, source_descs[id].name);

@@ -5,7 +5,9 @@
  * hostname, clocks, page size) and every line-oriented source. Three stay
  * raw, for the analyses that walk them without building an array:
  * vmallocinfo (which may be 100 MB), kallsyms (looked up by address) and
- * kmemleak (grouped by backtrace as it is read).
+ * kmemleak (grouped by backtrace as it is read). The cgroups become a
+ * cgroup set (model/cgroups.h), the kernel log its events (parse/klog.h),
+ * with the reader's counters from the metadata.
  *
  * Each source has its own status: read and parsed, absent (kernel option
  * or privilege: reported, not fatal), or unparsable (fatal for the
@@ -18,8 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/cgroups.h"
 #include "parse/allocinfo.h"
 #include "parse/loadavg.h"
+#include "parse/klog.h"
 #include "parse/meminfo.h"
 #include "parse/module_sections.h"
 #include "parse/modules.h"
@@ -49,6 +53,20 @@ struct snapshot {
 	uint64_t page_size;
 	uint64_t interval_ns; /* a recording's interval, 0 otherwise */
 	uint64_t leak_window_ns; /* record --leak-window, 0 when not given */
+	int64_t wall_ns;      /* wall clock when taken, ns; time_s x 1e9 when unknown */
+	char boot_id[40];     /* the boot it was taken in, "" unknown */
+	/*
+	 * The kernel log: where it came from, the reader's counters (a live
+	 * read, or one recorded) and printk's clock 0 on the wall clock
+	 * (boot_wall_ns: 0 when unknown, as for a saved file of any boot).
+	 */
+	char kmsg_file[PATH_MAX]; /* --dmesg FILE, "" when the sample's own */
+	bool kmsg_read_live;	  /* read from /dev/kmsg: the counters below hold */
+	bool kmsg_has_seq;
+	uint64_t kmsg_cursor, kmsg_first_seq, kmsg_next_seq;
+	uint64_t kmsg_records, kmsg_lost, kmsg_overruns;
+	bool kmsg_restarted;
+	int64_t boot_wall_ns;
 	enum source_status status[SRC_COUNT];
 	struct kerr err[SRC_COUNT];
 	struct meminfo meminfo;
@@ -62,6 +80,8 @@ struct snapshot {
 	struct zoneinfo zoneinfo;
 	struct module_sections sections;
 	struct thp thp;
+	struct cgroup_set cgroups;
+	struct klog_log klog;
 };
 
 /*

@@ -4,6 +4,7 @@
 
 #include "output/check_render.h"
 #include "output/json.h"
+#include "output/klog_json.h"
 
 static void sources(struct json *j, const struct snapshot *s)
 {
@@ -237,8 +238,46 @@ static void findings(struct json *j, const struct check_report *r)
 		json_kv_str(j, "summary", f->summary);
 		json_kv_str(j, "evidence", f->evidence);
 		json_kv_str(j, "next", f->next);
+		/* when the kernel said it; null for what the snapshot shows */
+		klog_json_stamp(j, f->from_log ? &f->at : NULL, f->has_wall, f->wall_ns);
+		json_kv_u64(j, "count", f->count);
 		json_obj_end(j);
 	}
+	json_arr_end(j);
+}
+
+/* The kernel log: what was read, and every event found in it, in log order. */
+static void kernel_log(struct json *j, const struct check_report *r)
+{
+	const struct snapshot *s = r->snap;
+	struct klog_json_status st = { 0 };
+	char src[PATH_MAX + 64];
+	size_t open = 0;
+
+	json_key(j, "kernel_log");
+	if (!r->have_klog) {
+		json_null(j);
+	} else {
+		for (size_t i = 0; i < r->klog->n; i++)
+			open += r->klog->v[i].open;
+		st.source = snapshot_src(s, SRC_KMSG, src, sizeof(src));
+		st.log = r->klog;
+		st.reader = s->kmsg_read_live;
+		st.cursor = s->kmsg_cursor;
+		st.lost = s->kmsg_lost;
+		st.overruns = s->kmsg_overruns;
+		st.restarted = s->kmsg_restarted;
+		st.records = r->klog->records;
+		st.lost_records = r->klog->lost_records;
+		st.boots = r->klog->boots;
+		st.events = r->klog->n;
+		st.open_events = open;
+		klog_json_status(j, &st);
+	}
+	json_key(j, "events");
+	json_arr_begin(j);
+	for (size_t i = 0; r->have_klog && i < r->klog->n; i++)
+		klog_json_event(j, &r->klog->v[i], s->boot_wall_ns, s->page_size);
 	json_arr_end(j);
 }
 
@@ -263,6 +302,7 @@ void check_render_json(FILE *f, const struct check_report *r,
 	vmalloc(&j, r, o);
 	kmemleak(&j, r);
 	allocinfo(&j, r);
+	kernel_log(&j, r);
 	findings(&j, r);
 	json_obj_end(&j);
 	json_end_doc(&j);

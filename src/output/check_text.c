@@ -163,9 +163,30 @@ static void allocinfo(FILE *f, const struct check_report *r,
 	}
 }
 
+/* " (2026-11-30 12:42:15, 3 times)": when the kernel said it, local time. */
+static const char *when_said(const struct finding *x, char *buf, size_t len)
+{
+	char t[40] = "", n[32] = "";
+	time_t secs = (time_t)(x->wall_ns / 1000000000LL);
+	struct tm tm;
+
+	if (x->has_wall && localtime_r(&secs, &tm))
+		strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	else if (x->at.has_mono)
+		snprintf(t, sizeof(t), "%.1f s after boot", (double)x->at.mono_ns / 1e9);
+	if (x->count > 1)
+		snprintf(n, sizeof(n), "%s%llu times", t[0] ? ", " : "",
+			 (unsigned long long)x->count);
+	if (t[0] || n[0])
+		snprintf(buf, len, " (%s%s)", t, n);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 static void findings(FILE *f, const struct check_report *r, const struct style *st)
 {
-	char b[32], top[512];
+	char b[96], top[512];
 
 	if (r->have_kmemleak) {
 		heading(f, st, "kmemleak");
@@ -186,12 +207,40 @@ static void findings(FILE *f, const struct check_report *r, const struct style *
 		text_fputs(x->subject, f);
 		fputs(": ", f);
 		text_fputs(x->summary, f);
+		if (x->from_log)
+			fputs(when_said(x, b, sizeof(b)), f);
 		fputs("\n      ", f);
 		text_fputs(x->evidence, f);
 		fputs("\n      next: ", f); /* shell-quoted where it was built */
 		text_fputs(x->next, f);
 		fputc('\n', f);
 	}
+}
+
+/* What the kernel log held: its events by kind (the findings say more). */
+static void kernel_log(FILE *f, const struct check_report *r, const struct style *st)
+{
+	const struct klog_log *l = r->klog;
+	size_t by[KLOG_KIND_COUNT] = { 0 };
+	char src[PATH_MAX + 64];
+	bool first = true;
+
+	if (!r->have_klog)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		by[l->v[i].kind]++;
+	heading(f, st, "Kernel log");
+	fprintf(f, "  %llu records of %s: ", (unsigned long long)l->records,
+		snapshot_src(r->snap, SRC_KMSG, src, sizeof(src)));
+	if (!l->n)
+		fputs("no OOM, unload warning, allocation failure or kmemleak report", f);
+	for (int k = 0; k < KLOG_KIND_COUNT; k++) {
+		if (!by[k])
+			continue;
+		fprintf(f, "%s%zu %s", first ? "" : ", ", by[k], klog_kind_name(k));
+		first = false;
+	}
+	fputc('\n', f);
 }
 
 static void problems(FILE *f, const struct check_report *r, const struct style *st)
@@ -233,6 +282,7 @@ void check_render_text(FILE *f, const struct check_report *r,
 	slabs(f, r, &st, o->top);
 	vmalloc(f, r, &st, o);
 	allocinfo(f, r, &st, o->top);
+	kernel_log(f, r, &st);
 	findings(f, r, &st);
 	problems(f, r, &st);
 }

@@ -25,6 +25,15 @@ static void kv_hex(struct json *j, const char *k, uint32_t v)
 static void stamp(struct json *j, const struct klog_stamp *at, bool has_wall,
 		  int64_t wall_ns)
 {
+	if (!at) {
+		static const char *const keys[] = { "time", "mono_ns", "seq", "line", "caller" };
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			json_key(j, keys[i]);
+			json_null(j);
+		}
+		return;
+	}
 	json_key(j, "time");
 	if (has_wall)
 		json_i64(j, wall_ns >= 0 ? wall_ns / 1000000000 : -((-wall_ns + 999999999) / 1000000000));
@@ -255,6 +264,7 @@ void klog_json_event(struct json *j, const struct klog_event *ev,
 		json_null(j);
 	json_kv_bool(j, "complete", ev->complete);
 	json_kv_bool(j, "truncated", ev->truncated);
+	json_kv_bool(j, "open", ev->open);
 	kind_fields(j, ev);
 	if (ev->kind == KLOG_OOM || ev->kind == KLOG_PAGE_ALLOC_FAILURE ||
 	    ev->kind == KLOG_VMALLOC_ERROR)
@@ -273,5 +283,50 @@ void klog_json_finding(struct json *j, const struct klog_finding *f)
 	json_kv_str(j, "next", f->f.next);
 	stamp(j, &f->at, f->has_wall, f->wall_ns);
 	json_kv_u64(j, "count", f->count);
+	json_obj_end(j);
+}
+
+void klog_json_stamp(struct json *j, const struct klog_stamp *at, bool has_wall,
+		     int64_t wall_ns)
+{
+	stamp(j, at, has_wall, wall_ns);
+}
+
+static void kv_u64_or_null(struct json *j, const char *k, bool have, uint64_t v)
+{
+	json_key(j, k);
+	if (have)
+		json_u64(j, v);
+	else
+		json_null(j);
+}
+
+void klog_json_status(struct json *j, const struct klog_json_status *st)
+{
+	const struct klog_log *l = st->log;
+
+	json_obj_begin(j);
+	json_kv_str(j, "source", st->source);
+	json_kv_str(j, "format", l ? klog_format_name(l->format) : NULL);
+	json_kv_u64(j, "records", st->records);
+	json_kv_u64(j, "lost_records", st->lost_records);
+	json_kv_u64(j, "boots", st->boots);
+	kv_u64_or_null(j, "first_seq", l && l->has_seq, l ? l->first_seq : 0);
+	kv_u64_or_null(j, "next_seq", l && l->has_seq, l ? l->next_seq : 0);
+	kv_u64_or_null(j, "resume_seq", l && l->has_seq, l ? l->resume_seq : 0);
+	json_key(j, "reader");
+	if (st->reader) {
+		json_obj_begin(j);
+		json_kv_u64(j, "cursor", st->cursor);
+		json_kv_u64(j, "lost", st->lost);
+		json_kv_u64(j, "overruns", st->overruns);
+		json_kv_bool(j, "restarted", st->restarted);
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
+	json_kv_u64(j, "events", st->events);
+	json_kv_u64(j, "open_events", st->open_events);
+	json_kv_u64(j, "dropped_events", st->dropped_events);
 	json_obj_end(j);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output/json.h"
+#include "output/klog_json.h"
 #include "watch_render.h"
 
 static void render_sources(struct json *j, const struct watch_view *v)
@@ -66,6 +67,15 @@ static void render_leak(struct json *j, const struct series_set *set,
 	json_kv_str(j, "source", series_source_name(s->source));
 	json_kv_str(j, "name", s->name);
 	json_kv_str(j, "module", s->module[0] ? s->module : NULL);
+	json_key(j, "cgroup");
+	if (s->path) {
+		json_obj_begin(j);
+		json_kv_str(j, "path", s->path);
+		json_kv_str(j, "counter", s->counter);
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
 	json_key(j, "reclaimable");
 	if (s->reclaimable < 0)
 		json_null(j);
@@ -155,6 +165,44 @@ static void render_load(struct json *j, const struct watch_view *v)
 	json_obj_end(j);
 }
 
+/*
+ * The kernel log: its counters over the run, and its events, each once:
+ * the ones new with this sample, or in the final object every one.
+ */
+static void render_klog(struct json *j, const struct watch_view *v)
+{
+	const struct klog_stream *ks = v->klog;
+	struct klog_json_status st = { 0 };
+	size_t from = 0;
+
+	json_key(j, "kernel_log");
+	if (!ks || !ks->seen) {
+		json_null(j);
+	} else {
+		st.source = v->file ? "kmsg" : "/dev/kmsg";
+		st.reader = true; /* watch reads /dev/kmsg; record did */
+		st.cursor = ks->cursor;
+		st.lost = ks->lost;
+		st.overruns = ks->overruns;
+		st.restarted = ks->restarted;
+		st.records = ks->records;
+		st.lost_records = ks->lost_records;
+		st.boots = ks->boots;
+		st.events = ks->events.n;
+		st.open_events = ks->waiting;
+		st.dropped_events = ks->dropped;
+		klog_json_status(j, &st);
+	}
+	if (ks && !v->final)
+		from = ks->new_from;
+	json_key(j, "events");
+	json_arr_begin(j);
+	for (size_t i = from; ks && i < ks->events.n; i++)
+		klog_json_event(j, &ks->events.v[i], 0,
+				v->snap && v->snap->page_size ? v->snap->page_size : 4096);
+	json_arr_end(j);
+}
+
 void watch_render_json(FILE *f, const struct watch_view *v)
 {
 	const struct series_set *set = v->set;
@@ -196,6 +244,15 @@ void watch_render_json(FILE *f, const struct watch_view *v)
 	} else {
 		json_null(&j);
 	}
+	json_key(&j, "container");
+	if (v->container) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "name", v->container->name);
+		json_kv_str(&j, "path", v->container->path);
+		json_obj_end(&j);
+	} else {
+		json_null(&j);
+	}
 	render_sources(&j, v);
 	render_meminfo(&j, set);
 	render_load(&j, v);
@@ -206,6 +263,7 @@ void watch_render_json(FILE *f, const struct watch_view *v)
 	for (size_t i = 0; i < v->rep->n; i++)
 		render_leak(&j, set, &v->rep->v[i]);
 	json_arr_end(&j);
+	render_klog(&j, v);
 	json_obj_end(&j);
 	json_end_doc(&j);
 }

@@ -12,7 +12,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analyze/klog_findings.h"
+#include "analyze/klog_stream.h"
 #include "analyze/trend.h"
+#include "model/cgroups.h"
 #include "model/series.h"
 #include "model/snapshot.h"
 
@@ -25,6 +28,11 @@ struct watch_view {
 	double interval_s;
 	size_t top;		     /* rows in the human views */
 	bool color;
+	const struct cgroup_target *container; /* watch --container, else NULL */
+	/* The kernel log's events: the final view lists them all, the
+	 * others the ones new with the latest sample. */
+	const struct klog_stream *klog;
+	const struct klog_findings *klog_findings; /* final view: what they mean */
 	/* `kleak report` only (NULL/false for watch). */
 	const char *file;
 	bool truncated;		     /* the file ended inside a sample */

@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #include "output/fmt.h"
 #include "util/text.h"
@@ -39,13 +40,18 @@ static const char *col(const struct watch_view *v, enum trend_verdict vd)
 	}
 }
 
-/* Names come from the kernel or a recording handed in: shown escaped. */
+/*
+ * A module is named with it; a cgroup with its counter unless `kernel`.
+ * Names come from the kernel or a recording handed in: shown escaped.
+ */
 static const char *display_name(const struct series *s, char *buf, size_t len)
 {
-	char raw[256];
+	char raw[sizeof(((struct series *)0)->name) + 96];
 
-	if (s->module[0] && s->source != SERIES_ALLOCINFO) /* named with it */
+	if (s->module[0] && s->source != SERIES_ALLOCINFO)
 		snprintf(raw, sizeof(raw), "%s [%s]", s->name, s->module);
+	else if (s->source == SERIES_CGROUP && strcmp(s->counter, "kernel"))
+		snprintf(raw, sizeof(raw), "%s (%s)", s->name, s->counter);
 	else
 		snprintf(raw, sizeof(raw), "%s", s->name);
 	return text_safe(raw, buf, len);
@@ -85,6 +91,44 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 	if (v->rep->n > shown)
 		fprintf(f, "  ... %zu more (--top N, or --json for all)\n",
 			v->rep->n - shown);
+}
+
+/* " kernel: 2 new events (oom, kmemleak)": what the log said since the last line. */
+static void new_events(FILE *f, const struct watch_view *v)
+{
+	const struct klog_stream *ks = v->klog;
+	size_t n = ks ? ks->events.n - ks->new_from : 0;
+
+	if (!n)
+		return;
+	fprintf(f, "  kernel: %zu new event%s (", n, n == 1 ? "" : "s");
+	for (size_t i = ks->new_from; i < ks->events.n && i < ks->new_from + 4; i++)
+		fprintf(f, "%s%s", i > ks->new_from ? ", " : "",
+			klog_kind_name(ks->events.v[i].kind));
+	fputs(n > 4 ? ", ...)" : ")", f);
+}
+
+/* The final report's kernel log: its findings, each with its time. */
+static void render_klog(FILE *f, const struct watch_view *v)
+{
+	const struct klog_findings *kf = v->klog_findings;
+
+	if (!v->klog || !v->klog->seen)
+		return;
+	fprintf(f, "\nKernel log: %zu event%s in %llu records\n", v->klog->events.n,
+		v->klog->events.n == 1 ? "" : "s", (unsigned long long)v->klog->records);
+	for (size_t i = 0; kf && i < kf->n; i++) {
+		const struct klog_finding *x = &kf->v[i];
+		char t[40] = "";
+		time_t secs = (time_t)(x->wall_ns / 1000000000LL);
+		struct tm tm;
+
+		if (x->has_wall && localtime_r(&secs, &tm))
+			strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S ", &tm);
+		fprintf(f, "  [%s] %s%s: %s\n      %s\n      next: %s\n",
+			severity_name(x->f.severity), t, x->f.subject, x->f.summary,
+			x->f.evidence, x->f.next);
+	}
 }
 
 static const struct trend_leak *leak_of(const struct watch_view *v,
@@ -131,6 +175,12 @@ void watch_render_live(FILE *f, const struct watch_view *v)
 		fputs("  nothing has grown yet\n", f);
 	else
 		render_leak_rows(f, v, v->top);
+	if (v->klog && v->klog->events.n) {
+		fputc('\n', f);
+		new_events(f, v);
+		fprintf(f, "%s%zu in all\n", v->klog->events.n > v->klog->new_from ? "; " : "  kernel: ",
+			v->klog->events.n);
+	}
 	fputs("\nCtrl-C ends the watch and prints the growth report.\n", f);
 	fflush(f);
 }
@@ -159,6 +209,7 @@ void watch_render_line(FILE *f, const struct watch_view *v)
 			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
 			l->confidence, trend_verdict_name(l->verdict));
 	}
+	new_events(f, v);
 	fputc('\n', f);
 	fflush(f);
 }
@@ -186,10 +237,12 @@ void watch_render_report(FILE *f, const struct watch_view *v)
 		v->interval_s, set->count, set->n);
 	if (set->n < 3) {
 		fputs("Too few samples for a trend: take at least 5.\n", f);
+		render_klog(f, v);
 		return;
 	}
 	if (!v->rep->n) {
 		fputs("Nothing grew: no kernel memory leak seen in this window.\n", f);
+		render_klog(f, v);
 		return;
 	}
 	fprintf(f, "%zu series growing, %zu steady unreclaimable growth (leak)\n",
@@ -197,4 +250,5 @@ void watch_render_report(FILE *f, const struct watch_view *v)
 	fprintf(f, "Leak window %s: growth seen for less is `growing`, never `leak`.\n\n",
 		fmt_duration_ns((uint64_t)(v->rep->leak_window_s * 1e9), el, sizeof(el)));
 	render_leak_rows(f, v, v->top);
+	render_klog(f, v);
 }

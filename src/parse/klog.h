@@ -247,6 +247,8 @@ int klog_parse(const char *buf, size_t len, const char *src,
 	       const struct klog_parse_opts *o, struct klog_log *out,
 	       struct kerr *e);
 void klog_log_free(struct klog_log *l);
+/* Appends a copy of ev (its OOM and Mem-Info parts too) to l. 0 or -ENOMEM. */
+int klog_log_append(struct klog_log *l, const struct klog_event *ev);
 
 /* User memory by the kernel's measure (should_dump_unreclaim_slab): LRU pages. */
 uint64_t klog_mem_info_lru_pages(const struct klog_mem_info *m);

@@ -394,6 +394,37 @@ uint64_t klog_mem_info_lru_pages(const struct klog_mem_info *m)
 	       m->inactive_file + m->isolated_file + m->unevictable;
 }
 
+int klog_log_append(struct klog_log *l, const struct klog_event *ev)
+{
+	struct klog_event c = *ev;
+
+	c.oom = NULL;
+	c.mem = NULL;
+	if (ev->oom && !(c.oom = malloc(sizeof(*c.oom))))
+		goto nomem;
+	if (ev->oom) {
+		*c.oom = *ev->oom;
+		c.oom->slab = NULL;
+		c.oom->capslab = c.oom->nslab;
+		if (c.oom->nslab && !(c.oom->slab = malloc(c.oom->nslab * sizeof(*c.oom->slab))))
+			goto nomem;
+		if (c.oom->nslab)
+			memcpy(c.oom->slab, ev->oom->slab, c.oom->nslab * sizeof(*c.oom->slab));
+	}
+	if (ev->mem && !(c.mem = malloc(sizeof(*c.mem))))
+		goto nomem;
+	if (ev->mem)
+		*c.mem = *ev->mem;
+	if (!vec_push(&l->v, &l->n, &l->cap, sizeof(c), &c))
+		return 0;
+nomem:
+	if (c.oom)
+		free(c.oom->slab);
+	free(c.oom);
+	free(c.mem);
+	return -ENOMEM;
+}
+
 void klog_log_free(struct klog_log *l)
 {
 	if (!l)

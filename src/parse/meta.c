@@ -14,6 +14,28 @@ static bool key_is(const char *k, size_t klen, const char *want)
 	return klen == strlen(want) && !memcmp(k, want, klen);
 }
 
+/* The kernel log reader's counters (source/klog.h). */
+static void kmsg_field(struct meta *m, const char *k, size_t klen, uint64_t u)
+{
+	if (key_is(k, klen, "kmsg_cursor")) {
+		m->has_kmsg = true;
+		m->kmsg_cursor = u;
+	} else if (key_is(k, klen, "kmsg_first_seq")) {
+		m->kmsg_first_seq = u;
+	} else if (key_is(k, klen, "kmsg_next_seq")) {
+		m->has_kmsg_seq = true;
+		m->kmsg_next_seq = u;
+	} else if (key_is(k, klen, "kmsg_records")) {
+		m->kmsg_records = u;
+	} else if (key_is(k, klen, "kmsg_lost")) {
+		m->kmsg_lost = u;
+	} else if (key_is(k, klen, "kmsg_overruns")) {
+		m->kmsg_overruns = u;
+	} else if (key_is(k, klen, "kmsg_restarted")) {
+		m->kmsg_restarted = u != 0;
+	}
+}
+
 /* One line "key=value" (klen bytes of key, vlen of value) into m. */
 static void meta_field(struct meta *m, const char *k, size_t klen,
 		       const char *v, size_t vlen)
@@ -27,6 +49,11 @@ static void meta_field(struct meta *m, const char *k, size_t klen,
 	} else if (key_is(k, klen, "time")) {
 		if (num_i64(v, vlen, &m->time_s))
 			m->time_s = 0;
+	} else if (key_is(k, klen, "boot_id")) {
+		snprintf(m->boot_id, sizeof(m->boot_id), "%.*s", (int)vlen, v);
+	} else if (key_is(k, klen, "wall_ns")) {
+		if (num_i64(v, vlen, &m->wall_ns))
+			m->wall_ns = 0;
 	} else if (key_is(k, klen, "kleak_recording")) {
 		m->has_recording = true;
 		m->recording = num_u64(v, vlen, &u) ? 0 : u;
@@ -42,6 +69,8 @@ static void meta_field(struct meta *m, const char *k, size_t klen,
 		m->leak_window_ns = u;
 	} else if (key_is(k, klen, "sample")) {
 		m->sample = u;
+	} else {
+		kmsg_field(m, k, klen, u);
 	}
 }
 

@@ -10,6 +10,12 @@
  *   time=1700000000             wall clock, seconds
  *   page_size=4096
  *   mono_ns=81234000000         CLOCK_MONOTONIC (meaningful within one boot)
+ *   wall_ns=1700000000123456789 wall clock of the same moment, nanoseconds
+ *   boot_id=2d1c...-...         /proc/sys/kernel/random/boot_id
+ *   kmsg_cursor=1200            the kernel log's reader (source/klog.h):
+ *   kmsg_first_seq=1200         the cursor asked for, the records read
+ *   kmsg_next_seq=1234          and lost, EPIPE overruns, a restarted log
+ *   kmsg_records=34 kmsg_lost=0 kmsg_overruns=0 kmsg_restarted=0
  *   kleak_recording=1           recordings: the format version
  *   interval_ns=1000000000      recordings: the recorder's interval
  *   sample=3                    recordings: the sample's number
@@ -34,6 +40,13 @@ struct meta {
 	int64_t time_s;		/* 0 when absent */
 	uint64_t page_size;	/* 0 when absent; not checked here */
 	uint64_t mono_ns;	/* 0 when absent */
+	int64_t wall_ns;	/* 0 when absent */
+	char boot_id[40];	/* "" when absent */
+	bool has_kmsg;		/* kmsg_cursor was there: the kernel log was read live */
+	uint64_t kmsg_cursor, kmsg_first_seq, kmsg_next_seq;
+	bool has_kmsg_seq;	/* kmsg_first_seq and kmsg_next_seq were there */
+	uint64_t kmsg_records, kmsg_lost, kmsg_overruns;
+	bool kmsg_restarted;
 	uint64_t interval_ns;	/* 0 when absent */
 	uint64_t leak_window_ns; /* record --leak-window: 0 when absent */
 	uint64_t sample;	/* 0 when absent */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Finding the memory cgroup hierarchies and walking them, live or from a
- * snapshot directory, handing each cgroup's raw files to a visitor; and
- * copying them into a snapshot. Layout and bounds in cgroups.h.
+ * Walking the memory cgroup hierarchies, live or from a snapshot
+ * directory, and rendering each cgroup's raw files as the cgroups source's
+ * text; writing a snapshot's copy of them. Format, layout and bounds in
+ * cgroups.h.
  */
 #include "cgroups.h"
 
@@ -16,185 +17,146 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parse/mountinfo.h"
-#include "util/input.h"
+#define V1 1u
+#define V2 2u
 
-/* Whether a cgroup2 mount's root lists the memory controller. */
-static bool v2_has_memory(const char *point)
+/* What parse/memcg.h reads, as the kernel names the files. */
+const struct cgroup_file_desc cgroup_files[] = {
+	{ "memory.stat", V1 | V2 },
+	{ "memory.current", V2 },
+	{ "memory.max", V2 },
+	{ "memory.events", V2 },
+	{ "memory.kmem.usage_in_bytes", V1 },
+	{ "memory.kmem.tcp.usage_in_bytes", V1 },
+	{ "memory.kmem.failcnt", V1 },
+	{ "memory.usage_in_bytes", V1 },
+	{ "memory.limit_in_bytes", V1 },
+	{ "memory.failcnt", V1 },
+	{ "memory.kmem.slabinfo", V1 },
+};
+const size_t cgroup_nfiles = sizeof(cgroup_files) / sizeof(cgroup_files[0]);
+
+/* mountinfo's escapes for a path in the text. */
+static int cgroups_escape(struct buf *out, const char *s)
 {
-	char path[PATH_MAX + 32];
-	struct buf b = { 0 };
-	struct kerr e;
-	struct line_iter it;
-	const char *line;
-	size_t len;
-	bool found = false;
+	for (; *s; s++) {
+		int r = (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+				? buf_printf(out, "\\%03o", (unsigned char)*s)
+				: buf_append(out, s, 1);
 
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", point);
-	if (buf_read_file(&b, path, 4096, &e)) {
-		buf_free(&b);
-		return false;
+		if (r)
+			return r;
 	}
-	line_iter_init(&it, b.data, b.len);
-	while (!found && line_next(&it, &line, &len)) {
-		struct field f[32];
-		int nf = fields_split(line, len, f, 32);
-
-		for (int i = 0; i < nf && i < 32; i++)
-			found |= field_eq(&f[i], "memory");
-	}
-	buf_free(&b);
-	return found;
-}
-
-/* One hierarchy may be mounted twice (a bind mount): keep the widest root. */
-static void add_hier(struct cgroup_hiers *out, const struct cgroup_mount *m,
-		     const char **devs)
-{
-	size_t i;
-
-	for (i = 0; i < out->n; i++)
-		if (!strcmp(devs[i], m->dev)) {
-			if (strlen(m->root) < strlen(out->v[i].prefix))
-				break;
-			return;
-		}
-	if (i == out->n) {
-		if (out->n == sizeof(out->v) / sizeof(out->v[0]))
-			return;
-		out->n++;
-	}
-	devs[i] = m->dev;
-	out->v[i].version = m->version;
-	out->v[i].snapshot = false;
-	snprintf(out->v[i].dir, sizeof(out->v[i].dir), "%s", m->point);
-	snprintf(out->v[i].prefix, sizeof(out->v[i].prefix), "%s", m->root);
-}
-
-int cgroups_find_mountinfo(const char *buf, size_t len, const char *src,
-			   struct cgroup_hiers *out, struct kerr *e)
-{
-	struct cgroup_mounts mounts;
-	const char *devs[4];
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	r = mountinfo_parse(buf, len, src, &mounts, e);
-	if (r)
-		return r;
-	for (size_t i = 0; i < mounts.n; i++) {
-		const struct cgroup_mount *m = &mounts.v[i];
-
-		if ((m->version == 1 && m->memory) ||
-		    (m->version == 2 && v2_has_memory(m->point)))
-			add_hier(out, m, devs);
-	}
-	mountinfo_free(&mounts);
-	if (!out->n)
-		return kerr_set(e, -ENOENT, src, 0,
-				"no memory cgroup hierarchy is mounted (no cgroup mount with the memory controller, no cgroup2 mount listing it in cgroup.controllers)");
 	return 0;
 }
 
-static int find_snapshot(const char *dir, struct cgroup_hiers *out,
-			 struct kerr *e)
-{
-	struct stat st;
+struct walk_stats {
+	size_t visited;
+	bool capped;	     /* stopped at max */
+	size_t too_deep;     /* directories below CGROUPS_MAX_DEPTH skipped */
+	size_t unreadable;   /* files or directories present but not readable */
+	char first[PATH_MAX + 128]; /* the first of them, and why */
+};
 
-	memset(out, 0, sizeof(*out));
-	for (int v = 1; v <= 2; v++) {
-		struct cgroup_hier *h = &out->v[out->n];
-
-		if (snprintf(h->dir, sizeof(h->dir), "%s/cgroup/v%d", dir, v) >=
-		    (int)sizeof(h->dir))
-			return kerr_set(e, -ENAMETOOLONG, dir, 0, "path too long");
-		if (lstat(h->dir, &st) || !S_ISDIR(st.st_mode))
-			continue;
-		h->version = v;
-		h->snapshot = true;
-		snprintf(h->prefix, sizeof(h->prefix), "/");
-		out->n++;
-	}
-	if (!out->n)
-		return kerr_set(e, -ENOENT, dir, 0,
-				"no cgroup/v1 or cgroup/v2 directory in this snapshot (taken before kleak read cgroups?)");
-	return 0;
-}
-
-int cgroups_find(const char *dir, struct cgroup_hiers *out, struct kerr *e)
-{
-	static const char mi[] = "/proc/self/mountinfo";
-	struct buf b = { 0 };
-	int r;
-
-	if (dir)
-		return find_snapshot(dir, out, e);
-	memset(out, 0, sizeof(*out));
-	r = buf_read_file(&b, mi, BUF_FILE_CAP, e);
-	if (!r)
-		r = cgroups_find_mountinfo(b.data, b.len, mi, out, e);
-	buf_free(&b);
-	return r;
-}
-
-/* The walk's state: one buffer per file kind, reused for every cgroup. */
+/* The walk's state: one file buffer, reused for every file. */
 struct walker {
 	const struct cgroup_hier *h;
 	size_t max;
-	cgroup_visit_fn fn;
-	void *ctx;
-	struct cgroup_walk_stats *st;
+	struct walk_stats *st;
+	struct buf *out;
+	struct buf file;
 	dev_t dev;
-	char path[PATH_MAX];	/* the cgroup path being visited */
-	char fpath[MEMCG_F_COUNT][PATH_MAX * 2 + 64]; /* file names for errors */
-	struct buf bufs[MEMCG_F_COUNT];
+	char path[PATH_MAX];	/* below dir, "a/b/" */
+	char fpath[PATH_MAX * 2 + 64];
 };
 
-static void note_unreadable(struct walker *w, const char *what, int err)
+static void note(struct walk_stats *st, const char *what, int err)
 {
-	w->st->unreadable++;
-	if (!w->st->first.code)
-		kerr_set(&w->st->first, -err, what, 0, "%s", strerror(err));
+	st->unreadable++;
+	if (!st->first[0])
+		if (snprintf(st->first, sizeof(st->first), "%s: %s", what, strerror(err)) < 0)
+			st->first[0] = '\0';
 }
 
-/* Reads the cgroup's files; returns how many exist. */
-static int read_files(struct walker *w, int dfd, struct cgroup_visit *v)
+/* Opens a regular file below dfd, no symlink, no FIFO; -errno. */
+static int open_file(int dfd, const char *name)
 {
-	unsigned vbit = 1u << (w->h->version - 1);
-	int found = 0;
+	struct stat sb;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
-	for (int i = 0; i < MEMCG_F_COUNT; i++) {
-		struct kerr e;
-		int fd;
-
-		v->raw[i] = (struct memcg_raw){ NULL, 0, w->fpath[i] };
-		if (!(memcg_files[i].versions & vbit))
-			continue;
-		if (snprintf(w->fpath[i], sizeof(w->fpath[i]), "%s/%s%s", w->h->dir,
-			     w->path, memcg_files[i].name) >= (int)sizeof(w->fpath[i]))
-			continue;
-		/* a snapshot is a user's: regular files beneath it only */
-		fd = w->h->snapshot ? input_open_at(dfd, w->h->dir, memcg_files[i].name, &e)
-				    : openat(dfd, memcg_files[i].name,
-					     O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0) {
-			int err = w->h->snapshot ? -fd : errno;
-
-			if (err != ENOENT)
-				note_unreadable(w, w->fpath[i], err);
-			continue;
-		}
-		found++;
-		buf_reset(&w->bufs[i]);
-		if (buf_read_fd(&w->bufs[i], fd, w->fpath[i], CGROUPS_FILE_CAP, &e)) {
-			note_unreadable(w, w->fpath[i], -e.code);
-		} else {
-			v->raw[i].data = w->bufs[i].data;
-			v->raw[i].len = w->bufs[i].len;
-		}
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		close(fd);
+		return -EINVAL;
 	}
-	return found;
+	return fd;
+}
+
+/* One file: "file NAME LEN\n" + its bytes + "\n". 1 when present. */
+static int render_file(struct walker *w, int dfd, const char *name, int *found)
+{
+	struct kerr e;
+	int fd = open_file(dfd, name);
+
+	snprintf(w->fpath, sizeof(w->fpath), "%s/%s%s", w->h->dir, w->path, name);
+	if (fd < 0) {
+		if (fd != -ENOENT)
+			note(w->st, w->fpath, -fd);
+		return 0;
+	}
+	(*found)++;
+	buf_reset(&w->file);
+	if (buf_read_fd(&w->file, fd, w->fpath, CGROUPS_FILE_CAP, &e)) {
+		note(w->st, w->fpath, -e.code);
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	if (buf_printf(w->out, "file %s %zu\n", name, w->file.len) ||
+	    buf_append(w->out, w->file.data, w->file.len) || buf_append(w->out, "\n", 1))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The cgroup's header and files. In a snapshot a directory holding none
+ * of the files is a parent only: its header is taken back.
+ */
+static int render_cgroup(struct walker *w, int dfd, int depth, bool *listed)
+{
+	size_t mark = w->out->len, pl = strlen(w->h->prefix);
+	unsigned vbit = 1u << (w->h->version - 1);
+	int found = 0, r;
+
+	*listed = false;
+	r = buf_printf(w->out, "cgroup %d %d ", w->h->version, depth);
+	/* prefix "/" + path "a/b/" -> "/a/b"; prefix "/x" -> "/x/a/b" */
+	if (!r && pl > 1)
+		r = cgroups_escape(w->out, w->h->prefix);
+	if (!r && (pl <= 1 || w->path[0]))
+		r = buf_append(w->out, "/", 1);
+	if (!r && w->path[0]) {
+		size_t l = strlen(w->path);
+
+		w->path[l - 1] = '\0'; /* the trailing '/' */
+		r = cgroups_escape(w->out, w->path);
+		w->path[l - 1] = '/';
+	}
+	if (!r)
+		r = buf_append(w->out, "\n", 1);
+	for (size_t i = 0; !r && i < cgroup_nfiles; i++)
+		if (cgroup_files[i].versions & vbit)
+			r = render_file(w, dfd, cgroup_files[i].name, &found);
+	if (r)
+		return r;
+	if (!found && w->h->snapshot) {
+		w->out->len = mark;
+		w->out->data[mark] = '\0';
+		return 0;
+	}
+	*listed = true;
+	return 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -202,7 +164,10 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The subdirectory names of dfd, sorted (a stable order for snapshots). */
+/*
+ * The subdirectory names of dfd, sorted (a stable order for snapshots).
+ * A name with a newline is no cgroup (the kernel refuses them).
+ */
 static int list_dirs(int dfd, char ***names, size_t *n)
 {
 	int fd = dup(dfd);
@@ -218,7 +183,7 @@ static int list_dirs(int dfd, char ***names, size_t *n)
 		return -errno;
 	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' ||
+		if (de->d_name[0] == '.' || strchr(de->d_name, '\n') ||
 		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
 		if (*n == cap) {
@@ -262,7 +227,7 @@ static int walk_children(struct walker *w, int dfd, int depth)
 	int r = list_dirs(dfd, &names, &n);
 
 	if (r) {
-		note_unreadable(w, w->path, -r);
+		note(w->st, w->h->dir, -r);
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -281,81 +246,227 @@ static int walk_children(struct walker *w, int dfd, int depth)
 	return r;
 }
 
+/* Returns 0, 1 when the cap stopped the walk, or -ENOMEM. */
 static int walk_dir(struct walker *w, int dfd, int depth)
 {
-	struct cgroup_visit v = { 0 };
-	char cgpath[PATH_MAX * 2];
-	size_t pl = strlen(w->h->prefix), l;
-	int r = 0, found;
+	bool listed;
+	int r;
 
 	if (depth > CGROUPS_MAX_DEPTH) {
 		w->st->too_deep++;
 		return 0;
 	}
-	found = read_files(w, dfd, &v);
-	if (found || !w->h->snapshot) {
-		if (w->st->visited >= w->max) {
-			w->st->capped = true;
-			return 1;
-		}
-		/* prefix "/" + path "a/b/" -> "/a/b"; prefix "/x" -> "/x/a/b" */
-		snprintf(cgpath, sizeof(cgpath), "%s%s%s",
-			 pl > 1 ? w->h->prefix : "", "/", w->path);
-		l = strlen(cgpath);
-		if (l > 1 && cgpath[l - 1] == '/')
-			cgpath[l - 1] = '\0';
-		v.path = cgpath;
-		v.version = w->h->version;
-		v.depth = depth;
-		w->st->visited++;
-		r = w->fn(&v, w->ctx);
-		if (r)
-			return r;
+	if (w->st->visited >= w->max) {
+		w->st->capped = true;
+		return 1;
 	}
+	r = render_cgroup(w, dfd, depth, &listed);
+	if (r)
+		return r;
+	w->st->visited += listed;
 	return walk_children(w, dfd, depth);
 }
 
-int cgroups_walk(const struct cgroup_hier *h, size_t max_cgroups,
-		 cgroup_visit_fn fn, void *ctx, struct cgroup_walk_stats *st,
-		 struct kerr *e)
+static int walk_one(const struct cgroup_hier *h, size_t max, struct walk_stats *st,
+		    struct buf *out)
 {
 	struct walker *w = calloc(1, sizeof(*w));
 	struct stat sb;
 	int fd, r;
 
-	memset(st, 0, sizeof(*st));
 	if (!w)
-		return kerr_set(e, -ENOMEM, h->dir, 0, "out of memory");
+		return -ENOMEM;
 	fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &sb)) {
-		r = kerr_set(e, -errno, h->dir, 0, "%s", strerror(errno));
-		goto out;
+		r = -errno;
+		free(w);
+		if (fd >= 0)
+			close(fd);
+		return r;
 	}
-	*w = (struct walker){ .h = h, .fn = fn, .ctx = ctx, .st = st,
-			      .dev = sb.st_dev,
-			      .max = max_cgroups ? max_cgroups : CGROUPS_DEFAULT_MAX };
+	w->h = h;
+	w->max = max;
+	w->st = st;
+	w->out = out;
+	w->dev = sb.st_dev;
 	r = walk_dir(w, fd, 0);
-	if (r == 1 && st->capped)
-		r = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	for (int i = 0; i < MEMCG_F_COUNT; i++)
-		buf_free(&w->bufs[i]);
+	close(fd);
+	buf_free(&w->file);
 	free(w);
+	return r == 1 ? 0 : r;
+}
+
+static int render_hiers(const struct cgroup_hiers *hs, struct buf *out)
+{
+	int r = buf_printf(out, "kleak-cgroups 1\n");
+
+	for (size_t i = 0; !r && i < hs->n; i++) {
+		r = buf_printf(out, "hierarchy %d ", hs->v[i].version);
+		if (!r)
+			r = cgroups_escape(out, hs->v[i].prefix);
+		if (!r)
+			r = buf_append(out, " ", 1);
+		if (!r)
+			r = cgroups_escape(out, hs->v[i].dir);
+		if (!r)
+			r = buf_append(out, "\n", 1);
+	}
 	return r;
 }
 
-/* Removes an older copy of DIR/cgroup/vN: its files must not pass for ours. */
+int cgroups_render(const struct cgroup_hiers *hs, size_t max, struct buf *out,
+		   struct kerr *e)
+{
+	struct walk_stats st = { 0 };
+	size_t opened = 0;
+	int r = render_hiers(hs, out), err = 0;
+
+	max = max ? max : CGROUPS_DEFAULT_MAX;
+	for (size_t i = 0; !r && i < hs->n; i++) {
+		if (st.visited >= max) {
+			st.capped = true;
+			break;
+		}
+		r = walk_one(&hs->v[i], max, &st, out);
+		if (r && r != -ENOMEM) {
+			err = r; /* this hierarchy cannot be opened: the others may */
+			note(&st, hs->v[i].dir, -r);
+			r = 0;
+			continue;
+		}
+		opened += !r;
+	}
+	if (r == -ENOMEM)
+		return kerr_set(e, r, "cgroups", 0, "out of memory");
+	if (!opened && hs->n)
+		return kerr_set(e, err, hs->v[0].dir, 0, "%s", strerror(-err));
+	r = buf_printf(out, "walk visited=%zu capped=%d too_deep=%zu unreadable=%zu max=%zu\n",
+		       st.visited, st.capped, st.too_deep, st.unreadable, max);
+	if (!r && st.first[0]) {
+		r = buf_append(out, "unreadable ", 11);
+		if (!r) /* a message is one line: its own newlines are escaped */
+			r = cgroups_escape(out, st.first);
+		if (!r)
+			r = buf_append(out, "\n", 1);
+	}
+	return r ? kerr_set(e, r, "cgroups", 0, "out of memory") : 0;
+}
+
+int cgroups_render_names(struct buf *out, const char *names, size_t len,
+			 const char *error)
+{
+	int r = buf_printf(out, "containers %zu\n", len);
+
+	if (!r)
+		r = buf_append(out, names, len);
+	if (!r)
+		r = buf_append(out, "\n", 1);
+	if (!r && error) {
+		r = buf_append(out, "names_error ", 12);
+		if (!r)
+			r = cgroups_escape(out, error);
+		if (!r)
+			r = buf_append(out, "\n", 1);
+	}
+	return r;
+}
+
+/* DIR/cgroup/containers, appended when the snapshot has one. */
+static int read_dir_names(const char *dir, struct buf *out, struct kerr *e)
+{
+	char path[PATH_MAX + 32];
+	struct buf b = { 0 };
+	struct kerr ignored;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup/containers", dir);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0; /* no containers, or an older snapshot */
+	if (!buf_read_fd(&b, fd, path, BUF_FILE_CAP, &ignored) &&
+	    cgroups_render_names(out, b.data, b.len, NULL))
+		r = kerr_set(e, -ENOMEM, path, 0, "out of memory");
+	close(fd);
+	buf_free(&b);
+	return r;
+}
+
+int cgroups_read_dir(const char *dir, struct buf *out, struct kerr *e)
+{
+	struct cgroup_hiers hs = { .n = 0 };
+	char path[PATH_MAX + 16];
+	struct stat st;
+	int r;
+
+	for (int v = 1; v <= 2; v++) {
+		struct cgroup_hier *h = &hs.v[hs.n];
+
+		if (snprintf(h->dir, sizeof(h->dir), "%s/cgroup/v%d", dir, v) >=
+		    (int)sizeof(h->dir))
+			return kerr_set(e, -ENAMETOOLONG, dir, 0, "path too long");
+		if (lstat(h->dir, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		h->version = v;
+		h->snapshot = true;
+		snprintf(h->prefix, sizeof(h->prefix), "/");
+		hs.n++;
+	}
+	buf_reset(out);
+	if (hs.n) {
+		r = cgroups_render(&hs, CGROUPS_SNAPSHOT_MAX, out, e);
+		return r ? r : read_dir_names(dir, out, e);
+	}
+	/* an unpacked recording's sample: the text itself */
+	snprintf(path, sizeof(path), "%s/cgroups", dir);
+	if (!lstat(path, &st) && S_ISREG(st.st_mode))
+		return buf_read_file(out, path, BUF_FILE_CAP, e);
+	return kerr_set(e, -ENOENT, dir, 0,
+			"no cgroup/v1 or cgroup/v2 directory in this snapshot (taken before kleak read cgroups?)");
+}
+
+int cgroups_read_mountinfo(struct buf *b, struct kerr *e)
+{
+	buf_reset(b);
+	return buf_read_file(b, "/proc/self/mountinfo", BUF_FILE_CAP, e);
+}
+
+int cgroups_read_controllers(const char *point, struct buf *b, struct kerr *e)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", point);
+	buf_reset(b);
+	return buf_read_file(b, path, 4096, e);
+}
+
+/* ---- a snapshot's copy ---- */
+
+/* Removes an older copy: its files must not pass for this machine's. */
 static int rm_entry(const char *path, const struct stat *sb, int flag,
 		    struct FTW *ftw)
 {
 	return remove(path) && errno != ENOENT ? -1 : 0;
 }
 
-static int mkdirs(char *path)
+int cgroups_copy_clear(const char *dir, struct kerr *e)
 {
-	for (char *p = path + 1; *p; p++) {
+	char path[PATH_MAX + 32];
+
+	for (int v = 1; v <= 2; v++) {
+		snprintf(path, sizeof(path), "%s/cgroup/v%d", dir, v);
+		if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT)
+			return kerr_set(e, -errno, path, 0, "stale copy: %s", strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/cgroup/containers", dir);
+	if (unlink(path) && errno != ENOENT)
+		return kerr_set(e, -errno, path, 0, "stale copy: %s", strerror(errno));
+	return 0;
+}
+
+/* mkdir -p of path below base (which exists), no symlink followed. */
+static int mkdirs(char *path, size_t base)
+{
+	for (char *p = path + base + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
@@ -368,22 +479,15 @@ static int mkdirs(char *path)
 	return mkdir(path, 0700) && errno != EEXIST ? -errno : 0;
 }
 
-struct copier {
-	char base[PATH_MAX]; /* DIR/cgroup/vN */
-	struct kerr *e;
-};
-
-static int write_all(const char *path, const struct memcg_raw *raw,
-		     struct kerr *e)
+static int write_all(const char *path, const char *data, size_t len, struct kerr *e)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	size_t off = 0;
 
 	if (fd < 0)
 		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
-	while (off < raw->len) {
-		ssize_t n = write(fd, raw->data + off, raw->len - off);
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -391,75 +495,61 @@ static int write_all(const char *path, const struct memcg_raw *raw,
 			int err = n < 0 ? errno : EIO;
 
 			close(fd);
-			return kerr_set(e, -err, path, 0, "write failed: %s",
-					strerror(err));
+			return kerr_set(e, -err, path, 0, "write failed: %s", strerror(err));
 		}
 		off += (size_t)n;
 	}
 	if (close(fd))
-		return kerr_set(e, -errno, path, 0, "write failed: %s",
-				strerror(errno));
+		return kerr_set(e, -errno, path, 0, "write failed: %s", strerror(errno));
 	return 0;
 }
 
-static int copy_visit(const struct cgroup_visit *v, void *ctx)
+/* ".." or "." as a component would leave DIR/cgroup/vN. */
+static bool safe_path(const char *path)
 {
-	struct copier *c = ctx;
-	char dir[PATH_MAX * 2], file[PATH_MAX * 2 + 64];
+	const char *p = path;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+int cgroups_copy_file(const char *dir, int version, const char *path,
+		      const char *name, const char *data, size_t len,
+		      struct kerr *e)
+{
+	char d[PATH_MAX * 2], f[PATH_MAX * 2 + 64];
+	size_t base = strlen(dir);
 	int r;
 
-	if (snprintf(dir, sizeof(dir), "%s%s", c->base,
-		     strcmp(v->path, "/") ? v->path : "") >= (int)sizeof(dir))
-		return kerr_set(c->e, -ENAMETOOLONG, v->path, 0, "path too long");
-	r = mkdirs(dir);
+	if (!safe_path(path) || strchr(name, '/') || name[0] == '.')
+		return kerr_set(e, -EINVAL, path, 0, "not a cgroup path");
+	if (snprintf(d, sizeof(d), "%s/cgroup/v%d%s", dir, version,
+		     strcmp(path, "/") ? path : "") >= (int)sizeof(d))
+		return kerr_set(e, -ENAMETOOLONG, path, 0, "path too long");
+	r = mkdirs(d, base);
 	if (r)
-		return kerr_set(c->e, r, dir, 0, "%s", strerror(-r));
-	for (int i = 0; i < MEMCG_F_COUNT; i++) {
-		if (!v->raw[i].data)
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, memcg_files[i].name);
-		r = write_all(file, &v->raw[i], c->e);
-		if (r)
-			return r;
-	}
-	return 0;
+		return kerr_set(e, r, d, 0, "%s", strerror(-r));
+	snprintf(f, sizeof(f), "%s/%s", d, name);
+	return write_all(f, data, len, e);
 }
 
-int cgroups_copy(const char *dir, size_t max_cgroups,
-		 struct cgroup_walk_stats *st, struct kerr *e)
+int cgroups_copy_names(const char *dir, const char *data, size_t len,
+		       struct kerr *e)
 {
-	struct cgroup_hiers hs;
-	struct copier *c = calloc(1, sizeof(*c));
-	int r;
+	char path[PATH_MAX + 32];
 
-	memset(st, 0, sizeof(*st));
-	if (!c)
-		return kerr_set(e, -ENOMEM, dir, 0, "out of memory");
-	c->e = e;
-	for (int v = 1; v <= 2; v++) {
-		snprintf(c->base, sizeof(c->base), "%s/cgroup/v%d", dir, v);
-		if (nftw(c->base, rm_entry, 16, FTW_DEPTH | FTW_PHYS) &&
-		    errno != ENOENT) {
-			r = kerr_set(e, -errno, c->base, 0, "stale copy: %s",
-				     strerror(errno));
-			goto out;
-		}
-	}
-	r = cgroups_find(NULL, &hs, e);
-	for (size_t i = 0; !r && i < hs.n; i++) {
-		struct cgroup_walk_stats one;
-
-		snprintf(c->base, sizeof(c->base), "%s/cgroup/v%d", dir,
-			 hs.v[i].version);
-		r = cgroups_walk(&hs.v[i], max_cgroups, copy_visit, c, &one, e);
-		st->visited += one.visited;
-		st->capped |= one.capped;
-		st->too_deep += one.too_deep;
-		st->unreadable += one.unreadable;
-		if (!st->first.code && one.first.code)
-			st->first = one.first;
-	}
-out:
-	free(c);
-	return r;
+	snprintf(path, sizeof(path), "%s/cgroup", dir);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/cgroup/containers", dir);
+	return write_all(path, data, len, e);
 }

@@ -141,6 +141,36 @@ void klog_read_free(struct klog_read *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int klog_read_live(const char *path, struct buf *out, struct source_live *st,
+		   struct kerr *e)
+{
+	struct klog_read rd;
+	uint64_t cursor = st ? st->kmsg_cursor : 0;
+	struct buf tmp;
+	int r = klog_read_kmsg(path, cursor, &rd, e);
+
+	if (r)
+		return r;
+	/* the records become the sample's: swap the buffers, no copy */
+	tmp = *out;
+	*out = rd.data;
+	rd.data = tmp;
+	if (st && st->meta) {
+		r = buf_printf(st->meta, "kmsg_cursor=%llu\n", (unsigned long long)cursor);
+		if (!r && rd.has_seq)
+			r = buf_printf(st->meta, "kmsg_first_seq=%llu\nkmsg_next_seq=%llu\n",
+				       (unsigned long long)rd.first_seq,
+				       (unsigned long long)rd.next_seq);
+		if (!r)
+			r = buf_printf(st->meta,
+				       "kmsg_records=%llu\nkmsg_lost=%llu\nkmsg_overruns=%llu\nkmsg_restarted=%d\n",
+				       (unsigned long long)rd.records, (unsigned long long)rd.lost,
+				       (unsigned long long)rd.overruns, rd.restarted);
+	}
+	klog_read_free(&rd);
+	return r ? kerr_set(e, -ENOMEM, path, 0, "out of memory") : 0;
+}
+
 int klog_read_file(const char *path, struct buf *out, struct kerr *e)
 {
 	buf_reset(out);

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "source/procfs.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -57,6 +58,19 @@ struct klog_read {
 int klog_read_kmsg(const char *path, uint64_t cursor, struct klog_read *out,
 		   struct kerr *e);
 void klog_read_free(struct klog_read *r);
+
+/*
+ * The kernel log as a source of samples (source/procfs.h's reader): reads
+ * path from st->kmsg_cursor (NULL st: from the oldest) into out and adds
+ * the reader's counters to the sample's meta as key=value lines:
+ *
+ *   kmsg_cursor=1200      the cursor asked for
+ *   kmsg_first_seq=1200   the first record read (absent when none)
+ *   kmsg_next_seq=1234    the last record read + 1 (the cursor for next time)
+ *   kmsg_records=34  kmsg_lost=0  kmsg_overruns=0  kmsg_restarted=0
+ */
+int klog_read_live(const char *path, struct buf *out, struct source_live *st,
+		   struct kerr *e);
 
 /* A saved log, whole ("-": standard input), at most BUF_FILE_CAP bytes. */
 int klog_read_file(const char *path, struct buf *out, struct kerr *e);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "util/input.h"
+#include "source/cgroups.h"
+#include "source/klog.h"
 
 enum source_id source_by_name(const char *name)
 {
@@ -27,7 +29,8 @@ enum source_id source_by_name(const char *name)
  * SLUB merged. Rendered as "name target" lines so that it is a plain text
  * source like the others (and a snapshot can carry it).
  */
-static int read_slab_dir(const char *path, struct buf *out, struct kerr *e)
+static int read_slab_dir(const char *path, struct buf *out, struct source_live *st,
+			 struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -96,7 +99,8 @@ static bool is_module_symbol(const char *line, size_t len)
 }
 
 /* Only module symbols ("... [mod]"): all a later unloaded-module lookup needs. */
-static int read_module_symbols(const char *path, struct buf *b, struct kerr *e)
+static int read_module_symbols(const char *path, struct buf *b, struct source_live *st,
+			       struct kerr *e)
 {
 	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
@@ -119,7 +123,8 @@ static bool is_stat_counter(const char *line, size_t len)
 	       !starts(line, len, "softirq");
 }
 
-static int read_stat(const char *path, struct buf *b, struct kerr *e)
+static int read_stat(const char *path, struct buf *b, struct source_live *st,
+		     struct kerr *e)
 {
 	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
@@ -143,7 +148,8 @@ static bool is_pcp_line(const char *line, size_t len)
 	       starts(line, len, "count:") || starts(line, len, "vm stats threshold:");
 }
 
-static int read_zoneinfo(const char *path, struct buf *b, struct kerr *e)
+static int read_zoneinfo(const char *path, struct buf *b, struct source_live *st,
+			 struct kerr *e)
 {
 	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
@@ -189,7 +195,8 @@ static int read_sections_of(const char *dir, const char *mod, struct buf *out)
  * /proc/modules does not give, and the address of its freed init text
  * stays listed.
  */
-static int read_module_sections(const char *path, struct buf *out, struct kerr *e)
+static int read_module_sections(const char *path, struct buf *out, struct source_live *st,
+				 struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -214,7 +221,8 @@ static int read_module_sections(const char *path, struct buf *out, struct kerr *
  * partly unmapped, whose unmapped pages stay allocated (and out of
  * AnonPages) until the deferred split frees them.
  */
-static int read_thp(const char *path, struct buf *out, struct kerr *e)
+static int read_thp(const char *path, struct buf *out, struct source_live *st,
+		    struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -247,29 +255,38 @@ static int read_thp(const char *path, struct buf *out, struct kerr *e)
 }
 
 /*
- * The caps: far above any real kernel's (a meminfo is 1.5 KB, a busy
- * host's vmallocinfo 100 MB), so that a hostile file (or a recording
- * inflating to gigabytes) is refused early and memory stays bounded.
+ * Name in a snapshot, live path, whether its absence is normal; the cap:
+ * far above any real kernel's (a meminfo is 1.5 KB, a busy host's
+ * vmallocinfo 100 MB), so that a hostile file (or a recording inflating
+ * to gigabytes) is refused early and memory stays bounded.
  */
+#define SRC(n, path, opt) .name = n, .live_path = path, .optional = opt
 #define MiB(n) ((size_t)(n) << 20)
+
 const struct source_desc source_descs[SRC_COUNT] = {
-	[SRC_MEMINFO] = { "meminfo", "/proc/meminfo", false, NULL, MiB(1) },
-	[SRC_SLABINFO] = { "slabinfo", "/proc/slabinfo", false, NULL, MiB(32) },
-	[SRC_VMALLOCINFO] = { "vmallocinfo", "/proc/vmallocinfo", false, NULL, 0 },
-	[SRC_MODULES] = { "modules", "/proc/modules", true, NULL, MiB(4) },
-	[SRC_SLAB_ALIASES] = { "slab_aliases", "/sys/kernel/slab", true, read_slab_dir,
-			       MiB(16) },
-	[SRC_KALLSYMS] = { "kallsyms", "/proc/kallsyms", true, read_module_symbols,
-			   MiB(64) },
-	[SRC_ALLOCINFO] = { "allocinfo", "/proc/allocinfo", true, NULL, MiB(64) },
-	[SRC_KMEMLEAK] = { "kmemleak", "/sys/kernel/debug/kmemleak", true, NULL, 0 },
-	[SRC_LOADAVG] = { "loadavg", "/proc/loadavg", true, NULL, MiB(1) },
-	[SRC_STAT] = { "stat", "/proc/stat", true, read_stat, MiB(16) },
-	[SRC_VMSTAT] = { "vmstat", "/proc/vmstat", true, NULL, MiB(1) },
-	[SRC_ZONEINFO] = { "zoneinfo", "/proc/zoneinfo", true, read_zoneinfo, MiB(16) },
-	[SRC_MODULE_SECTIONS] = { "module_sections", "/sys/module", true,
-				  read_module_sections, MiB(16) },
-	[SRC_THP] = { "thp", "/sys/kernel/mm/transparent_hugepage", true, read_thp, MiB(1) },
+	[SRC_MEMINFO] = { SRC("meminfo", "/proc/meminfo", false), .cap = MiB(1) },
+	[SRC_SLABINFO] = { SRC("slabinfo", "/proc/slabinfo", false), .cap = MiB(32) },
+	[SRC_VMALLOCINFO] = { SRC("vmallocinfo", "/proc/vmallocinfo", false) },
+	[SRC_MODULES] = { SRC("modules", "/proc/modules", true), .cap = MiB(4) },
+	[SRC_SLAB_ALIASES] = { SRC("slab_aliases", "/sys/kernel/slab", true),
+			       .read_live = read_slab_dir, .cap = MiB(16) },
+	[SRC_KALLSYMS] = { SRC("kallsyms", "/proc/kallsyms", true),
+			   .read_live = read_module_symbols, .cap = MiB(64) },
+	[SRC_ALLOCINFO] = { SRC("allocinfo", "/proc/allocinfo", true), .cap = MiB(64) },
+	[SRC_KMEMLEAK] = { SRC("kmemleak", "/sys/kernel/debug/kmemleak", true) },
+	[SRC_LOADAVG] = { SRC("loadavg", "/proc/loadavg", true), .cap = MiB(1) },
+	[SRC_STAT] = { SRC("stat", "/proc/stat", true), .read_live = read_stat, .cap = MiB(16) },
+	[SRC_VMSTAT] = { SRC("vmstat", "/proc/vmstat", true), .cap = MiB(1) },
+	[SRC_ZONEINFO] = { SRC("zoneinfo", "/proc/zoneinfo", true), .read_live = read_zoneinfo,
+			   .cap = MiB(16) },
+	[SRC_MODULE_SECTIONS] = { SRC("module_sections", "/sys/module", true),
+				  .read_live = read_module_sections, .cap = MiB(16) },
+	[SRC_THP] = { SRC("thp", "/sys/kernel/mm/transparent_hugepage", true),
+		      .read_live = read_thp, .cap = MiB(1) },
+	[SRC_CGROUPS] = { SRC("cgroups", "/sys/fs/cgroup", true), .composed = true,
+			  .read_dir = cgroups_read_dir, .cap = MiB(256) },
+	[SRC_KMSG] = { SRC("kmsg", KLOG_KMSG_PATH, true), .read_live = klog_read_live,
+		       .cap = MiB(64) },
 };
 
 size_t source_cap(enum source_id id)
@@ -281,26 +298,37 @@ int source_read_at(int dirfd, const char *dir, enum source_id id,
 		   struct buf *out, struct kerr *e)
 {
 	buf_reset(out);
+	if (source_descs[id].read_dir) /* a tree (DIR/cgroup/), read its own way */
+		return source_descs[id].read_dir(dir, out, e);
 	return input_read_at(out, dirfd, dir, source_descs[id].name,
 			     source_cap(id), e);
+}
+
+int source_read_live(enum source_id id, struct buf *out, struct source_live *st,
+		     struct kerr *e)
+{
+	const struct source_desc *d = &source_descs[id];
+
+	buf_reset(out);
+	if (d->composed)
+		return kerr_set(e, -ENOTSUP, d->live_path, 0, "read by model/sample_live.h");
+	if (d->read_live)
+		return d->read_live(d->live_path, out, st, e);
+	return buf_read_file(out, d->live_path, source_cap(id), e);
 }
 
 int source_read(const char *dir, enum source_id id, struct buf *out,
 		struct kerr *e)
 {
-	const struct source_desc *d = &source_descs[id];
 	int dfd, r;
 
 	buf_reset(out);
-	if (dir) {
-		dfd = input_open_dir(dir, e);
-		if (dfd < 0)
-			return dfd;
-		r = source_read_at(dfd, dir, id, out, e);
-		close(dfd);
-		return r;
-	}
-	if (d->read_live)
-		return d->read_live(d->live_path, out, e);
-	return buf_read_file(out, d->live_path, source_cap(id), e);
+	if (!dir)
+		return source_read_live(id, out, NULL, e);
+	dfd = input_open_dir(dir, e);
+	if (dfd < 0)
+		return dfd;
+	r = source_read_at(dfd, dir, id, out, e);
+	close(dfd);
+	return r;
 }

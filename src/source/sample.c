@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "source/klog.h"
 #include "util/clock.h"
 #include "util/input.h"
 
@@ -18,17 +19,27 @@
 static void read_meta_live(struct sample *s)
 {
 	struct utsname u;
+	struct buf id = { 0 };
+	struct kerr e;
+	int64_t wall = clock_wall_ns();
+	uint64_t mono = clock_mono_ns();
 
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
+	/* the boot a kernel log cursor belongs to: sequence numbers restart */
+	if (buf_read_file(&id, "/proc/sys/kernel/random/boot_id", 64, &e) || id.len < 36)
+		buf_reset(&id);
+	else
+		id.data[36] = '\0';
 	buf_reset(&s->meta);
 	s->have_meta = !buf_printf(&s->meta,
 				   "kleak_snapshot=1\nrelease=%s\nhostname=%s\n"
-				   "time=%lld\npage_size=%ld\nmono_ns=%llu\n",
-				   u.release, u.nodename,
-				   (long long)(clock_wall_ns() / 1000000000LL),
-				   sysconf(_SC_PAGESIZE),
-				   (unsigned long long)clock_mono_ns());
+				   "time=%lld\npage_size=%ld\nmono_ns=%llu\nwall_ns=%lld\n%s%s%s",
+				   u.release, u.nodename, (long long)(wall / 1000000000LL),
+				   sysconf(_SC_PAGESIZE), (unsigned long long)mono,
+				   (long long)wall, id.len ? "boot_id=" : "",
+				   id.len ? id.data : "", id.len ? "\n" : "");
+	buf_free(&id);
 }
 
 void sample_reset(struct sample *s, enum sample_origin origin, const char *path)
@@ -39,6 +50,7 @@ void sample_reset(struct sample *s, enum sample_origin origin, const char *path)
 	kerr_clear(&s->bad);
 	buf_reset(&s->meta);
 	s->have_meta = false;
+	s->kmsg_file[0] = '\0';
 	for (int i = 0; i < SRC_COUNT; i++) {
 		s->have[i] = false;
 		kerr_clear(&s->err[i]);
@@ -48,7 +60,13 @@ void sample_reset(struct sample *s, enum sample_origin origin, const char *path)
 static void read_one(struct sample *s, const char *dir, enum source_id id)
 {
 	kerr_clear(&s->err[id]);
-	s->have[id] = !source_read(dir, id, &s->raw[id], &s->err[id]);
+	if (dir) {
+		s->have[id] = !source_read(dir, id, &s->raw[id], &s->err[id]);
+		return;
+	}
+	s->live.meta = &s->meta;
+	s->have[id] = !source_read_live(id, &s->raw[id], &s->live, &s->err[id]);
+	s->live.meta = NULL;
 }
 
 void sample_read_live(struct sample *s, unsigned mask)
@@ -56,7 +74,7 @@ void sample_read_live(struct sample *s, unsigned mask)
 	sample_reset(s, SAMPLE_LIVE, NULL);
 	read_meta_live(s);
 	for (int i = 0; i < SRC_COUNT; i++)
-		if (mask & SRC_BIT(i))
+		if ((mask & SRC_BIT(i)) && !source_descs[i].composed)
 			read_one(s, NULL, (enum source_id)i);
 }
 
@@ -74,6 +92,19 @@ static void note_refused(struct sample *s, const struct kerr *e)
 {
 	if (input_refused(e->code) && !s->bad.code)
 		s->bad = *e;
+}
+
+int sample_read_kmsg_file(struct sample *s, const char *path, struct kerr *e)
+{
+	int r = klog_read_file(path, &s->raw[SRC_KMSG], e);
+
+	s->have[SRC_KMSG] = !r;
+	kerr_clear(&s->err[SRC_KMSG]);
+	if (r)
+		s->err[SRC_KMSG] = *e;
+	snprintf(s->kmsg_file, sizeof(s->kmsg_file), "%s",
+		 strcmp(path, "-") ? path : "standard input");
+	return r;
 }
 
 void sample_read_dir(struct sample *s, const char *dir, unsigned mask)
@@ -121,6 +152,10 @@ const char *sample_src(const struct sample *s, enum source_id id, char *buf,
 {
 	const char *name = id < SRC_COUNT ? source_descs[id].name : NULL;
 
+	if (id == SRC_KMSG && s->kmsg_file[0]) {
+		snprintf(buf, len, "%s", s->kmsg_file);
+		return buf;
+	}
 	switch (s->origin) {
 	case SAMPLE_LIVE:
 		snprintf(buf, len, "%s", name ? source_descs[id].live_path : "/proc");

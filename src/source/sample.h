@@ -44,6 +44,11 @@ struct sample {
 	bool have[SRC_COUNT];	    /* raw[i] holds this sample's source i */
 	struct kerr err[SRC_COUNT]; /* why a wanted source is missing */
 	struct kerr bad;	    /* a file of DIR refused (util/input.h): fatal */
+	/* The live readers' state: the kernel log's cursor (set by the
+	 * caller, kept by sample_reset). */
+	struct source_live live;
+	/* The kernel log came from this saved file (--dmesg), not the sample. */
+	char kmsg_file[PATH_MAX];
 };
 
 #define SAMPLE_META_CAP (1u << 20)
@@ -51,8 +56,17 @@ struct sample {
 /*
  * Reads the live sources in mask (SRC_BIT()s) and the live metadata into
  * s, reusing its buffers. A missing source is noted in s->err, not fatal.
+ * The composed sources (the cgroups) are left to model/sample_live.h,
+ * which the commands call instead. The kernel log is read from
+ * s->live.kmsg_cursor.
  */
 void sample_read_live(struct sample *s, unsigned mask);
+/*
+ * Replaces the sample's kernel log with a saved one (`--dmesg FILE`: dmesg,
+ * journalctl -k or /dev/kmsg records; "-" standard input). 0 or -errno
+ * with e filled.
+ */
+int sample_read_kmsg_file(struct sample *s, const char *path, struct kerr *e);
 /* Adds one live source to a sample already read (module symbols, later). */
 void sample_add_live(struct sample *s, enum source_id id);
 /*

@@ -77,11 +77,66 @@ else
 	not_ok "--max-cgroups" "$(cat "$T/m.err")" "$(jq -c '{capped,cgroups_read}' "$T/m.json" 2>&1)"
 fi
 
+# --- thousands of cgroups (a Kubernetes node's worth), live ---
+# 3000 cgroups made with mkdir, each holding a file a shell created in it
+# (charged: a series each). watch must read them all, make their series,
+# and its peak memory must stay within 16 KiB a cgroup of a watch without
+# them (the series store keeps 4 KiB a series; the text and the set
+# about 1.5 KiB a cgroup).
+KO=${KLEAK_OPT:-$K}
+# peak KIB OUT ARGS...: runs kleak ARGS, stdout to OUT; the peak resident
+# memory (VmHWM, KiB) it reached, polled until it exits.
+peak() {
+	local out=$1 pid hwm=0 v
+	shift
+	"$KO" "$@" >"$out" 2>"$out.err" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		v=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$v" ] && [ "$v" -gt "$hwm" ] && hwm=$v
+		sleep 0.05
+	done
+	wait "$pid"
+	echo "$hwm"
+}
+memdir=$("$K" cgroups --json 2>/dev/null | jq -r '[.hierarchies[] | select(.root == "/")][0].dir // empty')
+if [ "$(id -u)" != 0 ] || [ -z "$memdir" ] || [ ! -w "$memdir" ]; then
+	skip "watch with 3000 cgroups: read, series made, memory bounded" "needs root and a writable memory cgroup hierarchy"
+else
+	many=$memdir/kleak-many-$$
+	mkdir -p "$many" "$T/manyfiles"
+	[ -f "$memdir/cgroup.subtree_control" ] && echo +memory >"$many/cgroup.subtree_control" 2>/dev/null
+	for i in $(seq 1 3000); do mkdir "$many/c$i"; done
+	sh -c 'for i in $(seq 1 3000); do echo $$ >"$1/c$i/cgroup.procs" && : >"$2/f$i"; done' _ "$many" "$T/manyfiles"
+	# the baseline: the same watch reading one cgroup (the root: no series)
+	base=$(peak "$T/base.ndjson" watch --json -n 4 -i 0.5 --max-cgroups 1)
+	hwm=$(peak "$T/many.ndjson" watch --json -n 4 -i 0.5)
+	nser=$(jq -s 'last | .series' "$T/many.ndjson" 2>/dev/null)
+	nbase=$(jq -s 'last | .series' "$T/base.ndjson" 2>/dev/null)
+	if [ -n "$nser" ] && [ -n "$nbase" ] && [ "$nser" -ge $((nbase + 3000)) ] &&
+		[ "$hwm" -gt 0 ] && [ $((hwm - base)) -lt $((3000 * 16)) ]; then
+		ok "watch with 3000 cgroups: $nser series ($nbase without them), peak $((hwm / 1024)) MiB ($((base / 1024)) MiB without)"
+	else
+		not_ok "watch with 3000 cgroups: read, series made, memory bounded" \
+			"series $nser (without: $nbase), peak KiB $hwm (without: $base, bound +$((3000 * 16)))" "$(head -c 300 "$T/many.ndjson.err")"
+	fi
+	"$K" cgroups --json --container "/kleak-many-$$" >"$T/many.json" 2>/dev/null
+	n=$(jq '.cgroups | length' "$T/many.json" 2>/dev/null)
+	[ "$n" = 3001 ] && ok "cgroups reads the 3000 cgroups and their parent" || not_ok "cgroups over 3000 cgroups" "read: $n"
+	rm -rf "$T/manyfiles"
+	for i in $(seq 1 3000); do rmdir "$many/c$i" 2>/dev/null; done
+	rmdir "$many" 2>/dev/null
+fi
+
 # --- live, with docker ---
 if ! docker_start; then
 	for t in "a container holding 20000 files is named and grew" \
 		"a container churning files does not grow" \
+		"watch --json ranks the container's kernel memory as a leak" \
+		"watch: the container churning files does not grow" \
+		"count --cache dentry --container kleak-hold counts its allocations" \
 		"the lesson's case: a 64m container full of dentries is the finding" \
+		"check has the lesson's finding too" \
 		"--container NAME keeps that container" "--container typo suggests the name"; do
 		skip "$t" "$DOCKER_SKIP"
 	done
@@ -90,16 +145,31 @@ fi
 echo "# docker: $(docker_cgroup_info)"
 docker_image || { not_ok "docker import of busybox-static" "$DOCKER_SKIP"; tap_done; exit; }
 
-# hold: waits for /go, then creates and keeps 20000 files. churn: creates
-# and removes the same 100 names in a loop (dentries reused, no growth).
+# hold: waits for /go, then creates and keeps 20000 files, at most 2000 a
+# second (a steady leak: unpaced, the loop runs slow then fast with the
+# host's load, a curve no trend test calls steady). churn: creates and
+# removes the same 100 names in a loop (dentries reused, no growth).
 dk run -d --name kleak-hold --network none "$DOCKER_IMAGE" sh -c \
-	'while [ ! -e /go ]; do sleep 0.2; done; mkdir /d; i=0; while [ $i -lt 20000 ]; do : > /d/f$i; i=$((i+1)); done; : > /ready; exec sleep 3600' >/dev/null
+	'while [ ! -e /go ]; do sleep 0.2; done; mkdir /d; i=0; while [ $i -lt 20000 ]; do : > /d/f$i; i=$((i+1)); [ $((i % 100)) = 0 ] && sleep 0.05; done; : > /ready; exec sleep 3600' >/dev/null
 dk run -d --name kleak-churn --network none "$DOCKER_IMAGE" sh -c \
 	'mkdir /c; while :; do i=0; while [ $i -lt 100 ]; do : > /c/f$i; i=$((i+1)); done; rm -f /c/f*; done' >/dev/null
 sleep 3
 cg >"$T/before.json" 2>"$T/before.err"
+# Over the same run: watch (every cgroup a series; a short leak window, so
+# that the 20000 files, a few seconds of steady growth, can be `leak`) and
+# count of dentries allocated in the holder's memory cgroup.
+"$K" watch --json -i 0.5 --leak-window 3s >"$T/watch.ndjson" 2>"$T/watch.err" &
+wpid=$!
+"$K" count --cache dentry --container kleak-hold --json -i 1 >"$T/count.ndjson" 2>"$T/count.err" &
+cpid=$!
+sleep 1
 dk exec kleak-hold touch /go
 for _ in $(seq 1 300); do dk exec kleak-hold test -e /ready 2>/dev/null && break; sleep 0.2; done
+kill -INT "$wpid" "$cpid"
+wait "$wpid"
+wrc=$?
+wait "$cpid"
+crc=$?
 sleep 1
 cg >"$T/after.json" 2>"$T/after.err"
 objsize=$(awk '$1 == "dentry" {print $4}' /proc/slabinfo)
@@ -120,6 +190,32 @@ if [ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -lt $((need / 4)) ]; then
 	ok "a container churning files does not grow ($((a - b)) bytes over the same run)"
 else
 	not_ok "a container churning files does not grow" "before=$b after=$a limit=$((need / 4))"
+fi
+
+# watch ranked the holder's kernel memory as a leak, its counter named;
+# the churner's is no growth (not listed, or no trend).
+if [ "$wrc" = 0 ] && jq_true -s --arg id "$id" 'last | [.leaks[] | select(.source == "cgroup" and .name == "kleak-hold"
+	and .cgroup.counter == "kernel" and (.cgroup.path | endswith($id)))] | length == 1 and .[0].verdict == "leak"' \
+	"$T/watch.ndjson" >/dev/null; then
+	ok "watch --json ranks the container's kernel memory as a leak (source cgroup, its docker name)"
+else
+	not_ok "watch --json ranks the container's kernel memory as a leak" "watch exit $wrc" \
+		"$(jq -sc 'last | [.leaks[] | {source, name, verdict, reason, growth_bytes, evidence_s}] | .[:6]' "$T/watch.ndjson" 2>&1 | head -c 900)" \
+		"$(tail -n 3 "$T/watch.err")"
+fi
+if jq_true -s 'last | [.leaks[] | select(.source == "cgroup" and .name == "kleak-churn")] |
+	length == 0 or all(.[]; .verdict == "fluctuating" or .verdict == "released")' "$T/watch.ndjson" >/dev/null; then
+	ok "watch: the container churning files does not grow"
+else
+	not_ok "watch: the container churning files does not grow" \
+		"$(jq -sc 'last | [.leaks[] | select(.name == "kleak-churn")]' "$T/watch.ndjson" 2>&1 | head -c 600)"
+fi
+# count: the 20000 dentries the holder made, allocated in its cgroup.
+if [ "$crc" = 0 ] && jq_true -s 'last | .final and .alloc >= 20000' "$T/count.ndjson" >/dev/null; then
+	ok "count --cache dentry --container kleak-hold counts its allocations ($(jq -s 'last | .alloc' "$T/count.ndjson"))"
+else
+	not_ok "count --cache dentry --container kleak-hold counts its allocations" "count exit $crc" \
+		"$(jq -sc 'last | {alloc, free, outstanding}' "$T/count.ndjson" 2>&1)" "$(tail -n 3 "$T/count.err")"
 fi
 
 # The lesson: a 64 MiB container filling its memcg with negative dentries
@@ -144,6 +240,14 @@ fi
 "$K" cgroups >"$T/neg.txt" 2>&1
 grep -q "kleak-neg is at its memory limit" "$T/neg.txt" && grep -q "next: kleak count --cache dentry --container kleak-neg" "$T/neg.txt" \
 	&& ok "the text view says it too" || not_ok "text view" "$(tail -n 8 "$T/neg.txt")"
+# check shows the cgroups' findings: the lesson's case is a check finding.
+"$K" check --json >"$T/check.json" 2>"$T/check.err"
+if jq_true '[.findings[] | select(.id == "cgroup-kernel-at-limit" and .subject == "kleak-neg")] | length == 1 and
+	(.[0].next == "kleak count --cache dentry --container kleak-neg")' "$T/check.json" >/dev/null; then
+	ok "check has the lesson's finding too (cgroup-kernel-at-limit on kleak-neg)"
+else
+	not_ok "check has the lesson's finding too" "$(jq -c '[.findings[] | {id, subject}]' "$T/check.json" 2>&1 | head -c 600)"
+fi
 
 if cg --container kleak-hold >"$T/one.json" 2>"$T/one.err" &&
 	jq_true '[.cgroups[].name] == ["kleak-hold"]' "$T/one.json" >/dev/null &&

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sources the verdicts read beside the memory ones (issue 19): task
- * counts (/proc/loadavg, /proc/stat), page counters (/proc/vmstat), the
- * per-CPU page lists (/proc/zoneinfo) and module section addresses. Real
- * captures parse to what an independent reading of them says; hostile
- * input fails with its line.
+ * The cgroups and the kernel log as sources of the sample pipeline: the
+ * cgroups source's text (source/cgroups.c renders it, parse/cgroup_tree.c
+ * reads it) round-trips every captured cgroup fixture and refuses hostile
+ * text with its line; the cgroup series (keyed by path, named by
+ * container, aggregates below specific ones); the kernel log's events
+ * over successive samples, each once, wherever the samples are cut (the
+ * cursor protocol of watch and record, on real captured logs).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -12,18 +14,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include "parse/loadavg.h"
-#include "parse/module_sections.h"
-#include "parse/procstat.h"
-#include "parse/thp.h"
-#include "parse/vmstat.h"
-#include "parse/zoneinfo.h"
+#include "analyze/klog_findings.h"
+#include "analyze/klog_stream.h"
+#include "analyze/trend.h"
+#include "model/cgroups.h"
+#include "model/series.h"
+#include "parse/cgroup_tree.h"
+#include "parse/klog.h"
+#include "source/cgroups.h"
 #include "util/buf.h"
-
-#define FULL "tests/fixtures/6.18/full/"
 
 static struct buf load(const char *path)
 {
@@ -35,165 +38,386 @@ static struct buf load(const char *path)
 	return b;
 }
 
-static void test_loadavg(void **state)
+/* ---- the cgroups source's text ---- */
+
+static const char *const fixtures[] = { "tests/fixtures/cgroups/6.1",
+					"tests/fixtures/cgroups/6.12",
+					"tests/fixtures/cgroups/6.18" };
+
+/* A snapshot's cgroups, read as the source text and parsed, as cgroup_set_take does. */
+static void test_tree_fixtures(void **st)
 {
-	struct loadavg l;
-	struct kerr e = { 0 };
-	struct buf b = load(FULL "loadavg");
+	(void)st;
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		struct buf text = { 0 };
+		struct cgroup_set a, b;
+		struct kerr e;
 
-	(void)state;
-	assert_int_equal(loadavg_parse(b.data, b.len, "loadavg", &l, &e), 0);
-	assert_true(l.tasks > 50 && l.running >= 1 && l.running <= l.tasks);
-	buf_free(&b);
-	assert_int_equal(loadavg_parse("0.00 0.01 12.50 2/93 13643\n", 27, "s", &l, &e), 0);
-	assert_true(l.avg15 == 12.5 && l.running == 2 && l.tasks == 93 && l.last_pid == 13643);
-	assert_int_equal(loadavg_parse("", 0, "s", &l, &e), -ENODATA);
-	assert_int_equal(loadavg_parse("1 2 3 4 5\n", 10, "s", &l, &e), -EINVAL);
-	assert_int_equal(e.line, 1);
-	assert_int_equal(loadavg_parse("1 2 x 1/2 5\n", 12, "s", &l, &e), -EINVAL);
-	assert_int_equal(loadavg_parse("1 2 3 1/2\n", 10, "s", &l, &e), -EINVAL);
-	assert_int_equal(loadavg_parse("-1 2 3 1/2 3\n", 13, "s", &l, &e), -EINVAL);
-}
-
-static void test_procstat(void **state)
-{
-	static const char full[] = "cpu  1 2 3 4\ncpu0 1 2 3 4\nintr 5 0 0 1\n"
-				   "ctxt 53238707\nbtime 1796041349\nprocesses 579355\n"
-				   "procs_running 3\nprocs_blocked 1\nsoftirq 1 2 3\n";
-	struct procstat p;
-	struct kerr e = { 0 };
-	struct buf b = load(FULL "stat");
-
-	(void)state;
-	assert_int_equal(procstat_parse(b.data, b.len, "stat", &p, &e), 0);
-	assert_true(p.has_processes && p.processes > 1000 && p.procs_running >= 1);
-	buf_free(&b);
-	assert_int_equal(procstat_parse(full, sizeof(full) - 1, "s", &p, &e), 0);
-	assert_true(p.processes == 579355 && p.procs_running == 3 && p.procs_blocked == 1 &&
-		    p.ctxt == 53238707);
-	assert_int_equal(procstat_parse("ctxt 1\n", 7, "s", &p, &e), -ENODATA);
-	assert_int_equal(procstat_parse("ctxt 1\nprocesses 1 2\n", 21, "s", &p, &e), -EINVAL);
-	assert_int_equal(e.line, 2);
-	assert_int_equal(procstat_parse("processes -1\n", 13, "s", &p, &e), -EINVAL);
-}
-
-static void test_vmstat(void **state)
-{
-	struct meminfo v;
-	struct kerr e = { 0 };
-	struct buf b = load(FULL "vmstat");
-	uint64_t x;
-
-	(void)state;
-	assert_int_equal(vmstat_parse(b.data, b.len, "vmstat", &v, &e), 0);
-	assert_true(v.n > 100);
-	assert_true(meminfo_get(&v, "nr_free_pages", &x) && x > 0);
-	assert_true(meminfo_get(&v, "nr_zspages", &x) && x == 0);
-	meminfo_free(&v);
-	buf_free(&b);
-	assert_int_equal(vmstat_parse("a 1\nb\n", 6, "s", &v, &e), -EINVAL);
-	assert_int_equal(e.line, 2);
-	assert_int_equal(vmstat_parse("a x\n", 4, "s", &v, &e), -EINVAL);
-	assert_int_equal(vmstat_parse("\n", 1, "s", &v, &e), -ENODATA);
-}
-
-/* Sums "count:" lines, and thresholds, the way awk would. */
-static void sum_by_hand(const struct buf *b, uint64_t *count, uint64_t *thr)
-{
-	struct line_iter it;
-	const char *line;
-	size_t len;
-
-	*count = *thr = 0;
-	line_iter_init(&it, b->data, b->len);
-	while (line_next(&it, &line, &len)) {
-		char tmp[128];
-		unsigned long long v;
-
-		snprintf(tmp, sizeof(tmp), "%.*s", (int)len, line);
-		if (sscanf(tmp, " count: %llu", &v) == 1)
-			*count += v;
-		else if (sscanf(tmp, " vm stats threshold: %llu", &v) == 1)
-			*thr += v;
+		assert_int_equal(cgroups_read_dir(fixtures[i], &text, &e), 0);
+		assert_int_equal(strncmp(text.data, "kleak-cgroups 1\nhierarchy ", 26), 0);
+		assert_int_equal(cgroup_set_parse(&a, text.data, text.len, "t", 4096, 0, &e), 0);
+		assert_int_equal(cgroup_set_take(&b, fixtures[i], 0, 4096, &e), 0);
+		assert_true(a.n > 1 && a.n == b.n);
+		for (size_t k = 0; k < a.n; k++) {
+			assert_string_equal(a.v[k].path, b.v[k].path);
+			assert_memory_equal(&a.v[k].m, &b.v[k].m, sizeof(a.v[k].m));
+		}
+		/* the cap of --max-cgroups holds on a snapshot too */
+		cgroup_set_free(&a);
+		assert_int_equal(cgroup_set_parse(&a, text.data, text.len, "t", 4096, 2, &e), 0);
+		assert_true(a.n == 2 && a.stats.capped);
+		cgroup_set_free(&a);
+		cgroup_set_free(&b);
+		buf_free(&text);
 	}
 }
 
-static void check_zoneinfo(const char *path)
+/* What parse/memcg.h reads is what source/cgroups.c copies. */
+static void test_tree_files_agree(void **st)
 {
-	struct zoneinfo z;
-	struct kerr e = { 0 };
-	struct buf b = load(path);
-	uint64_t count, thr;
-
-	assert_int_equal(zoneinfo_parse(b.data, b.len, path, &z, &e), 0);
-	sum_by_hand(&b, &count, &thr);
-	assert_true(z.pcp_pages == count && z.drift_pages == thr);
-	assert_int_equal(z.zones, 5);	 /* DMA, DMA32, Normal, Movable, Device */
-	assert_int_equal(z.pagesets, 6); /* the first three, x 2 CPUs */
-	assert_true(thr > 0);
-	buf_free(&b);
+	(void)st;
+	assert_int_equal(cgroup_nfiles, MEMCG_F_COUNT);
+	for (int i = 0; i < MEMCG_F_COUNT; i++) {
+		assert_string_equal(cgroup_files[i].name, memcg_files[i].name);
+		assert_int_equal(cgroup_files[i].versions, memcg_files[i].versions);
+	}
 }
 
-static void test_zoneinfo(void **state)
+static int count_visit(const struct cgroup_tree_node *n, void *ctx)
 {
-	static const char bad[] = "Node 0, zone DMA\n  cpu: 0\n    count: x\n";
-	struct zoneinfo z;
-	struct kerr e = { 0 };
-
-	(void)state;
-	check_zoneinfo(FULL "zoneinfo");
-	check_zoneinfo(FULL "zoneinfo-unfiltered");
-	assert_int_equal(zoneinfo_parse(bad, sizeof(bad) - 1, "z", &z, &e), -EINVAL);
-	assert_int_equal(e.line, 3);
-	assert_int_equal(zoneinfo_parse("  count: 1\n", 11, "z", &z, &e), -ENODATA);
+	(*(size_t *)ctx)++;
+	return 0;
 }
 
-static void test_module_sections(void **state)
+static void tree_ok(const char *s, size_t want)
 {
-	static const char ok[] = "kmem_test .text 0xffffffffc050d000\n"
-				 "kmem_test .init.text 0xffffffffc0514000\n\n"
-				 "kmem_test .data 0x0000000000000000\n";
-	struct module_sections s;
+	struct cgroup_tree_info info;
+	struct kerr e = { 0 };
+	size_t n = 0;
+
+	if (cgroup_tree_parse(s, strlen(s), "t", count_visit, &n, &info, &e))
+		fail_msg("'%s': %s:%ld: %s", s, e.src, e.line, e.msg);
+	assert_int_equal(n, want);
+}
+
+static void tree_err(const char *s, long line, const char *msg)
+{
+	struct cgroup_tree_info info;
 	struct kerr e = { 0 };
 
-	(void)state;
-	assert_int_equal(module_sections_parse(ok, sizeof(ok) - 1, "m", &s, &e), 0);
-	assert_int_equal(s.n, 3);
-	assert_string_equal(s.v[1].name, ".init.text");
-	assert_true(s.v[1].addr == 0xffffffffc0514000ULL && s.v[2].addr == 0);
-	assert_int_equal(s.v[2].line, 4);
-	module_sections_free(&s);
-	assert_int_equal(module_sections_parse("m .text\n", 8, "m", &s, &e), -EINVAL);
-	assert_int_equal(module_sections_parse("m .t 0x1\nm .d zz\n", 17, "m", &s, &e), -EINVAL);
+	assert_int_not_equal(cgroup_tree_parse(s, strlen(s), "t", NULL, NULL, &info, &e), 0);
+	if (e.line != line || !strstr(e.msg, msg))
+		fail_msg("'%s': want line %ld '%s', got %ld '%s'", s, line, msg, e.line, e.msg);
+}
+
+#define HDR "kleak-cgroups 1\nhierarchy 2 / /sys/fs/cgroup\n"
+
+static void test_tree_hostile(void **st)
+{
+	struct cgroup_tree_info info;
+	struct kerr e;
+	static const char esc[] = HDR "cgroup 2 1 /my\\040app\\134x\nfile memory.stat 9\nkernel 5\n\n"
+				  "walk visited=1 capped=0 too_deep=0 unreadable=0 max=9\n"
+				  "containers 15\ndocker abc web\n\n";
+	size_t n = 0;
+
+	(void)st;
+	tree_ok(HDR, 0);
+	tree_ok(esc, 1);
+	assert_int_equal(cgroup_tree_parse(esc, strlen(esc), "t", count_visit, &n, &info, &e), 0);
+	assert_true(info.have_walk && info.max == 9 && info.names_len == 15);
+	assert_int_equal(info.names_line, 9);
+	tree_err("", 0, "not the cgroups source");
+	tree_err("kleak\n", 1, "not the cgroups source");
+	tree_err("kleak-cgroups 9\n", 1, "newer than this kleak's");
+	tree_err(HDR "cgroup 3 1 /a\n", 3, "expected 'cgroup VERSION DEPTH PATH'");
+	tree_err(HDR "cgroup 2 65 /a\n", 3, "expected 'cgroup VERSION DEPTH PATH'");
+	tree_err(HDR "cgroup 1 1 /a\n", 3, "no hierarchy line gave");
+	tree_err(HDR "cgroup 2 1 a\n", 3, "bad cgroup path");
+	tree_err(HDR "cgroup 2 1 /a\\000b\n", 3, "bad cgroup path");
+	tree_err(HDR "file memory.stat 1\nx\n", 3, "a file before any cgroup");
+	tree_err(HDR "cgroup 2 1 /a\nfile memory.stat 99\nx\n", 4, "runs past the end");
+	tree_err(HDR "cgroup 2 1 /a\nfile memory.stat 1\nxy\n", 4, "does not end at a newline");
+	tree_err(HDR "cgroup 2 1 /a\nfile ../x 1\nx\n", 4, "expected 'file NAME LENGTH'");
+	/* lines count through the files' bytes */
+	tree_err(HDR "cgroup 2 1 /a\nfile memory.stat 4\na\nb\n\nbogus\n", 8, "unknown line");
+	tree_err(HDR "walk visited=1 capped=2 too_deep=0 unreadable=0 max=1\n", 3, "expected 'walk");
+	tree_err(HDR "containers 3\nab\n\ncontainers 0\n\n", 6, "a second containers section");
+	tree_err(HDR "cgroup 2 1 /a\nhierarchy 1 / /x\n", 4, "a hierarchy after the cgroups");
+}
+
+/* A file of a cgroup that does not parse: its own path and line. */
+static void test_tree_memcg_error(void **st)
+{
+	static const char bad[] = HDR "cgroup 2 1 /x\nfile memory.stat 21\nanon 1\nkernel twelve\n\n";
+	struct cgroup_set s;
+	struct kerr e = { 0 };
+
+	(void)st;
+	assert_int_not_equal(cgroup_set_parse(&s, bad, sizeof(bad) - 1, "t", 4096, 0, &e), 0);
+	assert_string_equal(e.src, "/sys/fs/cgroup/x/memory.stat");
 	assert_int_equal(e.line, 2);
 }
 
-static void test_thp(void **state)
-{
-	struct thp t;
-	struct kerr e = { 0 };
-	struct buf b = load(FULL "thp");
+/* ---- cgroup series ---- */
 
-	(void)state;
-	assert_int_equal(thp_parse(b.data, b.len, "thp", &t, &e), 0);
-	assert_true(t.partial_folios == 0 && t.partial_bytes == 0);
+static void test_cgroup_series(void **st)
+{
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+
+	(void)st;
+	assert_int_equal(series_set_init(&set, 64), 0);
+	/* two cgroups of one unit name stay two series: the path is the key */
+	for (int i = 0; i < 12; i++) {
+		series_sample_begin(&set, (uint64_t)i * 1000000000ULL);
+		assert_true(series_add_cgroup(&set, "/docker", "kernel", "/docker",
+					      (10ULL << 20) + (uint64_t)i * (1 << 20)) >= 0);
+		assert_true(series_add_cgroup(&set, "/docker/abc", "kernel", i < 5 ? "/docker/abc" : "web",
+					      (9ULL << 20) + (uint64_t)i * (1 << 20)) >= 0);
+		assert_true(series_add_cgroup(&set, "/a/init.scope", "kernel", "/a/init.scope", 1 << 20) >= 0);
+		assert_true(series_add_cgroup(&set, "/b/init.scope", "kernel", "/b/init.scope", 2 << 20) >= 0);
+		series_sample_end(&set);
+		set.v[0].aggregate = true;
+	}
+	assert_int_equal(set.count, 4);
+	/* a container named later keeps its series, with its name */
+	assert_string_equal(series_find_cgroup(&set, "/docker/abc", "kernel")->name, "web");
+	assert_null(series_find_cgroup(&set, "/docker/abc", "slab_unreclaimable"));
+	trend_opts_default(&o);
+	o.leak_window_s = 5;
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	assert_true(rep.n >= 2);
+	/* the container ranks above the parent that is its sum, which it explains */
+	assert_string_equal(set.v[rep.v[0].series].name, "web");
+	assert_int_equal(rep.v[0].verdict, TREND_LEAK);
+	assert_true(rep.v[1].aggregate && rep.v[1].explained);
+	/* a cgroup that vanishes is handled like an unloaded module: its
+	 * series reads 0 from then on, and that fall is `released` */
+	for (int i = 12; i < 18; i++) {
+		series_sample_begin(&set, (uint64_t)i * 1000000000ULL);
+		assert_true(series_add_cgroup(&set, "/docker", "kernel", "/docker", 30ULL << 20) >= 0);
+		series_sample_end(&set);
+	}
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	for (size_t i = 0; i < rep.n; i++)
+		if (!strcmp(set.v[rep.v[i].series].name, "web"))
+			assert_int_equal(rep.v[i].verdict, TREND_RELEASED);
+	assert_int_equal(series_find_cgroup(&set, "/docker/abc", "kernel")->last, 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* ---- the kernel log over samples ---- */
+
+/* The kmsg record at line l starts with "prio,seq,usec,flags;". */
+static bool record_start(const char *line, uint64_t *usec)
+{
+	unsigned long long p, q, u;
+
+	if (sscanf(line, "%llu,%llu,%llu,", &p, &q, &u) != 3)
+		return false;
+	*usec = u;
+	return true;
+}
+
+struct ev_key {
+	int kind;
+	uint64_t seq;
+};
+
+static size_t keys_of(const struct klog_log *l, struct ev_key *k, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n && n < max; i++)
+		k[n++] = (struct ev_key){ l->v[i].kind, l->v[i].at.seq };
+	return n;
+}
+
+/* One sample: the records of text from line `from` on, up to `to` (exclusive). */
+static void sample_of(struct snapshot *snap, const char *text, size_t len, uint64_t now_ns)
+{
+	struct klog_parse_opts o = { .now_mono_ns = now_ns };
+	struct kerr e = { 0 };
+
+	memset(snap, 0, sizeof(*snap));
+	snap->status[SRC_KMSG] = SOURCE_OK;
+	if (klog_parse(text, len, "t", &o, &snap->klog, &e))
+		fail_msg("%s:%ld: %s", e.src, e.line, e.msg);
+}
+
+/* The records at or above seq `cursor`, as a reader from that cursor gets them. */
+static size_t from_cursor(const char *text, size_t len, uint64_t cursor)
+{
+	const char *p = text;
+
+	while (p < text + len) {
+		unsigned long long pr, seq;
+
+		if (sscanf(p, "%llu,%llu,", &pr, &seq) == 2 && seq >= cursor)
+			return (size_t)(p - text);
+		p = memchr(p, '\n', (size_t)(text + len - p));
+		if (!p)
+			break;
+		p++;
+	}
+	return len;
+}
+
+/*
+ * Each event once, wherever a watch interval or a recorded sample cuts the
+ * log: sample 1 ends at record k, with "now" just after it (a report
+ * still being printed is open); sample 2 is read from sample 1's cursor.
+ */
+static void test_stream_each_once(void **st)
+{
+	static const char *const files[] = { "tests/fixtures/klog/6.12-main.kmsg",
+					     "tests/fixtures/klog/6.12-oom.kmsg",
+					     "tests/fixtures/klog/6.1-oom.kmsg" };
+
+	(void)st;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		struct buf b = load(files[f]);
+		struct snapshot whole, s1, s2;
+		struct ev_key want[64], got[64];
+		size_t nwant, cuts = 0;
+		const char *p = b.data;
+
+		sample_of(&whole, b.data, b.len, 0);
+		nwant = keys_of(&whole.klog, want, 64);
+		assert_true(nwant >= 3);
+		while (p && p < b.data + b.len) {
+			uint64_t usec;
+			size_t cut = (size_t)(p - b.data), off;
+			struct klog_stream ks = { 0 };
+			struct kerr e;
+
+			if (record_start(p, &usec) && cut) {
+				sample_of(&s1, b.data, cut, usec * 1000);
+				assert_int_equal(klog_stream_add(&ks, &s1, &e), 0);
+				off = from_cursor(b.data, b.len, ks.cursor);
+				sample_of(&s2, b.data + off, b.len - off, 0);
+				assert_int_equal(klog_stream_add(&ks, &s2, &e), 0);
+				assert_int_equal(klog_stream_finish(&ks, &s2, &e), 0);
+				if (keys_of(&ks.events, got, 64) != nwant ||
+				    memcmp(got, want, nwant * sizeof(*got)))
+					fail_msg("%s cut at byte %zu: %zu events, want %zu", files[f], cut,
+						 ks.events.n, nwant);
+				klog_log_free(&s1.klog);
+				klog_log_free(&s2.klog);
+				klog_stream_free(&ks);
+				cuts++;
+			}
+			p = memchr(p, '\n', (size_t)(b.data + b.len - p));
+			p = p ? p + 1 : NULL;
+		}
+		assert_true(cuts > 500);
+		klog_log_free(&whole.klog);
+		buf_free(&b);
+	}
+}
+
+/*
+ * Hand-made (the kernel's format strings): kmemleak's announcement printed
+ * by another CPU in the middle of an OOM report. Cut after it, the OOM is
+ * still printing: the announcement, after the OOM's first record, comes
+ * again with the next sample and must be taken in once.
+ */
+static void test_stream_interleaved(void **st)
+{
+	static const char log[] =
+		"6,0,1000000,-;hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+		"4,1,1000100,-;kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)\n"
+		"3,2,1000200,-;Out of memory: Killed process 90 (awk) total-vm:48856kB, anon-rss:32444kB, "
+		"file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0\n";
+	size_t cut = strchr(strchr(log, '\n') + 1, '\n') + 1 - log;
+	struct klog_stream ks = { 0 };
+	struct snapshot s1, s2;
+	struct kerr e;
+
+	(void)st;
+	sample_of(&s1, log, cut, 1000100000ULL);
+	assert_int_equal(klog_stream_add(&ks, &s1, &e), 0);
+	assert_int_equal(ks.events.n, 0); /* both wait: the OOM is open */
+	assert_int_equal(ks.cursor, 0);
+	sample_of(&s2, log, sizeof(log) - 1, 5000000000ULL);
+	assert_int_equal(klog_stream_add(&ks, &s2, &e), 0);
+	assert_int_equal(ks.events.n, 2);
+	assert_int_equal(ks.events.v[0].kind, KLOG_OOM);
+	assert_true(ks.events.v[0].complete);
+	assert_int_equal(ks.events.v[1].kind, KLOG_KMEMLEAK);
+	/* records read again (a reader given an older cursor) add nothing */
+	assert_int_equal(klog_stream_add(&ks, &s2, &e), 0);
+	assert_int_equal(ks.events.n, 2);
+	klog_log_free(&s1.klog);
+	klog_log_free(&s2.klog);
+	klog_stream_free(&ks);
+}
+
+/*
+ * A memory cgroup's OOM names the container whose cgroup it is: the 6.12
+ * VM's memcg OOM (a real capture) with its cgroup made a docker
+ * container's, and the names the cgroups source gives.
+ */
+static void test_memcg_oom_names_container(void **st)
+{
+	static const char id[] = "6c9666698cd844ff0a8d5b29d73bfc07aec6a060f68205c5e24512e98e68e3ea";
+	struct buf b = load("tests/fixtures/klog/6.12-main.kmsg");
+	struct buf t = { 0 };
+	struct klog_findings_opts o;
+	struct klog_findings f;
+	struct cgroup_set set = { 0 };
+	struct snapshot snap;
+	struct kerr e;
+	const char *p = b.data, *q;
+	const struct klog_finding *m = NULL;
+
+	(void)st;
+	while ((q = strstr(p, "/kleak-test/oom-victim"))) { /* the path as docker's */
+		assert_int_equal(buf_append(&t, p, (size_t)(q - p)), 0);
+		assert_int_equal(buf_printf(&t, "/docker/%s", id), 0);
+		p = q + strlen("/kleak-test/oom-victim");
+	}
+	assert_int_equal(buf_append(&t, p, (size_t)(b.data + b.len - p)), 0);
+	sample_of(&snap, t.data, t.len, 0);
+	assert_int_equal(container_names_add(&set.names, "docker", id, "web"), 0);
+	klog_findings_opts_default(&o);
+	o.cgroups = &set;
+	assert_int_equal(klog_findings(&snap.klog, &o, &f, &e), 0);
+	for (size_t i = 0; i < f.n; i++)
+		if (!strcmp(f.v[i].f.id, "memcg-oom"))
+			m = &f.v[i];
+	assert_non_null(m);
+	assert_string_equal(m->f.subject, "web");
+	assert_non_null(strstr(m->f.evidence, "(container web)"));
+	assert_true(!strncmp(m->f.next, "kleak trace --container web --min-age 60", 40));
+	klog_findings_free(&f);
+	/* without the names: the path */
+	o.cgroups = NULL;
+	assert_int_equal(klog_findings(&snap.klog, &o, &f, &e), 0);
+	for (size_t i = 0; i < f.n; i++)
+		if (!strcmp(f.v[i].f.id, "memcg-oom"))
+			assert_true(!strncmp(f.v[i].f.subject, "/docker/6c96", 12));
+	klog_findings_free(&f);
+	cgroup_set_free(&set);
+	klog_log_free(&snap.klog);
+	buf_free(&t);
 	buf_free(&b);
-	assert_int_equal(thp_parse("2048kB 3\n64kB 2\n", 16, "t", &t, &e), 0);
-	assert_true(t.partial_folios == 5 && t.partial_bytes == (3 * 2048 + 2 * 64) * 1024ULL);
-	assert_int_equal(thp_parse("2048kB 3\n64 2\n", 14, "t", &t, &e), -EINVAL);
-	assert_int_equal(e.line, 2);
-	assert_int_equal(thp_parse("2048kB 99999999999999999\n", 25, "t", &t, &e), -ERANGE);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loadavg),
-		cmocka_unit_test(test_procstat),
-		cmocka_unit_test(test_vmstat),
-		cmocka_unit_test(test_zoneinfo),
-		cmocka_unit_test(test_module_sections),
-		cmocka_unit_test(test_thp),
+		cmocka_unit_test(test_tree_fixtures),
+		cmocka_unit_test(test_tree_files_agree),
+		cmocka_unit_test(test_tree_hostile),
+		cmocka_unit_test(test_tree_memcg_error),
+		cmocka_unit_test(test_cgroup_series),
+		cmocka_unit_test(test_stream_each_once),
+		cmocka_unit_test(test_stream_interleaved),
+		cmocka_unit_test(test_memcg_oom_names_container),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

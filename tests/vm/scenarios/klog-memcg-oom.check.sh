@@ -17,3 +17,7 @@ if [ -x "${KLEAK_KLOG_EVENTS:-$VM_TOP/build/san/tests/klog_events}" ]; then
 		'[.[] | select(.id == "memcg-oom")] | length == 1 and (.[0] | .subject == "/kleak-test/oom-victim" and
 		 .severity == "info" and (.next | startswith("kleak trace --cgroup /kleak-test/oom-victim ")))'
 fi
+expect_rc0 check.json
+expect_jq "check (live /dev/kmsg): memcg-oom on /kleak-test/oom-victim with its time; the cgroup's own oom_kill too" check.json \
+	'([.findings[] | select(.id == "memcg-oom")] | length == 1 and (.[0] | .subject == "/kleak-test/oom-victim" and .time != null)) and
+	 ([.findings[] | select(.id == "cgroup-oom-kill" and .subject == "/kleak-test/oom-victim")] | length == 1)'

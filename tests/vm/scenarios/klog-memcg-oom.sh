@@ -19,5 +19,6 @@ sh -c 'echo $$ >/sys/fs/cgroup/kleak-test/oom-victim/cgroup.procs && . /vmlib.sh
 echo $? >"$OUT/hog.rc"
 cat $cg/kleak-test/oom-victim/memory.events >"$OUT/memory.events"
 save_klog klog
+run check.json kleak check --json
 rmdir $cg/kleak-test/oom-victim $cg/kleak-test
 exit 0

@@ -32,3 +32,28 @@ if [ -x "${KLEAK_KLOG_EVENTS:-$VM_TOP/build/san/tests/klog_events}" ]; then
 		'.[0] | .severity == "critical" and .id == "oom-unreclaimable-slab" and .subject == "kleak_oom_cache" and
 		 (.next | startswith("kleak trace --cache kleak_oom_cache ")) and .mono_ns > 0'
 fi
+# kleak check itself, on the live /dev/kmsg in the VM and on each saved
+# log here: the finding names the cache, the next command and the OOM's
+# time (wall clock: the VM's boot time plus printk's stamp).
+expect_rc0 check.json
+expect_jq "check (live /dev/kmsg): critical oom-unreclaimable-slab on kleak_oom_cache at the OOM's time" check.json \
+	'(.events | map(select(.kind == "oom"))) as $o | ($o | length == 1) and
+	 ([.findings[] | select(.id == "oom-unreclaimable-slab")] | length == 1 and (.[0] |
+	  .severity == "critical" and .subject == "kleak_oom_cache" and .seq == $o[0].seq and
+	  .time == $o[0].time and .time != null and (.next | startswith("kleak trace --cache kleak_oom_cache"))))'
+kso_now=$(cat "$OUT/check-time" 2>/dev/null || echo 0)
+expect_jq "check: the OOM's time is of this boot, before the check ran" check.json \
+	'[.findings[] | select(.id == "oom-unreclaimable-slab")][0].time | . > $now - 600 and . <= $now' --argjson now "$kso_now"
+expect_jq "check: kernel_log says what was read (/dev/kmsg, from the oldest record)" check.json \
+	'.kernel_log | .source == "/dev/kmsg" and .format == "kmsg" and .records > 100 and .reader.cursor == 0'
+for f in "$OUT"/klog.kmsg "$OUT"/klog.dmesg "$OUT"/klog.dmesg-r "$OUT"/klog.journal-short-iso; do
+	[ -s "$f" ] || continue
+	"${KLEAK:-$VM_TOP/kleak}" check --json --dmesg "$f" >"$f.check" 2>"$f.check.err"
+	expect_jq "check --dmesg ${f##*/}: the finding names kleak_oom_cache" "${f##*/}.check" \
+		'[.findings[] | select(.id == "oom-unreclaimable-slab" and .subject == "kleak_oom_cache")] | length == 1'
+done
+if [ -s "$OUT/klog.journal-short-iso" ]; then
+	expect_jq "check --dmesg journal-short-iso: the OOM's wall-clock time, as the live check said" klog.journal-short-iso.check \
+		'[.findings[] | select(.id == "oom-unreclaimable-slab")][0].time == $t' \
+		--argjson t "$(jq '[.findings[] | select(.id == "oom-unreclaimable-slab")][0].time // 0' "$OUT/check.json" 2>/dev/null || echo 0)"
+fi

@@ -7,7 +7,7 @@
 # Mem-Info totals and the "Unreclaimable slab info:" table naming
 # kleak_oom_cache. The kernel log is saved in every format (save_klog);
 # then the module is unloaded, which frees the objects, so that whatever
-# runs next has memory.
+# runs next has memory, and `kleak check` reads the live /dev/kmsg.
 # vm-kernels: all
 # vm-timeout: 180
 # vm-group: klog-oom
@@ -22,4 +22,6 @@ cat /proc/uptime >"$OUT/uptime-hog"
 echo $? >"$OUT/hog.rc"
 save_klog klog
 unload kleak_slab_fill
+run check.json kleak check --json
+date +%s >"$OUT/check-time"
 exit 0

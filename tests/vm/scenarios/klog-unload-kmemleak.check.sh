@@ -18,3 +18,24 @@ if [ -x "${KLEAK_KLOG_EVENTS:-$VM_TOP/build/san/tests/klog_events}" ]; then
 		'[.[] | select(.id == "module-unload-leak")] | length == 1 and (.[0] | .severity == "critical" and
 		 .subject == "kleak_kmalloc_leak" and (.evidence | contains($s)))' --arg s "$kuk_site"
 fi
+# kleak check on the live /dev/kmsg after the unload: the module, its site.
+expect_rc0 check.json
+expect_jq "check (live /dev/kmsg): critical module-unload-leak on kleak_kmalloc_leak, naming its site, with its time" check.json \
+	'[.findings[] | select(.id == "module-unload-leak")] | length == 1 and (.[0] | .severity == "critical" and
+	 .subject == "kleak_kmalloc_leak" and (.evidence | contains($s)) and .time != null)' --arg s "$kuk_site"
+# Each event once: what watch's objects and a record/report round trip
+# list is what the log holds, no event twice, none lost (record and watch
+# started before the leaker and stopped after the log was saved).
+kuk_want=$(jq -c '[.kind, .seq]' "$OUT/klog.kmsg.events" 2>/dev/null | paste -sd' ')
+expect "record ran and stopped on SIGINT" grep -qx 0 "$OUT/record.rc"
+"${KLEAK:-$VM_TOP/kleak}" report --json "$OUT/rec.kleak" >"$OUT/report.json" 2>"$OUT/report.err"
+kuk_got=$(jq -c '.events[] | [.kind, .seq]' "$OUT/report.json" 2>/dev/null | paste -sd' ')
+expect "report: the recording's events are the log's, each once ($(jq '.events | length' "$OUT/report.json" 2>/dev/null) events)" \
+	test -n "$kuk_want" -a "$kuk_got" = "$kuk_want"
+expect_jq "report: one unload warning, of kleak_kmalloc_leak" report.json \
+	'[.events[] | select(.kind == "alloc_tag_unload" and .module == "kleak_kmalloc_leak")] | length == 1'
+expect "watch ran and stopped on SIGINT" grep -qx 0 "$OUT/watch.rc"
+kuk_got=$(jq -c 'select(.final | not) | .events[] | [.kind, .seq]' "$OUT/watch.ndjson" 2>/dev/null | paste -sd' ')
+expect "watch: the events of its objects are the log's, each once" test -n "$kuk_want" -a "$kuk_got" = "$kuk_want"
+kuk_got=$(jq -c 'select(.final) | .events[] | [.kind, .seq]' "$OUT/watch.ndjson" 2>/dev/null | paste -sd' ')
+expect "watch: the final object lists them all, each once" test -n "$kuk_want" -a "$kuk_got" = "$kuk_want"

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Where the container runtimes of this machine keep their metadata, and
- * the names read from it for the containers a cgroup walk found. Only the
- * files of containers that have a cgroup are read (a node with thousands
- * of exited containers costs nothing more).
- *
- *   docker   <data-root>/containers/<id>/config.v2.json, data-root from
- *            each running dockerd's --data-root, else its --config-file or
- *            /etc/docker/daemon.json "data-root", else /var/lib/docker
- *   podman   /var/lib/containers/storage/overlay-containers/containers.json
- *   containerd  /run/containerd/io.containerd.runtime.v2.task/<ns>/<id>/config.json
- *   CRI-O    /run/containers/storage/overlay-containers/<id>/userdata/config.json
+ * The names of the containers a cgroup walk found, from the runtimes' own
+ * metadata: source/runtimes.h reads the files raw, parse/container_meta.h
+ * parses them. Only the files of containers that have a cgroup are read
+ * (a node with thousands of exited containers costs nothing more).
  *
  * A runtime file that is missing or unreadable leaves the container
  * unnamed (named by its path); one that does not parse too, with the
  * error kept for the caller to show.
  */
-#ifndef KLEAK_SOURCE_CONTAINERS_H
-#define KLEAK_SOURCE_CONTAINERS_H
+#ifndef KLEAK_MODEL_CONTAINERS_H
+#define KLEAK_MODEL_CONTAINERS_H
 
 #include <limits.h>
 #include <stdbool.h>
