@@ -13,7 +13,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS += -Isrc -Ibuild/gen -DKLEAK_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -MMD -MP
-LDLIBS   := -lbpf -lelf -lz -lm -lpthread
+LDLIBS   := -lbpf -lelf -lz -lm -lpthread -lmicrohttpd -lyaml -lcrypt
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
@@ -90,10 +90,11 @@ run:
 	./kleak check
 
 # Build dependencies, installed only when missing (Debian package names).
-DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
+DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
+	libmicrohttpd-dev libyaml-dev libcrypt-dev
 # What the tests add: unit tests, fuzzing, JSON checks, the qemu VM suite.
 TEST_DEPS := libcmocka-dev libclang-rt-14-dev jq qemu-system-x86 \
-	busybox-static util-linux
+	busybox-static util-linux prometheus wrk apache2-utils openssl curl
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \

@@ -16,6 +16,7 @@ const struct command kleak_commands[] = {
 	{ "report", cmd_report, "growth report from a recording", cmd_report_help },
 	{ "kmemleak", cmd_kmemleak, "drive kmemleak and group its report by backtrace", cmd_kmemleak_help },
 	{ "trace", cmd_trace, "trace outstanding kernel allocations live with BPF", cmd_trace_help },
+	{ "exporter", cmd_exporter, "serve kernel memory, growth and leak verdicts to Prometheus", cmd_exporter_help },
 	{ "count", cmd_count, "count allocations and frees of one kind of object", cmd_count_help },
 	{ NULL, NULL, NULL, NULL },
 };

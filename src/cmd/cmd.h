@@ -57,6 +57,7 @@ int cmd_report(int argc, char **argv);
 int cmd_kmemleak(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_count(int argc, char **argv);
+int cmd_exporter(int argc, char **argv); extern const char cmd_exporter_help[];
 
 extern const char cmd_check_help[], cmd_snapshot_help[], cmd_watch_help[],
 	cmd_record_help[], cmd_report_help[], cmd_kmemleak_help[],
