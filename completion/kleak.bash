@@ -6,7 +6,7 @@
 _kleak_options()
 {
 	"$1" help "$2" 2>/dev/null |
-		sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*).*/\2/p; s/^ +(-[A-Za-z0-9]),? .*/\1/p'
+		sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9.-]*).*/\2/p; s/^ +(-[A-Za-z0-9]),? .*/\1/p'
 }
 
 _kleak()
@@ -36,7 +36,7 @@ _kleak()
 		return
 	fi
 	case "$prev" in
-	-o|--output|--from|--baseline|--kallsyms|--modules)
+	-o|--output|--from|--baseline|--kallsyms|--modules|--web.config.file|--textfile)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--fail-on)

@@ -22,12 +22,12 @@ for c in $cmds; do
 	grep -q "^.SS kleak $c\$" docs/kleak.1 && ok "$c: in the man page" || not_ok "$c: in the man page"
 	# Each option in the help is known to getopt. With an argument-taking
 	# option, "--help" would be eaten as its value, so give it one first.
-	opts=$(sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*)( ([A-Z][A-Z_|]*|[a-z]+))?.*/\2 \4/p' "$T/h2")
+	opts=$(sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9.-]*)( ([A-Z][A-Z_|]*|[a-z]+))?.*/\2 \4/p' "$T/h2")
 	n=$(wc -l <<<"$opts")
 	# The other way round: every long option in the command's getopt
 	# table (src/cmd/NAME.c) is in its help.
 	undocumented=""
-	for o in $(sed -nE 's/^[[:space:]]*\{ *"([a-z][a-z0-9-]*)", *(no_argument|required_argument|optional_argument|[012]),.*/\1/p' "src/cmd/$c.c"); do
+	for o in $(sed -nE 's/^[[:space:]]*\{ *"([a-z][a-z0-9.-]*)", *(no_argument|required_argument|optional_argument|[012]),.*/\1/p' "src/cmd/$c.c"); do
 		grep -qE -- "^ +(-[A-Za-z0-9], )?--$o\b" "$T/h2" || undocumented="$undocumented --$o"
 	done
 	[ -z "$undocumented" ] && ok "$c: every getopt option is in its help ($n listed)" \
