@@ -13,7 +13,7 @@
 # the kernel_clone verdicts are also written as a module's ("leaky",
 # srcversion 5A1C0FFEE) on host1 and host2: the same recorded values under
 # module labels, since the leaker leaks through the kernel's own code; host3
-# carries the fixed build (srcversion B0BCAFE), whose leak verdict stays 0.
+# carries the fixed build (srcversion B0BCAFE), whose verdicts stay 0.
 set -euo pipefail
 P=$1 SECS=$2
 end=$(date +%s)
@@ -39,9 +39,15 @@ done
 series 'kleak_slab_cache_bytes{job="kleak",cache="task_struct"}'
 series 'kleak_meminfo_bytes{job="kleak",name="MemTotal"}'
 for h in host1 host2; do
-	series 'kleak_verdict{job="kleak",source="vmalloc_caller",name="kernel_clone"}' \
-		".metric.instance = \"$h\" | .metric.module = \"leaky\" | .metric.srcversion = \"5A1C0FFEE\""
+	for m in kleak_verdict kleak_growth_bytes_per_second; do
+		series "$m{job=\"kleak\",source=\"vmalloc_caller\",name=\"kernel_clone\"}" \
+			".metric.instance = \"$h\" | .metric.module = \"leaky\" | .metric.srcversion = \"5A1C0FFEE\""
+	done
 done
+# host2 is a small VM: 2 GiB of MemTotal (not recorded), so the same
+# recorded growth would exhaust it within a day.
+echo "  - series: 'kleak_meminfo_bytes{instance=\"host2\",job=\"kleak\",name=\"MemTotal\"}'"
+echo "    values: '2147483648+0x$SECS'"
 series 'kleak_verdict{job="kleak",source="vmalloc_caller",name="kernel_clone"}' \
 	'.metric.instance = "host3" | .metric.module = "leaky" | .metric.srcversion = "B0BCAFE" |
 	 .values |= map(if .[1] == "1" then [.[0], "0"] else . end)'

@@ -152,6 +152,28 @@ printf 'basic_auth_users:\n  alice: plaintext\n' >"$W/bad2.yml"
 [ "$rc" = 1 ] && grep -q "bad2.yml:2: not a bcrypt hash" "$W/e3" && ok "plaintext password refused" ||
 	not_ok "plaintext password refused" "rc $rc $(cat "$W/e3")"
 
+# --- the capabilities the systemd unit grants are enough (docs/exporter.md) ---
+if command -v setpriv >/dev/null; then
+	caps=""
+	for c in "+dac_read_search,+syslog" ""; do
+		set -- --reuid=65534 --regid=65534 --clear-groups
+		[ -n "$c" ] && set -- "$@" --inh-caps="$c" --ambient-caps="$c" --bounding-set="-all,$c"
+		setpriv "$@" "$K" exporter --listen 127.0.0.1:0 -i 0.5 >/dev/null 2>"$W/cap.err" &
+		cpid=$!
+		for i in $(seq 50); do
+			p=$(sed -nE 's/.*\(port ([0-9]+)\).*/\1/p' "$W/cap.err" 2>/dev/null)
+			[ -n "$p" ] && curl -s "http://127.0.0.1:$p/metrics" >"$W/cap.txt" && [ -s "$W/cap.txt" ] && break
+			sleep 0.2
+		done
+		kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+		caps="$caps $(grep -E '^kleak_source_ok\{source="(slabinfo|vmallocinfo)"\}' "$W/cap.txt" | awk '{ printf "%s", $2 }')"
+	done
+	[ "$caps" = " 11 00" ] && ok "as nobody: CAP_DAC_READ_SEARCH+CAP_SYSLOG read slabinfo and vmallocinfo, no caps cannot" ||
+		not_ok "capabilities of the unit" "with/without: $caps" "$(cat "$W/cap.err")"
+else
+	skip "capabilities of the unit" "setpriv missing"
+fi
+
 # --- textfile ---
 mkdir "$W/tf"
 if start_exporter tf "$K" -i 0.5 --textfile "$W/tf/kleak.prom"; then
