@@ -13,7 +13,7 @@
 
 /* A hash no password matches, verified for unknown users (same cost). */
 static const char dummy_hash[] =
-	"$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi";
+	"$2y$10$TCR0wuiBr9AOAdRNug4zhe08ok6B72K2VPQwALPYlf7JpVRcVysFu";
 
 struct auth_entry {
 	char user[AUTH_FIELD], pass[AUTH_FIELD];
@@ -31,14 +31,8 @@ struct auth {
 int auth_new(const struct webconfig *w, const char *src, struct auth **out,
 	     struct kerr *e)
 {
-	struct auth *a;
+	struct auth *a = calloc(1, sizeof(*a));
 
-	for (size_t i = 0; i < w->nusers; i++)
-		if (crypt_checksalt(w->users[i].hash) != CRYPT_SALT_OK)
-			return kerr_set(e, -EINVAL, src, 0,
-					"basic_auth_users: %s: hash not supported by libcrypt",
-					w->users[i].name);
-	a = calloc(1, sizeof(*a));
 	if (a)
 		a->cd = calloc(1, sizeof(*a->cd));
 	if (!a || !a->cd) {
@@ -48,6 +42,23 @@ int auth_new(const struct webconfig *w, const char *src, struct auth **out,
 	a->w = w;
 	pthread_mutex_init(&a->cache_mu, NULL);
 	pthread_mutex_init(&a->crypt_mu, NULL);
+	/*
+	 * crypt_checksalt judges the method and cost only; hashing once with
+	 * the stored hash as setting checks the whole of it (length, salt and
+	 * digest alphabet) before the first scraper is refused for it.
+	 */
+	for (size_t i = 0; i < w->nusers; i++) {
+		const char *h = w->users[i].hash, *got = NULL;
+
+		if (crypt_checksalt(h) == CRYPT_SALT_OK)
+			got = crypt_r("", h, a->cd);
+		if (!got || got[0] == '*' || strlen(got) != strlen(h)) {
+			auth_free(a);
+			return kerr_set(e, -EINVAL, src, 0,
+					"basic_auth_users: %s: hash not supported by libcrypt",
+					w->users[i].name);
+		}
+	}
 	*out = a;
 	return 0;
 }
