@@ -26,9 +26,9 @@ series() {
 	jq -r --argjson s "$start" --argjson e "$end" "
 		.data.result[] | .metric.instance = \"host1\" | ${2:-.} |
 		(.values | map({key: (.[0] | floor | tostring), value: .[1]}) | from_entries) as \$v |
-		\"  - series: '\" + .metric.__name__ + \"{\" +
+		\"      - series: '\" + .metric.__name__ + \"{\" +
 			([.metric | to_entries[] | select(.key != \"__name__\") | \"\(.key)=\\\"\(.value)\\\"\"] | join(\",\")) +
-			\"}'\n    values: '\" + ([range(\$s; \$e + 1) | tostring | \$v[.] // \"_\"] | join(\" \")) + \"'\""
+			\"}'\n        values: '\" + ([range(\$s; \$e + 1) | tostring | \$v[.] // \"_\"] | join(\" \")) + \"'\""
 }
 
 echo "    input_series:"
@@ -46,8 +46,8 @@ for h in host1 host2; do
 done
 # host2 is a small VM: 2 GiB of MemTotal (not recorded), so the same
 # recorded growth would exhaust it within a day.
-echo "  - series: 'kleak_meminfo_bytes{instance=\"host2\",job=\"kleak\",name=\"MemTotal\"}'"
-echo "    values: '2147483648+0x$SECS'"
+echo "      - series: 'kleak_meminfo_bytes{instance=\"host2\",job=\"kleak\",name=\"MemTotal\"}'"
+echo "        values: '2147483648+0x$SECS'"
 series 'kleak_verdict{job="kleak",source="vmalloc_caller",name="kernel_clone"}' \
 	'.metric.instance = "host3" | .metric.module = "leaky" | .metric.srcversion = "B0BCAFE" |
 	 .values |= map(if .[1] == "1" then [.[0], "0"] else . end)'
