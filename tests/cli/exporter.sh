@@ -48,7 +48,7 @@ start_exporter() {
 	PID=$!
 	for i in $(seq 100); do
 		PORT=$(sed -nE 's/.*\(port ([0-9]+)\).*/\1/p' "$W/$name.err" 2>/dev/null)
-		[ -n "$PORT" ] && curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics" && return 0
+		[ -n "$PORT" ] && curl -sf -o /dev/null "http://127.0.0.1:$PORT/metrics" && return 0
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -162,7 +162,7 @@ if command -v setpriv >/dev/null; then
 		cpid=$!
 		for i in $(seq 50); do
 			p=$(sed -nE 's/.*\(port ([0-9]+)\).*/\1/p' "$W/cap.err" 2>/dev/null)
-			[ -n "$p" ] && curl -s "http://127.0.0.1:$p/metrics" >"$W/cap.txt" && [ -s "$W/cap.txt" ] && break
+			[ -n "$p" ] && curl -sf "http://127.0.0.1:$p/metrics" >"$W/cap.txt" && [ -s "$W/cap.txt" ] && break
 			sleep 0.2
 		done
 		kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
