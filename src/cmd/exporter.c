@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kleak exporter: serves kernel memory, its growth and leak verdicts to
- * Prometheus. The main thread samples at its interval (exporter_sample.h:
- * the same series and trend statistics as watch, over a sliding window)
- * and renders the metrics once per sample in both formats; libmicrohttpd's
+ * Prometheus. The main thread samples at its interval through watch's own
+ * step (sampler.h, over a sliding trend window) and renders the metrics
+ * once per sample in both formats (metrics_feed.h); libmicrohttpd's
  * threads serve the last rendering (export/httpd.h), so a scrape never
  * waits for a sample and costs the same whoever scrapes. Optionally the
  * same text goes to a file for node_exporter's textfile collector.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,120 +18,94 @@
 #include <sys/resource.h>
 
 #include "cmd.h"
-#include "exporter_sample.h"
 #include "export/auth.h"
 #include "export/httpd.h"
 #include "export/textfile.h"
-#include "output/metrics.h"
-#include "output/prom.h"
+#include "metrics_feed.h"
 #include "parse/webconfig.h"
+#include "sampler.h"
 #include "stop.h"
+#include "stream.h"
 #include "util/buf.h"
-#include "util/num.h"
+#include "util/compiler.h"
 
 /* Outside 9100-9999, which the Prometheus port allocations have filled. */
 #define EXPORTER_DEFAULT_LISTEN "127.0.0.1:19117"
 
-const char cmd_exporter_help[] =
-	"usage: kleak exporter [--listen ADDR:PORT] [-i SECONDS] [--leak-window DUR] [--top N]\n"
-	"                      [--web.config.file FILE] [--max-connections N] [--textfile PATH]\n"
+struct exporter_opts {
+	const char *listen;	 /* EXPORTER_DEFAULT_LISTEN */
+	struct stream_opts stream; /* -i 5 s: 0.1% of a core, 120 points per 10 min */
+	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
+	bool leak_window_set;
+	unsigned top;		 /* METRICS_FEED_TOP */
+	const char *web_config;	 /* NULL: plain HTTP, no auth */
+	unsigned max_conns;	 /* 512 */
+	const char *textfile;	 /* NULL: none */
+};
+
+#define T struct exporter_opts
+static const struct opt exporter_opts_table[] = {
+	{ .name = "listen", .kind = OPTV_STRING, .metavar = "ADDR:PORT",
+	  .def = EXPORTER_DEFAULT_LISTEN, .min = 2, .max = 256, OPT_AT(T, listen),
+	  .help = "where to listen: [::1]:PORT for IPv6, :PORT for every\n"
+		  "interface; port 0 picks a free one" },
+	OPT_STREAM(T, stream, "5s"),
+	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
+	OPT_TOP(T, top, "30", "rows per table (plus `other`) and verdict rows"),
+	{ .name = "web.config.file", .kind = OPTV_PATH, .metavar = "FILE",
+	  OPT_AT(T, web_config),
+	  .help = "TLS and basic auth (exporter-toolkit format)" },
+	{ .name = "max-connections", .kind = OPTV_COUNT, .metavar = "N", .def = "512",
+	  .min = 1, .max = 65536, OPT_AT(T, max_conns), .help = "connection cap" },
+	{ .name = "textfile", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, textfile),
+	  .help = "also write the metrics to PATH each sample (atomically)" },
+};
+#undef T
+
+static void exporter_opts_init(void *p)
+{
+	struct trend_opts t;
+
+	trend_opts_default(&t);
+	((struct exporter_opts *)p)->leak_window_ns = (uint64_t)(t.leak_window_s * 1e9);
+}
+
+const struct cmd_spec cmd_exporter_spec = {
+	.name = "exporter",
+	.synopsis =
+	"usage: kleak exporter [--listen ADDR:PORT] [-i SECONDS] [-n SAMPLES | -d DURATION]\n"
+	"                      [--leak-window DUR] [--top N] [--web.config.file FILE]\n"
+	"                      [--max-connections N] [--textfile PATH]\n"
 	"\n"
 	"Serves kernel memory to Prometheus at http://ADDR:PORT/metrics: meminfo's\n"
 	"kernel components, slab caches, vmalloc callers and modules, allocinfo\n"
 	"sites (top N of each plus an `other` row), and for every series that\n"
-	"grows, its rate, confidence and verdict (leak, growing, growing_reclaimable,\n"
-	"possible_leak, fluctuating, released) from the same statistics as watch,\n"
-	"over a sliding window. OpenMetrics when the scraper asks for it.\n"
-	"Sampling runs at its own interval; a scrape is served from the last\n"
-	"sample. Slab and vmalloc need root (see docs/exporter.md for the\n"
-	"capabilities). Stops on SIGINT or SIGTERM.\n"
-	"\n"
-	"Options:\n"
-	"      --listen ADDR:PORT  where to listen (default " EXPORTER_DEFAULT_LISTEN ";\n"
-	"                          [::1]:PORT for IPv6, :PORT for every interface)\n"
-	"  -i, --interval DUR      time between samples (default 5s)\n"
-	"      --leak-window DUR   growth must persist this long before `leak`\n"
-	"                          (default 10m; `growing` before)\n"
-	"      --top N             rows per table and verdict rows (default 30)\n"
-	"      --web.config.file FILE  TLS and basic auth (exporter-toolkit format)\n"
-	"      --max-connections N connection cap (default 512)\n"
-	"      --textfile PATH     also write the metrics to PATH each sample (atomically)\n"
-	"  -h, --help              show this help\n"
-	"\n"
-	"See docs/exporter.md for every metric, the hardening and the packaging.\n";
-
-struct exporter_opts {
-	const char *listen;	    /* EXPORTER_DEFAULT_LISTEN */
-	uint64_t interval_ns;	    /* 5 s: 0.1% of a core, 120 points per 10 min */
-	uint64_t leak_window_ns;    /* 10 min (issue 19's default) */
-	int top;		    /* 30 */
-	const char *web_config;	    /* NULL: plain HTTP, no auth */
-	int max_conns;		    /* 512 */
-	const char *textfile;	    /* NULL: none */
+	"grows, its rate, confidence, verdict (leak, growing, growing_reclaimable,\n"
+	"possible_leak, fluctuating, released) and why it is not a leak, from\n"
+	"watch's own step over a sliding window. OpenMetrics when the scraper\n"
+	"asks for it. Sampling runs at its own interval; a scrape is served from\n"
+	"the last sample. Slab and vmalloc need root (see docs/exporter.md for\n"
+	"the capabilities). Stops on SIGINT or SIGTERM (or at -n, -d).\n",
+	.footer =
+	"Exit codes: 0 stopped, 1 cannot start (address in use, a web config or\n"
+	"a /proc source that does not parse), 2 usage.\n"
+	"See docs/exporter.md for every metric, the hardening and the packaging.\n",
+	.opts = exporter_opts_table,
+	.nopts = ARRAY_SIZE(exporter_opts_table),
+	.size = sizeof(struct exporter_opts),
+	.init = exporter_opts_init,
 };
 
 static int parse_opts(int argc, char **argv, struct exporter_opts *o)
 {
-	static const struct option lopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "leak-window", required_argument, NULL, 'w' },
-		{ "top", required_argument, NULL, 't' },
-		{ "web.config.file", required_argument, NULL, 'c' },
-		{ "max-connections", required_argument, NULL, 'm' },
-		{ "textfile", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int r, first_arg;
 
-	memset(o, 0, sizeof(*o));
-	o->listen = EXPORTER_DEFAULT_LISTEN;
-	o->interval_ns = 5000000000ULL;
-	o->leak_window_ns = 600000000000ULL;
-	o->top = 30;
-	o->max_conns = 512;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			o->listen = optarg;
-			break;
-		case 'i':
-			if (num_parse_duration_ns(optarg, &o->interval_ns) ||
-			    o->interval_ns < 100000000ULL)
-				return cmd_usage("exporter", "bad interval '%s' (at least 100ms)", optarg);
-			break;
-		case 'w':
-			if (num_parse_duration_ns(optarg, &o->leak_window_ns))
-				return cmd_usage("exporter", "bad --leak-window '%s'", optarg);
-			break;
-		case 't':
-			if (num_parse_int(optarg, 1, 1000, &o->top))
-				return cmd_usage("exporter", "bad --top '%s' (1 to 1000)", optarg);
-			break;
-		case 'c':
-			o->web_config = optarg;
-			break;
-		case 'm':
-			if (num_parse_int(optarg, 1, 65536, &o->max_conns))
-				return cmd_usage("exporter", "bad --max-connections '%s' (1 to 65536)", optarg);
-			break;
-		case 'f':
-			o->textfile = optarg;
-			break;
-		case 'h':
-			cmd_help("exporter");
-			return -1;
-		case ':':
-			return cmd_usage("exporter", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cmd_usage("exporter", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cmd_usage("exporter", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	r = opts_parse(&cmd_exporter_spec, "exporter", argc, argv, o, &first_arg);
+	if (r != OPTS_CONTINUE)
+		return r;
+	if (o->stream.samples && o->stream.duration_ns)
+		return cmd_usage("exporter", "-n and -d conflict: give one");
+	return OPTS_CONTINUE;
 }
 
 /* ---- web configuration: TLS files are relative to the config's directory ---- */
@@ -188,7 +161,8 @@ static void web_free(struct web *w)
 
 struct exporter {
 	struct exporter_opts o;
-	struct exporter_sampler *s;
+	struct sampler s;
+	struct metrics_feed feed;
 	struct httpd *h;
 	struct buf text, om;
 	char last_err[1024];
@@ -201,82 +175,62 @@ static void note_error(struct exporter *x, const struct kerr *e)
 	kerr_str(e, msg, sizeof(msg));
 	if (!strcmp(msg, x->last_err)) /* said once until it changes */
 		return;
-	fprintf(stderr, "kleak exporter: %s (the last good sample stays served)\n", msg);
+	fprintf(stderr, "kleak exporter: %s (counted in kleak_sample_errors_total)\n", msg);
 	snprintf(x->last_err, sizeof(x->last_err), "%s", msg);
 }
 
-static int render(struct exporter *x)
+/* Renders the last step and makes it the one served (and written). */
+static int publish(struct exporter *x, struct kerr *e)
 {
-	struct metrics_opts mo = { .top = (size_t)x->o.top };
-	struct metrics_input *in;
-	struct prom_set set = { 0 };
-	int r;
-
-	r = exporter_sampler_input(x->s, &in);
-	if (!r) {
-		in->version = KLEAK_VERSION;
-		r = metrics_build(in, &mo, &set);
-	}
-	buf_reset(&x->text);
-	buf_reset(&x->om);
-	if (!r)
-		r = prom_render(&set, PROM_TEXT, &x->text);
-	if (!r)
-		r = prom_render(&set, PROM_OPENMETRICS, &x->om);
-	prom_set_free(&set);
-	return r;
-}
-
-/* Renders the last sample and makes it the one served (and written). */
-static int publish(struct exporter *x)
-{
-	struct kerr e = { 0 };
-	int r = render(x);
+	int r = metrics_feed_render(&x->feed, &x->s, &x->text, &x->om);
 
 	if (!r)
 		r = httpd_publish(x->h, x->text.data, x->text.len, x->om.data, x->om.len);
-	if (!r && x->o.textfile) {
-		kerr_clear(&e);
-		if (textfile_write(x->o.textfile, x->text.data, x->text.len, &e))
-			note_error(x, &e);
-	}
-	return r;
-}
-
-static int step(struct exporter *x)
-{
-	struct kerr e = { 0 };
-	int r = exporter_sampler_take(x->s, &e);
-
-	if (r) {
-		note_error(x, &e);
-		if (r == -ENOMEM)
-			return r;
-	}
-	return publish(x);
+	if (r)
+		return kerr_set(e, r, "exporter", 0, "out of memory");
+	if (x->o.textfile)
+		return textfile_write(x->o.textfile, x->text.data, x->text.len, e);
+	return 0;
 }
 
 /* Root-only sources missing at the first sample: said once. */
-static int first_sample(struct exporter *x)
+static void note_missing(const struct exporter *x)
 {
-	static const char *const names[] = { "slabinfo", "vmallocinfo" };
+	static const enum source_id ids[] = { SRC_SLABINFO, SRC_VMALLOCINFO };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		if (!snapshot_has(&x->s.snap, ids[i]))
+			fprintf(stderr, "kleak exporter: %s: %s: not exported\n",
+				source_descs[ids[i]].live_path, x->s.snap.err[ids[i]].msg);
+}
+
+/*
+ * One sample. At the first, any failure stops the exporter (it could
+ * serve nothing true); later a source that stops parsing or a textfile
+ * that cannot be written is said once and counted, and sampling goes on.
+ */
+static int take(struct exporter *x, bool first)
+{
 	struct kerr e = { 0 };
-	int r = exporter_sampler_take(x->s, &e);
+	int r = sampler_step(&x->s, &e);
 
-	if (r)
+	if (r && (first || r == -ENOMEM))
 		return cmd_fail(&e, false);
-	for (size_t i = 0; i < 2; i++) {
-		const char *why = exporter_sampler_source_error(x->s, names[i]);
-
-		if (*why)
-			fprintf(stderr, "kleak exporter: /proc/%s: %s: not exported\n",
-				names[i], why);
-	}
+	if (r)
+		note_error(x, &e);
+	if (first)
+		note_missing(x);
+	kerr_clear(&e);
+	r = publish(x, &e);
+	if (r && (first || r == -ENOMEM))
+		return cmd_fail(&e, false);
+	if (r)
+		note_error(x, &e);
 	return 0;
 }
 
 /* Room for the connection cap in the descriptor limit. */
-static void raise_nofile(int conns)
+static void raise_nofile(unsigned conns)
 {
 	struct rlimit rl;
 
@@ -297,7 +251,7 @@ static int serve(struct exporter *x, struct web *w, struct kerr *e)
 
 	httpd_opts_default(&ho);
 	ho.listen = x->o.listen;
-	ho.max_conns = (unsigned)x->o.max_conns;
+	ho.max_conns = x->o.max_conns;
 	ho.auth = w->auth;
 	ho.tls_cert_pem = w->wc.tls ? w->cert.data : NULL;
 	ho.tls_key_pem = w->wc.tls ? w->key.data : NULL;
@@ -315,55 +269,58 @@ static int serve(struct exporter *x, struct web *w, struct kerr *e)
 	return r;
 }
 
+/* Samples until -n, -d or a stop signal (stream.h), publishing each. */
 static int run(struct exporter *x)
 {
-	uint64_t next = stop_now_ns();
+	struct stream st;
+	bool first = true;
 	int r;
 
-	r = publish(x);
-	while (!r && !stop_tick(&next, x->o.interval_ns))
-		r = step(x);
-	if (r) {
-		fprintf(stderr, "kleak exporter: %s\n", strerror(-r));
+	stream_start(&st, &x->o.stream, true);
+	do {
+		r = take(x, first);
+		first = false;
+	} while (!r && !stream_last(&st) && stream_wait(&st));
+	return r;
+}
+
+static int start(struct exporter *x, struct web *w)
+{
+	struct sampler_opts so = {
+		.mask = WATCH_MASK,
+		.leak_window_ns = x->o.leak_window_ns,
+		.slide_ns = sampler_slide_ns(x->o.leak_window_ns, x->o.stream.interval_ns),
+	};
+	struct kerr e = { 0 };
+
+	if (x->o.web_config && web_load(x->o.web_config, w, &e))
+		return cmd_fail(&e, false);
+	if (sampler_init(&x->s, &so)) {
+		fprintf(stderr, "kleak exporter: out of memory\n");
 		return KLEAK_EXIT_ERROR;
 	}
-	return KLEAK_EXIT_OK;
+	x->feed.top = x->o.top;
+	stop_install();
+	if (serve(x, w, &e))
+		return cmd_fail(&e, false);
+	return 0;
 }
 
 int cmd_exporter(int argc, char **argv)
 {
-	struct exporter_sampler_opts so = { 0 };
 	struct exporter x = { 0 };
 	struct web w = { 0 };
-	struct kerr e = { 0 };
 	int r;
 
 	r = parse_opts(argc, argv, &x.o);
-	if (r)
-		return r < 0 ? KLEAK_EXIT_OK : r;
-	if (x.o.web_config && web_load(x.o.web_config, &w, &e)) {
-		r = cmd_fail(&e, false);
-		goto out;
-	}
-	so.interval_ns = x.o.interval_ns;
-	so.leak_window_ns = x.o.leak_window_ns;
-	so.top = (size_t)x.o.top;
-	if (exporter_sampler_new(&so, &x.s)) {
-		r = KLEAK_EXIT_ERROR;
-		fprintf(stderr, "kleak exporter: out of memory\n");
-		goto out;
-	}
-	stop_install();
-	if (serve(&x, &w, &e)) {
-		r = cmd_fail(&e, false);
-		goto out;
-	}
-	r = first_sample(&x);
+	if (r != OPTS_CONTINUE)
+		return r;
+	r = start(&x, &w);
 	if (!r)
 		r = run(&x);
-out:
 	httpd_stop(x.h);
-	exporter_sampler_free(x.s);
+	sampler_free(&x.s);
+	metrics_feed_free(&x.feed);
 	buf_free(&x.text);
 	buf_free(&x.om);
 	web_free(&w);

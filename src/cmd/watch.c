@@ -10,19 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/ingest.h"
 #include "analyze/trend.h"
 #include "cmd.h"
-#include "live.h"
+#include "export/textfile.h"
+#include "metrics_feed.h"
+#include "sampler.h"
 #include "stream.h"
-#include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
 #include "util/compiler.h"
-
-#define WATCH_MASK                                                          \
-	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
 
 struct watch_opts {
 	struct stream_opts stream;
@@ -32,6 +28,7 @@ struct watch_opts {
 	int top;
 	bool fail_on_set;
 	enum trend_verdict fail_on;
+	const char *textfile; /* NULL: none */
 };
 
 #define T struct watch_opts
@@ -42,6 +39,9 @@ static const struct opt watch_opts_table[] = {
 	OPT_TOP(T, top, "10", "rows of growers in the text views"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
+	{ .name = "textfile", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, textfile),
+	  .help = "write the exporter's metrics to PATH each sample (atomically;\n"
+		  "node_exporter's textfile collector)" },
 };
 #undef T
 
@@ -57,6 +57,7 @@ const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
 	.synopsis =
 	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
+	"                   [--leak-window DUR] [--textfile PATH]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
@@ -104,30 +105,49 @@ static int check_sources(const struct snapshot *s, bool json)
 }
 
 struct watch_state {
-	struct live live;
-	struct sample sample;
-	struct snapshot snap;
-	struct ingest ingest;
-	struct series_set set;
-	struct trend_report rep;
-	struct trend_opts topts;
+	struct sampler s;
 	struct watch_view view;
+	struct metrics_feed feed; /* --textfile */
+	struct buf text;
 };
 
-/* One sample: read -> parse -> ingest -> trend. */
+/* One sample: read -> parse -> ingest -> trend (sampler.h). */
 static int step(struct watch_state *w, bool json)
 {
 	struct kerr e = { 0 };
 
-	if (live_take(&w->live, &w->sample, &w->snap, &e))
+	if (sampler_step(&w->s, &e))
 		return cmd_fail(&e, json);
-	if (w->live.taken == 1 && check_sources(&w->snap, json))
+	if (w->s.samples == 1 && check_sources(&w->s.snap, json))
 		return KLEAK_EXIT_ERROR;
-	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e))
+	return 0;
+}
+
+/*
+ * --textfile: the exporter's metrics of this sample. A file that cannot be
+ * written at the first sample stops the watch; later failures (a full
+ * disk) are said once and the watch goes on.
+ */
+static int write_textfile(struct watch_state *w, const char *path, bool json)
+{
+	static bool said;
+	struct kerr e = { 0 };
+	int r;
+
+	r = metrics_feed_render(&w->feed, &w->s, &w->text, NULL);
+	if (r)
+		kerr_set(&e, r, "watch", 0, "out of memory");
+	else
+		r = textfile_write(path, w->text.data, w->text.len, &e);
+	if (!r)
+		return 0;
+	if (w->s.samples == 1 || r == -ENOMEM)
 		return cmd_fail(&e, json);
-	if (trend_analyze(&w->set, &w->topts, &w->rep)) {
-		kerr_set(&e, -ENOMEM, "watch", 0, "out of memory");
-		return cmd_fail(&e, json);
+	if (!said) {
+		char msg[512];
+
+		fprintf(stderr, "kleak watch: %s (said once)\n", kerr_str(&e, msg, sizeof(msg)));
+		said = true;
 	}
 	return 0;
 }
@@ -147,6 +167,23 @@ static void render(struct watch_state *w, const struct watch_opts *o,
 		watch_render_line(stdout, &w->view);
 }
 
+static int start(struct watch_state *w, const struct watch_opts *o)
+{
+	struct sampler_opts so = { .mask = WATCH_MASK, .leak_window_ns = o->leak_window_ns };
+
+	memset(w, 0, sizeof(*w));
+	if (sampler_init(&w->s, &so)) {
+		fprintf(stderr, "kleak watch: out of memory\n");
+		return KLEAK_EXIT_ERROR;
+	}
+	w->view = (struct watch_view){ .set = sampler_set(&w->s), .rep = &w->s.rep,
+				       .snap = &w->s.snap, .wanted = WATCH_MASK,
+				       .interval_s = (double)o->stream.interval_ns / 1e9,
+				       .top = (size_t)o->top,
+				       .color = fmt_use_color(stdout) };
+	return 0;
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_opts o;
@@ -158,23 +195,15 @@ int cmd_watch(int argc, char **argv)
 	r = parse_opts(argc, argv, &o);
 	if (r != OPTS_CONTINUE)
 		return r;
-	memset(&w, 0, sizeof(w));
-	w.live = (struct live){ .mask = WATCH_MASK, .parse = SRC_ALL };
-	trend_opts_default(&w.topts);
-	w.topts.leak_window_s = (double)o.leak_window_ns / 1e9;
-	if (series_set_init(&w.set, SERIES_DEFAULT_CAP)) {
-		fprintf(stderr, "kleak watch: out of memory\n");
-		return KLEAK_EXIT_ERROR;
-	}
+	r = start(&w, &o);
+	if (r)
+		goto out;
 	tty = !o.json && isatty(STDOUT_FILENO);
-	w.view = (struct watch_view){ .set = &w.set, .rep = &w.rep,
-				      .snap = &w.snap, .wanted = WATCH_MASK,
-				      .interval_s = (double)o.stream.interval_ns / 1e9,
-				      .top = (size_t)o.top,
-				      .color = fmt_use_color(stdout) };
 	stream_start(&st, &o.stream, true);
 	do {
 		r = step(&w, o.json);
+		if (!r && o.textfile)
+			r = write_textfile(&w, o.textfile, o.json);
 		if (r)
 			goto out;
 		if (stream_last(&st))
@@ -183,14 +212,11 @@ int cmd_watch(int argc, char **argv)
 	} while (stream_wait(&st));
 	w.view.final = true;
 	render(&w, &o, tty);
-	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
+	if (o.fail_on_set && trend_report_reaches(&w.s.rep, o.fail_on))
 		r = KLEAK_EXIT_FINDINGS;
 out:
-	trend_report_free(&w.rep);
-	ingest_free(&w.ingest);
-	snapshot_free(&w.snap);
-	sample_free(&w.sample);
-	live_free(&w.live);
-	series_set_free(&w.set);
+	metrics_feed_free(&w.feed);
+	buf_free(&w.text);
+	sampler_free(&w.s);
 	return r;
 }

@@ -187,6 +187,27 @@ static int verdict_sample(struct prom_family *f, const struct metrics_verdict *v
 			       "verdict", word, NULL);
 }
 
+/* Why a series is not leak: one row, its current reason (none for a leak). */
+static int build_reasons(const struct metrics_input *in, size_t top, struct prom_set *out)
+{
+	struct prom_family *f;
+	int e = 0;
+
+	f = prom_family_add(out, "kleak_verdict_reason", PROM_GAUGE, NULL,
+			    "Why a series' verdict is not leak (leaks[].reason: window_too_short, within_noise, weak_trend, too_slow, not_sustained, reclaimable, no_trend, released): 1, one row per series that is not leak.");
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < in->nverdicts && i < top && !e; i++) {
+		const struct metrics_verdict *v = &in->verdicts[i];
+
+		if (v->reason && *v->reason)
+			e = prom_sample_add(f, 1, "source", v->source, "name", lv(v->name),
+					    "module", lv(v->module), "srcversion",
+					    v->srcversion, "reason", v->reason, NULL);
+	}
+	return e;
+}
+
 static int build_verdicts(const struct metrics_input *in, size_t top,
 			  struct prom_set *out)
 {
@@ -196,7 +217,7 @@ static int build_verdicts(const struct metrics_input *in, size_t top,
 	rate = prom_family_add(out, "kleak_growth_bytes_per_second", PROM_GAUGE, NULL,
 			       "Growth rate of a series over the trend window (Theil-Sen slope), for the series that grew by 16 KiB (top N by rank).");
 	conf = prom_family_add(out, "kleak_growth_confidence", PROM_GAUGE, NULL,
-			       "Confidence of a monotonic increase over the trend window (Mann-Kendall, 0-1; 0 when released).");
+			       "The trend test's confidence that the series trends up over the trend window, 1 - p (0-1; not the probability of a leak: see kleak_verdict).");
 	st = prom_family_add(out, "kleak_verdict", PROM_GAUGE, NULL,
 			     "Verdict of a series as a state set: one series per verdict word, 1 for the current verdict, 0 for the others.");
 	if (!rate || !conf || !st)
@@ -211,7 +232,7 @@ static int build_verdicts(const struct metrics_input *in, size_t top,
 			e = verdict_sample(st, v, !strcmp(v->verdict, metrics_verdict_words[w]),
 					   metrics_verdict_words[w]);
 	}
-	return e;
+	return e ? e : build_reasons(in, top, out);
 }
 
 static int build_info(const struct metrics_input *in, struct prom_set *out)

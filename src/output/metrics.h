@@ -44,6 +44,7 @@ struct metrics_verdict {
 	double rate_bytes_per_second;
 	double confidence;	/* 0..1 */
 	const char *verdict;	/* one of metrics_verdict_words */
+	const char *reason;	/* why it is not leak (leaks[].reason); NULL for a leak */
 };
 
 struct metrics_kv {
@@ -71,7 +72,7 @@ struct metrics_input {
 	struct {
 		const char *name;
 		bool ok;
-	} sources[8];
+	} sources[16];
 	size_t nsources;
 	/* Health of the sampler. */
 	double samples_total, sample_errors_total;
