@@ -202,6 +202,7 @@ static void fill_meminfo(struct metrics_feed *f, const struct sampler *s)
 static void fill_health(struct metrics_input *in, const struct sampler *s)
 {
 	in->release = s->snap.release;
+	in->nodename = s->snap.hostname;
 	in->samples_total = (double)s->samples;
 	in->sample_errors_total = (double)s->errors;
 	in->sample_duration_s = s->duration_s;

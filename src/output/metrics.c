@@ -241,12 +241,13 @@ static int build_info(const struct metrics_input *in, struct prom_set *out)
 	int e;
 
 	b = prom_family_add(out, "kleak_build", PROM_INFO, NULL,
-			    "kleak's version and the release of the kernel it samples.");
+			    "kleak's version, and the release and node name (uname -r, -n) of the kernel it samples.");
 	m = prom_family_add(out, "kleak_module", PROM_INFO, NULL,
 			    "Loaded modules and their srcversion (/sys/module/NAME/srcversion), for joins on module.");
 	if (!b || !m)
 		return -ENOMEM;
-	e = prom_sample_add(b, 1, "version", in->version, "release", in->release, NULL);
+	e = prom_sample_add(b, 1, "version", in->version, "release", in->release,
+			    "nodename", in->nodename, NULL);
 	for (size_t i = 0; i < in->nmodules && !e; i++)
 		e = prom_sample_add(m, 1, "module", in->modules[i].name, "srcversion",
 				    in->modules[i].srcversion, NULL);

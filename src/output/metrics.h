@@ -59,6 +59,7 @@ struct metrics_module {
 struct metrics_input {
 	const char *version; /* kleak's */
 	const char *release; /* uname -r of the sampled kernel */
+	const char *nodename; /* uname -n: the host, for joins across a fleet */
 	struct metrics_kv *meminfo; /* kernel components and MemTotal & co. */
 	size_t nmeminfo;
 	struct metrics_table slab, vmalloc_callers, vmalloc_modules, allocinfo,
