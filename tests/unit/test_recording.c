@@ -80,7 +80,7 @@ static void make_recording(struct buf *out, int n, size_t *offs)
 
 	for (int i = 0; i < n; i++) {
 		struct recording_meta m = { .seq = (uint64_t)i + 1, .interval_ns = 1000000000ULL,
-					     .time_s = 1700000000 + i };
+					    .time_s = 1700000000 + i };
 
 		offs[i] = out->len;
 		make_sample(&s, i);
