@@ -3,7 +3,8 @@
 # kleak exporter on the live kernel, on loopback only:
 # - the text and OpenMetrics bodies: promtool check metrics, # EOF, units;
 # - HTTP: GET/HEAD, 405/404/413/414/431/400 and the exporter survives them;
-# - --textfile: written atomically, promtool-clean;
+# - --textfile (exporter and watch): written atomically, promtool-clean,
+#   the same metric families;
 # - a real Prometheus (scrape_interval 1s, the contrib rules with short
 #   `for`) scrapes the exporter directly (OpenMetrics) and through a proxy
 #   that asks for the text format, while build/leaker makes the kernel hold
@@ -91,6 +92,12 @@ if grep -qi '^content-type: application/openmetrics-text; version=1.0.0' "$W/h.o
 else
 	not_ok "OpenMetrics on request" "$(head -5 "$W/h.om")" "$(tail -3 "$W/m.om")"
 fi
+# promtool check metrics reads the text format only; its OpenMetrics parser
+# (the backfill's: # EOF, units as suffixes, types) needs timestamps, which
+# are appended to every sample line.
+sed -E '/^[^#]/ s/$/ 1700000000/' "$W/m.om" >"$W/m.om.ts"
+check "OpenMetrics form: promtool's OpenMetrics parser reads it (tsdb create-blocks-from openmetrics)" \
+	promtool tsdb create-blocks-from openmetrics "$W/m.om.ts" "$W/om-blocks"
 [ "$(code "$E/")" = 200 ] && ok "GET / is 200" || not_ok "GET / is 200"
 h=$(curl -s -I --max-time 5 "$E/metrics")
 grep -q '^HTTP/1.1 200' <<<"$h" && grep -qi '^content-length: [1-9]' <<<"$h" &&
@@ -188,6 +195,38 @@ if start_exporter tf "$K" -i 0.5 --textfile "$W/tf/kleak.prom"; then
 else
 	not_ok "--textfile exporter starts"
 fi
+# watch --textfile: the same metrics, rewritten every sample (20 ms here);
+# a reader never sees a file cut short (write, then rename).
+mkdir "$W/wtf"
+"$K" watch -i 20ms -d 4 --leak-window 1s --textfile "$W/wtf/kleak.prom" >"$W/wtf.out" 2>"$W/wtf.err" &
+wpid=$!
+reads=0 torn=0
+while kill -0 "$wpid" 2>/dev/null; do
+	if cp "$W/wtf/kleak.prom" "$W/wtf.read" 2>/dev/null; then
+		reads=$((reads + 1))
+		# whole: ends with a newline, has the first family and the tables' counts
+		[ "$(tail -c 1 "$W/wtf.read" | od -An -c | tr -d ' ')" = '\n' ] &&
+			grep -q '^kleak_build_info{' "$W/wtf.read" &&
+			grep -q '^kleak_entries{table="slab_cache"}' "$W/wtf.read" || torn=$((torn + 1))
+	fi
+	sleep 0.01
+done
+wait "$wpid"; rc=$?
+[ "$rc" = 0 ] && [ "$reads" -gt 20 ] && [ "$torn" = 0 ] &&
+	ok "watch --textfile: $reads reads during 4 s of writes every 20 ms, none torn" ||
+	not_ok "watch --textfile: whole files only" "rc $rc, $reads reads, $torn torn" "$(tail -3 "$W/wtf.err")"
+check "watch --textfile: promtool check metrics is clean" promtool check metrics <"$W/wtf/kleak.prom"
+# (the verdict families appear once a series has grown: left out here)
+fam() { sed -n 's/^# TYPE \([^ ]*\) .*/\1/p' "$1" | grep -vE '^kleak_(verdict|growth_)' | sort; }
+[ -s "$W/tf/kleak.prom" ] && [ "$(fam "$W/wtf/kleak.prom")" = "$(fam "$W/tf/kleak.prom")" ] &&
+	ok "watch --textfile: the exporter's metric families ($(fam "$W/tf/kleak.prom" | wc -l))" ||
+	not_ok "watch --textfile: the exporter's metric families" \
+		"$(diff <(fam "$W/tf/kleak.prom") <(fam "$W/wtf/kleak.prom"))"
+[ "$(ls -A "$W/wtf")" = kleak.prom ] && ok "watch --textfile: no temporary left" ||
+	not_ok "watch --textfile: no temporary left" "$(ls -A "$W/wtf")"
+"$K" watch -n 1 --textfile "$W/nodir/kleak.prom" >/dev/null 2>"$W/wtf2.err"; rc=$?
+[ "$rc" = 1 ] && grep -q 'nodir' "$W/wtf2.err" && ok "watch --textfile into a missing directory: exit 1, named" ||
+	not_ok "watch --textfile into a missing directory" "rc $rc: $(cat "$W/wtf2.err")"
 
 # --- TLS and basic auth ---
 if command -v openssl >/dev/null && command -v htpasswd >/dev/null; then
@@ -320,7 +359,20 @@ done
 g=$(q 'max_over_time(kleak_verdict{job="kleak",verdict="growing",source="slab",name="task_struct"}[5m])' |
 	jq -r '.data.result[0].value[1] // "none"')
 [ "$g" = 1 ] && ok "growing before the leak window" || not_ok "growing before the leak window" "got $g"
-v=$(q 'kleak_verdict{job="kleak",verdict="leak",source="vmalloc_caller",name="kernel_clone"}' |
+g=$(q 'max_over_time(kleak_verdict_reason{job="kleak",reason="window_too_short",source="slab",name="task_struct"}[5m])' |
+	jq -r '.data.result[0].value[1] // "none"')
+[ "$g" = 1 ] && ok "... with kleak_verdict_reason window_too_short" || not_ok "reason window_too_short before the window" "got $g"
+# Every verdict but leak says why, a leak does not (CONTRACTS "Verdicts").
+curl -s "http://127.0.0.1:$EP/metrics" >"$W/reasons.txt"
+key() { sed -E 's/^[a-z_]+\{//; s/,?(verdict|reason)="[a-z_]+"//; s/\} .*//' | sort; }
+grep -E '^kleak_verdict\{.*verdict="[a-z_]+"\} 1$' "$W/reasons.txt" | grep -v 'verdict="leak"' | key >"$W/nonleak"
+grep -E '^kleak_verdict_reason\{' "$W/reasons.txt" | key >"$W/reasoned"
+grep -E '^kleak_verdict\{.*verdict="leak"\} 1$' "$W/reasons.txt" | key >"$W/leaks"
+[ -s "$W/nonleak" ] && [ -s "$W/leaks" ] && cmp -s "$W/nonleak" "$W/reasoned" &&
+	ok "kleak_verdict_reason: a row for each of the $(wc -l <"$W/nonleak") series not leak, none for the $(wc -l <"$W/leaks") leaks" ||
+	not_ok "kleak_verdict_reason: exactly the series not leak" "$(diff "$W/nonleak" "$W/reasoned")" \
+		"leaks: $(cat "$W/leaks")"
+v=$(q 'max_over_time(kleak_verdict{job="kleak",verdict="leak",source="vmalloc_caller",name="kernel_clone"}[5m])' |
 	jq -r '.data.result[0].value[1] // "none"')
 [ "$v" = 1 ] && ok "Prometheus: vmalloc_caller kernel_clone judged leak" || not_ok "kernel_clone leak" "got $v"
 d=$(q 'delta(kleak_slab_cache_bytes{job="kleak",cache="task_struct"}[20s])' | jq -r '.data.result[0].value[1] // 0')
@@ -328,7 +380,9 @@ awk -v d="$d" 'BEGIN { exit !(d > 1000000) }' && ok "query API: task_struct byte
 	not_ok "query API: task_struct grows" "delta $d"
 r=$(q 'kleak_growth_bytes_per_second{job="kleak",source="slab",name="task_struct"}' | jq -r '.data.result[0].value[1] // 0')
 awk -v r="$r" 'BEGIN { exit !(r > 10000) }' && ok "growth rate exported: $r B/s" || not_ok "growth rate" "$r"
-t=$(q 'kleak_verdict{job="kleak_text",verdict="leak",name="task_struct"}' | jq -r '.data.result[0].value[1] // "none"')
+# (over the run: the verdict of the moment moves on once the threads stop)
+t=$(q 'max_over_time(kleak_verdict{job="kleak_text",verdict="leak",name="task_struct"}[5m])' |
+	jq -r '.data.result[0].value[1] // "none"')
 u=$(q 'up' | jq -r '[.data.result[] | .value[1]] | join(",")')
 [ "$t" = 1 ] && [ "$u" = "1,1" ] && ok "Prometheus parses both formats (up 1,1; text job sees the leak too)" ||
 	not_ok "Prometheus parses both formats" "up $u, text job verdict $t"
