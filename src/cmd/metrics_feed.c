@@ -146,35 +146,37 @@ static int fill_vmalloc(struct metrics_input *in, const struct sampler *s)
 	return r;
 }
 
-/*
- * Tables read from the series of one source (their names are made by
- * ingestion): allocinfo sites, and per-container kernel memory once
- * cgroups are series with source "cgroup" (issue 14). Matching the source
- * by its name keeps this working whichever enum value it gets.
- */
-static int fill_from_series(struct metrics_input *in, const struct sampler *s)
+/* Allocation sites as ingestion named them ("function file:line [module]"). */
+static int fill_allocinfo(struct metrics_input *in, const struct sampler *s)
 {
 	const struct series_set *set = sampler_set(s);
 	int r = 0;
 
 	in->have_allocinfo = s->ok && snapshot_has(&s->snap, SRC_ALLOCINFO);
-	in->have_cgroups = false;
-	for (size_t i = 0; i < set->count && !r; i++) {
+	for (size_t i = 0; in->have_allocinfo && i < set->count && !r; i++) {
 		const struct series *v = &set->v[i];
-		const char *src = series_source_name(v->source);
-		struct metrics_table *t = NULL;
 
-		if (v->source == SERIES_ALLOCINFO && in->have_allocinfo)
-			t = &in->allocinfo;
-		else if (!strcmp(src, "cgroup"))
-			t = &in->cgroups;
-		if (!t || !v->last)
-			continue;
-		in->have_cgroups |= t == &in->cgroups;
-		r = add(t, v->name, v->module, (double)v->last, 0,
-			has_verdict(in, src, v->name, v->module));
+		if (v->source == SERIES_ALLOCINFO && v->last)
+			r = add(&in->allocinfo, v->name, v->module, (double)v->last, 0,
+				has_verdict(in, "allocinfo", v->name, v->module));
 	}
 	return r;
+}
+
+/*
+ * Per-container kernel memory (kleak_cgroup_kernel_bytes, top N + other):
+ * waits for cgroups as series of the pipeline (issue 14, branch
+ * `sources`: SERIES_CGROUP, one series per cgroup and counter). Then:
+ * the rows are the series of source cgroup and counter "kernel" that are
+ * not aggregates (a parent whose children hold most of it would count
+ * them twice in `other`), named as ingestion names them, and verdict rows
+ * of cgroup series carry their counter (metrics_verdict.counter), since
+ * a cgroup has two series under one name.
+ */
+static int fill_cgroups(struct metrics_input *in, const struct sampler *s)
+{
+	in->have_cgroups = false;
+	return 0;
 }
 
 /* Totals from meminfo; the kernel components (with Unaccounted) from the series. */
@@ -242,7 +244,9 @@ static int fill(struct metrics_feed *f, const struct sampler *s)
 	if (!r)
 		r = fill_vmalloc(in, s);
 	if (!r)
-		r = fill_from_series(in, s);
+		r = fill_allocinfo(in, s);
+	if (!r)
+		r = fill_cgroups(in, s);
 	return r;
 }
 

@@ -183,8 +183,8 @@ static int verdict_sample(struct prom_family *f, const struct metrics_verdict *v
 			  double value, const char *word)
 {
 	return prom_sample_add(f, value, "source", v->source, "name", lv(v->name),
-			       "module", lv(v->module), "srcversion", v->srcversion,
-			       "verdict", word, NULL);
+			       "counter", v->counter, "module", lv(v->module), "srcversion",
+			       v->srcversion, "verdict", word, NULL);
 }
 
 /* Why a series is not leak: one row, its current reason (none for a leak). */
@@ -202,8 +202,9 @@ static int build_reasons(const struct metrics_input *in, size_t top, struct prom
 
 		if (v->reason && *v->reason)
 			e = prom_sample_add(f, 1, "source", v->source, "name", lv(v->name),
-					    "module", lv(v->module), "srcversion",
-					    v->srcversion, "reason", v->reason, NULL);
+					    "counter", v->counter, "module", lv(v->module),
+					    "srcversion", v->srcversion, "reason", v->reason,
+					    NULL);
 	}
 	return e;
 }

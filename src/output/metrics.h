@@ -45,6 +45,7 @@ struct metrics_verdict {
 	double confidence;	/* 0..1 */
 	const char *verdict;	/* one of metrics_verdict_words */
 	const char *reason;	/* why it is not leak (leaks[].reason); NULL for a leak */
+	const char *counter;	/* a cgroup's counter ("kernel", ...); NULL/"" else */
 };
 
 struct metrics_kv {

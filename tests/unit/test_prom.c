@@ -268,6 +268,45 @@ static void test_metrics_build(void **state)
 	prom_set_free(&set);
 }
 
+/*
+ * Why not a leak: kleak_verdict_reason has one row per series that is not
+ * leak, with its reason, none for a leak; a cgroup's counter is a label
+ * of every verdict family (two series of one cgroup share its name).
+ */
+static void test_metrics_reasons(void **state)
+{
+	struct metrics_verdict v[3] = {
+		{ .source = "slab", .name = "dentry", .verdict = "leak" },
+		{ .source = "slab", .name = "kmalloc-1k", .verdict = "growing",
+		  .reason = "window_too_short" },
+		{ .source = "cgroup", .name = "web", .counter = "kernel",
+		  .verdict = "fluctuating", .reason = "no_trend" },
+	};
+	struct metrics_opts o = { .top = 30 };
+	struct metrics_input in = { .version = "0.1", .release = "6.12.0",
+				    .nodename = "host-a", .verdicts = v, .nverdicts = 3 };
+	struct prom_set set = { 0 };
+	const struct prom_family *f;
+
+	(void)state;
+	assert_int_equal(metrics_build(&in, &o, &set), 0);
+	f = fam(&set, "kleak_verdict_reason");
+	assert_non_null(f);
+	assert_int_equal(f->n, 2);
+	assert_string_equal(label(&f->v[0], "name"), "kmalloc-1k");
+	assert_string_equal(label(&f->v[0], "reason"), "window_too_short");
+	assert_null(label(&f->v[0], "counter"));
+	assert_true(f->v[0].value == 1);
+	assert_string_equal(label(&f->v[1], "counter"), "kernel");
+	assert_string_equal(label(&f->v[1], "reason"), "no_trend");
+	f = fam(&set, "kleak_verdict");
+	assert_int_equal(f->n, 18);
+	assert_string_equal(label(&f->v[12], "counter"), "kernel");
+	f = fam(&set, "kleak_build");
+	assert_string_equal(label(&f->v[0], "nodename"), "host-a");
+	prom_set_free(&set);
+}
+
 static void test_address_shape(void **state)
 {
 	(void)state;
@@ -289,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_values_utf8),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_metrics_build),
+		cmocka_unit_test(test_metrics_reasons),
 		cmocka_unit_test(test_address_shape),
 	};
 
