@@ -265,7 +265,7 @@ struct health_spec {
 #define H(field) offsetof(struct metrics_input, field)
 static const struct health_spec health[] = {
 	{ "kleak_samples", PROM_COUNTER, NULL, "Samples taken since start.", H(samples_total) },
-	{ "kleak_sample_errors", PROM_COUNTER, NULL, "Samples that failed (a source that does not parse; the last good sample stays served).", H(sample_errors_total) },
+	{ "kleak_sample_errors", PROM_COUNTER, NULL, "Samples that failed (a source that does not parse): that source reads 0 in kleak_source_ok, the verdicts of the last good sample stay.", H(sample_errors_total) },
 	{ "kleak_sample_duration_seconds", PROM_GAUGE, "seconds", "Time the last sample took: read, parse and trend analysis.", H(sample_duration_s) },
 	{ "kleak_last_sample_timestamp_seconds", PROM_GAUGE, "seconds", "Wall-clock time of the last sample, seconds since the epoch.", H(last_sample_time_s) },
 	{ "kleak_trend_window_seconds", PROM_GAUGE, "seconds", "Time the trend window behind the verdicts covers now.", H(window_s) },
