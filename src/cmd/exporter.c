@@ -32,6 +32,11 @@
 /* Outside 9100-9999, which the Prometheus port allocations have filled. */
 #define EXPORTER_DEFAULT_LISTEN "127.0.0.1:19117"
 
+/* The sources of watch's series: what the metrics are made of. */
+#define EXPORTER_MASK                                                       \
+	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+
 struct exporter_opts {
 	const char *listen;	 /* EXPORTER_DEFAULT_LISTEN */
 	struct stream_opts stream; /* -i 5 s: 0.1% of a core, 120 points per 10 min */
@@ -193,15 +198,22 @@ static int publish(struct exporter *x, struct kerr *e)
 	return 0;
 }
 
-/* Root-only sources missing at the first sample: said once. */
-static void note_missing(const struct exporter *x)
+/*
+ * The first sample: without meminfo there is nothing true to serve (exit
+ * 1); root-only sources missing are said once.
+ */
+static int check_sources(const struct exporter *x)
 {
 	static const enum source_id ids[] = { SRC_SLABINFO, SRC_VMALLOCINFO };
+	const struct snapshot *snap = &x->s.snap;
 
+	if (!snapshot_has(snap, SRC_MEMINFO))
+		return cmd_fail(&snap->err[SRC_MEMINFO], false);
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
-		if (!snapshot_has(&x->s.snap, ids[i]))
+		if (!snapshot_has(snap, ids[i]))
 			fprintf(stderr, "kleak exporter: %s: %s: not exported\n",
-				source_descs[ids[i]].live_path, x->s.snap.err[ids[i]].msg);
+				source_descs[ids[i]].live_path, snap->err[ids[i]].msg);
+	return 0;
 }
 
 /*
@@ -218,8 +230,8 @@ static int take(struct exporter *x, bool first)
 		return cmd_fail(&e, false);
 	if (r)
 		note_error(x, &e);
-	if (first)
-		note_missing(x);
+	if (first && check_sources(x))
+		return KLEAK_EXIT_ERROR;
 	kerr_clear(&e);
 	r = publish(x, &e);
 	if (r && (first || r == -ENOMEM))
@@ -287,7 +299,7 @@ static int run(struct exporter *x)
 static int start(struct exporter *x, struct web *w)
 {
 	struct sampler_opts so = {
-		.mask = WATCH_MASK,
+		.mask = EXPORTER_MASK,
 		.leak_window_ns = x->o.leak_window_ns,
 		.slide_ns = sampler_slide_ns(x->o.leak_window_ns, x->o.stream.interval_ns),
 	};

@@ -30,17 +30,16 @@
 #include "live.h"
 #include "model/series.h"
 
-/* The sources watch and the exporter sample. */
-#define WATCH_MASK                                                          \
-	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
-
 struct sampler_opts {
-	unsigned mask;	       /* sources of every sample (SRC_BIT()s) */
+	unsigned mask;	       /* sources of every sample (SRC_BIT()s): the command's */
 	uint64_t leak_window_ns; /* --leak-window (trend_opts.leak_window_s) */
 	uint64_t slide_ns;     /* P; 0: the verdicts judge the whole run */
 };
 
+/*
+ * The fields are the command's to read (and to set up between
+ * sampler_init and the first step: live's and ingest's options).
+ */
 struct sampler {
 	struct sampler_opts o;
 	struct live live;

@@ -20,6 +20,10 @@
 #include "output/watch_render.h"
 #include "util/compiler.h"
 
+#define WATCH_MASK                                                          \
+	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+
 struct watch_opts {
 	struct stream_opts stream;
 	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
