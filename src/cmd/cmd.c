@@ -19,6 +19,7 @@ const struct command kleak_commands[] = {
 	{ "kmemleak", cmd_kmemleak, "drive kmemleak and group its report by backtrace", &cmd_kmemleak_spec },
 	{ "trace", cmd_trace, "trace outstanding kernel allocations live with BPF", &cmd_trace_spec },
 	{ "cgroups", cmd_cgroups, "kernel memory per container and memory cgroup, named, ranked, with findings", &cmd_cgroups_spec },
+	{ "exporter", cmd_exporter, "serve kernel memory, growth and leak verdicts to Prometheus", &cmd_exporter_spec },
 	{ "count", cmd_count, "count allocations and frees of one kind of object", &cmd_count_spec },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -10,15 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/ingest.h"
 #include "analyze/klog_findings.h"
 #include "analyze/klog_stream.h"
 #include "analyze/trend.h"
 #include "cmd.h"
-#include "live.h"
+#include "export/textfile.h"
+#include "metrics_feed.h"
+#include "sampler.h"
 #include "stream.h"
 #include "model/cgroups.h"
-#include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
 #include "util/compiler.h"
@@ -38,6 +38,7 @@ struct watch_opts {
 	int top;
 	bool fail_on_set;
 	enum trend_verdict fail_on;
+	const char *textfile; /* NULL: none */
 };
 
 #define T struct watch_opts
@@ -50,6 +51,9 @@ static const struct opt watch_opts_table[] = {
 	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
+	{ .name = "textfile", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, textfile),
+	  .help = "write the exporter's metrics to PATH each sample (atomically;\n"
+		  "node_exporter's textfile collector)" },
 };
 #undef T
 
@@ -65,7 +69,7 @@ const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
 	.synopsis =
 	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
-	"                   [--container NAME] [--max-cgroups N]\n"
+	"                   [--leak-window DUR] [--container NAME] [--max-cgroups N] [--textfile PATH]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
@@ -116,35 +120,26 @@ static int check_sources(const struct snapshot *s, bool json)
 }
 
 struct watch_state {
-	struct live live;
-	struct sample sample;
-	struct snapshot snap;
-	struct ingest ingest;
-	struct series_set set;
-	struct trend_report rep;
-	struct trend_opts topts;
+	struct sampler s;
 	struct watch_view view;
 	struct cgroup_target container; /* --container, resolved at the start */
 	struct klog_stream klog;	/* the kernel log's events, each once */
 	struct klog_findings kf;	/* the final report's view of them */
+	struct metrics_feed feed; /* --textfile */
+	struct buf text;
 };
 
-/* One sample: read -> parse -> ingest -> trend. */
+/* One sample: read -> parse -> ingest -> trend (sampler.h). */
 static int step(struct watch_state *w, bool json)
 {
 	struct kerr e = { 0 };
 
-	if (live_take(&w->live, &w->sample, &w->snap, &e))
+	if (sampler_step(&w->s, &e))
 		return cmd_fail(&e, json);
-	if (w->live.taken == 1 && check_sources(&w->snap, json))
+	if (w->s.samples == 1 && check_sources(&w->s.snap, json))
 		return KLEAK_EXIT_ERROR;
-	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e) ||
-	    klog_stream_add(&w->klog, &w->snap, &e))
+	if (klog_stream_add(&w->klog, &w->s.snap, &e))
 		return cmd_fail(&e, json);
-	if (trend_analyze(&w->set, &w->topts, &w->rep)) {
-		kerr_set(&e, -ENOMEM, "watch", 0, "out of memory");
-		return cmd_fail(&e, json);
-	}
 	return 0;
 }
 
@@ -154,15 +149,44 @@ static int step(struct watch_state *w, bool json)
  */
 static int finish_klog(struct watch_state *w, bool json)
 {
+	const struct snapshot *snap = &w->s.snap;
 	struct klog_findings_opts ko;
 	struct kerr e = { 0 };
 
 	klog_findings_opts_default(&ko);
-	ko.page_size = w->snap.page_size ? w->snap.page_size : ko.page_size;
-	ko.cgroups = snapshot_has(&w->snap, SRC_CGROUPS) ? &w->snap.cgroups : NULL;
-	if (klog_stream_finish(&w->klog, &w->snap, &e) ||
+	ko.page_size = snap->page_size ? snap->page_size : ko.page_size;
+	ko.cgroups = snapshot_has(snap, SRC_CGROUPS) ? &snap->cgroups : NULL;
+	if (klog_stream_finish(&w->klog, snap, &e) ||
 	    klog_findings(&w->klog.events, &ko, &w->kf, &e))
 		return cmd_fail(&e, json);
+	return 0;
+}
+/*
+ * --textfile: the exporter's metrics of this sample. A file that cannot be
+ * written at the first sample stops the watch; later failures (a full
+ * disk) are said once and the watch goes on.
+ */
+static int write_textfile(struct watch_state *w, const char *path, bool json)
+{
+	static bool said;
+	struct kerr e = { 0 };
+	int r;
+
+	r = metrics_feed_render(&w->feed, &w->s, &w->text, NULL);
+	if (r)
+		kerr_set(&e, r, "watch", 0, "out of memory");
+	else
+		r = textfile_write(path, w->text.data, w->text.len, &e);
+	if (!r)
+		return 0;
+	if (w->s.samples == 1 || r == -ENOMEM)
+		return cmd_fail(&e, json);
+	if (!said) {
+		char msg[512];
+
+		fprintf(stderr, "kleak watch: %s (said once)\n", kerr_str(&e, msg, sizeof(msg)));
+		said = true;
+	}
 	return 0;
 }
 
@@ -181,6 +205,33 @@ static void render(struct watch_state *w, const struct watch_opts *o,
 		watch_render_line(stdout, &w->view);
 }
 
+static int start(struct watch_state *w, const struct watch_opts *o)
+{
+	struct sampler_opts so = { .mask = WATCH_MASK, .leak_window_ns = o->leak_window_ns };
+
+	memset(w, 0, sizeof(*w));
+	if (sampler_init(&w->s, &so)) {
+		fprintf(stderr, "kleak watch: out of memory\n");
+		return KLEAK_EXIT_ERROR;
+	}
+	w->s.live.sl.max_cgroups = (size_t)o->max_cgroups;
+	if (o->container) {
+		struct kerr e = { 0 };
+
+		if (cgroups_container_resolve(o->container, &w->container, &e))
+			return cmd_fail(&e, o->json);
+		w->s.ingest.cgroup_only = w->container.path;
+	}
+	w->view = (struct watch_view){ .set = sampler_set(&w->s), .rep = &w->s.rep,
+				       .snap = &w->s.snap, .wanted = WATCH_MASK,
+				       .interval_s = (double)o->stream.interval_ns / 1e9,
+				       .top = (size_t)o->top,
+				       .color = fmt_use_color(stdout),
+				       .container = o->container ? &w->container : NULL,
+				       .klog = &w->klog, .klog_findings = &w->kf };
+	return 0;
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_opts o;
@@ -192,33 +243,15 @@ int cmd_watch(int argc, char **argv)
 	r = parse_opts(argc, argv, &o);
 	if (r != OPTS_CONTINUE)
 		return r;
-	memset(&w, 0, sizeof(w));
-	w.live = (struct live){ .mask = WATCH_MASK, .parse = SRC_ALL };
-	w.live.sl.max_cgroups = (size_t)o.max_cgroups;
-	if (o.container) {
-		struct kerr e = { 0 };
-
-		if (cgroups_container_resolve(o.container, &w.container, &e))
-			return cmd_fail(&e, o.json);
-		w.ingest.cgroup_only = w.container.path;
-	}
-	trend_opts_default(&w.topts);
-	w.topts.leak_window_s = (double)o.leak_window_ns / 1e9;
-	if (series_set_init(&w.set, SERIES_DEFAULT_CAP)) {
-		fprintf(stderr, "kleak watch: out of memory\n");
-		return KLEAK_EXIT_ERROR;
-	}
+	r = start(&w, &o);
+	if (r)
+		goto out;
 	tty = !o.json && isatty(STDOUT_FILENO);
-	w.view = (struct watch_view){ .set = &w.set, .rep = &w.rep,
-				      .snap = &w.snap, .wanted = WATCH_MASK,
-				      .interval_s = (double)o.stream.interval_ns / 1e9,
-				      .top = (size_t)o.top,
-				      .color = fmt_use_color(stdout),
-				      .container = o.container ? &w.container : NULL,
-				      .klog = &w.klog, .klog_findings = &w.kf };
 	stream_start(&st, &o.stream, true);
 	do {
 		r = step(&w, o.json);
+		if (!r && o.textfile)
+			r = write_textfile(&w, o.textfile, o.json);
 		if (r)
 			goto out;
 		if (stream_last(&st))
@@ -230,16 +263,13 @@ int cmd_watch(int argc, char **argv)
 	if (r)
 		goto out;
 	render(&w, &o, tty);
-	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
+	if (o.fail_on_set && trend_report_reaches(&w.s.rep, o.fail_on))
 		r = KLEAK_EXIT_FINDINGS;
 out:
 	klog_findings_free(&w.kf);
 	klog_stream_free(&w.klog);
-	trend_report_free(&w.rep);
-	ingest_free(&w.ingest);
-	snapshot_free(&w.snap);
-	sample_free(&w.sample);
-	live_free(&w.live);
-	series_set_free(&w.set);
+	metrics_feed_free(&w.feed);
+	buf_free(&w.text);
+	sampler_free(&w.s);
 	return r;
 }

@@ -24,7 +24,7 @@ for c in $cmds; do
 	grep -q "^.SS kleak $c\$" docs/kleak.1 && ok "$c: in the man page" || not_ok "$c: in the man page"
 	# Each option in the help is known to getopt. With an argument-taking
 	# option, "--help" would be eaten as its value, so give it one first.
-	opts=$(sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9-]*)( ([A-Z][A-Z_|]*|[a-z]+))?.*/\2 \4/p' "$T/h2")
+	opts=$(sed -nE 's/^ +(-[A-Za-z0-9], )?(--[a-z][a-z0-9.-]*)( ([A-Z][A-Z_|]*|[a-z]+))?.*/\2 \4/p' "$T/h2")
 	n=$(wc -l <<<"$opts")
 	# The other way round: every long option in the command's table
 	# (kleak help --options, what getopt is built from) is in its help.

@@ -40,6 +40,7 @@ only "source parses nothing: includes only source/ and util/ (no parse/)" source
 only "model includes only parse/, source/ and util/ (no analyze/)" model parse source util
 none "analyze includes no output/, cmd/ or source/ directly" analyze output cmd source
 none "output renders: includes no cmd/" output cmd
+only "export serves what output rendered: includes only output/, parse/ and util/" export output parse util
 
 # model calls no analysis: no function an analyze/ header declares is
 # named in src/model.

@@ -59,32 +59,44 @@ for c in $cmds; do
 	for cmd in "$c" $("$K" help --commands "$c" | sed "s/^/$c:/"); do
 		read -r -a words <<<"${cmd/:/ }"
 		"$K" help --options "$c" >"$T/table"
-		usage "${words[*]} --json --bogus" "unrecognized option '--bogus'" "${words[@]}" --json --bogus
-		usage "${words[*]} --bogus --json" "unrecognized option '--bogus'" "${words[@]}" --bogus --json
+		# A command without --json (the exporter: no output but metrics)
+		# has its usage errors checked as text only.
+		if grep -q '^--json ' "$T/table"; then
+			usage "${words[*]} --json --bogus" "unrecognized option '--bogus'" "${words[@]}" --json --bogus
+			usage "${words[*]} --bogus --json" "unrecognized option '--bogus'" "${words[@]}" --bogus --json
+			json=--json
+		else
+			usage_text "${words[*]} --json (it has none)" "unrecognized option '--json'" "${words[@]}" --json
+			json=""
+		fi
 		usage_text "${words[*]} --bogus" "unrecognized option '--bogus'" "${words[@]}" --bogus
 		if grep -q '^--top ' "$T/table"; then
-			usage "${words[*]} --json --top" "option '--top' needs a value" "${words[@]}" --json --top
+			[ -n "$json" ] && usage "${words[*]} --json --top" "option '--top' needs a value" "${words[@]}" --json --top
 			usage_text "${words[*]} --top" "option '--top' needs a value" "${words[@]}" --top
-		else
+		elif [ -n "$json" ]; then
 			usage "${words[*]} --json --top" "unrecognized option '--top'" "${words[@]}" --json --top
 		fi
 		# every option that takes a value, given none; every flag given one
+		# (the error's words: from the JSON document, else from stderr)
+		said() {
+			if [ -n "$json" ]; then
+				"$K" "${words[@]}" --json "$1" 2>/dev/null |
+					jq_true --arg e "$2" '.error | endswith($e)' >/dev/null
+			else
+				[ "$("$K" "${words[@]}" "$1" 2>&1 >/dev/null)" = \
+					"kleak ${words[*]}: $2 (see 'kleak help ${words[0]}')" ]
+			fi
+		}
 		bad=""
 		while read -r o s kind _; do
 			case $kind in
 			flag)
 				[ "$o" = --help ] && continue
-				"$K" "${words[@]}" --json "$o=1" >"$T/out" 2>/dev/null
-				jq_true --arg e "option '$o' takes no value" '.error | endswith($e)' "$T/out" >/dev/null ||
-					bad="$bad $o=1" ;;
+				said "$o=1" "option '$o' takes no value" || bad="$bad $o=1" ;;
 			*)
-				"$K" "${words[@]}" --json "$o" >"$T/out" 2>/dev/null
-				jq_true --arg e "option '$o' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
-					bad="$bad $o"
+				said "$o" "option '$o' needs a value" || bad="$bad $o"
 				if [ "$s" != - ]; then
-					"$K" "${words[@]}" --json "$s" >"$T/out" 2>/dev/null
-					jq_true --arg e "option '$s' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
-						bad="$bad $s"
+					said "$s" "option '$s' needs a value" || bad="$bad $s"
 				fi ;;
 			esac
 		done <"$T/table"

@@ -21,6 +21,12 @@
 #   KLEAK_VM_BIN         the kleak binary to put in the VM (default $KLEAK,
 #                        which make test sets to the sanitized build, else ./kleak)
 #   KLEAK_VM_EXTRA_BINS  more host programs to copy in (with their libraries)
+#   VM_HOSTFWD           a network for the boot: qemu's user-mode netdev
+#                        (restrict=on: the guest reaches nothing outside)
+#                        with this port forward, e.g.
+#                        "tcp:127.0.0.1:PORT-:19117" (the guest's eth0 is
+#                        virtio-net; its address 10.0.2.15, set by the
+#                        scenario). Unset: no network device at all.
 #
 # Every function returns non-zero with the reason in VM_ERR on failure.
 
@@ -178,7 +184,7 @@ vm_copy_bin() {
 # vm_initramfs OUT SCENARIO...: pack the initramfs running the scenarios
 # (paths to tests/vm/scenarios/<name>.sh or other ash scripts).
 vm_initramfs() {
-	local out=$1 root=${1%.cpio}.root bin s
+	local out=$1 root=${1%.cpio}.root bin s f
 	shift
 	bin=${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}}
 	[ -x "$bin" ] || { VM_ERR="no kleak binary at $bin (run make)"; return 1; }
@@ -193,11 +199,14 @@ vm_initramfs() {
 	vm_copy_bin "$bin" "$root" || { VM_ERR="copying $bin failed"; return 1; }
 	cp "$VM_DIR/lib/init" "$root/init" && chmod 0755 "$root/init"
 	cp "$VM_DIR/lib/vmlib.sh" "$root/vmlib.sh"
-	cp "$VM_RUN"/modules/*.ko "$root/modules/"
+	# The test modules vm_modules built (none for a suite that builds its own).
+	for f in "$VM_RUN"/modules/*.ko; do
+		[ -e "$f" ] && cp "$f" "$root/modules/"
+	done
 	# The kernel's own sample modules (kmemleak-test, kprobe_example ...).
 	find "$VM_KROOT/lib/modules/$VM_KVER/kernel/samples" -name '*.ko' \
 		-exec cp {} "$root/modules/" \; 2>/dev/null
-	local i=0 f
+	local i=0
 	for f in $(vm_boot_modules virtio_pci 9pnet_virtio 9p); do
 		i=$((i + 1))
 		cp "$f" "$root/boot-modules/$(printf %02d $i)-$(basename "$f")"
@@ -250,7 +259,9 @@ vm_boot() {
 # vm_boot_once: one boot; returns 2 when the boot hung before /init ran.
 vm_boot_once() {
 	local initrd=$1 share=$2 timeout=$3 log=$4 accel=${KLEAK_VM_ACCEL:-tcg}
-	local cpu=max pid waited=0 started= rc
+	local cpu=max pid waited=0 started= rc net=()
+	[ -n "${VM_HOSTFWD:-}" ] &&
+		net=(-netdev "user,id=net0,restrict=on,hostfwd=$VM_HOSTFWD" -device virtio-net-pci,netdev=net0)
 	command -v "$VM_QEMU" >/dev/null ||
 		{ VM_ERR="$VM_QEMU not found (apt-get install --no-install-recommends qemu-system-x86)"; return 1; }
 	[ "$accel" = kvm ] && cpu=host
@@ -261,6 +272,7 @@ vm_boot_once() {
 		-display none -monitor none -serial "file:$log" \
 		-kernel "$VM_VMLINUZ" -initrd "$initrd" \
 		-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
+		"${net[@]}" \
 		-append "console=ttyS0 panic=-1 kmemleak=on page_owner=on rdinit=/init" \
 		</dev/null >"$log.qemu" 2>&1 &
 	pid=$!
