@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writing untrusted text into HTML, and numbers as --json writes them.
+ *
+ * Every string on a kleak page may come from the kernel or a file the user
+ * was handed (a cache name, a vmalloc caller, a kmemleak frame, a hostname),
+ * so it is written through html_text(): control bytes, bytes that are not
+ * UTF-8 and the invisible direction controls are shown as text_safe() shows
+ * them (util/text.h), then & < > " ' become entities. The result is safe as
+ * element text and inside a double- or single-quoted attribute; a cache
+ * named "<script>" stays the text <script>.
+ *
+ * jsonnum_fmt() writes a double exactly as output/json.c's json_double()
+ * does, so a value in a data- attribute reads back as the same double as
+ * the one in `--json` (tests/unit/test_html.c holds the two together).
+ */
+#ifndef KLEAK_OUTPUT_HTML_ESC_H
+#define KLEAK_OUTPUT_HTML_ESC_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* s escaped for HTML text or a quoted attribute value; NULL writes nothing. */
+void html_text(FILE *f, const char *s);
+/* " name=\"value\"" with value escaped; nothing when value is NULL. */
+void html_attr(FILE *f, const char *name, const char *value);
+/* " name=\"N\"" with N as json_double writes it. */
+void html_attr_num(FILE *f, const char *name, double v);
+void html_attr_u64(FILE *f, const char *name, uint64_t v);
+
+/* v as json_double() writes it: "1200062756", "0.9999999991", "null". */
+const char *jsonnum_fmt(double v, char *buf, size_t len);
+
+#endif
