@@ -147,8 +147,12 @@ build/bench/html_render: tests/html/html_render.c $(OPTLIB)
 build/bench/gen_recording: bench/html/gen_recording.c $(OPTLIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+build/bench/bench_render: bench/html/bench_render.c $(OPTLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: kleak build/bench/bench_parsers build/bench/html_render build/bench/gen_recording
+bench: kleak build/bench/bench_parsers build/bench/html_render build/bench/gen_recording \
+	build/bench/bench_render
 	bench/run.sh
 
 # The man page is generated from the help texts; tests/cli/docs.sh checks it.

@@ -9,6 +9,7 @@
 #include "html_from_trend.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,11 +165,11 @@ static void finding(struct html_finding *fd, struct html_trend_text *tx,
 		 fmt_sbytes(l->rate_bytes_per_hour, rate, sizeof(rate)),
 		 trend_verdict_name(l->verdict));
 	snprintf(tx->evidence, sizeof(tx->evidence),
-		 "%s over %s, now %s; it rose between %u of %zu consecutive points; trend-test "
+		 "%s over %s, now %s; it rose at %u of %zu steps between points; trend-test "
 		 "confidence %.4f%s", fmt_sbytes(l->growth_bytes, gr, sizeof(gr)),
 		 fmt_duration_ns((uint64_t)(set->last_t * 1e9), d, sizeof(d)),
 		 fmt_bytes(s->last, now, sizeof(now)), l->rises, set->n ? set->n - 1 : 0,
-		 l->confidence,
+		 floor(l->confidence * 10000) / 10000, /* never rounded up to certainty */
 		 l->verdict == TREND_RECLAIMABLE ? "; reclaimable: a leak only if it survives memory "
 						  "pressure or drop_caches" : "");
 	next_command(s, tx->next, sizeof(tx->next));

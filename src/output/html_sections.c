@@ -64,8 +64,9 @@ void html_section_components(FILE *f, const struct html_report *r)
 
 	if (!r->ncomp)
 		return;
-	fputs("<div class=\"scroll\"><table class=\"components cards\"><thead><tr><th>component</th>"
-	      "<th>what it is</th><th class=\"num\">now</th><th class=\"num\">first to last point</th>"
+	fputs("<div class=\"scroll\"><table class=\"components\"><thead><tr><th>component</th>"
+	      "<th class=\"what\">what it is</th><th class=\"num\">now</th><th class=\"num\">first to "
+	      "last point</th>"
 	      "</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < r->ncomp; i++) {
 		const struct html_component *c = &r->comp[i];
@@ -82,7 +83,7 @@ void html_section_components(FILE *f, const struct html_report *r)
 			fputs("<svg class=\"sw\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M0,8H16\" "
 			      "stroke=\"#000\" stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/></svg>", f);
 		html_text(f, c->name);
-		fputs("</td><td data-label=\"what\">", f);
+		fputs("</td><td class=\"what\">", f);
 		html_text(f, c->label);
 		fputs(c->stacked ? "" : " (inside another band: dashed line, not stacked)", f);
 		fprintf(f, "</td><td class=\"num\" data-label=\"now\">%s</td><td class=\"num\" "

@@ -69,8 +69,8 @@ static const char css[] =
 	"border:0;padding:2px 4px;text-align:right;max-width:none}table.cards td::before{"
 	"content:attr(data-label);color:var(--muted);text-align:left}table.cards td.name{"
 	"display:block;text-align:left;font-weight:600}table.cards td.name::before{content:none}"
-	"dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:4px}}\n"
-	"@media print{nav,.noprint{display:none}tr.group{break-after:avoid}body{font-size:10pt}main{max-width:none;padding:0}"
+	"dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:4px}.components .what{display:none}}\n"
+	"@media print{nav,.noprint{display:none}tr.group,h2,h3{break-after:avoid}body{font-size:10pt}main{max-width:none;padding:0}"
 	".scroll{overflow:visible}svg.chart,svg.flame{min-width:0}figure,.finding,tr{break-inside:"
 	"avoid}h2{break-after:avoid}a{color:inherit;text-decoration:none}.summary,.finding{"
 	"background:none;outline:1px solid #999}}\n";
