@@ -148,7 +148,7 @@ check_static() {
 		ok "$name: no http:/https: in the file"
 	fi
 	# Nothing that could fetch: no script, no img, link, iframe, object, embed, src=, @import, url() but #ids.
-	if grep -qiE "<(script|img|link|iframe|object|embed|audio|video|source)[ >]|[ \"']src=|@import|url\(['\"]?[^#'\" ]" "$page"; then
+	if grep -qiE "<(script|img|link|iframe|object|embed|audio|video|source|base)([^a-z-]|\$)|[ \"']src=|@import|url\(['\"]?[^#'\" ]" "$page"; then
 		not_ok "$name: nothing in the file could fetch" "$(grep -oiE '.{20}(<script|<img|<link|src=|@import|url\().{20}' "$page" | head -3)"
 	else
 		ok "$name: nothing in the file could fetch (no script, img, link, src=, @import, url())"
