@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NCOMP; i++)
 		comp[i] = (struct html_component){ .name = names[i], .label = names[i],
-						   .bytes = v + i * n, .stacked = i != 3,
+						   .bytes = v + i * n, .stacked = i != 3, .style = (unsigned)i,
 						   .bytes_now = (uint64_t)v[i * n + n - 1] };
 	for (size_t i = 0; i < NSERIES; i++) {
 		snprintf(name[i], sizeof(name[i]), "cache-%zu", i);

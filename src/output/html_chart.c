@@ -235,7 +235,7 @@ static void draw_band(FILE *f, const struct html_report *r, const struct plot *p
 
 	fputs("<polygon class=\"band\"", f);
 	html_attr(f, "data-component", c->name);
-	fprintf(f, " fill=\"url(#kb%zu)\" points=\"", ci % HTML_NBANDS);
+	fprintf(f, " fill=\"url(#kb%u)\" points=\"", c->style % HTML_NBANDS);
 	for (size_t k = 0; k < m; k++)
 		fprintf(f, "%.1f,%.1f ", px(p, r->t[idx[k]]), py(p, cum[k] + val(c, idx[k])));
 	for (size_t k = m; k-- > 0;)
@@ -388,7 +388,7 @@ static const char *verdict_ink(const char *v)
 int html_sparkline(FILE *f, const struct html_series *s)
 {
 	size_t n = s->npoints, m, *idx;
-	double lo = INFINITY, hi = -INFINITY, t0, span;
+	double lo = INFINITY, hi = -INFINITY, rlo, rhi, t0, span;
 	char b1[32], b2[32], b3[32], b4[32], d[32];
 
 	idx = malloc((DECIMATE_MAX_OUT(SW) + n) * sizeof(size_t));
@@ -398,6 +398,8 @@ int html_sparkline(FILE *f, const struct html_series *s)
 		lo = s->bytes[j] < lo ? s->bytes[j] : lo;
 		hi = s->bytes[j] > hi ? s->bytes[j] : hi;
 	}
+	rlo = n ? fmax(lo, 0) : 0;
+	rhi = n ? fmax(hi, 0) : 0;
 	if (!(hi > lo)) { /* flat or empty: a line in the middle */
 		lo = n ? lo - 1 : 0;
 		hi = n ? hi + 1 : 1;
@@ -412,7 +414,7 @@ int html_sparkline(FILE *f, const struct html_series *s)
 	fprintf(f, ": %s to %s over %s (range %s to %s)</title>",
 		fmt_bytes(n ? (uint64_t)fmax(s->bytes[0], 0) : 0, b1, sizeof(b1)),
 		fmt_bytes(s->bytes_now, b2, sizeof(b2)), html_duration(n ? s->t[n - 1] - t0 : 0, d, sizeof(d)),
-		fmt_bytes((uint64_t)fmax(lo, 0), b3, sizeof(b3)), fmt_bytes((uint64_t)fmax(hi, 0), b4, sizeof(b4)));
+		fmt_bytes((uint64_t)rlo, b3, sizeof(b3)), fmt_bytes((uint64_t)rhi, b4, sizeof(b4)));
 	if (m) {
 		fputs("<polyline points=\"", f);
 		for (size_t k = 0; k < m; k++)

@@ -76,6 +76,7 @@ static int components(struct html_trend_doc *d, const struct series_set *set)
 
 		c->name = bands[i].name;
 		c->label = bands[i].label;
+		c->style = (unsigned)i;
 		c->stacked = !(vmap && !strcmp(c->name, "KernelStack"));
 		if (s) {
 			c->bytes = s->v;

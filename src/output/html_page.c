@@ -39,6 +39,12 @@ static void head(FILE *f, const struct html_report *r)
 	fputs("</head>\n", f);
 }
 
+/* Whether the page has a growth report (watch, report) and not only stacks (trace). */
+static bool has_growth(const struct html_report *r)
+{
+	return r->npoints || r->nseries || r->ncomp;
+}
+
 static size_t count_verdict(const struct html_report *r, const char *v, bool unexplained)
 {
 	size_t n = 0;
@@ -49,11 +55,32 @@ static size_t count_verdict(const struct html_report *r, const char *v, bool une
 	return n;
 }
 
+/* A page of trace or kmemleak alone: what they hold. */
+static void summary_stacks(FILE *f, const struct html_report *r)
+{
+	uint64_t bytes = 0;
+	size_t n = r->have_trace ? r->ncallsites : r->ngroups;
+	char b[32];
+
+	for (size_t i = 0; i < n; i++)
+		bytes += r->have_trace ? r->callsites[i].outstanding_bytes : r->groups[i].bytes;
+	fprintf(f, "<p class=\"summary %s\"><strong>%zu %s hold%s %s</strong>%s</p>\n",
+		bytes ? "warn" : "ok", n, r->have_trace ? "call site" : "kmemleak group",
+		n == 1 ? "s" : "", fmt_bytes(bytes, b, sizeof(b)),
+		r->have_trace ? " outstanding (allocated, not freed)." : " of unreferenced objects.");
+}
+
 /* One sentence that says what the page found, before any detail. */
 static void summary(FILE *f, const struct html_report *r)
 {
 	size_t leaks = count_verdict(r, "leak", true);
-	size_t grow = count_verdict(r, "growing", false) + count_verdict(r, "possible_leak", false) +
+	size_t grow;
+
+	if (!has_growth(r) && (r->have_trace || r->have_kmemleak)) {
+		summary_stacks(f, r);
+		return;
+	}
+	grow = count_verdict(r, "growing", false) + count_verdict(r, "possible_leak", false) +
 		      count_verdict(r, "growing_reclaimable", false);
 	const char *cls = leaks ? "bad" : grow ? "warn" : "ok";
 
@@ -100,17 +127,33 @@ static void header(FILE *f, const struct html_report *r)
 		fputs(", Linux ", f);
 		html_text(f, m->kernel);
 	}
-	fputs(m->source ? ", from the recording <code>" : ", from a live watch", f);
+	fputs(m->source ? ", from the recording <code>" : has_growth(r) ? ", from a live watch"
+								 : ", from a live run", f);
 	html_text(f, m->source);
 	fputs(m->source ? "</code>" : "", f);
-	fputs("</p>\n<nav class=\"noprint\" aria-label=\"sections\">"
-	      "<a href=\"#findings\">Findings</a><a href=\"#memory\">Memory over time</a>"
-	      "<a href=\"#growth\">What grew</a>", f);
+	fputs("</p>\n<nav class=\"noprint\" aria-label=\"sections\">", f);
+	if (has_growth(r))
+		fputs("<a href=\"#findings\">Findings</a><a href=\"#memory\">Memory over time</a>"
+		      "<a href=\"#growth\">What grew</a>", f);
 	if (r->have_kmemleak)
 		fputs("<a href=\"#kmemleak\">kmemleak</a>", f);
 	if (r->have_trace)
 		fputs("<a href=\"#trace\">Call sites</a>", f);
 	fputs("<a href=\"#run\">The run</a><a href=\"#method\">How to read this</a></nav></header>\n", f);
+}
+
+static int growth_sections(FILE *f, const struct html_report *r, unsigned columns)
+{
+	int ret = 0;
+
+	fputs("<section id=\"memory\"><h2>Kernel memory over time</h2>\n", f);
+	if (r->npoints && r->ncomp)
+		ret = html_memory_chart(f, r, columns);
+	else
+		fputs("<p class=\"note\">No meminfo samples: nothing to draw.</p>\n", f);
+	html_section_components(f, r);
+	fputs("</section>\n", f);
+	return ret ? ret : html_section_growth(f, r);
 }
 
 int html_report_write(FILE *f, const struct html_report *r, const struct html_opts *o)
@@ -124,16 +167,10 @@ int html_report_write(FILE *f, const struct html_report *r, const struct html_op
 	fputs("<main>\n", f);
 	header(f, r);
 	summary(f, r);
-	html_section_findings(f, r);
-	fputs("<section id=\"memory\"><h2>Kernel memory over time</h2>\n", f);
-	if (r->npoints && r->ncomp)
-		ret = html_memory_chart(f, r, columns);
-	else
-		fputs("<p class=\"note\">No meminfo samples: nothing to draw.</p>\n", f);
-	html_section_components(f, r);
-	fputs("</section>\n", f);
-	if (!ret)
-		ret = html_section_growth(f, r);
+	if (has_growth(r) || r->nfindings)
+		html_section_findings(f, r);
+	if (has_growth(r))
+		ret = growth_sections(f, r, columns);
 	if (!ret && r->have_kmemleak)
 		ret = html_section_kmemleak(f, r);
 	if (!ret && r->have_trace)

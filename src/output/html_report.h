@@ -52,6 +52,8 @@ struct html_component {
 	const double *bytes;  /* one value per time point (html_report.t) */
 	uint64_t bytes_now;   /* the latest sample: JSON meminfo.<name> */
 	bool stacked;	      /* false: inside another band, drawn as a line */
+	unsigned style;	      /* colour and pattern (0..9): one per component name,
+			       * so a colour means the same in every report */
 };
 
 /* A series that grew, as --json's leaks[] has it. */

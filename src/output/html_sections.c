@@ -78,7 +78,7 @@ void html_section_components(FILE *f, const struct html_report *r)
 		html_attr_u64(f, "data-bytes", c->bytes_now);
 		fputs("><td class=\"name\">", f);
 		if (c->stacked)
-			html_swatch(f, i);
+			html_swatch(f, c->style);
 		else
 			fputs("<svg class=\"sw\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M0,8H16\" "
 			      "stroke=\"#000\" stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/></svg>", f);

@@ -451,8 +451,12 @@ static void test_html_from_trend(void **state)
 	for (size_t i = 0; i < d.r.ncomp; i++) {
 		if (!strcmp(d.r.comp[i].name, "KernelStack"))
 			assert_false(d.r.comp[i].stacked);
-		if (!strcmp(d.r.comp[i].name, "KReclaimable - SReclaimable"))
+		if (!strcmp(d.r.comp[i].name, "KReclaimable - SReclaimable")) {
 			assert_int_equal(d.r.comp[i].bytes_now, 10000000);
+			assert_int_equal(d.r.comp[i].style, 7); /* by name, not position */
+		}
+		if (!strcmp(d.r.comp[i].name, "VmallocUsed"))
+			assert_int_equal(d.r.comp[i].style, 2);
 	}
 	/* the leak first, with the trend report's own numbers */
 	assert_string_equal(d.r.series[0].name, EVIL);
@@ -506,6 +510,30 @@ static void test_large_input_decimated(void **state)
 	free(a);
 }
 
+/* trace --stacks --html: call sites and their flame graph, no growth report. */
+static void test_trace_only_page(void **state)
+{
+	struct stacks st = { 0 };
+	struct html_callsite cs = { .callsite = "leak_kmalloc_work+0x2f", .module = "m",
+				    .kind = "kmalloc", .outstanding_bytes = 655360 };
+	struct html_report r = { .meta = { .title = "kleak trace" }, .have_trace = true,
+				 .callsites = &cs, .ncallsites = 1, .trace_stacks = &st };
+	struct mem m;
+	char *out;
+
+	(void)state;
+	add(&st, "ret_from_fork", NULL, "leak_kmalloc_work", "m", 655360);
+	assert_int_equal(html_report_write(mem_open(&m), &r, NULL), 0);
+	out = mem_close(&m);
+	assert_null(strstr(out, "data-chart=\"memory\""));
+	assert_null(strstr(out, "id=\"growth\""));
+	assert_int_equal(count(out, "data-chart=\"flame\""), 1);
+	assert_non_null(strstr(out, "1 call site holds 640 KiB"));
+	assert_non_null(strstr(out, "data-outstanding-bytes=\"655360\""));
+	free(out);
+	stacks_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_page_escapes_everything),
 		cmocka_unit_test(test_html_from_trend),
 		cmocka_unit_test(test_large_input_decimated),
+		cmocka_unit_test(test_trace_only_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
