@@ -83,12 +83,11 @@ static int build(struct ftree *t, const struct stacks *s)
 	return 0;
 }
 
-static const struct ftree *sort_tree; /* qsort has no context argument */
-
-static int kid_cmp(const void *a, const void *b)
+static int kid_cmp(const void *a, const void *b, void *tree)
 {
-	const struct fnode *x = &sort_tree->v[*(const size_t *)a];
-	const struct fnode *y = &sort_tree->v[*(const size_t *)b];
+	const struct ftree *t = tree;
+	const struct fnode *x = &t->v[*(const size_t *)a];
+	const struct fnode *y = &t->v[*(const size_t *)b];
 	int c;
 
 	if (x->bytes != y->bytes)
@@ -101,7 +100,6 @@ static int kid_cmp(const void *a, const void *b)
 
 static int sort_kids(struct ftree *t)
 {
-	sort_tree = t;
 	for (size_t i = 0; i < t->n; i++) {
 		struct fnode *nd = &t->v[i];
 		size_t k = 0;
@@ -115,7 +113,7 @@ static int sort_kids(struct ftree *t)
 			return -ENOMEM;
 		for (size_t c = nd->first_child; c; c = t->v[c].next)
 			nd->kids[k++] = c;
-		qsort(nd->kids, nd->nkids, sizeof(size_t), kid_cmp);
+		qsort_r(nd->kids, nd->nkids, sizeof(size_t), kid_cmp, t);
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
+. tests/lib/folded.sh
 K=${KLEAK:-./kleak}
 RENDER=${HTML_RENDER:-build/san/tests/html_render}
 GEN=${GEN_RECORDING:-build/san/tests/gen_recording}
@@ -210,6 +211,25 @@ grep -q 'data-frame="leak_kmalloc_work \[kleak_kmalloc_leak\]" data-bytes="65536
 	grep -q 'data-frame="leak_kmalloc_work \[kleak_kmalloc_leak\]" data-bytes="9728"' "$dom" &&
 	ok "generated: flame graphs hold the leaker's frame with its bytes (trace, kmemleak)" ||
 	not_ok "generated: flame graphs hold the leaker's frame with its bytes"
+
+# kmemleak --folded (until `kleak kmemleak report --folded` is wired: the
+# stand-in's --folded-kmemleak), against kleak kmemleak report --json.
+KM=tests/fixtures/6.12/kmemleak
+if html_report "$W/km.html" "$W/gen.kleak" --kmemleak "$KM" --folded-kmemleak "$W/km.folded" &&
+	"$K" kmemleak report --from "$KM" --json >"$W/km.json" 2>/dev/null; then
+	out=$(folded_check "$W/km.folded") && ok "kmemleak folded: every line obeys the format" ||
+		not_ok "kmemleak folded: every line obeys the format" "$out"
+	want=$(jq '[.groups[] | select(.function == "leak_kmalloc_work") | .bytes] | add' "$W/km.json")
+	got=$(folded_bytes "$W/km.folded" ';leak_kmalloc_work \\[kleak_kmalloc_leak\\];')
+	[ "$got" = "$want" ] && [ "$want" -gt 0 ] &&
+		ok "kmemleak folded: leak_kmalloc_work [kleak_kmalloc_leak] holds $got bytes, as --json" ||
+		not_ok "kmemleak folded: leaker's bytes as --json" "folded $got, json $want"
+	[ "$(folded_bytes "$W/km.folded" .)" = "$(jq .bytes "$W/km.json")" ] &&
+		ok "kmemleak folded: the lines add up to --json's bytes" ||
+		not_ok "kmemleak folded: the lines add up to --json's bytes"
+else
+	not_ok "kmemleak folded written"
+fi
 
 # Strings from a recording are text: a cache and a host named with markup.
 "$GEN" -n 30 -i 10 --evil "$W/evil.kleak" || not_ok "gen_recording --evil" "exit $?"
