@@ -3,7 +3,9 @@
  * kleak watch: samples meminfo, slabinfo and vmallocinfo at an interval,
  * keeps every kernel field, slab cache, vmalloc caller and module as a
  * series, and reports what keeps growing (analyze/trend.h) — live while it
- * runs, and as a growth report at the end, on SIGINT or on SIGTERM.
+ * runs, and as a growth report at the end, on SIGINT or on SIGTERM. With
+ * --html FILE the final report is also written as a page (cmd/page.h),
+ * with kmemleak's groups when its report can be read at the end.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "model/series.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
+#include "page.h"
 #include "util/compiler.h"
 
 #define WATCH_MASK                                                          \
@@ -32,6 +35,9 @@ struct watch_opts {
 	int top;
 	bool fail_on_set;
 	enum trend_verdict fail_on;
+	const char *html;
+	int argc; /* for the page's "made by" */
+	char **argv;
 };
 
 #define T struct watch_opts
@@ -42,6 +48,8 @@ static const struct opt watch_opts_table[] = {
 	OPT_TOP(T, top, "10", "rows of growers in the text views"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
+	OPT_HTML(T, html, "when the watch ends, also write the final report as one\n"
+		 "self-contained HTML page (with kmemleak's groups when readable)"),
 };
 #undef T
 
@@ -57,6 +65,7 @@ const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
 	.synopsis =
 	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
+	"                   [--html OUT.html]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
@@ -65,7 +74,8 @@ const struct cmd_spec cmd_watch_spec = {
 	"(leak, growing_reclaimable, possible_leak, fluctuating, released).\n"
 	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too.\n"
 	"On a TTY the view refreshes in place; otherwise one line per sample.\n"
-	"The growth report follows at the end, on Ctrl-C or SIGTERM.\n"
+	"The growth report follows at the end, on Ctrl-C or SIGTERM (and the\n"
+	"page of --html, docs/html.md).\n"
 	"Slab and vmalloc need root; without it only meminfo is watched.\n",
 	.footer = "See docs/watch.md for the method, the thresholds and the JSON schema.\n",
 	.opts = watch_opts_table,
@@ -83,6 +93,8 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 		return r;
 	if (o->stream.samples && o->stream.duration_ns)
 		return cmd_usage("watch", "-n and -d conflict: give one");
+	o->argc = argc;
+	o->argv = argv;
 	return OPTS_CONTINUE;
 }
 
@@ -112,6 +124,7 @@ struct watch_state {
 	struct trend_report rep;
 	struct trend_opts topts;
 	struct watch_view view;
+	int64_t first_time_s; /* wall clock of the first sample */
 };
 
 /* One sample: read -> parse -> ingest -> trend. */
@@ -123,6 +136,8 @@ static int step(struct watch_state *w, bool json)
 		return cmd_fail(&e, json);
 	if (w->live.taken == 1 && check_sources(&w->snap, json))
 		return KLEAK_EXIT_ERROR;
+	if (w->live.taken == 1)
+		w->first_time_s = w->snap.time_s;
 	if (ingest_sample(&w->set, &w->ingest, &w->snap, &e))
 		return cmd_fail(&e, json);
 	if (trend_analyze(&w->set, &w->topts, &w->rep)) {
@@ -145,6 +160,38 @@ static void render(struct watch_state *w, const struct watch_opts *o,
 		watch_render_live(stdout, &w->view);
 	else
 		watch_render_line(stdout, &w->view);
+}
+
+/*
+ * The page of --html, from the final report; kmemleak's report is read
+ * once, now, when debugfs is mounted and kmemleak is on. Errors go to
+ * stderr: stdout holds the whole report already.
+ */
+static int write_page(struct watch_state *w, const struct watch_opts *o)
+{
+	struct html_trend_args a = {
+		.title = "kleak watch", .kernel = w->snap.release, .hostname = w->snap.hostname,
+		.start_time_s = w->first_time_s, .interval_s = w->view.interval_s,
+	};
+	struct sample *s = &w->sample;
+	struct page p;
+	struct kerr e = { 0 };
+	int r;
+
+	page_init(&p, o->argc, o->argv);
+	r = page_growth(&p, &w->set, &w->rep, &a);
+	if (r)
+		kerr_set(&e, r, "watch", 0, "out of memory");
+	sample_add_live(s, SRC_KMEMLEAK);
+	if (!r && s->have[SRC_KMEMLEAK] &&
+	    page_kmemleak(&p, s->raw[SRC_KMEMLEAK].data, s->raw[SRC_KMEMLEAK].len,
+			  source_descs[SRC_KMEMLEAK].live_path, &w->ingest,
+			  "kmemleak's report at the end of the watch", &e))
+		kerr_print(&e); /* the page says it was left out */
+	if (!r)
+		r = page_write(&p, o->html, &e);
+	page_free(&p);
+	return r ? cmd_fail(&e, false) : 0;
 }
 
 int cmd_watch(int argc, char **argv)
@@ -183,7 +230,9 @@ int cmd_watch(int argc, char **argv)
 	} while (stream_wait(&st));
 	w.view.final = true;
 	render(&w, &o, tty);
-	if (o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
+	if (o.html)
+		r = write_page(&w, &o);
+	if (!r && o.fail_on_set && trend_report_reaches(&w.rep, o.fail_on))
 		r = KLEAK_EXIT_FINDINGS;
 out:
 	trend_report_free(&w.rep);

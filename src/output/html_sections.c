@@ -116,7 +116,7 @@ static void verdict_cell(FILE *f, const struct html_series *s)
 		}
 		fputs("</span>", f);
 	}
-	if (s->reason) {
+	if (s->reason && strcmp(s->reason, v)) { /* "released" says it once */
 		fputs("<span class=\"why\">", f);
 		html_text(f, s->reason);
 		fputs("</span>", f);
@@ -130,6 +130,7 @@ static void series_attrs(FILE *f, const struct html_series *s)
 	html_attr(f, "data-name", s->name);
 	html_attr(f, "data-module", s->module);
 	html_attr(f, "data-verdict", s->verdict);
+	html_attr(f, "data-reason", s->reason);
 	html_attr_u64(f, "data-bytes", s->bytes_now);
 	html_attr_num(f, "data-growth-bytes", s->growth_bytes);
 	html_attr_num(f, "data-peak-growth-bytes", s->peak_growth_bytes);

@@ -2,6 +2,8 @@
 /* kmemleak groups and trace call sites as stacks and HTML rows; see stacks_from.h. */
 #include "stacks_from.h"
 
+#include "output/trace_render.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,12 +184,16 @@ void html_groups_from_kmemleak(struct html_kmemleak_group *out, const struct kme
 	}
 }
 
-void html_callsites_from_trace(struct html_callsite *out, const struct trace_report *r)
+size_t html_callsites_from_trace(struct html_callsite *out, const struct trace_report *r)
 {
+	size_t n = 0;
+
 	for (size_t i = 0; i < r->ncs; i++) {
 		const struct trace_callsite *c = &r->cs[i];
 
-		out[i] = (struct html_callsite){
+		if (!c->outstanding_bytes || !trace_render_shown(r, c))
+			continue;
+		out[n++] = (struct html_callsite){
 			.callsite = c->callsite, .module = c->module[0] ? c->module : NULL,
 			.cache = c->cache_name[0] ? c->cache_name : NULL,
 			.kind = trace_kind_name(c->kind),
@@ -197,4 +203,5 @@ void html_callsites_from_trace(struct html_callsite *out, const struct trace_rep
 			.oldest_age_s = (double)c->oldest_age_ns / 1e9,
 		};
 	}
+	return n;
 }

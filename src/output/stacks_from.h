@@ -36,10 +36,12 @@ void stacks_split_frame(const char *frame, char *fn, size_t fnlen, char *mod,
 
 /*
  * The HTML rows: out holds g->n (r->ncs) entries; they point into g (r),
- * which must outlive them.
+ * which must outlive them. The call sites are those trace's --json lists
+ * (under --min-age, those with old objects) that hold memory, in its
+ * order; returns how many.
  */
 void html_groups_from_kmemleak(struct html_kmemleak_group *out,
 			       const struct kmemleak_groups *g);
-void html_callsites_from_trace(struct html_callsite *out, const struct trace_report *r);
+size_t html_callsites_from_trace(struct html_callsite *out, const struct trace_report *r);
 
 #endif

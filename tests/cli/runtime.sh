@@ -77,6 +77,11 @@ for c in $cmds; do
 				"$K" "${words[@]}" --json "$o=1" >"$T/out" 2>/dev/null
 				jq_true --arg e "option '$o' takes no value" '.error | endswith($e)' "$T/out" >/dev/null ||
 					bad="$bad $o=1" ;;
+			optpath)
+				# a value only after '=' (none: stdout); an empty one is an error
+				"$K" "${words[@]}" --json "$o=" >"$T/out" 2>/dev/null
+				jq_true --arg e "$o: '' is empty" '.kind == "usage" and (.error | contains($e))' \
+					"$T/out" >/dev/null || bad="$bad $o=" ;;
 			*)
 				"$K" "${words[@]}" --json "$o" >"$T/out" 2>/dev/null
 				jq_true --arg e "option '$o' needs a value" '.error | endswith($e)' "$T/out" >/dev/null ||
