@@ -6,6 +6,7 @@
 #ifndef KLEAK_OUTPUT_HTML_INT_H
 #define KLEAK_OUTPUT_HTML_INT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "output/html_report.h"
@@ -23,6 +24,12 @@ int html_sparkline(FILE *f, const struct html_series *s);
 
 /* The inline style sheet. */
 void html_style(FILE *f);
+
+/* Whether the page has a growth report (watch, report) and not only stacks (trace). */
+static inline bool html_has_growth(const struct html_report *r)
+{
+	return r->npoints || r->nseries || r->ncomp;
+}
 
 /* "3.5 h", "12 min", "40 s": a duration for people. */
 const char *html_duration(double s, char *buf, size_t len);

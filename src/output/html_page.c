@@ -39,12 +39,6 @@ static void head(FILE *f, const struct html_report *r)
 	fputs("</head>\n", f);
 }
 
-/* Whether the page has a growth report (watch, report) and not only stacks (trace). */
-static bool has_growth(const struct html_report *r)
-{
-	return r->npoints || r->nseries || r->ncomp;
-}
-
 static size_t count_verdict(const struct html_report *r, const char *v, bool unexplained)
 {
 	size_t n = 0;
@@ -64,9 +58,9 @@ static void summary_stacks(FILE *f, const struct html_report *r)
 
 	for (size_t i = 0; i < n; i++)
 		bytes += r->have_trace ? r->callsites[i].outstanding_bytes : r->groups[i].bytes;
-	fprintf(f, "<p class=\"summary %s\"><strong>%zu %s hold%s %s</strong>%s</p>\n",
+	fprintf(f, "<p class=\"summary %s\"><strong>%zu %s%s hold%s %s</strong>%s</p>\n",
 		bytes ? "warn" : "ok", n, r->have_trace ? "call site" : "kmemleak group",
-		n == 1 ? "s" : "", fmt_bytes(bytes, b, sizeof(b)),
+		n == 1 ? "" : "s", n == 1 ? "s" : "", fmt_bytes(bytes, b, sizeof(b)),
 		r->have_trace ? " outstanding (allocated, not freed)." : " of unreferenced objects.");
 }
 
@@ -76,7 +70,7 @@ static void summary(FILE *f, const struct html_report *r)
 	size_t leaks = count_verdict(r, "leak", true);
 	size_t grow;
 
-	if (!has_growth(r) && (r->have_trace || r->have_kmemleak)) {
+	if (!html_has_growth(r) && (r->have_trace || r->have_kmemleak)) {
 		summary_stacks(f, r);
 		return;
 	}
@@ -127,12 +121,12 @@ static void header(FILE *f, const struct html_report *r)
 		fputs(", Linux ", f);
 		html_text(f, m->kernel);
 	}
-	fputs(m->source ? ", from the recording <code>" : has_growth(r) ? ", from a live watch"
+	fputs(m->source ? ", from the recording <code>" : html_has_growth(r) ? ", from a live watch"
 								 : ", from a live run", f);
 	html_text(f, m->source);
 	fputs(m->source ? "</code>" : "", f);
 	fputs("</p>\n<nav class=\"noprint\" aria-label=\"sections\">", f);
-	if (has_growth(r))
+	if (html_has_growth(r))
 		fputs("<a href=\"#findings\">Findings</a><a href=\"#memory\">Memory over time</a>"
 		      "<a href=\"#growth\">What grew</a>", f);
 	if (r->have_kmemleak)
@@ -167,16 +161,16 @@ int html_report_write(FILE *f, const struct html_report *r, const struct html_op
 	fputs("<main>\n", f);
 	header(f, r);
 	summary(f, r);
-	if (has_growth(r) || r->nfindings)
+	if (html_has_growth(r) || r->nfindings)
 		html_section_findings(f, r);
-	if (has_growth(r))
+	if (html_has_growth(r))
 		ret = growth_sections(f, r, columns);
 	if (!ret && r->have_kmemleak)
 		ret = html_section_kmemleak(f, r);
 	if (!ret && r->have_trace)
 		ret = html_section_trace(f, r);
 	html_section_run(f, r);
-	html_section_method(f);
+	html_section_method(f, r);
 	fputs("</main>\n</body></html>\n", f);
 	if (!ret && (fflush(f) || ferror(f)))
 		ret = -EIO;

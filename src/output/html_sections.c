@@ -347,7 +347,7 @@ void html_section_run(FILE *f, const struct html_report *r)
 	fputs("<section id=\"run\"><h2>The run</h2><dl class=\"meta\">", f);
 	dt_text(f, "kernel", m->kernel);
 	dt_text(f, "host", m->hostname);
-	dt_text(f, "source", m->source ? m->source : "live watch");
+	dt_text(f, "source", m->source ? m->source : html_has_growth(r) ? "live watch" : "live run");
 	if (m->truncated)
 		dt_text(f, "recording", "ends inside a sample (a crash while recording?): that sample is left out");
 	if (m->start_time_s > 0) {
@@ -361,9 +361,11 @@ void html_section_run(FILE *f, const struct html_report *r)
 	fprintf(f, "%s</dd>", m->interval_s > 0 ? html_duration(m->interval_s, d, sizeof(d)) : "unknown");
 	dt(f, "duration");
 	fprintf(f, "%s</dd>", html_duration(m->duration_s, d, sizeof(d)));
-	dt(f, "samples");
+	dt(f, html_has_growth(r) ? "samples" : "reports");
 	fprintf(f, "<span data-samples=\"%llu\">%llu</span></dd>", (unsigned long long)m->samples,
 		(unsigned long long)m->samples);
+	if (!html_has_growth(r))
+		goto tail; /* no series over time: no gaps, points or series */
 	dt(f, "gaps");
 	if (m->gaps < 0)
 		fputs("unknown</dd>", f);
@@ -374,23 +376,26 @@ void html_section_run(FILE *f, const struct html_report *r)
 		m->samples_per_point ? m->samples_per_point : 1, m->samples_per_point > 1 ? "s" : "");
 	dt(f, "series tracked");
 	fprintf(f, "%zu</dd>", m->series);
+tail:
 	if (m->command)
 		dt_text(f, "made by", m->command);
 	dt_text(f, "kleak", m->version);
 	fputs("</dl></section>\n", f);
 }
 
-static const char method[] =
-	"<ul>\n"
+/* What every page needs, and what only a growth report does. */
+static const char method_growth[] =
 	"<li><strong>Verdicts.</strong> <em>leak</em>: steady growth of memory only an explicit free "
 	"returns; <em>growing</em>: grows, the evidence window is not over yet; "
 	"<em>growing_reclaimable</em>: grows, but the kernel can reclaim it under memory pressure; "
 	"<em>possible_leak</em>: growth, not yet conclusive; <em>fluctuating</em>: grew at some point, "
 	"no trend; <em>released</em>: grew, then gave the memory back. An aggregate (a meminfo field) "
-	"explained by specific series ranks below them.</li>\n"
+	"explained by specific series ranks below them.</li>\n";
+static const char method_numbers[] =
 	"<li><strong>Numbers.</strong> Every number on this page is the one <code>--json</code> gives "
 	"for the same data (each row carries it in <code>data-</code> attributes); shown rounded, in "
-	"binary units (KiB = 1024 bytes), rates per hour.</li>\n"
+	"binary units (KiB = 1024 bytes), rates per hour (call sites: per second).</li>\n";
+static const char method_pictures[] =
 	"<li><strong>Pictures.</strong> Charts with more points than pixel columns are decimated for "
 	"drawing only: the memory chart keeps, per column, the point with the lowest and the one with "
 	"the highest kernel total (so every peak and trough shows); sparklines do the same with their "
@@ -398,16 +403,22 @@ static const char method[] =
 	"<li><strong>Colours.</strong> The Okabe&#8211;Ito palette (distinct with the common colour-vision "
 	"deficiencies), a pattern per band for grayscale and print, and a label beside each band; "
 	"verdicts and severities are words, with a border style of their own. Hover a band, a "
-	"sparkline or a flame-graph frame for its numbers (no script needed).</li>\n"
+	"sparkline or a flame-graph frame for its numbers (no script needed).</li>\n";
+static const char method_flame[] =
 	"<li><strong>Flame graphs.</strong> Frames from the root (top) to the allocating function; "
 	"a frame's width is the bytes held below it. The same stacks in the folded format: "
 	"<code>kleak trace --stacks --folded</code>, <code>kleak kmemleak report --folded</code> "
-	"(docs/html.md).</li>\n"
-	"</ul>\n";
+	"(docs/html.md).</li>\n";
 
-void html_section_method(FILE *f)
+void html_section_method(FILE *f, const struct html_report *r)
 {
-	fputs("<section id=\"method\"><h2>How to read this page</h2>\n", f);
-	fputs(method, f);
-	fputs("</section>\n", f);
+	fputs("<section id=\"method\"><h2>How to read this page</h2>\n<ul>\n", f);
+	if (html_has_growth(r))
+		fputs(method_growth, f);
+	fputs(method_numbers, f);
+	if (html_has_growth(r))
+		fputs(method_pictures, f);
+	if (r->have_trace || r->have_kmemleak)
+		fputs(method_flame, f);
+	fputs("</ul>\n</section>\n", f);
 }

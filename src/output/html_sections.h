@@ -13,6 +13,6 @@ int html_section_growth(FILE *f, const struct html_report *r);
 int html_section_kmemleak(FILE *f, const struct html_report *r);
 int html_section_trace(FILE *f, const struct html_report *r);
 void html_section_run(FILE *f, const struct html_report *r);
-void html_section_method(FILE *f);
+void html_section_method(FILE *f, const struct html_report *r);
 
 #endif
