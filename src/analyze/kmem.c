@@ -47,7 +47,7 @@ static uint64_t accounted_elsewhere(const struct meminfo *mi)
 void kmem_summarize(const struct meminfo *mi, bool vmap_stack,
 		    struct kmem_summary *out)
 {
-	uint64_t used, other;
+	uint64_t used, other, kr, sr, user;
 
 	memset(out, 0, sizeof(*out));
 	out->mem_total = get(mi, "MemTotal");
@@ -73,14 +73,14 @@ void kmem_summarize(const struct meminfo *mi, bool vmap_stack,
 			out->kernel_bytes += v;
 	}
 	/* KReclaimable beyond SReclaimable is kernel memory too (e.g. ION). */
-	other = get(mi, "KReclaimable") > get(mi, "SReclaimable")
-			? get(mi, "KReclaimable") - get(mi, "SReclaimable")
-			: 0;
+	kr = get(mi, "KReclaimable");
+	sr = get(mi, "SReclaimable");
+	other = kr > sr ? kr - sr : 0;
 	out->kernel_bytes += other;
 	used = out->mem_total > out->mem_free ? out->mem_total - out->mem_free : 0;
-	if (out->mem_total && used > out->kernel_bytes + accounted_elsewhere(mi)) {
-		out->unaccounted =
-			used - out->kernel_bytes - accounted_elsewhere(mi);
+	user = accounted_elsewhere(mi); /* each lookup walks meminfo: once */
+	if (out->mem_total && used > out->kernel_bytes + user) {
+		out->unaccounted = used - out->kernel_bytes - user;
 		if (out->ncomp < KMEM_MAX_COMPONENTS) {
 			struct kmem_component *c = &out->comp[out->ncomp++];
 

@@ -58,11 +58,38 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns)
 	set->in_sample = true;
 }
 
+/*
+ * "src\tmodule\tname", cut at klen - 1: the index key. Built with memcpy,
+ * not snprintf: it runs for every series of every sample (a recording of
+ * 100,000 samples with slabinfo makes tens of millions).
+ */
 static int key_of(char *k, size_t klen, enum series_source src,
 		  const char *name, const char *module)
 {
-	return snprintf(k, klen, "%d\t%s\t%s", (int)src, module ? module : "",
-			name);
+	const char *parts[2] = { module ? module : "", name };
+	char num[12];
+	size_t n = 0, d = 0;
+	unsigned v = (unsigned)src;
+
+	do
+		num[d++] = (char)('0' + v % 10);
+	while ((v /= 10) && d < sizeof(num));
+	while (d && n < klen - 1) /* the digits, most significant first */
+		k[n++] = num[--d];
+	if (n < klen - 1)
+		k[n++] = '\t';
+	for (int i = 0; i < 2 && n < klen - 1; i++) {
+		size_t l = strlen(parts[i]);
+
+		if (l > klen - 1 - n)
+			l = klen - 1 - n;
+		memcpy(k + n, parts[i], l);
+		n += l;
+		if (!i && n < klen - 1)
+			k[n++] = '\t';
+	}
+	k[n] = '\0';
+	return (int)n;
 }
 
 long series_add(struct series_set *set, enum series_source src,
