@@ -78,12 +78,9 @@ build/san/tests/%: tests/tools/%.c build/san/libkleak.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< build/san/libkleak.a $(LDLIBS)
 
-# Test programs that are not cmocka suites: the HTML report's stand-in for
-# `kleak report --html` (tests/html/) and the recording generator (bench/html/).
-HTML_TEST_BINS := build/san/tests/html_render build/san/tests/gen_recording
-build/san/tests/html_render: tests/html/html_render.c build/san/libkleak.a
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< build/san/libkleak.a $(LDLIBS)
+# The recording generator (bench/html/): the HTML report's benchmark and
+# browser tests (tests/cli/html.sh).
+HTML_TEST_BINS := build/san/tests/gen_recording
 build/san/tests/gen_recording: bench/html/gen_recording.c build/san/libkleak.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< build/san/libkleak.a $(LDLIBS)
@@ -151,9 +148,6 @@ build/bench/bench_parsers: bench/parse/bench_parsers.c $(OPTLIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The HTML report's benchmark (bench/html/run.sh): optimised builds.
-build/bench/html_render: tests/html/html_render.c $(OPTLIB)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 build/bench/gen_recording: bench/html/gen_recording.c $(OPTLIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -161,8 +155,7 @@ build/bench/bench_render: bench/html/bench_render.c $(OPTLIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: kleak build/bench/bench_parsers build/bench/html_render build/bench/gen_recording \
-	build/bench/bench_render
+bench: kleak build/bench/bench_parsers build/bench/gen_recording build/bench/bench_render
 	bench/run.sh
 
 # The verdict simulation (docs/verdicts.md): the real model and trend code.
