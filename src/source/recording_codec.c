@@ -6,6 +6,7 @@
  * bytes; its keys are read by parse/meta.c.
  */
 #include "recording.h"
+#include "recording_inflate.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +15,6 @@
 #include <zlib.h>
 
 #define TAR_BLOCK 512
-#define SAMPLE_CAP BUF_FILE_CAP /* a decompressed sample, at most */
 
 /* ---- encoding ---- */
 
@@ -170,21 +170,6 @@ bool recording_sniff(const char *buf, size_t len)
 	       (unsigned char)buf[1] == 0x8b && buf[2] == 8;
 }
 
-struct walk {
-	const char *src;
-	struct kerr *e;
-	uint64_t off; /* of the current member */
-	uint64_t seq; /* members seen, from 1 */
-};
-
-static int corrupt(const struct walk *w, const char *what, const char *detail)
-{
-	return kerr_set(w->e, -EINVAL, w->src, 0,
-			"offset %llu: sample %llu: %s%s%s (corrupt recording)",
-			(unsigned long long)w->off, (unsigned long long)w->seq,
-			what, detail ? ": " : "", detail ? detail : "");
-}
-
 /* Octal tar number field: digits, then NULs or spaces. */
 static int tar_octal(const unsigned char *f, size_t n, uint64_t *out)
 {
@@ -212,7 +197,7 @@ static int tar_octal(const unsigned char *f, size_t n, uint64_t *out)
  * blocks. *end is set for the latter.
  */
 static int untar(const char *t, size_t len, struct sample *s,
-		 const struct walk *w, bool *end)
+		 const struct recording_walk *w, bool *end)
 {
 	static const unsigned char zero[TAR_BLOCK];
 	size_t pos = 0;
@@ -228,21 +213,21 @@ static int untar(const char *t, size_t len, struct sample *s,
 
 		if (!memcmp(h, zero, TAR_BLOCK)) {
 			*end = true;
-			return meta ? corrupt(w, "end-of-archive inside a sample", NULL) : 0;
+			return meta ? recording_corrupt(w, "end-of-archive inside a sample", NULL) : 0;
 		}
 		for (int i = 0; i < TAR_BLOCK; i++)
 			want += (i >= 148 && i < 156) ? ' ' : h[i];
 		if (tar_octal(h + 148, 8, &sum) || sum != want)
-			return corrupt(w, "tar header checksum mismatch", NULL);
+			return recording_corrupt(w, "tar header checksum mismatch", NULL);
 		if (tar_octal(h + 124, 12, &size) ||
 		    size > len - pos - TAR_BLOCK)
-			return corrupt(w, "tar entry runs past the sample", NULL);
+			return recording_corrupt(w, "tar entry runs past the sample", NULL);
 		memcpy(name, h, 100);
 		name[100] = '\0';
 		data = t + pos + TAR_BLOCK;
 		pos += TAR_BLOCK + ((size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
 		if (pos > len)
-			return corrupt(w, "tar entry runs past the sample", NULL);
+			return recording_corrupt(w, "tar entry runs past the sample", NULL);
 		if (h[156] != '0' && h[156] != '\0')
 			continue; /* directories and the like */
 		base = strrchr(name, '/');
@@ -264,55 +249,9 @@ static int untar(const char *t, size_t len, struct sample *s,
 		kerr_clear(&s->err[id]);
 	}
 	if (pos != len)
-		return corrupt(w, "partial tar block", NULL);
+		return recording_corrupt(w, "partial tar block", NULL);
 	if (!meta)
-		return corrupt(w, "sample without meta", NULL);
-	return 0;
-}
-
-static bool all_zero(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-/*
- * Inflates the member at w->off into out. Returns 1 when the data ends
- * before the member does (a torn tail), 0 with *used set, or an error.
- */
-static int inflate_member(z_stream *z, const char *buf, size_t len,
-			  struct buf *out, size_t *used, const struct walk *w)
-{
-	int r;
-
-	buf_reset(out);
-	inflateReset(z);
-	z->next_in = (Bytef *)buf + w->off;
-	z->avail_in = (uInt)(len - w->off);
-	for (;;) {
-		if (out->cap - out->len < 65536 + 1 &&
-		    buf_reserve(out, out->len < 65536 ? 65536 : out->len))
-			return kerr_set(w->e, -ENOMEM, w->src, 0, "out of memory");
-		z->next_out = (Bytef *)out->data + out->len;
-		z->avail_out = (uInt)(out->cap - out->len - 1);
-		r = inflate(z, Z_NO_FLUSH);
-		out->len = out->cap - 1 - z->avail_out;
-		out->data[out->len] = '\0';
-		if (r == Z_STREAM_END)
-			break;
-		if (r == Z_OK && out->len <= SAMPLE_CAP)
-			continue;
-		if (r == Z_BUF_ERROR && z->avail_in == 0)
-			return 1;
-		if (out->len > SAMPLE_CAP)
-			return corrupt(w, "sample larger than 1 GiB", NULL);
-		if (r == Z_BUF_ERROR)
-			continue;
-		return corrupt(w, "gzip", z->msg ? z->msg : "bad data");
-	}
-	*used = (len - w->off) - z->avail_in;
+		return recording_corrupt(w, "sample without meta", NULL);
 	return 0;
 }
 
@@ -325,37 +264,22 @@ static void note_absent(struct sample *s)
 				 "%s: not in the recording", source_descs[i].name);
 }
 
-static int walk_members(z_stream *z, const char *buf, size_t len,
-			struct buf *tar, struct sample *s, recording_cb cb,
-			void *ctx, struct recording_status *st, struct walk *w)
+static int walk_members(struct recording_inflater *in, struct sample *s, recording_cb cb,
+			void *ctx, struct recording_status *st, struct recording_walk *w)
 {
-	while (w->off < len) {
-		size_t rest = len - w->off, used = 0;
-		bool end;
-		int r;
+	struct recording_member m;
+	bool torn, end;
+	uint64_t torn_off;
+	int r;
 
-		w->seq++;
-		if (all_zero(buf + w->off, rest) ||
-		    (rest < 3 && !memcmp(buf + w->off, "\x1f\x8b", rest))) {
-			r = 1; /* zeros after a power cut, or a torn header */
-		} else if (!recording_sniff(buf + w->off, rest)) {
-			return corrupt(w, "no gzip header where a sample starts", NULL);
-		} else {
-			r = inflate_member(z, buf, len, tar, &used, w);
-			if (r < 0)
-				return r;
-		}
-		if (r == 1) {
-			st->truncated = true;
-			st->truncated_at = w->off;
-			return 0;
-		}
+	while ((r = recording_inflater_next(in, &m, &torn, &torn_off, w->e)) == 1) {
+		w->off = m.off;
+		w->seq = m.seq;
 		sample_reset(s, SAMPLE_RECORDING, w->src);
-		s->offset = w->off;
-		r = untar(tar->data, tar->len, s, w, &end);
+		s->offset = m.off;
+		r = untar(m.tar, m.len, s, w, &end);
 		if (r)
 			return r;
-		w->off += used;
 		if (end) {
 			st->closed = true;
 			continue;
@@ -366,17 +290,20 @@ static int walk_members(z_stream *z, const char *buf, size_t len,
 		if (r)
 			return r;
 	}
-	return 0;
+	if (!r && torn) {
+		st->truncated = true;
+		st->truncated_at = torn_off;
+	}
+	return r;
 }
 
 int recording_decode(const char *buf, size_t len, const char *src,
 		     recording_cb cb, void *ctx, struct recording_status *st,
 		     struct kerr *e)
 {
-	struct walk w = { src, e, 0, 0 };
+	struct recording_walk w = { src, e, 0, 0 };
+	struct recording_inflater *in;
 	struct sample s;
-	struct buf tar = { 0 };
-	z_stream z;
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -385,13 +312,12 @@ int recording_decode(const char *buf, size_t len, const char *src,
 	if (!recording_sniff(buf, len) && !(len < 3 && (unsigned char)buf[0] == 0x1f))
 		return kerr_set(e, -EINVAL, src, 0,
 				"not a kleak recording (no gzip header at offset 0)");
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
-		return kerr_set(e, -ENOMEM, src, 0, "cannot start zlib");
+	r = recording_inflater_start(&in, buf, len, src, e);
+	if (r)
+		return r;
 	memset(&s, 0, sizeof(s));
-	r = walk_members(&z, buf, len, &tar, &s, cb, ctx, st, &w);
-	inflateEnd(&z);
-	buf_free(&tar);
+	r = walk_members(in, &s, cb, ctx, st, &w);
+	recording_inflater_stop(in);
 	sample_free(&s);
 	return r;
 }
