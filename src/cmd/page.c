@@ -139,8 +139,8 @@ int page_write(struct page *p, const char *path, struct kerr *e)
 	if (fclose(f) && !r)
 		r = -EIO;
 	if (r)
-		return kerr_set(e, r, path, 0, "%s", r == -ENOMEM ? "out of memory"
-							       : "write failed");
+		return kerr_set(e, r, path, 0, "%s",
+				r == -ENOMEM ? "out of memory" : "write failed");
 	return 0;
 }
 

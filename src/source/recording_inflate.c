@@ -25,7 +25,7 @@
 enum batch_end { BATCH_MORE, BATCH_END, BATCH_TORN };
 
 struct batch {
-	struct buf tar;			   /* the members' tar streams, in order */
+	struct buf tar;			 /* the members' tar streams, in order */
 	size_t start[BATCH_MEMBERS + 1]; /* member i: tar[start[i] .. start[i + 1]) */
 	uint64_t off[BATCH_MEMBERS], seq[BATCH_MEMBERS];
 	size_t n;
@@ -54,8 +54,8 @@ int recording_corrupt(const struct recording_walk *w, const char *what, const ch
 {
 	return kerr_set(w->e, -EINVAL, w->src, 0,
 			"offset %llu: sample %llu: %s%s%s (corrupt recording)",
-			(unsigned long long)w->off, (unsigned long long)w->seq,
-			what, detail ? ": " : "", detail ? detail : "");
+			(unsigned long long)w->off, (unsigned long long)w->seq, what,
+			detail ? ": " : "", detail ? detail : "");
 }
 
 static bool all_zero(const char *p, size_t n)
@@ -71,8 +71,8 @@ static bool all_zero(const char *p, size_t n)
  * data ends before the member does (a torn tail), 0 with *used set, or an
  * error.
  */
-static int inflate_member(z_stream *z, const char *buf, size_t len, struct buf *out,
-			  size_t *used, const struct recording_walk *w)
+static int inflate_member(z_stream *z, const char *buf, size_t len, struct buf *out, size_t *used,
+			  const struct recording_walk *w)
 {
 	size_t base = out->len;
 	int r;
@@ -219,8 +219,8 @@ static struct batch *current(struct recording_inflater *in)
 	return b;
 }
 
-int recording_inflater_next(struct recording_inflater *in, struct recording_member *m,
-			    bool *torn, uint64_t *torn_off, struct kerr *e)
+int recording_inflater_next(struct recording_inflater *in, struct recording_member *m, bool *torn,
+			    uint64_t *torn_off, struct kerr *e)
 {
 	*torn = false;
 	for (;;) {

@@ -26,8 +26,7 @@ struct recording_walk {
 };
 
 /* "src: offset N: sample N: what: detail (corrupt recording)"; -EINVAL. */
-int recording_corrupt(const struct recording_walk *w, const char *what,
-		      const char *detail);
+int recording_corrupt(const struct recording_walk *w, const char *what, const char *detail);
 
 /* One inflated member: its tar stream, valid until the next call. */
 struct recording_member {
@@ -50,8 +49,8 @@ int recording_inflater_start(struct recording_inflater **in, const char *buf, si
  * when it ends inside a member (at *torn_off: a torn tail); or an error
  * (a damaged member), with e set.
  */
-int recording_inflater_next(struct recording_inflater *in, struct recording_member *m,
-			    bool *torn, uint64_t *torn_off, struct kerr *e);
+int recording_inflater_next(struct recording_inflater *in, struct recording_member *m, bool *torn,
+			    uint64_t *torn_off, struct kerr *e);
 /* Stops the thread (wherever it is) and frees everything; NULL-safe. */
 void recording_inflater_stop(struct recording_inflater *in);
 
