@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -18,7 +17,9 @@
 #include "stream.h"
 #include "output/fmt.h"
 #include "output/trace_render.h"
+#include "model/snapshot.h"
 #include "page.h"
+#include "source/sample.h"
 #include "trace/target.h"
 #include "trace/trace_ksym.h"
 #include "trace/trace_report.h"
@@ -149,10 +150,23 @@ static void trace_note(const struct trace_cli *c, const struct trace_report *rep
 			 "graph.");
 }
 
+/*
+ * The kernel release and hostname for the page: the live sample's meta
+ * (source/sample.h reads it, no source), parsed as every command does.
+ */
+static void host_of(struct sample *s, struct snapshot *snap)
+{
+	struct kerr e;
+
+	sample_read_live(s, 0);
+	snapshot_parse(snap, s, 0, &e); /* what does not parse stays empty */
+}
+
 /* --folded and --html, from the final report. */
 static int pictures(const struct trace_cli *c, const struct trace_report *rep)
 {
-	struct utsname u;
+	struct sample s = { 0 };
+	struct snapshot snap = { 0 };
 	struct page p;
 	struct kerr e = { 0 };
 	char note[600];
@@ -166,11 +180,10 @@ static int pictures(const struct trace_cli *c, const struct trace_report *rep)
 	if (!r && c->folded)
 		r = page_folded(&p.tstacks, c->folded, &e);
 	if (!r && c->html) {
-		if (uname(&u))
-			memset(&u, 0, sizeof(u));
+		host_of(&s, &snap);
 		p.r.meta.title = "kleak trace";
-		p.r.meta.kernel = u.release[0] ? u.release : NULL;
-		p.r.meta.hostname = u.nodename[0] ? u.nodename : NULL;
+		p.r.meta.kernel = snap.release[0] ? snap.release : NULL;
+		p.r.meta.hostname = snap.hostname[0] ? snap.hostname : NULL;
 		p.r.meta.start_time_s = c->start_time_s;
 		p.r.meta.interval_s = (double)c->stream.interval_ns / 1e9;
 		p.r.meta.duration_s = (double)rep->elapsed_ns / 1e9;
@@ -178,6 +191,8 @@ static int pictures(const struct trace_cli *c, const struct trace_report *rep)
 		r = page_write(&p, c->html, &e);
 	}
 	page_free(&p);
+	snapshot_free(&snap);
+	sample_free(&s);
 	/* under --json stdout holds the whole report already: the error goes to stderr */
 	return r ? cmd_fail(&e, false) : 0;
 }
