@@ -78,11 +78,19 @@ build/san/tests/%: tests/tools/%.c build/san/libkleak.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< build/san/libkleak.a $(LDLIBS)
 
+# The recording generator (bench/html/): the HTML report's benchmark and
+# browser tests (tests/cli/html.sh).
+HTML_TEST_BINS := build/san/tests/gen_recording
+build/san/tests/gen_recording: bench/html/gen_recording.c build/san/libkleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< build/san/libkleak.a $(LDLIBS)
+
 build/leaker: tests/leaker/leaker.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -std=gnu11 $(WARN) -o $@ $< -lpthread
 
-test-bins: kleak build/san/kleak build/leaker $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS)
+test-bins: kleak build/san/kleak build/leaker $(UNIT_BINS) $(REPLAY_BINS) $(TOOL_BINS) \
+	$(HTML_TEST_BINS)
 
 # Dependencies first, in their own make: the build rules need them.
 test:
@@ -101,10 +109,11 @@ DEPS := gcc make clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool \
 	libjson-c-dev libmicrohttpd-dev libyaml-dev libcrypt-dev
 # What the tests add: unit tests, fuzzing, JSON checks, the qemu VM suite,
 # a private dockerd for the container tests, format-check, the exporter's
-# tests (promtool and Prometheus, wrk, htpasswd, openssl, curl).
+# tests (promtool and Prometheus, wrk, htpasswd, openssl, curl), the HTML
+# report rendered by a headless browser.
 TEST_DEPS := libcmocka-dev libclang-rt-14-dev jq qemu-system-x86 \
 	busybox-static util-linux docker.io clang-format prometheus wrk \
-	apache2-utils openssl curl
+	apache2-utils openssl curl chromium
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
@@ -157,7 +166,15 @@ build/bench/bench_parsers: bench/parse/bench_parsers.c $(OPTLIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: kleak build/bench/bench_parsers
+# The HTML report's benchmark (bench/html/run.sh): optimised builds.
+build/bench/gen_recording: bench/html/gen_recording.c $(OPTLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+build/bench/bench_render: bench/html/bench_render.c $(OPTLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: kleak build/bench/bench_parsers build/bench/gen_recording build/bench/bench_render
 	bench/run.sh
 
 # The verdict simulation (docs/verdicts.md): the real model and trend code.

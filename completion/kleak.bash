@@ -43,7 +43,7 @@ _kleak()
 	case "$kind" in
 	path) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	enum) COMPREPLY=($(compgen -W "$vals" -- "$cur")); return ;;
-	flag|"") ;;
+	flag|optpath|"") ;; # optpath: a value only after '=' (--folded=FILE)
 	*) return ;; # a number, a duration, a size, a name: nothing to offer
 	esac
 	if [[ "$cur" == -* ]]; then

@@ -5,8 +5,10 @@
  * ranked by bytes or count, as text or one JSON document.
  *
  * report: source (live file or --from) -> kmemleak_parse -> symbols (live
- * kallsyms or --kallsyms/--modules) -> kmemleak_group -> output/kmemleak_*.
- * run: clear -> workload -> wait -> scan twice -> report.
+ * kallsyms or --kallsyms/--modules) -> kmemleak_group -> output/kmemleak_*,
+ * and with --folded the bytes per backtrace in the folded format of flame
+ * graphs (cmd/page.h). run: clear -> workload -> wait -> scan twice ->
+ * report.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +23,8 @@
 #include "cmd.h"
 #include "output/fmt.h"
 #include "output/kmemleak_render.h"
+#include "output/stacks_from.h"
+#include "page.h"
 #include "parse/kallsyms.h"
 #include "parse/kmemleak.h"
 #include "parse/modules.h"
@@ -36,6 +40,7 @@ struct kml_opts {
 	const char *kallsyms;	  /* saved /proc/kallsyms */
 	const char *modules;	  /* saved /proc/modules */
 	const char *baseline;	  /* snapshot dir: DIR/kallsyms, DIR/modules */
+	const char *folded;	  /* report, run: "-" is stdout, which then holds it alone */
 	char kpath[4096], mpath[4096]; /* from baseline */
 	enum kmemleak_sort sort;
 	uint64_t wait_ns;
@@ -82,6 +87,8 @@ static const struct opt kml_opts_table[] = {
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
 		    "exit 3 when a finding (each group is a\nwarning) is at least LEVEL"),
 	OPT_SHOW_ADDRESSES(T, show_addresses),
+	OPT_FOLDED(T, folded, "report, run: bytes per backtrace in the folded format of\n"
+		   "flame graphs (no FILE: stdout only)"),
 };
 #undef T
 
@@ -136,6 +143,11 @@ static int check_args(const char *cmd, const struct cmd_sub *sub, struct kml_opt
 	}
 	if (o->from && !(sub->flags & KML_FROM))
 		return cmd_usage(cmd, "--from only goes with report");
+	if (o->folded && !(sub->flags & (KML_FROM | KML_CMD)))
+		return cmd_usage(cmd, "--folded only goes with report and run");
+	if (opts_is_stdout(o->folded) && o->json)
+		return cmd_usage(cmd, "--folded and --json both write to standard output: "
+				 "give --folded=FILE");
 	if (o->baseline && (o->kallsyms || o->modules))
 		return cmd_usage(cmd, "--baseline and --kallsyms/--modules conflict");
 	if (o->baseline) {
@@ -180,7 +192,9 @@ static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
 	fprintf(stderr, "kleak: kmemleak is for test kernels; on this machine use "
 			"`kleak watch` (growth over time) or `kleak trace` (live allocations)\n");
 	kerr_str(e, msg, sizeof(msg));
-	if (o->json)
+	if (opts_is_stdout(o->folded))
+		; /* stdout holds the folded stacks alone: none */
+	else if (o->json)
 		kmemleak_render_unavailable_json(stdout, avail_names[a], msg);
 	else
 		kmemleak_render_unavailable_text(stdout, avail_names[a], msg);
@@ -297,6 +311,22 @@ static int do_run(const struct kml_opts *o, struct kml_run *run,
 	return kmemleak_ctl_write("scan", avail, e);
 }
 
+/* --folded: each group's bytes on its backtrace. Errors go to stderr alone. */
+static int folded(const struct kml_opts *o, const struct kmemleak_groups *g)
+{
+	struct stacks st = { 0 };
+	struct kerr e = { 0 };
+	int r;
+
+	r = stacks_from_kmemleak(&st, g);
+	if (r)
+		kerr_set(&e, r, "kmemleak", 0, "out of memory");
+	else
+		r = page_folded(&st, o->folded, &e);
+	stacks_free(&st);
+	return r ? cmd_fail(&e, false) : KLEAK_EXIT_OK;
+}
+
 static void render(const struct kml_opts *o, const struct kmemleak_view *v)
 {
 	struct render_opts ro = { .top = o->top, .color = !o->json && fmt_use_color(stdout),
@@ -304,7 +334,7 @@ static void render(const struct kml_opts *o, const struct kmemleak_view *v)
 
 	if (o->json)
 		kmemleak_render_json(stdout, v, &ro);
-	else
+	else if (!opts_is_stdout(o->folded))
 		kmemleak_render_text(stdout, v, &ro);
 }
 
@@ -342,7 +372,9 @@ static int report(const struct kml_opts *o, const struct kml_run *run)
 	if (kmemleak_group(&r, &go, &g, &e))
 		goto fail;
 	render(o, &v);
-	if (o->fail_on_set && g.n && KMEMLEAK_GROUP_SEVERITY >= o->fail_on)
+	if (o->folded)
+		rc = folded(o, &g);
+	if (!rc && o->fail_on_set && g.n && KMEMLEAK_GROUP_SEVERITY >= o->fail_on)
 		rc = KLEAK_EXIT_FINDINGS;
 	goto out;
 fail:

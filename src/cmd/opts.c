@@ -201,8 +201,14 @@ static int set_value(const struct opt *r, const char *arg, bool given, void *opt
 	case OPTV_FLAG:
 		*(bool *)p = true;
 		return 0;
-	case OPTV_STRING:
 	case OPTV_PATH:
+		if (r->optional && !arg)
+			arg = "-"; /* --folded alone: standard output */
+		if (r->optional && !arg[0])
+			return bad(msg, len, r, arg, "is empty: give a file, or no value for "
+				   "standard output");
+		/* fall through */
+	case OPTV_STRING:
 		if (r->max && (strlen(arg) < r->min || strlen(arg) > r->max))
 			return bad(msg, len, r, arg, "is not %" PRIu64 " to %" PRIu64
 				   " characters long", r->min, r->max);
@@ -251,7 +257,9 @@ static void build(const struct cmd_spec *s, struct option *lo, char *shorts)
 		const struct opt *r = &s->opts[i];
 
 		lo[i] = (struct option){ r->name,
-					 r->kind == OPTV_FLAG ? no_argument : required_argument,
+					 r->kind == OPTV_FLAG ? no_argument
+					 : r->optional	      ? optional_argument
+							      : required_argument,
 					 NULL, ROW_VAL + (int)i };
 		if (r->short_name) {
 			*p++ = r->short_name;
@@ -410,9 +418,10 @@ static void help_row(FILE *f, const struct opt *r, const char *def)
 	char left[96];
 	int n;
 
-	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s", r->short_name ? '-' : ' ',
+	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s%s", r->short_name ? '-' : ' ',
 		     r->short_name ? r->short_name : ' ', r->short_name ? ", " : "  ",
-		     r->name, r->metavar ? " " : "", r->metavar ? r->metavar : "");
+		     r->name, !r->metavar ? "" : r->optional ? "[=" : " ",
+		     r->metavar ? r->metavar : "", r->optional ? "]" : "");
 	fputs(left, f);
 	fprintf(f, "%*s", n <= HELP_COL - 2 ? HELP_COL - n : 2, "");
 	indented(f, r->help, HELP_COL);
@@ -465,7 +474,8 @@ void opts_list(const struct cmd_spec *s, FILE *f)
 			fprintf(f, "-%c", r->short_name);
 		else
 			fputc('-', f);
-		fprintf(f, " %s", kind_names[r->kind]);
+		/* "optpath": a value only after '=', so the next word is not one */
+		fprintf(f, " %s%s", r->optional ? "opt" : "", kind_names[r->kind]);
 		for (const struct opt_word *w = r->words; w && w->word; w++)
 			fprintf(f, " %s", w->word);
 		fputc('\n', f);
@@ -522,6 +532,9 @@ static int check_row(const struct cmd_spec *s, size_t i, char *msg, size_t len)
 		return table_err(msg, len, "%s --%s: max above a 4-byte field", s->name, r->name);
 	if ((r->kind == OPTV_ENUM) != (r->words != NULL) || !r->help)
 		return table_err(msg, len, "%s --%s: words or help", s->name, r->name);
+	if (r->optional && (r->kind != OPTV_PATH || r->short_name || r->def))
+		return table_err(msg, len, "%s --%s: an optional value is a path, long form only",
+				 s->name, r->name);
 	if ((r->kind == OPTV_FLAG) != (r->metavar == NULL))
 		return table_err(msg, len, "%s --%s: a value needs a metavar, a flag none",
 				 s->name, r->name);

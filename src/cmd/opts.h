@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 enum opt_kind {
 	OPTV_FLAG,     /* bool; takes no value */
@@ -50,6 +51,12 @@ struct opt {
 	 */
 	const char *def;
 	bool from_init;
+	/*
+	 * OPTV_PATH, long form only: the value may be left out (`--folded`
+	 * or `--folded=FILE`, never `--folded FILE`), and then it is "-":
+	 * standard output. The help shows `--folded[=FILE]`.
+	 */
+	bool optional;
 	const char *help;	/* one line; '\n' continues it on the next */
 	size_t off, size;	/* the field in the command's options struct */
 	size_t seen;		/* 1 + offset of a bool set when given; 0: none */
@@ -109,7 +116,8 @@ int opts_parse(const struct cmd_spec *spec, const char *cmd, int argc, char **ar
 void opts_help(const struct cmd_spec *spec, FILE *f);
 /*
  * One line per option for completion and tests:
- *   --name -s KIND [WORD...]   ("-" when there is no short form)
+ *   --name -s KIND [WORD...]   ("-" when there is no short form; KIND
+ *                              "optpath" for a path that may be left out)
  */
 void opts_list(const struct cmd_spec *spec, FILE *f);
 /* The sub-command called name, or NULL. */
@@ -190,6 +198,29 @@ int opts_check_table(const struct cmd_spec *spec, char *msg, size_t len);
 #define OPT_MAX_CGROUPS(T, f)                                                 \
 	{ .name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536", \
 	  .min = 1, .max = 1 << 24, .help = "read at most N memory cgroups", OPT_AT(T, f) }
+
+/*
+ * --html FILE: the self-contained HTML report (docs/html.md), written when
+ * the command's report is final. One row in report, watch and trace.
+ */
+#define OPT_HTML(T, f, text)                                                  \
+	{ .name = "html", .kind = OPTV_PATH, .metavar = "FILE", .help = text,  \
+	  OPT_AT(T, f) }
+
+/*
+ * --folded[=FILE]: stacks in the folded format of flame-graph tools
+ * (docs/html.md, "The folded format"), to FILE or, without one, to
+ * standard output ("-"), which then holds nothing else. trace, kmemleak.
+ */
+#define OPT_FOLDED(T, f, text)                                                \
+	{ .name = "folded", .kind = OPTV_PATH, .metavar = "FILE",              \
+	  .optional = true, .help = text, OPT_AT(T, f) }
+
+/* Whether an optional path (OPT_FOLDED) means standard output. */
+static inline bool opts_is_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
 
 /* --color WHEN: colour on a TTY only, always or never. */
 enum opt_color { OPT_COLOR_AUTO, OPT_COLOR_ALWAYS, OPT_COLOR_NEVER };

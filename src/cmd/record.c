@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kleak record: appends raw samples of meminfo, slabinfo, vmallocinfo,
- * modules and allocinfo where present (plus slab reclaim flags and module
- * symbols when needed), the memory cgroups' files and the kernel log's
- * new records to a crash-safe recording for `kleak report` on any
- * machine. Stops at the duration, the sample count, the size limit,
- * SIGINT or SIGTERM.
+ * modules, and allocinfo and kmemleak's report where present (plus slab
+ * reclaim flags and module symbols when needed), the memory cgroups' files
+ * and the kernel log's new records to a crash-safe recording for `kleak
+ * report` on any machine. Stops at the duration, the sample count, the
+ * size limit, SIGINT or SIGTERM.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,10 +19,15 @@
 #include "source/recording.h"
 #include "util/compiler.h"
 
+/*
+ * kmemleak's report too where it can be read (a test kernel, debugfs
+ * mounted), for the page of `report --html`; the writer keeps it only
+ * when it changed (RECORDING_WHEN_CHANGED).
+ */
 #define RECORD_MASK                                                          \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
 	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |      \
-	 SRC_BIT(SRC_KMSG) | LIVE_TASK_MASK)
+	 SRC_BIT(SRC_KMSG) | SRC_BIT(SRC_KMEMLEAK) | LIVE_TASK_MASK)
 
 struct record_opts {
 	const char *out;
@@ -65,8 +70,10 @@ const struct cmd_spec cmd_record_spec = {
 	"being written. FILE must not exist. Recording stops at the duration,\n"
 	"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
 	"FILE past --max-size. /proc/allocinfo is recorded too where the kernel\n"
-	"has it (6.10+). --leak-window is kept in FILE: `kleak report` uses it\n"
-	"unless told otherwise.\n",
+	"has it (6.10+), and kmemleak's report where it can be read (a test\n"
+	"kernel with debugfs mounted; kept when it changed, for the kmemleak\n"
+	"groups of `kleak report --html`). --leak-window is kept in FILE:\n"
+	"`kleak report` uses it unless told otherwise.\n",
 	.opts = record_opts_table,
 	.nopts = ARRAY_SIZE(record_opts_table),
 	.size = sizeof(struct record_opts),

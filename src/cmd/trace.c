@@ -2,7 +2,10 @@
 /*
  * `kleak trace`: attach the kmem tracepoints, keep outstanding allocations
  * in the kernel, and print the call sites holding the most every interval;
- * a final report at the end (duration, -n, SIGINT, SIGTERM).
+ * a final report at the end (duration, -n, SIGINT, SIGTERM). From the
+ * final report also, on request, the outstanding bytes by kernel stack in
+ * the folded format (--folded) and the HTML page with the call sites and
+ * their flame graph (--html): cmd/page.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,10 +18,14 @@
 #include "output/fmt.h"
 #include "output/trace_render.h"
 #include "model/cgroups.h"
+#include "model/snapshot.h"
+#include "page.h"
+#include "source/sample.h"
 #include "trace/target.h"
 #include "trace/trace_ksym.h"
 #include "trace/trace_report.h"
 #include "trace/trace_session.h"
+#include "util/clock.h"
 #include "util/compiler.h"
 
 struct trace_cli {
@@ -28,6 +35,12 @@ struct trace_cli {
 	bool json, show_addresses, stacks;
 	uint64_t min_age_ns;
 	int top;
+	const char *folded; /* "-": stdout, which then holds it alone */
+	const char *html;
+	int argc; /* for the page's "made by" */
+	char **argv;
+	int64_t start_time_s; /* wall clock at attach, for the page */
+	uint64_t reports;     /* reports made so far */
 };
 
 #define T struct trace_cli
@@ -67,6 +80,10 @@ static const struct opt trace_opts_table[] = {
 	{ .name = "vmalloc", .kind = OPTV_FLAG, OPT_AT(T, o.vmalloc),
 	  .help = "also trace vmalloc areas (alloc_vmap_area, 6.2+)" },
 	OPT_SHOW_ADDRESSES(T, show_addresses),
+	OPT_FOLDED(T, folded, "with --stacks: at the end, outstanding bytes by kernel stack\n"
+		   "in the folded format of flame graphs (no FILE: stdout only)"),
+	OPT_HTML(T, html, "at the end, write the call sites and the flame graph of\n"
+		 "their stacks as one self-contained HTML page"),
 };
 #undef T
 
@@ -80,7 +97,9 @@ const struct cmd_spec cmd_trace_spec = {
 	"most outstanding memory: objects allocated and not freed, by call site,\n"
 	"with module, cache, rates and the oldest object's age. Lost, dropped and\n"
 	"recursion-missed events are counted and shown, never turned into leaks.\n"
-	"Needs root and a kernel with BTF. Schema: docs/trace.md.\n",
+	"Needs root and a kernel with BTF. Schema: docs/trace.md. With --stacks,\n"
+	"--folded writes the stacks holding memory for flamegraph.pl, inferno or\n"
+	"speedscope, and --html a page with their flame graph (docs/html.md).\n",
 	.footer = "Exit codes: 0 done, 1 the BPF programs could not be loaded, 2 usage.\n",
 	.opts = trace_opts_table,
 	.nopts = ARRAY_SIZE(trace_opts_table),
@@ -97,15 +116,109 @@ static int parse_args(int argc, char **argv, struct trace_cli *c)
 	r = opts_parse(&cmd_trace_spec, "trace", argc, argv, c, &first_arg);
 	if (r != OPTS_CONTINUE)
 		return r;
+	if (c->folded && !c->stacks)
+		return cmd_usage("trace", "--folded needs --stacks (the stacks it folds)");
+	if (opts_is_stdout(c->folded) && c->json)
+		return cmd_usage("trace", "--folded and --json both write to standard output: "
+				 "give --folded=FILE");
 	c->o.stack_every = c->stacks ? TRACE_STACK_EVERY : 0;
 	if (c->container && c->o.cgroup)
 		return cmd_usage("trace", "--cgroup and --container exclude each other");
+	c->argc = argc;
+	c->argv = argv;
 	return OPTS_CONTINUE;
+}
+
+/* What the page says about how the numbers were taken. */
+static void trace_note(const struct trace_cli *c, const struct trace_report *rep, char *buf,
+		       size_t len)
+{
+	char d[32];
+	int n;
+
+	n = snprintf(buf, len, "Outstanding: allocated since kleak attached and not freed%s%s. ",
+		     rep->min_age_ns ? ", at least " : "",
+		     rep->min_age_ns ? fmt_duration_ns(rep->min_age_ns, d, sizeof(d)) : "");
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (rep->sample > 1)
+		n += snprintf(buf + n, len - (size_t)n, "Estimates: 1 in %u objects tracked, "
+			      "counts scaled (docs/trace.md, Sampling). ", rep->sample);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (c->stacks)
+		snprintf(buf + n, len - (size_t)n, "Stacks are taken for 1 in %d objects; each call "
+			 "site's bytes are shared over its stacks in proportion to their objects.",
+			 TRACE_STACK_EVERY);
+	else
+		snprintf(buf + n, len - (size_t)n, "No --stacks: each call site is one frame of the "
+			 "graph.");
+}
+
+/*
+ * The kernel release and hostname for the page: the live sample's meta
+ * (source/sample.h reads it, no source), parsed as every command does.
+ */
+static void host_of(struct sample *s, struct snapshot *snap)
+{
+	struct kerr e;
+
+	sample_read_live(s, 0);
+	snapshot_parse(snap, s, 0, &e); /* what does not parse stays empty */
+}
+
+/* --folded and --html, from the final report. */
+static int pictures(const struct trace_cli *c, const struct trace_report *rep)
+{
+	struct sample s = { 0 };
+	struct snapshot snap = { 0 };
+	struct page p;
+	struct kerr e = { 0 };
+	char note[600];
+	int r;
+
+	page_init(&p, c->argc, c->argv);
+	trace_note(c, rep, note, sizeof(note));
+	r = page_trace(&p, rep, note);
+	if (r)
+		kerr_set(&e, r, "trace", 0, "out of memory");
+	if (!r && c->folded)
+		r = page_folded(&p.tstacks, c->folded, &e);
+	if (!r && c->html) {
+		host_of(&s, &snap);
+		p.r.meta.title = "kleak trace";
+		p.r.meta.kernel = snap.release[0] ? snap.release : NULL;
+		p.r.meta.hostname = snap.hostname[0] ? snap.hostname : NULL;
+		p.r.meta.start_time_s = c->start_time_s;
+		p.r.meta.interval_s = (double)c->stream.interval_ns / 1e9;
+		p.r.meta.duration_s = (double)rep->elapsed_ns / 1e9;
+		p.r.meta.samples = c->reports;
+		r = page_write(&p, c->html, &e);
+	}
+	page_free(&p);
+	snapshot_free(&snap);
+	sample_free(&s);
+	/* under --json stdout holds the whole report already: the error goes to stderr */
+	return r ? cmd_fail(&e, false) : 0;
+}
+
+/* The per-interval view, unless stdout holds the folded stacks alone. */
+static void render(const struct trace_cli *c, const struct trace_report *rep,
+		   const struct render_opts *ro)
+{
+	if (c->json)
+		trace_render_json(stdout, rep, ro);
+	else if (opts_is_stdout(c->folded))
+		return;
+	else if (isatty(STDOUT_FILENO))
+		trace_render_live(stdout, rep, ro);
+	else
+		trace_render_text(stdout, rep, ro);
 }
 
 /* One report: read the kernel, build, render. */
 static int report_once(struct trace_session *s, const struct trace_ksyms *ks,
-		       struct trace_report_state *st, const struct trace_cli *c, bool final)
+		       struct trace_report_state *st, struct trace_cli *c, bool final)
 {
 	struct render_opts ro = {
 		.top = c->top, .show_addresses = c->show_addresses,
@@ -126,14 +239,11 @@ static int report_once(struct trace_session *s, const struct trace_ksyms *ks,
 		return cmd_fail(&e, c->json);
 	}
 	rep.final = final;
-	if (c->json)
-		trace_render_json(stdout, &rep, &ro);
-	else if (isatty(STDOUT_FILENO))
-		trace_render_live(stdout, &rep, &ro);
-	else
-		trace_render_text(stdout, &rep, &ro);
+	c->reports++;
+	render(c, &rep, &ro);
+	ret = final && (c->folded || c->html) ? pictures(c, &rep) : 0;
 	trace_report_free(&rep);
-	return ferror(stdout) ? KLEAK_EXIT_ERROR : 0;
+	return ret ? ret : ferror(stdout) ? KLEAK_EXIT_ERROR : 0;
 }
 
 /*
@@ -195,6 +305,7 @@ int cmd_trace(int argc, char **argv)
 			kerr_str(&ke, msg, sizeof(msg)));
 	st.aliases = &t.aliases;
 	trace_render_banner(stderr, &s.info);
+	c.start_time_s = clock_wall_ns() / 1000000000LL;
 	stream_start(&sm, &c.stream, false);
 	while (stream_wait(&sm) && !stream_last(&sm)) {
 		ret = report_once(&s, &ks, &st, &c, false);

@@ -3,7 +3,9 @@
  * kleak watch: samples meminfo, slabinfo and vmallocinfo at an interval,
  * keeps every kernel field, slab cache, vmalloc caller and module as a
  * series, and reports what keeps growing (analyze/trend.h) — live while it
- * runs, and as a growth report at the end, on SIGINT or on SIGTERM.
+ * runs, and as a growth report at the end, on SIGINT or on SIGTERM. With
+ * --html FILE the final report is also written as a page (cmd/page.h),
+ * with kmemleak's groups when its report can be read at the end.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "model/cgroups.h"
 #include "output/fmt.h"
 #include "output/watch_render.h"
+#include "page.h"
 #include "util/compiler.h"
 
 #define WATCH_MASK                                                          \
@@ -39,6 +42,9 @@ struct watch_opts {
 	bool fail_on_set;
 	enum trend_verdict fail_on;
 	const char *textfile; /* NULL: none */
+	const char *html;
+	int argc; /* for the page's "made by" */
+	char **argv;
 };
 
 #define T struct watch_opts
@@ -54,6 +60,8 @@ static const struct opt watch_opts_table[] = {
 	{ .name = "textfile", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, textfile),
 	  .help = "write the exporter's metrics to PATH each sample (atomically;\n"
 		  "node_exporter's textfile collector)" },
+	OPT_HTML(T, html, "when the watch ends, also write the final report as one\n"
+		 "self-contained HTML page (with kmemleak's groups when readable)"),
 };
 #undef T
 
@@ -70,6 +78,7 @@ const struct cmd_spec cmd_watch_spec = {
 	.synopsis =
 	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
 	"                   [--leak-window DUR] [--container NAME] [--max-cgroups N] [--textfile PATH]\n"
+	"                   [--html OUT.html]\n"
 	"\n"
 	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
 	"interval and finds what keeps growing: every kernel field of meminfo,\n"
@@ -81,7 +90,8 @@ const struct cmd_spec cmd_watch_spec = {
 	"slab), named by its container. The kernel log's reports (OOM, unload\n"
 	"warnings, allocation failures, kmemleak) are events, each shown once.\n"
 	"On a TTY the view refreshes in place; otherwise one line per sample.\n"
-	"The growth report follows at the end, on Ctrl-C or SIGTERM.\n"
+	"The growth report follows at the end, on Ctrl-C or SIGTERM (and the\n"
+	"page of --html, docs/html.md).\n"
 	"Slab and vmalloc need root; without it only meminfo is watched.\n",
 	.footer = "See docs/watch.md for the method, the thresholds and the JSON schema.\n",
 	.opts = watch_opts_table,
@@ -99,6 +109,8 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 		return r;
 	if (o->stream.samples && o->stream.duration_ns)
 		return cmd_usage("watch", "-n and -d conflict: give one");
+	o->argc = argc;
+	o->argv = argv;
 	return OPTS_CONTINUE;
 }
 
@@ -127,6 +139,7 @@ struct watch_state {
 	struct klog_findings kf;	/* the final report's view of them */
 	struct metrics_feed feed; /* --textfile */
 	struct buf text;
+	int64_t first_time_s; /* wall clock of the first sample */
 };
 
 /* One sample: read -> parse -> ingest -> trend (sampler.h). */
@@ -138,6 +151,8 @@ static int step(struct watch_state *w, bool json)
 		return cmd_fail(&e, json);
 	if (w->s.samples == 1 && check_sources(&w->s.snap, json))
 		return KLEAK_EXIT_ERROR;
+	if (w->s.samples == 1)
+		w->first_time_s = w->s.snap.time_s;
 	if (klog_stream_add(&w->klog, &w->s.snap, &e))
 		return cmd_fail(&e, json);
 	return 0;
@@ -232,6 +247,38 @@ static int start(struct watch_state *w, const struct watch_opts *o)
 	return 0;
 }
 
+/*
+ * The page of --html, from the final report; kmemleak's report is read
+ * once, now, when debugfs is mounted and kmemleak is on. Errors go to
+ * stderr: stdout holds the whole report already.
+ */
+static int write_page(struct watch_state *w, const struct watch_opts *o)
+{
+	struct html_trend_args a = {
+		.title = "kleak watch", .kernel = w->s.snap.release, .hostname = w->s.snap.hostname,
+		.start_time_s = w->first_time_s, .interval_s = w->view.interval_s,
+	};
+	struct sample *s = &w->s.sample;
+	struct page p;
+	struct kerr e = { 0 };
+	int r;
+
+	page_init(&p, o->argc, o->argv);
+	r = page_growth(&p, sampler_set(&w->s), &w->s.rep, &a);
+	if (r)
+		kerr_set(&e, r, "watch", 0, "out of memory");
+	sample_add_live(s, SRC_KMEMLEAK);
+	if (!r && s->have[SRC_KMEMLEAK] &&
+	    page_kmemleak(&p, s->raw[SRC_KMEMLEAK].data, s->raw[SRC_KMEMLEAK].len,
+			  source_descs[SRC_KMEMLEAK].live_path, &w->s.ingest,
+			  "kmemleak's report at the end of the watch", &e))
+		kerr_print(&e); /* the page says it was left out */
+	if (!r)
+		r = page_write(&p, o->html, &e);
+	page_free(&p);
+	return r ? cmd_fail(&e, false) : 0;
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_opts o;
@@ -263,7 +310,9 @@ int cmd_watch(int argc, char **argv)
 	if (r)
 		goto out;
 	render(&w, &o, tty);
-	if (o.fail_on_set && trend_report_reaches(&w.s.rep, o.fail_on))
+	if (o.html)
+		r = write_page(&w, &o);
+	if (!r && o.fail_on_set && trend_report_reaches(&w.s.rep, o.fail_on))
 		r = KLEAK_EXIT_FINDINGS;
 out:
 	klog_findings_free(&w.kf);

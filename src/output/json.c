@@ -147,15 +147,23 @@ void json_i64(struct json *j, int64_t v)
 	fprintf(j->f, "%lld", (long long)v);
 }
 
+const char *json_double_fmt(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "null");
+	else if (fabs(v) < 1e15 && v == (double)(long long)v)
+		snprintf(buf, len, "%lld", (long long)v);
+	else
+		snprintf(buf, len, "%.10g", v);
+	return buf;
+}
+
 void json_double(struct json *j, double v)
 {
+	char b[JSON_DOUBLE_LEN];
+
 	pre_value(j);
-	if (!isfinite(v))
-		fputs("null", j->f);
-	else if (v == (double)(long long)v && fabs(v) < 1e15)
-		fprintf(j->f, "%lld", (long long)v);
-	else
-		fprintf(j->f, "%.10g", v);
+	fputs(json_double_fmt(v, b, sizeof(b)), j->f);
 }
 
 void json_bool(struct json *j, bool v)

@@ -8,6 +8,7 @@
 #define KLEAK_OUTPUT_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,6 +33,15 @@ void json_strn(struct json *j, const char *s, size_t n);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
 void json_double(struct json *j, double v);
+/*
+ * A double as json_double() writes it, into buf (JSON_DOUBLE_LEN bytes
+ * suffice): an integral value below 1e15 as an integer, any other finite
+ * one with 10 significant digits, NaN and infinities as "null". The one
+ * rounding rule of every number kleak writes for machines (--json, the
+ * HTML page's data- attributes). Returns buf.
+ */
+#define JSON_DOUBLE_LEN 32
+const char *json_double_fmt(double v, char *buf, size_t len);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* End of a top-level document: newline (NDJSON streams rely on it), flush. */

@@ -98,16 +98,48 @@ static int append_all(struct recording_writer *w, const char *p, size_t n,
 	return 0;
 }
 
+static bool same_as_kept(const struct recording_writer *w, const struct sample *s, int id)
+{
+	const struct buf *a = &s->raw[id], *b = &w->kept[id];
+
+	return w->have_kept[id] && a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
+}
+
+/* The copies of the RECORDING_WHEN_CHANGED sources s held, once it is written. */
+static int note_kept(struct recording_writer *w, const struct sample *s, unsigned written,
+		     struct kerr *e)
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!(written & SRC_BIT(i)))
+			continue;
+		buf_reset(&w->kept[i]);
+		if (s->raw[i].len && buf_append(&w->kept[i], s->raw[i].data, s->raw[i].len))
+			return kerr_set(e, -ENOMEM, w->path, 0, "out of memory");
+		w->have_kept[i] = true;
+	}
+	return 0;
+}
+
 int recording_append(struct recording_writer *w, const struct sample *s,
 		     struct kerr *e)
 {
 	struct recording_meta m = { .seq = w->samples + 1, .interval_ns = w->interval_ns,
 				    .leak_window_ns = w->leak_window_ns,
 				    .time_s = clock_wall_ns() / 1000000000LL };
+	struct sample t = *s; /* shallow: which sources this member holds */
+	unsigned written = 0;
 	int r;
 
+	for (int i = 0; i < SRC_COUNT; i++) {
+		if (!(RECORDING_WHEN_CHANGED & SRC_BIT(i)) || !s->have[i])
+			continue;
+		if (same_as_kept(w, s, i))
+			t.have[i] = false;
+		else
+			written |= SRC_BIT(i);
+	}
 	buf_reset(&w->member);
-	r = recording_encode(&w->enc, s, &m, &w->member, e);
+	r = recording_encode(&w->enc, &t, &m, &w->member, e);
 	if (r)
 		return r;
 	if (w->max_size && w->size + w->member.len > w->max_size)
@@ -115,7 +147,7 @@ int recording_append(struct recording_writer *w, const struct sample *s,
 	r = append_all(w, w->member.data, w->member.len, e);
 	if (!r)
 		w->samples++;
-	return r;
+	return r ? r : note_kept(w, s, written, e);
 }
 
 int recording_close(struct recording_writer *w, struct kerr *e)
@@ -133,6 +165,8 @@ int recording_close(struct recording_writer *w, struct kerr *e)
 	w->fd = -1;
 	recording_encoder_free(&w->enc);
 	buf_free(&w->member);
+	for (int i = 0; i < SRC_COUNT; i++)
+		buf_free(&w->kept[i]);
 	return r;
 }
 
@@ -186,7 +220,43 @@ struct pick {
 	uint64_t nth; /* RECORDING_LAST or from 1 */
 	struct sample *out;
 	bool found;
+	struct sample carry; /* the RECORDING_WHEN_CHANGED sources kept last */
 };
+
+/* The sources s kept only when they changed, held for the samples after it. */
+static int carry(struct pick *p, struct sample *s)
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		struct buf tmp;
+
+		if (!(RECORDING_WHEN_CHANGED & SRC_BIT(i)) || !s->have[i])
+			continue;
+		tmp = p->carry.raw[i]; /* swapped: the walk reuses the old buffer */
+		p->carry.raw[i] = s->raw[i];
+		s->raw[i] = tmp;
+		p->carry.have[i] = true;
+	}
+	return 0;
+}
+
+/* Hands the sample picked what the samples before it kept (a copy). */
+static int hand_on(struct pick *p, struct kerr *e)
+{
+	for (int i = 0; i < SRC_COUNT; i++) {
+		struct buf *b = &p->out->raw[i];
+
+		if (!(RECORDING_WHEN_CHANGED & SRC_BIT(i)) || p->out->have[i] ||
+		    !p->carry.have[i])
+			continue;
+		buf_reset(b);
+		if (p->carry.raw[i].len &&
+		    buf_append(b, p->carry.raw[i].data, p->carry.raw[i].len))
+			return kerr_set(e, -ENOMEM, p->out->path, 0, "out of memory");
+		p->out->have[i] = true;
+		kerr_clear(&p->out->err[i]);
+	}
+	return 0;
+}
 
 /* Keeps the sample by swapping it out: the walk goes on with out's buffers. */
 static int pick_cb(struct sample *s, void *ctx)
@@ -195,18 +265,20 @@ static int pick_cb(struct sample *s, void *ctx)
 	struct sample tmp;
 
 	if (p->nth != RECORDING_LAST && s->seq != p->nth)
-		return 0;
+		return carry(p, s);
 	tmp = *p->out;
 	*p->out = *s;
 	*s = tmp;
 	p->found = true;
-	return p->nth != RECORDING_LAST; /* the nth: stop there */
+	if (p->nth == RECORDING_LAST)
+		return carry(p, s); /* s: the sample picked before, now earlier */
+	return 1; /* the nth: stop there */
 }
 
 int recording_sample(const char *path, uint64_t nth, struct sample *s,
 		     struct recording_status *st, struct kerr *e)
 {
-	struct pick p = { nth, s, false };
+	struct pick p = { .nth = nth, .out = s };
 	struct recording_file f;
 	int r;
 
@@ -215,6 +287,9 @@ int recording_sample(const char *path, uint64_t nth, struct sample *s,
 		return r;
 	r = recording_decode(f.data, f.len, path, pick_cb, &p, st, e);
 	recording_file_close(&f);
+	if (r >= 0 && p.found)
+		r = hand_on(&p, e);
+	sample_free(&p.carry);
 	if (r < 0)
 		return r;
 	if (!st->samples)

@@ -18,6 +18,9 @@
  *   sample-000001/slab_aliases  first sample only (reclaim flags)
  *   sample-000001/kallsyms      module symbols: first sample, and when a
  *                               module appeared
+ *   sample-000001/kmemleak      kmemleak's report where it can be read (a
+ *                               test kernel, debugfs mounted): kept only
+ *                               when it changed (RECORDING_WHEN_CHANGED)
  *
  * `gzip -dc rec.kleak | tar x` (or `tar xzf rec.kleak`) unpacks it into
  * snapshot directories. Each sample is complete in itself and written with
@@ -29,7 +32,9 @@
  * holding the tar end-of-archive blocks.
  *
  * The decoder hands out samples with their meta unparsed, like every
- * source: model/snapshot.c checks the format version it holds.
+ * source: model/snapshot.c checks the format version it holds. It inflates
+ * each member as a stream straight into the sample's buffers, every size
+ * checked against its cap first (recording_codec.c).
  *
  * The writer creates the file (never overwrites one), appends each sample
  * as one gzip member with a single write() and fdatasync()s it, so a crash,
@@ -50,6 +55,14 @@
 #include "util/err.h"
 
 #define RECORDING_VERSION 1
+
+/*
+ * Sources the writer keeps only when they differ from the copy it kept
+ * last: a sample without one had the same as the sample that last had it
+ * (recording_sample() hands it on; `kleak report` uses the last one kept).
+ * kmemleak's report changes at its scans, not at every interval.
+ */
+#define RECORDING_WHEN_CHANGED SRC_BIT(SRC_KMEMLEAK)
 
 /* ---- the codec (recording_codec.c): no I/O ---- */
 
@@ -142,6 +155,8 @@ struct recording_writer {
 	uint64_t leak_window_ns; /* written to each sample's meta when set */
 	struct recording_encoder enc;
 	struct buf member; /* reused */
+	struct buf kept[SRC_COUNT]; /* RECORDING_WHEN_CHANGED: the copy kept last */
+	bool have_kept[SRC_COUNT];
 };
 
 int recording_create(struct recording_writer *w, const char *path,
@@ -176,7 +191,8 @@ void recording_file_close(struct recording_file *f);
 
 /*
  * Reads sample nth (from 1; RECORDING_LAST for the last complete one) of
- * the recording at path into s. Returns 0, or a negative errno: a damaged
+ * the recording at path into s, with the RECORDING_WHEN_CHANGED sources
+ * the samples up to it kept last. Returns 0, or a negative errno: a damaged
  * recording, none or too few complete samples (-ENODATA, saying how many
  * there are). st tells whether the file ends inside a sample.
  */

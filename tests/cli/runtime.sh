@@ -93,6 +93,16 @@ for c in $cmds; do
 			flag)
 				[ "$o" = --help ] && continue
 				said "$o=1" "option '$o' takes no value" || bad="$bad $o=1" ;;
+			optpath)
+				# a value only after '=' (none: stdout); an empty one is an error
+				if [ -n "$json" ]; then
+					"$K" "${words[@]}" --json "$o=" 2>/dev/null |
+						jq_true --arg e "$o: '' is empty" '.kind == "usage" and (.error | contains($e))' \
+							>/dev/null || bad="$bad $o="
+				else
+					"$K" "${words[@]}" "$o=" 2>&1 >/dev/null | grep -qF -- "$o: '' is empty" ||
+						bad="$bad $o="
+				fi ;;
 			*)
 				said "$o" "option '$o' needs a value" || bad="$bad $o"
 				if [ "$s" != - ]; then

@@ -42,7 +42,7 @@ static void test_every_table(void **state)
 /* A table made to exercise every kind. */
 struct t_opts {
 	bool flag, fail_set;
-	const char *str, *path;
+	const char *str, *path, *folded;
 	uint64_t dur, big, size;
 	uint32_t small;
 	int top;
@@ -68,6 +68,7 @@ static const struct opt t_table[] = {
 	  .help = "h", OPT_AT(T, pct) },
 	OPT_TOP(T, top, "10", "h"),
 	OPT_FAIL_ON(T, level, fail_set, "LEVEL", cmd_severity_words, "h"),
+	OPT_FOLDED(T, folded, "h"),
 };
 #undef T
 
@@ -126,6 +127,44 @@ static void test_defaults_and_kinds(void **state)
 	assert_int_equal(o.level, SEV_CRITICAL);
 	assert_int_equal(parse("--dur=7", &o), OPTS_CONTINUE);
 	assert_true(o.dur == 7000000000ULL);
+	/* an optional path: none given, alone (stdout), after '=' only */
+	assert_null(o.folded);
+	assert_int_equal(parse("--folded", &o), OPTS_CONTINUE);
+	assert_true(opts_is_stdout(o.folded));
+	assert_int_equal(parse("--folded=/tmp/x.folded -f", &o), OPTS_CONTINUE);
+	assert_string_equal(o.folded, "/tmp/x.folded");
+	assert_false(opts_is_stdout(o.folded));
+}
+
+/* "--folded FILE": FILE is an argument, not the value (t takes none). */
+static void test_optional_value(void **state)
+{
+	struct t_opts o;
+	char *text = NULL, msg[128];
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(parse("--folded x", &o), KLEAK_EXIT_USAGE);
+	assert_int_equal(parse("--folded=", &o), KLEAK_EXIT_USAGE);
+	f = open_memstream(&text, &len);
+	opts_help(&t_spec, f);
+	opts_list(&t_spec, f);
+	fclose(f);
+	assert_non_null(strstr(text, "\n      --folded[=FILE]     h\n"));
+	assert_non_null(strstr(text, "\n--folded - optpath\n"));
+	free(text);
+	/* only a path, long form only */
+	{
+		struct opt bad = OPT_FOLDED(struct t_opts, folded, "h");
+		struct cmd_spec sp = t_spec;
+
+		bad.short_name = 'F';
+		sp.opts = &bad;
+		sp.nopts = 1;
+		assert_int_equal(opts_check_table(&sp, msg, sizeof(msg)), -EINVAL);
+		assert_non_null(strstr(msg, "long form only"));
+	}
 }
 
 static void test_usage_errors(void **state)
@@ -247,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_every_table),
 		cmocka_unit_test(test_defaults_and_kinds),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_optional_value),
 		cmocka_unit_test(test_help_block),
 		cmocka_unit_test(test_fail_on_words),
 		cmocka_unit_test(test_stream_samples),

@@ -287,6 +287,86 @@ static void test_writer(void **state)
 	unlink(path);
 }
 
+/* kmemleak's report for sample i: one text up to 3, another from 4 on, empty from 7. */
+static void set_kmemleak(struct sample *s, int i)
+{
+	const char *t = i < 4 ? "unreferenced object 0x1 (size 64):\n"
+		      : i < 7 ? "unreferenced object 0x2 (size 128):\n" : "";
+
+	buf_reset(&s->raw[SRC_KMEMLEAK]);
+	assert_int_equal(buf_append(&s->raw[SRC_KMEMLEAK], t, strlen(t)), 0);
+	s->have[SRC_KMEMLEAK] = true;
+}
+
+struct kept {
+	int n;
+	uint64_t with[16]; /* sample numbers that hold kmemleak */
+	size_t nwith;
+};
+
+static int on_kept(struct sample *s, void *arg)
+{
+	struct kept *k = arg;
+
+	k->n++;
+	if (s->have[SRC_KMEMLEAK])
+		k->with[k->nwith++] = s->seq;
+	return 0;
+}
+
+/*
+ * The writer keeps kmemleak's report only when it changed (samples 1, 5,
+ * 8 of 10); picking a sample hands on the report the samples up to it
+ * kept last.
+ */
+static void test_kept_when_changed(void **state)
+{
+	char path[] = "/tmp/kleak-test-recXXXXXX";
+	struct recording_writer w;
+	struct recording_status st;
+	struct sample s = { 0 }, one = { 0 };
+	struct recording_file f;
+	struct kept k = { 0 };
+	struct kerr e;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(recording_create(&w, path, 0, 1000000000ULL, &e), 0);
+	for (int i = 0; i < 10; i++) {
+		make_sample(&s, i);
+		set_kmemleak(&s, i);
+		assert_int_equal(recording_append(&w, &s, &e), 0);
+		assert_true(s.have[SRC_KMEMLEAK]); /* the caller's sample is left alone */
+	}
+	assert_int_equal(recording_close(&w, &e), 0);
+	assert_int_equal(recording_open(path, &f, &e), 0);
+	assert_int_equal(recording_decode(f.data, f.len, path, on_kept, &k, &st, &e), 0);
+	recording_file_close(&f);
+	assert_int_equal(k.n, 10);
+	assert_int_equal(k.nwith, 3);
+	assert_int_equal(k.with[0], 1);
+	assert_int_equal(k.with[1], 5);
+	assert_int_equal(k.with[2], 8);
+	/* sample 3 has sample 1's report, the last the empty one of sample 8 */
+	assert_int_equal(recording_sample(path, 3, &one, &st, &e), 0);
+	assert_true(one.have[SRC_KMEMLEAK]);
+	assert_non_null(strstr(one.raw[SRC_KMEMLEAK].data, "0x1 (size 64)"));
+	assert_int_equal(recording_sample(path, 6, &one, &st, &e), 0);
+	assert_non_null(strstr(one.raw[SRC_KMEMLEAK].data, "0x2 (size 128)"));
+	assert_int_equal(recording_sample(path, RECORDING_LAST, &one, &st, &e), 0);
+	assert_true(one.have[SRC_KMEMLEAK]);
+	assert_int_equal(one.raw[SRC_KMEMLEAK].len, 0);
+	assert_int_equal(recording_sample(path, 5, &one, &st, &e), 0);
+	assert_non_null(strstr(one.raw[SRC_KMEMLEAK].data, "0x2 (size 128)"));
+	sample_free(&one);
+	sample_free(&s);
+	unlink(path);
+}
+
 /* A recording's sample meta: its format version, then a page size that is one. */
 static void test_recording_meta(void **state)
 {
@@ -378,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_kept_when_changed),
 		cmocka_unit_test(test_recording_meta),
 		cmocka_unit_test(test_meta_parse),
 	};

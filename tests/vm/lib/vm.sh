@@ -140,9 +140,14 @@ vm_modules() {
 }
 
 # vm_ko_depends FILE: the modules FILE depends on (from its .modinfo).
+# objcopy writes a file: to /dev/stdout on a pipe it writes nothing
+# (binutils 2.40), and 9p then loaded without 9pnet, fscache and netfs.
 vm_ko_depends() {
-	objcopy -O binary --only-section=.modinfo "$1" /dev/stdout 2>/dev/null |
-		tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+	local t
+	t=$(mktemp) || return 0
+	objcopy -O binary --only-section=.modinfo "$1" "$t" 2>/dev/null &&
+		tr '\0' '\n' <"$t" | sed -n 's/^depends=//p' | tr ',' ' '
+	rm -f "$t"
 }
 
 # vm_boot_modules NAME...: print the .ko paths the named kernel modules

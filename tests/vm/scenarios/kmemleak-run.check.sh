@@ -69,3 +69,17 @@ if [ -e "$OUT/verbose" ]; then
 else
 	skip "$VM_T: dmesg copy of the report" "kmemleak has no verbose parameter here"
 fi
+# kleak record kept kmemleak's report (in the first sample, then only when
+# it changed), and report --html on the host shows its groups: the kmalloc
+# leaker's with every raw object, 512 bytes each.
+expect_rc0 record.json
+expect "record: the first sample keeps kmemleak's report, not every sample does the same" \
+	sh -c "tar tzf '$OUT/rec.kleak' | grep -qx sample-000001/kmemleak &&
+	       [ \$(tar tzf '$OUT/rec.kleak' | grep -c '/kmemleak\$') -lt 3 ]"
+"${KLEAK_VM_BIN:-${KLEAK:-$VM_TOP/kleak}}" report --html "$OUT/rec.html" "$OUT/rec.kleak" \
+	>"$OUT/rec.txt" 2>"$OUT/rec.txt.err"
+echo $? >"$OUT/rec.txt.rc"
+expect_rc0 rec.txt
+expect "report --html: the recorded kmemleak groups, leak_kmalloc_work [kleak_kmalloc_leak] with every object" \
+	grep -q "<tr class=\"group\" data-function=\"leak_kmalloc_work\" data-module=\"kleak_kmalloc_leak\" data-bytes=\"$((${kml:-0} * 512))\" data-count=\"${kml:-0}\"" \
+	"$OUT/rec.html"

@@ -8,7 +8,8 @@
 # (kmem_test's through the saved kallsyms: its module is gone); nothing of
 # the twins may appear. The raw report is saved as ground truth; with
 # kmemleak's verbose parameter the same leaks go to the kernel log, which
-# the host groups from the saved dmesg.
+# the host groups from the saved dmesg. A recording made afterwards keeps
+# kmemleak's report: report --html on the host shows its groups.
 # vm-kernels: 6.12
 # vm-timeout: 240
 # vm-group: kmemleak
@@ -48,4 +49,7 @@ dmesg >"$OUT/dmesg.txt"
 grep -E 'kmem_test|kleak_|kmemleak_test| ok_|_ok' /tmp/kallsyms >"$OUT/kallsyms-modules" 2>/dev/null
 run report.txt kleak kmemleak report --kallsyms /tmp/kallsyms --modules /tmp/modules
 run baseline.json kleak kmemleak report --baseline /tmp/snap-loaded --json
+# a recording keeps kmemleak's report (once: it does not change between
+# these samples), for the groups on report --html's page (host check)
+run record.json kleak record -o "$OUT/rec.kleak" -i 0.5 -n 3 --json
 exit 0

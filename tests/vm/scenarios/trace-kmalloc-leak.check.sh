@@ -14,6 +14,24 @@ expect_jq "trace: between the first and the last report the leaker grew, the twi
 	'def n(f): [.callsites[] | select(.function == f) | .outstanding_count] | add // 0;
 	 (last | n("leak_kmalloc_work")) - (first | n("leak_kmalloc_work")) >= 100 and
 	 (last | n("ok_kmalloc_work")) - (first | n("ok_kmalloc_work")) <= 1'
+# The folded stacks of the same run: every line in the format, the
+# leaker's stack (a workqueue's, root first) ending in its module frame,
+# holding --json's outstanding_bytes for that call site; all lines add up
+# to --json's outstanding_bytes.
+. tests/lib/folded.sh
+expect "trace: every line of --folded obeys the folded format" folded_check "$OUT/trace.folded"
+expect "trace: --folded has the leaker's stack, root first, ending in leak_kmalloc_work [kleak_kmalloc_leak]" \
+	grep -qE '^ret_from_fork[a-z_]*;.*;process_one_work;leak_kmalloc_work \[kleak_kmalloc_leak\] [0-9]+$' \
+	"$OUT/trace.folded"
+leak_want=$(jq -s 'last | [.callsites[] | select(.function == "leak_kmalloc_work") | .outstanding_bytes] | add // 0' \
+	"$OUT/trace.json" 2>/dev/null)
+leak_got=$(folded_bytes "$OUT/trace.folded" ';leak_kmalloc_work \\[kleak_kmalloc_leak\\]$' 2>/dev/null)
+expect "trace: --folded's leak_kmalloc_work stacks hold --json's outstanding_bytes ($leak_got of $leak_want)" \
+	test "${leak_want:-0}" -gt 0 -a "$leak_got" = "$leak_want"
+all_want=$(jq -s 'last | .outstanding_bytes' "$OUT/trace.json" 2>/dev/null)
+all_got=$(folded_bytes "$OUT/trace.folded" . 2>/dev/null)
+expect "trace: --folded's lines add up to --json's outstanding_bytes ($all_got of $all_want)" \
+	test "${all_want:-0}" -gt 0 -a "$all_got" = "$all_want"
 expect "trace: programs loaded while running, none left after SIGTERM" \
 	sh -c "sed -n 1p '$OUT/trace-sigterm.txt' | grep -qv '^0\$' && grep -q '^rc=0' '$OUT/trace-sigterm.txt' && tail -n 1 '$OUT/trace-sigterm.txt' | grep -qx 0"
 expect_rc0 trace-opt.json

@@ -3,7 +3,8 @@
 # and drops 512 bytes every few ms, its twin kleak_kmalloc_ok allocates and
 # frees at the same rate (a ring of 16). Traced for 8 s: the leaker's call
 # site must be the top outstanding one with its module named; the twin's
-# must not grow. Also: --cache kmalloc-512 selects it (the resolver trace
+# must not grow; its kernel stack, in the folded format (--stacks
+# --folded), holds the call site's outstanding bytes. Also: --cache kmalloc-512 selects it (the resolver trace
 # shares with count), the BPF programs load on this kernel (raw_tp,
 # CO-RE) and none is left after kleak exits.
 # vm-kernels: all
@@ -12,7 +13,9 @@
 load kleak_kmalloc_leak max_allocs=100000
 load kleak_kmalloc_ok
 wait_param kleak_kmalloc_leak allocs 20 60
-run trace.json kleak trace -i 2 -d 8 --json
+# --stacks with --folded=FILE in the same run: the stacks that hold the
+# leaker's objects, in the folded format, beside --json's numbers
+run trace.json kleak trace -i 2 -d 8 --stacks --folded="$OUT/trace.folded" --json
 # --cache through the resolver trace shares with count: the leaker's
 # objects are in kmalloc-512, as this kernel's slabinfo names it
 run trace-cache.json kleak trace -d 3 --cache kmalloc-512 --json
