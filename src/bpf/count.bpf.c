@@ -76,7 +76,7 @@ static __always_inline void count_inc(__u32 stat)
  */
 static __always_inline void forget(__u64 ptr)
 {
-	if (bpf_map_lookup_elem(&objs, &ptr) && !bpf_map_delete_elem(&objs, &ptr))
+	if (bpf_map_lookup_elem(&objs, &ptr) && !kleak_map_delete(&objs, &ptr))
 		count_inc(CS_REPAIRED);
 }
 
@@ -88,7 +88,7 @@ static __always_inline void forget(__u64 ptr)
 static __always_inline void on_alloc(__u64 ptr)
 {
 	struct obj_origin o;
-	long err;
+	int err;
 
 	if (!ptr || ptr >= (__u64)-MAX_ERRNO)
 		return;
@@ -97,10 +97,10 @@ static __always_inline void on_alloc(__u64 ptr)
 		return;
 	}
 	origin_fill(&o);
-	err = bpf_map_update_elem(&objs, &ptr, &o, BPF_NOEXIST);
+	err = kleak_map_update(&objs, &ptr, &o, BPF_NOEXIST);
 	if (err == -EEXIST) {
 		/* Allocated again while we still hold it: we missed a free. */
-		err = bpf_map_update_elem(&objs, &ptr, &o, BPF_EXIST);
+		err = kleak_map_update(&objs, &ptr, &o, BPF_EXIST);
 		if (!err)
 			count_inc(CS_REPAIRED);
 	}
@@ -123,11 +123,11 @@ static __always_inline void on_alloc(__u64 ptr)
  */
 static __always_inline bool on_free(__u64 ptr)
 {
-	long err;
+	int err;
 
 	if (!ptr || !bpf_map_lookup_elem(&objs, &ptr))
 		return false;
-	err = bpf_map_delete_elem(&objs, &ptr);
+	err = kleak_map_delete(&objs, &ptr);
 	if (err == -ENOENT)
 		return false;
 	count_inc(err ? CS_BUSY : CS_FREE);
@@ -148,7 +148,7 @@ static __always_inline bool cache_matches(struct kmem_cache *s)
 	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(s, name)) < 0)
 		return false;
 	yes = kleak_str_eq(name, cache_name, COUNT_CACHE_NAME_LEN);
-	bpf_map_update_elem(&cache_match, &key, &yes, BPF_ANY);
+	kleak_map_update(&cache_match, &key, &yes, BPF_ANY);
 	return yes;
 }
 

@@ -143,7 +143,7 @@ static __always_inline bool cache_ok(struct kmem_cache *s)
 		return *v;
 	cache_name_read(s, name);
 	ok = kleak_str_eq(name, cache_filter, TRACE_CACHE_NAME_LEN);
-	bpf_map_update_elem(&cache_verdicts, &k, &ok, BPF_NOEXIST);
+	kleak_map_update(&cache_verdicts, &k, &ok, BPF_NOEXIST);
 	return ok;
 }
 
@@ -163,10 +163,10 @@ static __always_inline struct trace_site_val *site_sums(struct trace_site_key *k
 
 		if (!bpf_map_lookup_elem(&cache_names, &k)) {
 			cache_name_read(s, name);
-			bpf_map_update_elem(&cache_names, &k, name, BPF_NOEXIST);
+			kleak_map_update(&cache_names, &k, name, BPF_NOEXIST);
 		}
 	}
-	bpf_map_update_elem(&sites, key, &init, BPF_NOEXIST);
+	kleak_map_update(&sites, key, &init, BPF_NOEXIST);
 	v = bpf_map_lookup_elem(&sites, key);
 	if (!v)
 		count(TC_DROPPED_SITES);
@@ -200,7 +200,7 @@ static __always_inline void forget(__u64 key)
 		return;
 	site = cur->site;
 	size = cur->size;
-	if (bpf_map_delete_elem(&objs, &key) == 0)
+	if (kleak_map_delete(&objs, &key) == 0)
 		site_repair(&site, size);
 }
 
@@ -235,15 +235,15 @@ static __always_inline void track(__u64 key, struct trace_obj *o, struct kmem_ca
 {
 	struct trace_site_val *v;
 	struct trace_obj old, *cur;
-	long ret;
+	int ret;
 
-	ret = bpf_map_update_elem(&objs, &key, o, BPF_NOEXIST);
+	ret = kleak_map_update(&objs, &key, o, BPF_NOEXIST);
 	if (ret == -EEXIST) {
 		/* The address is handed out again: the free was missed. */
 		cur = bpf_map_lookup_elem(&objs, &key);
 		if (cur) {
 			old = *cur;
-			ret = bpf_map_update_elem(&objs, &key, o, BPF_EXIST);
+			ret = kleak_map_update(&objs, &key, o, BPF_EXIST);
 			if (ret == 0)
 				site_repair(&old.site, old.size);
 		}
@@ -304,7 +304,7 @@ static __always_inline void on_free(__u64 key)
 	struct trace_obj *cur;
 	struct trace_site_key site;
 	__u32 size;
-	long ret;
+	int ret;
 
 	if (!sampled(key))
 		return;
@@ -316,7 +316,7 @@ static __always_inline void on_free(__u64 key)
 	site = cur->site;
 	size = cur->size;
 	/* Delete first: only a free that removed the entry is subtracted. */
-	ret = bpf_map_delete_elem(&objs, &key);
+	ret = kleak_map_delete(&objs, &key);
 	v = bpf_map_lookup_elem(&sites, &site);
 	if (ret) {
 		if (ret != -ENOENT) {
