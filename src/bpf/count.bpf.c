@@ -68,22 +68,44 @@ static __always_inline void count_inc(__u32 stat)
 		*v += 1;
 }
 
+/*
+ * An allocation the scope does not own, at an address still in the map:
+ * the free of the object that lived there was missed (a bulk free, a
+ * recursion miss). Drop the stale entry now, or it would stay outstanding
+ * and later take this object's free as the scope's.
+ */
+static __always_inline void forget(__u64 ptr)
+{
+	if (bpf_map_lookup_elem(&objs, &ptr) && !kleak_map_delete(&objs, &ptr))
+		count_inc(CS_REPAIRED);
+}
+
+/*
+ * An object counts as allocated only once it is tracked: an allocation the
+ * map refuses (full, busy) is counted in dropped or map_busy and nowhere
+ * else, so its free, which cannot match, never leaves it outstanding.
+ */
 static __always_inline void on_alloc(__u64 ptr)
 {
 	struct obj_origin o;
-	long err;
+	int err;
 
-	if (!ptr || ptr >= (__u64)-MAX_ERRNO || !scope_ok())
+	if (!ptr || ptr >= (__u64)-MAX_ERRNO)
 		return;
+	if (!scope_ok()) {
+		forget(ptr);
+		return;
+	}
 	origin_fill(&o);
-	count_inc(CS_ALLOC);
-	err = bpf_map_update_elem(&objs, &ptr, &o, BPF_NOEXIST);
-	if (!err)
-		return;
+	err = kleak_map_update(&objs, &ptr, &o, BPF_NOEXIST);
 	if (err == -EEXIST) {
 		/* Allocated again while we still hold it: we missed a free. */
-		bpf_map_update_elem(&objs, &ptr, &o, BPF_EXIST);
-		count_inc(CS_REPAIRED);
+		err = kleak_map_update(&objs, &ptr, &o, BPF_EXIST);
+		if (!err)
+			count_inc(CS_REPAIRED);
+	}
+	if (!err) {
+		count_inc(CS_ALLOC);
 		return;
 	}
 	/* -E2BIG: the map is full. Anything else (-EBUSY: a program nested
@@ -101,11 +123,11 @@ static __always_inline void on_alloc(__u64 ptr)
  */
 static __always_inline bool on_free(__u64 ptr)
 {
-	long err;
+	int err;
 
 	if (!ptr || !bpf_map_lookup_elem(&objs, &ptr))
 		return false;
-	err = bpf_map_delete_elem(&objs, &ptr);
+	err = kleak_map_delete(&objs, &ptr);
 	if (err == -ENOENT)
 		return false;
 	count_inc(err ? CS_BUSY : CS_FREE);
@@ -126,16 +148,22 @@ static __always_inline bool cache_matches(struct kmem_cache *s)
 	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(s, name)) < 0)
 		return false;
 	yes = kleak_str_eq(name, cache_name, COUNT_CACHE_NAME_LEN);
-	bpf_map_update_elem(&cache_match, &key, &yes, BPF_ANY);
+	kleak_map_update(&cache_match, &key, &yes, BPF_ANY);
 	return yes;
 }
 
+/* Another cache's object at a tracked address: that slab was freed and
+ * reused, and the tracked object's free was missed. */
 SEC("raw_tp/kmem_cache_alloc")
 int BPF_PROG(count_cache_alloc, unsigned long call_site, const void *ptr,
 	     struct kmem_cache *s)
 {
-	if (ptr && cache_matches(s))
+	if (!ptr)
+		return 0;
+	if (cache_matches(s))
 		on_alloc((__u64)ptr);
+	else
+		forget((__u64)ptr);
 	return 0;
 }
 
@@ -153,9 +181,12 @@ SEC("raw_tp/kmalloc")
 int BPF_PROG(count_kmalloc, unsigned long call_site, const void *ptr,
 	     size_t bytes_req, size_t bytes_alloc, gfp_t gfp_flags)
 {
-	if (ptr && bytes_alloc == kmalloc_size &&
-	    kmalloc_type_of(gfp_flags) == kmalloc_type)
+	if (!ptr)
+		return 0;
+	if (bytes_alloc == kmalloc_size && kmalloc_type_of(gfp_flags) == kmalloc_type)
 		on_alloc((__u64)ptr);
+	else
+		forget((__u64)ptr);
 	return 0;
 }
 

@@ -24,11 +24,23 @@ struct kleak_scope {
 	char comm[KLEAK_COMM_LEN];
 };
 
+/*
+ * Where an allocation ran. An allocation in interrupt context belongs to
+ * no task: the one that was interrupted is a bystander, so it gets tgid 0
+ * and never matches -p, --comm or --cgroup.
+ */
+enum kleak_ctx {
+	KLEAK_CTX_TASK = 0,
+	KLEAK_CTX_SOFTIRQ = 1, /* serving a softirq (RCU callbacks, the network stack) */
+	KLEAK_CTX_HARDIRQ = 2,
+	KLEAK_CTX_NMI = 3,
+};
+
 /* The head of every object map's value: who allocated the object, when. */
 struct obj_origin {
 	__u64 alloc_ns; /* bpf_ktime_get_ns() at allocation */
-	__u32 tgid;	/* the allocating process */
-	__u32 pad;
+	__u32 tgid;	/* the allocating process; 0 in interrupt context */
+	__u32 ctx;	/* enum kleak_ctx */
 };
 
 /*
@@ -41,6 +53,10 @@ enum kleak_kmalloc_type {
 	KLEAK_KMALLOC_RECLAIM = 1, /* kmalloc-rcl-N: __GFP_RECLAIMABLE */
 	KLEAK_KMALLOC_DMA = 2,	   /* dma-kmalloc-N: __GFP_DMA */
 	KLEAK_KMALLOC_CGROUP = 3,  /* kmalloc-cg-N: __GFP_ACCOUNT */
+	KLEAK_KMALLOC_NO_OBJ_EXT = 4, /* kmalloc-no-objext-N (6.12+ with
+				       * memory allocation profiling): the
+				       * slabs' own object-extension vectors */
+	KLEAK_KMALLOC_TYPES,
 };
 
 #endif

@@ -29,11 +29,13 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 min_size;		/* --min-size */
 const volatile __u32 sample_every = 1;	/* --sample N: 1 in N pointers */
 const volatile __u64 sample_below;	/* 2^32 / sample_every */
+const volatile __u64 sample_seed;	/* per run: which addresses are drawn */
 const volatile __u32 stack_every;	/* --stacks: 1 in N objects, 0 = off */
 const volatile __u64 stack_below;	/* 2^16 / stack_every */
 const volatile bool cache_filter_on;	/* --cache */
 const volatile __u64 kmalloc_filter_size; /* --cache kmalloc-N: bytes_alloc */
-const volatile char cache_filter[TRACE_MAX_CACHE_FILTER][TRACE_CACHE_NAME_LEN];
+const volatile __u32 kmalloc_filter_types; /* ... and the flavours that are that cache */
+const volatile char cache_filter[TRACE_CACHE_NAME_LEN]; /* the merged cache's name */
 const volatile bool cache_alloc_has_s = true; /* kmem_cache_alloc(.., s, ..), 6.1+ */
 const volatile bool percpu_has_site = true;   /* percpu_alloc_percpu call_site, 5.19+ */
 
@@ -41,7 +43,7 @@ KLEAK_OBJ_MAP(struct trace_obj); /* --max-entries */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1 << 14);
+	__uint(max_entries, 1 << 14); /* user space: bounded bytes whatever the CPU count */
 	__type(key, struct trace_site_key);
 	__type(value, struct trace_site_val);
 } sites SEC(".maps");
@@ -61,7 +63,7 @@ struct {
 	__type(value, char[TRACE_CACHE_NAME_LEN]);
 } cache_names SEC(".maps");
 
-/* --cache: struct kmem_cache * -> 1 if its name is one asked for, else 0. */
+/* --cache: struct kmem_cache * -> 1 if it is the cache asked for, else 0. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -84,18 +86,37 @@ static __always_inline void count(__u32 idx)
 		(*v)++;
 }
 
-/* Multiplicative hash of the pointer: alloc and free agree on it. */
+/*
+ * The pointer mixed with the run's seed (murmur3's 64-bit finalizer):
+ * alloc and free agree on it, every run draws other addresses, and the
+ * regular strides of slab addresses leave no pattern in the draw (a bare
+ * multiplicative hash keeps the lattice of a stride, and with it a spread
+ * unlike the binomial one the error assumes).
+ */
 static __always_inline __u64 ptr_hash(__u64 key)
 {
-	return (key >> 3) * 0x9E3779B97F4A7C15ULL;
+	__u64 h = key ^ sample_seed;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
 
-/* 1 in N: the hash's top 32 bits below 2^32 / N (no division here). */
+/* Tracked: 1 in N addresses, the hash's top 32 bits below 2^32 / N. */
 static __always_inline bool sampled(__u64 key)
 {
 	if (sample_every <= 1)
 		return true;
 	return (ptr_hash(key) >> 32) < sample_below;
+}
+
+/* --sample: this allocation event is one of the 1 in N counted as allocs. */
+static __always_inline bool event_drawn(void)
+{
+	return sample_every > 1 && bpf_get_prandom_u32() < sample_below;
 }
 
 static __always_inline void cache_name_read(struct kmem_cache *s, char *name)
@@ -106,39 +127,35 @@ static __always_inline void cache_name_read(struct kmem_cache *s, char *name)
 		name[0] = 0;
 }
 
-/* --cache: the verdict is computed once per cache and kept. */
+/*
+ * --cache: the verdict is computed once per cache and kept. The
+ * tracepoints name a merged cache by the name slabinfo shows, which the
+ * resolver found for whatever alias the user gave: one name to compare.
+ */
 static __always_inline bool cache_ok(struct kmem_cache *s)
 {
 	__u64 k = (__u64)s;
 	char name[TRACE_CACHE_NAME_LEN];
-	__u8 *v, ok = 0;
+	__u8 *v, ok;
 
 	v = bpf_map_lookup_elem(&cache_verdicts, &k);
 	if (v)
 		return *v;
 	cache_name_read(s, name);
-	for (int i = 0; i < TRACE_MAX_CACHE_FILTER; i++) {
-		if (cache_filter[i][0] && kleak_str_eq(name, cache_filter[i], TRACE_CACHE_NAME_LEN)) {
-			ok = 1;
-			break;
-		}
-	}
-	bpf_map_update_elem(&cache_verdicts, &k, &ok, BPF_NOEXIST);
+	ok = kleak_str_eq(name, cache_filter, TRACE_CACHE_NAME_LEN);
+	kleak_map_update(&cache_verdicts, &k, &ok, BPF_NOEXIST);
 	return ok;
 }
 
-/* Adds to (sign > 0) or takes from a call site's per-CPU sums. */
-static __always_inline void site_alloc(struct trace_site_key *key, __u64 size,
-				       struct kmem_cache *s)
+/* The call site's per-CPU sums, created on this CPU's first use. */
+static __always_inline struct trace_site_val *site_sums(struct trace_site_key *key,
+							 struct kmem_cache *s)
 {
-	struct trace_site_val *v, init = { .allocs = 1, .alloc_bytes = size };
+	struct trace_site_val *v, init = {};
 
 	v = bpf_map_lookup_elem(&sites, key);
-	if (v) {
-		v->allocs++;
-		v->alloc_bytes += size;
-		return;
-	}
+	if (v)
+		return v;
 	/* first time on this CPU: rare path */
 	if (s) {
 		char name[TRACE_CACHE_NAME_LEN];
@@ -146,21 +163,17 @@ static __always_inline void site_alloc(struct trace_site_key *key, __u64 size,
 
 		if (!bpf_map_lookup_elem(&cache_names, &k)) {
 			cache_name_read(s, name);
-			bpf_map_update_elem(&cache_names, &k, name, BPF_NOEXIST);
+			kleak_map_update(&cache_names, &k, name, BPF_NOEXIST);
 		}
 	}
-	if (bpf_map_update_elem(&sites, key, &init, BPF_NOEXIST) == 0)
-		return;
+	kleak_map_update(&sites, key, &init, BPF_NOEXIST);
 	v = bpf_map_lookup_elem(&sites, key);
-	if (v) {
-		v->allocs++;
-		v->alloc_bytes += size;
-		return;
-	}
-	count(TC_DROPPED_SITES);
+	if (!v)
+		count(TC_DROPPED_SITES);
+	return v;
 }
 
-/* An entry overwritten at allocation: its free was missed. */
+/* An entry replaced or removed: its free was missed. */
 static __always_inline void site_repair(struct trace_site_key *key, __u64 size)
 {
 	struct trace_site_val *v = bpf_map_lookup_elem(&sites, key);
@@ -187,52 +200,50 @@ static __always_inline void forget(__u64 key)
 		return;
 	site = cur->site;
 	size = cur->size;
-	if (bpf_map_delete_elem(&objs, &key) == 0)
+	if (kleak_map_delete(&objs, &key) == 0)
 		site_repair(&site, size);
 }
 
-/*
- * tag: the site's tag (see trace.h); for kinds without a call site the
- * stack taken here goes into it (need_stack).
- */
-static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag,
-				     __u64 size, struct kmem_cache *s, bool need_stack)
+/* Which of the two draws an allocation at key is in (exact: tracked only). */
+struct draw {
+	bool obj; /* its address is tracked */
+	bool ev;  /* --sample: counted among the allocation events */
+};
+
+static __always_inline struct draw draw_of(__u64 key)
 {
-	struct trace_obj o, old;
-	struct trace_obj *cur;
-	long ret;
+	struct draw d = { .obj = sampled(key), .ev = event_drawn() };
 
-	if (!sampled(key))
-		return;
-	if (size < min_size || !scope_ok()) {
-		forget(key);
-		return;
+	return d;
+}
+
+/* A stack id, counted when none could be had (-EEXIST: the bucket holds another). */
+static __always_inline long stack_take(void *ctx)
+{
+	long id = bpf_get_stackid(ctx, &stacks, 0);
+
+	if (id < 0) {
+		count(TC_STACK_ERRORS);
+		if (id == -EEXIST)
+			count(TC_STACK_COLLISIONS);
 	}
-	o.site.call_site = site;
-	o.site.tag = tag;
-	o.stack_id = -1;
-	if (need_stack) {
-		long id = bpf_get_stackid(ctx, &stacks, 0);
+	return id;
+}
 
-		if (id < 0)
-			count(TC_STACK_ERRORS);
-		else
-			o.site.tag = (tag & ~(TRACE_NO_STACK << 32)) | ((__u64)id << 32);
-	} else if (stack_every && ((ptr_hash(key) >> 16) & 0xffff) < stack_below) {
-		o.stack_id = bpf_get_stackid(ctx, &stacks, 0);
-		if (o.stack_id < 0)
-			count(TC_STACK_ERRORS);
-	}
-	origin_fill(&o.origin);
-	o.size = size < 0xffffffffULL ? size : 0xffffffffULL;
+/* Inserts the object, or replaces a stale entry at its address. */
+static __always_inline void track(__u64 key, struct trace_obj *o, struct kmem_cache *s)
+{
+	struct trace_site_val *v;
+	struct trace_obj old, *cur;
+	int ret;
 
-	ret = bpf_map_update_elem(&objs, &key, &o, BPF_NOEXIST);
+	ret = kleak_map_update(&objs, &key, o, BPF_NOEXIST);
 	if (ret == -EEXIST) {
 		/* The address is handed out again: the free was missed. */
 		cur = bpf_map_lookup_elem(&objs, &key);
 		if (cur) {
 			old = *cur;
-			ret = bpf_map_update_elem(&objs, &key, &o, BPF_EXIST);
+			ret = kleak_map_update(&objs, &key, o, BPF_EXIST);
 			if (ret == 0)
 				site_repair(&old.site, old.size);
 		}
@@ -241,7 +252,50 @@ static __always_inline void on_alloc(void *ctx, __u64 key, __u64 site, __u64 tag
 		count(TC_DROPPED_OBJECTS);
 		return;
 	}
-	site_alloc(&o.site, size, s);
+	v = site_sums(&o->site, s);
+	if (v) {
+		v->objs++;
+		v->obj_bytes += o->size;
+	}
+}
+
+/*
+ * tag: the site's tag (see trace.h); for kinds without a call site the
+ * stack taken here goes into it (need_stack).
+ */
+static __always_inline void on_alloc(void *ctx, struct draw d, __u64 key, __u64 site,
+				     __u64 tag, __u64 size, struct kmem_cache *s, bool need_stack)
+{
+	struct trace_site_val *v;
+	struct trace_obj o;
+
+	if (!d.obj && !d.ev)
+		return;
+	if (size < min_size || !scope_ok()) {
+		if (d.obj)
+			forget(key);
+		return;
+	}
+	o.site.call_site = site;
+	o.site.tag = tag;
+	o.stack_id = -1;
+	if (need_stack) {
+		long id = stack_take(ctx);
+
+		if (id >= 0)
+			o.site.tag = (tag & ~(TRACE_NO_STACK << 32)) | ((__u64)id << 32);
+	} else if (d.obj && stack_every && ((ptr_hash(key) >> 16) & 0xffff) < stack_below) {
+		o.stack_id = stack_take(ctx);
+	}
+	o.size = size < 0xffffffffULL ? size : 0xffffffffULL;
+	if (d.ev && (v = site_sums(&o.site, s))) {
+		v->allocs++;
+		v->alloc_bytes += o.size;
+	}
+	if (!d.obj)
+		return;
+	origin_fill(&o.origin);
+	track(key, &o, s);
 }
 
 static __always_inline void on_free(__u64 key)
@@ -250,7 +304,7 @@ static __always_inline void on_free(__u64 key)
 	struct trace_obj *cur;
 	struct trace_site_key site;
 	__u32 size;
-	long ret;
+	int ret;
 
 	if (!sampled(key))
 		return;
@@ -262,50 +316,75 @@ static __always_inline void on_free(__u64 key)
 	site = cur->site;
 	size = cur->size;
 	/* Delete first: only a free that removed the entry is subtracted. */
-	ret = bpf_map_delete_elem(&objs, &key);
+	ret = kleak_map_delete(&objs, &key);
+	v = bpf_map_lookup_elem(&sites, &site);
 	if (ret) {
-		if (ret != -ENOENT)
+		if (ret != -ENOENT) {
 			count(TC_MISSED_DELETES);
+			if (v) /* the entry stays: its site's objects are unconfirmed */
+				v->missed_deletes++;
+		}
 		return;
 	}
-	v = bpf_map_lookup_elem(&sites, &site);
 	if (v) {
 		v->frees++;
 		v->free_bytes += size;
 	}
 }
 
-static __always_inline bool kmalloc_ok(__u64 ptr, __u64 bytes_alloc)
+/* kmalloc's site tag: its flavour (from the gfp flags) and size class. */
+static __always_inline __u64 kmalloc_tag(__u64 bytes_alloc, __u32 type)
+{
+	return TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK,
+			 bytes_alloc < 16384 ? TRACE_KMALLOC_EXTRA(type, bytes_alloc) : 0);
+}
+
+/* --cache kmalloc-N: the size and a flavour that is that cache. */
+static __always_inline bool kmalloc_ok(struct draw d, __u64 ptr, __u64 bytes_alloc, __u32 type)
 {
 	if (!cache_filter_on)
 		return true;
-	if (kmalloc_filter_size && bytes_alloc == kmalloc_filter_size)
+	if (kmalloc_filter_size && bytes_alloc == kmalloc_filter_size &&
+	    ((kmalloc_filter_types >> type) & 1))
 		return true;
-	if (sampled(ptr))
+	if (d.obj)
 		forget(ptr);
 	return false;
 }
 
+static __always_inline void kmalloc_event(void *ctx, __u64 call_site, __u64 ptr,
+					  __u64 bytes_alloc, __u32 gfp)
+{
+	struct draw d;
+	__u32 type;
+
+	if (!ptr)
+		return;
+	d = draw_of(ptr);
+	if (!d.obj && !d.ev)
+		return;
+	type = kmalloc_type_of(gfp);
+	if (kmalloc_ok(d, ptr, bytes_alloc, type))
+		on_alloc(ctx, d, ptr, call_site, kmalloc_tag(bytes_alloc, type), bytes_alloc, NULL,
+			 false);
+}
+
 /* kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp_flags, node) */
 SEC("raw_tp/kmalloc")
-int BPF_PROG(kt_kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
+int BPF_PROG(kt_kmalloc, unsigned long call_site, const void *ptr, size_t req, size_t alloc,
+	     gfp_t gfp)
 {
-	if (ptr && kmalloc_ok((__u64)ptr, alloc))
-		on_alloc(ctx, (__u64)ptr, call_site,
-			 TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, alloc <= 8192 ? alloc : 0),
-			 alloc, NULL, false);
+	kmalloc_event(ctx, call_site, (__u64)ptr, alloc, gfp);
 	return 0;
 }
 
 /* Before 6.1 (commit 11e9734bcb6a "mm/slab_common: unify NUMA and UMA
- * version of tracepoints"): kmalloc_node, same first four arguments. */
+ * version of tracepoints"): kmalloc_node, same first five arguments. */
 SEC("raw_tp/kmalloc_node")
-int BPF_PROG(kt_kmalloc_node, unsigned long call_site, const void *ptr, size_t req, size_t alloc)
+int BPF_PROG(kt_kmalloc_node, unsigned long call_site, const void *ptr, size_t req, size_t alloc,
+	     gfp_t gfp)
 {
-	if (ptr && kmalloc_ok((__u64)ptr, alloc))
-		on_alloc(ctx, (__u64)ptr, call_site,
-			 TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, alloc <= 8192 ? alloc : 0),
-			 alloc, NULL, false);
+	kmalloc_event(ctx, call_site, (__u64)ptr, alloc, gfp);
 	return 0;
 }
 
@@ -323,26 +402,32 @@ static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
 					__u64 arg2, __u64 arg3)
 {
 	struct kmem_cache *s = NULL;
+	struct draw d;
 	__u64 size;
 
-	/* sampling first: an object not sampled costs no read of s->size */
-	if (!ptr || !sampled(ptr))
+	/* the draws first: an object in neither costs no read of s->size */
+	if (!ptr)
+		return;
+	d = draw_of(ptr);
+	if (!d.obj && !d.ev)
 		return;
 	if (cache_alloc_has_s) {
 		s = (struct kmem_cache *)arg2;
 		size = BPF_CORE_READ(s, size);
 		if (cache_filter_on && !cache_ok(s)) {
-			forget(ptr);
+			if (d.obj)
+				forget(ptr);
 			return;
 		}
 	} else {
 		if (cache_filter_on) {
-			forget(ptr);
+			if (d.obj)
+				forget(ptr);
 			return;
 		}
 		size = arg3;
 	}
-	on_alloc(ctx, ptr, call_site,
+	on_alloc(ctx, d, ptr, call_site,
 		 s ? (__u64)s : TRACE_TAG(TRACE_CACHE, TRACE_NO_STACK, 0), size, s, false);
 }
 
@@ -372,23 +457,22 @@ int BPF_PROG(kt_kmem_cache_free, unsigned long call_site, const void *ptr)
 SEC("raw_tp/mm_page_alloc")
 int BPF_PROG(kt_mm_page_alloc, struct page *page, unsigned int order)
 {
+	__u64 key = (__u64)page ^ TRACE_SPACE_PAGE;
+
 	if (page && !cache_filter_on)
-		on_alloc(ctx, (__u64)page ^ TRACE_SPACE_PAGE, 0,
-			 TRACE_TAG(TRACE_PAGE, TRACE_NO_STACK, order), 4096ULL << (order & 31),
-			 NULL, true);
+		on_alloc(ctx, draw_of(key), key, 0, TRACE_TAG(TRACE_PAGE, TRACE_NO_STACK, order),
+			 4096ULL << (order & 31), NULL, true);
 	return 0;
 }
 
+/*
+ * Every page free passes free_pages_prepare(), which fires mm_page_free;
+ * a batched free (free_unref_folios, 6.1's free_unref_page_list) then also
+ * fires mm_page_free_batched for the same page. Only mm_page_free is
+ * followed: the batched event would report each such free a second time.
+ */
 SEC("raw_tp/mm_page_free")
 int BPF_PROG(kt_mm_page_free, struct page *page, unsigned int order)
-{
-	if (page)
-		on_free((__u64)page ^ TRACE_SPACE_PAGE);
-	return 0;
-}
-
-SEC("raw_tp/mm_page_free_batched")
-int BPF_PROG(kt_mm_page_free_batched, struct page *page)
 {
 	if (page)
 		on_free((__u64)page ^ TRACE_SPACE_PAGE);
@@ -402,15 +486,19 @@ SEC("raw_tp/percpu_alloc_percpu")
 int BPF_PROG(kt_percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4,
 	     __u64 a5, __u64 a6, __u64 a7, __u64 a8)
 {
+	__u64 key;
+
 	if (cache_filter_on)
 		return 0;
 	if (percpu_has_site) {
+		key = a7 ^ TRACE_SPACE_PERCPU;
 		if (a7)
-			on_alloc(ctx, a7 ^ TRACE_SPACE_PERCPU, a0,
+			on_alloc(ctx, draw_of(key), key, a0,
 				 TRACE_TAG(TRACE_PERCPU, TRACE_NO_STACK, 0), a8, NULL, false);
 	} else if (a6) {
-		on_alloc(ctx, a6 ^ TRACE_SPACE_PERCPU, 0,
-			 TRACE_TAG(TRACE_PERCPU, TRACE_NO_STACK, 0), a2, NULL, true);
+		key = a6 ^ TRACE_SPACE_PERCPU;
+		on_alloc(ctx, draw_of(key), key, 0, TRACE_TAG(TRACE_PERCPU, TRACE_NO_STACK, 0), a2,
+			 NULL, true);
 	}
 	return 0;
 }
@@ -430,9 +518,11 @@ SEC("raw_tp/alloc_vmap_area")
 int BPF_PROG(kt_alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vstart,
 	     __u64 vend, int failed)
 {
+	__u64 key = addr ^ TRACE_SPACE_VMALLOC;
+
 	if (!failed && addr && !cache_filter_on)
-		on_alloc(ctx, addr ^ TRACE_SPACE_VMALLOC, 0,
-			 TRACE_TAG(TRACE_VMALLOC, TRACE_NO_STACK, 0), size, NULL, true);
+		on_alloc(ctx, draw_of(key), key, 0, TRACE_TAG(TRACE_VMALLOC, TRACE_NO_STACK, 0),
+			 size, NULL, true);
 	return 0;
 }
 

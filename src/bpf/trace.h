@@ -12,7 +12,7 @@
 
 /* What kind of allocation a call site makes. */
 enum trace_kind {
-	TRACE_KMALLOC = 0, /* kmalloc: tag extra = bytes_alloc size class */
+	TRACE_KMALLOC = 0, /* kmalloc: tag extra = flavour, bytes_alloc size class */
 	TRACE_CACHE = 1,   /* kmem_cache_alloc: tag = struct kmem_cache * */
 	TRACE_PAGE = 2,	   /* mm_page_alloc: no call site, stack in the tag */
 	TRACE_PERCPU = 3,  /* percpu_alloc_percpu */
@@ -35,7 +35,8 @@ enum trace_kind {
  * kind, a stack id and a size class are packed into `tag`:
  *   kmem_cache_alloc: the struct kmem_cache * itself (top byte 0xff);
  *   otherwise: kind << 56 | stack id (24 bits, 0xffffff = none) << 32 |
- *   extra (kmalloc: bytes_alloc size class; page: order).
+ *   extra (kmalloc: the flavour, enum kleak_kmalloc_type, << 24 | the
+ *   bytes_alloc, 0 for page-backed kmalloc_large; page: order).
  */
 struct trace_site_key {
 	__u64 call_site; /* return address in the allocating function, or 0 */
@@ -70,14 +71,26 @@ static inline __u32 trace_tag_extra(__u64 tag)
 	return (tag >> 56) == 0xff ? 0 : (__u32)tag;
 }
 
-/* Per call site and CPU; outstanding = allocs - frees - repaired (summed). */
+#define TRACE_KMALLOC_EXTRA(type, size) (((__u32)(type) << 24) | ((__u32)(size) & 0xffffff))
+
+/*
+ * Per call site and CPU, summed by user space. The objects tracked
+ * (address-sampled under --sample) give outstanding = objs - frees -
+ * repaired. Under --sample N, allocs/alloc_bytes count allocation events
+ * drawn 1 in N independently of the address (so their estimate has an
+ * exact binomial error, which address sampling cannot give: one address
+ * is allocated over and over); exact, they stay 0 and objs is the count.
+ */
 struct trace_site_val {
-	__u64 allocs;
+	__u64 objs;	/* objects tracked (inserted) */
+	__u64 obj_bytes;
 	__u64 frees;
-	__u64 repaired; /* entries overwritten: their free was missed */
-	__u64 alloc_bytes;
 	__u64 free_bytes;
+	__u64 repaired; /* entries replaced or removed: their free was missed */
 	__u64 repaired_bytes;
+	__u64 missed_deletes; /* frees whose delete failed: the entry stays */
+	__u64 allocs;	/* --sample: allocation events drawn 1 in N */
+	__u64 alloc_bytes;
 };
 
 /* Values of the object map (kleak.bpf.h KLEAK_OBJ_MAP). */
@@ -93,13 +106,13 @@ enum trace_counter {
 	TC_DROPPED_OBJECTS, /* object map refused an insert (full or busy) */
 	TC_DROPPED_SITES,   /* call-site map refused an insert */
 	TC_MISSED_DELETES,  /* a free whose delete failed (busy) */
-	TC_REPAIRED,	    /* inserts that replaced an entry (missed free) */
-	TC_STACK_ERRORS,    /* bpf_get_stackid failed (stack map full) */
+	TC_REPAIRED,	    /* entries replaced or removed: their free was missed */
+	TC_STACK_ERRORS,    /* stacks not recorded, whatever the reason */
+	TC_STACK_COLLISIONS, /* of which -EEXIST: another stack holds the bucket */
 	TC_NR,
 };
 
-#define TRACE_CACHE_NAME_LEN 32
-#define TRACE_MAX_CACHE_FILTER 8
+#define TRACE_CACHE_NAME_LEN 64
 #define TRACE_COMM_LEN KLEAK_COMM_LEN
 
 #endif

@@ -41,6 +41,7 @@ struct trace_cli {
 	char **argv;
 	int64_t start_time_s; /* wall clock at attach, for the page */
 	uint64_t reports;     /* reports made so far */
+	bool ksyms_warned;
 };
 
 #define T struct trace_cli
@@ -69,7 +70,10 @@ static const struct opt trace_opts_table[] = {
 	  .help = "kernel stacks per call site, taken for 1 in 16 objects" },
 	{ .name = "sample", .kind = OPTV_COUNT, .metavar = "N", .def = "1", .min = 1,
 	  .max = 1u << 20, OPT_AT(T, o.sample),
-	  .help = "track 1 in N objects (by pointer hash); scaled estimates with their error" },
+	  .help = "track 1 in N objects (by a seeded hash of the address); estimates with 95% bounds" },
+	{ .name = "sample-seed", .kind = OPTV_COUNT, .metavar = "SEED", .max = TRACE_SEED_MAX,
+	  OPT_AT(T, o.sample_seed), OPT_SEEN(T, o.seed_given),
+	  .help = "which addresses --sample draws (default: random per run; sample_seed shows it)" },
 	{ .name = "max-entries", .kind = OPTV_COUNT, .metavar = "N", .def = "262144",
 	  .min = 1024, .max = 1u << 26, OPT_AT(T, o.max_entries),
 	  .help = "objects tracked at most; memory stated at start" },
@@ -95,12 +99,14 @@ const struct cmd_spec cmd_trace_spec = {
 	"Trace kernel allocations and frees live with BPF (kmalloc, kfree,\n"
 	"kmem_cache_alloc, kmem_cache_free) and report the call sites holding the\n"
 	"most outstanding memory: objects allocated and not freed, by call site,\n"
-	"with module, cache, rates and the oldest object's age. Lost, dropped and\n"
-	"recursion-missed events are counted and shown, never turned into leaks.\n"
+	"with module, cache, rates and the oldest object's age. Dropped and\n"
+	"recursion-missed events are counted and shown; objects whose free may\n"
+	"have been missed are marked unconfirmed, not counted as leak evidence.\n"
 	"Needs root and a kernel with BTF. Schema: docs/trace.md. With --stacks,\n"
 	"--folded writes the stacks holding memory for flamegraph.pl, inferno or\n"
 	"speedscope, and --html a page with their flame graph (docs/html.md).\n",
-	.footer = "Exit codes: 0 done, 1 the BPF programs could not be loaded, 2 usage.\n",
+	.footer = "Exit codes: 0 done, 1 the BPF programs could not be loaded or a target does not\n"
+		  "exist, 2 usage.\n",
 	.opts = trace_opts_table,
 	.nopts = ARRAY_SIZE(trace_opts_table),
 	.size = sizeof(struct trace_cli),
@@ -216,8 +222,26 @@ static void render(const struct trace_cli *c, const struct trace_report *rep,
 		trace_render_text(stdout, rep, ro);
 }
 
+/*
+ * The symbols again when a module came or went since they were read (a
+ * driver loaded after the start): its call sites get names. A failure
+ * keeps the symbols there are, with one warning.
+ */
+static void ksyms_refresh(struct trace_ksyms *ks, struct trace_cli *c)
+{
+	struct kerr e = { 0 };
+	char msg[600];
+	bool changed;
+
+	if (!ks->loaded || !trace_ksyms_refresh(ks, &changed, &e) || c->ksyms_warned)
+		return;
+	fprintf(stderr, "kleak trace: the symbols of new modules could not be read (%s)\n",
+		kerr_str(&e, msg, sizeof(msg)));
+	c->ksyms_warned = true;
+}
+
 /* One report: read the kernel, build, render. */
-static int report_once(struct trace_session *s, const struct trace_ksyms *ks,
+static int report_once(struct trace_session *s, struct trace_ksyms *ks,
 		       struct trace_report_state *st, struct trace_cli *c, bool final)
 {
 	struct render_opts ro = {
@@ -232,6 +256,7 @@ static int report_once(struct trace_session *s, const struct trace_ksyms *ks,
 	ret = trace_session_read(s, c->min_age_ns, &r, &e);
 	if (ret)
 		return cmd_fail(&e, c->json);
+	ksyms_refresh(ks, c);
 	ret = trace_report_build(&r, ks, st, &rep);
 	trace_read_free(&r);
 	if (ret) {

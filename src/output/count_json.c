@@ -73,6 +73,7 @@ void count_render_json(FILE *f, const struct count_report *r)
 	json_kv_u64(&j, "recursion_misses", c->recursion_misses);
 	json_kv_u64(&j, "max_objects", r->max_objects);
 	json_kv_str(&j, "verdict", count_verdict_name(r->verdict));
+	json_kv_bool(&j, "incomplete", r->incomplete);
 	json_kv_str(&j, "verdict_reason", r->reason);
 	json_obj_end(&j);
 	json_end_doc(&j);

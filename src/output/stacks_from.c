@@ -131,8 +131,8 @@ static int callsite_stacks(struct stacks *out, const struct trace_callsite *c,
 		sum += count[i] = c->stacks[i].count;
 	if (!sum) /* no stack taken: the call site alone */
 		return stacks_add(out, (const char *[]){ c->function }, &site_mod, 1, true,
-				  c->outstanding_bytes);
-	apportion(c->outstanding_bytes, count, ns, share);
+				  c->outstanding_bytes.v);
+	apportion(c->outstanding_bytes.v, count, ns, share);
 	for (size_t i = 0; i < ns; i++) {
 		const struct trace_stack_summary *st = &c->stacks[i];
 		size_t n = 0;
@@ -165,7 +165,7 @@ int stacks_from_trace(struct stacks *out, const struct trace_report *r,
 	if (!s)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->ncs && !ret; i++)
-		if (r->cs[i].outstanding_bytes)
+		if (r->cs[i].outstanding_bytes.v)
 			ret = callsite_stacks(out, &r->cs[i], ks, s);
 	free(s);
 	return ret;
@@ -191,15 +191,15 @@ size_t html_callsites_from_trace(struct html_callsite *out, const struct trace_r
 	for (size_t i = 0; i < r->ncs; i++) {
 		const struct trace_callsite *c = &r->cs[i];
 
-		if (!c->outstanding_bytes || !trace_render_shown(r, c))
+		if (!c->outstanding_bytes.v || !trace_render_shown(r, c))
 			continue;
 		out[n++] = (struct html_callsite){
 			.callsite = c->callsite, .module = c->module[0] ? c->module : NULL,
 			.cache = c->cache_name[0] ? c->cache_name : NULL,
 			.kind = trace_kind_name(c->kind),
-			.outstanding_count = c->outstanding_count,
-			.outstanding_bytes = c->outstanding_bytes,
-			.alloc_rate_per_s = c->alloc_rate, .free_rate_per_s = c->free_rate,
+			.outstanding_count = c->outstanding_count.v,
+			.outstanding_bytes = c->outstanding_bytes.v,
+			.alloc_rate_per_s = c->alloc_rate.v, .free_rate_per_s = c->free_rate.v,
 			.oldest_age_s = (double)c->oldest_age_ns / 1e9,
 		};
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "trace/loader.h"
@@ -26,16 +27,27 @@ struct count_session {
 	int ncpus;
 };
 
+/*
+ * The skeleton with every program off but the interrupt-context ones the
+ * kernel has (an allocation in an interrupt belongs to no process: it must
+ * not count for -p or --cgroup).
+ */
 static struct count_bpf *skel_open(const struct count_config *cfg)
 {
 	struct count_bpf *skel = count_bpf__open();
 	struct bpf_program *p;
+	struct btf *btf;
 
 	if (!skel)
 		return NULL;
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, false);
+	btf = btf__load_vmlinux_btf();
+	loader_irqctx_enable(skel->obj, btf);
+	btf__free(btf);
 	target_scope(cfg->target, &skel->rodata->scope);
+	skel->rodata->kmalloc_gfp_bits = cfg->target->kmalloc_gfp_bits;
+	skel->rodata->kmalloc_noobj_gfp = cfg->target->kmalloc_noobj_gfp;
 	bpf_map__set_max_entries(skel->maps.objs, cfg->max_objects);
 	return skel;
 }
@@ -247,7 +259,7 @@ int count_session_read(struct count_session *s, struct count_counters *c,
 		       struct kerr *e)
 {
 	int fd = bpf_map__fd(s->skel->maps.counters);
-	struct loader_prog_stat ps[16];
+	struct loader_prog_stat ps[24];
 	__u64 vals[s->ncpus];
 	size_t n;
 

@@ -18,9 +18,27 @@ uint64_t count_outstanding(const struct count_counters *c)
 	return c->stat[CS_ALLOC] > gone ? c->stat[CS_ALLOC] - gone : 0;
 }
 
-enum count_verdict count_judge(const struct count_counters *c,
-			       const struct count_verdict_opts *o,
-			       char *reason, size_t len)
+bool count_incomplete(const struct count_counters *c)
+{
+	return c->stat[CS_DROPPED] || c->stat[CS_BUSY];
+}
+
+/* "; incomplete: ..." after the verdict's sentence, when objects went untracked. */
+static void incomplete_note(const struct count_counters *c, char *reason, size_t len)
+{
+	size_t n = strlen(reason);
+
+	if (!count_incomplete(c) || n >= len)
+		return;
+	snprintf(reason + n, len - n,
+		 "; incomplete: %" PRIu64 " allocations were not tracked (object map full: "
+		 "raise --max-objects) and %" PRIu64 " map operations refused (busy), so "
+		 "this judges only the objects tracked",
+		 c->stat[CS_DROPPED], c->stat[CS_BUSY]);
+}
+
+static enum count_verdict judge(const struct count_counters *c,
+				const struct count_verdict_opts *o, char *reason, size_t len)
 {
 	uint64_t alloc = c->stat[CS_ALLOC], out = count_outstanding(c);
 	double share = alloc ? (double)out / (double)alloc : 0;
@@ -41,6 +59,16 @@ enum count_verdict count_judge(const struct count_counters *c,
 		 " objects allocated (%.1f%%) are still held",
 		 out, alloc, share * 100);
 	return COUNT_BALANCED;
+}
+
+enum count_verdict count_judge(const struct count_counters *c,
+			       const struct count_verdict_opts *o,
+			       char *reason, size_t len)
+{
+	enum count_verdict v = judge(c, o, reason, len);
+
+	incomplete_note(c, reason, len);
+	return v;
 }
 
 const char *count_verdict_name(enum count_verdict v)
@@ -77,4 +105,5 @@ void count_report_update(struct count_report *r)
 	r->rates = rates_of(r);
 	r->verdict = count_judge(&r->cur.c, &count_verdict_defaults, r->reason,
 				 sizeof(r->reason));
+	r->incomplete = count_incomplete(&r->cur.c);
 }

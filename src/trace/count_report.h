@@ -63,15 +63,24 @@ struct count_report {
 	uint64_t outstanding;
 	struct count_rates rates;
 	enum count_verdict verdict;
-	char reason[256];
+	bool incomplete; /* allocations went untracked (map full or busy) */
+	char reason[400];
 };
 
-/* alloc - free - repaired: the scope's objects kleak saw allocated and
- * not freed (never below zero). */
+/* alloc - free - repaired: the scope's objects kleak tracked and saw not
+ * freed (never below zero). An allocation the map refused is in neither
+ * alloc nor outstanding, only in dropped or map_busy. */
 uint64_t count_outstanding(const struct count_counters *c);
+/*
+ * The verdict and its sentence. When the map refused objects (dropped,
+ * map_busy) the sentence says the result is incomplete: the verdict is on
+ * the objects tracked, the others unseen.
+ */
 enum count_verdict count_judge(const struct count_counters *c,
 			       const struct count_verdict_opts *o,
 			       char *reason, size_t len);
+/* Whether objects went untracked: dropped (map full) or map_busy. */
+bool count_incomplete(const struct count_counters *c);
 const char *count_verdict_name(enum count_verdict v);
 /* Fills the derived fields (outstanding, rates, verdict) with the defaults. */
 void count_report_update(struct count_report *r);

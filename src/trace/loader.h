@@ -12,10 +12,12 @@
 #ifndef KLEAK_TRACE_LOADER_H
 #define KLEAK_TRACE_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct bpf_object;
+struct btf;
 
 /* Installs the print hook and forgets any earlier warning. */
 void loader_log_init(void);
@@ -32,6 +34,16 @@ struct loader_prog_stat {
 	uint64_t run_time_ns;
 	uint64_t recursion_misses; /* runs the kernel skipped (5.12+) */
 };
+
+/* Whether the kernel has raw tracepoint tp (its btf_trace_<tp> type). */
+bool loader_tp_exists(const struct btf *btf, const char *tp);
+/*
+ * The programs on the interrupt tracepoints (kleak.bpf.h's irqctx: which
+ * allocations run in interrupt context): whether tp is one, and turning on
+ * those this kernel has (btf: the kernel's, loaded by the caller).
+ */
+bool loader_is_irqctx(const char *tp);
+void loader_irqctx_enable(struct bpf_object *obj, const struct btf *btf);
 
 /* Statistics of the object's loaded programs, at most max; returns how many. */
 size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *v,

@@ -6,6 +6,7 @@
  */
 #include "trace/target.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+
+#include <bpf/btf.h>
 
 #include "source/procfs.h"
 #include "util/buf.h"
@@ -37,6 +40,7 @@ static const struct {
 	{ "kmalloc-cg-", KLEAK_KMALLOC_CGROUP, false },
 	{ "kmalloc-rcl-", KLEAK_KMALLOC_RECLAIM, false },
 	{ "kmalloc-rnd-", KLEAK_KMALLOC_NORMAL, true },
+	{ "kmalloc-no-objext-", KLEAK_KMALLOC_NO_OBJ_EXT, false },
 	{ "kmalloc-", KLEAK_KMALLOC_NORMAL, false },
 };
 
@@ -117,6 +121,44 @@ const char *target_kmalloc_name(const struct target_kmalloc *k, bool short_size,
 	return buf;
 }
 
+uint64_t target_kmalloc_class(uint64_t bytes_alloc)
+{
+	/* mm/slab_common.c kmalloc_info[] with 4 KiB pages, ascending */
+	static const uint64_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024,
+					    2048, 4096, 8192 };
+	uint64_t c = 0;
+
+	if (bytes_alloc >= 16384) /* kmalloc_large: PAGE_SIZE << order, order >= 2 */
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(classes) && classes[i] <= bytes_alloc; i++)
+		c = classes[i];
+	return c;
+}
+
+uint32_t target_kmalloc_types(const struct slabinfo *si)
+{
+	uint32_t types = 0;
+	struct target_kmalloc k;
+
+	for (size_t i = 0; si && i < si->n; i++)
+		if (target_kmalloc_parse(si->v[i].name, &k))
+			types |= 1u << k.type;
+	return types;
+}
+
+uint32_t target_kmalloc_gfp_bits(uint32_t types)
+{
+	uint32_t bits = 0;
+
+	if (types & (1u << KLEAK_KMALLOC_DMA))
+		bits |= 0x01u; /* __GFP_DMA */
+	if (types & (1u << KLEAK_KMALLOC_RECLAIM))
+		bits |= 0x10u; /* __GFP_RECLAIMABLE */
+	if (types & (1u << KLEAK_KMALLOC_CGROUP))
+		bits |= 0x400000u; /* __GFP_ACCOUNT */
+	return bits;
+}
+
 static const struct slab_cache *slabinfo_find(const struct slabinfo *si, const char *name)
 {
 	for (size_t i = 0; si && i < si->n; i++)
@@ -191,21 +233,57 @@ int target_cache_pick(const struct slabinfo *si, const struct slab_aliases *al,
 	return 0;
 }
 
-static int cache_resolve(const struct target *t, const char *user, struct target_cache *c,
-			 struct kerr *e)
+/* /proc/slabinfo, parsed; its kmalloc flavours into t. */
+static int slabinfo_read(struct target *t, struct slabinfo *si, struct kerr *e)
 {
-	struct slabinfo si = { 0 };
 	struct buf b = { 0 };
 	int r;
 
 	r = source_read(NULL, SRC_SLABINFO, &b, e);
 	if (!r)
-		r = slabinfo_parse(b.data, b.len, "/proc/slabinfo", &si, e);
-	if (!r)
-		r = target_cache_pick(&si, &t->aliases, user, c, e);
-	slabinfo_free(&si);
+		r = slabinfo_parse(b.data, b.len, "/proc/slabinfo", si, e);
 	buf_free(&b);
+	if (!r)
+		t->kmalloc_types = target_kmalloc_types(si);
 	return r;
+}
+
+/*
+ * The bit of __GFP_NO_OBJ_EXT, from the kernel's BTF (an enumerator of
+ * gfp_types.h since 6.10; where it is depends on the config), or -1.
+ */
+static int gfp_bit(const char *enumerator)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int bit = -1;
+
+	for (__u32 id = 1; btf && id < btf__type_cnt(btf) && bit < 0; id++) {
+		const struct btf_type *ty = btf__type_by_id(btf, id);
+		const struct btf_enum *v = btf_enum(ty);
+
+		if (!btf_is_enum(ty))
+			continue;
+		for (int i = 0; i < btf_vlen(ty); i++)
+			if (!strcmp(btf__name_by_offset(btf, v[i].name_off), enumerator) &&
+			    v[i].val >= 0 && v[i].val < 32)
+				bit = v[i].val;
+	}
+	btf__free(btf);
+	return bit;
+}
+
+/* The kmalloc flavours of this kernel: the gfp bits the programs use. */
+static void kmalloc_config(struct target *t)
+{
+	int bit;
+
+	if (!t->kmalloc_types) /* no slabinfo: the flavours every config has */
+		t->kmalloc_types = (1u << KLEAK_KMALLOC_NORMAL) | (1u << KLEAK_KMALLOC_RECLAIM) |
+				   (1u << KLEAK_KMALLOC_CGROUP) | (1u << KLEAK_KMALLOC_DMA);
+	t->kmalloc_gfp_bits = target_kmalloc_gfp_bits(t->kmalloc_types);
+	if ((t->kmalloc_types & (1u << KLEAK_KMALLOC_NO_OBJ_EXT)) &&
+	    (bit = gfp_bit("___GFP_NO_OBJ_EXT_BIT")) >= 0)
+		t->kmalloc_noobj_gfp = 1u << bit;
 }
 
 /* The process of pid (its tgid: a thread id counts its whole process). */
@@ -266,6 +344,48 @@ static bool cgroup_relative(const char *path, char *out)
 	return false;
 }
 
+/* The subdirectories of dir close to name, into s. */
+static void suggest_subdirs(struct suggest *s, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.')
+			suggest_add(s, de->d_name);
+	if (d)
+		closedir(d);
+}
+
+/*
+ * A cgroup path that does not exist: the close names its parent holds (in
+ * each hierarchy, for a path as /proc/PID/cgroup prints it).
+ */
+static int cgroup_unknown(const char *path, struct kerr *e)
+{
+	static const char *const roots[] = { "", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/memory",
+					     "/sys/fs/cgroup" };
+	char parent[PATH_MAX], dir[PATH_MAX + 64], list[512], *slash;
+	struct suggest s;
+	size_t n;
+
+	snprintf(parent, sizeof(parent), "%s", path);
+	while ((n = strlen(parent)) > 1 && parent[n - 1] == '/')
+		parent[n - 1] = 0;
+	slash = strrchr(parent, '/');
+	suggest_init(&s, slash ? slash + 1 : parent);
+	if (slash)
+		*slash = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
+		if (i && (!slash || !strncmp(path, "/sys/fs/cgroup", 14)))
+			break; /* a relative path, or already under the mount */
+		snprintf(dir, sizeof(dir), "%s%s", roots[i], slash ? (*parent ? parent : "/") : ".");
+		suggest_subdirs(&s, dir);
+	}
+	return kerr_set(e, -ENOENT, path, 0, "no such cgroup directory; close names: %s",
+			suggest_str(&s, list, sizeof(list)));
+}
+
 int target_cgroup_resolve(const char *path, struct target_cgroup *cg, struct kerr *e)
 {
 	struct statfs sfs;
@@ -274,7 +394,8 @@ int target_cgroup_resolve(const char *path, struct target_cgroup *cg, struct ker
 
 	memset(cg, 0, sizeof(*cg));
 	if (!realpath(path, cg->path) && !cgroup_relative(path, cg->path))
-		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
+		return errno == ENOENT ? cgroup_unknown(path, e)
+				       : kerr_set(e, -errno, path, 0, "%s", strerror(errno));
 	if (statfs(cg->path, &sfs) || stat(cg->path, &st))
 		return kerr_set(e, -errno, path, 0, "%s", strerror(errno));
 	cg->id = st.st_ino;
@@ -310,6 +431,8 @@ static void aliases_read(struct slab_aliases *al)
 
 int target_resolve(const struct target_request *rq, struct target *t, struct kerr *e)
 {
+	struct slabinfo si = { 0 };
+	struct kerr se = { 0 };
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -328,15 +451,22 @@ int target_resolve(const struct target_request *rq, struct target *t, struct ker
 		t->has_cgroup = true;
 	}
 	aliases_read(&t->aliases);
-	if (rq->cache) {
-		r = cache_resolve(t, rq->cache, &t->cache, e);
-		if (r) {
-			target_free(t);
-			return r;
-		}
-		t->has_cache = true;
+	r = slabinfo_read(t, &si, &se);
+	if (r && rq->cache) {
+		*e = se;
+		goto out;
 	}
-	return 0;
+	r = 0;
+	kmalloc_config(t);
+	if (rq->cache) {
+		r = target_cache_pick(&si, &t->aliases, rq->cache, &t->cache, e);
+		t->has_cache = !r;
+	}
+out:
+	slabinfo_free(&si);
+	if (r)
+		target_free(t);
+	return r;
 }
 
 void target_free(struct target *t)

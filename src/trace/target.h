@@ -7,8 +7,12 @@
  * - --cache NAME: through SLUB merging (/sys/kernel/slab) to the cache the
  *   tracepoints name, the one /proc/slabinfo lists. A kmalloc-N name is
  *   accepted in every spelling (kmalloc-1k = kmalloc-1024 = kmalloc-1K) and
- *   flavour (kmalloc-cg-, kmalloc-rcl-, dma-kmalloc-, kmalloc-rnd-NN-), and
- *   also gives the bytes_alloc and flavour of its kmalloc events;
+ *   flavour (kmalloc-cg-, kmalloc-rcl-, dma-kmalloc-, kmalloc-rnd-NN-,
+ *   kmalloc-no-objext-), and also gives the bytes_alloc and flavour of its
+ *   kmalloc events;
+ * - the kmalloc flavours this kernel has (from /proc/slabinfo) and so the
+ *   gfp bits that pick one, for the programs to name kmalloc events by the
+ *   cache slabinfo shows;
  * - --cgroup PATH: a cgroup v2 directory or one of the v1 memory hierarchy
  *   (or a path as /proc/PID/cgroup prints it), as its kernfs id;
  * - -p PID: the process (a thread id stands for its whole process);
@@ -59,6 +63,10 @@ struct target_cgroup {
 
 struct target {
 	bool has_cache, has_cgroup;
+	/* the kmalloc caches this kernel has: which flavours (a bit per enum
+	 * kleak_kmalloc_type), the gfp bits that select them, and
+	 * __GFP_NO_OBJ_EXT where it selects kmalloc-no-objext-N (else 0) */
+	uint32_t kmalloc_types, kmalloc_gfp_bits, kmalloc_noobj_gfp;
 	struct target_cache cache;   /* when has_cache */
 	struct target_cgroup cgroup; /* when has_cgroup */
 	uint32_t pid;		     /* -p as given, 0 = any */
@@ -96,10 +104,25 @@ struct target_kmalloc {
 
 /*
  * Parses "kmalloc-256", "kmalloc-1k", "kmalloc-1024", "kmalloc-cg-1k",
- * "kmalloc-rcl-8k", "dma-kmalloc-96", "kmalloc-rnd-03-64". Returns true for
- * a kmalloc-N name.
+ * "kmalloc-rcl-8k", "dma-kmalloc-96", "kmalloc-rnd-03-64",
+ * "kmalloc-no-objext-1k". Returns true for a kmalloc-N name.
  */
 bool target_kmalloc_parse(const char *name, struct target_kmalloc *k);
+/*
+ * The size class N of a kmalloc event's bytes_alloc: itself for the
+ * kernel's classes (8 ... 8k, 96, 192); the largest class below it when
+ * slab debugging pads the objects; 0 above 8 KiB (page-backed).
+ */
+uint64_t target_kmalloc_class(uint64_t bytes_alloc);
+/*
+ * Pure part of the flavours: a bit per enum kleak_kmalloc_type whose
+ * caches slabinfo lists, and the gfp bits (__GFP_DMA, __GFP_RECLAIMABLE,
+ * __GFP_ACCOUNT) that pick one of those. A flavour absent here is served
+ * by kmalloc-N (no ZONE_DMA, memcg kmem accounting off): its bit is left
+ * out, so the programs name its events kmalloc-N as the kernel files them.
+ */
+uint32_t target_kmalloc_types(const struct slabinfo *si);
+uint32_t target_kmalloc_gfp_bits(uint32_t types);
 /*
  * The cache's name as the kernel spells it (mm/slab_common.c
  * kmalloc_info[]): sizes in k and M where they divide ("kmalloc-cg-1k",
@@ -112,7 +135,8 @@ const char *target_kmalloc_name(const struct target_kmalloc *k, bool short_size,
 /*
  * PATH is a cgroup directory, or a cgroup as /proc/PID/cgroup names it
  * ("/docker/abc"), looked up under /sys/fs/cgroup/unified, /memory and
- * /sys/fs/cgroup.
+ * /sys/fs/cgroup. A path that does not exist is -ENOENT naming the close
+ * names its parent directory has.
  */
 int target_cgroup_resolve(const char *path, struct target_cgroup *cg, struct kerr *e);
 

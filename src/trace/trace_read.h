@@ -18,7 +18,7 @@
 #include "bpf/trace.h"
 #include "trace/loader.h"
 
-#define TRACE_PROGS_MAX 16
+#define TRACE_PROGS_MAX 24 /* the kmem programs and the interrupt ones */
 #define TRACE_STACK_DEPTH 127 /* frames the stack map keeps */
 
 /* What a session attached and how: fixed from open to close. */
@@ -28,8 +28,11 @@ struct trace_info {
 	char missing[TRACE_PROGS_MAX][32]; /* asked for, absent here */
 	size_t nmissing;
 	uint32_t max_entries; /* object map size */
+	uint32_t max_callsites; /* per-CPU call-site map size */
 	uint32_t sample;      /* 1 in N objects; 1 = exact */
-	uint64_t map_bytes;   /* the maps' charged memory */
+	uint64_t sample_seed; /* which addresses the run draws */
+	uint64_t map_bytes;   /* the maps' memory, as the kernel counts it from 6.4 */
+	uint64_t map_bytes_fdinfo; /* what fdinfo's memlock says (less before 6.4) */
 	uint64_t start_ns;    /* CLOCK_MONOTONIC at attach */
 };
 
@@ -42,11 +45,20 @@ struct trace_site_row {
 	uint64_t aged_count, aged_bytes; /* objects older than min_age */
 };
 
-/* An object-map entry as (site row, value): a stack id or a tgid. */
+/*
+ * An object-map entry as (site row, value): a stack id, or who allocated
+ * it: a tgid, or -(enum kleak_ctx) for interrupt context (trace_ref_ctx).
+ */
 struct trace_ref {
 	uint32_t row;
 	int32_t val;
 };
+
+/* The pid_refs value of an object's origin, and back. */
+static inline int32_t trace_ref_who(uint32_t tgid, uint32_t ctx)
+{
+	return ctx ? -(int32_t)ctx : (int32_t)tgid;
+}
 
 /* A kernel stack: nframes frames from `off` in its table's pool. */
 struct trace_stack {

@@ -1,8 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One interval of `kleak trace` as the user sees it: call sites symbolized
- * (function, offset, module), cache names, outstanding objects and bytes,
- * rates against the previous interval, the oldest object's age, stacks.
+ * (the source function, a GCC clone's suffix kept apart; module), caches
+ * named as slabinfo names them, outstanding objects and bytes, rates
+ * against the previous interval, the oldest object's age, stacks, the
+ * processes (or interrupt context) that allocated them, and how much of
+ * what is outstanding is unconfirmed: objects of call sites where frees
+ * were seen to be missed, which may be gone already.
+ *
+ * Under --sample N every figure that is scaled up is an estimate with the
+ * bounds of a 95% interval valid at every count, zero included (struct
+ * trace_est; analyze/binom.h); exact runs have lo == hi == v.
+ *
  * Built from a trace_read (trace_read.h) and the kernel's symbols, and
  * nothing else: the builder is pure. Events without a call site (pages,
  * vmalloc) are attributed to the first frame outside the allocator of
@@ -15,15 +24,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/binom.h"
 #include "parse/slab_aliases.h"
 #include "trace/trace_ksym.h"
 #include "trace/trace_read.h"
 
 #define TRACE_REPORT_STACKS 5 /* stacks kept per call site */
 #define TRACE_STACK_FRAMES 24
+#define TRACE_ALPHA 0.05      /* the intervals are 95% ones */
+
+/* A count or byte figure: the value and the bounds of its 95% interval. */
+struct trace_est {
+	uint64_t v, lo, hi;
+};
+
+/* A rate per second, likewise. */
+struct trace_rate {
+	double v, lo, hi;
+};
 
 struct trace_stack_summary {
-	uint64_t count; /* outstanding objects with this stack (sampled) */
+	uint64_t count; /* outstanding objects with this stack (sampled, not scaled) */
 	size_t nframes;
 	uint64_t frames[TRACE_STACK_FRAMES];
 };
@@ -31,31 +52,47 @@ struct trace_stack_summary {
 #define TRACE_REPORT_PIDS 3 /* allocating processes kept per call site */
 
 struct trace_pid_summary {
-	uint32_t pid;	/* tgid that allocated the objects */
-	uint64_t count; /* its outstanding objects here (scaled) */
-	char comm[TRACE_COMM_LEN]; /* from /proc/PID/comm, empty when gone */
+	uint32_t pid;	/* tgid that allocated the objects; 0 for interrupt context */
+	struct trace_est count; /* its outstanding objects here, all ages */
+	char comm[TRACE_COMM_LEN]; /* /proc/PID/comm; "[irq]", "[softirq]", "[nmi]"; "" gone */
+};
+
+/* The objects kleak tracked for a call site, summed over its rows. */
+struct trace_sampled {
+	uint64_t objs, obj_bytes;	/* inserted */
+	uint64_t frees, free_bytes;
+	uint64_t repaired, repaired_bytes;
+	uint64_t missed_deletes;
+	uint64_t allocs, alloc_bytes;	/* --sample: allocation events drawn 1 in N */
+	uint64_t live, live_bytes;	/* objs - frees - repaired */
+	uint64_t aged, aged_bytes;	/* of those, at least --min-age old */
 };
 
 struct trace_callsite {
 	/* identity: kind, address, cache */
 	uint32_t kind;
 	uint64_t addr;	/* call site, or the frame derived from a stack */
-	uint64_t cache; /* struct kmem_cache *, kmalloc size class, order */
-	char function[128];
-	char callsite[160]; /* function+0xoff, or "(unknown)" */
+	uint64_t cache; /* struct kmem_cache *, kmalloc flavour and size class, order */
+	char function[128]; /* the source function ("getname_flags") */
+	char clone[64];	    /* a GCC clone's suffix (".part.0"), or "" */
+	char callsite[160]; /* symbol+0xoff as kallsyms has it, or "(unknown)" */
 	char module[64];    /* empty: vmlinux */
-	char cache_name[40]; /* empty: none */
+	char cache_name[TRACE_CACHE_NAME_LEN]; /* empty: none */
 	const char *aliases[8]; /* caches merged into cache_name (not itself) */
 	size_t naliases;
-	/* cumulative since start, scaled when sampling */
-	uint64_t allocs, frees, repaired;
-	uint64_t alloc_bytes, free_bytes;
-	uint64_t outstanding_count, outstanding_bytes;
-	double count_error; /* 95% half-width of outstanding_count; 0 exact */
-	double alloc_rate, free_rate; /* per second over the last interval */
-	uint64_t oldest_age_ns;	      /* 0 when nothing outstanding */
-	uint64_t aged_count, aged_bytes; /* older than --min-age (scaled) */
-	uint64_t sampled_objects;	 /* object-map entries behind it */
+	struct trace_sampled s; /* what the figures below come from */
+	/* cumulative since start; estimates under --sample */
+	struct trace_est allocs, alloc_bytes, frees, free_bytes, repaired;
+	/* allocated and not freed (with --min-age: only objects that old) */
+	struct trace_est outstanding_count, outstanding_bytes;
+	/* of those, at a call site that has seen missed frees (repairs, failed
+	 * deletes): they may have been freed unseen */
+	struct trace_est unconfirmed_count, unconfirmed_bytes;
+	struct trace_rate alloc_rate, free_rate; /* over the last interval */
+	/* frees at level 1 - alpha/2, for the free rate's bounds (internal) */
+	uint64_t frees_lo2, frees_hi2;
+	uint64_t oldest_age_ns; /* 0 when nothing outstanding */
+	uint64_t size;		/* mean object size (for byte bounds) */
 	struct trace_pid_summary pids[TRACE_REPORT_PIDS];
 	size_t npids;
 	struct trace_stack_summary stacks[TRACE_REPORT_STACKS];
@@ -71,9 +108,12 @@ struct trace_report {
 	uint64_t elapsed_ns;  /* since attach */
 	uint64_t interval_ns; /* since the previous report */
 	uint32_t sample;      /* 1 = exact */
-	struct trace_callsite *cs; /* sorted by outstanding bytes, descending */
+	struct trace_callsite *cs; /* by outstanding bytes, descending (--min-age:
+				      confirmed bytes first) */
 	size_t ncs;
-	uint64_t outstanding_count, outstanding_bytes; /* totals */
+	/* totals over the call sites */
+	struct trace_est outstanding_count, outstanding_bytes;
+	struct trace_est unconfirmed_count, unconfirmed_bytes;
 	uint64_t objects; /* tracked entries (unscaled) */
 	uint64_t counters[TC_NR];
 	uint64_t recursion_misses;
@@ -81,20 +121,22 @@ struct trace_report {
 	size_t nprogs;
 };
 
-/* Previous interval's cumulative counts, for rates. */
+/* Previous interval's cumulative counts, for rates; the bounds' memos. */
 struct trace_report_state {
 	struct trace_callsite *prev; /* sorted by identity */
 	size_t nprev;
 	uint64_t prev_ns;
 	uint64_t min_age_ns; /* config: outstanding counts only older objects */
 	const struct slab_aliases *aliases; /* config: SLUB merging, or NULL */
+	struct binom_memo *memo[4]; /* at alpha / 1, 2, 3, 6 (allocated here) */
 };
 
 /*
  * Builds the report of read r: merges rows that share a call site, scales
- * by the sample rate, applies --min-age, groups stacks and processes per
- * call site, and takes rates against the previous report kept in st.
- * ks (may be unloaded) symbolizes; it must outlive the report.
+ * by the sample rate with the bounds of every estimate, applies --min-age,
+ * marks what is unconfirmed, groups stacks and processes per call site,
+ * and takes rates against the previous report kept in st. ks (may be
+ * unloaded) symbolizes; it must outlive the report.
  */
 int trace_report_build(const struct trace_read *r, const struct trace_ksyms *ks,
 		       struct trace_report_state *st, struct trace_report *out);
@@ -105,5 +147,7 @@ const char *trace_kind_name(uint32_t kind);
 /* "func+0xoff" into buf and the module (NULL for vmlinux). */
 const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *buf,
 			     size_t len, const char **module);
+/* The comm shown for an interrupt context (enum kleak_ctx), or NULL for a task. */
+const char *trace_ctx_comm(uint32_t ctx);
 
 #endif

@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "trace/map_mem.h"
 #include "util/clock.h"
 #include "util/compiler.h"
 #include "util/vec.h"
@@ -78,25 +80,40 @@ static enum family prog_family(const char *tp)
 /* Old-kernel variants: absent on 6.1+, and not worth a message there. */
 static bool is_variant(const char *tp)
 {
-	return !strcmp(tp, "kmalloc_node") || !strcmp(tp, "kmem_cache_alloc_node") ||
-	       !strcmp(tp, "mm_page_free_batched");
+	return !strcmp(tp, "kmalloc_node") || !strcmp(tp, "kmem_cache_alloc_node");
 }
 
 /*
- * --cache: the merged cache's name (what s->name says in the tracepoints)
- * and the names merged into it; a kmalloc-N cache also selects the kmalloc
- * events of its size.
+ * --cache: the merged cache's name, what s->name says in the tracepoints
+ * whichever alias the user gave; a kmalloc-N cache also selects the
+ * kmalloc events of its size whose gfp flags pick its flavour.
  */
 static void cache_filter(struct trace_bpf *skel, const struct target_cache *c)
 {
-	size_t n = 0;
-
 	skel->rodata->cache_filter_on = true;
 	skel->rodata->kmalloc_filter_size = c->kmalloc_size;
-	snprintf(skel->rodata->cache_filter[n++], TRACE_CACHE_NAME_LEN, "%.31s", c->cache);
-	for (size_t i = 0; i < c->naliases && n < TRACE_MAX_CACHE_FILTER; i++)
-		snprintf(skel->rodata->cache_filter[n++], TRACE_CACHE_NAME_LEN, "%.31s",
-			 c->aliases[i]);
+	skel->rodata->kmalloc_filter_types = 1u << c->kmalloc_type;
+	snprintf((char *)skel->rodata->cache_filter, TRACE_CACHE_NAME_LEN, "%s", c->cache);
+}
+
+uint32_t trace_sites_entries(int ncpus)
+{
+	uint64_t n = TRACE_SITES_BUDGET / ((uint64_t)(ncpus > 0 ? ncpus : 1) *
+					   sizeof(struct trace_site_val));
+
+	return n > TRACE_SITES_MAX ? TRACE_SITES_MAX : n < TRACE_SITES_MIN ? TRACE_SITES_MIN : n;
+}
+
+/* --sample: the run's seed, from the kernel's random pool unless given. */
+static uint64_t seed_pick(const struct trace_opts *o)
+{
+	uint64_t seed = 0;
+
+	if (o->seed_given)
+		return o->sample_seed;
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = clock_mono_ns() ^ ((uint64_t)getpid() << 32);
+	return seed & TRACE_SEED_MAX;
 }
 
 /* What the running kernel's tracepoints look like, in rodata. */
@@ -119,9 +136,13 @@ static bool choose_programs(struct trace_session *s, const struct btf *btf)
 	struct bpf_program *p;
 	bool need_stacks = false;
 
+	loader_irqctx_enable(s->skel->obj, btf);
 	bpf_object__for_each_program(p, s->skel->obj) {
 		const char *tp = strchr(bpf_program__section_name(p), '/') + 1;
 		enum family f = prog_family(tp);
+
+		if (loader_is_irqctx(tp))
+			continue; /* not an event of the report's: set above */
 		bool want = f == FAM_SLAB || (f == FAM_PAGE && o->pages) ||
 			    (f == FAM_PERCPU && o->percpu) || (f == FAM_VMALLOC && o->vmalloc);
 
@@ -149,11 +170,14 @@ static int configure(struct trace_session *s, const struct target *t, const stru
 	bool need_stacks;
 
 	target_scope(t, &skel->rodata->scope);
+	skel->rodata->kmalloc_gfp_bits = t->kmalloc_gfp_bits;
+	skel->rodata->kmalloc_noobj_gfp = t->kmalloc_noobj_gfp;
 	if (t->has_cache)
 		cache_filter(skel, &t->cache);
 	skel->rodata->min_size = o->min_size;
 	skel->rodata->sample_every = s->info.sample;
 	skel->rodata->sample_below = (1ull << 32) / skel->rodata->sample_every;
+	skel->rodata->sample_seed = s->info.sample_seed;
 	skel->rodata->stack_every = o->stack_every;
 	if (o->stack_every)
 		skel->rodata->stack_below = (1ull << 16) / o->stack_every;
@@ -163,7 +187,8 @@ static int configure(struct trace_session *s, const struct target *t, const stru
 		return kerr_set(e, -ENOENT, "kleak trace", 0,
 				"none of the kmem tracepoints exists in this kernel");
 	bpf_map__set_max_entries(skel->maps.objs, o->max_entries);
-	bpf_map__set_max_entries(skel->maps.sites, TRACE_SITES_MAX);
+	s->info.max_callsites = trace_sites_entries(s->ncpus);
+	bpf_map__set_max_entries(skel->maps.sites, s->info.max_callsites);
 	bpf_map__set_max_entries(skel->maps.stacks, need_stacks ? TRACE_STACKS_MAX : 1);
 	return 0;
 }
@@ -200,15 +225,55 @@ static int load_error(int err, struct kerr *e)
 			"verifier's log)", loader_why(err, why, sizeof(why)));
 }
 
-/* After attaching: what the maps cost, and the buffers of batch reads. */
+/*
+ * What the maps hold: fdinfo's memlock from 6.4, where it is the kernel's
+ * own ->map_mem_usage; before, computed the same way (map_mem.h), since
+ * memlock there leaves out elements' headers, buckets and per-CPU copies.
+ */
+static void map_bytes(struct trace_session *s, const struct btf *btf)
+{
+	struct map_mem_sizes z;
+	char release[128] = "";
+	uint64_t computed = 0;
+	struct bpf_map *m;
+	FILE *f;
+
+	map_mem_sizes_btf(btf, &z);
+	z.page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+	bpf_object__for_each_map(m, s->skel->obj) {
+		struct map_mem_shape sh = {
+			.type = bpf_map__type(m), .key_size = bpf_map__key_size(m),
+			.value_size = bpf_map__value_size(m),
+			.max_entries = bpf_map__max_entries(m), .flags = bpf_map__map_flags(m),
+		};
+		uint64_t fd_bytes, mine;
+
+		if (bpf_map__fd(m) < 0)
+			continue;
+		fd_bytes = map_memlock(bpf_map__fd(m));
+		mine = map_mem_usage(&z, &sh, s->ncpus);
+		s->info.map_bytes_fdinfo += fd_bytes;
+		computed += mine;
+		if (getenv("KLEAK_DEBUG"))
+			fprintf(stderr, "kleak trace: map %s: fdinfo memlock %llu, computed %llu\n",
+				bpf_map__name(m), (unsigned long long)fd_bytes,
+				(unsigned long long)mine);
+	}
+	s->info.map_bytes = s->info.map_bytes_fdinfo;
+	f = fopen("/proc/sys/kernel/osrelease", "r");
+	if (f && fgets(release, sizeof(release), f) && map_mem_fdinfo_understates(release))
+		s->info.map_bytes = computed;
+	if (f)
+		fclose(f);
+	if (getenv("KLEAK_DEBUG"))
+		fprintf(stderr, "kleak trace: maps: fdinfo memlock %llu, computed %llu\n",
+			(unsigned long long)s->info.map_bytes_fdinfo, (unsigned long long)computed);
+}
+
+/* After attaching: the buffers of batch reads. */
 static int attached(struct trace_session *s, struct kerr *e)
 {
-	struct bpf_map *m;
-
 	s->info.start_ns = clock_mono_ns();
-	bpf_object__for_each_map(m, s->skel->obj)
-		if (bpf_map__fd(m) >= 0)
-			s->info.map_bytes += map_memlock(bpf_map__fd(m));
 	/* one chunk of a batch read: objects, or per-CPU call-site sums */
 	s->buf_entries = READ_CHUNK;
 	s->keys = malloc(READ_CHUNK * sizeof(struct trace_site_key));
@@ -231,6 +296,7 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o,
 		s->opts.max_entries = TRACE_DEFAULT_MAX_ENTRIES;
 	s->info.max_entries = s->opts.max_entries;
 	s->info.sample = s->opts.sample > 1 ? s->opts.sample : 1;
+	s->info.sample_seed = seed_pick(&s->opts);
 	loader_log_init();
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return kerr_set(e, -ENOENT, "/sys/kernel/btf/vmlinux", 0,
@@ -260,6 +326,7 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o,
 			       strerror(-ret));
 		goto out;
 	}
+	map_bytes(s, btf);
 	ret = attached(s, e);
 out:
 	btf__free(btf);
@@ -345,12 +412,15 @@ static void site_entry(void *vctx, const void *key, const void *val)
 
 	memcpy(&row.key, key, sizeof(row.key));
 	for (int i = 0; i < c->s->ncpus; i++) {
-		row.sum.allocs += pc[i].allocs;
+		row.sum.objs += pc[i].objs;
+		row.sum.obj_bytes += pc[i].obj_bytes;
 		row.sum.frees += pc[i].frees;
-		row.sum.repaired += pc[i].repaired;
-		row.sum.alloc_bytes += pc[i].alloc_bytes;
 		row.sum.free_bytes += pc[i].free_bytes;
+		row.sum.repaired += pc[i].repaired;
 		row.sum.repaired_bytes += pc[i].repaired_bytes;
+		row.sum.missed_deletes += pc[i].missed_deletes;
+		row.sum.allocs += pc[i].allocs;
+		row.sum.alloc_bytes += pc[i].alloc_bytes;
 	}
 	if (vec_push(&c->r->rows, &c->r->nrows, &c->cap, sizeof(row), &row))
 		c->err = -ENOMEM;
@@ -382,7 +452,7 @@ static void obj_entry(void *vctx, const void *key, const void *val)
 	if (o->stack_id >= 0 &&
 	    vec_push(&r->stack_refs, &r->nstack_refs, &c->stack_cap, sizeof(ref), &ref))
 		c->err = -ENOMEM;
-	ref.val = (int32_t)o->origin.tgid;
+	ref.val = trace_ref_who(o->origin.tgid, o->origin.ctx);
 	if (vec_push(&r->pid_refs, &r->npid_refs, &c->pid_cap, sizeof(ref), &ref))
 		c->err = -ENOMEM;
 }
@@ -550,6 +620,8 @@ static int read_comms(struct trace_read *r)
 	for (size_t i = 0; i < r->npid_refs; i++) {
 		struct trace_comm c = { .pid = (uint32_t)r->pid_refs[i].val };
 
+		if (r->pid_refs[i].val <= 0) /* interrupt context: no process */
+			continue;
 		if (vec_push(&r->comms, &r->ncomms, &cap, sizeof(c), &c))
 			return -ENOMEM;
 	}

@@ -32,14 +32,26 @@ struct trace_opts {
 	const char *cache;    /* --cache: slab cache name, NULL = all */
 	uint64_t min_size;    /* --min-size: bytes, 0 = all */
 	uint32_t sample;      /* --sample N: 1 in N objects; 1 = exact */
+	uint64_t sample_seed; /* --sample-seed: which addresses; random unless seed_given */
+	bool seed_given;
 	uint32_t stack_every; /* --stacks: a stack for 1 in N objects; 0 = off */
 	uint32_t max_entries; /* --max-entries: objects tracked at most */
 	bool pages, percpu, vmalloc; /* opt-in event families */
 };
 
 #define TRACE_DEFAULT_MAX_ENTRIES KLEAK_OBJ_MAP_ENTRIES
+/* Seeds stay below 2^53: a JSON number (a double in jq) carries them exactly. */
+#define TRACE_SEED_MAX ((1ull << 53) - 1)
 #define TRACE_SITES_MAX (1u << 14)
+#define TRACE_SITES_MIN 1024u
+/* The per-CPU call-site sums hold at most this many bytes of values,
+ * whatever the CPU count: fewer call sites on big machines (the rest are
+ * counted in dropped_callsites), never hundreds of MiB. */
+#define TRACE_SITES_BUDGET (16u << 20)
 #define TRACE_STACKS_MAX (1u << 14)
+
+/* Call sites the per-CPU sums can hold on ncpus CPUs within the budget. */
+uint32_t trace_sites_entries(int ncpus);
 
 struct trace_session {
 	struct trace_bpf *skel;

@@ -183,7 +183,10 @@ for n in "${names[@]}"; do
 		;;
 	small)
 		finish "$n"
-		judge small ".alloc >= $N and .dropped >= $N - $SMALL - 10 and .max_objects == $SMALL" "a full object map counts the allocations it could not track as dropped"
+		# An allocation the map refused is no allocation kleak tracked:
+		# counted in dropped, never in alloc or outstanding.
+		judge small ".outstanding <= $SMALL and .alloc + .dropped + .map_busy >= $N and .dropped >= $N - $SMALL - 10 and .max_objects == $SMALL" "a full object map counts the allocations it could not track as dropped, not as allocated"
+		judge small '.incomplete and (.verdict_reason | test("incomplete: [0-9]+ allocations were not tracked"))' "the verdict says the result is incomplete"
 		;;
 	*)
 		finish "$n"
@@ -214,6 +217,29 @@ judge churn ".alloc >= $NCHURN" "every created file's dentry counted"
 judge churn '.free >= .alloc * 0.95' "frees (from RCU callbacks) credited to the process"
 judge churn '.verdict == "balanced"' "verdict: balanced"
 kill -TERM "$CPID" 2>/dev/null
+
+# --- a map too small for what is made, then all of it removed --------------
+# 5000 files created on tmpfs, held, then closed and removed (their dentries
+# freed from RCU callbacks), counted with --max-objects 1024: the 3976 the
+# map could not hold are dropped, not allocations whose frees never came,
+# so the verdict is not allocs_outrun_frees and says it is incomplete.
+NFULL=5000 MAXO=1024
+start_paused full --files "$NFULL" --dir "$SHM" --hold 1
+FPID=$LPID
+counter full -p "$FPID" --max-objects "$MAXO"
+wait_for "$W/full.err" "attached via" 30
+echo go >"$W/full.go"
+if wait_for "$W/full.out" "^released" 120; then
+	ok "full: leaker created, held and removed $NFULL files"
+else
+	not_ok "full: leaker created, held and removed $NFULL files" "$(cat "$W/full.err" "$W/full.out")"
+fi
+sleep 1.5 # RCU callbacks free the dentries after a grace period
+finish full
+judge full '.verdict != "allocs_outrun_frees"' "a full map is not a leak: the verdict is not allocs_outrun_frees"
+judge full ".dropped >= $NFULL - $MAXO - 50 and .alloc <= $MAXO + 50 and .free >= .alloc * 0.95" "the allocations the map could not hold are in dropped; the tracked ones were freed"
+judge full '.incomplete and (.verdict_reason | test("incomplete"))' "the verdict says the result is incomplete"
+
 if ! command -v bpftool >/dev/null; then
 	skip "no count program left attached after the runs" "bpftool not installed"
 elif ! grep -qxE '[0-9]+' <<<"$seen"; then

@@ -64,7 +64,16 @@ expect "an unknown cache is an error listing close names" 1 "no slab cache 'dent
 expect "an unknown cache with nothing close says none" 1 "close names: none" --cache zzzzzzzzzzzzzzzzzzzz
 expect "a v1 cgroup without memory is refused" 1 "without the memory controller" --cache dentry --cgroup /sys/fs/cgroup/pids
 expect "a directory that is no cgroup is refused" 1 "not a cgroup directory" --cache dentry --cgroup /tmp
-expect "a missing cgroup path is an error" 1 "No such file" --cache dentry --cgroup /sys/fs/cgroup/memory/kleak-no-such-cgroup
+expect "a missing cgroup path is an error" 1 "no such cgroup directory; close names" --cache dentry --cgroup /sys/fs/cgroup/memory/kleak-no-such-cgroup
+# a mistyped cgroup names the close ones its parent has
+cgroot=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ "$(id -u)" = 0 ] && [ -n "$cgroot" ] && mkdir "$cgroot/kleak-typo-$$" 2>/dev/null; then
+	expect "a mistyped cgroup lists the close names" 1 "close names: kleak-typo-$$" \
+		--cache dentry --cgroup "$cgroot/kleak-tpyo-$$"
+	rmdir "$cgroot/kleak-typo-$$"
+else
+	skip "a mistyped cgroup lists the close names" "needs root to make a cgroup"
+fi
 
 # kmalloc-N in bytes is the cache the kernel spells kmalloc-1k (one
 # resolver with trace: every spelling and flavour)

@@ -11,6 +11,14 @@
  *   --files N       files created and held open in --dir (dentry, inode, filp)
  *   --negdentries N stat() of missing names in --dir (negative dentries)
  *   --churn N       create+unlink N files in --dir, one at a time (balance)
+ *   --keys N        "user" keys of 800 bytes in a session keyring of its own:
+ *                   one unaccounted kmalloc (kmalloc-1k) per key, user_preparse
+ *   --pages N       N anonymous pages, touched, no transparent huge pages
+ *   --percpu-maps N BPF per-CPU arrays of one entry (root): one percpu
+ *                   allocation each
+ *   --ops-churn S   for S seconds: socket, pipe, open and stat of a missing
+ *                   name, all released at once; prints "ops N" (no false leaks)
+ *   --comm NAME     run under this task name (prctl PR_SET_NAME)
  *   --rate R        objects created per second (default: as fast as possible)
  *   --hold S        hold everything S seconds once created (default 5);
  *                   --until-signal holds until SIGTERM/SIGINT/SIGUSR1
@@ -27,11 +35,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/bpf.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* keyctl(2) and add_key(2) without libkeyutils */
+#define LK_KEYCTL_JOIN_SESSION_KEYRING 1
+#define LK_KEYCTL_CLEAR 7
+#define LK_KEY_SPEC_SESSION_KEYRING -3
 
 static volatile sig_atomic_t stop;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -77,6 +94,88 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* A fresh session keyring, so the keys go when the process does. */
+static void keys_add(long n, const char *tag)
+{
+	char desc[64], payload[800];
+
+	memset(payload, 'k', sizeof(payload));
+	if (syscall(SYS_keyctl, LK_KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		die("keyctl join session keyring");
+	for (long i = 0; i < n && !stop; i++) {
+		snprintf(desc, sizeof(desc), "kleak-%s-%d-%ld", tag, getpid(), i);
+		if (syscall(SYS_add_key, "user", desc, payload, sizeof(payload),
+			    LK_KEY_SPEC_SESSION_KEYRING) < 0)
+			die("add_key");
+	}
+}
+
+static void *pages_take(long n)
+{
+	size_t len = (size_t)n * 4096;
+	char *p;
+
+	if (!n)
+		return NULL;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (size_t off = 0; off < len; off += 4096)
+		p[off] = 1;
+	return p;
+}
+
+/* A BPF per-CPU array of one 8-byte entry: one percpu allocation. */
+static int percpu_map(void)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+	a.key_size = 4;
+	a.value_size = 8;
+	a.max_entries = 1;
+	return (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+}
+
+/* One churn op: objects made and all released again. */
+static void churn_op(const char *dir, long i)
+{
+	char path[4096];
+	struct stat st;
+	int fd, p[2];
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd >= 0)
+		close(fd);
+	if (!pipe(p)) {
+		close(p[0]);
+		close(p[1]);
+	}
+	snprintf(path, sizeof(path), "%s/op-%d", dir, getpid());
+	fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "%s/missing-%d-%ld", dir, getpid(), i & 1023);
+	stat(path, &st);
+}
+
+static long ops_churn(const char *dir, double secs)
+{
+	struct timespec t0, now;
+	long i = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int j = 0; j < 256; j++, i++)
+			churn_op(dir, i);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (!stop && (double)(now.tv_sec - t0.tv_sec) +
+				  (double)(now.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	return i;
+}
+
 static void sleep_s(double s)
 {
 	struct timespec d = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
@@ -95,12 +194,17 @@ int main(int argc, char **argv)
 		{ "negdentries", 1, NULL, 'n' }, { "churn", 1, NULL, 'c' },
 		{ "dir", 1, NULL, 'd' },     { "rate", 1, NULL, 'r' },
 		{ "hold", 1, NULL, 'H' },    { "until-signal", 0, NULL, 'U' },
-		{ "linger", 1, NULL, 'L' },  { NULL, 0, NULL, 0 },
+		{ "linger", 1, NULL, 'L' },  { "keys", 1, NULL, 'k' },
+		{ "pages", 1, NULL, 'P' },   { "percpu-maps", 1, NULL, 'm' },
+		{ "ops-churn", 1, NULL, 'o' }, { "comm", 1, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
 	};
 	/* clang-format on */
 	long nthreads = 0, nsock = 0, npipes = 0, nfiles = 0, nneg = 0, nchurn = 0;
-	double rate = 0, hold = 5, linger = 0;
-	const char *dir = NULL;
+	long nkeys = 0, npages = 0, nmaps = 0;
+	double rate = 0, hold = 5, linger = 0, churn_secs = 0;
+	const char *dir = NULL, *comm = NULL;
+	char *pages;
 	int opt, until_signal = 0, *fds;
 	long nfds = 0, i, k = 0, total;
 	pthread_t *th;
@@ -122,18 +226,30 @@ int main(int argc, char **argv)
 		case 'H': hold = atof(optarg); break;
 		case 'U': until_signal = 1; break;
 		case 'L': linger = atof(optarg); break;
+		case 'k': nkeys = atol(optarg); break;
+		case 'P': npages = atol(optarg); break;
+		case 'm': nmaps = atol(optarg); break;
+		case 'o': churn_secs = atof(optarg); break;
+		case 'C': comm = optarg; break;
 		default: return 2;
 		}
 		/* clang-format on */
 	}
-	if ((nfiles || nneg || nchurn) && !dir) {
-		fprintf(stderr, "leaker: --files/--negdentries/--churn need --dir\n");
+	if ((nfiles || nneg || nchurn || churn_secs > 0) && !dir) {
+		fprintf(stderr, "leaker: --files/--negdentries/--churn/--ops-churn need --dir\n");
 		return 2;
+	}
+	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
+		die("prctl PR_SET_NAME");
+	if (churn_secs > 0) {
+		signal(SIGTERM, on_signal);
+		printf("ops %ld\n", ops_churn(dir, churn_secs));
+		return 0;
 	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGUSR1, on_signal);
-	total = nsock + 2 * npipes + nfiles + 16;
+	total = nsock + 2 * npipes + nfiles + nmaps + 16;
 	/* Raise the fd limit; without CAP_SYS_RESOURCE only up to the hard one. */
 	rl.rlim_cur = rl.rlim_max = (rlim_t)total + 64;
 	if (setrlimit(RLIMIT_NOFILE, &rl)) {
@@ -181,6 +297,17 @@ int main(int argc, char **argv)
 			die("open");
 		nfds++;
 	}
+	for (i = 0; i < nmaps && !stop; i++, k++) {
+		pace(rate, k, &t0);
+		if ((fds[nfds] = percpu_map()) < 0)
+			die("bpf map create");
+		nfds++;
+	}
+	if (nkeys)
+		keys_add(nkeys, "key");
+	k += nkeys;
+	pages = pages_take(npages);
+	k += npages;
 	for (i = 0; i < nneg && !stop; i++, k++) {
 		struct stat st;
 
@@ -213,6 +340,10 @@ int main(int argc, char **argv)
 		pthread_join(th[i], NULL);
 	for (i = 0; i < nfds; i++)
 		close(fds[i]);
+	if (pages)
+		munmap(pages, (size_t)npages * 4096);
+	if (nkeys)
+		syscall(SYS_keyctl, LK_KEYCTL_CLEAR, LK_KEY_SPEC_SESSION_KEYRING);
 	for (i = 0; i < nfiles; i++) {
 		snprintf(path, sizeof(path), "%s/leaker-%d-%ld", dir, getpid(), i);
 		unlink(path);

@@ -63,7 +63,7 @@ static void test_json_keys(void **state)
 		"\"alloc_rate_per_sec\":", "\"free_rate_per_sec\":",
 		"\"free_untracked\":", "\"repaired\":", "\"dropped\":",
 		"\"map_busy\":",
-		"\"recursion_misses\":", "\"verdict\":", "\"verdict_reason\":",
+		"\"recursion_misses\":", "\"verdict\":", "\"verdict_reason\":", "\"incomplete\":",
 	};
 	static struct target t = { .has_cache = true, .pid = 42, .tgid = 42,
 				   .cache = { .cache = "sigqueue", .naliases = 1,
@@ -100,9 +100,33 @@ static void test_json_keys(void **state)
 	}
 }
 
+/*
+ * Objects the map refused are in no count but dropped/map_busy; the
+ * verdict then says it judged only the objects tracked.
+ */
+static void test_incomplete(void **state)
+{
+	const struct count_verdict_opts *o = &count_verdict_defaults;
+	struct count_counters c = counters(1024, 1024, 0);
+	char why[400];
+
+	(void)state;
+	c.stat[CS_DROPPED] = 3976; /* 5000 files, --max-objects 1024 */
+	assert_true(count_incomplete(&c));
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_BALANCED);
+	assert_non_null(strstr(why, "incomplete: 3976 allocations were not tracked"));
+	c = counters(1024, 1024, 0);
+	assert_false(count_incomplete(&c));
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_BALANCED);
+	assert_null(strstr(why, "incomplete"));
+	c.stat[CS_BUSY] = 2;
+	assert_true(count_incomplete(&c));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_incomplete),
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_json_keys),
 	};

@@ -301,16 +301,16 @@ static void test_folded_from_trace(void **state)
 	/* the leaker: two stacks, 2:1 by objects; 1000 bytes outstanding */
 	snprintf(cs[0].function, sizeof(cs[0].function), "leak_kmalloc_work");
 	snprintf(cs[0].module, sizeof(cs[0].module), "kleak_kmalloc_leak");
-	cs[0].outstanding_bytes = 1000;
+	cs[0].outstanding_bytes.v = 1000;
 	set_stack(&cs[0].stacks[0], 2, (uint64_t[]){ leak, pow, wt, kt, rff }, 5);
 	set_stack(&cs[0].stacks[1], 1, (uint64_t[]){ leak, kt, rff }, 3);
 	cs[0].nstacks = 2;
 	/* no stack taken: the call site alone */
 	snprintf(cs[1].function, sizeof(cs[1].function), "vmlinux_site");
-	cs[1].outstanding_bytes = 77;
+	cs[1].outstanding_bytes.v = 77;
 	/* a stack that starts above the call site: the site becomes its leaf */
 	snprintf(cs[2].function, sizeof(cs[2].function), "inlined_site");
-	cs[2].outstanding_bytes = 5;
+	cs[2].outstanding_bytes.v = 5;
 	set_stack(&cs[2].stacks[0], 4, (uint64_t[]){ oth, kt }, 2);
 	cs[2].nstacks = 1;
 	assert_int_equal(stacks_from_trace(&s, &rep, &ks), 0);

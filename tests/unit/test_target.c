@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "trace/target.h"
@@ -44,6 +46,10 @@ static void test_kmalloc_parse(void **state)
 		{ "kmalloc-rcl-2k", true, 2048, KLEAK_KMALLOC_RECLAIM, -1 },
 		{ "dma-kmalloc-4k", true, 4096, KLEAK_KMALLOC_DMA, -1 },
 		{ "kmalloc-2M", true, 2u << 20, KLEAK_KMALLOC_NORMAL, -1 },
+		/* 6.12 with memory allocation profiling: the obj_ext vectors' caches */
+		{ "kmalloc-no-objext-1k", true, 1024, KLEAK_KMALLOC_NO_OBJ_EXT, -1 },
+		{ "kmalloc-no-objext-96", true, 96, KLEAK_KMALLOC_NO_OBJ_EXT, -1 },
+		{ "kmalloc-no-objext-", false, 0, 0, -1 },
 		{ "kmalloc_buckets", false, 0, 0, -1 },
 		{ "kmalloc-", false, 0, 0, -1 },
 		{ "kmalloc-0", false, 0, 0, -1 },
@@ -82,6 +88,7 @@ static void test_kmalloc_name(void **state)
 		{ "kmalloc-192", "kmalloc-192", "kmalloc-192" },
 		{ "kmalloc-4194304", "kmalloc-4M", "kmalloc-4194304" },
 		{ "kmalloc-rnd-3-1024", "kmalloc-rnd-03-1k", "kmalloc-rnd-03-1024" },
+		{ "kmalloc-no-objext-8192", "kmalloc-no-objext-8k", "kmalloc-no-objext-8192" },
 	};
 	char buf[64];
 
@@ -96,6 +103,27 @@ static void test_kmalloc_name(void **state)
 				    cases[i].long_name);
 	}
 }
+
+/* A kmalloc event's bytes_alloc to the size class its cache is named by. */
+static void test_kmalloc_class(void **state)
+{
+	(void)state;
+	assert_int_equal(target_kmalloc_class(1024), 1024);
+	assert_int_equal(target_kmalloc_class(96), 96);
+	assert_int_equal(target_kmalloc_class(192), 192);
+	assert_int_equal(target_kmalloc_class(8192), 8192);
+	assert_int_equal(target_kmalloc_class(1024 + 64), 1024); /* slab_debug red zones */
+	assert_int_equal(target_kmalloc_class(16384), 0); /* kmalloc_large: pages */
+	assert_int_equal(target_kmalloc_class(4), 0);
+}
+
+/*
+ * The flavours each kernel's slabinfo has, and the gfp bits they make
+ * count: every capture has dma, rcl and cg caches; 6.12's no-objext ones
+ * are picked by no plain gfp bit. Without kmalloc-cg-N (memcg kmem off)
+ * __GFP_ACCOUNT picks nothing: the kernel serves it from kmalloc-N.
+ */
+static void test_kmalloc_types(void **state);
 
 static void test_edit_distance(void **state)
 {
@@ -233,6 +261,52 @@ static void test_pick_alias(void **state)
 	slabs_free(&s);
 }
 
+static void test_kmalloc_types(void **state)
+{
+	static const char *const kernels[] = { "6.1", "6.12", "6.18" };
+	const uint32_t all4 = (1u << KLEAK_KMALLOC_NORMAL) | (1u << KLEAK_KMALLOC_RECLAIM) |
+			      (1u << KLEAK_KMALLOC_DMA) | (1u << KLEAK_KMALLOC_CGROUP);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(kernels); i++) {
+		struct slabs s = { 0 };
+		uint32_t t;
+
+		slabs_load(kernels[i], &s);
+		t = target_kmalloc_types(&s.si);
+		slabs_free(&s);
+		assert_int_equal(t & all4, all4);
+		assert_int_equal(!!(t & (1u << KLEAK_KMALLOC_NO_OBJ_EXT)), i == 1);
+		assert_int_equal(target_kmalloc_gfp_bits(t), 0x400011u);
+	}
+	assert_int_equal(target_kmalloc_gfp_bits((1u << KLEAK_KMALLOC_NORMAL) |
+						 (1u << KLEAK_KMALLOC_RECLAIM)), 0x10u);
+}
+
+/* A cgroup path that does not exist: the close names its parent has. */
+static void test_cgroup_unknown(void **state)
+{
+	char dir[] = "/tmp/kleak-test-cg.XXXXXX", path[128];
+	struct target_cgroup cg;
+	struct kerr e = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/docker-abc", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/system.slice", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/dockre-abc", dir);
+	assert_int_equal(target_cgroup_resolve(path, &cg, &e), -ENOENT);
+	if (!strstr(e.msg, "no such cgroup") || !strstr(e.msg, "close names: docker-abc"))
+		fail_msg("%s", e.msg);
+	snprintf(path, sizeof(path), "%s/docker-abc", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/system.slice", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 static void test_pick_unknown(void **state)
 {
 	struct slabs s = { 0 };
@@ -281,6 +355,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kmalloc_parse),
 		cmocka_unit_test(test_kmalloc_name),
+		cmocka_unit_test(test_kmalloc_class),
+		cmocka_unit_test(test_kmalloc_types),
+		cmocka_unit_test(test_cgroup_unknown),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_pick_kmalloc_fixtures),
