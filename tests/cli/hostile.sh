@@ -289,6 +289,21 @@ run "$W/o.txt" "$K" check --from "$W/wrap"
 	not_ok "saturating totals" "exit $RC" "$(grep -a '^Kernel memory' "$W/o.txt")" \
 		"$(head -c 300 "$W/o.txt.err")"
 
+# CRLF line ends are accepted in every source and header alike (some
+# parsers took them and some did not): the same analysis as with LF.
+snap crlf
+for f in meminfo slabinfo vmallocinfo modules slab_aliases kallsyms meta; do
+	sed -i 's/$/\r/' "$W/crlf/$f"
+done
+run "$W/crlf.json" "$K" check --from "$W/crlf" --json
+[ $RC = 0 ] && jq_true --slurpfile b "$W/base.json" \
+	'del(.from, .sources) == ($b[0] | del(.from, .sources)) and (.slab.caches | length) > 0' \
+	"$W/crlf.json" >/dev/null &&
+	ok "a snapshot with CRLF line ends: the same analysis as with LF" ||
+	not_ok "CRLF snapshot" "exit $RC" "$(head -c 300 "$W/crlf.json.err")" \
+		"$(diff <(jq -S 'del(.from, .sources)' "$W/crlf.json") \
+			<(jq -S 'del(.from, .sources)' "$W/base.json") 2>&1 | head -6)"
+
 # ---------------------------------------------------------------------------
 # Writes: snapshot -o DIR never follows, deletes or widens what is there.
 # ---------------------------------------------------------------------------
@@ -428,6 +443,22 @@ else
 		ok "damage inside sample 2 of 3: exit 1, the member's offset named" ||
 		not_ok "damaged middle member" "exit $RC" "$(head -c 300 "$W/o.txt.err")"
 fi
+
+# Samples whose clock goes backwards: said, not silently "fluctuating".
+for i in 4 5 6; do
+	snap "r$i"
+	sed -i "s/^time=.*/time=$((1795587272 + i))/" "$W/r$i/meta"
+done
+for i in 1 2 3 4 5 6; do
+	sed -i '/^mono_ns=/d' "$W/r$i/meta"
+	echo "mono_ns=$((7 - i))000000000" >>"$W/r$i/meta"
+done
+"$G" rec "$W/back.kleak" "$W/r1" "$W/r2" "$W/r3" "$W/r4" "$W/r5" "$W/r6" || not_ok "hostile_gen rec"
+run "$W/o.txt" "$K" report "$W/back.kleak"
+[ $RC = 0 ] && grep -qF "$W/back.kleak: the clock goes back at sample 2 (5 samples earlier" "$W/o.txt.err" &&
+	grep -q "rates and verdicts over them are unreliable" "$W/o.txt.err" &&
+	ok "report: a clock going backwards is warned about (sample 2 named, 5 samples counted)" ||
+	not_ok "clock going backwards" "exit $RC" "$(head -c 300 "$W/o.txt.err")"
 
 head -c 65536 /dev/urandom >"$W/garbage.kleak"
 head -c 65536 /dev/urandom | gzip -c >"$W/garbage-gz.kleak"
