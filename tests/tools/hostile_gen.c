@@ -11,8 +11,10 @@
  *                                       written as a stream, never held)
  *   hostile_gen series OUT SAMPLES N    a recording of SAMPLES samples, each
  *                                       with N slab caches of new names
- *   hostile_gen rss CMD [ARGS...]       runs CMD; prints "rss_kib N" on
- *                                       stderr (its peak RSS) and exits as it
+ *   hostile_gen rss CMD [ARGS...]       runs CMD; prints "rss_kib N" (its
+ *                                       peak RSS) and "cpu_ms N" (its user
+ *                                       and system time) on stderr, and
+ *                                       exits as it
  *   hostile_gen kmsg-unread             bytes of the kernel log not yet read
  *                                       from /proc/kmsg (syslog(2) action 9)
  *   hostile_gen utf8 FILE               exit 0 when FILE is valid UTF-8 (an
@@ -208,7 +210,9 @@ static int cmd_rss(char **argv)
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
 		return die("wait4");
-	fprintf(stderr, "rss_kib %ld\n", ru.ru_maxrss);
+	fprintf(stderr, "rss_kib %ld\ncpu_ms %ld\n", ru.ru_maxrss,
+		(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
