@@ -20,6 +20,7 @@ const struct command kleak_commands[] = {
 	{ "trace", cmd_trace, "trace outstanding kernel allocations live with BPF", &cmd_trace_spec },
 	{ "cgroups", cmd_cgroups, "kernel memory per container and memory cgroup, named, ranked, with findings", &cmd_cgroups_spec },
 	{ "count", cmd_count, "count allocations and frees of one kind of object", &cmd_count_spec },
+	{ "investigate", cmd_investigate, "the whole chain in one command: detect, localize, confirm, the culprit", &cmd_investigate_spec },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -261,6 +261,12 @@ void series_sample_end(struct series_set *set)
 	maybe_prune(set, false);
 }
 
+void series_set_widen(struct series_set *set)
+{
+	if (set->stride > 1 && !set->pending)
+		set->stride /= 2;
+}
+
 /* The meminfo series: see series.h. */
 const char *const series_meminfo_fields[] = {
 	"Slab",	       "SReclaimable", "SUnreclaim", "KReclaimable",

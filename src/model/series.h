@@ -89,6 +89,13 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns);
 long series_add(struct series_set *set, enum series_source src,
 		const char *name, const char *module, uint64_t bytes);
 void series_sample_end(struct series_set *set);
+/*
+ * The caller samples at twice its interval from now on (investigate
+ * widens its interval when the window fills): each point keeps standing
+ * for the same span of time, so it averages half as many raw samples.
+ * Only between points (nothing pending); stride never goes below 1.
+ */
+void series_set_widen(struct series_set *set);
 
 /* Looks a series up; NULL when absent. module may be NULL for "". */
 const struct series *series_find(const struct series_set *set,

@@ -79,3 +79,10 @@ size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *
 	}
 	return n;
 }
+
+int loader_stats_enable(void)
+{
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	return fd < 0 ? -errno : fd;
+}
