@@ -67,7 +67,8 @@ static const char *explains(const struct inv_localize *l, const struct inv_link 
 	buf[0] = 0;
 	if (k->parent >= 0 && k->share >= 0)
 		snprintf(buf, len, " (explains %.0f%% of %s's growth)", k->share * 100,
-			 l->v[k->parent].s.name);
+			 l->v[k->parent].role == INV_ROLE_KERNEL ? "kernel memory"
+								  : l->v[k->parent].s.name);
 	else if (k->parent >= 0 && k->s.rate_bytes_per_hour > 0)
 		snprintf(buf, len, " (while %s as a whole shrank: other parts gave memory back)",
 			 l->v[k->parent].s.name);
@@ -173,7 +174,7 @@ static void chain_trace(struct inv_verdict *v, const struct inv_report *r)
 		 rate(c->rate_bytes_per_hour, ob, sizeof(ob)),
 		 c->share >= 0 ? " (explains " : "", c->share >= 0 ? c->share * 100 : 0,
 		 c->share >= 0 ? "% of the series' growth while traced)" : "");
-	if (c->site[0])
+	if (c->site[0] && r->localize.site < 0)
 		link_add(v, "site", 0, -1, "allocinfo site %s%s", c->site,
 			 c->site_by_growth ? " (joined by matching growth: the allocator is inlined)"
 					   : "");
@@ -188,7 +189,7 @@ static void chain_process(struct inv_verdict *v, const struct inv_report *r)
 		return;
 	if (p->container[0])
 		snprintf(cb, sizeof(cb), ", container %s", p->container);
-	if (p->have_fds)
+	if (p->have_fds && p->fds) /* kernel threads hold none: nothing to say */
 		snprintf(fb, sizeof(fb), "; it holds %llu open files, %llu of them sockets",
 			 (unsigned long long)p->fds, (unsigned long long)p->sockets);
 	link_add(v, "process", 0, -1, "allocated by %s%s (pid %u%s)%s",
@@ -230,10 +231,11 @@ static void chain_other(struct inv_verdict *v, const struct inv_report *r)
 			 fmt_bytes(c->vmalloc_bytes, bb, sizeof(bb)), c->vmalloc_areas_gained);
 	if (c->kmemleak.ran)
 		link_add(v, "kmemleak", 0, -1,
-			 "kmemleak: %zu unreferenced objects (%s) from %s%s%s, of %zu reported",
+			 "kmemleak: %zu unreferenced objects (%s) from %s%s%s%s, of %zu reported",
 			 c->kmemleak.matched_objects, fmt_bytes(c->kmemleak.matched_bytes, bb, sizeof(bb)),
 			 c->kmemleak.matched_groups ? c->kmemleak.function : "none of the suspect's",
-			 c->kmemleak.module[0] ? " " : "", c->kmemleak.module, c->kmemleak.objects);
+			 c->kmemleak.module[0] ? " [" : "", c->kmemleak.module,
+			 c->kmemleak.module[0] ? "]" : "", c->kmemleak.objects);
 	if (c->count.ran)
 		link_add(v, "count", 0, -1, "count: alloc %llu free %llu outstanding %llu (%s)",
 			 (unsigned long long)c->count.alloc, (unsigned long long)c->count.free,
