@@ -188,15 +188,29 @@ static bool co_grows(struct loc *c, size_t k, size_t i)
 	return factor(ok, oi) <= 1 + c->o->follow_tolerance;
 }
 
-/* The owner of the object graph slab suspect k is part of. */
+/*
+ * The owner of the object graph slab suspect k is part of: a cache of the
+ * graph that outranks it and grows within match_factor of its object rate
+ * (on a busy machine other processes open and close files too: the rates
+ * of the graph's caches drift apart more than follow_tolerance).
+ */
 static size_t owner_of(struct loc *c, size_t k)
 {
 	const struct series_set *set = c->in->set;
+	double bk = object_bytes(c, set->v[k].name);
 	size_t best = k;
 
-	for (size_t i = 0; i < set->count; i++)
-		if (co_grows(c, k, i) && owner_rank(c, i) > owner_rank(c, best))
-			best = i;
+	if (owner_rank(c, k) < 0 || bk <= 0)
+		return k;
+	for (size_t i = 0; i < set->count; i++) {
+		double bi = object_bytes(c, set->v[i].name);
+
+		if (i == k || set->v[i].source != SERIES_SLAB || set->v[i].aggregate ||
+		    !grows(c, i) || bi <= 0 || owner_rank(c, i) <= owner_rank(c, best) ||
+		    factor(rate_of(c, k) / bk, rate_of(c, i) / bi) > c->o->match_factor)
+			continue;
+		best = i;
+	}
 	return best;
 }
 

@@ -87,7 +87,7 @@ static const char *mod_sfx(const char *m, char *buf, size_t len)
 static void chain_localize(struct inv_verdict *v, const struct inv_report *r)
 {
 	const struct inv_localize *l = &r->localize;
-	char rb[40], eb[120], mb[80], fol[300] = "";
+	char rb[40], eb[120], mb[80], fol[380] = "";
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct inv_link *k = &l->v[i];
@@ -116,8 +116,9 @@ static void chain_localize(struct inv_verdict *v, const struct inv_report *r)
 				 explains(l, k, eb, sizeof(eb)));
 			break;
 		case INV_ROLE_FOLLOWER:
-			snprintf(fol + strlen(fol), sizeof(fol) - strlen(fol), "%s%s", fol[0] ? ", " : "",
-				 k->s.name);
+			snprintf(fol + strlen(fol), sizeof(fol) - strlen(fol), "%s%s%s%.100s%s",
+				 fol[0] ? ", " : "", k->s.name, k->aliases[0] ? " (merged with " : "",
+				 k->aliases, k->aliases[0] ? ")" : "");
 			break;
 		default:
 			break;
@@ -193,8 +194,9 @@ static void chain_process(struct inv_verdict *v, const struct inv_report *r)
 		snprintf(fb, sizeof(fb), "; it holds %llu open files, %llu of them sockets",
 			 (unsigned long long)p->fds, (unsigned long long)p->sockets);
 	link_add(v, "process", 0, -1, "allocated by %s%s (pid %u%s)%s",
-		 p->pid ? "process " : "", p->pid ? p->comm : "interrupt or kernel context", p->pid,
-		 cb, fb);
+		 p->pid && p->comm[0] ? "process " : "",
+		 !p->pid ? "interrupt or kernel context" : p->comm[0] ? p->comm : "a process now gone",
+		 p->pid, cb, fb);
 }
 
 static void chain_reclaim(struct inv_verdict *v, const struct inv_report *r)
@@ -370,7 +372,9 @@ static void verdict_leak(struct inv_verdict *v, const struct inv_report *r)
 		 rate(suspect_link(r)->s.rate_bytes_per_hour, rb, sizeof(rb)));
 	if (!v->culprit.module[0] && v->culprit.has_pid && v->culprit.pid)
 		snprintf(v->summary + strlen(v->summary), sizeof(v->summary) - strlen(v->summary),
-			 ", held by process %s (pid %u)", v->culprit.comm, v->culprit.pid);
+			 ", allocated by %s%s (pid %u%s)", v->culprit.comm[0] ? "process " : "",
+			 v->culprit.comm[0] ? v->culprit.comm : "a process now gone",
+			 v->culprit.pid, "");
 	next_leak(v, r);
 }
 
