@@ -183,13 +183,15 @@ vm_ko() {
 }
 
 # vm_ko_depends FILE: the modules FILE depends on (from its .modinfo).
+# objcopy writes a file: to /dev/stdout on a pipe it writes nothing
+# (binutils 2.40), and 9p then loaded without 9pnet, fscache and netfs.
 vm_ko_depends() {
 	local t
-	t=$(mktemp)
-	vm_ko "$1" "$t"
-	objcopy -O binary --only-section=.modinfo "$t" /dev/stdout 2>/dev/null |
-		tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
-	rm -f "$t"
+	t=$(mktemp) || return 0
+	vm_ko "$1" "$t" &&
+		objcopy -O binary --only-section=.modinfo "$t" "$t.modinfo" 2>/dev/null &&
+		tr '\0' '\n' <"$t.modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
+	rm -f "$t" "$t.modinfo"
 }
 
 # vm_boot_modules NAME...: print the module files (.ko or .ko.xz) the named
