@@ -79,7 +79,8 @@ static void make_recording(struct buf *out, int n, size_t *offs)
 	struct kerr e;
 
 	for (int i = 0; i < n; i++) {
-		struct recording_meta m = { (uint64_t)i + 1, 1000000000ULL, 1700000000 + i };
+		struct recording_meta m = { .seq = (uint64_t)i + 1, .interval_ns = 1000000000ULL,
+					    .time_s = 1700000000 + i };
 
 		offs[i] = out->len;
 		make_sample(&s, i);
