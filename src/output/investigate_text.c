@@ -48,7 +48,7 @@ static void detect_text(FILE *f, const struct inv_report *r)
 	const struct inv_detect *d = &r->detect;
 	char a[32], rb[40];
 
-	fprintf(f, "1. Detect: %llu samples in %s, every %.0f s widening to %.0f s; %zu series "
+	fprintf(f, "1. Detect: %llu samples in %s, every %.0f s (%.0f s at the end); %zu series "
 		   "(meminfo %zu, slab %zu, vmalloc callers %zu, vmalloc modules %zu, allocinfo %zu)\n",
 		(unsigned long long)d->samples, dur(d->elapsed_s, a, sizeof(a)), d->interval_first_s,
 		d->interval_last_s, d->series, d->by_source[SERIES_MEMINFO],
@@ -129,12 +129,12 @@ static void sites_text(FILE *f, const struct inv_trace_result *t)
 static void confirm_text(FILE *f, const struct inv_report *r)
 {
 	const struct inv_confirm *c = &r->confirm;
-	char a[32];
+	char a[32], b[32];
 
 	if (r->localize.suspect < 0)
 		return;
-	fprintf(f, "3. Confirm (%s of at most %s):", dur(c->elapsed_s, a, sizeof(a)),
-		dur(c->budget_s, a + 16, sizeof(a) - 16));
+	fprintf(f, "3. Confirm (%s, at most %s):", dur(c->elapsed_s, a, sizeof(a)),
+		dur(c->budget_s, b, sizeof(b)));
 	for (int m = 0; m < INV_M_N; m++)
 		if (c->plan.run[m])
 			fprintf(f, " %s", inv_method_name((enum inv_method)m));
@@ -162,7 +162,7 @@ static void verdict_text(FILE *f, const struct inv_report *r, const struct rende
 
 	fprintf(f, "\n%sVerdict: %s%s\n", col, safe(v->summary), o->color ? FMT_RESET : "");
 	for (size_t i = 0; i < v->nchain; i++)
-		fprintf(f, "  %s %s\n", i ? "->" : "  ", safe(v->chain[i].text));
+		fprintf(f, "  %s%s\n", i ? "-> " : "", safe(v->chain[i].text));
 	if (v->has_culprit) {
 		const struct inv_culprit *c = &v->culprit;
 
