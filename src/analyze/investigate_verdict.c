@@ -259,7 +259,7 @@ static void fill_suspect(const struct inv_report *r, struct inv_culprit *c)
 {
 	const struct inv_link *s = suspect_link(r), *site;
 	const struct inv_confirm *cf = &r->confirm;
-	const struct inv_callsite *cs = cf->trace.culprit >= 0 ? &cf->trace.v[cf->trace.culprit]
+	const struct inv_callsite *cs = cf->trace.ran && cf->trace.culprit >= 0 ? &cf->trace.v[cf->trace.culprit]
 							       : NULL;
 
 	memset(c, 0, sizeof(*c));

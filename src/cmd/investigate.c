@@ -471,6 +471,7 @@ static int init(struct inv_state *s)
 	s->to.leak_window_s = s->o.detect_evidence_s;
 	s->live = (struct live){ .mask = INV_MASK, .parse = SRC_ALL };
 	s->rep.max_s = (double)s->c.max_ns / 1e9;
+	s->rep.confirm.trace.culprit = -1; /* no trace ran (yet) */
 	s->rep.leak_window_s = s->uo.leak_window_s;
 	if (series_set_init(&s->set, s->o.points) || series_set_init(&s->kset, s->o.points)) {
 		fprintf(stderr, "kleak investigate: out of memory\n");

@@ -233,7 +233,7 @@ static void run_count(struct cf *f)
 static void kmemleak_key(const struct cf *f, char *fn, size_t fl, const char **mod)
 {
 	const struct inv_trace_result *t = &f->c->trace;
-	const struct inv_callsite *cs = t->culprit >= 0 ? &t->v[t->culprit] : NULL;
+	const struct inv_callsite *cs = t->ran && t->culprit >= 0 ? &t->v[t->culprit] : NULL;
 
 	fn[0] = 0;
 	*mod = f->sus->s.module;
@@ -390,7 +390,7 @@ static void process_facts(struct cf *f)
 	struct inv_callsite *cs;
 	struct kerr e = { 0 };
 
-	if (t->culprit < 0 || !t->v[t->culprit].npids)
+	if (!t->ran || t->culprit < 0 || !t->v[t->culprit].npids)
 		return;
 	cs = &t->v[t->culprit];
 	p->have = true;
@@ -406,7 +406,7 @@ static void process_facts(struct cf *f)
 static void module_facts(struct cf *f)
 {
 	const struct inv_trace_result *t = &f->c->trace;
-	const struct inv_callsite *cs = t->culprit >= 0 ? &t->v[t->culprit] : NULL;
+	const struct inv_callsite *cs = t->ran && t->culprit >= 0 ? &t->v[t->culprit] : NULL;
 	const char *name = cs ? (cs->caller[0] ? cs->caller_module : cs->module) : f->sus->s.module;
 	const struct kmodule *km;
 	struct inv_module *m = &f->c->module;

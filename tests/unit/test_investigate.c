@@ -745,6 +745,20 @@ static void test_verdict_other(void **state)
 						      .leaking = true };
 	investigate_verdict(&r, &o);
 	assert_int_equal(r.verdict.verdict, TREND_LEAK);
+	/* no vmalloc tracing (6.1): vmallocinfo's caller gaining areas; the trace
+	 * result is all zero (its culprit index 0 means nothing: it never ran) */
+	report_with_suspect(&r, INV_KIND_VMALLOC, "kmem_alloc", -1);
+	snprintf(r.localize.v[1].s.module, sizeof(r.localize.v[1].s.module), "kmem_test");
+	r.localize.v[1].s.source = SERIES_VMALLOC_CALLER;
+	memset(&r.confirm.trace, 0, sizeof(r.confirm.trace));
+	r.confirm.vmalloc_have = true;
+	snprintf(r.confirm.vmalloc_callsite, sizeof(r.confirm.vmalloc_callsite), "kmem_alloc+0xa");
+	r.confirm.vmalloc_areas_gained = 145;
+	r.confirm.series_have = r.confirm.sustained = true;
+	investigate_verdict(&r, &o);
+	assert_int_equal(r.verdict.verdict, TREND_LEAK);
+	assert_string_equal(r.verdict.culprit.callsite, "kmem_alloc+0xa");
+	assert_string_equal(r.verdict.culprit.module, "kmem_test");
 	/* confirm could not run: the trend over the leak window decides */
 	report_with_suspect(&r, INV_KIND_SLAB, "kmalloc-512", 0);
 	r.confirm.plan.nnot = 1;
