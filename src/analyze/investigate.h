@@ -42,37 +42,37 @@
 
 struct inv_opts {
 	/* Detect: the interval starts here and doubles when the points fill. */
-	double interval0_s;	   /* 1: a fast leak shows within a minute */
-	double interval_max_s;	   /* 8: a slow one needs span, not points */
-	size_t points;		   /* 128: points kept before the interval doubles */
+	double interval0_s;    /* 1: a fast leak shows within a minute */
+	double interval_max_s; /* 8: a slow one needs span, not points */
+	size_t points;	       /* 128: points kept before the interval doubles */
 	/* Growth seen at least this long before a series is a suspect. */
-	double detect_evidence_s;  /* 30 */
+	double detect_evidence_s; /* 30 */
 	/* Nothing grows: stop after this long when no series comes near the bar. */
-	double quiet_s;		   /* 60: 16 KiB a minute is 1 MB/h */
-	double quiet_p;		   /* 0.1: ten times the family-wise bar keeps detect going */
+	double quiet_s; /* 60: 16 KiB a minute is 1 MB/h */
+	double quiet_p; /* 0.1: ten times the family-wise bar keeps detect going */
 	/* Share of -d MAX kept for confirming (clamped to min..max seconds). */
-	double reserve_frac;	   /* 0.25 */
-	double reserve_min_s;	   /* 30 */
-	double reserve_max_s;	   /* 180 */
+	double reserve_frac;  /* 0.25 */
+	double reserve_min_s; /* 30 */
+	double reserve_max_s; /* 180 */
 	/* Two growths are the same one when their rates are within this factor. */
-	double match_factor;	   /* 2 */
+	double match_factor; /* 2 */
 	/* Caches whose object rates are within this share grow as one object graph. */
-	double follow_tolerance;   /* 0.25 */
+	double follow_tolerance; /* 0.25 */
 	/* Confirm: objects older than this are aged (clamped from a third of the budget). */
-	double age_max_s;	   /* 30: far above RCU, work queues, in-flight I/O */
-	double age_min_s;	   /* 5 */
+	double age_max_s; /* 30: far above RCU, work queues, in-flight I/O */
+	double age_min_s; /* 5 */
 	/* Aged objects a call site needs before it is the culprit. */
-	uint64_t min_aged;	   /* 16 */
+	uint64_t min_aged; /* 16 */
 	/* A call site that still holds this share of what it allocated is not churning. */
-	double held_frac;	   /* 0.5 */
+	double held_frac; /* 0.5 */
 	/* ... or whose outstanding growth covers this share of the series' growth. */
-	double explain_frac;	   /* 0.25 */
+	double explain_frac; /* 0.25 */
 	/* During confirm the series must still grow at this share of its detect rate. */
-	double sustain_frac;	   /* 0.25 */
+	double sustain_frac; /* 0.25 */
 	/* Unused objects (dentry-state, inode-state) covering this share: reclaimable. */
-	double unused_frac;	   /* 0.5 */
+	double unused_frac; /* 0.5 */
 	/* A container whose kernel memory growth covers this share is localized. */
-	double container_frac;	   /* 0.5 */
+	double container_frac; /* 0.5 */
 };
 
 void inv_opts_default(struct inv_opts *o);
@@ -96,7 +96,7 @@ struct inv_series {
 	char module[64]; /* "" none */
 	int reclaimable; /* 1, 0, -1 unknown */
 	bool aggregate;
-	double bytes;	 /* the latest value */
+	double bytes; /* the latest value */
 	double growth_bytes;
 	double rate_bytes_per_hour;
 	double trend_confidence;
@@ -138,8 +138,7 @@ struct inv_detect_decision {
  */
 void investigate_detect_decide(const struct series_set *set, const struct trend_report *rep,
 			       const struct trend_opts *to, const struct inv_opts *o,
-			       double elapsed_s, bool at_deadline,
-			       struct inv_detect_decision *d);
+			       double elapsed_s, bool at_deadline, struct inv_detect_decision *d);
 
 /* Detect's deadline within -d MAX: MAX less the share kept for confirming. */
 double investigate_detect_budget(const struct inv_opts *o, double max_s);
@@ -164,10 +163,10 @@ const char *inv_role_name(enum inv_role r);
 struct inv_link {
 	struct inv_series s;
 	enum inv_role role;
-	int parent;	  /* index of the link it is a part of, -1 none */
-	double share;	  /* of the parent's growth rate (0..1), -1 unknown */
-	char aliases[256]; /* merged slab caches, ", "-joined */
-	double object_bytes;  /* slab: bytes of slab per object (pages / objects per slab) */
+	int parent;		 /* index of the link it is a part of, -1 none */
+	double share;		 /* of the parent's growth rate (0..1), -1 unknown */
+	char aliases[256];	 /* merged slab caches, ", "-joined */
+	double object_bytes;	 /* slab: bytes of slab per object (pages / objects per slab) */
 	double objects_per_hour; /* slab: rate in objects */
 };
 
@@ -194,7 +193,7 @@ struct inv_localize_in {
 	bool weak;
 	const struct series_set *kernel; /* one series: itemised kernel memory; may be NULL */
 	const struct trend_report *kernel_rep;
-	const struct slabinfo *slabinfo; /* latest; may be NULL */
+	const struct slabinfo *slabinfo;    /* latest; may be NULL */
 	const struct slab_aliases *aliases; /* may be NULL */
 	uint64_t page_size;
 };
@@ -209,8 +208,8 @@ struct inv_container_growth {
 	double growth_bytes;
 };
 /* Picks the container whose growth covers container_frac of the kernel growth. */
-void investigate_container(struct inv_localize *l, const struct inv_container_growth *v,
-			   size_t n, double kernel_growth_bytes, const struct inv_opts *o);
+void investigate_container(struct inv_localize *l, const struct inv_container_growth *v, size_t n,
+			   double kernel_growth_bytes, const struct inv_opts *o);
 
 /* ---- confirm ---- */
 
@@ -236,10 +235,10 @@ enum inv_confirm_choice {
 
 /* What the machine allows (cmd probes it). */
 struct inv_caps {
-	bool root;	 /* privileged enough for BPF and /proc's root-only files */
-	bool btf;	 /* /sys/kernel/btf/vmlinux */
-	bool vmalloc_tp; /* alloc_vmap_area exists (6.2+) */
-	bool kmemleak;	 /* /sys/kernel/debug/kmemleak usable */
+	bool root;		/* privileged enough for BPF and /proc's root-only files */
+	bool btf;		/* /sys/kernel/btf/vmlinux */
+	bool vmalloc_tp;	/* alloc_vmap_area exists (6.2+) */
+	bool kmemleak;		/* /sys/kernel/debug/kmemleak usable */
 	char kmemleak_why[200]; /* why not, when not */
 	bool allocinfo;
 };
@@ -283,7 +282,7 @@ struct inv_callsite {
 	char function[128];
 	char module[64];
 	char cache[40];
-	char caller[160];   /* behind a generic helper (from stacks), "" */
+	char caller[160]; /* behind a generic helper (from stacks), "" */
 	char caller_module[64];
 	uint64_t allocs, frees, outstanding, outstanding_bytes;
 	uint64_t aged, aged_bytes;
@@ -293,8 +292,8 @@ struct inv_callsite {
 	struct inv_pid pids[INV_PIDS_MAX];
 	size_t npids;
 	bool leaking;
-	char site[200];		    /* the allocinfo site joined with it, "" */
-	bool site_by_growth;	    /* joined by matching growth, not by name */
+	char site[200];	     /* the allocinfo site joined with it, "" */
+	bool site_by_growth; /* joined by matching growth, not by name */
 };
 
 struct inv_trace_result {
@@ -327,7 +326,7 @@ bool investigate_generic_helper(const char *function);
 
 /* An allocinfo site growing during confirm, for the join. */
 struct inv_site_growth {
-	const char *name;     /* "function file:line [module]" as the series is named */
+	const char *name; /* "function file:line [module]" as the series is named */
 	const char *function;
 	const char *location; /* "file:line" */
 	const char *module;   /* NULL: built in */
@@ -338,17 +337,17 @@ struct inv_site_growth {
  * inlined allocator: kallsyms names the outer function) the site of the
  * same module whose growth matches the call site's within match_factor.
  */
-void investigate_join_sites(struct inv_trace_result *t, const struct inv_site_growth *v,
-			    size_t n, const struct inv_opts *o);
+void investigate_join_sites(struct inv_trace_result *t, const struct inv_site_growth *v, size_t n,
+			    const struct inv_opts *o);
 
 struct inv_kmemleak_result {
 	bool ran;
-	size_t objects, groups;	  /* in the whole report (new since the clear) */
-	size_t matched_objects;	  /* in the groups matched to the suspect */
+	size_t objects, groups; /* in the whole report (new since the clear) */
+	size_t matched_objects; /* in the groups matched to the suspect */
 	uint64_t matched_bytes;
 	size_t matched_groups;
 	char function[128], module[64], backtrace[400];
-	char why[200];		  /* when not ran: the reason */
+	char why[200]; /* when not ran: the reason */
 };
 /*
  * Matches kmemleak's groups to the suspect: by function and module (the
@@ -378,9 +377,9 @@ struct inv_reclaim_result {
  * of the kernel's object counters: dentries and inodes on the LRU are
  * unused (the shrinkers free them); sockets counted in use are pinned.
  */
-void investigate_reclaim(const char *cache, const char *aliases, int reclaimable,
-			 double objects, const struct kstate *a, const struct kstate *b,
-			 const struct inv_opts *o, struct inv_reclaim_result *out);
+void investigate_reclaim(const char *cache, const char *aliases, int reclaimable, double objects,
+			 const struct kstate *a, const struct kstate *b, const struct inv_opts *o,
+			 struct inv_reclaim_result *out);
 
 struct inv_count_result {
 	bool ran;
@@ -403,7 +402,7 @@ struct inv_process {
 struct inv_module {
 	bool have;
 	char name[64];
-	char taints[16];   /* from /proc/modules: O out-of-tree, E unsigned */
+	char taints[16]; /* from /proc/modules: O out-of-tree, E unsigned */
 	char srcversion[64];
 	char version[64];
 	bool loaded;
@@ -413,8 +412,8 @@ struct inv_confirm {
 	struct inv_plan plan;
 	double budget_s;
 	double elapsed_s;
-	bool series_have;	  /* the suspect series was sampled during confirm */
-	double series_rate_bph;	  /* its rate during confirm */
+	bool series_have;	/* the suspect series was sampled during confirm */
+	double series_rate_bph; /* its rate during confirm */
 	double series_growth_bytes;
 	bool sustained;
 	struct inv_trace_result trace;
@@ -435,13 +434,13 @@ struct inv_confirm {
 struct inv_culprit {
 	enum inv_kind kind;
 	char name[128];
-	char module[64];     /* "" none */
-	char callsite[160];  /* "" unknown */
-	char site[200];	     /* allocinfo file:line, "" unknown */
+	char module[64];    /* "" none */
+	char callsite[160]; /* "" unknown */
+	char site[200];	    /* allocinfo file:line, "" unknown */
 	bool has_pid;
 	uint32_t pid;
 	char comm[16];
-	char container[128]; /* "" none */
+	char container[128];	  /* "" none */
 	double explains_fraction; /* of its aggregate's growth, -1 unknown */
 };
 
@@ -449,20 +448,20 @@ struct inv_culprit {
 #define INV_NEXT_MAX 6
 
 struct inv_chain_link {
-	char step[16];	/* "kernel", "aggregate", "series", "site", "callsite", ... */
+	char step[16]; /* "kernel", "aggregate", "series", "site", "callsite", ... */
 	char text[400];
 	double rate_bytes_per_hour; /* 0 when not a rate */
 	double share;		    /* -1 none */
 };
 
 struct inv_verdict {
-	bool has_verdict;	  /* false: nothing grew */
+	bool has_verdict; /* false: nothing grew */
 	enum trend_verdict verdict;
-	char reason[32];	  /* why not leak ("" for a leak) */
+	char reason[32]; /* why not leak ("" for a leak) */
 	char summary[512];
 	bool has_culprit;
 	struct inv_culprit culprit;
-	bool has_suspect;	  /* what grew, culprit or not */
+	bool has_suspect; /* what grew, culprit or not */
 	struct inv_culprit suspect;
 	struct inv_chain_link chain[INV_CHAIN_MAX];
 	size_t nchain;
@@ -511,7 +510,7 @@ struct inv_detect {
 
 struct inv_cost {
 	double cpu_user_s, cpu_sys_s;
-	bool bpf_stats;		  /* run times measured (BPF_ENABLE_STATS) */
+	bool bpf_stats; /* run times measured (BPF_ENABLE_STATS) */
 	uint64_t bpf_run_time_ns, bpf_run_count;
 	uint64_t max_rss_bytes;
 	uint64_t bpf_map_bytes;

@@ -14,9 +14,12 @@
 const char *inv_method_name(enum inv_method m)
 {
 	static const char *const names[] = {
-		[INV_M_TRACE] = "trace",	   [INV_M_VMALLOC_TRACE] = "vmalloc_trace",
-		[INV_M_VMALLOCINFO] = "vmallocinfo", [INV_M_ALLOCINFO] = "allocinfo",
-		[INV_M_KMEMLEAK] = "kmemleak",	   [INV_M_COUNT] = "count",
+		[INV_M_TRACE] = "trace",
+		[INV_M_VMALLOC_TRACE] = "vmalloc_trace",
+		[INV_M_VMALLOCINFO] = "vmallocinfo",
+		[INV_M_ALLOCINFO] = "allocinfo",
+		[INV_M_KMEMLEAK] = "kmemleak",
+		[INV_M_COUNT] = "count",
 		[INV_M_RECLAIM] = "reclaim",
 	};
 
@@ -26,8 +29,10 @@ const char *inv_method_name(enum inv_method m)
 const char *inv_reclaim_name(enum inv_reclaim r)
 {
 	static const char *const names[] = {
-		[INV_RECLAIM_NA] = "n/a", [INV_RECLAIM_UNUSED] = "unused",
-		[INV_RECLAIM_IN_USE] = "in_use", [INV_RECLAIM_UNKNOWN] = "unknown",
+		[INV_RECLAIM_NA] = "n/a",
+		[INV_RECLAIM_UNUSED] = "unused",
+		[INV_RECLAIM_IN_USE] = "in_use",
+		[INV_RECLAIM_UNKNOWN] = "unknown",
 	};
 
 	return r <= INV_RECLAIM_UNKNOWN ? names[r] : "unknown";
@@ -89,8 +94,8 @@ static void plan_kmemleak(const struct inv_caps *c, struct inv_plan *p)
 	if (c->kmemleak)
 		p->run[INV_M_KMEMLEAK] = true;
 	else
-		inv_plan_not_run(p, INV_M_KMEMLEAK, c->kmemleak_why[0] ? c->kmemleak_why
-									 : "kmemleak is not available",
+		inv_plan_not_run(p, INV_M_KMEMLEAK,
+				 c->kmemleak_why[0] ? c->kmemleak_why : "kmemleak is not available",
 				 MISSING_KMEMLEAK);
 }
 
@@ -118,11 +123,13 @@ void investigate_plan(enum inv_kind kind, const char *suspect_name, const struct
 	if (ch != INV_CONFIRM_COUNT)
 		return;
 	if (kind != INV_KIND_SLAB)
-		inv_plan_not_run(p, INV_M_COUNT, "count follows one slab cache: the suspect is not one",
+		inv_plan_not_run(p, INV_M_COUNT,
+				 "count follows one slab cache: the suspect is not one",
 				 "allocations against frees");
 	else if (!c->root || !c->btf)
 		inv_plan_not_run(p, INV_M_COUNT,
-				 c->root ? "the kernel has no BTF" : "needs root (CAP_BPF and CAP_PERFMON)",
+				 c->root ? "the kernel has no BTF"
+					 : "needs root (CAP_BPF and CAP_PERFMON)",
 				 "allocations against frees");
 	else
 		p->run[INV_M_COUNT] = true;
@@ -141,10 +148,10 @@ double investigate_min_age_s(const struct inv_opts *o, double budget_s)
 
 /* Functions that allocate for their callers: the caller is the culprit. */
 static const char *const helpers[] = {
-	"kstrdup",   "kstrdup_const", "kstrndup",    "kmemdup",	   "kmemdup_nul",
-	"kmemdup_array", "kvmemdup",   "memdup_user", "memdup_user_nul", "vmemdup_user",
-	"strndup_user", "kasprintf",  "kvasprintf",  "kvasprintf_const", "devm_kmalloc",
-	"devm_kstrdup", "krealloc",   "kvrealloc",   "kmalloc_array", "kcalloc",
+	"kstrdup",	 "kstrdup_const", "kstrndup",	 "kmemdup",	     "kmemdup_nul",
+	"kmemdup_array", "kvmemdup",	  "memdup_user", "memdup_user_nul",  "vmemdup_user",
+	"strndup_user",	 "kasprintf",	  "kvasprintf",	 "kvasprintf_const", "devm_kmalloc",
+	"devm_kstrdup",	 "krealloc",	  "kvrealloc",	 "kmalloc_array",    "kcalloc",
 };
 
 bool investigate_generic_helper(const char *function)
@@ -200,8 +207,8 @@ static void fill_site(const struct trace_report *rep, const struct trace_callsit
 		      double series_rate_bph, const struct inv_opts *o, struct inv_callsite *v)
 {
 	double secs = (double)rep->elapsed_ns / 1e9;
-	uint64_t held = cs->allocs > cs->frees + cs->repaired ? cs->allocs - cs->frees - cs->repaired
-							     : 0;
+	uint64_t held =
+		cs->allocs > cs->frees + cs->repaired ? cs->allocs - cs->frees - cs->repaired : 0;
 	uint64_t held_bytes = cs->alloc_bytes > cs->free_bytes ? cs->alloc_bytes - cs->free_bytes
 							       : 0;
 
@@ -227,9 +234,9 @@ static void fill_site(const struct trace_report *rep, const struct trace_callsit
 		snprintf(v->pids[i].comm, sizeof(v->pids[i].comm), "%s", cs->pids[i].comm);
 	}
 	v->npids = cs->npids < INV_PIDS_MAX ? cs->npids : INV_PIDS_MAX;
-	v->leaking = v->aged >= o->min_aged && v->allocs &&
-		     ((double)held >= o->held_frac * (double)v->allocs ||
-		      v->share >= o->explain_frac);
+	v->leaking =
+		v->aged >= o->min_aged && v->allocs &&
+		((double)held >= o->held_frac * (double)v->allocs || v->share >= o->explain_frac);
 	if (investigate_generic_helper(cs->function))
 		caller_behind(rep, cs, v);
 }
@@ -324,8 +331,8 @@ static void join_one(struct inv_callsite *cs, const struct inv_site_growth *v, s
 	}
 }
 
-void investigate_join_sites(struct inv_trace_result *t, const struct inv_site_growth *v,
-			    size_t n, const struct inv_opts *o)
+void investigate_join_sites(struct inv_trace_result *t, const struct inv_site_growth *v, size_t n,
+			    const struct inv_opts *o)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].leaking || (int)i == t->culprit)
@@ -334,8 +341,8 @@ void investigate_join_sites(struct inv_trace_result *t, const struct inv_site_gr
 
 /* ---- kmemleak ---- */
 
-static bool group_matches(const struct kmemleak_group *g, const char *function,
-			  const char *module, bool by_function)
+static bool group_matches(const struct kmemleak_group *g, const char *function, const char *module,
+			  bool by_function)
 {
 	const char *gm = g->module ? g->module : "";
 
@@ -394,9 +401,19 @@ static double delta(uint64_t a, uint64_t b)
 /* Sockets: the protocol caches, and the socket inodes. */
 static bool is_sock_cache(const char *cache, const char *aliases)
 {
-	static const char *const socks[] = { "sock_inode_cache", "UNIX", "UNIX-STREAM",
-					     "TCP", "TCPv6", "UDP", "UDPv6", "RAW", "RAWv6",
-					     "PING", "PINGv6", "NETLINK", "MPTCP" };
+	static const char *const socks[] = { "sock_inode_cache",
+					     "UNIX",
+					     "UNIX-STREAM",
+					     "TCP",
+					     "TCPv6",
+					     "UDP",
+					     "UDPv6",
+					     "RAW",
+					     "RAWv6",
+					     "PING",
+					     "PINGv6",
+					     "NETLINK",
+					     "MPTCP" };
 
 	for (size_t i = 0; i < sizeof(socks) / sizeof(socks[0]); i++)
 		if (!strcmp(cache, socks[i]) || (aliases && strstr(aliases, socks[i])))
@@ -404,9 +421,9 @@ static bool is_sock_cache(const char *cache, const char *aliases)
 	return false;
 }
 
-void investigate_reclaim(const char *cache, const char *aliases, int reclaimable,
-			 double objects, const struct kstate *a, const struct kstate *b,
-			 const struct inv_opts *o, struct inv_reclaim_result *out)
+void investigate_reclaim(const char *cache, const char *aliases, int reclaimable, double objects,
+			 const struct kstate *a, const struct kstate *b, const struct inv_opts *o,
+			 struct inv_reclaim_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->objects = objects;

@@ -68,7 +68,7 @@ enum inv_kind inv_kind_of(enum series_source s)
 const char *inv_stop_name(enum inv_stop s)
 {
 	static const char *const names[] = {
-		[INV_STOP_RUNNING] = "running",	   [INV_STOP_SUSPECT] = "suspect",
+		[INV_STOP_RUNNING] = "running",	    [INV_STOP_SUSPECT] = "suspect",
 		[INV_STOP_QUIET] = "nothing_grows", [INV_STOP_DEADLINE] = "max_duration",
 		[INV_STOP_SIGNAL] = "signal",
 	};
@@ -161,8 +161,7 @@ static long find_weak(const struct series_set *set, const struct trend_report *r
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct trend_leak *l = &rep->v[i];
 
-		if (!may_suspect(set, l) || !growing(l->verdict) ||
-		    l->p_trend > to->alpha_series ||
+		if (!may_suspect(set, l) || !growing(l->verdict) || l->p_trend > to->alpha_series ||
 		    l->rate_bytes_per_hour < to->min_rate_bytes_per_hour)
 			continue;
 		if (best < 0 || l->p_adjusted < rep->v[best].p_adjusted)
@@ -186,8 +185,7 @@ static bool near_bar(const struct series_set *set, const struct trend_report *re
 
 void investigate_detect_decide(const struct series_set *set, const struct trend_report *rep,
 			       const struct trend_opts *to, const struct inv_opts *o,
-			       double elapsed_s, bool at_deadline,
-			       struct inv_detect_decision *d)
+			       double elapsed_s, bool at_deadline, struct inv_detect_decision *d)
 {
 	*d = (struct inv_detect_decision){ .stop = INV_STOP_RUNNING, .suspect = -1 };
 	d->suspect = find_suspect(set, rep, to);

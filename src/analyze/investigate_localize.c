@@ -144,9 +144,20 @@ static long closest(struct loc *c, size_t k, enum series_source src, const char 
  */
 static int owner_rank(const struct loc *c, size_t k)
 {
-	static const char *const parts[] = { "filp", "lsm_inode_cache", "lsm_file_cache",
-					     "UNIX", "UNIX-STREAM", "TCP", "TCPv6", "UDP",
-					     "UDPv6", "RAW", "RAWv6", "PING", "PINGv6", "MPTCP",
+	static const char *const parts[] = { "filp",
+					     "lsm_inode_cache",
+					     "lsm_file_cache",
+					     "UNIX",
+					     "UNIX-STREAM",
+					     "TCP",
+					     "TCPv6",
+					     "UDP",
+					     "UDPv6",
+					     "RAW",
+					     "RAWv6",
+					     "PING",
+					     "PINGv6",
+					     "MPTCP",
 					     "sock_inode_cache" };
 	const char *name = c->in->set->v[k].name;
 	const char *al[16];
@@ -303,16 +314,17 @@ static int add(struct loc *c, size_t k, enum inv_role role, int parent)
 		l->s.rate_bytes_per_hour = rate_of(c, k);
 	l->role = role;
 	l->parent = parent;
-	l->share = parent >= 0 ? share(l->s.rate_bytes_per_hour,
-				       out->v[parent].s.rate_bytes_per_hour)
-			       : -1;
+	l->share = parent >= 0
+			   ? share(l->s.rate_bytes_per_hour, out->v[parent].s.rate_bytes_per_hour)
+			   : -1;
 	if (l->s.source == SERIES_SLAB) {
 		const char *al[16];
 		size_t na = c->in->aliases ? slab_aliases_of(c->in->aliases, l->s.name, al, 16) : 0;
 
 		for (size_t i = 0; i < na && i < 16; i++)
-			snprintf(l->aliases + strlen(l->aliases), sizeof(l->aliases) - strlen(l->aliases),
-				 "%s%s", i ? ", " : "", al[i]);
+			snprintf(l->aliases + strlen(l->aliases),
+				 sizeof(l->aliases) - strlen(l->aliases), "%s%s", i ? ", " : "",
+				 al[i]);
 		l->object_bytes = object_bytes(c, l->s.name);
 		if (l->object_bytes > 0)
 			l->objects_per_hour = l->s.rate_bytes_per_hour / l->object_bytes;
@@ -362,7 +374,8 @@ static void add_rest(struct loc *c, size_t k, int sus, int agg)
 
 		if (rep->v[i].aggregate || rep->v[i].verdict > TREND_POSSIBLE ||
 		    aggregate_of(c, j) != aggregate_of(c, k) ||
-		    set->v[j].source == SERIES_ALLOCINFO || set->v[j].source == SERIES_VMALLOC_MODULE)
+		    set->v[j].source == SERIES_ALLOCINFO ||
+		    set->v[j].source == SERIES_VMALLOC_MODULE)
 			continue;
 		for (size_t m = 0; m < c->out->n; m++)
 			seen |= !strcmp(c->out->v[m].s.name, set->v[j].name) &&
@@ -402,8 +415,8 @@ int investigate_localize(const struct inv_localize_in *in, const struct inv_opts
 	return 0;
 }
 
-void investigate_container(struct inv_localize *l, const struct inv_container_growth *v,
-			   size_t n, double kernel_growth_bytes, const struct inv_opts *o)
+void investigate_container(struct inv_localize *l, const struct inv_container_growth *v, size_t n,
+			   double kernel_growth_bytes, const struct inv_opts *o)
 {
 	const struct inv_container_growth *best = NULL;
 

@@ -21,9 +21,8 @@
 
 #include "util/fmt.h"
 
-__attribute__((format(printf, 5, 6))) static void link_add(struct inv_verdict *v,
-							    const char *step, double rate,
-							    double share, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+link_add(struct inv_verdict *v, const char *step, double rate, double share, const char *fmt, ...)
 {
 	struct inv_chain_link *l;
 	va_list ap;
@@ -39,8 +38,8 @@ __attribute__((format(printf, 5, 6))) static void link_add(struct inv_verdict *v
 	va_end(ap);
 }
 
-__attribute__((format(printf, 2, 3))) static void next_add(struct inv_verdict *v,
-							    const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void next_add(struct inv_verdict *v, const char *fmt,
+							   ...)
 {
 	va_list ap;
 
@@ -61,14 +60,14 @@ static const char *rate(double bph, char *buf, size_t len)
 }
 
 /* " (explains 97% of SUnreclaim's growth)" or "" */
-static const char *explains(const struct inv_localize *l, const struct inv_link *k,
-			    char *buf, size_t len)
+static const char *explains(const struct inv_localize *l, const struct inv_link *k, char *buf,
+			    size_t len)
 {
 	buf[0] = 0;
 	if (k->parent >= 0 && k->share >= 0)
 		snprintf(buf, len, " (explains %.0f%% of %s's growth)", k->share * 100,
 			 l->v[k->parent].role == INV_ROLE_KERNEL ? "kernel memory"
-								  : l->v[k->parent].s.name);
+								 : l->v[k->parent].s.name);
 	else if (k->parent >= 0 && k->s.rate_bytes_per_hour > 0)
 		snprintf(buf, len, " (while %s as a whole shrank: other parts gave memory back)",
 			 l->v[k->parent].s.name);
@@ -96,7 +95,8 @@ static void chain_localize(struct inv_verdict *v, const struct inv_report *r)
 		case INV_ROLE_KERNEL:
 			link_add(v, "kernel", k->s.rate_bytes_per_hour, -1,
 				 "itemised kernel memory %s (trend confidence %.2f)",
-				 rate(k->s.rate_bytes_per_hour, rb, sizeof(rb)), k->s.trend_confidence);
+				 rate(k->s.rate_bytes_per_hour, rb, sizeof(rb)),
+				 k->s.trend_confidence);
 			break;
 		case INV_ROLE_AGGREGATE:
 		case INV_ROLE_SUSPECT:
@@ -106,7 +106,8 @@ static void chain_localize(struct inv_verdict *v, const struct inv_report *r)
 				 series_source_name(k->s.source), k->s.name,
 				 mod_sfx(k->s.module, mb, sizeof(mb)),
 				 k->aliases[0] ? " (merged with " : "", k->aliases,
-				 k->aliases[0] ? ")" : "", rate(k->s.rate_bytes_per_hour, rb, sizeof(rb)),
+				 k->aliases[0] ? ")" : "",
+				 rate(k->s.rate_bytes_per_hour, rb, sizeof(rb)),
 				 explains(l, k, eb, sizeof(eb)));
 			break;
 		case INV_ROLE_SITE:
@@ -117,8 +118,9 @@ static void chain_localize(struct inv_verdict *v, const struct inv_report *r)
 			break;
 		case INV_ROLE_FOLLOWER:
 			snprintf(fol + strlen(fol), sizeof(fol) - strlen(fol), "%s%s%s%.100s%s",
-				 fol[0] ? ", " : "", k->s.name, k->aliases[0] ? " (merged with " : "",
-				 k->aliases, k->aliases[0] ? ")" : "");
+				 fol[0] ? ", " : "", k->s.name,
+				 k->aliases[0] ? " (merged with " : "", k->aliases,
+				 k->aliases[0] ? ")" : "");
 			break;
 		default:
 			break;
@@ -172,13 +174,14 @@ static void chain_trace(struct inv_verdict *v, const struct inv_report *r)
 		 fmt_bytes(c->outstanding_bytes, ob, sizeof(ob)), (unsigned long long)c->allocs,
 		 (unsigned long long)c->frees, (unsigned long long)c->aged, t->min_age_s,
 		 fmt_duration_ns((uint64_t)(c->oldest_age_s * 1e9), db, sizeof(db)),
-		 rate(c->rate_bytes_per_hour, ob, sizeof(ob)),
-		 c->share >= 0 ? " (explains " : "", c->share >= 0 ? c->share * 100 : 0,
+		 rate(c->rate_bytes_per_hour, ob, sizeof(ob)), c->share >= 0 ? " (explains " : "",
+		 c->share >= 0 ? c->share * 100 : 0,
 		 c->share >= 0 ? "% of the series' growth while traced)" : "");
 	if (c->site[0] && r->localize.site < 0)
 		link_add(v, "site", 0, -1, "allocinfo site %s%s", c->site,
-			 c->site_by_growth ? " (joined by matching growth: the allocator is inlined)"
-					   : "");
+			 c->site_by_growth
+				 ? " (joined by matching growth: the allocator is inlined)"
+				 : "");
 }
 
 static void chain_process(struct inv_verdict *v, const struct inv_report *r)
@@ -195,7 +198,9 @@ static void chain_process(struct inv_verdict *v, const struct inv_report *r)
 			 (unsigned long long)p->fds, (unsigned long long)p->sockets);
 	link_add(v, "process", 0, -1, "allocated by %s%s (pid %u%s)%s",
 		 p->pid && p->comm[0] ? "process " : "",
-		 !p->pid ? "interrupt or kernel context" : p->comm[0] ? p->comm : "a process now gone",
+		 !p->pid      ? "interrupt or kernel context"
+		 : p->comm[0] ? p->comm
+			      : "a process now gone",
 		 p->pid, cb, fb);
 }
 
@@ -234,8 +239,10 @@ static void chain_other(struct inv_verdict *v, const struct inv_report *r)
 	if (c->kmemleak.ran)
 		link_add(v, "kmemleak", 0, -1,
 			 "kmemleak: %zu unreferenced objects (%s) from %s%s%s%s, of %zu reported",
-			 c->kmemleak.matched_objects, fmt_bytes(c->kmemleak.matched_bytes, bb, sizeof(bb)),
-			 c->kmemleak.matched_groups ? c->kmemleak.function : "none of the suspect's",
+			 c->kmemleak.matched_objects,
+			 fmt_bytes(c->kmemleak.matched_bytes, bb, sizeof(bb)),
+			 c->kmemleak.matched_groups ? c->kmemleak.function
+						    : "none of the suspect's",
 			 c->kmemleak.module[0] ? " [" : "", c->kmemleak.module,
 			 c->kmemleak.module[0] ? "]" : "", c->kmemleak.objects);
 	if (c->count.ran)
@@ -244,7 +251,8 @@ static void chain_other(struct inv_verdict *v, const struct inv_report *r)
 			 (unsigned long long)c->count.outstanding, c->count.verdict);
 	if (c->module.have)
 		link_add(v, "module", 0, -1, "module %s%s%s%s%s%s%s", c->module.name,
-			 strchr(c->module.taints, 'O') ? ": out-of-tree (taints the kernel: O)" : "",
+			 strchr(c->module.taints, 'O') ? ": out-of-tree (taints the kernel: O)"
+						       : "",
 			 strchr(c->module.taints, 'E') ? ", unsigned (E)" : "",
 			 c->module.srcversion[0] ? ", srcversion " : "", c->module.srcversion,
 			 c->module.version[0] ? ", version " : "", c->module.version);
@@ -259,8 +267,8 @@ static void fill_suspect(const struct inv_report *r, struct inv_culprit *c)
 {
 	const struct inv_link *s = suspect_link(r), *site;
 	const struct inv_confirm *cf = &r->confirm;
-	const struct inv_callsite *cs = cf->trace.ran && cf->trace.culprit >= 0 ? &cf->trace.v[cf->trace.culprit]
-							       : NULL;
+	const struct inv_callsite *cs =
+		cf->trace.ran && cf->trace.culprit >= 0 ? &cf->trace.v[cf->trace.culprit] : NULL;
 
 	memset(c, 0, sizeof(*c));
 	c->explains_fraction = -1;
@@ -271,7 +279,8 @@ static void fill_suspect(const struct inv_report *r, struct inv_culprit *c)
 	snprintf(c->module, sizeof(c->module), "%s", s->s.module);
 	c->explains_fraction = s->share;
 	if (cs) {
-		snprintf(c->callsite, sizeof(c->callsite), "%s", cs->caller[0] ? cs->caller : cs->callsite);
+		snprintf(c->callsite, sizeof(c->callsite), "%s",
+			 cs->caller[0] ? cs->caller : cs->callsite);
 		snprintf(c->module, sizeof(c->module), "%s",
 			 cs->caller[0] ? cs->caller_module : cs->module);
 		snprintf(c->site, sizeof(c->site), "%s", cs->site);
@@ -324,7 +333,8 @@ static bool confirmed(const struct inv_report *r, const char **reason)
 	*reason = "not_confirmed";
 	return (c->vmalloc_have && c->vmalloc_areas_gained > 0) ||
 	       (c->kmemleak.ran && c->kmemleak.matched_groups) ||
-	       (c->count.ran && c->count.verdict && !strcmp(c->count.verdict, "allocs_outrun_frees"));
+	       (c->count.ran && c->count.verdict &&
+		!strcmp(c->count.verdict, "allocs_outrun_frees"));
 }
 
 static void next_leak(struct inv_verdict *v, const struct inv_report *r)
@@ -349,8 +359,9 @@ static void next_leak(struct inv_verdict *v, const struct inv_report *r)
 			 cf->process.comm, cf->process.pid, (unsigned long long)cf->process.sockets,
 			 c->name, cf->process.pid);
 	} else {
-		next_add(v, "built-in kernel code: report %s to its maintainers "
-			    "(scripts/get_maintainer.pl -f on the file of the call site)",
+		next_add(v,
+			 "built-in kernel code: report %s to its maintainers "
+			 "(scripts/get_maintainer.pl -f on the file of the call site)",
 			 c->callsite[0] ? c->callsite : c->name);
 	}
 	next_add(v, "follow it: kleak trace --cache %s --min-age 60 --stacks",
@@ -384,11 +395,13 @@ static void verdict_reclaimable(struct inv_verdict *v, const struct inv_report *
 	snprintf(v->reason, sizeof(v->reason), "reclaimable");
 	snprintf(v->summary, sizeof(v->summary), "reclaimable growth, not a leak: %s",
 		 v->suspect.name);
-	next_add(v, "a leak only if it survives memory pressure: on a test machine, "
-		    "echo 2 > /proc/sys/vm/drop_caches and see %s shrink",
+	next_add(v,
+		 "a leak only if it survives memory pressure: on a test machine, "
+		 "echo 2 > /proc/sys/vm/drop_caches and see %s shrink",
 		 v->suspect.name);
-	next_add(v, "a container at its memory limit that never reclaims it (the lesson's case): "
-		    "kleak cgroups");
+	next_add(v,
+		 "a container at its memory limit that never reclaims it (the lesson's case): "
+		 "kleak cgroups");
 	(void)r;
 }
 
@@ -404,14 +417,15 @@ static void verdict_unconfirmed(struct inv_verdict *v, const struct inv_report *
 		v->verdict = TREND_GROWING;
 	snprintf(v->reason, sizeof(v->reason), "%s", reason);
 	snprintf(v->summary, sizeof(v->summary), "no leak found: %s grew, %s", s->s.name,
-		 !strcmp(reason, "freed") ? "but what it allocates is freed"
+		 !strcmp(reason, "freed")	    ? "but what it allocates is freed"
 		 : !strcmp(reason, "not_sustained") ? "then stopped growing"
-		 : !strcmp(reason, "weak_trend") ? "but not beyond the noise of all series"
-		 : !strcmp(reason, "not_itemised") ? "in memory the kernel does not itemise"
-						   : "and nothing could confirm a leak");
+		 : !strcmp(reason, "weak_trend")    ? "but not beyond the noise of all series"
+		 : !strcmp(reason, "not_itemised")  ? "in memory the kernel does not itemise"
+						    : "and nothing could confirm a leak");
 	if (r->confirm.plan.nnot && !r->confirm.trace.ran)
-		next_add(v, "run as root on a kernel with BTF for the call site: "
-			    "sudo kleak investigate");
+		next_add(v,
+			 "run as root on a kernel with BTF for the call site: "
+			 "sudo kleak investigate");
 	next_add(v, "watch it over the leak window: kleak watch -i 10 -d 30m");
 }
 
@@ -428,22 +442,25 @@ static void verdict_none(struct inv_verdict *v, const struct inv_report *r)
 		 r->detect.elapsed_s, r->detect.series,
 		 rate(r->detect.floor_bytes_per_hour, rb, sizeof(rb)));
 	for (size_t i = 0; i < r->detect.nsources; i++)
-		if (!r->detect.sources[i].ok && (!strcmp(r->detect.sources[i].name, "slabinfo") ||
-						 !strcmp(r->detect.sources[i].name, "vmallocinfo"))) {
+		if (!r->detect.sources[i].ok &&
+		    (!strcmp(r->detect.sources[i].name, "slabinfo") ||
+		     !strcmp(r->detect.sources[i].name, "vmallocinfo"))) {
 			link_add(v, "detect", 0, -1,
 				 "%s could not be read (%s): a leak in one cache or caller can hide "
 				 "in the aggregates' noise",
 				 r->detect.sources[i].name, r->detect.sources[i].error);
-			next_add(v, "run as root to watch every slab cache and vmalloc caller: "
-				    "sudo kleak investigate");
+			next_add(v,
+				 "run as root to watch every slab cache and vmalloc caller: "
+				 "sudo kleak investigate");
 			break;
 		}
 	for (size_t i = 0; i < r->confirm.plan.nnot; i++)
 		link_add(v, "not_run", 0, -1, "%s could not have run: %s",
 			 inv_method_name(r->confirm.plan.not_run[i].method),
 			 r->confirm.plan.not_run[i].reason);
-	next_add(v, "slower leaks need a longer look: kleak watch -i 10 -d 1h, or kleak record "
-		    "-o FILE on production and kleak report FILE");
+	next_add(v,
+		 "slower leaks need a longer look: kleak watch -i 10 -d 1h, or kleak record "
+		 "-o FILE on production and kleak report FILE");
 }
 
 void investigate_verdict(struct inv_report *r, const struct inv_opts *o)

@@ -31,27 +31,40 @@
 #include "util/compiler.h"
 #include "output/fmt.h"
 
-#define INV_MASK                                                            \
+#define INV_MASK                                                                   \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
 	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
 
 static const struct opt_word confirm_words[] = {
-	{ "auto", INV_CONFIRM_AUTO },	  { "trace", INV_CONFIRM_TRACE },
-	{ "count", INV_CONFIRM_COUNT },	  { "kmemleak", INV_CONFIRM_KMEMLEAK },
-	{ "none", INV_CONFIRM_NONE },	  { NULL, 0 },
+	{ "auto", INV_CONFIRM_AUTO },	{ "trace", INV_CONFIRM_TRACE },
+	{ "count", INV_CONFIRM_COUNT }, { "kmemleak", INV_CONFIRM_KMEMLEAK },
+	{ "none", INV_CONFIRM_NONE },	{ NULL, 0 },
 };
 
 #define T struct inv_cli
 static const struct opt inv_opts_table[] = {
-	{ .name = "duration", .short_name = 'd', .kind = OPTV_DURATION, .metavar = "MAX",
-	  .def = "10m", .min = 10000000000ULL, .max = UINT64_MAX, OPT_AT(T, max_ns),
+	{ .name = "duration",
+	  .short_name = 'd',
+	  .kind = OPTV_DURATION,
+	  .metavar = "MAX",
+	  .def = "10m",
+	  .min = 10000000000ULL,
+	  .max = UINT64_MAX,
+	  OPT_AT(T, max_ns),
 	  .help = "the longest the investigation may take, confirming included (at least 10 s)" },
-	{ .name = "confirm", .kind = OPTV_ENUM, .metavar = "HOW", .words = confirm_words,
-	  .def = "auto", OPT_AT(T, confirm),
+	{ .name = "confirm",
+	  .kind = OPTV_ENUM,
+	  .metavar = "HOW",
+	  .words = confirm_words,
+	  .def = "auto",
+	  OPT_AT(T, confirm),
 	  .help = "how to confirm the suspect: auto (what fits it and this kernel), trace,\n"
 		  "count, kmemleak, none" },
 	OPT_JSON(T, json, "one JSON document: detect, localize, confirm, verdict, cost"),
-	{ .name = "html", .kind = OPTV_PATH, .metavar = "OUT.html", OPT_AT(T, html),
+	{ .name = "html",
+	  .kind = OPTV_PATH,
+	  .metavar = "OUT.html",
+	  OPT_AT(T, html),
 	  .help = "also write the report as one self-contained HTML page" },
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 when the verdict is VERDICT or worse"),
@@ -70,22 +83,23 @@ static void inv_cli_init(void *p)
 const struct cmd_spec cmd_investigate_spec = {
 	.name = "investigate",
 	.synopsis =
-	"usage: kleak investigate [-d MAX] [--confirm auto|trace|count|kmemleak|none] [--json]\n"
-	"                         [--html OUT.html] [--fail-on VERDICT] [--leak-window DUR]\n"
-	"\n"
-	"The whole chain in one command, for a machine whose memory is going\n"
-	"somewhere. Detect: sample kernel memory (meminfo, slab caches, vmalloc\n"
-	"callers, allocinfo sites, the kernel log) at an interval that starts at\n"
-	"1 s and widens, until one series grows with confidence, or nothing does.\n"
-	"Localize: the chain from kernel memory to that series, with the share of\n"
-	"the growth each link explains. Confirm: trace its allocations with BPF\n"
-	"until enough objects have aged (or vmallocinfo's caller, kmemleak, count).\n"
-	"Verdict: the culprit (call site, module, process, container) with the\n"
-	"evidence, or \"reclaimable growth, not a leak\", or \"no leak found\", and\n"
-	"what the run cost. Without root, detect and localize answer on meminfo\n"
-	"and confirm says why it did not run.\n",
-	.footer = "Exit codes: 0 done (whatever was found), 1 error, 2 usage, 3 verdict at or above\n"
-		  "--fail-on. See docs/investigate.md for the method, thresholds and JSON schema.\n",
+		"usage: kleak investigate [-d MAX] [--confirm auto|trace|count|kmemleak|none] [--json]\n"
+		"                         [--html OUT.html] [--fail-on VERDICT] [--leak-window DUR]\n"
+		"\n"
+		"The whole chain in one command, for a machine whose memory is going\n"
+		"somewhere. Detect: sample kernel memory (meminfo, slab caches, vmalloc\n"
+		"callers, allocinfo sites, the kernel log) at an interval that starts at\n"
+		"1 s and widens, until one series grows with confidence, or nothing does.\n"
+		"Localize: the chain from kernel memory to that series, with the share of\n"
+		"the growth each link explains. Confirm: trace its allocations with BPF\n"
+		"until enough objects have aged (or vmallocinfo's caller, kmemleak, count).\n"
+		"Verdict: the culprit (call site, module, process, container) with the\n"
+		"evidence, or \"reclaimable growth, not a leak\", or \"no leak found\", and\n"
+		"what the run cost. Without root, detect and localize answer on meminfo\n"
+		"and confirm says why it did not run.\n",
+	.footer =
+		"Exit codes: 0 done (whatever was found), 1 error, 2 usage, 3 verdict at or above\n"
+		"--fail-on. See docs/investigate.md for the method, thresholds and JSON schema.\n",
 	.opts = inv_opts_table,
 	.nopts = ARRAY_SIZE(inv_opts_table),
 	.size = sizeof(struct inv_cli),
@@ -99,8 +113,8 @@ double inv_elapsed(const struct inv_state *s)
 
 void inv_kstate(struct inv_state *s, struct kstate *k)
 {
-	static int (*const parse[FACTS_NFILES])(const char *, size_t, const char *,
-						  struct kstate *, struct kerr *) = {
+	static int (*const parse[FACTS_NFILES])(const char *, size_t, const char *, struct kstate *,
+						struct kerr *) = {
 		[FACTS_DENTRY_STATE] = kstate_parse_dentry,
 		[FACTS_INODE_STATE] = kstate_parse_inode,
 		[FACTS_SOCKSTAT] = kstate_parse_sockstat,
@@ -286,7 +300,8 @@ static void fill_detect(struct inv_state *s, const struct inv_detect_decision *d
 		inv_series_fill(&d->kernel, &s->kset, 0, leak_in(&s->krep, 0, NULL));
 		if (!leak_in(&s->krep, 0, NULL))
 			d->kernel.rate_bytes_per_hour =
-				trend_series_rate(&s->kset, 0, 0, (double[TREND_RATE_SCRATCH]){ 0 });
+				trend_series_rate(&s->kset, 0, 0,
+						  (double[TREND_RATE_SCRATCH]){ 0 });
 	}
 	fill_growing(s);
 	if (dd->suspect < 0)
@@ -343,15 +358,18 @@ static size_t cgroup_growth(const struct cgroups_report *r0, const struct cgroup
 	for (size_t i = 0; i < r1->nrows && n < max; i++) {
 		const struct cgroup_row *b = &r1->rows[i];
 
-		if (b->aggregate || (b->ident.kind != CGROUP_CONTAINER && b->ident.kind != CGROUP_POD))
+		if (b->aggregate ||
+		    (b->ident.kind != CGROUP_CONTAINER && b->ident.kind != CGROUP_POD))
 			continue;
 		for (size_t j = 0; j < r0->nrows; j++) {
 			const struct cgroup_row *a = &r0->rows[j];
 
-			if (strcmp(a->ent->path, b->ent->path) || b->kernel_bytes <= a->kernel_bytes)
+			if (strcmp(a->ent->path, b->ent->path) ||
+			    b->kernel_bytes <= a->kernel_bytes)
 				continue;
 			v[n++] = (struct inv_container_growth){
-				.name = b->name[0] ? b->name : NULL, .path = b->ent->path,
+				.name = b->name[0] ? b->name : NULL,
+				.path = b->ent->path,
 				.growth_bytes = (double)(b->kernel_bytes - a->kernel_bytes),
 			};
 			break;
@@ -373,7 +391,8 @@ static void container_growth(struct inv_state *s)
 	cgroups_opts_default(&co);
 	if (!cgroups_analyze(&s->cg0, NULL, &co, &r0, &e) &&
 	    !cgroups_analyze(&cg1, NULL, &co, &r1, &e))
-		investigate_container(&s->rep.localize, v, cgroup_growth(&r0, &r1, v, ARRAY_SIZE(v)),
+		investigate_container(&s->rep.localize, v,
+				      cgroup_growth(&r0, &r1, v, ARRAY_SIZE(v)),
 				      s->rep.detect.kernel.growth_bytes, &s->o);
 	cgroups_report_free(&r0);
 	cgroups_report_free(&r1);
@@ -383,8 +402,12 @@ static void container_growth(struct inv_state *s)
 static void localize(struct inv_state *s, const struct inv_detect_decision *d)
 {
 	struct inv_localize_in in = {
-		.set = &s->set, .rep = &s->urep, .suspect = -1, .weak = d->weak,
-		.kernel = &s->kset, .kernel_rep = &s->krep,
+		.set = &s->set,
+		.rep = &s->urep,
+		.suspect = -1,
+		.weak = d->weak,
+		.kernel = &s->kset,
+		.kernel_rep = &s->krep,
 		.slabinfo = snapshot_has(&s->snap, SRC_SLABINFO) ? &s->snap.slabinfo : NULL,
 		.aliases = s->ingest.have_aliases ? &s->ingest.aliases : NULL,
 		.page_size = s->snap.page_size,
@@ -404,8 +427,7 @@ static void say_suspect(const struct inv_state *s)
 
 	if (l->suspect < 0) {
 		fprintf(stderr, "kleak investigate: %s after %.0f s\n",
-			d->stop == INV_STOP_QUIET ? "nothing grows" : "no suspect",
-			d->elapsed_s);
+			d->stop == INV_STOP_QUIET ? "nothing grows" : "no suspect", d->elapsed_s);
 		return;
 	}
 	fprintf(stderr, "kleak investigate: %s after %.0f s: %s %s %s/h\n",

@@ -23,10 +23,10 @@
 #include "source/sample.h"
 
 struct inv_cli {
-	uint64_t max_ns;	 /* -d MAX */
-	int confirm;		 /* enum inv_confirm_choice */
+	uint64_t max_ns; /* -d MAX */
+	int confirm;	 /* enum inv_confirm_choice */
 	bool json;
-	const char *html;	 /* --html OUT.html */
+	const char *html; /* --html OUT.html */
 	bool fail_on_set;
 	enum trend_verdict fail_on;
 	uint64_t leak_window_ns; /* trend_opts_default()'s unless given */
@@ -45,8 +45,8 @@ struct inv_state {
 	struct series_set set;	/* every series */
 	struct series_set kset; /* itemised kernel memory */
 	struct trend_report drep, urep, krep;
-	uint64_t t0_ns;		/* the start of the run */
-	double interval_s;	/* detect's current interval */
+	uint64_t t0_ns;	   /* the start of the run */
+	double interval_s; /* detect's current interval */
 	/* the first sample's slab caches (objects gained) and counters */
 	struct slab_cache *slabs0;
 	size_t nslabs0;

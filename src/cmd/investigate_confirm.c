@@ -30,7 +30,7 @@
 #include "util/clock.h"
 #include "util/fmt.h"
 
-#define TRACE_STACK_EVERY 16	 /* as `kleak trace --stacks` */
+#define TRACE_STACK_EVERY 16	  /* as `kleak trace --stacks` */
 #define CONFIRM_MAX_ENTRIES 65536 /* objects tracked: ~8 MiB of maps */
 #define CONFIRM_TICK_S 2.0
 
@@ -38,11 +38,11 @@ struct cf {
 	struct inv_state *s;
 	struct inv_confirm *c;
 	const struct inv_link *sus;
-	long k;		   /* the suspect's series, -1 */
+	long k; /* the suspect's series, -1 */
 	double min_age_s;
 	uint64_t start_ns; /* monotonic, confirm's start */
 	uint64_t end_ns;
-	double t_from;	   /* the series' time axis at confirm's start */
+	double t_from; /* the series' time axis at confirm's start */
 	struct trace_ksyms ks;
 	bool ks_loaded;
 };
@@ -76,8 +76,8 @@ static bool tick(struct cf *f)
 	if (f->k >= 0) {
 		double scratch[TREND_RATE_SCRATCH];
 
-		f->c->series_rate_bph = trend_series_rate(&f->s->set, (size_t)f->k, f->t_from,
-							  scratch);
+		f->c->series_rate_bph =
+			trend_series_rate(&f->s->set, (size_t)f->k, f->t_from, scratch);
 	}
 	return clock_mono_ns() < f->end_ns;
 }
@@ -139,8 +139,9 @@ static void request_for(const struct cf *f, struct target_request *rq)
 	if (f->sus->s.source == SERIES_SLAB)
 		rq->cache = f->sus->s.name;
 	else if (f->s->rep.localize.kind == INV_KIND_CGROUP || f->s->rep.localize.has_container)
-		rq->cgroup = f->s->rep.localize.container_path[0] ? f->s->rep.localize.container_path
-								   : NULL;
+		rq->cgroup = f->s->rep.localize.container_path[0]
+				     ? f->s->rep.localize.container_path
+				     : NULL;
 }
 
 static void trace_loop(struct cf *f, struct trace_session *ts, struct trace_report_state *st)
@@ -179,8 +180,13 @@ static void run_trace(struct cf *f, enum inv_method m)
 	}
 	st.aliases = &t.aliases;
 	snprintf(f->c->trace.events, sizeof(f->c->trace.events), "%s%.180s%s",
-		 rq.cache ? "cache " : rq.cgroup ? "cgroup " : "",
-		 rq.cache ? t.cache.cache : rq.cgroup ? t.cgroup.path : "", o.vmalloc ? "vmalloc" : "");
+		 rq.cache    ? "cache "
+		 : rq.cgroup ? "cgroup "
+			     : "",
+		 rq.cache    ? t.cache.cache
+		 : rq.cgroup ? t.cgroup.path
+			     : "",
+		 o.vmalloc ? "vmalloc" : "");
 	stats = loader_stats_enable();
 	f->s->rep.cost.bpf_stats = stats >= 0;
 	f->s->rep.cost.bpf_map_bytes = ts.info.map_bytes;
@@ -217,10 +223,12 @@ static void run_count(struct cf *f)
 			break;
 	count_session_read(cs, &cnt, &e);
 	f->c->count = (struct inv_count_result){
-		.ran = true, .alloc = cnt.stat[CS_ALLOC], .free = cnt.stat[CS_FREE],
+		.ran = true,
+		.alloc = cnt.stat[CS_ALLOC],
+		.free = cnt.stat[CS_FREE],
 		.outstanding = count_outstanding(&cnt),
-		.verdict = count_verdict_name(count_judge(&cnt, &count_verdict_defaults, why,
-							  sizeof(why))),
+		.verdict = count_verdict_name(
+			count_judge(&cnt, &count_verdict_defaults, why, sizeof(why))),
 		.elapsed_s = (double)(clock_mono_ns() - f->start_ns) / 1e9,
 	};
 	count_session_close(cs);
@@ -238,7 +246,8 @@ static void kmemleak_key(const struct cf *f, char *fn, size_t fl, const char **m
 	fn[0] = 0;
 	*mod = f->sus->s.module;
 	if (cs) {
-		snprintf(fn, fl, "%.*s", (int)strcspn(cs->caller[0] ? cs->caller : cs->callsite, "+"),
+		snprintf(fn, fl, "%.*s",
+			 (int)strcspn(cs->caller[0] ? cs->caller : cs->callsite, "+"),
 			 cs->caller[0] ? cs->caller : cs->callsite);
 		*mod = cs->caller[0] ? cs->caller_module : cs->module;
 	} else if (f->sus->s.source == SERIES_VMALLOC_CALLER) {
@@ -326,8 +335,7 @@ static void run_vmallocinfo(struct cf *f, double *areas0)
 {
 	uint64_t want = f->start_ns + (uint64_t)(2 * f->min_age_s * 1e9);
 
-	fprintf(stderr, "kleak investigate: confirm: watching %s in vmallocinfo\n",
-		f->sus->s.name);
+	fprintf(stderr, "kleak investigate: confirm: watching %s in vmallocinfo\n", f->sus->s.name);
 	while (clock_mono_ns() < want && tick(f))
 		vmalloc_look(f, areas0);
 	vmalloc_look(f, areas0);
@@ -415,7 +423,8 @@ static void module_facts(struct cf *f)
 		return;
 	m->have = true;
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	km = snapshot_has(&f->s->snap, SRC_MODULES) ? modules_find(&f->s->snap.modules, name) : NULL;
+	km = snapshot_has(&f->s->snap, SRC_MODULES) ? modules_find(&f->s->snap.modules, name)
+						    : NULL;
 	m->loaded = km != NULL;
 	if (km)
 		snprintf(m->taints, sizeof(m->taints), "%s", km->taints);
@@ -447,9 +456,11 @@ static void join_sites(struct cf *f)
 		if (r <= 0)
 			continue;
 		snprintf(names[n].fn, sizeof(names[n].fn), "%.*s", (int)(sp - x->name), x->name);
-		snprintf(names[n].loc, sizeof(names[n].loc), "%.*s", (int)strcspn(sp + 1, " "), sp + 1);
+		snprintf(names[n].loc, sizeof(names[n].loc), "%.*s", (int)strcspn(sp + 1, " "),
+			 sp + 1);
 		snprintf(names[n].mod, sizeof(names[n].mod), "%s", x->module);
-		v[n] = (struct inv_site_growth){ .name = x->name, .function = names[n].fn,
+		v[n] = (struct inv_site_growth){ .name = x->name,
+						 .function = names[n].fn,
 						 .location = names[n].loc,
 						 .module = x->module[0] ? names[n].mod : NULL,
 						 .rate_bytes_per_hour = r };
@@ -471,8 +482,8 @@ static void sustained(struct cf *f)
 	f->c->series_have = pts >= 3;
 	f->c->sustained = f->c->series_rate_bph >=
 			  f->s->o.sustain_frac * f->sus->s.rate_bytes_per_hour;
-	f->c->series_growth_bytes = f->c->series_rate_bph / 3600 *
-				    ((double)(clock_mono_ns() - f->start_ns) / 1e9);
+	f->c->series_growth_bytes =
+		f->c->series_rate_bph / 3600 * ((double)(clock_mono_ns() - f->start_ns) / 1e9);
 }
 
 /* The budget: what is left of -d (at least the reserve), capped by what aging needs. */

@@ -20,12 +20,23 @@ static void esc(FILE *f, const char *s)
 
 	for (const char *p = text_safe(s ? s : "", buf, sizeof(buf)); *p; p++) {
 		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*p, f);
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*p, f);
 		}
 	}
 }
@@ -34,7 +45,8 @@ static void head(FILE *f, const struct inv_report *r)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<title>kleak investigate: ", f);
+	      "<title>kleak investigate: ",
+	      f);
 	esc(f, r->verdict.summary);
 	fputs("</title>\n<style>\n"
 	      "body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:60em;padding:0 1em;"
@@ -45,7 +57,8 @@ static void head(FILE *f, const struct inv_report *r)
 	      "table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #999;"
 	      "padding:.2em .4em;text-align:left}td.n{text-align:right}\n"
 	      "code{font-family:ui-monospace,monospace}\n"
-	      "@media print{body{max-width:none}}\n</style></head><body>\n", f);
+	      "@media print{body{max-width:none}}\n</style></head><body>\n",
+	      f);
 }
 
 static void chain(FILE *f, const struct inv_verdict *v)
@@ -79,7 +92,8 @@ static void links(FILE *f, const struct inv_localize *l)
 	if (!l->n)
 		return;
 	fputs("<h2>Localize</h2>\n<table><tr><th>role</th><th>source</th><th>name</th>"
-	      "<th>rate</th><th>share of parent</th></tr>\n", f);
+	      "<th>rate</th><th>share of parent</th></tr>\n",
+	      f);
 	for (size_t i = 0; i < l->n; i++) {
 		fputs("<tr><td>", f);
 		esc(f, inv_role_name(l->v[i].role));
@@ -104,7 +118,8 @@ static void sites(FILE *f, const struct inv_trace_result *t)
 		return;
 	fputs("<h2>Confirm: call sites traced</h2>\n<table><tr><th>call site</th><th>module</th>"
 	      "<th>held</th><th>allocs</th><th>frees</th><th>aged</th><th>process</th>"
-	      "<th>leaking</th></tr>\n", f);
+	      "<th>leaking</th></tr>\n",
+	      f);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct inv_callsite *c = &t->v[i];
 
@@ -112,10 +127,12 @@ static void sites(FILE *f, const struct inv_trace_result *t)
 		esc(f, c->callsite);
 		fputs("</code></td><td>", f);
 		esc(f, c->module);
-		fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%llu</td>"
-			   "<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
-			fmt_bytes(c->outstanding_bytes, b, sizeof(b)), (unsigned long long)c->allocs,
-			(unsigned long long)c->frees, (unsigned long long)c->aged);
+		fprintf(f,
+			"</td><td class=\"n\">%s</td><td class=\"n\">%llu</td>"
+			"<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
+			fmt_bytes(c->outstanding_bytes, b, sizeof(b)),
+			(unsigned long long)c->allocs, (unsigned long long)c->frees,
+			(unsigned long long)c->aged);
 		esc(f, c->npids ? c->pids[0].comm : "");
 		fprintf(f, "</td><td>%s</td></tr>\n", c->leaking ? "yes" : "no");
 	}

@@ -219,7 +219,10 @@ static void callsite_json(struct json *j, const struct inv_callsite *c)
 	kv_share(j, "share", c->share);
 	json_kv_bool(j, "leaking", c->leaking);
 	kv_opt(j, "site", c->site);
-	json_kv_str(j, "site_joined_by", !c->site[0] ? NULL : c->site_by_growth ? "growth" : "name");
+	json_kv_str(j, "site_joined_by",
+		    !c->site[0]		? NULL
+		    : c->site_by_growth ? "growth"
+					: "name");
 	json_key(j, "pids");
 	json_arr_begin(j);
 	for (size_t i = 0; i < c->npids; i++) {
@@ -445,8 +448,9 @@ static void verdict_json(struct json *j, const struct inv_verdict *v)
 		json_kv_str(j, "step", v->chain[i].step);
 		json_kv_str(j, "text", v->chain[i].text);
 		json_key(j, "rate_bytes_per_hour");
-		v->chain[i].rate_bytes_per_hour != 0 ? json_double(j, v->chain[i].rate_bytes_per_hour)
-						     : json_null(j);
+		v->chain[i].rate_bytes_per_hour != 0
+			? json_double(j, v->chain[i].rate_bytes_per_hour)
+			: json_null(j);
 		kv_share(j, "share", v->chain[i].share);
 		json_obj_end(j);
 	}

@@ -10,8 +10,8 @@
 #include "util/num.h"
 
 /* The first line's whitespace-separated numbers, at least min of them. */
-static int numbers(const char *buf, size_t len, const char *src, uint64_t *v, int max,
-		   int min, int *got, struct kerr *e)
+static int numbers(const char *buf, size_t len, const char *src, uint64_t *v, int max, int min,
+		   int *got, struct kerr *e)
 {
 	struct line_iter it;
 	struct field f[8];
@@ -24,8 +24,7 @@ static int numbers(const char *buf, size_t len, const char *src, uint64_t *v, in
 		return kerr_set(e, -EINVAL, src, 1, "empty");
 	n = fields_split(line, ll, f, 8);
 	if (n < min)
-		return kerr_set(e, -EINVAL, src, 1, "expected at least %d numbers, got %d", min,
-				n);
+		return kerr_set(e, -EINVAL, src, 1, "expected at least %d numbers, got %d", min, n);
 	for (int i = 0; i < n && i < max; i++)
 		if (num_u64(f[i].s, f[i].len, &v[i]))
 			return kerr_set(e, -EINVAL, src, 1, "field %d is not a number", i + 1);
@@ -77,7 +76,8 @@ int kstate_parse_sockstat(const char *buf, size_t len, const char *src, struct k
 		    !field_eq(&f[1], "used"))
 			continue;
 		if (num_u64(f[2].s, f[2].len, &k->sockets_used))
-			return kerr_set(e, -EINVAL, src, it.lineno, "'sockets: used' is not a number");
+			return kerr_set(e, -EINVAL, src, it.lineno,
+					"'sockets: used' is not a number");
 		k->have_sockets = true;
 		return 0;
 	}
@@ -113,8 +113,7 @@ bool kstate_parse_proc_cgroup(const char *buf, size_t len, char *out, size_t out
 		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(line + ll - c1 - 1)) : NULL;
 		if (!c2)
 			continue;
-		if (names(c1 + 1, (size_t)(c2 - c1 - 1), "memory") ||
-		    (!found && c2 == c1 + 1)) {
+		if (names(c1 + 1, (size_t)(c2 - c1 - 1), "memory") || (!found && c2 == c1 + 1)) {
 			snprintf(out, outlen, "%.*s", (int)(line + ll - c2 - 1), c2 + 1);
 			found = true;
 			if (c2 != c1 + 1)

@@ -207,7 +207,7 @@ static void test_budget_and_widen(void **state)
 
 	(void)state;
 	inv_opts_default(&o);
-	assert_float_equal(investigate_detect_budget(&o, 600), 450, 1e-9); /* 150 s kept */
+	assert_float_equal(investigate_detect_budget(&o, 600), 450, 1e-9);   /* 150 s kept */
 	assert_float_equal(investigate_detect_budget(&o, 3600), 3420, 1e-9); /* at most 180 */
 	assert_float_equal(investigate_detect_budget(&o, 40), 20, 1e-9); /* half of a short run */
 	assert_float_equal(investigate_min_age_s(&o, 600), 30, 1e-9);
@@ -237,8 +237,9 @@ static const char slabinfo_text[] =
 	"ext4_inode_cache 900 900 1128 29 8 : tunables 0 0 0 : slabdata 31 31 0\n"
 	"dentry 2100 2100 192 21 1 : tunables 0 0 0 : slabdata 100 100 0\n";
 
-static const char aliases_text[] = "RAW :A-0001152 0\nUNIX-STREAM :A-0001152 0\n"
-				   "sock_inode_cache sock_inode_cache 1\n";
+static const char aliases_text[] =
+	"RAW :A-0001152 0\nUNIX-STREAM :A-0001152 0\n"
+	"sock_inode_cache sock_inode_cache 1\n";
 
 struct loc_fx {
 	struct series_set set, kset;
@@ -254,15 +255,21 @@ static void loc_run(struct loc_fx *f, const struct gen *g, size_t n, const char 
 	struct inv_opts o;
 	struct kerr e;
 	struct gen k = { SERIES_MEMINFO, "kernel", NULL, 300e6, 0, 0, 0, true };
-	struct inv_localize_in in = { .set = &f->set, .rep = &f->rep, .suspect = -1,
-				      .kernel = &f->kset, .kernel_rep = &f->krep,
-				      .slabinfo = &f->si, .aliases = &f->al, .page_size = 4096 };
+	struct inv_localize_in in = { .set = &f->set,
+				      .rep = &f->rep,
+				      .suspect = -1,
+				      .kernel = &f->kset,
+				      .kernel_rep = &f->krep,
+				      .slabinfo = &f->si,
+				      .aliases = &f->al,
+				      .page_size = 4096 };
 
 	detect_opts(&to, &o);
 	for (size_t i = 0; i < n; i++)
 		k.per_s += g[i].aggregate ? 0 : g[i].per_s;
 	assert_int_equal(slabinfo_parse(slabinfo_text, strlen(slabinfo_text), "s", &f->si, &e), 0);
-	assert_int_equal(slab_aliases_parse(aliases_text, strlen(aliases_text), "a", &f->al, &e), 0);
+	assert_int_equal(slab_aliases_parse(aliases_text, strlen(aliases_text), "a", &f->al, &e),
+			 0);
 	assert_int_equal(series_set_init(&f->set, o.points), 0);
 	assert_int_equal(series_set_init(&f->kset, o.points), 0);
 	feed(&f->set, g, n, 60);
@@ -328,8 +335,8 @@ static void test_localize_chain(void **state)
 static void test_localize_refine(void **state)
 {
 	const struct gen g1[] = {
-		{ SERIES_ALLOCINFO, "leak_kmalloc_work drv/leak.c:37 [leaky]", "leaky", 0, 20 * MB_H,
-		  0, -1, false },
+		{ SERIES_ALLOCINFO, "leak_kmalloc_work drv/leak.c:37 [leaky]", "leaky", 0,
+		  20 * MB_H, 0, -1, false },
 		{ SERIES_SLAB, "kmalloc-512", NULL, 2e6, 20.5 * MB_H, 256, 0, false },
 	};
 	const struct gen g2[] = {
@@ -436,9 +443,13 @@ static const char kallsyms_text[] =
 static struct trace_callsite site(const char *cs, const char *fn, const char *mod, uint64_t allocs,
 				  uint64_t frees, uint64_t aged, uint64_t size)
 {
-	struct trace_callsite c = { .kind = TRACE_KMALLOC, .allocs = allocs, .frees = frees,
-				    .alloc_bytes = allocs * size, .free_bytes = frees * size,
-				    .aged_count = aged, .aged_bytes = aged * size,
+	struct trace_callsite c = { .kind = TRACE_KMALLOC,
+				    .allocs = allocs,
+				    .frees = frees,
+				    .alloc_bytes = allocs * size,
+				    .free_bytes = frees * size,
+				    .aged_count = aged,
+				    .aged_bytes = aged * size,
 				    .oldest_age_ns = 40 * SEC };
 
 	snprintf(c.callsite, sizeof(c.callsite), "%s", cs);
@@ -451,8 +462,9 @@ static struct trace_callsite site(const char *cs, const char *fn, const char *mo
 static void test_judge_trace(void **state)
 {
 	struct trace_callsite cs[3];
-	struct trace_report rep = { .cs = cs, .ncs = 3, .elapsed_ns = 60 * SEC,
-				    .min_age_ns = 30 * SEC };
+	struct trace_report rep = {
+		.cs = cs, .ncs = 3, .elapsed_ns = 60 * SEC, .min_age_ns = 30 * SEC
+	};
 	struct inv_trace_result t = { 0 };
 	struct inv_opts o;
 
@@ -463,7 +475,8 @@ static void test_judge_trace(void **state)
 	/* a busy churn site: some objects aged, most freed, little growth */
 	cs[2] = site("seq_read_iter+0x10", "seq_read_iter", "", 50000, 49950, 20, 512);
 	cs[1].npids = 1;
-	cs[1].pids[0] = (struct trace_pid_summary){ .pid = 42, .count = 300, .comm = "kworker/0:1" };
+	cs[1].pids[0] =
+		(struct trace_pid_summary){ .pid = 42, .count = 300, .comm = "kworker/0:1" };
 	investigate_judge_trace(&rep, 300.0 * 512 * 60, &o, &t);
 	assert_true(t.ran);
 	assert_int_equal(t.n, 3);
@@ -485,8 +498,9 @@ static void test_judge_trace(void **state)
 static void test_helper_caller(void **state)
 {
 	struct trace_callsite cs[1];
-	struct trace_report rep = { .cs = cs, .ncs = 1, .elapsed_ns = 60 * SEC,
-				    .min_age_ns = 30 * SEC };
+	struct trace_report rep = {
+		.cs = cs, .ncs = 1, .elapsed_ns = 60 * SEC, .min_age_ns = 30 * SEC
+	};
 	struct inv_trace_result t = { 0 };
 	struct trace_ksyms ks = { 0 };
 	struct kallsyms k = { 0 };
@@ -508,7 +522,8 @@ static void test_helper_caller(void **state)
 	cs[0] = site("kstrdup_noprof+0x20", "kstrdup_noprof", "", 200, 0, 100, 64);
 	cs[0].nstacks = 1;
 	cs[0].stacks[0] = (struct trace_stack_summary){
-		.count = 10, .nframes = 3,
+		.count = 10,
+		.nframes = 3,
 		.frames = { 0xffffffff81100020ull, 0xffffffffc0001010ull, 0xffffffff81200004ull },
 	};
 	investigate_judge_trace(&rep, 200.0 * 64 * 60, &o, &t);
@@ -534,19 +549,28 @@ static void test_join_sites(void **state)
 
 	(void)state;
 	inv_opts_default(&o);
-	t.v[0] = (struct inv_callsite){ .callsite = "leak_fn+0x1", .function = "leak_fn",
-					.module = "m", .leaking = true, .rate_bytes_per_hour = 1e6 };
+	t.v[0] = (struct inv_callsite){ .callsite = "leak_fn+0x1",
+					.function = "leak_fn",
+					.module = "m",
+					.leaking = true,
+					.rate_bytes_per_hour = 1e6 };
 	investigate_join_sites(&t, by_name, ARRAY_SIZE(by_name), &o);
 	assert_string_equal(t.v[0].site, "a.c:1");
 	assert_false(t.v[0].site_by_growth);
-	t.v[0] = (struct inv_callsite){ .callsite = "outer_fn+0x1", .function = "outer_fn",
-					.module = "m", .leaking = true, .rate_bytes_per_hour = 10e6 };
+	t.v[0] = (struct inv_callsite){ .callsite = "outer_fn+0x1",
+					.function = "outer_fn",
+					.module = "m",
+					.leaking = true,
+					.rate_bytes_per_hour = 10e6 };
 	investigate_join_sites(&t, by_growth, ARRAY_SIZE(by_growth), &o);
 	assert_string_equal(t.v[0].site, "b.c:20");
 	assert_true(t.v[0].site_by_growth);
 	/* nothing within a factor of 2 in its module: no join */
-	t.v[0] = (struct inv_callsite){ .callsite = "outer_fn+0x1", .function = "outer_fn",
-					.module = "m", .leaking = true, .rate_bytes_per_hour = 1e6 };
+	t.v[0] = (struct inv_callsite){ .callsite = "outer_fn+0x1",
+					.function = "outer_fn",
+					.module = "m",
+					.leaking = true,
+					.rate_bytes_per_hour = 1e6 };
 	investigate_join_sites(&t, by_growth, ARRAY_SIZE(by_growth), &o);
 	assert_string_equal(t.v[0].site, "");
 }
@@ -555,9 +579,16 @@ static void test_match_kmemleak(void **state)
 {
 	const char *bt[] = { "__kmalloc_noprof+0x1/0x2", "leak_kmalloc_work+0x2f/0xa0 [leaky]" };
 	struct kmemleak_group gv[] = {
-		{ .count = 5, .bytes = 5 * 8388608, .function = "kmem_alloc", .module = "kmem_test" },
-		{ .count = 120, .bytes = 120 * 512, .function = "leak_kmalloc_work", .module = "leaky",
-		  .backtrace = bt, .nframes = 2 },
+		{ .count = 5,
+		  .bytes = 5 * 8388608,
+		  .function = "kmem_alloc",
+		  .module = "kmem_test" },
+		{ .count = 120,
+		  .bytes = 120 * 512,
+		  .function = "leak_kmalloc_work",
+		  .module = "leaky",
+		  .backtrace = bt,
+		  .nframes = 2 },
 	};
 	struct kmemleak_groups g = { .v = gv, .n = 2, .objects = 125 };
 	struct inv_kmemleak_result r = { 0 }, s = { 0 }, u = { 0 };
@@ -578,9 +609,15 @@ static void test_match_kmemleak(void **state)
 
 static void test_reclaim(void **state)
 {
-	struct kstate a = { .have_dentry = true, .nr_dentry = 1000, .nr_unused_dentry = 500,
-			    .have_negative = true, .nr_negative = 10, .have_inode = true,
-			    .nr_inodes = 800, .have_sockets = true, .sockets_used = 16 };
+	struct kstate a = { .have_dentry = true,
+			    .nr_dentry = 1000,
+			    .nr_unused_dentry = 500,
+			    .have_negative = true,
+			    .nr_negative = 10,
+			    .have_inode = true,
+			    .nr_inodes = 800,
+			    .have_sockets = true,
+			    .sockets_used = 16 };
 	struct kstate b = a;
 	struct inv_reclaim_result r;
 	struct inv_opts o;
@@ -655,8 +692,8 @@ static void report_with_suspect(struct inv_report *r, enum inv_kind kind, const 
 	r->localize.aggregate = 0;
 	r->localize.site = -1;
 	r->localize.kind = kind;
-	r->localize.v[0] = (struct inv_link){ .role = INV_ROLE_AGGREGATE, .parent = -1,
-					      .share = -1 };
+	r->localize.v[0] =
+		(struct inv_link){ .role = INV_ROLE_AGGREGATE, .parent = -1, .share = -1 };
 	snprintf(r->localize.v[0].s.name, sizeof(r->localize.v[0].s.name), "SUnreclaim");
 	r->localize.v[0].s.rate_bytes_per_hour = 11e6;
 	r->localize.v[1] = (struct inv_link){ .role = INV_ROLE_SUSPECT, .parent = 0, .share = 0.9 };
@@ -682,12 +719,18 @@ static void test_verdict_leak(void **state)
 	r.confirm.trace.culprit = 0;
 	r.confirm.series_have = r.confirm.sustained = true;
 	*c = (struct inv_callsite){ .callsite = "leak_kmalloc_work+0x2f",
-				    .function = "leak_kmalloc_work", .module = "leaky",
-				    .allocs = 300, .outstanding = 300, .aged = 140, .leaking = true,
-				    .site = "drv/leak.c:37", .npids = 1 };
+				    .function = "leak_kmalloc_work",
+				    .module = "leaky",
+				    .allocs = 300,
+				    .outstanding = 300,
+				    .aged = 140,
+				    .leaking = true,
+				    .site = "drv/leak.c:37",
+				    .npids = 1 };
 	c->pids[0] = (struct inv_pid){ .pid = 42, .comm = "kworker/0:1" };
-	r.confirm.module = (struct inv_module){ .have = true, .name = "leaky", .taints = "OE",
-						.srcversion = "ABC123" };
+	r.confirm.module = (struct inv_module){
+		.have = true, .name = "leaky", .taints = "OE", .srcversion = "ABC123"
+	};
 	investigate_verdict(&r, &o);
 	assert_true(r.verdict.has_verdict && r.verdict.has_culprit);
 	assert_int_equal(r.verdict.verdict, TREND_LEAK);
@@ -738,11 +781,11 @@ static void test_verdict_other(void **state)
 	assert_false(r.verdict.has_culprit);
 	/* reclaimable by its flag, pinned in use, traced: a leak */
 	report_with_suspect(&r, INV_KIND_SLAB, "sock_inode_cache", 1);
-	r.confirm.reclaim = (struct inv_reclaim_result){ .state = INV_RECLAIM_IN_USE,
-							 .counter = "sockstat" };
+	r.confirm.reclaim =
+		(struct inv_reclaim_result){ .state = INV_RECLAIM_IN_USE, .counter = "sockstat" };
 	r.confirm.trace = (struct inv_trace_result){ .ran = true, .n = 1, .culprit = 0 };
-	r.confirm.trace.v[0] = (struct inv_callsite){ .callsite = "sock_alloc_inode+0x1e",
-						      .leaking = true };
+	r.confirm.trace.v[0] =
+		(struct inv_callsite){ .callsite = "sock_alloc_inode+0x1e", .leaking = true };
 	investigate_verdict(&r, &o);
 	assert_int_equal(r.verdict.verdict, TREND_LEAK);
 	/* no vmalloc tracing (6.1): vmallocinfo's caller gaining areas; the trace
