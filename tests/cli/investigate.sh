@@ -156,8 +156,16 @@ t0=$SECONDS
 "$K" investigate -d 90 --json >"$T/quiet.json" 2>"$T/quiet.err"
 check "quiet: exit 0" test $? -eq 0
 echo "# quiet: $(jqv quiet.json .verdict.summary) after $((SECONDS - t0)) s (load $(cut -d' ' -f1-3 /proc/loadavg))"
-expect_jq "quiet: no leak found, no culprit" quiet.json \
-	'.verdict.culprit == null and (.verdict.summary | startswith("no leak found"))'
+expect_jq "quiet: no culprit" quiet.json '.verdict.culprit == null'
+# The host is shared: another workload's reclaimable growth (page cache
+# nodes, inodes of files others write) is rightly reported as such, and
+# then the host was not quiet: skipped, saying what grew. Any other
+# answer than "no leak found" fails, and a culprit fails above.
+if [ "$(jqv quiet.json '.verdict.verdict // empty')" = growing_reclaimable ]; then
+	skip "quiet: no leak found" "the host was not quiet: $(jqv quiet.json .verdict.summary)"
+else
+	expect_jq "quiet: no leak found" quiet.json '.verdict.summary | startswith("no leak found")'
+fi
 expect_jq "quiet: says what it looked at" quiet.json \
 	'.detect.series > 50 and .detect.samples >= 30 and .detect.floor_bytes_per_hour > 0'
 tap_done
