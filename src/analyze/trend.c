@@ -829,3 +829,15 @@ bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v)
 			return true;
 	return false;
 }
+
+double trend_series_rate(const struct series_set *set, size_t k, double t_from,
+			 double *scratch)
+{
+	size_t i = 0;
+
+	while (i < set->n && set->t[i] < t_from)
+		i++;
+	if (k >= set->count || set->n - i < 2)
+		return 0;
+	return slope_of(set->t + i, set->v[k].v + i, set->n - i, scratch) * 3600;
+}

@@ -299,4 +299,16 @@ bool trend_leak_counts(const struct trend_leak *l);
 /* Whether a series not explained by others has a verdict at or above v. */
 bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v);
 
+/* Doubles trend_series_rate needs as scratch. */
+#define TREND_RATE_SCRATCH (2 * TREND_TS_POINTS + TREND_TS_POINTS * (TREND_TS_POINTS - 1) / 2)
+
+/*
+ * The Theil-Sen rate (bytes per hour) of series k over its points at or
+ * after t_from (seconds since the first sample), on the same run means as
+ * the analysis: the rate of a part of the run (investigate's confirm
+ * step, while it traces). 0 with fewer than two points.
+ */
+double trend_series_rate(const struct series_set *set, size_t k, double t_from,
+			 double *scratch);
+
 #endif

@@ -21,6 +21,7 @@ const struct command kleak_commands[] = {
 	{ "cgroups", cmd_cgroups, "kernel memory per container and memory cgroup, named, ranked, with findings", &cmd_cgroups_spec },
 	{ "exporter", cmd_exporter, "serve kernel memory, growth and leak verdicts to Prometheus", &cmd_exporter_spec },
 	{ "count", cmd_count, "count allocations and frees of one kind of object", &cmd_count_spec },
+	{ "investigate", cmd_investigate, "the whole chain in one command: detect, localize, confirm, the culprit", &cmd_investigate_spec },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -70,9 +70,10 @@ int cmd_trace(int argc, char **argv);
 int cmd_count(int argc, char **argv);
 int cmd_cgroups(int argc, char **argv);
 int cmd_exporter(int argc, char **argv);
+int cmd_investigate(int argc, char **argv);
 
 extern const struct cmd_spec cmd_check_spec, cmd_snapshot_spec, cmd_watch_spec,
 	cmd_record_spec, cmd_report_spec, cmd_kmemleak_spec, cmd_trace_spec,
-	cmd_count_spec, cmd_cgroups_spec, cmd_exporter_spec;
+	cmd_count_spec, cmd_cgroups_spec, cmd_exporter_spec, cmd_investigate_spec;
 
 #endif

@@ -387,6 +387,12 @@ void series_gap(struct series_set *set, enum series_source src, const char *name
 			set->v[k].gap = true;
 }
 
+void series_set_widen(struct series_set *set)
+{
+	if (set->stride > 1 && !set->pending)
+		set->stride /= 2;
+}
+
 /* The meminfo series: see series.h. */
 const char *const series_meminfo_fields[] = {
 	"Slab",	       "SReclaimable", "SUnreclaim", "KReclaimable",

@@ -140,6 +140,14 @@ void series_gap(struct series_set *set, enum series_source src, const char *name
 long series_add_cgroup(struct series_set *set, const char *path, const char *counter,
 		       const char *name, uint64_t bytes);
 
+/*
+ * The caller samples at twice its interval from now on (investigate
+ * widens its interval when the window fills): each point keeps standing
+ * for the same span of time, so it averages half as many raw samples.
+ * Only between points (nothing pending); stride never goes below 1.
+ */
+void series_set_widen(struct series_set *set);
+
 /* Looks a series up; NULL when absent. module may be NULL for "". */
 const struct series *series_find(const struct series_set *set,
 				 enum series_source src, const char *name,

@@ -112,3 +112,10 @@ void loader_irqctx_enable(struct bpf_object *obj, const struct btf *btf)
 			bpf_program__set_autoload(p, loader_tp_exists(btf, tp + 1));
 	}
 }
+
+int loader_stats_enable(void)
+{
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	return fd < 0 ? -errno : fd;
+}

@@ -44,6 +44,13 @@ bool loader_tp_exists(const struct btf *btf, const char *tp);
  */
 bool loader_is_irqctx(const char *tp);
 void loader_irqctx_enable(struct bpf_object *obj, const struct btf *btf);
+/*
+ * Turns the kernel's run-time statistics of BPF programs on while the
+ * returned descriptor is open (BPF_ENABLE_STATS, 5.8+: a reference, so
+ * kernel.bpf_stats_enabled is left as it was); a negative errno when the
+ * kernel refuses. Close it with close().
+ */
+int loader_stats_enable(void);
 
 /* Statistics of the object's loaded programs, at most max; returns how many. */
 size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *v,

@@ -143,7 +143,7 @@ static bool choose_programs(struct trace_session *s, const struct btf *btf)
 
 		if (loader_is_irqctx(tp))
 			continue; /* not an event of the report's: set above */
-		bool want = f == FAM_SLAB || (f == FAM_PAGE && o->pages) ||
+		bool want = (f == FAM_SLAB && !o->no_slab) || (f == FAM_PAGE && o->pages) ||
 			    (f == FAM_PERCPU && o->percpu) || (f == FAM_VMALLOC && o->vmalloc);
 
 		if (want && !tp_proto(btf, tp)) {
@@ -333,6 +333,15 @@ out:
 	if (ret)
 		trace_session_close(s);
 	return ret;
+}
+
+bool trace_kernel_has(const char *tp)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool has = btf && tp_proto(btf, tp);
+
+	btf__free(btf);
+	return has;
 }
 
 void trace_session_close(struct trace_session *s)

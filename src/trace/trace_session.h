@@ -37,6 +37,7 @@ struct trace_opts {
 	uint32_t stack_every; /* --stacks: a stack for 1 in N objects; 0 = off */
 	uint32_t max_entries; /* --max-entries: objects tracked at most */
 	bool pages, percpu, vmalloc; /* opt-in event families */
+	bool no_slab;	      /* leave kmalloc/kmem_cache out (a vmalloc-only trace) */
 };
 
 #define TRACE_DEFAULT_MAX_ENTRIES KLEAK_OBJ_MAP_ENTRIES
@@ -81,5 +82,7 @@ int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
 		       struct trace_read *r, struct kerr *e);
 /* Detaches and frees; safe on a zeroed or half-opened session. */
 void trace_session_close(struct trace_session *s);
+/* Whether the running kernel has raw tracepoint tp (its BTF has btf_trace_<tp>). */
+bool trace_kernel_has(const char *tp);
 
 #endif

@@ -43,14 +43,47 @@ vm_debian_61_abi() {
 		head -n 1
 }
 
-# vm_fetch_debs NAME: set VM_DEBS to the .deb files of kernel NAME
-# (6.12 | 6.1 | a directory holding linux-image-*.deb and linux-headers-*.deb).
+# The 6.12 cloud kernel Debian 12 ships (backports/security): the version
+# linux-image-6.12-cloud-amd64 depends on, e.g. 6.12.117+deb12.
+vm_debian_612_cloud_ver() {
+	apt-cache depends linux-image-6.12-cloud-amd64 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.12\.[0-9]*+deb12\)-cloud-amd64.*/\1/p' |
+		head -n 1
+}
+
+# vm_apt_download DIR LOGNAME PACKAGE...: apt-get download into DIR (once).
+vm_apt_download() {
+	local dir=$1 log=$2
+	shift 2
+	ls "$dir"/linux-image-*.deb >/dev/null 2>&1 && return 0
+	mkdir -p "$dir.tmp" && rm -f "$dir.tmp"/*.deb
+	if ! (cd "$dir.tmp" && apt-get download -q "$@") >"$VM_BUILD/debs/$log.log" 2>&1; then
+		VM_ERR="apt-get download of $1 failed: $(tail -n 1 "$VM_BUILD/debs/$log.log")"
+		return 1
+	fi
+	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# vm_fetch_debs NAME: set VM_DEBS to the .deb files of kernel NAME (6.12 |
+# 6.1 | 6.12-cloud | a directory holding linux-image-*.deb and linux-headers-*.deb).
 vm_fetch_debs() {
-	local name=$1 abi dir
+	local name=$1 abi dir ver
 	VM_DEBS=()
+	mkdir -p "$VM_BUILD/debs"
 	case "$name" in
 	6.12)
 		dir=${KLEAK_SHARED_KERNEL:-$VM_TOP/../shared/kernel}
+		;;
+	6.12-cloud)
+		ver=$(vm_debian_612_cloud_ver)
+		if [ -z "$ver" ]; then
+			VM_ERR="apt-cache knows no linux-image-6.12.N+deb12-cloud-amd64 (not Debian 12, or no apt lists: apt-get update)"
+			return 1
+		fi
+		dir=$VM_BUILD/debs/$ver-cloud
+		vm_apt_download "$dir" "$ver-cloud" "linux-image-$ver-cloud-amd64-unsigned" \
+			"linux-headers-$ver-cloud-amd64" "linux-headers-$ver-common" \
+			"linux-kbuild-$ver" || return 1
 		;;
 	6.1)
 		abi=$(vm_debian_61_abi)
@@ -87,7 +120,9 @@ vm_fetch_debs() {
 }
 
 # vm_kernel NAME: unpack kernel NAME (cached) and set VM_NAME, VM_KROOT,
-# VM_KVER, VM_VMLINUZ, VM_HDRS, VM_RUN.
+# VM_KVER, VM_VMLINUZ, VM_HDRS, VM_RUN and VM_TRANSPORT: 9p when the kernel
+# has it, else disk (Debian's cloud kernels have no 9p: the scenarios'
+# outputs come back as a tar archive written to a virtio disk).
 vm_kernel() {
 	local name=$1 stamp sum
 	VM_NAME=$(basename "$name")
@@ -112,6 +147,9 @@ vm_kernel() {
 	VM_KVER=${VM_VMLINUZ##*/vmlinuz-}
 	VM_HDRS=$VM_KROOT/usr/src/linux-headers-$VM_KVER
 	[ -f "$VM_HDRS/Makefile" ] || { VM_ERR="no headers at $VM_HDRS"; return 1; }
+	VM_TRANSPORT=9p
+	grep -qE '^CONFIG_NET_9P=[ym]' "$VM_KROOT/boot/config-$VM_KVER" 2>/dev/null ||
+		VM_TRANSPORT=disk
 	mkdir -p "$VM_RUN"
 }
 
@@ -133,10 +171,21 @@ vm_modules() {
 	local src=$VM_DIR/modules dst=$VM_RUN/modules log=$VM_RUN/modules.log
 	mkdir -p "$dst"
 	cp "$src"/Kbuild "$src"/*.c "$src"/*.h "$dst"/
-	if ! make -C "$VM_HDRS" M="$dst" modules >"$log" 2>&1; then
+	# CONFIG_DEBUG_INFO_BTF_MODULES= : no module BTF (pahole), which the
+	# test modules do not need (Debian 6.12 headers ask for it)
+	if ! make -C "$VM_HDRS" M="$dst" CONFIG_DEBUG_INFO_BTF_MODULES= modules >"$log" 2>&1; then
 		VM_ERR="building the test modules failed: $(grep -m1 -E 'error|Error' "$log")  (log: $log)"
 		return 1
 	fi
+}
+
+# vm_ko FILE OUT: FILE (a .ko, or a .ko.xz as Debian's 6.12 kernels ship
+# them) as a plain .ko at OUT.
+vm_ko() {
+	case "$1" in
+	*.xz) xz -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
 }
 
 # vm_ko_depends FILE: the modules FILE depends on (from its .modinfo).
@@ -145,21 +194,23 @@ vm_modules() {
 vm_ko_depends() {
 	local t
 	t=$(mktemp) || return 0
-	objcopy -O binary --only-section=.modinfo "$1" "$t" 2>/dev/null &&
-		tr '\0' '\n' <"$t" | sed -n 's/^depends=//p' | tr ',' ' '
-	rm -f "$t"
+	vm_ko "$1" "$t" &&
+		objcopy -O binary --only-section=.modinfo "$t" "$t.modinfo" 2>/dev/null &&
+		tr '\0' '\n' <"$t.modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
+	rm -f "$t" "$t.modinfo"
 }
 
-# vm_boot_modules NAME...: print the .ko paths the named kernel modules
-# need, dependencies first (for kernels with 9p/virtio as modules, like
-# Debian's 6.1). Built-in ones (modules.builtin) are left out.
+# vm_boot_modules NAME...: print the module files (.ko or .ko.xz) the named
+# kernel modules need, dependencies first (for kernels with 9p/virtio as
+# modules, like Debian's 6.1). Built-in ones (modules.builtin) are left out.
 vm_boot_modules() {
 	local moddir=$VM_KROOT/lib/modules/$VM_KVER seen=" " out=()
 	_vm_dep() {
 		local m=$1 f d
 		case "$seen" in *" $m "*) return ;; esac
 		seen="$seen$m "
-		f=$(find "$moddir/kernel" -name "$m.ko" -o -name "${m//_/-}.ko" | head -n 1)
+		f=$(find "$moddir/kernel" \( -name "$m.ko" -o -name "${m//_/-}.ko" \
+			-o -name "$m.ko.xz" -o -name "${m//_/-}.ko.xz" \) | head -n 1)
 		[ -n "$f" ] || return 0	# built in
 		for d in $(vm_ko_depends "$f"); do _vm_dep "$d"; done
 		out+=("$f")
@@ -209,12 +260,16 @@ vm_initramfs() {
 		[ -e "$f" ] && cp "$f" "$root/modules/"
 	done
 	# The kernel's own sample modules (kmemleak-test, kprobe_example ...).
-	find "$VM_KROOT/lib/modules/$VM_KVER/kernel/samples" -name '*.ko' \
-		-exec cp {} "$root/modules/" \; 2>/dev/null
-	local i=0
-	for f in $(vm_boot_modules virtio_pci 9pnet_virtio 9p); do
+	for f in $(find "$VM_KROOT/lib/modules/$VM_KVER/kernel/samples" \
+		\( -name '*.ko' -o -name '*.ko.xz' \) 2>/dev/null); do
+		vm_ko "$f" "$root/modules/$(basename "${f%.xz}")"
+	done
+	local i=0 f mods="virtio_pci 9pnet_virtio 9p"
+	[ "$VM_TRANSPORT" = disk ] && mods="virtio_pci virtio_blk"
+	echo "$VM_TRANSPORT" >"$root/transport"
+	for f in $(vm_boot_modules $mods); do
 		i=$((i + 1))
-		cp "$f" "$root/boot-modules/$(printf %02d $i)-$(basename "$f")"
+		vm_ko "$f" "$root/boot-modules/$(printf %02d $i)-$(basename "${f%.xz}")"
 	done
 	# KLEAK_VM_EXTRA_BINS: host programs wanted inside, at their own paths
 	# (capture-klog.sh brings systemd-journald and journalctl).
@@ -264,26 +319,30 @@ vm_boot() {
 # vm_boot_once: one boot; returns 2 when the boot hung before /init ran.
 vm_boot_once() {
 	local initrd=$1 share=$2 timeout=$3 log=$4 accel=${KLEAK_VM_ACCEL:-tcg}
-	local cpu=max pid waited=0 started= rc net=()
+	local cpu=max pid waited=0 started= rc dev img=$2.img net=()
 	[ -n "${VM_HOSTFWD:-}" ] &&
 		net=(-netdev "user,id=net0,restrict=on,hostfwd=$VM_HOSTFWD" -device virtio-net-pci,netdev=net0)
 	command -v "$VM_QEMU" >/dev/null ||
 		{ VM_ERR="$VM_QEMU not found (apt-get install --no-install-recommends qemu-system-x86)"; return 1; }
 	[ "$accel" = kvm ] && cpu=host
-	rm -f "$log"
+	rm -f "$log" "$img"
+	# the share: a 9p export, or a disk the VM writes a tar archive to
+	dev=(-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host")
+	if [ "${VM_TRANSPORT:-9p}" = disk ]; then
+		truncate -s 256M "$img" || { VM_ERR="cannot create $img"; return 1; }
+		dev=(-drive "file=$img,format=raw,if=virtio")
+	fi
 	timeout --kill-after=10 "$timeout" "$VM_QEMU" \
 		-accel "$accel" -cpu "$cpu" -m "${KLEAK_VM_MEM:-2048}" \
 		-smp "${KLEAK_VM_SMP:-2}" -nodefaults -no-reboot \
 		-display none -monitor none -serial "file:$log" \
-		-kernel "$VM_VMLINUZ" -initrd "$initrd" \
-		-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
-		"${net[@]}" \
+		-kernel "$VM_VMLINUZ" -initrd "$initrd" "${dev[@]}" "${net[@]}" \
 		-append "console=ttyS0 panic=-1 kmemleak=on page_owner=on rdinit=/init" \
 		</dev/null >"$log.qemu" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -z "$started" ]; then
-			if [ -d "$share/out" ]; then
+			if [ -d "$share/out" ] || grep -qs "KLEAK-VM: kernel" "$log"; then
 				started=1
 			elif [ "$waited" -ge "${KLEAK_VM_BOOT_TIMEOUT:-120}" ]; then
 				kill "$pid" 2>/dev/null
@@ -304,6 +363,11 @@ vm_boot_once() {
 	if [ "$rc" -ne 0 ]; then
 		VM_ERR="qemu exited $rc: $(tail -n 3 "$log.qemu" | tr '\n' ' ')"
 		return 1
+	fi
+	if [ "${VM_TRANSPORT:-9p}" = disk ]; then
+		tar -xf "$img" -C "$share" 2>/dev/null ||
+			{ VM_ERR="no tar archive on the VM's disk (console: $log)"; return 1; }
+		rm -f "$img"
 	fi
 	[ -f "$share/out/done" ] ||
 		{ VM_ERR="the VM stopped before its scenarios finished (console: $log)"; return 1; }
