@@ -85,8 +85,9 @@ static bool cached(struct auth *a, const char *user, const char *pass)
 
 	pthread_mutex_lock(&a->cache_mu);
 	for (int i = 0; i < AUTH_CACHE; i++)
-		hit |= a->cache[i].used && const_eq(a->cache[i].user, user) &
-			const_eq(a->cache[i].pass, pass);
+		/* both compared, always: & of ints, not && (constant time) */
+		hit |= a->cache[i].used && ((unsigned)const_eq(a->cache[i].user, user) &
+					    (unsigned)const_eq(a->cache[i].pass, pass));
 	pthread_mutex_unlock(&a->cache_mu);
 	return hit;
 }
