@@ -105,6 +105,30 @@ static int big_caches(struct check_report *r, const struct check_opts *o)
 	return 0;
 }
 
+/*
+ * Memory a loaded module's init code allocated: that code is freed, and a
+ * module loaded later may have reused its addresses and been unloaded
+ * since; without a baseline the two cannot be told apart. Large ones are
+ * said, with how to tell.
+ */
+static int init_code_vmalloc(struct check_report *r, const struct check_opts *o)
+{
+	for (size_t i = 0; i < r->vm.ncallers; i++) {
+		const struct vmalloc_caller *v = &r->vm.callers[i];
+		char ev[300], b[32];
+
+		if (strcmp(v->caller, VMALLOC_INIT) || v->bytes < o->module_vmalloc_warn / 16)
+			continue;
+		snprintf(ev, sizeof(ev),
+			 "%s in %llu vmalloc areas whose caller lies in the freed init code of %s",
+			 fmt_bytes(v->bytes, b, sizeof(b)), (unsigned long long)v->areas, v->module);
+		ADD(SEV_WARNING, "init-code-vmalloc", v->module,
+		    "memory allocated by a module's init code (a long-lived table), or by a module unloaded since whose code was placed there",
+		    ev, "kleak check --baseline DIR  (a snapshot taken while the modules were loaded tells them apart)");
+	}
+	return 0;
+}
+
 static int module_vmalloc(struct check_report *r, const struct check_opts *o)
 {
 	for (size_t i = 0; i < r->vm.nmodules; i++) {
@@ -292,7 +316,7 @@ int check_findings(struct check_report *r, const struct check_opts *o)
 		return -1;
 	if (r->have_kmem && big_caches(r, o))
 		return -1;
-	if (r->have_vm && module_vmalloc(r, o))
+	if (r->have_vm && (module_vmalloc(r, o) || init_code_vmalloc(r, o)))
 		return -1;
 	if (r->have_kmemleak && kmemleak(r))
 		return -1;

@@ -103,6 +103,16 @@ static bool attribute_unloaded(struct ctx *c, uint64_t addr, struct vmalloc_call
 	name_caller(vc, VMALLOC_UNLOADED, NULL);
 	if (!c->tried_syms)
 		build_tables(c);
+	/*
+	 * A module the baseline knew, gone now, first: freed init code is
+	 * reused by the modules loaded after it (6.1 placed kmem_test where
+	 * virtio's init text had been), so the baseline's own code says more.
+	 */
+	if (c->have_base_syms && ksym_lookup(&c->base_syms, addr, &loc) && loc.module &&
+	    !loc.init && c->loaded && !modules_find(c->loaded, loc.module)) {
+		name_caller(vc, loc.name ? loc.name : VMALLOC_UNLOADED, loc.module);
+		return true;
+	}
 	if (c->have_loaded_syms && ksym_lookup(&c->loaded_syms, addr, &loc) && loc.init &&
 	    loc.module && (!c->loaded || modules_find(c->loaded, loc.module))) {
 		name_caller(vc, VMALLOC_INIT, loc.module);

@@ -23,8 +23,12 @@ expect_jq "loaded: top vmalloc caller is kmem_alloc [kmem_test] with $want bytes
 expect_rc0 check-unloaded.json
 expect_jq "unloaded: no module kmem_test without a baseline" \
 	check-unloaded.json '[.vmalloc.by_module[] | select(.module == "kmem_test")] | length == 0'
-expect_jq "unloaded: the leak is still reported, as (unloaded module), >= $want bytes" \
-	check-unloaded.json '[.vmalloc.by_caller[] | select(.caller == "(unloaded module)" and .module == null)] | length == 1 and .[0].bytes >= ($w | tonumber)' \
+# Without a baseline the area's code is gone: "(unloaded module)", or, where
+# kmem_test was placed in a loaded module's freed init text (6.1 reuses it),
+# that module's "(freed init code)": kleak cannot tell them apart, says so
+# in a finding, and --baseline below does.
+expect_jq "unloaded: the leak is still reported, as code that is gone, >= $want bytes" \
+	check-unloaded.json '[.vmalloc.by_caller[] | select((.caller == "(unloaded module)" and .module == null) or .caller == "(freed init code)") | select(.bytes >= ($w | tonumber))] | length == 1' \
 	--arg w "$want"
 expect_jq "unloaded: a finding says memory of an unloaded module is held" \
 	check-unloaded.json '[.findings[] | select(tostring | test("unloaded"))] | length >= 1'
