@@ -199,26 +199,8 @@ static int add_finding(struct cgroups_report *r, enum severity sev,
 		       const char *id, const char *subject, const char *summary,
 		       const char *evidence, const char *next)
 {
-	struct finding *f;
-
-	if (r->nfindings == r->capfindings) {
-		size_t cap = r->capfindings ? r->capfindings * 2 : 16;
-		struct finding *p = realloc(r->findings, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		r->findings = p;
-		r->capfindings = cap;
-	}
-	f = &r->findings[r->nfindings++];
-	memset(f, 0, sizeof(*f));
-	f->severity = sev;
-	snprintf(f->id, sizeof(f->id), "%s", id);
-	snprintf(f->subject, sizeof(f->subject), "%s", subject);
-	snprintf(f->summary, sizeof(f->summary), "%s", summary);
-	snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
-	snprintf(f->next, sizeof(f->next), "%s", next);
-	return 0;
+	return finding_push(&r->findings, &r->nfindings, &r->capfindings, sev, id, subject,
+			    summary, evidence, next);
 }
 
 /* snprintf for finding texts: a long container name may cut them, by design. */

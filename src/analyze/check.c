@@ -54,22 +54,22 @@ void check_opts_default(struct check_opts *o)
 	o->module_allocinfo_warn = 64ULL << 20;
 }
 
-int check_add_finding(struct check_report *r, enum severity sev,
-		      const char *id, const char *subject, const char *summary,
-		      const char *evidence, const char *next)
+int finding_push(struct finding **v, size_t *n, size_t *cap, enum severity sev,
+		 const char *id, const char *subject, const char *summary,
+		 const char *evidence, const char *next)
 {
 	struct finding *f;
 
-	if (r->nfindings == r->capfindings) {
-		size_t ncap = r->capfindings ? r->capfindings * 2 : 16;
-		struct finding *p = realloc(r->findings, ncap * sizeof(*p));
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct finding *p = realloc(*v, ncap * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
-		r->findings = p;
-		r->capfindings = ncap;
+		*v = p;
+		*cap = ncap;
 	}
-	f = &r->findings[r->nfindings++];
+	f = &(*v)[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
 	snprintf(f->id, sizeof(f->id), "%s", id);
@@ -79,6 +79,14 @@ int check_add_finding(struct check_report *r, enum severity sev,
 	snprintf(f->next, sizeof(f->next), "%s", next);
 	f->count = 1;
 	return 0;
+}
+
+int check_add_finding(struct check_report *r, enum severity sev,
+		      const char *id, const char *subject, const char *summary,
+		      const char *evidence, const char *next)
+{
+	return finding_push(&r->findings, &r->nfindings, &r->capfindings, sev, id, subject,
+			    summary, evidence, next);
 }
 
 static int cmp_slab(const void *a, const void *b)

@@ -68,6 +68,14 @@ struct finding {
 	uint64_t count;	    /* events it stands for (1 unless from the log) */
 };
 
+/*
+ * Appends a finding to the array *v of *n (room *cap, doubled as needed),
+ * count 1; the strings are copied (cut to their fields). 0 or -ENOMEM.
+ */
+int finding_push(struct finding **v, size_t *n, size_t *cap, enum severity sev,
+		 const char *id, const char *subject, const char *summary,
+		 const char *evidence, const char *next);
+
 struct check_report {
 	const struct snapshot *snap;
 	struct kmem_summary kmem;
