@@ -35,7 +35,7 @@
 /* The sources of watch's series: what the metrics are made of. */
 #define EXPORTER_MASK                                                       \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS))
 
 struct exporter_opts {
 	const char *listen;	 /* EXPORTER_DEFAULT_LISTEN */

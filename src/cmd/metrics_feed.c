@@ -85,6 +85,8 @@ static int fill_verdicts(struct metrics_feed *f, const struct sampler *s)
 		};
 
 		m.srcversion = srcversion_of(f, m.module);
+		if (v->source == SERIES_CGROUP) /* two series under one name */
+			m.counter = v->counter;
 		if (vec_push(&f->verdicts, &f->in.nverdicts, &f->verdicts_alloc, sizeof(m), &m))
 			return -ENOMEM;
 	}
@@ -165,18 +167,27 @@ static int fill_allocinfo(struct metrics_input *in, const struct sampler *s)
 
 /*
  * Per-container kernel memory (kleak_cgroup_kernel_bytes, top N + other):
- * waits for cgroups as series of the pipeline (issue 14, branch
- * `sources`: SERIES_CGROUP, one series per cgroup and counter). Then:
- * the rows are the series of source cgroup and counter "kernel" that are
- * not aggregates (a parent whose children hold most of it would count
- * them twice in `other`), named as ingestion names them, and verdict rows
- * of cgroup series carry their counter (metrics_verdict.counter), since
- * a cgroup has two series under one name.
+ * the series of source cgroup and counter "kernel" that are not aggregates
+ * (a parent whose children hold most of it would count them twice in
+ * `other`), named as ingestion names them (the container's name, else the
+ * path). Verdict rows of cgroup series carry their counter, since a cgroup
+ * has two series under one name.
  */
 static int fill_cgroups(struct metrics_input *in, const struct sampler *s)
 {
-	in->have_cgroups = false;
-	return 0;
+	const struct series_set *set = sampler_set(s);
+	int r = 0;
+
+	in->have_cgroups = s->ok && snapshot_has(&s->snap, SRC_CGROUPS);
+	for (size_t i = 0; in->have_cgroups && i < set->count && !r; i++) {
+		const struct series *v = &set->v[i];
+
+		if (v->source == SERIES_CGROUP && !strcmp(v->counter, "kernel") && !v->aggregate &&
+		    v->last)
+			r = add(&in->cgroups, v->name, NULL, (double)v->last, 0,
+				has_verdict(in, "cgroup", v->name, NULL));
+	}
+	return r;
 }
 
 /* Totals from meminfo; the kernel components (with Unaccounted) from the series. */

@@ -83,6 +83,17 @@ pinned=$(grep -c '^kleak_verdict{source="slab",.*verdict="leak"}' "$W/m.txt")
 grep -q '^kleak_slab_cache_bytes{cache="other"}' "$W/m.txt" && [ "$n" -le $((31 + pinned)) ] &&
 	ok "slab caches bounded: $n rows (top 30 + other + $pinned with a verdict)" ||
 	not_ok "slab caches bounded" "rows: $n, with a verdict: $pinned"
+# Per-container kernel memory: this host's memory cgroups that hold some,
+# by the name kleak cgroups gives them (its first, a specific cgroup).
+want=$("$K" cgroups --json 2>/dev/null | jq -r '[.cgroups[] | select(.kernel_bytes > 0 and (.aggregate | not))][0] | (.name // .path) // empty' 2>/dev/null)
+if [ -z "$want" ]; then
+	skip "per-container kernel memory" "no memory cgroup holds kernel memory here"
+else
+	grep -qF "kleak_cgroup_kernel_bytes{name=\"$want\"}" "$W/m.txt" &&
+		ok "per-container kernel memory: kleak_cgroup_kernel_bytes has $want" ||
+		not_ok "per-container kernel memory: kleak_cgroup_kernel_bytes has $want" \
+			"$(grep '^kleak_cgroup_kernel_bytes' "$W/m.txt" | head -5)"
+fi
 grep -qE '[{,][a-z_]+="(0x)?[0-9a-f]{12,}' "$W/m.txt" && not_ok "no raw addresses in labels" \
 	"$(grep -E '="(0x)?[0-9a-f]{12,}' "$W/m.txt" | head -3)" || ok "no raw addresses in labels"
 curl -s -D "$W/h.om" -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;q=0.5' \
