@@ -451,6 +451,103 @@ static void test_stacks_of_piling_tasks(void **state)
 	series_set_free(&set);
 }
 
+/*
+ * Page tables and VMAs follow the memory processes map (AnonPages +
+ * Mapped: context "user_memory"): a build's compilers come and go, the
+ * count climbs with noise, and the page tables over it are workload,
+ * `growing` (follows_user_memory), never a leak (issue 19: PageTables and
+ * maple_node were `leak` beside a build).
+ */
+static double g_user_work(int i) { return 2e9 + 20000.0 * i + 4e7 * noise(); }
+static double g_pt_work(int i) { return 0.01 * (2e9 + 20000.0 * i) + 16384 * noise(); }
+static double g_user_flat(int i) { return 2e9 + 4e7 * noise(); }
+static double g_pt_alone(int i) { return 2e7 + 400.0 * i + 16384 * noise(); }
+
+static void test_page_tables_follow_user_memory(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "user_memory", -1, g_user_work },
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_flat },
+		{ SERIES_MEMINFO, "PageTables", -1, g_pt_work },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l, *u;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	u = trend_context(&rep, &set, "user_memory");
+	assert_non_null(u);
+	assert_true(u->verdict != TREND_LEAK);
+	l = entry(&set, &rep, SERIES_MEMINFO, "PageTables");
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_FOLLOWS_USER);
+	assert_string_equal(trend_reason_name(l->reason), "follows_user_memory");
+	assert_string_equal(leader_name(&set, l), "user_memory");
+	assert_int_equal(leak_count(&rep), 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/* Page tables growing while processes' memory and number do not: a leak. */
+static void test_page_tables_grow_alone(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "user_memory", -1, g_user_flat },
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_flat },
+		{ SERIES_MEMINFO, "PageTables", -1, g_pt_alone },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_MEMINFO, "PageTables");
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_false(l->follows);
+	assert_int_equal(leak_count(&rep), 1);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
+/*
+ * maple_node grows with new processes (each brings its VMAs) while their
+ * memory stays flat: it follows the tasks, a workload's (follows_tasks).
+ */
+static double g_maple_tasks(int i) { return 16384.0 * (300 + 0.02 * i) + 16384 * 2 * noise(); }
+
+static void test_vmas_follow_tasks(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "user_memory", -1, g_user_flat },
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_work },
+		{ SERIES_SLAB, "maple_node", 0, g_maple_tasks },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_SLAB, "maple_node");
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_FOLLOWS_TASKS);
+	assert_string_equal(leader_name(&set, l), "tasks");
+	assert_int_equal(leak_count(&rep), 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 /* ---- allocinfo sites of reclaimable caches, and user memory ---- */
 
 static void test_allocinfo_reclaimable_sites(void **state)
@@ -703,6 +800,9 @@ int main(void)
 		cmocka_unit_test(test_stacks_follow_workload_tasks),
 		cmocka_unit_test(test_stacks_grow_without_tasks),
 		cmocka_unit_test(test_stacks_of_piling_tasks),
+		cmocka_unit_test(test_page_tables_follow_user_memory),
+		cmocka_unit_test(test_page_tables_grow_alone),
+		cmocka_unit_test(test_vmas_follow_tasks),
 		cmocka_unit_test(test_allocinfo_reclaimable_sites),
 		cmocka_unit_test(test_ingest_flags_sites),
 		cmocka_unit_test(test_missing_source_is_a_gap),
