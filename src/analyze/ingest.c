@@ -153,7 +153,7 @@ static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 	const struct meminfo *mi = &snap->meminfo;
 	struct kmem_summary k;
 	struct kmem_extra x;
-	uint64_t buffers = 0, cached = 0;
+	uint64_t buffers = 0, cached = 0, anon = 0, mapped = 0;
 	long n;
 
 	kmem_extra_from(snapshot_has(snap, SRC_VMSTAT) ? &snap->vmstat : NULL,
@@ -181,6 +181,11 @@ static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 	if (n < 0)
 		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 	set->v[n].reclaimable = 1;
+	/* What page tables and VMAs follow: the memory processes have mapped. */
+	meminfo_get(mi, "AnonPages", &anon);
+	meminfo_get(mi, "Mapped", &mapped);
+	if (series_add(set, SERIES_CONTEXT, "user_memory", NULL, anon + mapped) < 0)
+		return kerr_set(e, -ENOMEM, "ingest", 0, "out of memory");
 	return 0;
 }
 
@@ -308,6 +313,7 @@ static void note_gaps(struct series_set *set, const struct snapshot *snap)
 	if (!snapshot_has(snap, SRC_MEMINFO)) {
 		series_gap(set, SERIES_MEMINFO, NULL);
 		series_gap(set, SERIES_CONTEXT, "page_cache");
+		series_gap(set, SERIES_CONTEXT, "user_memory");
 	}
 	if (!snapshot_has(snap, SRC_SLABINFO))
 		series_gap(set, SERIES_SLAB, NULL);

@@ -4,17 +4,18 @@
  * judged together"). trend.c has judged every series on its own evidence;
  * here:
  *
- * - the context series (the task count, the page cache) are measured and
- *   judged alone: they are never listed, but followers are judged with
- *   them;
+ * - the context series (the task count, the page cache, the memory
+ *   processes map) are measured and judged alone: they are never listed,
+ *   but followers are judged with them;
  * - a follower, whose objects live and die with another's (security blobs
  *   in lsm_inode_cache with inodes, ext4's extent status with ext4
  *   inodes, buffer heads with page-cache folios, thread stacks and task
- *   structs with tasks), is judged with its leader when the leader's
- *   growth covers its own (now and over the recent half): it follows a
- *   reclaimable leader into growing_reclaimable, and the task count into
- *   growing (workload) unless the tasks themselves keep piling up (a
- *   thread leak: then the follower keeps its own verdict). A follower
+ *   structs with tasks, page tables and VMAs with processes' memory or
+ *   number), is judged with its leader when the leader's growth covers
+ *   its own (now and over the recent half): it follows a reclaimable
+ *   leader into growing_reclaimable, and the task count or processes'
+ *   memory into growing (workload) unless the leader itself keeps piling
+ *   up (a thread leak: then the follower keeps its own verdict). A follower
  *   that grows while its leader is flat, shrinking or stopped is judged
  *   on its own: that is what a leak in it looks like;
  * - an aggregate (Slab, SUnreclaim, VmallocUsed, KernelStack, the slab
@@ -34,6 +35,7 @@ enum lead {
 	LEAD_INODES,	 /* the reclaimable inode caches */
 	LEAD_EXT4,	 /* ext4's inodes */
 	LEAD_PAGE_CACHE, /* the page cache (context "page_cache") */
+	LEAD_USER,	 /* processes' mapped memory (context "user_memory") */
 };
 
 /* Followers, by source and name (allocinfo: the function). */
@@ -41,34 +43,50 @@ static const struct follow_rule {
 	enum series_source source;
 	const char *name;
 	enum lead lead;
+	bool or_tasks; /* also follows the number of tasks (processes come with their maps) */
 } rules[] = {
 	/* LSM security blobs: security_inode_alloc() with every inode, freed with it */
-	{ SERIES_SLAB, "lsm_inode_cache", LEAD_INODES },
-	{ SERIES_ALLOCINFO, "lsm_inode_alloc", LEAD_INODES },
-	{ SERIES_ALLOCINFO, "security_inode_alloc", LEAD_INODES },
+	{ SERIES_SLAB, "lsm_inode_cache", LEAD_INODES, false },
+	{ SERIES_ALLOCINFO, "lsm_inode_alloc", LEAD_INODES, false },
+	{ SERIES_ALLOCINFO, "security_inode_alloc", LEAD_INODES, false },
 	/* ext4's extent status tree and jbd2 inode: per ext4 inode, freed with it */
-	{ SERIES_SLAB, "extent_status", LEAD_EXT4 },
-	{ SERIES_SLAB, "ext4_extent_status", LEAD_EXT4 },
-	{ SERIES_SLAB, "jbd2_inode", LEAD_EXT4 },
-	{ SERIES_ALLOCINFO, "ext4_es_alloc_extent", LEAD_EXT4 },
+	{ SERIES_SLAB, "extent_status", LEAD_EXT4, false },
+	{ SERIES_SLAB, "ext4_extent_status", LEAD_EXT4, false },
+	{ SERIES_SLAB, "jbd2_inode", LEAD_EXT4, false },
+	{ SERIES_ALLOCINFO, "ext4_es_alloc_extent", LEAD_EXT4, false },
 	/* buffer heads: attached to page-cache folios, freed when the folio is */
-	{ SERIES_SLAB, "buffer_head", LEAD_PAGE_CACHE },
-	{ SERIES_ALLOCINFO, "alloc_buffer_head", LEAD_PAGE_CACHE },
+	{ SERIES_SLAB, "buffer_head", LEAD_PAGE_CACHE, false },
+	{ SERIES_ALLOCINFO, "alloc_buffer_head", LEAD_PAGE_CACHE, false },
 	/* one per task (thread) or per process: exist while it does */
-	{ SERIES_VMALLOC_CALLER, "kernel_clone", LEAD_TASKS },
-	{ SERIES_VMALLOC_CALLER, "alloc_thread_stack_node", LEAD_TASKS },
-	{ SERIES_VMALLOC_CALLER, "dup_task_struct", LEAD_TASKS },
-	{ SERIES_VMALLOC_CALLER, "copy_process", LEAD_TASKS },
-	{ SERIES_SLAB, "thread_stack", LEAD_TASKS },
-	{ SERIES_SLAB, "task_struct", LEAD_TASKS },
-	{ SERIES_SLAB, "pid", LEAD_TASKS },
-	{ SERIES_SLAB, "task_delay_info", LEAD_TASKS },
-	{ SERIES_SLAB, "signal_cache", LEAD_TASKS },
-	{ SERIES_SLAB, "sighand_cache", LEAD_TASKS },
-	{ SERIES_MEMINFO, "KernelStack", LEAD_TASKS },
-	{ SERIES_ALLOCINFO, "dup_task_struct", LEAD_TASKS },
-	{ SERIES_ALLOCINFO, "alloc_thread_stack_node", LEAD_TASKS },
-	{ SERIES_ALLOCINFO, "alloc_pid", LEAD_TASKS },
+	{ SERIES_VMALLOC_CALLER, "kernel_clone", LEAD_TASKS, false },
+	{ SERIES_VMALLOC_CALLER, "alloc_thread_stack_node", LEAD_TASKS, false },
+	{ SERIES_VMALLOC_CALLER, "dup_task_struct", LEAD_TASKS, false },
+	{ SERIES_VMALLOC_CALLER, "copy_process", LEAD_TASKS, false },
+	{ SERIES_SLAB, "thread_stack", LEAD_TASKS, false },
+	{ SERIES_SLAB, "task_struct", LEAD_TASKS, false },
+	{ SERIES_SLAB, "pid", LEAD_TASKS, false },
+	{ SERIES_SLAB, "task_delay_info", LEAD_TASKS, false },
+	{ SERIES_SLAB, "signal_cache", LEAD_TASKS, false },
+	{ SERIES_SLAB, "sighand_cache", LEAD_TASKS, false },
+	{ SERIES_MEMINFO, "KernelStack", LEAD_TASKS, false },
+	{ SERIES_ALLOCINFO, "dup_task_struct", LEAD_TASKS, false },
+	{ SERIES_ALLOCINFO, "alloc_thread_stack_node", LEAD_TASKS, false },
+	{ SERIES_ALLOCINFO, "alloc_pid", LEAD_TASKS, false },
+	/*
+	 * Page tables map processes' memory (a page of PTEs per 2 MiB touched);
+	 * VMAs, their maple tree nodes and anon_vma chains describe it: freed
+	 * with the mappings (munmap, exit). Which grows first depends on the
+	 * processes: a compiler maps and touches memory, a sanitized binary
+	 * maps page tables over a shadow it only reads (the zero page, no
+	 * memory), a new process brings its VMAs and tables: either leader.
+	 */
+	{ SERIES_MEMINFO, "PageTables", LEAD_USER, true },
+	{ SERIES_SLAB, "vm_area_struct", LEAD_USER, true },
+	{ SERIES_SLAB, "maple_node", LEAD_USER, true },
+	{ SERIES_SLAB, "anon_vma", LEAD_USER, true },
+	{ SERIES_SLAB, "anon_vma_chain", LEAD_USER, true },
+	{ SERIES_ALLOCINFO, "vm_area_alloc", LEAD_USER, true },
+	{ SERIES_ALLOCINFO, "vm_area_dup", LEAD_USER, true },
 };
 
 /* The name rules match: an allocinfo series' function (its first word). */
@@ -158,6 +176,8 @@ static bool in_group(const struct series *s, const struct series *f, enum lead l
 		return s->source == SERIES_CONTEXT && !strcmp(s->name, "tasks");
 	case LEAD_PAGE_CACHE:
 		return s->source == SERIES_CONTEXT && !strcmp(s->name, "page_cache");
+	case LEAD_USER:
+		return s->source == SERIES_CONTEXT && !strcmp(s->name, "user_memory");
 	case LEAD_EXT4:
 		return s->source == f->source &&
 		       (name_is(s, "ext4_inode_cache") || name_is(s, "ext4_alloc_inode"));
@@ -233,21 +253,35 @@ static void follow(const struct series_set *set, const struct trend_opts *o,
 {
 	const struct follow_rule *r = rule_of(&set->v[f->series]);
 	struct leader ld;
+	enum lead lead;
 
 	if (!r || !trend_growing(f->verdict) || f->verdict == TREND_RECLAIMABLE)
 		return;
-	ld = leader_of(set, f, r->lead, rep, o);
+	lead = r->lead;
+	ld = leader_of(set, f, lead, rep, o);
+	if (!covers(&ld, set, f, o) && r->or_tasks) {
+		lead = LEAD_TASKS;
+		ld = leader_of(set, f, lead, rep, o);
+	}
 	if (!covers(&ld, set, f, o))
 		return;
 	f->follows = true;
 	f->leader = ld.slot;
-	if (ld.reclaimable && r->lead != LEAD_TASKS) {
+	if (lead == LEAD_TASKS || lead == LEAD_USER) {
+		/*
+		 * Workload, unless the leader itself piles up (threads or memory
+		 * held and never given back: then the follower keeps its own
+		 * verdict); growing for less than the window yet: one in the making?
+		 */
+		if (ld.leak)
+			return;
+		f->verdict = TREND_GROWING;
+		f->reason = ld.pending		? TREND_REASON_WINDOW
+			    : lead == LEAD_USER ? TREND_REASON_FOLLOWS_USER
+						: TREND_REASON_FOLLOWS_TASKS;
+	} else if (ld.reclaimable) {
 		f->verdict = TREND_RECLAIMABLE;
 		f->reason = TREND_REASON_FOLLOWS_RECLAIMABLE;
-	} else if (r->lead == LEAD_TASKS && !ld.leak) {
-		/* tasks growing for less than the window yet: a thread leak in the making? */
-		f->verdict = TREND_GROWING;
-		f->reason = ld.pending ? TREND_REASON_WINDOW : TREND_REASON_FOLLOWS_TASKS;
 	}
 }
 

@@ -137,6 +137,8 @@ enum trend_reason {
 	TREND_REASON_FOLLOWS_TASKS,
 	/* "drops_back": its lowest points do not rise (bursts over a flat floor) */
 	TREND_REASON_DROPS,
+	/* "follows_user_memory": page tables, VMAs ... growing with processes' memory */
+	TREND_REASON_FOLLOWS_USER,
 };
 
 /* The JSON word for a reason; NULL for TREND_REASON_NONE. */
@@ -256,7 +258,7 @@ struct trend_leak {
 };
 
 /* The context series (tasks, page cache), measured and judged alone. */
-#define TREND_CONTEXT_MAX 4
+#define TREND_CONTEXT_MAX 6
 
 struct trend_report {
 	struct trend_leak *v; /* sorted, most suspicious first */

@@ -183,6 +183,8 @@ static const char *reason_text(enum trend_reason r)
 		return "it grows with the number of tasks (thread stacks, task structs)";
 	case TREND_REASON_DROPS:
 		return "its lowest points do not rise: bursts over a flat floor";
+	case TREND_REASON_FOLLOWS_USER:
+		return "it grows with the memory processes map (page tables, VMAs)";
 	}
 	return NULL;
 }
