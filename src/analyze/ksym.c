@@ -10,6 +10,7 @@
 
 #include "parse/module_sections.h"
 #include "parse/modules.h"
+#include "util/strmap.h"
 
 /* Module memory is allocated in pages: regions are whole pages (see ksym.h). */
 #define KSYM_PAGE 4096ULL
@@ -235,43 +236,83 @@ static int build_runs(struct ksym_table *t, const struct point *p, size_t n, siz
 	return 0;
 }
 
+/* Per module: whether it has data regions, all inside its /proc/modules range. */
+struct range_check {
+	bool any, single;
+};
+
+static size_t module_of(const struct strmap *idx, const char *name)
+{
+	return strmap_get(idx, name, strlen(name));
+}
+
+/* A region merge_ranges drops: one of a merged module's, inside its range. */
+static bool merged_away(const struct ksym_table *t, const struct ksym_region *r, size_t m,
+			const struct range_check *rc)
+{
+	const struct ksym_module *km;
+
+	if (m == STRMAP_NONE || !rc[m].any || !rc[m].single || r->kind == KSYM_INIT)
+		return false;
+	km = &t->mods[m];
+	return r->start >= page_floor(km->addr) && r->start < km->addr + km->size;
+}
+
 /*
  * Before 6.4 a module is one allocation: when all its data and rodata lie
  * in its /proc/modules range, that range is its region (exact), replacing
- * the guessed ones inside it.
+ * the guessed ones inside it. One pass over the regions with the modules
+ * indexed by name (a user's baseline may hold tens of thousands of both:
+ * no modules x regions).
  */
-static void merge_ranges(struct ksym_table *t)
+static int merge_ranges(struct ksym_table *t)
 {
+	struct strmap idx = { 0 };
+	struct range_check *rc = calloc(t->nmods + 1, sizeof(*rc));
+	size_t *mod_of = malloc((t->nregions + 1) * sizeof(*mod_of));
+	size_t w = 0, n0 = t->nregions;
+	int r = 0;
+
+	for (size_t m = 0; rc && mod_of && m < t->nmods && !r; m++) {
+		rc[m].single = true;
+		if (strmap_intern(&idx, t->mods[m].name, strlen(t->mods[m].name), m) == STRMAP_NONE)
+			r = -ENOMEM;
+	}
+	if (!rc || !mod_of || r) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n0; i++) {
+		const struct ksym_region *g = &t->regions[i];
+		size_t m = mod_of[i] = module_of(&idx, g->module);
+		const struct ksym_module *km;
+
+		if (m == STRMAP_NONE || g->kind == KSYM_INIT || g->kind == KSYM_TEXT)
+			continue;
+		km = &t->mods[m];
+		rc[m].any = true;
+		rc[m].single &= g->start >= page_floor(km->addr) && g->start < km->addr + km->size;
+	}
+	for (size_t i = 0; i < n0; i++)
+		if (!merged_away(t, &t->regions[i], mod_of[i], rc))
+			t->regions[w++] = t->regions[i];
+	/* each merged module dropped at least one region: room for its range */
 	for (size_t m = 0; m < t->nmods; m++) {
 		const struct ksym_module *km = &t->mods[m];
-		uint64_t lo = km->addr, hi = km->addr + km->size;
-		bool single = true, any = false;
-		size_t w = 0;
 
-		for (size_t i = 0; i < t->nregions; i++) {
-			const struct ksym_region *r = &t->regions[i];
-
-			if (strcmp(r->module, km->name) || r->kind == KSYM_INIT || r->kind == KSYM_TEXT)
-				continue;
-			any = true;
-			single &= r->start >= page_floor(lo) && r->start < hi;
-		}
-		if (!any || !single)
+		if (!rc[m].any || !rc[m].single || module_of(&idx, km->name) != m)
 			continue;
-		for (size_t i = 0; i < t->nregions; i++) {
-			const struct ksym_region *r = &t->regions[i];
-
-			if (!strcmp(r->module, km->name) && r->kind != KSYM_INIT &&
-			    r->start >= page_floor(lo) && r->start < hi)
-				continue;
-			t->regions[w++] = *r;
-		}
-		t->nregions = w; /* room for one more: at least one was dropped */
-		t->regions[w] = (struct ksym_region){ .start = lo, .end = hi, .kind = KSYM_RANGE,
-						      .exact = true };
+		t->regions[w] = (struct ksym_region){ .start = km->addr, .end = km->addr + km->size,
+						      .kind = KSYM_RANGE, .exact = true };
 		snprintf(t->regions[w].module, sizeof(t->regions[w].module), "%s", km->name);
-		t->nregions++;
+		w++;
 	}
+	t->nregions = w;
+out:
+	strmap_free(&idx);
+	free(rc);
+	free(mod_of);
+	return r;
 }
 
 static int cmp_region(const void *a, const void *b)
@@ -312,7 +353,9 @@ static int rebuild_regions(struct ksym_table *t)
 	free(p);
 	if (r)
 		return r;
-	merge_ranges(t);
+	r = merge_ranges(t);
+	if (r)
+		return r;
 	if (t->nregions)
 		qsort(t->regions, t->nregions, sizeof(*t->regions), cmp_region);
 	extend_init(t);
