@@ -56,7 +56,7 @@ static const char *sev_class(const char *sev)
 /* The producer's verdict as the page's summary sentence. */
 void html_summary_conclusion(FILE *f, const struct html_conclusion *c)
 {
-	fprintf(f, "<p class=\"summary verdict %s\"", sev_class(c->severity));
+	fprintf(f, "<p class=\"summary conclusion %s\"", sev_class(c->severity));
 	if (c->name)
 		html_attr(f, "data-verdict", c->name);
 	fputs("><strong>", f);

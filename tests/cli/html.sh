@@ -311,12 +311,12 @@ rc=$?
 # page with --json's source, name, rate, bytes and growth.
 check_investigate() {
 	local dom=$1 json=$2 p got want n
-	p=$(grep -o '<p class="summary verdict[^>]*>' "$dom")
+	p=$(grep -o '<p class="summary conclusion[^>]*>' "$dom")
 	want=$(jq -r '.verdict.verdict // .verdict.reason' "$json")
 	[ -n "$p" ] && [ "$(attr data-verdict "$p")" = "$want" ] &&
 		ok "investigate: the page's verdict is --json's ($want)" ||
 		not_ok "investigate: the page's verdict is --json's" "page: $p" "json: $want"
-	got=$(sed -n 's/.*<p class="summary verdict[^>]*><strong>\([^<]*\)<\/strong>.*/\1/p' "$dom" |
+	got=$(sed -n 's/.*<p class="summary conclusion[^>]*><strong>\([^<]*\)<\/strong>.*/\1/p' "$dom" |
 		sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e 's/&amp;/\&/g')
 	want=$(jq -r .verdict.summary "$json")
 	[ -n "$got" ] && [ "$got" = "$want" ] && ok "investigate: the verdict's sentence is --json's" ||

@@ -572,7 +572,7 @@ static void test_conclusion(void **state)
 	(void)state;
 	assert_int_equal(html_report_write(mem_open(&m), &r, NULL), 0);
 	out = mem_close(&m);
-	assert_non_null(strstr(out, "<p class=\"summary verdict bad\" data-verdict=\"leak\">"
+	assert_non_null(strstr(out, "<p class=\"summary conclusion bad\" data-verdict=\"leak\">"
 				    "<strong>leak: a &amp; b</strong>"));
 	assert_int_equal(count(out, "No kernel memory grew"), 0);
 	assert_non_null(strstr(out, "<section id=\"chain\">"));
