@@ -503,6 +503,8 @@ static void state_free(struct inv_state *s)
 	live_free(&s->live);
 	series_set_free(&s->set);
 	series_set_free(&s->kset);
+	if (s->have_dset)
+		series_set_free(&s->dset);
 	facts_raw_free(&s->facts);
 	if (s->have_cg0)
 		cgroup_set_free(&s->cg0);
@@ -526,6 +528,8 @@ static int run(struct inv_state *s)
 		kerr_set(&e, -ENOMEM, "investigate", 0, "out of memory");
 		return cmd_fail(&e, s->c.json);
 	}
+	if (s->c.html && !series_set_copy(&s->dset, &s->set))
+		s->have_dset = true; /* without it (out of memory) --html fails */
 	read_klog(s);
 	fill_detect(s, &d);
 	localize(s, &d);

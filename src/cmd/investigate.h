@@ -60,6 +60,10 @@ struct inv_state {
 	struct cgroup_set cg0;
 	bool have_cg0;
 	struct inv_report rep;
+	/* --html: the series as detect ended (urep's indices stay valid in it
+	 * while confirm samples, prunes and decimates set) */
+	struct series_set dset;
+	bool have_dset;
 	/* what confirm keeps for the --html page: trace's last report (with the
 	 * symbols of its stacks, and no session info: the session is closed),
 	 * kmemleak's report text */

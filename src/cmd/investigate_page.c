@@ -2,7 +2,8 @@
 /*
  * `kleak investigate --html OUT.html`: the report page of `kleak report
  * --html` (cmd/page.c, docs/html.md) filled from the run. Detect's series
- * and trend report (the user's leak window, as --json's detect.growing)
+ * as detect ended (a copy: confirm goes on sampling, pruning the set) and
+ * its trend report (the user's leak window, as --json's detect.growing)
  * are the growth sections; confirm's last trace report the call sites and
  * flame graph; kmemleak's report, when confirm read it, the groups; and
  * investigate's verdict, chain of evidence, next actions and cost the
@@ -103,7 +104,7 @@ int inv_write_page(const struct inv_state *s)
 	int r;
 
 	page_init(&ip.p, s->argc, s->argv);
-	if (page_growth(&ip.p, &s->set, &s->urep, &a)) {
+	if (!s->have_dset || page_growth(&ip.p, &s->dset, &s->urep, &a)) {
 		kerr_set(&e, -ENOMEM, s->c.html, 0, "out of memory");
 		page_free(&ip.p);
 		return cmd_fail(&e, s->c.json);
