@@ -2,9 +2,9 @@
 /*
  * The HTML report page (html_report.h): head with a Content-Security-Policy
  * that forbids every fetch (defence in depth: the page makes none), the
- * summary (or a producer's verdict and chain of evidence), findings, memory chart with its table, the series that grew,
- * kmemleak and trace when present, the run's metadata and how to read the
- * page. The sections live in html_sections.c, the charts in html_chart.c.
+ * summary (or a producer's verdict and its chain of evidence), findings,
+ * memory chart with its table, the series that grew, kmemleak and trace
+ * when present, the run's metadata and how to read the page. The sections live in html_sections.c, the charts in html_chart.c.
  */
 #include <errno.h>
 #include <string.h>

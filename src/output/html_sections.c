@@ -50,7 +50,9 @@ static void finding(FILE *f, const struct html_finding *fd)
 
 static const char *sev_class(const char *sev)
 {
-	return !sev ? "ok" : !strcmp(sev, "critical") ? "bad" : !strcmp(sev, "warning") ? "warn" : "ok";
+	if (!sev)
+		return "ok";
+	return !strcmp(sev, "critical") ? "bad" : !strcmp(sev, "warning") ? "warn" : "ok";
 }
 
 /* The producer's verdict as the page's summary sentence. */
