@@ -325,6 +325,9 @@ check_investigate() {
 	[ "$n" = "$(jq '.verdict.chain | length' "$json")" ] && [ "$n" -gt 0 ] &&
 		ok "investigate: the chain of evidence, $n links as in --json" ||
 		not_ok "investigate: the chain of evidence as in --json" "page $n, json $(jq '.verdict.chain | length' "$json")"
+	grep -q 'data-chart="memory"' "$dom" && grep -q '<section id="chain"' "$dom" &&
+		ok "investigate: the memory chart and the chain-of-evidence section" ||
+		not_ok "investigate: the memory chart and the chain-of-evidence section"
 	grep -o '<tr class="series"[^>]*>' "$dom" | while IFS= read -r row; do
 		jq -nc --arg s "$(attr data-source "$row")" --arg n "$(attr data-name "$row")" \
 			--arg r "$(attr data-rate-bytes-per-hour "$row")" --arg b "$(attr data-bytes "$row")" \
@@ -332,6 +335,13 @@ check_investigate() {
 			'{source: $s, name: $n, rate: ($r | tonumber), bytes: ($b | tonumber), growth: ($g | tonumber)}'
 	done >"$W/investigate.rows"
 	n=$(jq '.detect.growing | length' "$json")
+	if [ "$n" = 0 ]; then # nothing grew: then no row of the page is a growing series either
+		p=$(grep -o '<tr class="series"[^>]*>' "$dom" | grep 'data-aggregate="false"' |
+			grep -E 'data-verdict="(leak|growing|growing_reclaimable|possible_leak)"')
+		[ -z "$p" ] && ok "investigate: --json lists no growing series, nor does the page" ||
+			not_ok "investigate: --json lists no growing series, nor does the page" "$p"
+		return
+	fi
 	jq_true --slurpfile p "$W/investigate.rows" '[.detect.growing[] | . as $x | any($p[];
 		.source == $x.source and .name == $x.name and .rate == $x.rate_bytes_per_hour and
 		.bytes == $x.bytes and .growth == $x.growth_bytes)] | all' "$json" >/dev/null &&
@@ -339,9 +349,6 @@ check_investigate() {
 		not_ok "investigate: the growing series of --json are rows of the page" \
 			"json: $(jq -c '[.detect.growing[] | [.source, .name, .rate_bytes_per_hour]]' "$json")" \
 			"page: $(head -c 600 "$W/investigate.rows")"
-	grep -q 'data-chart="memory"' "$dom" && grep -q '<section id="chain"' "$dom" &&
-		ok "investigate: the memory chart and the chain-of-evidence section" ||
-		not_ok "investigate: the memory chart and the chain-of-evidence section"
 }
 
 if "$K" investigate -d 20s --confirm none --html "$W/investigate.html" --json \
