@@ -447,23 +447,6 @@ static void cost(struct inv_state *s)
 	s->rep.cost.max_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
 }
 
-static int write_html(const struct inv_state *s)
-{
-	FILE *f = fopen(s->c.html, "we");
-	struct kerr e = { 0 };
-
-	if (!f) {
-		kerr_set(&e, -errno, s->c.html, 0, "%s", strerror(errno));
-		return cmd_fail(&e, s->c.json);
-	}
-	investigate_render_html(f, &s->rep);
-	if (fclose(f)) {
-		kerr_set(&e, -EIO, s->c.html, 0, "write failed");
-		return cmd_fail(&e, s->c.json);
-	}
-	return 0;
-}
-
 /* Rows of each list in the text view (there is no --top: JSON has them all). */
 #define INV_TEXT_ROWS 10
 
@@ -477,7 +460,7 @@ static int render(struct inv_state *s)
 	else
 		investigate_render_text(stdout, &s->rep, &ro);
 	if (s->c.html)
-		r = write_html(s);
+		r = inv_write_page(s);
 	fflush(stdout);
 	if (!r && ferror(stdout))
 		r = KLEAK_EXIT_ERROR;
@@ -510,12 +493,18 @@ static void state_free(struct inv_state *s)
 	trend_report_free(&s->drep);
 	trend_report_free(&s->urep);
 	trend_report_free(&s->krep);
+	trace_report_free(&s->trep);
+	if (s->ks_loaded)
+		trace_ksyms_free(&s->ks);
+	buf_free(&s->kmemleak);
 	ingest_free(&s->ingest);
 	snapshot_free(&s->snap);
 	sample_free(&s->sample);
 	live_free(&s->live);
 	series_set_free(&s->set);
 	series_set_free(&s->kset);
+	if (s->have_dset)
+		series_set_free(&s->dset);
 	facts_raw_free(&s->facts);
 	if (s->have_cg0)
 		cgroup_set_free(&s->cg0);
@@ -539,6 +528,8 @@ static int run(struct inv_state *s)
 		kerr_set(&e, -ENOMEM, "investigate", 0, "out of memory");
 		return cmd_fail(&e, s->c.json);
 	}
+	if (s->c.html && !series_set_copy(&s->dset, &s->set))
+		s->have_dset = true; /* without it (out of memory) --html fails */
 	read_klog(s);
 	fill_detect(s, &d);
 	localize(s, &d);
@@ -564,6 +555,8 @@ int cmd_investigate(int argc, char **argv)
 		return KLEAK_EXIT_ERROR;
 	}
 	r = opts_parse(&cmd_investigate_spec, "investigate", argc, argv, &s->c, &first_arg);
+	s->argc = argc;
+	s->argv = argv;
 	if (r == OPTS_CONTINUE) {
 		stop_install();
 		r = init(s);

@@ -21,6 +21,9 @@
 #include "parse/kstate.h"
 #include "source/facts.h"
 #include "source/sample.h"
+#include "trace/trace_ksym.h"
+#include "trace/trace_report.h"
+#include "util/buf.h"
 
 struct inv_cli {
 	uint64_t max_ns; /* -d MAX */
@@ -35,6 +38,8 @@ struct inv_cli {
 
 struct inv_state {
 	struct inv_cli c;
+	int argc; /* the command line, for the page's "made by" */
+	char **argv;
 	struct inv_opts o;
 	struct trend_opts to; /* detect: leak_window_s = detect_evidence_s */
 	struct trend_opts uo; /* the user's --leak-window: the verdicts reported */
@@ -55,6 +60,19 @@ struct inv_state {
 	struct cgroup_set cg0;
 	bool have_cg0;
 	struct inv_report rep;
+	/* --html: the series as detect ended (urep's indices stay valid in it
+	 * while confirm samples, prunes and decimates set) */
+	struct series_set dset;
+	bool have_dset;
+	/* what confirm keeps for the --html page: trace's last report (with the
+	 * symbols of its stacks, and no session info: the session is closed),
+	 * kmemleak's report text */
+	struct trace_ksyms ks;
+	bool ks_loaded;
+	struct trace_report trep;
+	bool have_trep;
+	struct buf kmemleak;
+	bool have_kmemleak;
 };
 
 /* One live sample into the series (detect's and confirm's). 0 or an exit code. */
@@ -67,5 +85,7 @@ double inv_elapsed(const struct inv_state *s);
 void inv_confirm(struct inv_state *s);
 /* No suspect: what confirming would have needed and this machine lacks. */
 void inv_confirm_none(struct inv_state *s);
+/* --html: the report page (investigate_page.c). 0 or an exit code. */
+int inv_write_page(const struct inv_state *s);
 
 #endif

@@ -43,8 +43,6 @@ struct cf {
 	uint64_t start_ns; /* monotonic, confirm's start */
 	uint64_t end_ns;
 	double t_from; /* the series' time axis at confirm's start */
-	struct trace_ksyms ks;
-	bool ks_loaded;
 };
 
 static void probe_caps(struct inv_state *s, struct inv_caps *c)
@@ -93,8 +91,9 @@ static void progs_cost(struct inv_state *s, const struct trace_report *rep)
 	}
 }
 
-/* One read of the session, judged. */
-static int trace_look(struct cf *f, struct trace_session *ts, struct trace_report_state *st)
+/* One read of the session, judged; the last one (keep) is kept for the page. */
+static int trace_look(struct cf *f, struct trace_session *ts, struct trace_report_state *st,
+		      bool keep)
 {
 	struct trace_read r;
 	struct trace_report rep;
@@ -103,13 +102,21 @@ static int trace_look(struct cf *f, struct trace_session *ts, struct trace_repor
 
 	if (ret)
 		return ret;
-	ret = trace_report_build(&r, &f->ks, st, &rep);
+	ret = trace_report_build(&r, &f->s->ks, st, &rep);
 	trace_read_free(&r);
 	if (ret)
 		return ret;
 	investigate_judge_trace(&rep, f->c->series_rate_bph, &f->s->o, &f->c->trace);
 	progs_cost(f->s, &rep);
-	trace_report_free(&rep);
+	if (!keep) {
+		trace_report_free(&rep);
+		return 0;
+	}
+	rep.info = NULL; /* the session's, closed before the page is written */
+	rep.final = true;
+	trace_report_free(&f->s->trep);
+	f->s->trep = rep;
+	f->s->have_trep = true;
 	return 0;
 }
 
@@ -152,13 +159,13 @@ static void trace_loop(struct cf *f, struct trace_session *ts, struct trace_repo
 		"kleak investigate: confirm: tracing %s (objects older than %.0f s count as aged)\n",
 		f->sus->s.name, f->min_age_s);
 	while (tick(f)) {
-		if (trace_look(f, ts, st))
+		if (trace_look(f, ts, st, false))
 			break;
 		/* enough: a culprit, and three points of the series since the start */
 		if (f->c->trace.culprit >= 0 && ++ticks >= 3)
 			break;
 	}
-	trace_look(f, ts, st);
+	trace_look(f, ts, st, f->s->c.html != NULL);
 }
 
 static void run_trace(struct cf *f, enum inv_method m)
@@ -257,7 +264,7 @@ static void kmemleak_key(const struct cf *f, char *fn, size_t fl, const char **m
 
 static void run_kmemleak(struct cf *f)
 {
-	struct kmemleak_group_opts go = { .syms = f->ks_loaded ? &f->ks.t : NULL };
+	struct kmemleak_group_opts go = { .syms = f->s->ks_loaded ? &f->s->ks.t : NULL };
 	struct inv_kmemleak_result *k = &f->c->kmemleak;
 	struct kmemleak_report rep = { 0 };
 	struct kmemleak_groups g = { 0 };
@@ -279,6 +286,11 @@ static void run_kmemleak(struct cf *f)
 	} else {
 		kmemleak_key(f, fn, sizeof(fn), &mod);
 		investigate_match_kmemleak(&g, fn, mod, k);
+		if (f->s->c.html) { /* the page groups the same text */
+			f->s->kmemleak = b;
+			f->s->have_kmemleak = true;
+			b = (struct buf){ 0 };
+		}
 	}
 	kmemleak_groups_free(&g);
 	kmemleak_report_free(&rep);
@@ -546,7 +558,7 @@ void inv_confirm(struct inv_state *s)
 	f.start_ns = clock_mono_ns();
 	f.end_ns = f.start_ns + (uint64_t)(c->budget_s * 1e9);
 	f.t_from = (double)(f.start_ns - s->set.t0_ns) / 1e9;
-	f.ks_loaded = caps.root && !trace_ksyms_load(&f.ks, &e);
+	s->ks_loaded = caps.root && !trace_ksyms_load(&s->ks, &e);
 	run_methods(&f);
 	sustained(&f);
 	join_sites(&f);
@@ -554,6 +566,4 @@ void inv_confirm(struct inv_state *s)
 	process_facts(&f);
 	module_facts(&f);
 	c->elapsed_s = (double)(clock_mono_ns() - f.start_ns) / 1e9;
-	if (f.ks_loaded)
-		trace_ksyms_free(&f.ks);
 }

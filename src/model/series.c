@@ -287,6 +287,40 @@ static void prune(struct series_set *set)
 	set->index = idx;
 }
 
+int series_set_copy(struct series_set *dst, const struct series_set *src)
+{
+	size_t n = src->count;
+	char k[KEY_MAX];
+
+	*dst = *src;
+	dst->index = (struct strmap){ 0 };
+	dst->count = 0;
+	dst->t = malloc(src->cap * sizeof(*dst->t));
+	dst->v = calloc(src->alloc ? src->alloc : 1, sizeof(*dst->v));
+	if (!dst->t || !dst->v)
+		goto nomem;
+	memcpy(dst->t, src->t, src->cap * sizeof(*dst->t));
+	for (size_t i = 0; i < n; i++) {
+		struct series *d = &dst->v[i];
+		int kl;
+
+		*d = src->v[i];
+		d->v = malloc(src->vcap * sizeof(*d->v));
+		d->path = src->v[i].path ? strdup(src->v[i].path) : NULL;
+		dst->count = i + 1; /* freed from here on */
+		if (!d->v || (src->v[i].path && !d->path))
+			goto nomem;
+		memcpy(d->v, src->v[i].v, src->vcap * sizeof(*d->v));
+		kl = key_of_series(k, sizeof(k), d);
+		if (strmap_intern(&dst->index, k, (size_t)kl, i) != i)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	series_set_free(dst);
+	return -ENOMEM;
+}
+
 /* Prunes at each decimation, and whenever the count doubled since. */
 static void maybe_prune(struct series_set *set, bool decimated)
 {

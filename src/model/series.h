@@ -115,6 +115,12 @@ struct series_set {
 
 int series_set_init(struct series_set *set, size_t cap);
 void series_set_free(struct series_set *set);
+/*
+ * A deep copy of src into dst, which can be sampled on its own (a report
+ * made from src at some time keeps its series indices valid in dst while
+ * src goes on, is pruned, decimated). 0 or -ENOMEM (dst then empty).
+ */
+int series_set_copy(struct series_set *dst, const struct series_set *src);
 
 void series_sample_begin(struct series_set *set, uint64_t mono_ns);
 /*

@@ -2,9 +2,9 @@
 /*
  * The HTML report page (html_report.h): head with a Content-Security-Policy
  * that forbids every fetch (defence in depth: the page makes none), the
- * summary, findings, memory chart with its table, the series that grew,
- * kmemleak and trace when present, the run's metadata and how to read the
- * page. The sections live in html_sections.c, the charts in html_chart.c.
+ * summary (or a producer's verdict and its chain of evidence), findings,
+ * memory chart with its table, the series that grew, kmemleak and trace
+ * when present, the run's metadata and how to read the page. The sections live in html_sections.c, the charts in html_chart.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -70,6 +70,10 @@ static void summary(FILE *f, const struct html_report *r)
 	size_t leaks = count_verdict(r, "leak", true);
 	size_t grow;
 
+	if (r->conclusion.verdict) {
+		html_summary_conclusion(f, &r->conclusion);
+		return;
+	}
 	if (!html_has_growth(r) && (r->have_trace || r->have_kmemleak)) {
 		summary_stacks(f, r);
 		return;
@@ -126,6 +130,8 @@ static void header(FILE *f, const struct html_report *r)
 	html_text(f, m->source);
 	fputs(m->source ? "</code>" : "", f);
 	fputs("</p>\n<nav class=\"noprint\" aria-label=\"sections\">", f);
+	if (r->conclusion.verdict)
+		fputs("<a href=\"#chain\">Chain of evidence</a>", f);
 	if (html_has_growth(r))
 		fputs("<a href=\"#findings\">Findings</a><a href=\"#memory\">Memory over time</a>"
 		      "<a href=\"#growth\">What grew</a>", f);
@@ -161,6 +167,8 @@ int html_report_write(FILE *f, const struct html_report *r, const struct html_op
 	fputs("<main>\n", f);
 	header(f, r);
 	summary(f, r);
+	if (r->conclusion.verdict)
+		html_section_conclusion(f, &r->conclusion);
 	if (html_has_growth(r) || r->nfindings)
 		html_section_findings(f, r);
 	if (html_has_growth(r))

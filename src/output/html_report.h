@@ -99,8 +99,31 @@ struct html_callsite {
 	double oldest_age_s;
 };
 
+/* One link of a producer's chain of evidence: "detect", "what grew" ... */
+struct html_step {
+	const char *step;
+	const char *text;
+};
+
+/*
+ * A producer's own conclusion (investigate): the verdict in one sentence,
+ * the chain of evidence that led to it, the next actions and what the run
+ * cost. It replaces the page's summary sentence; verdict NULL: none.
+ */
+struct html_conclusion {
+	const char *verdict;  /* the sentence */
+	const char *severity; /* "critical", "warning", "info": its colour */
+	const char *name;     /* the verdict as --json names it ("leak"), or NULL */
+	const struct html_step *chain;
+	size_t nchain;
+	const char *const *next; /* commands or actions */
+	size_t nnext;
+	const char *cost;	 /* one sentence, or NULL */
+};
+
 struct html_report {
 	struct html_meta meta;
+	struct html_conclusion conclusion;
 	/* Kernel memory over time: a time axis and one array per component. */
 	const double *t;      /* seconds since the first sample */
 	size_t npoints;

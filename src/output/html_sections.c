@@ -48,6 +48,55 @@ static void finding(FILE *f, const struct html_finding *fd)
 	fputs("</article>\n", f);
 }
 
+static const char *sev_class(const char *sev)
+{
+	if (!sev)
+		return "ok";
+	return !strcmp(sev, "critical") ? "bad" : !strcmp(sev, "warning") ? "warn" : "ok";
+}
+
+/* The producer's verdict as the page's summary sentence. */
+void html_summary_conclusion(FILE *f, const struct html_conclusion *c)
+{
+	fprintf(f, "<p class=\"summary conclusion %s\"", sev_class(c->severity));
+	if (c->name)
+		html_attr(f, "data-verdict", c->name);
+	fputs("><strong>", f);
+	html_text(f, c->verdict);
+	fputs("</strong></p>\n", f);
+}
+
+/* The chain of evidence behind the verdict, the next actions and the cost. */
+void html_section_conclusion(FILE *f, const struct html_conclusion *c)
+{
+	fputs("<section id=\"chain\"><h2>The chain of evidence</h2>\n<ol class=\"chain\">\n", f);
+	for (size_t i = 0; i < c->nchain; i++) {
+		fputs("<li", f);
+		html_attr(f, "data-step", c->chain[i].step);
+		fputs("><strong>", f);
+		html_text(f, c->chain[i].step);
+		fputs("</strong>: ", f);
+		html_text(f, c->chain[i].text);
+		fputs("</li>\n", f);
+	}
+	fputs("</ol>\n", f);
+	if (c->nnext) {
+		fputs("<h3>Next</h3>\n<ul class=\"next\">\n", f);
+		for (size_t i = 0; i < c->nnext; i++) {
+			fputs("<li>", f);
+			html_text(f, c->next[i]);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
+	if (c->cost) {
+		fputs("<p class=\"cost\"><strong>Cost</strong>: ", f);
+		html_text(f, c->cost);
+		fputs("</p>\n", f);
+	}
+	fputs("</section>\n", f);
+}
+
 void html_section_findings(FILE *f, const struct html_report *r)
 {
 	fputs("<section id=\"findings\"><h2>Findings</h2>\n", f);

@@ -7,6 +7,8 @@
 
 #include "output/html_report.h"
 
+void html_summary_conclusion(FILE *f, const struct html_conclusion *c);
+void html_section_conclusion(FILE *f, const struct html_conclusion *c);
 void html_section_findings(FILE *f, const struct html_report *r);
 void html_section_components(FILE *f, const struct html_report *r);
 int html_section_growth(FILE *f, const struct html_report *r);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The HTML report in a real browser (Debian's chromium, headless), written
 # by the commands themselves (report --html, watch --html, trace --stacks
-# --html): for each page, a desktop screenshot, a phone screenshot (the
+# --html, investigate --html): for each page, a desktop screenshot, a phone screenshot (the
 # page has no script at all, check_static: readable without; chromium 156
 # takes no screenshot with --blink-settings=scriptEnabled=false) and a PDF print
 # are produced (kept in build/html-shots/ to be looked at), the DOM
@@ -17,7 +17,8 @@
 # included) the browser's net log shows none started by the page. A page
 # that makes a request is checked first, so the check is seen to work.
 # The folded stacks (trace --folded, kmemleak report --folded) obey the
-# format line by line and add up to --json's bytes.
+# format line by line and add up to --json's bytes. investigate's page holds its
+# verdict, chain of evidence and detect's growing series as its --json has them.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -301,6 +302,65 @@ rc=$?
 	grep -q '</html>' "$W/watch-term.html" &&
 	ok "watch --html: SIGTERM ends the watch and the page is written, whole" ||
 	not_ok "watch --html: SIGTERM writes the page" "rc=$rc $(cat "$W/watch-term.err")"
+
+# --- investigate --html: the report page filled from the run ---
+# Works without a leak (-d 20 s, no confirm step): the page is the report
+# page (static checks, loads with the network dead, a memory chart), its
+# summary is investigate's verdict and sentence, its chain of evidence has
+# --json's links, and every series detect lists as growing is a row of the
+# page with --json's source, name, rate, bytes and growth.
+check_investigate() {
+	local dom=$1 json=$2 p got want n
+	p=$(grep -o '<p class="summary conclusion[^>]*>' "$dom")
+	want=$(jq -r '.verdict.verdict // .verdict.reason' "$json")
+	[ -n "$p" ] && [ "$(attr data-verdict "$p")" = "$want" ] &&
+		ok "investigate: the page's verdict is --json's ($want)" ||
+		not_ok "investigate: the page's verdict is --json's" "page: $p" "json: $want"
+	got=$(sed -n 's/.*<p class="summary conclusion[^>]*><strong>\([^<]*\)<\/strong>.*/\1/p' "$dom" |
+		sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e 's/&amp;/\&/g')
+	want=$(jq -r .verdict.summary "$json")
+	[ -n "$got" ] && [ "$got" = "$want" ] && ok "investigate: the verdict's sentence is --json's" ||
+		not_ok "investigate: the verdict's sentence is --json's" "page: $got" "json: $want"
+	n=$(grep -o '<li data-step=' "$dom" | wc -l)
+	[ "$n" = "$(jq '.verdict.chain | length' "$json")" ] && [ "$n" -gt 0 ] &&
+		ok "investigate: the chain of evidence, $n links as in --json" ||
+		not_ok "investigate: the chain of evidence as in --json" "page $n, json $(jq '.verdict.chain | length' "$json")"
+	grep -q 'data-chart="memory"' "$dom" && grep -q '<section id="chain"' "$dom" &&
+		ok "investigate: the memory chart and the chain-of-evidence section" ||
+		not_ok "investigate: the memory chart and the chain-of-evidence section"
+	grep -o '<tr class="series"[^>]*>' "$dom" | while IFS= read -r row; do
+		jq -nc --arg s "$(attr data-source "$row")" --arg n "$(attr data-name "$row")" \
+			--arg r "$(attr data-rate-bytes-per-hour "$row")" --arg b "$(attr data-bytes "$row")" \
+			--arg g "$(attr data-growth-bytes "$row")" \
+			'{source: $s, name: $n, rate: ($r | tonumber), bytes: ($b | tonumber), growth: ($g | tonumber)}'
+	done >"$W/investigate.rows"
+	n=$(jq '.detect.growing | length' "$json")
+	if [ "$n" = 0 ]; then # nothing grew: then no row of the page is a growing series either
+		p=$(grep -o '<tr class="series"[^>]*>' "$dom" | grep 'data-aggregate="false"' |
+			grep -E 'data-verdict="(leak|growing|growing_reclaimable|possible_leak)"')
+		[ -z "$p" ] && ok "investigate: --json lists no growing series, nor does the page" ||
+			not_ok "investigate: --json lists no growing series, nor does the page" "$p"
+		return
+	fi
+	jq_true --slurpfile p "$W/investigate.rows" '[.detect.growing[] | . as $x | any($p[];
+		.source == $x.source and .name == $x.name and .rate == $x.rate_bytes_per_hour and
+		.bytes == $x.bytes and .growth == $x.growth_bytes)] | all' "$json" >/dev/null &&
+		ok "investigate: all $n growing series of --json are rows with its rate, bytes, growth" ||
+		not_ok "investigate: the growing series of --json are rows of the page" \
+			"json: $(jq -c '[.detect.growing[] | [.source, .name, .rate_bytes_per_hour]]' "$json")" \
+			"page: $(head -c 600 "$W/investigate.rows")"
+}
+
+if "$K" investigate -d 20s --confirm none --html "$W/investigate.html" --json \
+	>"$W/investigate.json" 2>"$W/investigate.err" && [ -s "$W/investigate.html" ]; then
+	ok "investigate --html --json: both written"
+	check_static investigate "$W/investigate.html"
+	check_load investigate "$W/investigate.html"
+	check_investigate "$W/investigate.dom" "$W/investigate.json"
+	check_pictures investigate "$W/investigate.html"
+else
+	not_ok "investigate --html --json: both written" "$(tail -n 3 "$W/investigate.err")"
+fi
 
 # --- trace --stacks --html and --folded: a process holding sockets ---
 # The page's call sites are those of --json holding memory; the folded

@@ -554,6 +554,42 @@ static void test_trace_only_page(void **state)
 	stacks_free(&st);
 }
 
+/* A producer's verdict replaces the summary; its chain, next and cost get a section. */
+static void test_conclusion(void **state)
+{
+	static const struct html_step chain[] = { { "kernel", "grew 10 MiB" },
+						  { "callsite", "<b>sock_alloc_inode</b>" } };
+	static const char *const next[] = { "fix the leaker" };
+	struct html_report r = {
+		.meta = { .title = "kleak investigate" },
+		.conclusion = { .verdict = "leak: a & b", .severity = "critical", .name = "leak",
+				.chain = chain, .nchain = 2, .next = next, .nnext = 1,
+				.cost = "CPU 1.00 s" },
+	};
+	struct mem m;
+	char *out;
+
+	(void)state;
+	assert_int_equal(html_report_write(mem_open(&m), &r, NULL), 0);
+	out = mem_close(&m);
+	assert_non_null(strstr(out, "<p class=\"summary conclusion bad\" data-verdict=\"leak\">"
+				    "<strong>leak: a &amp; b</strong>"));
+	assert_int_equal(count(out, "No kernel memory grew"), 0);
+	assert_non_null(strstr(out, "<section id=\"chain\">"));
+	assert_non_null(strstr(out, "href=\"#chain\""));
+	assert_int_equal(count(out, "<li data-step="), 2);
+	assert_non_null(strstr(out, "&lt;b&gt;sock_alloc_inode&lt;/b&gt;"));
+	assert_non_null(strstr(out, "<li>fix the leaker</li>"));
+	assert_non_null(strstr(out, "CPU 1.00 s"));
+	free(out);
+	r.conclusion = (struct html_conclusion){ 0 };
+	assert_int_equal(html_report_write(mem_open(&m), &r, NULL), 0);
+	out = mem_close(&m);
+	assert_null(strstr(out, "id=\"chain\""));
+	assert_null(strstr(out, "data-verdict=\"leak\""));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_html_from_trend),
 		cmocka_unit_test(test_large_input_decimated),
 		cmocka_unit_test(test_trace_only_page),
+		cmocka_unit_test(test_conclusion),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -375,6 +375,45 @@ static void test_prune(void **state)
 	series_set_free(&set);
 }
 
+/* A copy keeps its series, points and index while the original is sampled and pruned. */
+static void test_series_copy(void **state)
+{
+	struct series_set set, copy;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(series_set_init(&set, 16), 0);
+	set.prune_at = set.prune_min = 16;
+	for (int i = 0; i < 10; i++) {
+		series_sample_begin(&set, 1000000000ULL * (uint64_t)i);
+		series_add(&set, SERIES_SLAB, "steady", NULL, (uint64_t)(1 << 20) + (uint64_t)i);
+		snprintf(name, sizeof(name), "tmp_%d", i);
+		series_add(&set, SERIES_VMALLOC_CALLER, name, "mod", 8192);
+		series_sample_end(&set);
+	}
+	assert_int_equal(series_set_copy(&copy, &set), 0);
+	for (int i = 10; i < 200; i++) { /* the original goes on: decimated, pruned */
+		series_sample_begin(&set, 1000000000ULL * (uint64_t)i);
+		series_add(&set, SERIES_SLAB, "steady", NULL, 1 << 21);
+		snprintf(name, sizeof(name), "tmp_%d", i);
+		series_add(&set, SERIES_VMALLOC_CALLER, name, "mod", 8192);
+		series_sample_end(&set);
+	}
+	assert_int_equal(copy.count, 11);
+	assert_int_equal(copy.n, 10);
+	assert_int_equal(copy.samples, 10);
+	for (size_t k = 0; k < copy.count; k++)
+		assert_ptr_equal(series_find(&copy, copy.v[k].source, copy.v[k].name,
+					     copy.v[k].module), &copy.v[k]);
+	assert_int_equal(series_find(&copy, SERIES_SLAB, "steady", NULL)->last, (1 << 20) + 9);
+	assert_true(series_find(&copy, SERIES_VMALLOC_CALLER, "tmp_0", "mod") != NULL);
+	assert_true(copy.v[0].v[9] == (double)((1 << 20) + 9));
+	assert_true(set.count < 40);
+	assert_null(series_find(&set, SERIES_VMALLOC_CALLER, "tmp_0", "mod"));
+	series_set_free(&set);
+	series_set_free(&copy);
+}
+
 /* Series that appear late were 0 before; values of one key add up. */
 static void test_series_model(void **state)
 {
@@ -927,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_autocorrelation_measures),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_series_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
