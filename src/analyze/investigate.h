@@ -50,6 +50,14 @@ struct inv_opts {
 	/* Nothing grows: stop after this long when no series comes near the bar. */
 	double quiet_s; /* 60: 16 KiB a minute is 1 MB/h */
 	double quiet_p; /* 0.1: ten times the family-wise bar keeps detect going */
+	/*
+	 * ... nor while a specific series grows at this many times the rate
+	 * floor (min_rate_bytes_per_hour) by this many times its own noise,
+	 * its lowest points rising: the p-value of a steady grower under
+	 * other workloads' bursts says nothing.
+	 */
+	double strong_rate_factor; /* 16: 4 MB/h, under half the 10 MB/h target */
+	double strong_noise_ratio; /* 3: leak's own noise rule */
 	/* Share of -d MAX kept for confirming (clamped to min..max seconds). */
 	double reserve_frac;  /* 0.25 */
 	double reserve_min_s; /* 30 */
@@ -133,8 +141,9 @@ struct inv_detect_decision {
  * specific (or an aggregate nothing explains) has all the evidence of
  * `leak` over that window, or is reclaimable with the same evidence;
  * nothing grows when, after quiet_s, no growing series comes within
- * quiet_p family-wise; at the deadline, the likeliest grower (trend
- * significant alone) as a weak suspect, or nothing.
+ * quiet_p family-wise and no specific series grows strongly (by its
+ * rate, noise and floor, whatever its p-value); at the deadline, the
+ * likeliest grower (trend significant alone) as a weak suspect, or nothing.
  */
 void investigate_detect_decide(const struct series_set *set, const struct trend_report *rep,
 			       const struct trend_opts *to, const struct inv_opts *o,

@@ -18,6 +18,8 @@ void inv_opts_default(struct inv_opts *o)
 		.detect_evidence_s = 30,
 		.quiet_s = 60,
 		.quiet_p = 0.1,
+		.strong_rate_factor = 16,
+		.strong_noise_ratio = 3,
 		.reserve_frac = 0.25,
 		.reserve_min_s = 30,
 		.reserve_max_s = 180,
@@ -170,14 +172,39 @@ static long find_weak(const struct series_set *set, const struct trend_report *r
 	return best;
 }
 
-/* Something comes within quiet_p of the family-wise bar: keep watching. */
+/*
+ * A specific series that grows far above the rate floor and above its own
+ * noise, its lowest points rising with it, whatever its p-value: on a
+ * shared machine other workloads' bursts (tens of thousands of dentries
+ * made and dropped) push the autocorrelation-corrected test to p 1 while
+ * the series grows steadily underneath. That is not a machine where
+ * nothing grows. Bursts over a flat floor are (the floor rule of `leak`).
+ */
+static bool strong_grower(const struct series_set *set, const struct trend_leak *l,
+			  const struct trend_opts *to, const struct inv_opts *o)
+{
+	double growth = l->rate_bytes_per_hour / 3600 * l->evidence_s;
+
+	if (!may_suspect(set, l) || l->aggregate || l->verdict == TREND_RELEASED)
+		return false;
+	return l->rate_bytes_per_hour >= o->strong_rate_factor * to->min_rate_bytes_per_hour &&
+	       growth >= o->strong_noise_ratio * l->noise_bytes && l->growth_bytes > 0 &&
+	       l->floor_rise_bytes >= to->floor_frac * 0.75 * growth;
+}
+
+/*
+ * Keep watching: something comes within quiet_p of the family-wise bar,
+ * or a specific series grows strongly (strong_grower).
+ */
 static bool near_bar(const struct series_set *set, const struct trend_report *rep,
-		     const struct inv_opts *o)
+		     const struct trend_opts *to, const struct inv_opts *o)
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct trend_leak *l = &rep->v[i];
 
 		if (may_suspect(set, l) && growing(l->verdict) && l->p_adjusted <= o->quiet_p)
+			return true;
+		if (strong_grower(set, l, to, o))
 			return true;
 	}
 	return false;
@@ -193,7 +220,7 @@ void investigate_detect_decide(const struct series_set *set, const struct trend_
 		d->stop = INV_STOP_SUSPECT;
 		return;
 	}
-	if (elapsed_s >= o->quiet_s && !near_bar(set, rep, o)) {
+	if (elapsed_s >= o->quiet_s && !near_bar(set, rep, to, o)) {
 		d->stop = INV_STOP_QUIET;
 		return;
 	}

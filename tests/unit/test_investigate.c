@@ -173,6 +173,72 @@ static void test_detect_weak(void **state)
 	series_set_free(&set);
 }
 
+/*
+ * A steady grower under other workloads' bursts: p 1 family-wise, but
+ * 300 MB/h, 5x its noise, its floor rising. Detect keeps watching until
+ * its deadline; within its noise, bursts over a flat floor, a slow series
+ * or an aggregate let it stop (nothing grows).
+ */
+static void test_detect_strong_grower(void **state)
+{
+	struct gen g[2] = {
+		{ SERIES_SLAB, "dentry", NULL, 2e6, 0, 0, 1, false },
+		{ SERIES_MEMINFO, "SReclaimable", NULL, 50e6, 0, 0, 1, true },
+	};
+	struct trend_leak v[1];
+	struct trend_report rep = { .v = v, .n = 1 };
+	struct series_set set;
+	struct trend_opts to;
+	struct inv_opts o;
+	struct inv_detect_decision d;
+	const struct trend_leak strong = {
+		.series = 0,
+		.rate_bytes_per_hour = 300e6,
+		.recent_rate_bytes_per_hour = 300e6,
+		.p_trend = 0.5,
+		.p = 1,
+		.p_adjusted = 1,
+		.noise_bytes = 1e6,
+		.random_walk = true,
+		.evidence_s = 60,
+		.growth_bytes = 5e6,
+		.floor_rise_bytes = 4e6,
+		.peak_growth_bytes = 5e6,
+		.verdict = TREND_FLUCTUATING,
+		.reason = TREND_REASON_NO_TREND,
+	};
+
+	(void)state;
+	detect_opts(&to, &o);
+	assert_int_equal(series_set_init(&set, o.points), 0);
+	feed(&set, g, 2, 5);
+	v[0] = strong;
+	investigate_detect_decide(&set, &rep, &to, &o, 70, false, &d);
+	assert_int_equal(d.stop, INV_STOP_RUNNING);
+	investigate_detect_decide(&set, &rep, &to, &o, 300, true, &d);
+	assert_int_equal(d.stop, INV_STOP_DEADLINE);
+	assert_int_equal(d.suspect, -1); /* no trend of its own: no weak suspect either */
+	v[0].noise_bytes = 2e6;		 /* 5 MB is 2.5x its noise */
+	investigate_detect_decide(&set, &rep, &to, &o, 70, false, &d);
+	assert_int_equal(d.stop, INV_STOP_QUIET);
+	v[0] = strong;
+	v[0].floor_rise_bytes = 0; /* bursts over a flat floor */
+	investigate_detect_decide(&set, &rep, &to, &o, 70, false, &d);
+	assert_int_equal(d.stop, INV_STOP_QUIET);
+	v[0] = strong;
+	v[0].rate_bytes_per_hour = 3e6; /* under 16x the 256 KiB/h floor */
+	v[0].growth_bytes = v[0].floor_rise_bytes = 50e3;
+	v[0].noise_bytes = 1e3;
+	investigate_detect_decide(&set, &rep, &to, &o, 70, false, &d);
+	assert_int_equal(d.stop, INV_STOP_QUIET);
+	v[0] = strong;
+	v[0].series = 1; /* an aggregate: its parts decide */
+	v[0].aggregate = true;
+	investigate_detect_decide(&set, &rep, &to, &o, 70, false, &d);
+	assert_int_equal(d.stop, INV_STOP_QUIET);
+	series_set_free(&set);
+}
+
 /* dentry (reclaimable) growing with the evidence is a suspect too. */
 static void test_detect_reclaimable(void **state)
 {
@@ -828,6 +894,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect_suspect),
 		cmocka_unit_test(test_detect_quiet_and_deadline),
+		cmocka_unit_test(test_detect_strong_grower),
 		cmocka_unit_test(test_detect_weak),
 		cmocka_unit_test(test_detect_reclaimable),
 		cmocka_unit_test(test_budget_and_widen),
