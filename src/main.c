@@ -41,8 +41,7 @@ static int stdout_check(void)
 {
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno != EPIPE)
-			fprintf(stderr, "kleak: writing output: %s\n",
-				strerror(errno));
+			fprintf(stderr, "kleak: writing output: %s\n", strerror(errno));
 		return KLEAK_EXIT_ERROR;
 	}
 	return 0;

@@ -17,18 +17,33 @@ static const char *const container_fns[] = {
 
 /* Folios of processes and files: anon, page cache, shmem, hugetlb, THP. */
 static const char *const user_fns[] = {
-	"folio_prealloc", "alloc_anon_folio", "vma_alloc_anon_folio_pmd",
-	"do_huge_pmd_anonymous_page", "wp_page_copy", "do_cow_fault",
-	"shmem_alloc_folio", "shmem_alloc_and_add_folio",
-	"filemap_alloc_folio", "__filemap_get_folio", "ractl_alloc_folio",
-	"page_cache_ra_unbounded", "page_cache_ra_order",
-	"__read_swap_cache_async", "swap_cache_alloc_folio",
-	"alloc_hugetlb_folio", "alloc_buddy_hugetlb_folio",
-	"alloc_fresh_hugetlb_folio", "alloc_surplus_hugetlb_folio",
-	"alloc_charge_folio", "hpage_collapse_alloc_folio",
-	"alloc_migration_target", "compaction_alloc",
+	"folio_prealloc",
+	"alloc_anon_folio",
+	"vma_alloc_anon_folio_pmd",
+	"do_huge_pmd_anonymous_page",
+	"wp_page_copy",
+	"do_cow_fault",
+	"shmem_alloc_folio",
+	"shmem_alloc_and_add_folio",
+	"filemap_alloc_folio",
+	"__filemap_get_folio",
+	"ractl_alloc_folio",
+	"page_cache_ra_unbounded",
+	"page_cache_ra_order",
+	"__read_swap_cache_async",
+	"swap_cache_alloc_folio",
+	"alloc_hugetlb_folio",
+	"alloc_buddy_hugetlb_folio",
+	"alloc_fresh_hugetlb_folio",
+	"alloc_surplus_hugetlb_folio",
+	"alloc_charge_folio",
+	"hpage_collapse_alloc_folio",
+	"alloc_migration_target",
+	"compaction_alloc",
 	/* page cache filled by reads (filemap_read, read_cache_folio) and swap-in */
-	"filemap_create_folio", "do_read_cache_folio", "alloc_swap_folio",
+	"filemap_create_folio",
+	"do_read_cache_folio",
+	"alloc_swap_folio",
 };
 
 static bool in_list(const char *fn, const char *const *v, size_t n)
@@ -43,8 +58,7 @@ enum alloc_site_kind alloc_site_kind(const struct alloc_site *s)
 {
 	if (s->module || strncmp(s->file, "mm/", 3))
 		return ALLOC_SITE_KERNEL; /* the lists are mm/'s own */
-	if (in_list(s->function, container_fns,
-		    sizeof(container_fns) / sizeof(container_fns[0])))
+	if (in_list(s->function, container_fns, sizeof(container_fns) / sizeof(container_fns[0])))
 		return ALLOC_SITE_CONTAINER;
 	if (in_list(s->function, user_fns, sizeof(user_fns) / sizeof(user_fns[0])))
 		return ALLOC_SITE_USER;
@@ -59,12 +73,12 @@ enum alloc_site_kind alloc_site_kind(const struct alloc_site *s)
 static const struct {
 	const char *fn, *cache;
 } site_caches[] = {
-	{ "__d_alloc", "dentry" },		 /* fs/dcache.c: dentries (and long names) */
-	{ "xas_alloc", "radix_tree_node" },	 /* lib/xarray.c: page cache xarray nodes */
+	{ "__d_alloc", "dentry" },	    /* fs/dcache.c: dentries (and long names) */
+	{ "xas_alloc", "radix_tree_node" }, /* lib/xarray.c: page cache xarray nodes */
 	{ "xas_nomem", "radix_tree_node" },
 	{ "radix_tree_node_alloc", "radix_tree_node" },
 	{ "ext4_es_alloc_extent", "extent_status" }, /* ext4's extent status tree */
-	{ "alloc_buffer_head", "buffer_head" },	 /* fs/buffer.c */
+	{ "alloc_buffer_head", "buffer_head" },	     /* fs/buffer.c */
 	{ "bdev_alloc_inode", "bdev_cache" },
 };
 
@@ -98,9 +112,7 @@ int alloc_site_reclaimable(const struct alloc_site *s, const struct slab_aliases
 
 const char *alloc_site_kind_name(enum alloc_site_kind k)
 {
-	return k == ALLOC_SITE_CONTAINER ? "container"
-	       : k == ALLOC_SITE_USER	 ? "user"
-					 : "kernel";
+	return k == ALLOC_SITE_CONTAINER ? "container" : k == ALLOC_SITE_USER ? "user" : "kernel";
 }
 
 static bool site_empty(const struct alloc_site *s)
@@ -170,8 +182,8 @@ static int cmp_key(const void *a, const void *b, void *arg)
  * pointer per site while it works and one row per group after (a table
  * per site and a copy of each key cost 15 times a short-lined file).
  */
-static int group(const struct alloc_site *const *sites, size_t nsites,
-		 bool with_function, struct allocinfo_group **out, size_t *n)
+static int group(const struct alloc_site *const *sites, size_t nsites, bool with_function,
+		 struct allocinfo_group **out, size_t *n)
 {
 	const struct alloc_site **v = malloc((nsites ? nsites : 1) * sizeof(*v));
 	struct allocinfo_group *g;
@@ -244,8 +256,7 @@ void allocinfo_top_free(struct allocinfo_top *t)
 	memset(t, 0, sizeof(*t));
 }
 
-const char *alloc_site_location(const struct alloc_site *s, char *buf,
-				size_t len)
+const char *alloc_site_location(const struct alloc_site *s, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s:%u", s->file, s->src_line);
 	return buf;

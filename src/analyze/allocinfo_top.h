@@ -35,8 +35,8 @@ struct allocinfo_group {
 struct allocinfo_top {
 	const struct alloc_site **sites; /* by bytes, then file and line */
 	size_t nsites;
-	struct allocinfo_group *by_module; /* modules by bytes, then the kernel */
-	size_t nmodules;		   /* rows, the kernel's included */
+	struct allocinfo_group *by_module;   /* modules by bytes, then the kernel */
+	size_t nmodules;		     /* rows, the kernel's included */
 	struct allocinfo_group *by_function; /* module functions first */
 	size_t nfunctions;
 	uint64_t total_bytes;  /* sum over sites: see above */
@@ -78,7 +78,6 @@ int allocinfo_top_build(const struct allocinfo *ai, struct allocinfo_top *out);
 void allocinfo_top_free(struct allocinfo_top *t);
 
 /* "file:line" of a site into buf. */
-const char *alloc_site_location(const struct alloc_site *s, char *buf,
-				size_t len);
+const char *alloc_site_location(const struct alloc_site *s, char *buf, size_t len);
 
 #endif

@@ -122,8 +122,8 @@ static void bounds(uint64_t k, double p, double alpha, uint64_t *lo, uint64_t *h
 	*lo = l < (double)k ? k : (uint64_t)l;
 }
 
-void binom_pop_bounds(uint64_t k, double p, double alpha, struct binom_memo *memo,
-		      uint64_t *lo, uint64_t *hi)
+void binom_pop_bounds(uint64_t k, double p, double alpha, struct binom_memo *memo, uint64_t *lo,
+		      uint64_t *hi)
 {
 	if (p >= 1 || p <= 0) {
 		*lo = *hi = k;

@@ -27,8 +27,8 @@ struct binom_memo {
  * drawn with probability p (0 < p <= 1; p = 1 gives lo = hi = k). memo may
  * be NULL; it is reset when p or alpha differ from its own.
  */
-void binom_pop_bounds(uint64_t k, double p, double alpha, struct binom_memo *memo,
-		      uint64_t *lo, uint64_t *hi);
+void binom_pop_bounds(uint64_t k, double p, double alpha, struct binom_memo *memo, uint64_t *lo,
+		      uint64_t *hi);
 /* P(X <= k) for X ~ binomial(n, p): for tests. */
 double binom_cdf(uint64_t k, uint64_t n, double p);
 

@@ -54,7 +54,8 @@ static uint64_t kernel_of(const struct memcg *m, bool *reported)
 {
 	static const enum memcg_value parts[] = {
 		MEMCG_SLAB_RECLAIMABLE, MEMCG_SLAB_UNRECLAIMABLE, MEMCG_KERNEL_STACK,
-		MEMCG_PAGETABLES, MEMCG_SEC_PAGETABLES, MEMCG_PERCPU, MEMCG_VMALLOC,
+		MEMCG_PAGETABLES,	MEMCG_SEC_PAGETABLES,	  MEMCG_PERCPU,
+		MEMCG_VMALLOC,
 	};
 	uint64_t sum = 0;
 
@@ -83,14 +84,12 @@ static size_t parent_of(const struct strmap *map, const struct cgroup_entry *ent
 	return strmap_get(map, key, (size_t)n);
 }
 
-static int index_paths(const struct cgroup_set *s, struct strmap *map,
-		       size_t *parent)
+static int index_paths(const struct cgroup_set *s, struct strmap *map, size_t *parent)
 {
 	char key[PATH_MAX + 8];
 
 	for (size_t i = 0; i < s->n; i++) {
-		int n = snprintf(key, sizeof(key), "v%d:%s", s->v[i].m.version,
-				 s->v[i].path);
+		int n = snprintf(key, sizeof(key), "v%d:%s", s->v[i].m.version, s->v[i].path);
 
 		if (n > 0 && (size_t)n < sizeof(key) &&
 		    strmap_intern(map, key, (size_t)n, i) == STRMAP_NONE)
@@ -102,8 +101,8 @@ static int index_paths(const struct cgroup_set *s, struct strmap *map,
 }
 
 /* Own limit, else the nearest ancestor's (v1 reports it in memory.stat). */
-static void effective_limit(const struct cgroup_set *s, const size_t *parent,
-			    size_t i, struct cgroup_row *row)
+static void effective_limit(const struct cgroup_set *s, const size_t *parent, size_t i,
+			    struct cgroup_row *row)
 {
 	uint64_t v;
 
@@ -195,17 +194,16 @@ out:
 	return ret;
 }
 
-static int add_finding(struct cgroups_report *r, enum severity sev,
-		       const char *id, const char *subject, const char *summary,
-		       const char *evidence, const char *next)
+static int add_finding(struct cgroups_report *r, enum severity sev, const char *id,
+		       const char *subject, const char *summary, const char *evidence,
+		       const char *next)
 {
-	return finding_push(&r->findings, &r->nfindings, &r->capfindings, sev, id, subject,
-			    summary, evidence, next);
+	return finding_push(&r->findings, &r->nfindings, &r->capfindings, sev, id, subject, summary,
+			    evidence, next);
 }
 
 /* snprintf for finding texts: a long container name may cut them, by design. */
-__attribute__((format(printf, 3, 4))) static void say(char *buf, size_t len,
-						      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void say(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -220,8 +218,7 @@ static double pct(uint64_t part, uint64_t whole)
 }
 
 /* The limit was reached: memory near it now, or the kernel counted hits. */
-static bool at_limit(const struct cgroup_row *row, const struct cgroups_opts *o,
-		     uint64_t *hits)
+static bool at_limit(const struct cgroup_row *row, const struct cgroups_opts *o, uint64_t *hits)
 {
 	const struct memcg *m = &row->ent->m;
 	uint64_t mem = 0;
@@ -245,17 +242,21 @@ static void slab_words(const struct memcg *m, uint64_t mem, char *buf, size_t le
 	*reclaimable = false;
 	if (split) {
 		*reclaimable = rec >= unrec;
-		say(buf, len, "slab is %.0f%% of its memory, %s (reclaimable %.0f%%, unreclaimable %.0f%% of the slab)",
-			 pct(rec + unrec, mem),
-			 *reclaimable ? "mostly reclaimable: the kernel could free it under pressure, and that it stays is the lesson's case"
-				      : "mostly unreclaimable: only the code that allocated it frees it",
-			 pct(rec, rec + unrec), pct(unrec, rec + unrec));
+		say(buf, len,
+		    "slab is %.0f%% of its memory, %s (reclaimable %.0f%%, unreclaimable %.0f%% of the slab)",
+		    pct(rec + unrec, mem),
+		    *reclaimable
+			    ? "mostly reclaimable: the kernel could free it under pressure, and that it stays is the lesson's case"
+			    : "mostly unreclaimable: only the code that allocated it frees it",
+		    pct(rec, rec + unrec), pct(unrec, rec + unrec));
 	} else if (memcg_get(m, MEMCG_SLAB, &slab)) {
-		say(buf, len, "slab is %.0f%% of its memory (largest cache %s; this kernel does not split reclaimable from unreclaimable per cgroup)",
-			 pct(slab, mem), m->top_cache[0] ? m->top_cache : "?");
+		say(buf, len,
+		    "slab is %.0f%% of its memory (largest cache %s; this kernel does not split reclaimable from unreclaimable per cgroup)",
+		    pct(slab, mem), m->top_cache[0] ? m->top_cache : "?");
 	} else {
-		say(buf, len, "cgroup v%d on this kernel reports kernel memory but no slab split: whether it is reclaimable is unknown",
-			 m->version);
+		say(buf, len,
+		    "cgroup v%d on this kernel reports kernel memory but no slab split: whether it is reclaimable is unknown",
+		    m->version);
 	}
 }
 
@@ -285,23 +286,24 @@ static int lesson_finding(struct cgroups_report *r, const struct cgroup_row *row
 	if (r->have_host && pct(r->host_available_bytes, r->host_total_bytes) < o->host_free_pct)
 		return 0; /* the whole host is short: not this container's own case */
 	slab_words(m, mem > row->kernel_bytes ? mem : row->kernel_bytes, slab, sizeof(slab), &rec);
-	say(sum, sizeof(sum), "%s is at its memory limit and %.0f%% of its memory is kernel memory%s",
+	say(sum, sizeof(sum),
+	    "%s is at its memory limit and %.0f%% of its memory is kernel memory%s",
 	    cgroup_row_label(row), kernel_share(row->kernel_bytes, mem),
 	    r->have_host ? " while the host has plenty free" : "");
-	say(ev, sizeof(ev), "memory %s of limit %s (limit hit %llu times), kernel %s; %s; host available %s",
+	say(ev, sizeof(ev),
+	    "memory %s of limit %s (limit hit %llu times), kernel %s; %s; host available %s",
 	    fmt_bytes(mem, b1, sizeof(b1)), fmt_bytes(row->limit_bytes, b2, sizeof(b2)),
 	    (unsigned long long)hits, fmt_bytes(row->kernel_bytes, b3, sizeof(b3)), slab,
 	    r->have_host ? fmt_bytes(r->host_available_bytes, b4, sizeof(b4)) : "unknown");
 	say(next, sizeof(next), "kleak count --cache %s --container %s",
 	    m->top_cache[0] ? m->top_cache : "dentry",
 	    text_shell_quote(cgroup_row_label(row), q, sizeof(q)));
-	return add_finding(r, SEV_WARNING, "cgroup-kernel-at-limit", cgroup_row_label(row),
-			   sum, ev, next);
+	return add_finding(r, SEV_WARNING, "cgroup-kernel-at-limit", cgroup_row_label(row), sum, ev,
+			   next);
 }
 
 /* The kernel's own per-cgroup signals. */
-static int signal_findings(struct cgroups_report *r, const struct cgroup_row *row,
-			   bool lesson)
+static int signal_findings(struct cgroups_report *r, const struct cgroup_row *row, bool lesson)
 {
 	const struct memcg *m = &row->ent->m;
 	const char *who = cgroup_row_label(row);
@@ -324,17 +326,19 @@ static int signal_findings(struct cgroups_report *r, const struct cgroup_row *ro
 	}
 	/* the limit reached (reclaim ran inside it): said by the lesson's
 	 * finding when kernel memory is most of it, else on its own */
-	if (!ret && !lesson &&
-	    memcg_get(m, m->version == 2 ? MEMCG_EV_MAX : MEMCG_FAILCNT, &v) && v) {
+	if (!ret && !lesson && memcg_get(m, m->version == 2 ? MEMCG_EV_MAX : MEMCG_FAILCNT, &v) &&
+	    v) {
 		say(sum, sizeof(sum), "%s reached its memory limit %llu times", who,
 		    (unsigned long long)v);
-		say(ev, sizeof(ev), "%s %llu", m->version == 2 ? "memory.events max" : "memory.failcnt",
+		say(ev, sizeof(ev), "%s %llu",
+		    m->version == 2 ? "memory.events max" : "memory.failcnt",
 		    (unsigned long long)v);
 		ret = add_finding(r, SEV_INFO, "cgroup-limit-hit", who, sum, ev, next);
 	}
 	if (!ret && memcg_get(m, MEMCG_KMEM_FAILCNT, &v) && v) {
-		say(sum, sizeof(sum), "kernel allocations of %s failed %llu times against its kmem limit",
-			 who, (unsigned long long)v);
+		say(sum, sizeof(sum),
+		    "kernel allocations of %s failed %llu times against its kmem limit", who,
+		    (unsigned long long)v);
 		say(ev, sizeof(ev), "memory.kmem.failcnt %llu", (unsigned long long)v);
 		ret = add_finding(r, SEV_WARNING, "cgroup-kmem-failcnt", who, sum, ev, next);
 	}
@@ -365,8 +369,7 @@ static int sort_findings(struct cgroups_report *r, struct kerr *e)
 }
 
 int cgroups_analyze(const struct cgroup_set *s, const struct meminfo *host,
-		    const struct cgroups_opts *o, struct cgroups_report *r,
-		    struct kerr *e)
+		    const struct cgroups_opts *o, struct cgroups_report *r, struct kerr *e)
 {
 	int ret;
 

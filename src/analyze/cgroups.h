@@ -41,12 +41,12 @@ void cgroups_opts_default(struct cgroups_opts *o);
 struct cgroup_row {
 	const struct cgroup_entry *ent;
 	struct cgroup_ident ident;
-	char name[CONTAINER_NAME_LEN]; /* "" when none: then named by its path */
-	uint64_t kernel_bytes;	/* memcg kernel, else the sum of its parts */
-	bool kernel_reported;	/* the kernel gave `kernel` itself */
+	char name[CONTAINER_NAME_LEN];	/* "" when none: then named by its path */
+	uint64_t kernel_bytes;		/* memcg kernel, else the sum of its parts */
+	bool kernel_reported;		/* the kernel gave `kernel` itself */
 	uint64_t children_kernel_bytes; /* what its direct children hold */
 	bool aggregate;
-	uint64_t limit_bytes;	/* own limit, else the nearest ancestor's (v1: hierarchical) */
+	uint64_t limit_bytes; /* own limit, else the nearest ancestor's (v1: hierarchical) */
 	bool has_limit;
 };
 
@@ -62,8 +62,7 @@ struct cgroups_report {
 
 /* host may be NULL (then the lesson's finding cannot say the host is free). */
 int cgroups_analyze(const struct cgroup_set *s, const struct meminfo *host,
-		    const struct cgroups_opts *o, struct cgroups_report *r,
-		    struct kerr *e);
+		    const struct cgroups_opts *o, struct cgroups_report *r, struct kerr *e);
 void cgroups_report_free(struct cgroups_report *r);
 enum severity cgroups_max_severity(const struct cgroups_report *r, bool *any);
 

@@ -54,9 +54,8 @@ void check_opts_default(struct check_opts *o)
 	o->module_allocinfo_warn = 64ULL << 20;
 }
 
-int finding_push(struct finding **v, size_t *n, size_t *cap, enum severity sev,
-		 const char *id, const char *subject, const char *summary,
-		 const char *evidence, const char *next)
+int finding_push(struct finding **v, size_t *n, size_t *cap, enum severity sev, const char *id,
+		 const char *subject, const char *summary, const char *evidence, const char *next)
 {
 	struct finding *f;
 
@@ -81,12 +80,12 @@ int finding_push(struct finding **v, size_t *n, size_t *cap, enum severity sev,
 	return 0;
 }
 
-int check_add_finding(struct check_report *r, enum severity sev,
-		      const char *id, const char *subject, const char *summary,
-		      const char *evidence, const char *next)
+int check_add_finding(struct check_report *r, enum severity sev, const char *id,
+		      const char *subject, const char *summary, const char *evidence,
+		      const char *next)
 {
-	return finding_push(&r->findings, &r->nfindings, &r->capfindings, sev, id, subject,
-			    summary, evidence, next);
+	return finding_push(&r->findings, &r->nfindings, &r->capfindings, sev, id, subject, summary,
+			    evidence, next);
 }
 
 static int cmp_slab(const void *a, const void *b)
@@ -99,14 +98,13 @@ static int cmp_slab(const void *a, const void *b)
 }
 
 /* Each row's aliases into one list (rows hold offsets until it stops growing). */
-static int add_aliases(const struct snapshot *s, struct slab_row *row,
-		       const char ***names, size_t *n, size_t *cap)
+static int add_aliases(const struct snapshot *s, struct slab_row *row, const char ***names,
+		       size_t *n, size_t *cap)
 {
 	const char *got[CHECK_MAX_ALIASES];
 	size_t k;
 
-	row->naliases = slab_aliases_of(&s->aliases, row->cache->name, got,
-					CHECK_MAX_ALIASES);
+	row->naliases = slab_aliases_of(&s->aliases, row->cache->name, got, CHECK_MAX_ALIASES);
 	k = row->naliases < CHECK_MAX_ALIASES ? row->naliases : CHECK_MAX_ALIASES;
 	row->aliases = (const char **)(uintptr_t)*n; /* an offset, for now */
 	if (*n + k > *cap) {
@@ -138,16 +136,14 @@ static int build_slabs(const struct snapshot *s, struct check_report *r)
 		row->cache = &si->v[i];
 		row->bytes = slab_cache_bytes(row->cache, s->page_size);
 		row->objects_bytes = slab_cache_objects_bytes(row->cache);
-		row->reclaimable = slab_alias_reclaimable(&s->aliases,
-							  row->cache->name);
+		row->reclaimable = slab_alias_reclaimable(&s->aliases, row->cache->name);
 		if (add_aliases(s, row, &r->alias_names, &nnames, &cap))
 			return -ENOMEM;
 		r->slab_bytes = num_sat_add(r->slab_bytes, row->bytes);
 	}
 	for (size_t i = 0; i < r->nslabs; i++)
-		r->slabs[i].aliases = r->alias_names
-					      ? r->alias_names + (uintptr_t)r->slabs[i].aliases
-					      : NULL;
+		r->slabs[i].aliases =
+			r->alias_names ? r->alias_names + (uintptr_t)r->slabs[i].aliases : NULL;
 	qsort(r->slabs, r->nslabs, sizeof(*r->slabs), cmp_slab);
 	return 0;
 }
@@ -156,8 +152,7 @@ int check_findings(struct check_report *r, const struct check_opts *o);
 int check_source_findings(struct check_report *r, struct kerr *e);
 
 /* kmemleak's report, when debugfs was mounted and it has objects. */
-static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
-			      struct kerr *e)
+static int summarize_kmemleak(const struct snapshot *s, struct check_report *r, struct kerr *e)
 {
 	const struct buf *b = &s->raw[SRC_KMEMLEAK];
 	struct kmemleak_summary k;
@@ -166,9 +161,8 @@ static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
 
 	if (!snapshot_has(s, SRC_KMEMLEAK) || !b->len)
 		return 0;
-	rc = kmemleak_summary(b->data, b->len,
-			      snapshot_src(s, SRC_KMEMLEAK, src, sizeof(src)), NULL,
-			      &k, e);
+	rc = kmemleak_summary(b->data, b->len, snapshot_src(s, SRC_KMEMLEAK, src, sizeof(src)),
+			      NULL, &k, e);
 	if (rc)
 		return rc;
 	if (!k.objects)
@@ -177,15 +171,13 @@ static int summarize_kmemleak(const struct snapshot *s, struct check_report *r,
 	r->kmemleak_objects = k.objects;
 	r->kmemleak_groups = k.groups;
 	r->kmemleak_bytes = k.bytes;
-	snprintf(r->kmemleak_top, sizeof(r->kmemleak_top), "%s%s%s%s",
-		 k.top_function, k.top_module[0] ? " [" : "", k.top_module,
-		 k.top_module[0] ? "]" : "");
+	snprintf(r->kmemleak_top, sizeof(r->kmemleak_top), "%s%s%s%s", k.top_function,
+		 k.top_module[0] ? " [" : "", k.top_module, k.top_module[0] ? "]" : "");
 	return 0;
 }
 
 /* /proc/allocinfo's sites ranked, when the kernel has it (6.10+). */
-static int rank_one(const struct snapshot *s, struct allocinfo_top *top,
-		    bool *have, struct kerr *e)
+static int rank_one(const struct snapshot *s, struct allocinfo_top *top, bool *have, struct kerr *e)
 {
 	if (!snapshot_has(s, SRC_ALLOCINFO))
 		return 0;
@@ -196,8 +188,7 @@ static int rank_one(const struct snapshot *s, struct allocinfo_top *top,
 }
 
 /* The baseline's sites tell which modules held memory before an unload. */
-static int rank_allocinfo(const struct snapshot *s,
-			  const struct snapshot *baseline,
+static int rank_allocinfo(const struct snapshot *s, const struct snapshot *baseline,
 			  struct check_report *r, struct kerr *e)
 {
 	int rc = rank_one(s, &r->ai, &r->have_allocinfo, e);
@@ -236,10 +227,8 @@ static int group_vmalloc(const struct snapshot *s, const struct snapshot *baseli
 		base.loaded_sections = &s->sections;
 		bp = &base;
 	}
-	rc = vmalloc_group(b->data, b->len,
-			   snapshot_src(s, SRC_VMALLOCINFO, src, sizeof(src)),
-			   s->page_size,
-			   snapshot_has(s, SRC_MODULES) ? &s->modules : NULL, bp,
+	rc = vmalloc_group(b->data, b->len, snapshot_src(s, SRC_VMALLOCINFO, src, sizeof(src)),
+			   s->page_size, snapshot_has(s, SRC_MODULES) ? &s->modules : NULL, bp,
 			   &r->vm, e);
 	if (!rc)
 		r->have_vm = true;
@@ -247,8 +236,7 @@ static int group_vmalloc(const struct snapshot *s, const struct snapshot *baseli
 }
 
 int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
-		  const struct check_opts *o, struct check_report *r,
-		  struct kerr *e)
+		  const struct check_opts *o, struct check_report *r, struct kerr *e)
 {
 	int rc = -ENOMEM;
 
@@ -271,8 +259,7 @@ int check_analyze(const struct snapshot *s, const struct snapshot *baseline,
 				snapshot_has(s, SRC_ZONEINFO) ? &s->zoneinfo : NULL,
 				snapshot_has(s, SRC_THP) ? &s->thp : NULL, s->page_size, &x);
 		kmem_summarize(&s->meminfo, &x,
-			       r->have_vm ? vmalloc_groups_vmap_stacks(&r->vm) : true,
-			       &r->kmem);
+			       r->have_vm ? vmalloc_groups_vmap_stacks(&r->vm) : true, &r->kmem);
 		r->have_kmem = true;
 	}
 	rc = summarize_kmemleak(s, r, e);

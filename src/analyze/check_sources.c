@@ -26,8 +26,8 @@ static int from_cgroups(struct check_report *r, struct kerr *e)
 	int rc;
 
 	cgroups_opts_default(&o);
-	rc = cgroups_analyze(&s->cgroups, snapshot_has(s, SRC_MEMINFO) ? &s->meminfo : NULL,
-			     &o, &cg, e);
+	rc = cgroups_analyze(&s->cgroups, snapshot_has(s, SRC_MEMINFO) ? &s->meminfo : NULL, &o,
+			     &cg, e);
 	if (rc)
 		return rc;
 	r->have_cgroups = true;
@@ -35,8 +35,8 @@ static int from_cgroups(struct check_report *r, struct kerr *e)
 	for (size_t i = 0; !rc && i < cg.nfindings; i++) {
 		const struct finding *f = &cg.findings[i];
 
-		rc = check_add_finding(r, f->severity, f->id, f->subject, f->summary,
-				       f->evidence, f->next);
+		rc = check_add_finding(r, f->severity, f->id, f->subject, f->summary, f->evidence,
+				       f->next);
 	}
 	cgroups_report_free(&cg);
 	return rc ? kerr_set(e, -ENOMEM, "check", 0, "out of memory") : 0;

@@ -2,8 +2,7 @@
 /* Min/max-per-column decimation for drawing; see decimate.h. */
 #include "decimate.h"
 
-static size_t column_of(const double *x, size_t i, size_t n, double x0,
-			double span, size_t columns)
+static size_t column_of(const double *x, size_t i, size_t n, double x0, double span, size_t columns)
 {
 	double pos;
 
@@ -32,8 +31,7 @@ static size_t flush(size_t *idx, size_t k, size_t lo, size_t hi)
 	return k;
 }
 
-size_t decimate_minmax(const double *x, const double *key, size_t n,
-		       size_t columns, size_t *idx)
+size_t decimate_minmax(const double *x, const double *key, size_t n, size_t columns, size_t *idx)
 {
 	double x0 = x && n ? x[0] : 0, span = x && n ? x[n - 1] - x[0] : 0;
 	size_t k = 0, col, lo = 0, hi = 0;

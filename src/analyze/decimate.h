@@ -24,7 +24,6 @@
  * how many. With n <= 2 * columns every index is kept. columns 0 keeps
  * every index too (no decimation asked for).
  */
-size_t decimate_minmax(const double *x, const double *key, size_t n,
-		       size_t columns, size_t *idx);
+size_t decimate_minmax(const double *x, const double *key, size_t n, size_t columns, size_t *idx);
 
 #endif

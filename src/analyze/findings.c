@@ -15,10 +15,10 @@
 
 int check_findings(struct check_report *r, const struct check_opts *o);
 
-#define ADD(...)                                        \
-	do {                                            \
-		if (check_add_finding(r, __VA_ARGS__))  \
-			return -1;                      \
+#define ADD(...)                                       \
+	do {                                           \
+		if (check_add_finding(r, __VA_ARGS__)) \
+			return -1;                     \
 	} while (0)
 
 static uint64_t field(const struct check_report *r, const char *name)
@@ -40,9 +40,9 @@ static int kernel_total(struct check_report *r, const struct check_opts *o)
 	snprintf(ev, sizeof(ev), "kernel memory %s is %.1f%% of MemTotal %s (threshold %.0f%%)",
 		 fmt_bytes(k->kernel_bytes, b1, sizeof(b1)), pct,
 		 fmt_bytes(k->mem_total, b2, sizeof(b2)), o->kernel_pct_warn);
-	ADD(pct >= o->kernel_pct_crit ? SEV_CRITICAL : SEV_WARNING,
-	    "kernel-memory-high", "kernel", "the kernel holds an unusual share of memory",
-	    ev, "kleak watch -i 10 -d 10m  (does it keep growing?)");
+	ADD(pct >= o->kernel_pct_crit ? SEV_CRITICAL : SEV_WARNING, "kernel-memory-high", "kernel",
+	    "the kernel holds an unusual share of memory", ev,
+	    "kleak watch -i 10 -d 10m  (does it keep growing?)");
 	return 0;
 }
 
@@ -56,10 +56,10 @@ static int sunreclaim(struct check_report *r, const struct check_opts *o)
 		return 0;
 	snprintf(ev, sizeof(ev), "SUnreclaim %s is %.1f%% of MemTotal (threshold %.0f%%)",
 		 fmt_bytes(v, b, sizeof(b)), pct, o->sunreclaim_pct_warn);
-	ADD(pct >= o->sunreclaim_pct_crit ? SEV_CRITICAL : SEV_WARNING,
-	    "sunreclaim-high", "SUnreclaim",
-	    "unreclaimable slab is large: it is freed only by the code that allocated it",
-	    ev, "kleak trace --min-age 60  (which call sites hold it)");
+	ADD(pct >= o->sunreclaim_pct_crit ? SEV_CRITICAL : SEV_WARNING, "sunreclaim-high",
+	    "SUnreclaim",
+	    "unreclaimable slab is large: it is freed only by the code that allocated it", ev,
+	    "kleak trace --min-age 60  (which call sites hold it)");
 	return 0;
 }
 
@@ -73,8 +73,8 @@ static int vmalloc_used(struct check_report *r, const struct check_opts *o)
 		return 0;
 	snprintf(ev, sizeof(ev), "VmallocUsed %s is %.1f%% of MemTotal (threshold %.0f%%)",
 		 fmt_bytes(v, b, sizeof(b)), pct, o->vmalloc_pct_warn);
-	ADD(SEV_WARNING, "vmalloc-high", "VmallocUsed", "vmalloc memory is large",
-	    ev, "see the vmalloc callers below; kleak watch to see which grows");
+	ADD(SEV_WARNING, "vmalloc-high", "VmallocUsed", "vmalloc memory is large", ev,
+	    "see the vmalloc callers below; kleak watch to see which grows");
 	return 0;
 }
 
@@ -87,7 +87,8 @@ static int big_caches(struct check_report *r, const struct check_opts *o)
 
 		if (pct < o->cache_pct_warn)
 			break; /* sorted by bytes */
-		snprintf(ev, sizeof(ev), "%s holds %s (%.1f%% of MemTotal), %llu objects of %llu bytes%s",
+		snprintf(ev, sizeof(ev),
+			 "%s holds %s (%.1f%% of MemTotal), %llu objects of %llu bytes%s",
 			 s->cache->name, fmt_bytes(s->bytes, b, sizeof(b)), pct,
 			 (unsigned long long)s->cache->active_objs,
 			 (unsigned long long)s->cache->objsize,
@@ -121,10 +122,12 @@ static int init_code_vmalloc(struct check_report *r, const struct check_opts *o)
 			continue;
 		snprintf(ev, sizeof(ev),
 			 "%s in %llu vmalloc areas whose caller lies in the freed init code of %s",
-			 fmt_bytes(v->bytes, b, sizeof(b)), (unsigned long long)v->areas, v->module);
+			 fmt_bytes(v->bytes, b, sizeof(b)), (unsigned long long)v->areas,
+			 v->module);
 		ADD(SEV_WARNING, "init-code-vmalloc", v->module,
 		    "memory allocated by a module's init code (a long-lived table), or by a module unloaded since whose code was placed there",
-		    ev, "kleak check --baseline DIR  (a snapshot taken while the modules were loaded tells them apart)");
+		    ev,
+		    "kleak check --baseline DIR  (a snapshot taken while the modules were loaded tells them apart)");
 	}
 	return 0;
 }
@@ -138,26 +141,25 @@ static int module_vmalloc(struct check_report *r, const struct check_opts *o)
 		if (m->unloaded) {
 			snprintf(ev, sizeof(ev),
 				 "%s in %llu vmalloc areas whose caller's code is gone%s%s",
-				 fmt_bytes(m->bytes, b, sizeof(b)),
-				 (unsigned long long)m->areas,
+				 fmt_bytes(m->bytes, b, sizeof(b)), (unsigned long long)m->areas,
 				 strcmp(m->module, VMALLOC_UNLOADED) ? ": module " : "",
 				 strcmp(m->module, VMALLOC_UNLOADED) ? m->module : "");
 			ADD(SEV_CRITICAL, "unloaded-module-memory", m->module,
 			    "memory vmalloc'd by an unloaded module is still held: leaked until reboot",
-			    ev, "kleak check --baseline DIR  (a snapshot taken while it was loaded names it)");
+			    ev,
+			    "kleak check --baseline DIR  (a snapshot taken while it was loaded names it)");
 			continue;
 		}
 		if (m->bytes < o->module_vmalloc_warn)
 			continue;
-		snprintf(ev, sizeof(ev), "[%s] holds %s in %llu vmalloc areas%s",
-			 m->module, fmt_bytes(m->bytes, b, sizeof(b)),
-			 (unsigned long long)m->areas,
+		snprintf(ev, sizeof(ev), "[%s] holds %s in %llu vmalloc areas%s", m->module,
+			 fmt_bytes(m->bytes, b, sizeof(b)), (unsigned long long)m->areas,
 			 m->tainted ? " (out-of-tree module)" : "");
 		snprintf(next, sizeof(next), "kleak watch -i 10  (does %s keep growing?)",
 			 text_shell_quote(m->module, q, sizeof(q)));
 		ADD(SEV_WARNING, "module-vmalloc", m->module,
-		    "a module holds much vmalloc memory (the lesson: suspect drivers first)",
-		    ev, next);
+		    "a module holds much vmalloc memory (the lesson: suspect drivers first)", ev,
+		    next);
 	}
 	return 0;
 }
@@ -172,8 +174,8 @@ static int unaccounted(struct check_report *r, const struct check_opts *o)
 	snprintf(ev, sizeof(ev), "%s (%.1f%% of MemTotal) is used but in no meminfo field",
 		 fmt_bytes(r->kmem.unaccounted, b, sizeof(b)), pct);
 	ADD(SEV_WARNING, "unaccounted-memory", "Unaccounted",
-	    "memory is used that the kernel does not itemise (drivers calling alloc_pages?)",
-	    ev, "kleak trace --pages  (page allocations by call site)");
+	    "memory is used that the kernel does not itemise (drivers calling alloc_pages?)", ev,
+	    "kleak trace --pages  (page allocations by call site)");
 	return 0;
 }
 
@@ -185,9 +187,8 @@ static int kmemleak(struct check_report *r)
 		 "kmemleak reports %zu unreferenced objects (%s) in %zu backtrace groups; the largest from %s",
 		 r->kmemleak_objects, fmt_bytes(r->kmemleak_bytes, b, sizeof(b)),
 		 r->kmemleak_groups, r->kmemleak_top);
-	ADD(SEV_WARNING, "kmemleak-report", r->kmemleak_top,
-	    "kmemleak found unreferenced objects", ev,
-	    "kleak kmemleak report  (grouped by backtrace, with module and function)");
+	ADD(SEV_WARNING, "kmemleak-report", r->kmemleak_top, "kmemleak found unreferenced objects",
+	    ev, "kleak kmemleak report  (grouped by backtrace, with module and function)");
 	return 0;
 }
 
@@ -206,16 +207,15 @@ static int module_allocinfo_one(struct check_report *r, const struct check_opts 
 		top = r->ai.sites[k];
 	snprintf(ev, sizeof(ev),
 		 "[%s] holds %s in %zu allocation site%s (%llu live allocations); the largest: %s %s:%u",
-		 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
-		 m->sites == 1 ? "" : "s",
-		 (unsigned long long)m->calls, top ? top->function : "?",
-		 top ? top->file : "?", top ? top->src_line : 0);
+		 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites, m->sites == 1 ? "" : "s",
+		 (unsigned long long)m->calls, top ? top->function : "?", top ? top->file : "?",
+		 top ? top->src_line : 0);
 	snprintf(next, sizeof(next),
 		 "kleak watch -i 10  (do the allocinfo sites of %s keep growing?)",
 		 text_shell_quote(m->module, q, sizeof(q)));
 	ADD(SEV_WARNING, "module-allocinfo", m->module,
-	    "a module's allocation sites hold much memory (the lesson: suspect drivers first)",
-	    ev, next);
+	    "a module's allocation sites hold much memory (the lesson: suspect drivers first)", ev,
+	    next);
 	return 0;
 }
 
@@ -286,11 +286,12 @@ static int unloaded_allocinfo(struct check_report *r)
 		snprintf(ev, sizeof(ev),
 			 "in the baseline [%s] held %s at %zu allocation site%s (%llu live allocations); it is unloaded now and allocinfo lists none of its sites",
 			 m->module, fmt_bytes(m->bytes, b, sizeof(b)), m->sites,
-			 m->sites == 1 ? "" : "s",
-			 (unsigned long long)m->calls);
-		if (check_add_finding(r, SEV_INFO, "unloaded-module-allocinfo", m->module,
-				      "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",
-				      ev, "kleak check  (on that boot's kernel log, or --dmesg FILE: module-unload-leak names each site still holding memory)")) {
+			 m->sites == 1 ? "" : "s", (unsigned long long)m->calls);
+		if (check_add_finding(
+			    r, SEV_INFO, "unloaded-module-allocinfo", m->module,
+			    "a module that held memory was unloaded: the kernel drops its allocation sites, freed or not",
+			    ev,
+			    "kleak check  (on that boot's kernel log, or --dmesg FILE: module-unload-leak names each site still holding memory)")) {
 			strmap_free(&now);
 			return -1;
 		}
@@ -311,8 +312,7 @@ static int cmp_finding(const void *a, const void *b)
 int check_findings(struct check_report *r, const struct check_opts *o)
 {
 	if (r->have_kmem &&
-	    (kernel_total(r, o) || sunreclaim(r, o) || vmalloc_used(r, o) ||
-	     unaccounted(r, o)))
+	    (kernel_total(r, o) || sunreclaim(r, o) || vmalloc_used(r, o) || unaccounted(r, o)))
 		return -1;
 	if (r->have_kmem && big_caches(r, o))
 		return -1;
@@ -325,7 +325,6 @@ int check_findings(struct check_report *r, const struct check_opts *o)
 	if (r->have_allocinfo && r->have_base_allocinfo && unloaded_allocinfo(r))
 		return -1;
 	if (r->nfindings > 1)
-		qsort(r->findings, r->nfindings, sizeof(*r->findings),
-		      cmp_finding);
+		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
 	return 0;
 }

@@ -56,8 +56,7 @@ static int keep_old_symbols(struct buf *to, const struct buf *old, const struct 
 }
 
 /* now's modules, then old's modules that now does not list. */
-static int merge_modules(struct modules *out, const struct modules *old,
-			 const struct modules *now)
+static int merge_modules(struct modules *out, const struct modules *old, const struct modules *now)
 {
 	out->v = malloc((old->n + now->n + 1) * sizeof(*out->v));
 	out->n = 0;
@@ -75,8 +74,8 @@ static int merge_modules(struct modules *out, const struct modules *old,
 static int merge_sections(struct module_sections *out, const struct module_sections *old,
 			  const struct snapshot *snap)
 {
-	const struct module_sections *now = snapshot_has(snap, SRC_MODULE_SECTIONS)
-						    ? &snap->sections : NULL;
+	const struct module_sections *now =
+		snapshot_has(snap, SRC_MODULE_SECTIONS) ? &snap->sections : NULL;
 	size_t n = old->n + (now ? now->n : 0);
 
 	out->v = malloc((n + 1) * sizeof(*out->v));
@@ -99,8 +98,7 @@ static int merge_baseline(struct ingest *in, const struct snapshot *snap)
 	struct buf syms = { 0 };
 
 	if (merge_modules(&mods, &in->base_modules, &snap->modules) ||
-	    merge_sections(&secs, &in->base_sections, snap) ||
-	    buf_append(&syms, k->data, k->len) ||
+	    merge_sections(&secs, &in->base_sections, snap) || buf_append(&syms, k->data, k->len) ||
 	    keep_old_symbols(&syms, &in->base_kallsyms, &snap->modules)) {
 		modules_free(&mods);
 		module_sections_free(&secs);
@@ -161,7 +159,7 @@ static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 			snapshot_has(snap, SRC_THP) ? &snap->thp : NULL, snap->page_size, &x);
 	kmem_summarize(mi, &x,
 		       snapshot_has(snap, SRC_VMALLOCINFO) ? vmalloc_groups_vmap_stacks(&in->vg)
-							  : true,
+							   : true,
 		       &k);
 	for (int i = 0; i < k.ncomp; i++) {
 		const char *f = k.comp[i].name;
@@ -169,8 +167,7 @@ static int ingest_meminfo(struct series_set *set, const struct ingest *in,
 		n = series_add(set, SERIES_MEMINFO, f, NULL, k.comp[i].bytes);
 		if (n < 0)
 			return series_add_error(set, n, snap->from, e);
-		set->v[n].reclaimable = !strcmp(f, "SReclaimable") ||
-					!strcmp(f, "KReclaimable");
+		set->v[n].reclaimable = !strcmp(f, "SReclaimable") || !strcmp(f, "KReclaimable");
 		if (!strcmp(f, "Unaccounted") && k.noise_floor > set->v[n].noise_floor_bytes)
 			set->v[n].noise_floor_bytes = (double)k.noise_floor;
 	}
@@ -216,8 +213,7 @@ static int ingest_slabinfo(struct series_set *set, const struct ingest *in,
 		if (k < 0)
 			return series_add_error(set, k, snap->from, e);
 		if (set->v[k].reclaimable < 0 && in->have_aliases)
-			set->v[k].reclaimable =
-				slab_alias_reclaimable(&in->aliases, si->v[i].name);
+			set->v[k].reclaimable = slab_alias_reclaimable(&in->aliases, si->v[i].name);
 		/* kmemleak's metadata: one object per tracked allocation, so it
 		 * grows with any leak on a kmemleak kernel (an aggregate). */
 		set->v[k].aggregate = !strcmp(si->v[i].name, "kmemleak_object");
@@ -225,8 +221,8 @@ static int ingest_slabinfo(struct series_set *set, const struct ingest *in,
 	return 0;
 }
 
-static int ingest_vmalloc(struct series_set *set, struct ingest *in,
-			  const struct snapshot *snap, struct kerr *e)
+static int ingest_vmalloc(struct series_set *set, struct ingest *in, const struct snapshot *snap,
+			  struct kerr *e)
 {
 	const struct buf *b = &snap->raw[SRC_VMALLOCINFO];
 	struct vmalloc_baseline base = { 0 }, *bp = NULL;
@@ -243,22 +239,19 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in,
 	}
 	vmalloc_groups_free(&in->vg);
 	r = vmalloc_group(b->data, b->len, snapshot_src(snap, SRC_VMALLOCINFO, src, sizeof(src)),
-			  snap->page_size,
-			  snapshot_has(snap, SRC_MODULES) ? &snap->modules : NULL, bp,
-			  &in->vg, e);
+			  snap->page_size, snapshot_has(snap, SRC_MODULES) ? &snap->modules : NULL,
+			  bp, &in->vg, e);
 	if (r)
 		return r;
 	for (size_t i = 0; i < in->vg.ncallers; i++) {
 		const struct vmalloc_caller *vc = &in->vg.callers[i];
-		long k = series_add(set, SERIES_VMALLOC_CALLER, vc->caller,
-				    vc->module, vc->bytes);
+		long k = series_add(set, SERIES_VMALLOC_CALLER, vc->caller, vc->module, vc->bytes);
 
 		if (k < 0)
 			return series_add_error(set, k, snap->from, e);
 	}
 	for (size_t i = 0; i < in->vg.nmodules; i++) {
-		long k = series_add(set, SERIES_VMALLOC_MODULE,
-				    in->vg.modules[i].module, NULL,
+		long k = series_add(set, SERIES_VMALLOC_MODULE, in->vg.modules[i].module, NULL,
 				    in->vg.modules[i].bytes);
 
 		if (k < 0)
@@ -288,11 +281,9 @@ static int ingest_allocinfo(struct series_set *set, const struct ingest *in,
 
 		if (!alloc_site_bytes(a) || kind == ALLOC_SITE_USER)
 			continue;
-		snprintf(name, sizeof(name), "%s %s:%u%s%s%s", a->function,
-			 a->file, a->src_line, a->module ? " [" : "",
-			 a->module ? a->module : "", a->module ? "]" : "");
-		k = series_add(set, SERIES_ALLOCINFO, name, a->module,
-			       alloc_site_bytes(a));
+		snprintf(name, sizeof(name), "%s %s:%u%s%s%s", a->function, a->file, a->src_line,
+			 a->module ? " [" : "", a->module ? a->module : "", a->module ? "]" : "");
+		k = series_add(set, SERIES_ALLOCINFO, name, a->module, alloc_site_bytes(a));
 		if (k < 0)
 			return series_add_error(set, k, snap->from, e);
 		set->v[k].aggregate = kind == ALLOC_SITE_CONTAINER;
@@ -353,21 +344,23 @@ static int ingest_cgroups(struct series_set *set, const struct ingest *in,
 	r = cgroups_analyze(&snap->cgroups, NULL, &o, &rep, e);
 	for (size_t i = 0; !r && i < rep.nrows; i++) {
 		const struct cgroup_row *row = &rep.rows[i];
-		bool named = row->name[0] && (row->ident.kind == CGROUP_CONTAINER ||
-					      row->ident.kind == CGROUP_POD);
+		bool named = row->name[0] &&
+			     (row->ident.kind == CGROUP_CONTAINER || row->ident.kind == CGROUP_POD);
 		const char *name = named ? row->name : row->ent->path;
 		uint64_t slab;
 		long k;
 
 		if (row->kernel_bytes) {
-			k = series_add_cgroup(set, row->ent->path, "kernel", name, row->kernel_bytes);
+			k = series_add_cgroup(set, row->ent->path, "kernel", name,
+					      row->kernel_bytes);
 			if (k < 0)
 				r = series_add_error(set, k, snap->from, e);
 			else
 				set->v[k].aggregate = row->aggregate;
 		}
 		if (!r && memcg_get(&row->ent->m, MEMCG_SLAB_UNRECLAIMABLE, &slab) && slab) {
-			k = series_add_cgroup(set, row->ent->path, "slab_unreclaimable", name, slab);
+			k = series_add_cgroup(set, row->ent->path, "slab_unreclaimable", name,
+					      slab);
 			if (k < 0) {
 				r = series_add_error(set, k, snap->from, e);
 			} else {
@@ -380,8 +373,8 @@ static int ingest_cgroups(struct series_set *set, const struct ingest *in,
 	return r;
 }
 
-int ingest_sample(struct series_set *set, struct ingest *in,
-		  const struct snapshot *snap, struct kerr *e)
+int ingest_sample(struct series_set *set, struct ingest *in, const struct snapshot *snap,
+		  struct kerr *e)
 {
 	int r = note(in, snap, e);
 

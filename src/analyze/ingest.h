@@ -32,7 +32,7 @@
 #include "util/err.h"
 
 struct ingest {
-	const char *cgroup_only;  /* --container: this cgroup's subtree only; NULL all */
+	const char *cgroup_only; /* --container: this cgroup's subtree only; NULL all */
 	struct slab_aliases aliases;
 	bool have_aliases;
 	struct modules base_modules;
@@ -47,8 +47,8 @@ struct ingest {
  * series read 0 there). Returns 0, or -ENOMEM / a vmallocinfo that does
  * not parse with e naming where.
  */
-int ingest_sample(struct series_set *set, struct ingest *in,
-		  const struct snapshot *snap, struct kerr *e);
+int ingest_sample(struct series_set *set, struct ingest *in, const struct snapshot *snap,
+		  struct kerr *e);
 void ingest_free(struct ingest *in);
 
 #endif

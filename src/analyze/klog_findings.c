@@ -24,13 +24,12 @@
 void klog_findings_opts_default(struct klog_findings_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->page_size = 4096;	/* Mem-Info counts pages; x86-64 and most arm64 */
-	o->top_caches = 3;	/* the leak is nearly always the first: two for scale */
-	o->costly_order = 3;	/* PAGE_ALLOC_COSTLY_ORDER: above it the kernel gives up early */
+	o->page_size = 4096; /* Mem-Info counts pages; x86-64 and most arm64 */
+	o->top_caches = 3;   /* the leak is nearly always the first: two for scale */
+	o->costly_order = 3; /* PAGE_ALLOC_COSTLY_ORDER: above it the kernel gives up early */
 }
 
-bool klog_event_wall_ns(const struct klog_event *ev, int64_t boot_wall_ns,
-			int64_t *wall_ns)
+bool klog_event_wall_ns(const struct klog_event *ev, int64_t boot_wall_ns, int64_t *wall_ns)
 {
 	if (ev->at.has_wall) {
 		*wall_ns = ev->at.wall_ns;
@@ -55,8 +54,7 @@ bool klog_oom_slab_exceeds_user(const struct klog_event *ev)
 	return m && m->present && m->slab_unreclaimable > klog_mem_info_lru_pages(m);
 }
 
-size_t klog_oom_top_caches(const struct klog_event *ev,
-			   const struct klog_slab_row **out, size_t n)
+size_t klog_oom_top_caches(const struct klog_event *ev, const struct klog_slab_row **out, size_t n)
 {
 	size_t k = 0;
 
@@ -78,8 +76,7 @@ size_t klog_oom_top_caches(const struct klog_event *ev,
 }
 
 /* snprintf that may cut: evidence is capped at the finding's field size. */
-__attribute__((format(printf, 3, 4))) static void textf(char *dst, size_t len,
-							 const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void textf(char *dst, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,8 +105,7 @@ struct ctx {
 };
 
 /* The finding with this id and subject so far, or NULL. */
-static const struct klog_finding *prev(const struct ctx *c, const char *id,
-				       const char *subject)
+static const struct klog_finding *prev(const struct ctx *c, const char *id, const char *subject)
 {
 	for (size_t i = 0; i < c->out->n; i++)
 		if (!strcmp(c->out->v[i].f.id, id) && !strcmp(c->out->v[i].f.subject, subject))
@@ -121,9 +117,8 @@ static const struct klog_finding *prev(const struct ctx *c, const char *id,
  * Adds a finding, or counts the event into the one with the same id and
  * subject (which then shows the latest event, at the highest severity).
  */
-static int add(struct ctx *c, enum severity sev, const char *id,
-	       const char *subject, const char *summary, const char *evidence,
-	       const char *next, uint64_t total)
+static int add(struct ctx *c, enum severity sev, const char *id, const char *subject,
+	       const char *summary, const char *evidence, const char *next, uint64_t total)
 {
 	const struct klog_event *ev = &c->log->v[c->ev];
 	const struct klog_finding *p = prev(c, id, subject);
@@ -150,7 +145,8 @@ static const struct klog_alloc_site *top_site(const struct klog_event *ev)
 {
 	for (size_t i = 0; ev->mem && i < ev->mem->nsites; i++) {
 		const struct klog_alloc_site *s = &ev->mem->sites[i];
-		struct alloc_site as = { .file = s->site, .function = s->function,
+		struct alloc_site as = { .file = s->site,
+					 .function = s->function,
 					 .module = s->module[0] ? s->module : NULL };
 
 		if (alloc_site_kind(&as) == ALLOC_SITE_KERNEL)
@@ -169,20 +165,20 @@ static int oom_slab(struct ctx *c, const struct klog_event *ev, const char *kill
 	size_t used = 0;
 
 	for (size_t i = 0; i < k && used < sizeof(caches); i++) {
-		textf(caches + used, sizeof(caches) - used, "%s%s %s", i ? ", " : "",
-		      top[i]->cache, fmt_bytes(top[i]->used_bytes, b1, sizeof(b1)));
+		textf(caches + used, sizeof(caches) - used, "%s%s %s", i ? ", " : "", top[i]->cache,
+		      fmt_bytes(top[i]->used_bytes, b1, sizeof(b1)));
 		used += strlen(caches + used);
 	}
 	textf(ev_s, sizeof(ev_s), "%s%s; unreclaimable slab %s > user memory %s%s%s%s%s%s%s",
-		 stamp(ev, st, sizeof(st)), killed,
-		 fmt_bytes(m ? m->slab_unreclaimable * c->o->page_size : 0, b1, sizeof(b1)),
-		 fmt_bytes(m ? klog_mem_info_lru_pages(m) * c->o->page_size : 0, b2, sizeof(b2)),
-		 k ? "; top caches: " : "", caches,
-		 site ? "; top site: " : "", site ? site->site : "",
-		 site ? " func:" : "", site ? site->function : "");
+	      stamp(ev, st, sizeof(st)), killed,
+	      fmt_bytes(m ? m->slab_unreclaimable * c->o->page_size : 0, b1, sizeof(b1)),
+	      fmt_bytes(m ? klog_mem_info_lru_pages(m) * c->o->page_size : 0, b2, sizeof(b2)),
+	      k ? "; top caches: " : "", caches, site ? "; top site: " : "", site ? site->site : "",
+	      site ? " func:" : "", site ? site->function : "");
 	if (k)
-		textf(next, sizeof(next), "kleak trace --cache %s  (who allocates it without freeing)",
-			 text_shell_quote(top[0]->cache, q, sizeof(q)));
+		textf(next, sizeof(next),
+		      "kleak trace --cache %s  (who allocates it without freeing)",
+		      text_shell_quote(top[0]->cache, q, sizeof(q)));
 	else
 		textf(next, sizeof(next), "kleak trace --min-age 60  (which call sites hold slab)");
 	return add(c, SEV_CRITICAL, "oom-unreclaimable-slab", k ? top[0]->cache : "slab",
@@ -216,13 +212,12 @@ static int oom_memcg(struct ctx *c, const struct klog_event *ev, const char *kil
 	if (ctr)
 		textf(in, sizeof(in), " (container %s)", ctr);
 	textf(ev_s, sizeof(ev_s), "%smemcg %s%s at its limit %s (kernel memory %s, anon %s); %s",
-		 stamp(ev, st, sizeof(st)), cg, in,
-		 fmt_bytes(oom->memcg_limit_bytes, b1, sizeof(b1)),
-		 fmt_bytes(kernel, b2, sizeof(b2)), fmt_bytes(oom->memcg_anon, b3, sizeof(b3)),
-		 killed);
+	      stamp(ev, st, sizeof(st)), cg, in, fmt_bytes(oom->memcg_limit_bytes, b1, sizeof(b1)),
+	      fmt_bytes(kernel, b2, sizeof(b2)), fmt_bytes(oom->memcg_anon, b3, sizeof(b3)),
+	      killed);
 	textf(next, sizeof(next), "kleak trace %s %s --min-age 60  (%s)",
-		 ctr ? "--container" : "--cgroup", text_shell_quote(ctr ? ctr : cg, q, sizeof(q)),
-		 kmem ? "which kernel call sites hold its memory" : "if its kernel memory grows");
+	      ctr ? "--container" : "--cgroup", text_shell_quote(ctr ? ctr : cg, q, sizeof(q)),
+	      kmem ? "which kernel call sites hold its memory" : "if its kernel memory grows");
 	return add(c, kmem ? SEV_WARNING : SEV_INFO, "memcg-oom", ctr ? ctr : cg,
 		   kmem ? "a memory cgroup ran out of memory, mostly kernel memory: a kernel leak charged to it?"
 			: "a memory cgroup hit its limit (memory.max) with user memory",
@@ -237,22 +232,22 @@ static int oom(struct ctx *c, const struct klog_event *ev)
 
 	if (oom->killed)
 		textf(killed, sizeof(killed), "killed %s (pid %lld, anon-rss %s)%s",
-			 oom->killed_comm, (long long)oom->killed_pid,
-			 fmt_bytes(oom->killed_anon_rss_bytes, b1, sizeof(b1)),
-			 ev->truncated ? "; report truncated" : "");
+		      oom->killed_comm, (long long)oom->killed_pid,
+		      fmt_bytes(oom->killed_anon_rss_bytes, b1, sizeof(b1)),
+		      ev->truncated ? "; report truncated" : "");
 	else
 		textf(killed, sizeof(killed), "%s",
-			 oom->no_killable ? "no killable process: the kernel panics"
-					  : "report truncated before the kill");
+		      oom->no_killable ? "no killable process: the kernel panics"
+				       : "report truncated before the kill");
 	if (oom->memcg)
 		return oom_memcg(c, ev, killed);
 	if (klog_oom_slab_exceeds_user(ev))
 		return oom_slab(c, ev, killed);
 	textf(ev_s, sizeof(ev_s), "%s%s; user memory %s, unreclaimable slab %s, free %s",
-		 stamp(ev, st, sizeof(st)), killed,
-		 fmt_bytes(m ? klog_mem_info_lru_pages(m) * c->o->page_size : 0, b1, sizeof(b1)),
-		 fmt_bytes(m ? m->slab_unreclaimable * c->o->page_size : 0, b2, sizeof(b2)),
-		 fmt_bytes(m ? m->free * c->o->page_size : 0, b3, sizeof(b3)));
+	      stamp(ev, st, sizeof(st)), killed,
+	      fmt_bytes(m ? klog_mem_info_lru_pages(m) * c->o->page_size : 0, b1, sizeof(b1)),
+	      fmt_bytes(m ? m->slab_unreclaimable * c->o->page_size : 0, b2, sizeof(b2)),
+	      fmt_bytes(m ? m->free * c->o->page_size : 0, b3, sizeof(b3)));
 	return add(c, SEV_WARNING, "oom", oom->killed ? oom->killed_comm : "?",
 		   "the OOM killer ran: memory ran out (processes held most of it)", ev_s,
 		   "kleak watch -i 10 -d 10m  (does kernel memory keep growing?)", 0);
@@ -266,12 +261,14 @@ static int unload(struct ctx *c, const struct klog_event *ev)
 	uint64_t bytes = (p ? p->total : 0) + u->bytes, sites = (p ? p->count : 0) + 1;
 	char ev_s[400], b[32], st[32], next[200], q[128];
 
-	textf(ev_s, sizeof(ev_s), "%s[%s] unloaded holding %s in %llu warning%s; the last: %s func:%s has %llu bytes",
-		 stamp(ev, st, sizeof(st)), u->module, fmt_bytes(bytes, b, sizeof(b)),
-		 (unsigned long long)sites, sites == 1 ? "" : "s", u->site, u->function,
-		 (unsigned long long)u->bytes);
-	textf(next, sizeof(next), "kleak trace --min-age 60  (load %s again: which call sites keep objects)",
-		 text_shell_quote(u->module, q, sizeof(q)));
+	textf(ev_s, sizeof(ev_s),
+	      "%s[%s] unloaded holding %s in %llu warning%s; the last: %s func:%s has %llu bytes",
+	      stamp(ev, st, sizeof(st)), u->module, fmt_bytes(bytes, b, sizeof(b)),
+	      (unsigned long long)sites, sites == 1 ? "" : "s", u->site, u->function,
+	      (unsigned long long)u->bytes);
+	textf(next, sizeof(next),
+	      "kleak trace --min-age 60  (load %s again: which call sites keep objects)",
+	      text_shell_quote(u->module, q, sizeof(q)));
 	return add(c, SEV_CRITICAL, "module-unload-leak", u->module,
 		   "a module was unloaded with memory it allocated still live: leaked until reboot",
 		   ev_s, next, bytes);
@@ -283,12 +280,14 @@ static int kmemleak(struct ctx *c, const struct klog_event *ev)
 	uint64_t total = (p ? p->total : 0) + ev->count, times = (p ? p->count : 0) + 1;
 	char ev_s[300], st[32];
 
-	textf(ev_s, sizeof(ev_s), "%skmemleak: %llu new suspected memory leaks (%llu in %llu announcement%s)",
-		 stamp(ev, st, sizeof(st)), (unsigned long long)ev->count,
-		 (unsigned long long)total, (unsigned long long)times, times == 1 ? "" : "s");
+	textf(ev_s, sizeof(ev_s),
+	      "%skmemleak: %llu new suspected memory leaks (%llu in %llu announcement%s)",
+	      stamp(ev, st, sizeof(st)), (unsigned long long)ev->count, (unsigned long long)total,
+	      (unsigned long long)times, times == 1 ? "" : "s");
 	return add(c, SEV_WARNING, "kmemleak-new-leaks", "kmemleak",
 		   "kmemleak found new unreferenced objects", ev_s,
-		   "kleak kmemleak report  (grouped by backtrace, with module and function)", total);
+		   "kleak kmemleak report  (grouped by backtrace, with module and function)",
+		   total);
 }
 
 static int alloc_failure(struct ctx *c, const struct klog_event *ev)
@@ -302,13 +301,14 @@ static int alloc_failure(struct ctx *c, const struct klog_event *ev)
 
 	if (vm)
 		textf(what, sizeof(what), "vmalloc of %s failed (%s)",
-			 fmt_bytes(f->size, b1, sizeof(b1)), f->reason);
+		      fmt_bytes(f->size, b1, sizeof(b1)), f->reason);
 	else
-		textf(what, sizeof(what), "order-%u allocation (%s) failed",
-			 f->order, fmt_bytes(c->o->page_size << (f->order < 40 ? f->order : 40), b1, sizeof(b1)));
-	textf(ev_s, sizeof(ev_s), "%s%s: %s, mode %s; free %s",
-		 stamp(ev, st, sizeof(st)), ev->comm[0] ? ev->comm : "?", what, f->gfp_flags,
-		 m && m->present ? fmt_bytes(m->free * c->o->page_size, b2, sizeof(b2)) : "unknown");
+		textf(what, sizeof(what), "order-%u allocation (%s) failed", f->order,
+		      fmt_bytes(c->o->page_size << (f->order < 40 ? f->order : 40), b1,
+				sizeof(b1)));
+	textf(ev_s, sizeof(ev_s), "%s%s: %s, mode %s; free %s", stamp(ev, st, sizeof(st)),
+	      ev->comm[0] ? ev->comm : "?", what, f->gfp_flags,
+	      m && m->present ? fmt_bytes(m->free * c->o->page_size, b2, sizeof(b2)) : "unknown");
 	if (vm)
 		return add(c, minor ? SEV_INFO : SEV_WARNING, "vmalloc-failure", ev->comm,
 			   minor ? "a vmalloc asked for more than the machine has: a caller's bug, not a shortage"
@@ -325,13 +325,13 @@ static int slub(struct ctx *c, const struct klog_event *ev)
 	const struct klog_slub *s = &ev->slub;
 	char ev_s[300], st[32], next[200], q[128];
 
-	textf(ev_s, sizeof(ev_s), "%sSLUB could not grow %s (objects of %llu bytes, %s): %llu objects in %llu slabs, %llu free",
-		 stamp(ev, st, sizeof(st)), s->cache[0] ? s->cache : "?",
-		 (unsigned long long)s->object_size, s->gfp_flags,
-		 (unsigned long long)s->objs, (unsigned long long)s->slabs,
-		 (unsigned long long)s->free);
+	textf(ev_s, sizeof(ev_s),
+	      "%sSLUB could not grow %s (objects of %llu bytes, %s): %llu objects in %llu slabs, %llu free",
+	      stamp(ev, st, sizeof(st)), s->cache[0] ? s->cache : "?",
+	      (unsigned long long)s->object_size, s->gfp_flags, (unsigned long long)s->objs,
+	      (unsigned long long)s->slabs, (unsigned long long)s->free);
 	textf(next, sizeof(next), "kleak count --cache %s -i 5  (allocations against frees)",
-		 text_shell_quote(s->cache[0] ? s->cache : "?", q, sizeof(q)));
+	      text_shell_quote(s->cache[0] ? s->cache : "?", q, sizeof(q)));
 	return add(c, SEV_WARNING, "slub-alloc-failure", s->cache[0] ? s->cache : "?",
 		   "a slab cache could not get pages to grow", ev_s, next, 0);
 }
@@ -363,13 +363,24 @@ int klog_findings(const struct klog_log *log, const struct klog_findings_opts *o
 		if (ev->open)
 			continue;
 		switch (ev->kind) {
-		case KLOG_OOM: r = ev->oom ? oom(&c, ev) : 0; break;
-		case KLOG_ALLOC_TAG_UNLOAD: r = unload(&c, ev); break;
-		case KLOG_KMEMLEAK: r = kmemleak(&c, ev); break;
+		case KLOG_OOM:
+			r = ev->oom ? oom(&c, ev) : 0;
+			break;
+		case KLOG_ALLOC_TAG_UNLOAD:
+			r = unload(&c, ev);
+			break;
+		case KLOG_KMEMLEAK:
+			r = kmemleak(&c, ev);
+			break;
 		case KLOG_PAGE_ALLOC_FAILURE:
-		case KLOG_VMALLOC_ERROR: r = alloc_failure(&c, ev); break;
-		case KLOG_SLUB_ALLOC_FAILURE: r = slub(&c, ev); break;
-		default: break;
+		case KLOG_VMALLOC_ERROR:
+			r = alloc_failure(&c, ev);
+			break;
+		case KLOG_SLUB_ALLOC_FAILURE:
+			r = slub(&c, ev);
+			break;
+		default:
+			break;
 		}
 	}
 	if (r) {

@@ -24,9 +24,9 @@ struct klog_findings_opts {
 	 * print the wall clock (journalctl, dmesg -T).
 	 */
 	int64_t boot_wall_ns;
-	uint64_t page_size;	/* bytes per page of Mem-Info (4096) */
-	unsigned top_caches;	/* caches an OOM finding names (3) */
-	unsigned costly_order;	/* page allocation failures above it: info (3) */
+	uint64_t page_size;    /* bytes per page of Mem-Info (4096) */
+	unsigned top_caches;   /* caches an OOM finding names (3) */
+	unsigned costly_order; /* page allocation failures above it: info (3) */
 	/*
 	 * The memory cgroups of the same machine (NULL: none): a memcg OOM
 	 * names the container whose cgroup it is, as `kleak cgroups` does.
@@ -37,17 +37,17 @@ struct klog_findings_opts {
 void klog_findings_opts_default(struct klog_findings_opts *o);
 
 struct klog_finding {
-	struct finding f;	/* severity, id, subject, summary, evidence, next */
-	size_t event;		/* index of its (last) event in the log */
-	uint64_t count;		/* events it stands for (same id and subject) */
-	uint64_t total;		/* summed over them: bytes (unload), leaks (kmemleak) */
-	struct klog_stamp at;	/* of that event */
-	int64_t wall_ns;	/* its time, when has_wall */
+	struct finding f;     /* severity, id, subject, summary, evidence, next */
+	size_t event;	      /* index of its (last) event in the log */
+	uint64_t count;	      /* events it stands for (same id and subject) */
+	uint64_t total;	      /* summed over them: bytes (unload), leaks (kmemleak) */
+	struct klog_stamp at; /* of that event */
+	int64_t wall_ns;      /* its time, when has_wall */
 	bool has_wall;
 };
 
 struct klog_findings {
-	struct klog_finding *v;	/* most severe first, then by time */
+	struct klog_finding *v; /* most severe first, then by time */
 	size_t n, cap;
 };
 
@@ -55,8 +55,7 @@ struct klog_findings {
  * An event's wall-clock time: from the log when it gives one, else boot
  * time + printk's clock. false when neither is known.
  */
-bool klog_event_wall_ns(const struct klog_event *ev, int64_t boot_wall_ns,
-			int64_t *wall_ns);
+bool klog_event_wall_ns(const struct klog_event *ev, int64_t boot_wall_ns, int64_t *wall_ns);
 
 /*
  * Whether an OOM happened with unreclaimable slab above user memory: the
@@ -66,8 +65,7 @@ bool klog_event_wall_ns(const struct klog_event *ev, int64_t boot_wall_ns,
 bool klog_oom_slab_exceeds_user(const struct klog_event *ev);
 
 /* The rows of an OOM's unreclaimable-slab table by used bytes (largest first), into out (n of them). */
-size_t klog_oom_top_caches(const struct klog_event *ev,
-			   const struct klog_slab_row **out, size_t n);
+size_t klog_oom_top_caches(const struct klog_event *ev, const struct klog_slab_row **out, size_t n);
 
 /*
  * Findings for every event that deserves one; events that are `open`

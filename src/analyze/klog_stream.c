@@ -67,8 +67,7 @@ int klog_stream_add(struct klog_stream *ks, const struct snapshot *snap, struct 
 	return 0;
 }
 
-int klog_stream_finish(struct klog_stream *ks, const struct snapshot *snap,
-		       struct kerr *e)
+int klog_stream_finish(struct klog_stream *ks, const struct snapshot *snap, struct kerr *e)
 {
 	const struct klog_log *log = &snap->klog;
 

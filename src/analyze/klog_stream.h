@@ -29,17 +29,17 @@
 #define KLOG_STREAM_MAX 10000
 
 struct klog_stream {
-	struct klog_log events;	/* every event taken in, in log order, each once */
+	struct klog_log events; /* every event taken in, in log order, each once */
 	size_t new_from;	/* events[new_from..n) came with the latest sample */
 	bool has_cursor;
-	uint64_t cursor;	/* events starting below it were taken in */
-	uint64_t dropped;	/* events past KLOG_STREAM_MAX: counted, not kept */
-	size_t waiting;		/* of the latest sample: open, or to be read again */
+	uint64_t cursor;  /* events starting below it were taken in */
+	uint64_t dropped; /* events past KLOG_STREAM_MAX: counted, not kept */
+	size_t waiting;	  /* of the latest sample: open, or to be read again */
 	/* the reader's and the parser's counters over the samples */
 	uint64_t records, lost, overruns, lost_records;
 	unsigned boots;
-	bool restarted;		/* a cursor was past the log's end: another boot */
-	bool seen;		/* a sample had a kernel log */
+	bool restarted; /* a cursor was past the log's end: another boot */
+	bool seen;	/* a sample had a kernel log */
 };
 
 /*
@@ -51,8 +51,7 @@ int klog_stream_add(struct klog_stream *ks, const struct snapshot *snap, struct 
  * At the end of a run: the latest sample's waiting events are taken in as
  * they are (an open report is shown unfinished rather than not at all).
  */
-int klog_stream_finish(struct klog_stream *ks, const struct snapshot *snap,
-		       struct kerr *e);
+int klog_stream_finish(struct klog_stream *ks, const struct snapshot *snap, struct kerr *e);
 void klog_stream_free(struct klog_stream *ks);
 
 #endif

@@ -86,8 +86,8 @@ static uint64_t other_memory(const struct meminfo *mi, const struct kmem_extra *
 	return num_sat_add(v, x ? x->pcp_bytes : 0);
 }
 
-void kmem_extra_from(const struct meminfo *vmstat, const struct zoneinfo *z,
-		     const struct thp *thp, uint64_t page_size, struct kmem_extra *x)
+void kmem_extra_from(const struct meminfo *vmstat, const struct zoneinfo *z, const struct thp *thp,
+		     uint64_t page_size, struct kmem_extra *x)
 {
 	uint64_t v;
 
@@ -129,8 +129,8 @@ static void add_unaccounted(struct kmem_summary *out, uint64_t used, uint64_t ac
 	out->kernel_bytes = num_sat_add(out->kernel_bytes, out->unaccounted);
 }
 
-void kmem_summarize(const struct meminfo *mi, const struct kmem_extra *x,
-		    bool vmap_stack, struct kmem_summary *out)
+void kmem_summarize(const struct meminfo *mi, const struct kmem_extra *x, bool vmap_stack,
+		    struct kmem_summary *out)
 {
 	uint64_t used, other, accounted;
 

@@ -38,7 +38,7 @@
 struct kmem_component {
 	const char *name; /* meminfo field name, or "Unaccounted" */
 	uint64_t bytes;
-	bool in_total;	  /* false: part of another component */
+	bool in_total; /* false: part of another component */
 	const char *note;
 };
 
@@ -56,10 +56,10 @@ struct kmem_summary {
 	uint64_t mem_total, mem_free, mem_available;
 	struct kmem_component comp[KMEM_MAX_COMPONENTS];
 	int ncomp;
-	uint64_t kernel_bytes; /* sum of the components with in_total */
-	uint64_t unaccounted;  /* see above; 0 when it cannot be computed */
+	uint64_t kernel_bytes;	     /* sum of the components with in_total */
+	uint64_t unaccounted;	     /* see above; 0 when it cannot be computed */
 	uint64_t unmapped_swapcache; /* the part of SwapCached counted */
-	uint64_t other_bytes;  /* Zswap, zram, Unaccepted, Balloon, HardwareCorrupted, pcp */
+	uint64_t other_bytes;	     /* Zswap, zram, Unaccepted, Balloon, HardwareCorrupted, pcp */
 	/*
 	 * How much Unaccounted may move with no memory used: the counters'
 	 * per-CPU drift (SwapCached, AnonPages, file pages, slab, stacks,
@@ -67,7 +67,7 @@ struct kmem_summary {
 	 * THPs' bound.
 	 */
 	uint64_t noise_floor;
-	bool vmap_stack;       /* thread stacks live in VmallocUsed */
+	bool vmap_stack; /* thread stacks live in VmallocUsed */
 };
 
 /*
@@ -75,13 +75,13 @@ struct kmem_summary {
  * in which case KernelStack is inside VmallocUsed and not added twice.
  * x may be NULL (meminfo alone).
  */
-void kmem_summarize(const struct meminfo *mi, const struct kmem_extra *x,
-		    bool vmap_stack, struct kmem_summary *out);
+void kmem_summarize(const struct meminfo *mi, const struct kmem_extra *x, bool vmap_stack,
+		    struct kmem_summary *out);
 struct zoneinfo;
 struct thp;
 /* x from the parsed sources a snapshot has (each may be NULL). */
-void kmem_extra_from(const struct meminfo *vmstat, const struct zoneinfo *z,
-		     const struct thp *thp, uint64_t page_size, struct kmem_extra *x);
+void kmem_extra_from(const struct meminfo *vmstat, const struct zoneinfo *z, const struct thp *thp,
+		     uint64_t page_size, struct kmem_extra *x);
 /* Percentage of MemTotal, 0 when MemTotal is unknown. */
 double kmem_pct(const struct kmem_summary *k, uint64_t bytes);
 

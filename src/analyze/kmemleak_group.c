@@ -18,18 +18,57 @@
  * which the prefixes cover.
  */
 static const char *const alloc_prefixes[] = {
-	"kmalloc", "__kmalloc", "___kmalloc", "kmem_cache_alloc",
-	"__kmem_cache_alloc", "kmem_cache_zalloc", "kzalloc", "kcalloc",
-	"krealloc", "__krealloc", "kvmalloc", "__kvmalloc", "kvzalloc",
-	"kvcalloc", "kvrealloc", "__do_kmalloc", "vmalloc", "__vmalloc",
-	"vzalloc", "vcalloc", "vmap", "slab_", "__slab_", "___slab_",
-	"alloc_slab_page", "allocate_slab", "new_slab", "alloc_pages",
-	"__alloc_pages", "alloc_frozen_pages", "__alloc_frozen_pages",
-	"get_page_from_freelist", "__get_free_pages", "get_zeroed_page",
-	"kstrdup", "kstrndup", "kmemdup", "memdup_user", "vmemdup_user",
-	"strndup_user", "pcpu_alloc", "__alloc_percpu", "alloc_percpu",
-	"mempool_alloc", "kmemleak_alloc", "kmemleak_vmalloc", "kasan_", "__kasan_", "should_failslab",
-	"alloc_tag", "__alloc_tag",
+	"kmalloc",
+	"__kmalloc",
+	"___kmalloc",
+	"kmem_cache_alloc",
+	"__kmem_cache_alloc",
+	"kmem_cache_zalloc",
+	"kzalloc",
+	"kcalloc",
+	"krealloc",
+	"__krealloc",
+	"kvmalloc",
+	"__kvmalloc",
+	"kvzalloc",
+	"kvcalloc",
+	"kvrealloc",
+	"__do_kmalloc",
+	"vmalloc",
+	"__vmalloc",
+	"vzalloc",
+	"vcalloc",
+	"vmap",
+	"slab_",
+	"__slab_",
+	"___slab_",
+	"alloc_slab_page",
+	"allocate_slab",
+	"new_slab",
+	"alloc_pages",
+	"__alloc_pages",
+	"alloc_frozen_pages",
+	"__alloc_frozen_pages",
+	"get_page_from_freelist",
+	"__get_free_pages",
+	"get_zeroed_page",
+	"kstrdup",
+	"kstrndup",
+	"kmemdup",
+	"memdup_user",
+	"vmemdup_user",
+	"strndup_user",
+	"pcpu_alloc",
+	"__alloc_percpu",
+	"alloc_percpu",
+	"mempool_alloc",
+	"kmemleak_alloc",
+	"kmemleak_vmalloc",
+	"kasan_",
+	"__kasan_",
+	"should_failslab",
+	"alloc_tag",
+	"__alloc_tag",
 };
 
 bool kmemleak_is_allocator(const char *func)
@@ -50,10 +89,10 @@ bool kmemleak_is_allocator(const char *func)
 
 /* Per distinct report frame, after symbolization. */
 struct fr {
-	const char *func;   /* NULL when unresolved */
+	const char *func; /* NULL when unresolved */
 	const char *module;
 	bool alloc;
-	uint32_t canon;	    /* id of the symbolized frame, for grouping */
+	uint32_t canon; /* id of the symbolized frame, for grouping */
 };
 
 static char *xstrdup(const char *s)
@@ -66,8 +105,7 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-static int resolve_frames(const struct kmemleak_report *r,
-			  const struct kmemleak_group_opts *o,
+static int resolve_frames(const struct kmemleak_report *r, const struct kmemleak_group_opts *o,
 			  struct kmemleak_groups *g, struct fr *fr)
 {
 	struct strmap canon = { 0 };
@@ -110,8 +148,8 @@ static int resolve_frames(const struct kmemleak_report *r,
 						 fr[i].module ? fr[i].module : "",
 						 fr[i].module ? "]" : "");
 				else
-					snprintf(buf, sizeof(buf), "0x%" PRIx64 "%s%s%s",
-						 f->addr, fr[i].module ? " [" : "",
+					snprintf(buf, sizeof(buf), "0x%" PRIx64 "%s%s%s", f->addr,
+						 fr[i].module ? " [" : "",
 						 fr[i].module ? fr[i].module : "",
 						 fr[i].module ? "]" : "");
 			}
@@ -183,8 +221,7 @@ static int cmp_comm(const void *a, const void *b)
 }
 
 /* Sizes, pids and comms of one group: objs are its objects. */
-static int spread(const struct kmemleak_object **objs, size_t n,
-		  struct kmemleak_group *grp)
+static int spread(const struct kmemleak_object **objs, size_t n, struct kmemleak_group *grp)
 {
 	uint64_t *sizes = malloc(n * sizeof(*sizes));
 	int64_t *pids = malloc(n * sizeof(*pids));
@@ -246,8 +283,7 @@ static int cmp_group(const void *a, const void *b, void *arg)
 	return x->sample->line < y->sample->line ? -1 : 1;
 }
 
-static void add_object(struct kmemleak_group *grp,
-		       const struct kmemleak_object *ob)
+static void add_object(struct kmemleak_group *grp, const struct kmemleak_object *ob)
 {
 	if (grp->count == 0) {
 		grp->sample = ob;
@@ -276,9 +312,8 @@ static void add_object(struct kmemleak_group *grp,
 }
 
 /* Assigns every object to a group; gidx[i] is object i's group or SIZE_MAX. */
-static int assign(const struct kmemleak_report *r,
-		  const struct kmemleak_group_opts *o, const struct fr *fr,
-		  struct kmemleak_groups *g, size_t *gidx)
+static int assign(const struct kmemleak_report *r, const struct kmemleak_group_opts *o,
+		  const struct fr *fr, struct kmemleak_groups *g, size_t *gidx)
 {
 	struct strmap keys = { 0 };
 	uint32_t *key = NULL;
@@ -338,8 +373,7 @@ static int assign(const struct kmemleak_report *r,
 }
 
 /* Objects ordered by group (a counting sort), then each group's spread. */
-static int spreads(const struct kmemleak_report *r, struct kmemleak_groups *g,
-		   const size_t *gidx)
+static int spreads(const struct kmemleak_report *r, struct kmemleak_groups *g, const size_t *gidx)
 {
 	const struct kmemleak_object **objs = malloc((g->objects + 1) * sizeof(*objs));
 	size_t *start = calloc(g->n + 1, sizeof(*start));
@@ -390,8 +424,7 @@ static int by_module(struct kmemleak_groups *g)
 		bool unl = !grp->module && grp->unloaded;
 
 		for (k = 0; k < g->nmods; k++)
-			if ((grp->module == g->mods[k].module &&
-			     unl == g->mods[k].unloaded) ||
+			if ((grp->module == g->mods[k].module && unl == g->mods[k].unloaded) ||
 			    (grp->module && g->mods[k].module &&
 			     !strcmp(grp->module, g->mods[k].module)))
 				break;
@@ -408,8 +441,7 @@ static int by_module(struct kmemleak_groups *g)
 	return 0;
 }
 
-int kmemleak_group(const struct kmemleak_report *r,
-		   const struct kmemleak_group_opts *o,
+int kmemleak_group(const struct kmemleak_report *r, const struct kmemleak_group_opts *o,
 		   struct kmemleak_groups *out, struct kerr *e)
 {
 	struct fr *fr = calloc(r->nframes + 1, sizeof(*fr));
@@ -455,9 +487,8 @@ void kmemleak_groups_free(struct kmemleak_groups *g)
 	memset(g, 0, sizeof(*g));
 }
 
-int kmemleak_summary(const char *buf, size_t len, const char *src,
-		     const struct ksym_table *syms, struct kmemleak_summary *s,
-		     struct kerr *e)
+int kmemleak_summary(const char *buf, size_t len, const char *src, const struct ksym_table *syms,
+		     struct kmemleak_summary *s, struct kerr *e)
 {
 	struct kmemleak_report r;
 	struct kmemleak_groups g;
@@ -476,8 +507,7 @@ int kmemleak_summary(const char *buf, size_t len, const char *src,
 		if (g.n) {
 			s->top_count = g.v[0].count;
 			s->top_bytes = g.v[0].bytes;
-			snprintf(s->top_function, sizeof(s->top_function), "%s",
-				 g.v[0].function);
+			snprintf(s->top_function, sizeof(s->top_function), "%s", g.v[0].function);
 			snprintf(s->top_module, sizeof(s->top_module), "%s",
 				 g.v[0].module ? g.v[0].module : "");
 		}

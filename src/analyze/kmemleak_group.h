@@ -33,7 +33,7 @@ enum kmemleak_sort {
 
 struct kmemleak_group_opts {
 	const struct ksym_table *syms; /* NULL: raw frames stay unresolved */
-	bool show_addresses; /* unresolved raw frames keep their address */
+	bool show_addresses;	       /* unresolved raw frames keep their address */
 	enum kmemleak_sort sort;
 	uint64_t since_jiffies; /* skip objects allocated before (0: none) */
 };
@@ -47,17 +47,17 @@ struct kmemleak_comm {
 
 struct kmemleak_group {
 	size_t count;
-	uint64_t bytes; /* saturates at UINT64_MAX */
+	uint64_t bytes;				   /* saturates at UINT64_MAX */
 	uint64_t size_min, size_max, size_typical; /* typical: the median */
-	const char *function;  /* first frame outside the allocator */
-	const char *allocator; /* where the allocator was entered, or NULL */
-	const char *module;    /* of the function, else the first module frame */
-	bool unloaded;	       /* function is KMEMLEAK_UNLOADED */
+	const char *function;			   /* first frame outside the allocator */
+	const char *allocator;			   /* where the allocator was entered, or NULL */
+	const char *module;	/* of the function, else the first module frame */
+	bool unloaded;		/* function is KMEMLEAK_UNLOADED */
 	const char **backtrace; /* formatted frames */
 	size_t nframes;
 	struct kmemleak_comm comms[KMEMLEAK_TOP_COMMS]; /* most frequent */
-	size_t ncomms;				       /* distinct comms */
-	size_t npids;				       /* distinct pids */
+	size_t ncomms;					/* distinct comms */
+	size_t npids;					/* distinct pids */
 	uint64_t jiffies_min, jiffies_max;
 	bool has_age;
 	double age_min_s, age_max_s;
@@ -77,7 +77,7 @@ struct kmemleak_group {
 struct kmemleak_module_sum {
 	const char *module;
 	bool unloaded;
-	size_t count;  /* objects */
+	size_t count; /* objects */
 	size_t groups;
 	uint64_t bytes;
 };
@@ -87,18 +87,17 @@ struct kmemleak_groups {
 	size_t n;
 	struct kmemleak_module_sum *mods;
 	size_t nmods;
-	size_t objects;	      /* objects grouped (after since_jiffies) */
+	size_t objects; /* objects grouped (after since_jiffies) */
 	uint64_t bytes;
-	size_t raw_frames;    /* distinct frames printed as bare addresses */
-	size_t raw_resolved;  /* ... of which the ksym table resolved */
+	size_t raw_frames;   /* distinct frames printed as bare addresses */
+	size_t raw_resolved; /* ... of which the ksym table resolved */
 	/* private */
-	char **ftext;	       /* per distinct report frame, formatted */
+	char **ftext; /* per distinct report frame, formatted */
 	size_t nftext;
 	const char **bt_store; /* all groups' backtrace pointers */
 };
 
-int kmemleak_group(const struct kmemleak_report *r,
-		   const struct kmemleak_group_opts *o,
+int kmemleak_group(const struct kmemleak_report *r, const struct kmemleak_group_opts *o,
 		   struct kmemleak_groups *out, struct kerr *e);
 void kmemleak_groups_free(struct kmemleak_groups *g);
 
@@ -122,8 +121,7 @@ struct kmemleak_summary {
 	char top_function[128];
 	char top_module[64]; /* "" for vmlinux */
 };
-int kmemleak_summary(const char *buf, size_t len, const char *src,
-		     const struct ksym_table *syms, struct kmemleak_summary *s,
-		     struct kerr *e);
+int kmemleak_summary(const char *buf, size_t len, const char *src, const struct ksym_table *syms,
+		     struct kmemleak_summary *s, struct kerr *e);
 
 #endif

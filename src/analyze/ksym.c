@@ -22,10 +22,19 @@ static int sym_rank(const struct kallsyms *ks, const struct kallsym *s)
 	int r;
 
 	switch (s->type) {
-	case 'T': r = 0; break;
-	case 't': r = 1; break;
-	case 'W': case 'w': r = 2; break;
-	default: r = 3; break;
+	case 'T':
+		r = 0;
+		break;
+	case 't':
+		r = 1;
+		break;
+	case 'W':
+	case 'w':
+		r = 2;
+		break;
+	default:
+		r = 3;
+		break;
 	}
 	/* CONFIG_FUNCTION_PADDING_ALIGNMENT / kCFI emit these before functions. */
 	if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
@@ -58,8 +67,9 @@ int ksym_table_init(struct ksym_table *t, struct kallsyms *ks, struct kerr *e)
 	memset(t, 0, sizeof(*t));
 	if (ks->zero_addrs) {
 		kallsyms_free(ks);
-		return kerr_set(e, -EPERM, "kallsyms", 0,
-				"every address is 0: reading kallsyms needs root (kernel.kptr_restrict)");
+		return kerr_set(
+			e, -EPERM, "kallsyms", 0,
+			"every address is 0: reading kallsyms needs root (kernel.kptr_restrict)");
 	}
 	if (ks->n > UINT32_MAX) {
 		kallsyms_free(ks);
@@ -77,14 +87,12 @@ int ksym_table_init(struct ksym_table *t, struct kallsyms *ks, struct kerr *e)
 		t->order[i] = (uint32_t)i;
 	qsort_r(t->order, t->ks.n, sizeof(*t->order), cmp_sym, &t->ks);
 	for (size_t i = 0; i < t->ks.n; i++) /* one entry per address */
-		if (k == 0 || t->ks.v[t->order[i]].addr !=
-				      t->ks.v[t->order[k - 1]].addr)
+		if (k == 0 || t->ks.v[t->order[i]].addr != t->ks.v[t->order[k - 1]].addr)
 			t->order[k++] = t->order[i];
 	t->n = k;
 	for (size_t i = 0; i < k; i++) {
 		const struct kallsym *s = &t->ks.v[t->order[i]];
-		const struct kallsym *nx =
-			i + 1 < k ? &t->ks.v[t->order[i + 1]] : NULL;
+		const struct kallsym *nx = i + 1 < k ? &t->ks.v[t->order[i + 1]] : NULL;
 
 		/* Sizes across a module boundary are unknown. */
 		t->next[i] = nx && nx->module == s->module ? nx->addr : 0;
@@ -105,11 +113,24 @@ static int cmp_mod(const void *a, const void *b)
 static int kind_of_type(char type)
 {
 	switch (type) {
-	case 't': case 'T': case 'w': case 'W':
+	case 't':
+	case 'T':
+	case 'w':
+	case 'W':
 		return KSYM_TEXT;
-	case 'd': case 'D': case 'b': case 'B': case 'g': case 'G': case 's': case 'S':
+	case 'd':
+	case 'D':
+	case 'b':
+	case 'B':
+	case 'g':
+	case 'G':
+	case 's':
+	case 'S':
 		return KSYM_DATA;
-	case 'r': case 'R': case 'n': case 'N':
+	case 'r':
+	case 'R':
+	case 'n':
+	case 'N':
 		return KSYM_RODATA;
 	default:
 		return -1;
@@ -302,8 +323,10 @@ static int merge_ranges(struct ksym_table *t)
 
 		if (!rc[m].any || !rc[m].single || module_of(&idx, km->name) != m)
 			continue;
-		t->regions[w] = (struct ksym_region){ .start = km->addr, .end = km->addr + km->size,
-						      .kind = KSYM_RANGE, .exact = true };
+		t->regions[w] = (struct ksym_region){ .start = km->addr,
+						      .end = km->addr + km->size,
+						      .kind = KSYM_RANGE,
+						      .exact = true };
 		snprintf(t->regions[w].module, sizeof(t->regions[w].module), "%s", km->name);
 		w++;
 	}
@@ -380,8 +403,7 @@ static int add_module(struct ksym_table *t, const char *name, uint64_t addr, uin
 	return 0;
 }
 
-int ksym_table_add_module(struct ksym_table *t, const char *name,
-			  uint64_t addr, uint64_t size)
+int ksym_table_add_module(struct ksym_table *t, const char *name, uint64_t addr, uint64_t size)
 {
 	int r = add_module(t, name, addr, size);
 
@@ -443,8 +465,7 @@ const struct ksym_region *ksym_region_at(const struct ksym_table *t, uint64_t ad
 	return NULL;
 }
 
-const struct ksym_module *ksym_module_at(const struct ksym_table *t,
-					 uint64_t addr)
+const struct ksym_module *ksym_module_at(const struct ksym_table *t, uint64_t addr)
 {
 	size_t lo = 0, hi = t->nmods;
 
@@ -487,8 +508,8 @@ static size_t find_floor(const struct ksym_table *t, uint64_t addr)
 	return lo == 0 ? SIZE_MAX : lo - 1;
 }
 
-static void set_loc(struct ksym_loc *loc, const struct ksym_table *t,
-		    const struct kallsym *s, uint64_t addr, uint64_t end)
+static void set_loc(struct ksym_loc *loc, const struct ksym_table *t, const struct kallsym *s,
+		    uint64_t addr, uint64_t end)
 {
 	loc->name = kallsyms_name(&t->ks, s);
 	loc->offset = addr - s->addr;
@@ -501,8 +522,7 @@ static void set_loc(struct ksym_loc *loc, const struct ksym_table *t,
  * size is the distance to the next symbol there, or the region's end when
  * that is exact (a pre-6.4 range), else unknown.
  */
-static bool module_symbol(const struct ksym_table *t, size_t i, uint64_t addr,
-			  struct ksym_loc *loc)
+static bool module_symbol(const struct ksym_table *t, size_t i, uint64_t addr, struct ksym_loc *loc)
 {
 	const struct kallsym *s = &t->ks.v[t->order[i]];
 	const struct ksym_region *r = ksym_region_at(t, addr);
@@ -517,8 +537,7 @@ static bool module_symbol(const struct ksym_table *t, size_t i, uint64_t addr,
 	return true;
 }
 
-bool ksym_lookup(const struct ksym_table *t, uint64_t addr,
-		 struct ksym_loc *loc)
+bool ksym_lookup(const struct ksym_table *t, uint64_t addr, struct ksym_loc *loc)
 {
 	size_t i = find_floor(t, addr);
 	const struct ksym_region *r;
@@ -561,8 +580,8 @@ const char *ksym_format(const struct ksym_loc *loc, char *buf, size_t len)
 	if (!loc->name)
 		n = snprintf(buf, len, "(unknown)");
 	else if (loc->size)
-		n = snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64, loc->name,
-			     loc->offset, loc->size);
+		n = snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64, loc->name, loc->offset,
+			     loc->size);
 	else
 		n = snprintf(buf, len, "%s+0x%" PRIx64, loc->name, loc->offset);
 	if (loc->module && n >= 0 && (size_t)n < len)

@@ -67,9 +67,9 @@ struct ksym_anchor {
 };
 
 struct ksym_table {
-	struct kallsyms ks;	   /* owned */
-	uint32_t *order;	   /* indices into ks.v by address, one per address */
-	uint64_t *next;		   /* per order entry: end bound, 0 = unknown */
+	struct kallsyms ks; /* owned */
+	uint32_t *order;    /* indices into ks.v by address, one per address */
+	uint64_t *next;	    /* per order entry: end bound, 0 = unknown */
 	size_t n;
 	struct ksym_module *mods; /* sorted by addr */
 	size_t nmods;
@@ -91,11 +91,9 @@ struct ksym_loc {
  * Builds the table from ks, which it takes over (ks is zeroed). Fails with
  * -EPERM when every address is 0 (kallsyms read without privilege).
  */
-int ksym_table_init(struct ksym_table *t, struct kallsyms *ks,
-		    struct kerr *e);
+int ksym_table_init(struct ksym_table *t, struct kallsyms *ks, struct kerr *e);
 /* Adds a module range (from /proc/modules); addr 0 is ignored. */
-int ksym_table_add_module(struct ksym_table *t, const char *name,
-			  uint64_t addr, uint64_t size);
+int ksym_table_add_module(struct ksym_table *t, const char *name, uint64_t addr, uint64_t size);
 struct modules;
 /* Adds every module range of a parsed /proc/modules. */
 int ksym_table_add_modules(struct ksym_table *t, const struct modules *m);
@@ -106,11 +104,9 @@ int ksym_table_add_sections(struct ksym_table *t, const struct module_sections *
  * Looks addr up. Returns true when a symbol or at least a module covers
  * it (loc->name may be NULL then); false when nothing is known.
  */
-bool ksym_lookup(const struct ksym_table *t, uint64_t addr,
-		 struct ksym_loc *loc);
+bool ksym_lookup(const struct ksym_table *t, uint64_t addr, struct ksym_loc *loc);
 /* The module whose /proc/modules range holds addr, or NULL. */
-const struct ksym_module *ksym_module_at(const struct ksym_table *t,
-					 uint64_t addr);
+const struct ksym_module *ksym_module_at(const struct ksym_table *t, uint64_t addr);
 /* The module region holding addr (see above), or NULL. */
 const struct ksym_region *ksym_region_at(const struct ksym_table *t, uint64_t addr);
 /*

@@ -118,8 +118,8 @@ static const struct trend_leak *entry_of(const struct trend_report *rep, size_t 
 	return NULL;
 }
 
-const struct trend_leak *trend_context(const struct trend_report *rep,
-				       const struct series_set *set, const char *name)
+const struct trend_leak *trend_context(const struct trend_report *rep, const struct series_set *set,
+				       const char *name)
 {
 	for (size_t i = 0; i < rep->ncontext; i++)
 		if (!strcmp(set->v[rep->context[i].series].name, name))

@@ -103,8 +103,7 @@ static double select_kth(double *a, size_t n, size_t k)
 	return a[kk];
 }
 
-double trend_theil_sen(const double *t, const double *v, size_t n,
-		       double *scratch)
+double trend_theil_sen(const double *t, const double *v, size_t n, double *scratch)
 {
 	size_t m = 0;
 	double lo, hi;
@@ -171,8 +170,8 @@ static void mk_finish(int64_t s, double var, double ratio, struct trend_mk *out)
 	out->confidence = 1 - out->p;
 }
 
-void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
-			double *scratch, struct trend_mk *out)
+void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s, double *scratch,
+			struct trend_mk *out)
 {
 	double nn = (double)n;
 
@@ -185,8 +184,7 @@ void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
 			for (size_t i = 0; i < j; i++)
 				s += (v[j] > v[i]) - (v[j] < v[i]);
 	}
-	mk_finish(s, (nn * (nn - 1) * (2 * nn + 5) - tie_term(v, n, scratch)) / 18,
-		  1, out);
+	mk_finish(s, (nn * (nn - 1) * (2 * nn + 5) - tie_term(v, n, scratch)) / 18, 1, out);
 }
 
 /* Ranks of r[0..n) into rank, ties given their mean rank. O(n^2). */
@@ -203,8 +201,8 @@ static void ranks_of(const double *r, size_t n, double *rank)
 	}
 }
 
-double trend_hamed_rao_ratio(const double *t, const double *v, size_t n,
-			     double slope, double *scratch)
+double trend_hamed_rao_ratio(const double *t, const double *v, size_t n, double slope,
+			     double *scratch)
 {
 	double *r = scratch, *rank = scratch + n, nn = (double)n;
 	double mean = (nn + 1) / 2, den = 0, sum = 0, bound, ratio;
@@ -248,8 +246,8 @@ double trend_ar1_ratio(double rho, size_t n)
 	return 1 + 2 * sum / nn;
 }
 
-void trend_mann_kendall_ac(const double *t, const double *v, size_t n,
-			   double slope, double *scratch, struct trend_mk *out)
+void trend_mann_kendall_ac(const double *t, const double *v, size_t n, double slope,
+			   double *scratch, struct trend_mk *out)
 {
 	double hr, ar1, rho;
 
@@ -314,8 +312,7 @@ static double student_upper(double t, double df)
 }
 
 /* Least-squares slope and intercept of v over t (n >= 2, t not all equal). */
-static void least_squares(const double *t, const double *v, size_t n,
-			  double *slope, double *icept)
+static void least_squares(const double *t, const double *v, size_t n, double *slope, double *icept)
 {
 	double nn = (double)n, tm = 0, vm = 0, sxy = 0, sxx = 0;
 
@@ -366,8 +363,7 @@ double trend_durbin_watson(const double *t, const double *v, size_t n)
  * to its trend (stationary noise) D is overstated and the test only loses
  * power.
  */
-double trend_drift_p(const double *t, const double *v, size_t n, double slope,
-		     double *zout)
+double trend_drift_p(const double *t, const double *v, size_t n, double slope, double *zout)
 {
 	double nn = (double)n, dm, ss = 0, span, diff, z;
 
@@ -466,8 +462,7 @@ static size_t first_present(const double *v, size_t from, size_t n)
  * trend stays linear, noise shrinks), so that a full 512-point window
  * costs 2k slope pairs, not 131k, and the trend test O(64^2).
  */
-static size_t runs_of(const double *t, const double *v, size_t n, double *bt,
-		      double *bv)
+static size_t runs_of(const double *t, const double *v, size_t n, double *bt, double *bv)
 {
 	size_t m = n < TREND_TS_POINTS ? n : TREND_TS_POINTS;
 
@@ -490,8 +485,7 @@ static size_t runs_of(const double *t, const double *v, size_t n, double *bt,
  * absolute deviation) of its points around the trend line. scratch holds
  * n doubles.
  */
-static double noise_of(const double *t, const double *v, size_t n,
-		       double slope, double *scratch)
+static double noise_of(const double *t, const double *v, size_t n, double slope, double *scratch)
 {
 	double med;
 
@@ -519,8 +513,7 @@ static double floor_rise(const double *v, size_t n)
 }
 
 /* Theil-Sen slope of t, v[0..n) through runs_of; scratch as in measure. */
-static double slope_of(const double *t, const double *v, size_t n,
-		       double *scratch)
+static double slope_of(const double *t, const double *v, size_t n, double *scratch)
 {
 	double *bt = scratch, *bv = scratch + TREND_TS_POINTS;
 	size_t m = runs_of(t, v, n, bt, bv);
@@ -538,9 +531,8 @@ static double slope_of(const double *t, const double *v, size_t n,
  * stopped, reads as autocorrelation to the first). Not run when the
  * series does not go up (p 1).
  */
-static void test_trend(const double *bt, const double *bv, size_t m,
-		       double slope, const struct trend_opts *o, double *work,
-		       struct trend_leak *l)
+static void test_trend(const double *bt, const double *bv, size_t m, double slope,
+		       const struct trend_opts *o, double *work, struct trend_leak *l)
 {
 	struct trend_mk mk;
 	double z;
@@ -568,9 +560,8 @@ static void test_trend(const double *bt, const double *bv, size_t m,
  * step): growth, the rate and the trend test over the points since it is
  * present, its noise, and the rate over their recent half.
  */
-void trend_measure(const struct series_set *set, size_t k,
-		   const struct trend_opts *o, double *scratch,
-		   struct trend_leak *l)
+void trend_measure(const struct series_set *set, size_t k, const struct trend_opts *o,
+		   double *scratch, struct trend_leak *l)
 {
 	const struct series *s = &set->v[k];
 	const double *v = s->v, *t = set->t;
@@ -603,8 +594,7 @@ void trend_measure(const struct series_set *set, size_t k,
 	l->recent_rate_bytes_per_hour = slope_of(t + r, v + r, n - r, scratch) * 3600;
 }
 
-static void set_verdict(struct trend_leak *l, enum trend_verdict v,
-			enum trend_reason r)
+static void set_verdict(struct trend_leak *l, enum trend_verdict v, enum trend_reason r)
 {
 	l->verdict = v;
 	l->reason = r;
@@ -622,8 +612,7 @@ static bool is_unaccounted(const struct series *s)
  * source's own noise floor (the vmstat drift bound) as well as its
  * measured noise.
  */
-void trend_decide(const struct series *s, const struct trend_opts *o,
-		  struct trend_leak *l)
+void trend_decide(const struct series *s, const struct trend_opts *o, struct trend_leak *l)
 {
 	double rate = l->rate_bytes_per_hour;
 	double growth = rate / 3600 * l->evidence_s;
@@ -806,8 +795,8 @@ void trend_report_free(struct trend_report *rep)
 
 int trend_verdict_parse(const char *s, enum trend_verdict *v)
 {
-	static const enum trend_verdict ok[] = { TREND_LEAK, TREND_GROWING,
-						 TREND_RECLAIMABLE, TREND_POSSIBLE };
+	static const enum trend_verdict ok[] = { TREND_LEAK, TREND_GROWING, TREND_RECLAIMABLE,
+						 TREND_POSSIBLE };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(s, trend_verdict_name(ok[i]))) {
@@ -825,14 +814,12 @@ bool trend_leak_counts(const struct trend_leak *l)
 bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v)
 {
 	for (size_t i = 0; i < rep->n; i++)
-		if (!rep->v[i].explained && growing(rep->v[i].verdict) &&
-		    rep->v[i].verdict <= v)
+		if (!rep->v[i].explained && growing(rep->v[i].verdict) && rep->v[i].verdict <= v)
 			return true;
 	return false;
 }
 
-double trend_series_rate(const struct series_set *set, size_t k, double t_from,
-			 double *scratch)
+double trend_series_rate(const struct series_set *set, size_t k, double t_from, double *scratch)
 {
 	size_t i = 0;
 

@@ -54,11 +54,11 @@ struct trend_opts {
 	 * than this is `growing`, never `leak`. Long enough to outlast a
 	 * workload's ramp (caches filling, a build's first minutes).
 	 */
-	double leak_window_s;		/* 600: 10 minutes */
+	double leak_window_s; /* 600: 10 minutes */
 	/* One-sided p of the corrected trend test for `growing` (one series). */
-	double alpha_series;		/* 0.01 */
+	double alpha_series; /* 0.01 */
 	/* Holm-adjusted p for `leak`: false `leak` over all series watched. */
-	double alpha_family;		/* 0.01 */
+	double alpha_family; /* 0.01 */
 	/*
 	 * Below this Durbin-Watson ratio of the residuals around the trend
 	 * (on 64 run means; x 64/m on m < 64 points) a series is judged as a
@@ -66,55 +66,55 @@ struct trend_opts {
 	 * trend, by Mann-Kendall. A random walk passes it in 1-18 of 10000
 	 * windows, noise with a lag-one correlation under 0.5 nearly always.
 	 */
-	double dw_stationary;		/* 1.0 */
+	double dw_stationary; /* 1.0 */
 	/* Series in the family; 0: every series of the set (a subset's caller sets it). */
-	size_t family_size;		/* 0 */
+	size_t family_size; /* 0 */
 	/* Series growing less than this over the window are not listed. */
-	double min_growth_bytes;	/* 16 KiB: four pages */
+	double min_growth_bytes; /* 16 KiB: four pages */
 	/* Slower growth is `growing` (too_slow), never `leak`. */
 	double min_rate_bytes_per_hour; /* 256 KiB/h: a quarter of the slowest target */
 	/* Growth over the window must reach this many times the series' noise. */
-	double noise_ratio;		/* 3 */
+	double noise_ratio; /* 3 */
 	/* The recent half of the window must grow at this share of the rate. */
-	double sustain_frac;		/* 0.25 */
+	double sustain_frac; /* 0.25 */
 	/*
 	 * The lowest point of the last quarter of the evidence must stand
 	 * this share of the trend's growth above the lowest of the first
 	 * quarter: a series that keeps dropping back to where it was (bursts
 	 * over a flat floor) is not a leak, however its bursts line up.
 	 */
-	double floor_frac;		/* 0.25 */
+	double floor_frac; /* 0.25 */
 	/* Fell back by this share of its growth since its peak: released. */
-	double release_frac;		/* 0.5 */
+	double release_frac; /* 0.5 */
 	/* Points needed before a trend is judged at all. */
-	unsigned min_points;		/* 5 */
+	unsigned min_points; /* 5 */
 	/* Share of an aggregate's rate its growing parts must cover. */
-	double explain_frac;		/* 0.5 */
+	double explain_frac; /* 0.5 */
 	/*
 	 * Unaccounted moves with pages in flight (per-CPU lists, vmstat
 	 * drift, page reporting): `leak` only over this much evidence (or
 	 * the leak window when longer), and growth beyond its drift bound.
 	 */
-	double unaccounted_window_s;	/* 3600: an hour */
+	double unaccounted_window_s; /* 3600: an hour */
 	/*
 	 * Judge only the points of the last trailing_s seconds (0: every
 	 * point of the run). A long-running consumer (the exporter) sets it,
 	 * so that a leak that starts after hours of a flat series is judged
 	 * on its own growth, not diluted by the flat part.
 	 */
-	double trailing_s;		/* 0 */
+	double trailing_s; /* 0 */
 };
 
 void trend_opts_default(struct trend_opts *o);
 
 /* In ranking and --fail-on order: each includes the ones before it. */
 enum trend_verdict {
-	TREND_LEAK,	       /* growth of unreclaimable memory, with the evidence */
-	TREND_GROWING,	       /* trends up, evidence not (yet) enough: see reason */
-	TREND_RECLAIMABLE,     /* trends up, but the kernel can reclaim it */
-	TREND_POSSIBLE,	       /* trends up for itself, not over all series watched */
-	TREND_FLUCTUATING,     /* grew, but no trend */
-	TREND_RELEASED,	       /* grew, then gave the memory back */
+	TREND_LEAK,	   /* growth of unreclaimable memory, with the evidence */
+	TREND_GROWING,	   /* trends up, evidence not (yet) enough: see reason */
+	TREND_RECLAIMABLE, /* trends up, but the kernel can reclaim it */
+	TREND_POSSIBLE,	   /* trends up for itself, not over all series watched */
+	TREND_FLUCTUATING, /* grew, but no trend */
+	TREND_RELEASED,	   /* grew, then gave the memory back */
 };
 
 /* "leak", "growing", "growing_reclaimable", "possible_leak", "fluctuating", "released" */
@@ -150,8 +150,7 @@ const char *trend_reason_name(enum trend_reason r);
  * Theil-Sen slope of v over t (units of v per unit of t). scratch holds at
  * least n*(n-1)/2 doubles. 0 for fewer than two points.
  */
-double trend_theil_sen(const double *t, const double *v, size_t n,
-		       double *scratch);
+double trend_theil_sen(const double *t, const double *v, size_t n, double *scratch);
 
 struct trend_mk {
 	int64_t s;	   /* sum over pairs i<j of sign(v[j] - v[i]) */
@@ -167,8 +166,8 @@ struct trend_mk {
  * given (have_s: the caller kept it incrementally) or computed. scratch
  * holds n doubles (for the tie counts).
  */
-void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
-			double *scratch, struct trend_mk *out);
+void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s, double *scratch,
+			struct trend_mk *out);
 
 /*
  * Hamed and Rao's variance correction for autocorrelated data (J. Hydrol.
@@ -178,8 +177,8 @@ void trend_mann_kendall(const double *v, size_t n, bool have_s, int64_t s,
  * autocorrelation does not make the test bolder). O(n^2); scratch holds 2n
  * doubles.
  */
-double trend_hamed_rao_ratio(const double *t, const double *v, size_t n,
-			     double slope, double *scratch);
+double trend_hamed_rao_ratio(const double *t, const double *v, size_t n, double slope,
+			     double *scratch);
 
 /*
  * The Durbin-Watson (von Neumann) ratio of the least-squares residuals of
@@ -206,8 +205,8 @@ double trend_ar1_ratio(double rho, size_t n);
  * persistent series' correlation; the AR(1) one misses longer memory.
  * scratch holds 2n doubles.
  */
-void trend_mann_kendall_ac(const double *t, const double *v, size_t n,
-			   double slope, double *scratch, struct trend_mk *out);
+void trend_mann_kendall_ac(const double *t, const double *v, size_t n, double slope,
+			   double *scratch, struct trend_mk *out);
 
 /*
  * The drift test for a series that does not revert to a trend line (a
@@ -217,8 +216,7 @@ void trend_mann_kendall_ac(const double *t, const double *v, size_t n,
  * the points) would give, Student's t. Returns the one-sided p-value of a
  * positive drift; *z the statistic.
  */
-double trend_drift_p(const double *t, const double *v, size_t n, double slope,
-		     double *z);
+double trend_drift_p(const double *t, const double *v, size_t n, double slope, double *z);
 
 /* Holm's step-down adjustment of p[0..n) in place, for a family of m >= n. */
 void trend_holm(double *p, size_t n, size_t m, size_t *order);
@@ -228,33 +226,33 @@ void trend_holm(double *p, size_t n, size_t m, size_t *order);
 #define TREND_EXPLAIN_MAX 3
 
 struct trend_leak {
-	size_t series;		    /* slot in the series_set */
-	double rate_bytes_per_hour; /* Theil-Sen slope x 3600 over the evidence */
+	size_t series;			   /* slot in the series_set */
+	double rate_bytes_per_hour;	   /* Theil-Sen slope x 3600 over the evidence */
 	double recent_rate_bytes_per_hour; /* ... over its recent half */
-	double p_trend;		    /* trends up at all (growing): see test_trend */
-	double p;		    /* the deciding test: Mann-Kendall, or drift for a walk */
-	double confidence;	    /* 1 - p */
-	double p_adjusted;	    /* Holm-adjusted p over the family */
-	double var_ratio;	    /* Hamed-Rao n/n* of the test */
-	double noise_bytes;	    /* robust sd of the points around the trend */
-	double durbin_watson;	    /* of the run means' residuals: ~2 noise, ~0 a walk */
-	bool random_walk;	    /* decided by the drift test (durbin_watson low) */
-	double evidence_s;	    /* from the series' first point present to the last */
-	double window_s;	    /* the leak window it was judged with */
-	size_t first;		    /* its first point judged (index in set->v[].v) */
-	size_t points;		    /* points judged (from that first point) */
-	double growth_bytes;	    /* last point - first point */
-	double floor_rise_bytes;    /* lowest of the last quarter - lowest of the first */
-	double peak_growth_bytes;   /* highest point - first point */
+	double p_trend;			   /* trends up at all (growing): see test_trend */
+	double p;		  /* the deciding test: Mann-Kendall, or drift for a walk */
+	double confidence;	  /* 1 - p */
+	double p_adjusted;	  /* Holm-adjusted p over the family */
+	double var_ratio;	  /* Hamed-Rao n/n* of the test */
+	double noise_bytes;	  /* robust sd of the points around the trend */
+	double durbin_watson;	  /* of the run means' residuals: ~2 noise, ~0 a walk */
+	bool random_walk;	  /* decided by the drift test (durbin_watson low) */
+	double evidence_s;	  /* from the series' first point present to the last */
+	double window_s;	  /* the leak window it was judged with */
+	size_t first;		  /* its first point judged (index in set->v[].v) */
+	size_t points;		  /* points judged (from that first point) */
+	double growth_bytes;	  /* last point - first point */
+	double floor_rise_bytes;  /* lowest of the last quarter - lowest of the first */
+	double peak_growth_bytes; /* highest point - first point */
 	enum trend_verdict verdict;
 	enum trend_reason reason;
-	bool aggregate;		    /* a meminfo series */
-	bool explained;		    /* aggregate covered by specific series */
+	bool aggregate; /* a meminfo series */
+	bool explained; /* aggregate covered by specific series */
 	size_t explained_by[TREND_EXPLAIN_MAX];
 	int nexplained;
-	bool follows;		    /* judged with the series it follows (relate.c) */
-	size_t leader;		    /* that series' slot (the fastest of a group) */
-	int tier;		    /* ranking class, lower first */
+	bool follows;  /* judged with the series it follows (relate.c) */
+	size_t leader; /* that series' slot (the fastest of a group) */
+	int tier;      /* ranking class, lower first */
 };
 
 /* The context series (tasks, page cache), measured and judged alone. */
@@ -263,11 +261,11 @@ struct trend_leak {
 struct trend_report {
 	struct trend_leak *v; /* sorted, most suspicious first */
 	size_t n, alloc;
-	double *scratch;      /* reused between analyses */
+	double *scratch; /* reused between analyses */
 	size_t scratch_len;
-	double *p;	      /* Holm's p-values and ordering, n of each */
+	double *p; /* Holm's p-values and ordering, n of each */
 	size_t *order;
-	double window_s;      /* time between the first and last point */
+	double window_s; /* time between the first and last point */
 	size_t points;
 	double leak_window_s; /* the evidence window the verdicts used */
 	size_t family;	      /* series in the family-wise control */
@@ -276,8 +274,8 @@ struct trend_report {
 };
 
 /* The context series named name ("tasks", "page_cache") as judged, or NULL. */
-const struct trend_leak *trend_context(const struct trend_report *rep,
-				       const struct series_set *set, const char *name);
+const struct trend_leak *trend_context(const struct trend_report *rep, const struct series_set *set,
+				       const char *name);
 
 /*
  * Analyses every series of set that grew by opts->min_growth_bytes and
@@ -310,7 +308,6 @@ bool trend_report_reaches(const struct trend_report *rep, enum trend_verdict v);
  * the analysis: the rate of a part of the run (investigate's confirm
  * step, while it traces). 0 with fewer than two points.
  */
-double trend_series_rate(const struct series_set *set, size_t k, double t_from,
-			 double *scratch);
+double trend_series_rate(const struct series_set *set, size_t k, double t_from, double *scratch);
 
 #endif

@@ -16,12 +16,10 @@ bool trend_growing(enum trend_verdict v);
  * The statistics of series k over the points judged (l zeroed first);
  * scratch is rep->scratch (trend.c's reserve()).
  */
-void trend_measure(const struct series_set *set, size_t k,
-		   const struct trend_opts *o, double *scratch,
-		   struct trend_leak *l);
+void trend_measure(const struct series_set *set, size_t k, const struct trend_opts *o,
+		   double *scratch, struct trend_leak *l);
 /* Its own verdict, once l->p_adjusted is set. */
-void trend_decide(const struct series *s, const struct trend_opts *o,
-		  struct trend_leak *l);
+void trend_decide(const struct series *s, const struct trend_opts *o, struct trend_leak *l);
 /* Context series, followers, then aggregates (relate.c). */
 void trend_relate(const struct series_set *set, const struct trend_opts *o,
 		  struct trend_report *rep);

@@ -133,8 +133,8 @@ static bool attribute_unloaded(struct ctx *c, uint64_t addr, struct vmalloc_call
  * runs once per vmallocinfo line, so no snprintf and no struct clearing
  * unless the pair is new.
  */
-static struct vmalloc_caller *slot(struct ctx *c, const char *mod, size_t mlen,
-				   const char *caller, size_t clen)
+static struct vmalloc_caller *slot(struct ctx *c, const char *mod, size_t mlen, const char *caller,
+				   size_t clen)
 {
 	struct vmalloc_groups *g = c->g;
 	struct vmalloc_caller *vc;
@@ -153,9 +153,9 @@ static struct vmalloc_caller *slot(struct ctx *c, const char *mod, size_t mlen,
 	 * ones are counted in one VMALLOC_OTHER row: memory stays bounded
 	 * whatever a file handed in holds, the totals stay whole.
 	 */
-	i = g->ncallers >= VMALLOC_MAX_CALLERS ? strmap_get(&g->index, k, mlen + 1 + clen)
-					       : strmap_intern(&g->index, k, mlen + 1 + clen,
-							       g->ncallers);
+	i = g->ncallers >= VMALLOC_MAX_CALLERS
+		    ? strmap_get(&g->index, k, mlen + 1 + clen)
+		    : strmap_intern(&g->index, k, mlen + 1 + clen, g->ncallers);
 	if (i == STRMAP_NONE && g->ncallers >= VMALLOC_MAX_CALLERS) {
 		mod = "";
 		mlen = 0;
@@ -204,8 +204,7 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 	if (a->caller_is_addr) {
 		bool gone = attribute_unloaded(c, a->caller_addr, &unl);
 
-		vc = slot(c, unl.module, strlen(unl.module), unl.caller,
-			  strlen(unl.caller));
+		vc = slot(c, unl.module, strlen(unl.module), unl.caller, strlen(unl.caller));
 		if (vc) {
 			vc->unloaded = gone;
 			vc->addr = a->caller_addr;
@@ -214,8 +213,8 @@ static int on_area(const struct vmalloc_area *a, void *arg)
 		const char *m = a->module ? a->module : "";
 		size_t ml = a->module ? a->module_len : 0;
 
-		if (c->last_caller && c->last_clen == a->caller_len &&
-		    c->last_mlen == ml && !memcmp(c->last_caller, a->caller, a->caller_len) &&
+		if (c->last_caller && c->last_clen == a->caller_len && c->last_mlen == ml &&
+		    !memcmp(c->last_caller, a->caller, a->caller_len) &&
 		    !memcmp(c->last_module, m, ml)) {
 			vc = &c->g->callers[c->last_slot];
 		} else {
@@ -289,8 +288,7 @@ static int build_modules(struct ctx *c)
 			return -ENOMEM;
 		}
 		if (j == g->nmodules) {
-			snprintf(g->modules[j].module, sizeof(g->modules[j].module),
-				 "%s", name);
+			snprintf(g->modules[j].module, sizeof(g->modules[j].module), "%s", name);
 			g->nmodules++;
 		}
 		sat_add(&g->modules[j].bytes, vc->bytes);
@@ -321,8 +319,8 @@ static void *run_part(void *arg)
 
 	p->c.g = &p->g;
 	p->c.e = &p->e;
-	p->rc = vmallocinfo_parse_part(p->buf, p->len, p->c.src, 0, &p->nlines,
-				       on_area, &p->c, &p->e);
+	p->rc = vmallocinfo_parse_part(p->buf, p->len, p->c.src, 0, &p->nlines, on_area, &p->c,
+				       &p->e);
 	return NULL;
 }
 
@@ -331,8 +329,8 @@ static int merge(struct ctx *c, const struct vmalloc_groups *b, long line_base)
 {
 	for (size_t i = 0; i < b->ncallers; i++) {
 		const struct vmalloc_caller *x = &b->callers[i];
-		struct vmalloc_caller *y = slot(c, x->module, strlen(x->module),
-						x->caller, strlen(x->caller));
+		struct vmalloc_caller *y =
+			slot(c, x->module, strlen(x->module), x->caller, strlen(x->caller));
 
 		if (!y)
 			return -ENOMEM;
@@ -372,8 +370,7 @@ static int group_parallel(struct ctx *c, const char *buf, size_t len)
 	p.len = len - (size_t)(mid + 1 - buf);
 	if (pthread_create(&t, NULL, run_part, &p))
 		return vmallocinfo_parse(buf, len, c->src, on_area, c, c->e);
-	r = vmallocinfo_parse_part(buf, (size_t)(mid + 1 - buf), c->src, 0, &n1,
-				   on_area, c, c->e);
+	r = vmallocinfo_parse_part(buf, (size_t)(mid + 1 - buf), c->src, 0, &n1, on_area, c, c->e);
 	pthread_join(t, NULL);
 	free_tables(&p.c);
 	if (!r && p.rc) {
@@ -387,13 +384,16 @@ static int group_parallel(struct ctx *c, const char *buf, size_t len)
 	return r;
 }
 
-int vmalloc_group(const char *buf, size_t len, const char *src,
-		  uint64_t page_size, const struct modules *loaded,
-		  const struct vmalloc_baseline *baseline,
+int vmalloc_group(const char *buf, size_t len, const char *src, uint64_t page_size,
+		  const struct modules *loaded, const struct vmalloc_baseline *baseline,
 		  struct vmalloc_groups *out, struct kerr *e)
 {
-	struct ctx c = { .g = out, .page_size = page_size, .loaded = loaded,
-			 .base = baseline, .e = e, .src = src };
+	struct ctx c = { .g = out,
+			 .page_size = page_size,
+			 .loaded = loaded,
+			 .base = baseline,
+			 .e = e,
+			 .src = src };
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -409,11 +409,9 @@ int vmalloc_group(const char *buf, size_t len, const char *src,
 		return r;
 	}
 	if (out->ncallers)
-		qsort(out->callers, out->ncallers, sizeof(*out->callers),
-		      cmp_caller);
+		qsort(out->callers, out->ncallers, sizeof(*out->callers), cmp_caller);
 	if (out->nmodules)
-		qsort(out->modules, out->nmodules, sizeof(*out->modules),
-		      cmp_module);
+		qsort(out->modules, out->nmodules, sizeof(*out->modules), cmp_module);
 	strmap_free(&out->index); /* slots moved by the sort */
 	return 0;
 }
@@ -431,7 +429,9 @@ void vmalloc_groups_free(struct vmalloc_groups *g)
 bool vmalloc_groups_vmap_stacks(const struct vmalloc_groups *g)
 {
 	static const char *const stack_callers[] = {
-		"kernel_clone", "alloc_thread_stack_node", "copy_process",
+		"kernel_clone",
+		"alloc_thread_stack_node",
+		"copy_process",
 		"dup_task_struct",
 	};
 

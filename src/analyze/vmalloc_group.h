@@ -35,14 +35,14 @@
 #define VMALLOC_MAX_CALLERS 65536
 
 struct vmalloc_caller {
-	char caller[128]; /* function, or VMALLOC_UNLOADED */
-	char module[64];  /* empty: built into the kernel */
-	bool unloaded;	  /* its code was unloaded (not: freed init code of a loaded module) */
-	bool tainted;	  /* out-of-tree or unsigned module (O/E taint) */
-	uint64_t bytes;	  /* memory: pages, see above */
+	char caller[128];    /* function, or VMALLOC_UNLOADED */
+	char module[64];     /* empty: built into the kernel */
+	bool unloaded;	     /* its code was unloaded (not: freed init code of a loaded module) */
+	bool tainted;	     /* out-of-tree or unsigned module (O/E taint) */
+	uint64_t bytes;	     /* memory: pages, see above */
 	uint64_t size_bytes; /* the size column (with guard pages) */
 	uint64_t areas;
-	uint64_t addr;	  /* the bare caller address, when unloaded */
+	uint64_t addr; /* the bare caller address, when unloaded */
 	long first_line;
 };
 
@@ -72,8 +72,8 @@ struct vmalloc_groups {
 	size_t ncallers;
 	struct vmalloc_module *modules; /* sorted by bytes */
 	size_t nmodules;
-	uint64_t total_bytes;	  /* all areas but unpurged */
-	uint64_t builtin_bytes;	  /* areas of built-in callers */
+	uint64_t total_bytes;	/* all areas but unpurged */
+	uint64_t builtin_bytes; /* areas of built-in callers */
 	uint64_t unpurged_bytes, unpurged_areas;
 	uint64_t areas;
 	struct strmap index; /* "module\tcaller" -> callers[] slot */
@@ -84,9 +84,8 @@ struct vmalloc_groups {
  * Aggregates a raw vmallocinfo buffer. loaded: the current module list
  * (for taint flags; may be NULL); baseline may be NULL.
  */
-int vmalloc_group(const char *buf, size_t len, const char *src,
-		  uint64_t page_size, const struct modules *loaded,
-		  const struct vmalloc_baseline *baseline,
+int vmalloc_group(const char *buf, size_t len, const char *src, uint64_t page_size,
+		  const struct modules *loaded, const struct vmalloc_baseline *baseline,
 		  struct vmalloc_groups *out, struct kerr *e);
 void vmalloc_groups_free(struct vmalloc_groups *g);
 /*

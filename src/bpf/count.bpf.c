@@ -39,9 +39,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define MAX_ERRNO 4095
 
 const volatile char cache_name[COUNT_CACHE_NAME_LEN]; /* merged cache name */
-const volatile __u64 kmalloc_size;	/* kmalloc-N: bytes_alloc; 0 = off */
-const volatile __u32 kmalloc_type;	/* enum kleak_kmalloc_type */
-const volatile __u32 free_arg;		/* object argument of the free func */
+const volatile __u64 kmalloc_size;		      /* kmalloc-N: bytes_alloc; 0 = off */
+const volatile __u32 kmalloc_type;		      /* enum kleak_kmalloc_type */
+const volatile __u32 free_arg;			      /* object argument of the free func */
 
 KLEAK_OBJ_MAP(struct obj_origin); /* --max-objects */
 
@@ -155,8 +155,7 @@ static __always_inline bool cache_matches(struct kmem_cache *s)
 /* Another cache's object at a tracked address: that slab was freed and
  * reused, and the tracked object's free was missed. */
 SEC("raw_tp/kmem_cache_alloc")
-int BPF_PROG(count_cache_alloc, unsigned long call_site, const void *ptr,
-	     struct kmem_cache *s)
+int BPF_PROG(count_cache_alloc, unsigned long call_site, const void *ptr, struct kmem_cache *s)
 {
 	if (!ptr)
 		return 0;
@@ -168,8 +167,7 @@ int BPF_PROG(count_cache_alloc, unsigned long call_site, const void *ptr,
 }
 
 SEC("raw_tp/kmem_cache_free")
-int BPF_PROG(count_cache_free, unsigned long call_site, const void *ptr,
-	     struct kmem_cache *s)
+int BPF_PROG(count_cache_free, unsigned long call_site, const void *ptr, struct kmem_cache *s)
 {
 	if (ptr && !on_free((__u64)ptr) && cache_matches(s))
 		count_inc(CS_FREE_UNTRACKED);
@@ -178,8 +176,8 @@ int BPF_PROG(count_cache_free, unsigned long call_site, const void *ptr,
 
 /* kmalloc-N objects: kmalloc(call_site, ptr, bytes_req, bytes_alloc, gfp, node). */
 SEC("raw_tp/kmalloc")
-int BPF_PROG(count_kmalloc, unsigned long call_site, const void *ptr,
-	     size_t bytes_req, size_t bytes_alloc, gfp_t gfp_flags)
+int BPF_PROG(count_kmalloc, unsigned long call_site, const void *ptr, size_t bytes_req,
+	     size_t bytes_alloc, gfp_t gfp_flags)
 {
 	if (!ptr)
 		return 0;
@@ -237,12 +235,23 @@ int BPF_KPROBE(count_kprobe_free)
 	__u64 obj;
 
 	switch (free_arg) {
-	case 0: obj = PT_REGS_PARM1_CORE(ctx); break;
-	case 1: obj = PT_REGS_PARM2_CORE(ctx); break;
-	case 2: obj = PT_REGS_PARM3_CORE(ctx); break;
-	case 3: obj = PT_REGS_PARM4_CORE(ctx); break;
-	case 4: obj = PT_REGS_PARM5_CORE(ctx); break;
-	default: return 0;
+	case 0:
+		obj = PT_REGS_PARM1_CORE(ctx);
+		break;
+	case 1:
+		obj = PT_REGS_PARM2_CORE(ctx);
+		break;
+	case 2:
+		obj = PT_REGS_PARM3_CORE(ctx);
+		break;
+	case 3:
+		obj = PT_REGS_PARM4_CORE(ctx);
+		break;
+	case 4:
+		obj = PT_REGS_PARM5_CORE(ctx);
+		break;
+	default:
+		return 0;
 	}
 	if (obj && !on_free(obj))
 		count_inc(CS_FREE_UNTRACKED);

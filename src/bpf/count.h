@@ -14,12 +14,12 @@
 
 /* Per-CPU counters, cumulative since the programs were attached. */
 enum count_stat {
-	CS_ALLOC,	    /* allocations by the scope */
-	CS_FREE,	    /* frees of objects the scope allocated */
-	CS_FREE_UNTRACKED,  /* frees of other objects of the kind */
-	CS_REPAIRED,	    /* address allocated again: its free was missed */
-	CS_DROPPED,	    /* allocation not tracked: the object map is full */
-	CS_BUSY,	    /* map update/delete refused (-EBUSY: nested programs) */
+	CS_ALLOC,	   /* allocations by the scope */
+	CS_FREE,	   /* frees of objects the scope allocated */
+	CS_FREE_UNTRACKED, /* frees of other objects of the kind */
+	CS_REPAIRED,	   /* address allocated again: its free was missed */
+	CS_DROPPED,	   /* allocation not tracked: the object map is full */
+	CS_BUSY,	   /* map update/delete refused (-EBUSY: nested programs) */
 	CS_NR,
 };
 

@@ -138,12 +138,12 @@ static __always_inline __u32 kleak_context(void)
  * tag per address space where a program follows several), its value
  * starting with a struct obj_origin. User space sets max_entries.
  */
-#define KLEAK_OBJ_MAP(value_type)                                              \
-	struct {                                                               \
-		__uint(type, BPF_MAP_TYPE_HASH);                               \
-		__uint(max_entries, KLEAK_OBJ_MAP_ENTRIES);                    \
-		__type(key, __u64);                                            \
-		__type(value, value_type);                                     \
+#define KLEAK_OBJ_MAP(value_type)                           \
+	struct {                                            \
+		__uint(type, BPF_MAP_TYPE_HASH);            \
+		__uint(max_entries, KLEAK_OBJ_MAP_ENTRIES); \
+		__type(key, __u64);                         \
+		__type(value, value_type);                  \
 	} objs SEC(".maps")
 
 /*

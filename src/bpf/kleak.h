@@ -10,8 +10,8 @@
 #ifndef KLEAK_BPF_KLEAK_H
 #define KLEAK_BPF_KLEAK_H
 
-#define KLEAK_COMM_LEN 16	    /* TASK_COMM_LEN */
-#define KLEAK_CGROUP_DEPTH 32	    /* cgroup ancestors walked for --cgroup */
+#define KLEAK_COMM_LEN 16		/* TASK_COMM_LEN */
+#define KLEAK_CGROUP_DEPTH 32		/* cgroup ancestors walked for --cgroup */
 #define KLEAK_OBJ_MAP_ENTRIES (1 << 18) /* default size of an object map */
 
 /* -p, --comm, --cgroup: all zero follows every task. */
@@ -49,10 +49,10 @@ struct obj_origin {
  * kmalloc copies since 6.6, CONFIG_SLUB_TINY, CONFIG_ZONE_DMA).
  */
 enum kleak_kmalloc_type {
-	KLEAK_KMALLOC_NORMAL = 0,  /* kmalloc-N, kmalloc-rnd-NN-N */
-	KLEAK_KMALLOC_RECLAIM = 1, /* kmalloc-rcl-N: __GFP_RECLAIMABLE */
-	KLEAK_KMALLOC_DMA = 2,	   /* dma-kmalloc-N: __GFP_DMA */
-	KLEAK_KMALLOC_CGROUP = 3,  /* kmalloc-cg-N: __GFP_ACCOUNT */
+	KLEAK_KMALLOC_NORMAL = 0,     /* kmalloc-N, kmalloc-rnd-NN-N */
+	KLEAK_KMALLOC_RECLAIM = 1,    /* kmalloc-rcl-N: __GFP_RECLAIMABLE */
+	KLEAK_KMALLOC_DMA = 2,	      /* dma-kmalloc-N: __GFP_DMA */
+	KLEAK_KMALLOC_CGROUP = 3,     /* kmalloc-cg-N: __GFP_ACCOUNT */
 	KLEAK_KMALLOC_NO_OBJ_EXT = 4, /* kmalloc-no-objext-N (6.12+ with
 				       * memory allocation profiling): the
 				       * slabs' own object-extension vectors */

@@ -26,18 +26,18 @@ char LICENSE[] SEC("license") = "GPL";
 #define EEXIST 17
 #define ENOENT 2
 
-const volatile __u64 min_size;		/* --min-size */
-const volatile __u32 sample_every = 1;	/* --sample N: 1 in N pointers */
-const volatile __u64 sample_below;	/* 2^32 / sample_every */
-const volatile __u64 sample_seed;	/* per run: which addresses are drawn */
-const volatile __u32 stack_every;	/* --stacks: 1 in N objects, 0 = off */
-const volatile __u64 stack_below;	/* 2^16 / stack_every */
-const volatile bool cache_filter_on;	/* --cache */
-const volatile __u64 kmalloc_filter_size; /* --cache kmalloc-N: bytes_alloc */
+const volatile __u64 min_size;		   /* --min-size */
+const volatile __u32 sample_every = 1;	   /* --sample N: 1 in N pointers */
+const volatile __u64 sample_below;	   /* 2^32 / sample_every */
+const volatile __u64 sample_seed;	   /* per run: which addresses are drawn */
+const volatile __u32 stack_every;	   /* --stacks: 1 in N objects, 0 = off */
+const volatile __u64 stack_below;	   /* 2^16 / stack_every */
+const volatile bool cache_filter_on;	   /* --cache */
+const volatile __u64 kmalloc_filter_size;  /* --cache kmalloc-N: bytes_alloc */
 const volatile __u32 kmalloc_filter_types; /* ... and the flavours that are that cache */
 const volatile char cache_filter[TRACE_CACHE_NAME_LEN]; /* the merged cache's name */
-const volatile bool cache_alloc_has_s = true; /* kmem_cache_alloc(.., s, ..), 6.1+ */
-const volatile bool percpu_has_site = true;   /* percpu_alloc_percpu call_site, 5.19+ */
+const volatile bool cache_alloc_has_s = true;		/* kmem_cache_alloc(.., s, ..), 6.1+ */
+const volatile bool percpu_has_site = true;		/* percpu_alloc_percpu call_site, 5.19+ */
 
 KLEAK_OBJ_MAP(struct trace_obj); /* --max-entries */
 
@@ -149,7 +149,7 @@ static __always_inline bool cache_ok(struct kmem_cache *s)
 
 /* The call site's per-CPU sums, created on this CPU's first use. */
 static __always_inline struct trace_site_val *site_sums(struct trace_site_key *key,
-							 struct kmem_cache *s)
+							struct kmem_cache *s)
 {
 	struct trace_site_val *v, init = {};
 
@@ -263,8 +263,8 @@ static __always_inline void track(__u64 key, struct trace_obj *o, struct kmem_ca
  * tag: the site's tag (see trace.h); for kinds without a call site the
  * stack taken here goes into it (need_stack).
  */
-static __always_inline void on_alloc(void *ctx, struct draw d, __u64 key, __u64 site,
-				     __u64 tag, __u64 size, struct kmem_cache *s, bool need_stack)
+static __always_inline void on_alloc(void *ctx, struct draw d, __u64 key, __u64 site, __u64 tag,
+				     __u64 size, struct kmem_cache *s, bool need_stack)
 {
 	struct trace_site_val *v;
 	struct trace_obj o;
@@ -352,8 +352,8 @@ static __always_inline bool kmalloc_ok(struct draw d, __u64 ptr, __u64 bytes_all
 	return false;
 }
 
-static __always_inline void kmalloc_event(void *ctx, __u64 call_site, __u64 ptr,
-					  __u64 bytes_alloc, __u32 gfp)
+static __always_inline void kmalloc_event(void *ctx, __u64 call_site, __u64 ptr, __u64 bytes_alloc,
+					  __u32 gfp)
 {
 	struct draw d;
 	__u32 type;
@@ -398,8 +398,8 @@ int BPF_PROG(kt_kfree, unsigned long call_site, const void *ptr)
 
 /* 6.1+: kmem_cache_alloc(call_site, ptr, struct kmem_cache *s, gfp, node);
  * before: (call_site, ptr, bytes_req, bytes_alloc, gfp). */
-static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
-					__u64 arg2, __u64 arg3)
+static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr, __u64 arg2,
+					__u64 arg3)
 {
 	struct kmem_cache *s = NULL;
 	struct draw d;
@@ -427,8 +427,8 @@ static __always_inline void cache_alloc(void *ctx, __u64 call_site, __u64 ptr,
 		}
 		size = arg3;
 	}
-	on_alloc(ctx, d, ptr, call_site,
-		 s ? (__u64)s : TRACE_TAG(TRACE_CACHE, TRACE_NO_STACK, 0), size, s, false);
+	on_alloc(ctx, d, ptr, call_site, s ? (__u64)s : TRACE_TAG(TRACE_CACHE, TRACE_NO_STACK, 0),
+		 size, s, false);
 }
 
 SEC("raw_tp/kmem_cache_alloc")
@@ -483,8 +483,8 @@ int BPF_PROG(kt_mm_page_free, struct page *page, unsigned int order)
  * align, base_addr, off, ptr, bytes_alloc, gfp); before: (reserved,
  * is_atomic, size, align, base_addr, off, ptr). */
 SEC("raw_tp/percpu_alloc_percpu")
-int BPF_PROG(kt_percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4,
-	     __u64 a5, __u64 a6, __u64 a7, __u64 a8)
+int BPF_PROG(kt_percpu_alloc_percpu, __u64 a0, __u64 a1, __u64 a2, __u64 a3, __u64 a4, __u64 a5,
+	     __u64 a6, __u64 a7, __u64 a8)
 {
 	__u64 key;
 
@@ -515,8 +515,8 @@ int BPF_PROG(kt_percpu_free_percpu, void *base, int off, __u64 ptr)
 /* --vmalloc (6.2+): alloc_vmap_area(addr, size, align, vstart, vend, failed);
  * no caller. The size counts the guard page. */
 SEC("raw_tp/alloc_vmap_area")
-int BPF_PROG(kt_alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vstart,
-	     __u64 vend, int failed)
+int BPF_PROG(kt_alloc_vmap_area, __u64 addr, __u64 size, __u64 align, __u64 vstart, __u64 vend,
+	     int failed)
 {
 	__u64 key = addr ^ TRACE_SPACE_VMALLOC;
 

@@ -44,9 +44,8 @@ struct trace_site_key {
 };
 
 #define TRACE_NO_STACK 0xffffffULL
-#define TRACE_TAG(kind, stack, extra)                                          \
-	(((__u64)(kind) << 56) | (((__u64)(stack) & TRACE_NO_STACK) << 32) |   \
-	 (__u64)(__u32)(extra))
+#define TRACE_TAG(kind, stack, extra) \
+	(((__u64)(kind) << 56) | (((__u64)(stack)&TRACE_NO_STACK) << 32) | (__u64)(__u32)(extra))
 
 static inline __u32 trace_tag_kind(__u64 tag)
 {
@@ -71,7 +70,7 @@ static inline __u32 trace_tag_extra(__u64 tag)
 	return (tag >> 56) == 0xff ? 0 : (__u32)tag;
 }
 
-#define TRACE_KMALLOC_EXTRA(type, size) (((__u32)(type) << 24) | ((__u32)(size) & 0xffffff))
+#define TRACE_KMALLOC_EXTRA(type, size) (((__u32)(type) << 24) | ((__u32)(size)&0xffffff))
 
 /*
  * Per call site and CPU, summed by user space. The objects tracked
@@ -82,14 +81,14 @@ static inline __u32 trace_tag_extra(__u64 tag)
  * is allocated over and over); exact, they stay 0 and objs is the count.
  */
 struct trace_site_val {
-	__u64 objs;	/* objects tracked (inserted) */
+	__u64 objs; /* objects tracked (inserted) */
 	__u64 obj_bytes;
 	__u64 frees;
 	__u64 free_bytes;
 	__u64 repaired; /* entries replaced or removed: their free was missed */
 	__u64 repaired_bytes;
 	__u64 missed_deletes; /* frees whose delete failed: the entry stays */
-	__u64 allocs;	/* --sample: allocation events drawn 1 in N */
+	__u64 allocs;	      /* --sample: allocation events drawn 1 in N */
 	__u64 alloc_bytes;
 };
 
@@ -102,12 +101,12 @@ struct trace_obj {
 };
 
 enum trace_counter {
-	TC_UNMATCHED_FREES, /* frees of objects kleak was not tracking */
-	TC_DROPPED_OBJECTS, /* object map refused an insert (full or busy) */
-	TC_DROPPED_SITES,   /* call-site map refused an insert */
-	TC_MISSED_DELETES,  /* a free whose delete failed (busy) */
-	TC_REPAIRED,	    /* entries replaced or removed: their free was missed */
-	TC_STACK_ERRORS,    /* stacks not recorded, whatever the reason */
+	TC_UNMATCHED_FREES,  /* frees of objects kleak was not tracking */
+	TC_DROPPED_OBJECTS,  /* object map refused an insert (full or busy) */
+	TC_DROPPED_SITES,    /* call-site map refused an insert */
+	TC_MISSED_DELETES,   /* a free whose delete failed (busy) */
+	TC_REPAIRED,	     /* entries replaced or removed: their free was missed */
+	TC_STACK_ERRORS,     /* stacks not recorded, whatever the reason */
 	TC_STACK_COLLISIONS, /* of which -EEXIST: another stack holds the bucket */
 	TC_NR,
 };

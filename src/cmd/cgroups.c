@@ -31,7 +31,10 @@ struct cgroups_cli {
 #define T struct cgroups_cli
 static const struct opt cgroups_opts_table[] = {
 	OPT_JSON(T, json, "one JSON document (schema: docs/cgroups.md)"),
-	{ .name = "from", .kind = OPTV_PATH, .metavar = "DIR", OPT_AT(T, from),
+	{ .name = "from",
+	  .kind = OPTV_PATH,
+	  .metavar = "DIR",
+	  OPT_AT(T, from),
 	  .help = "a snapshot directory (kleak snapshot; DIR/cgroup/...)" },
 	OPT_CONTAINER(T, container, "only this container, pod or unit (a name, id or id prefix)"),
 	OPT_TOP(T, top, "20", "rows in the text view"),
@@ -45,22 +48,22 @@ static const struct opt cgroups_opts_table[] = {
 const struct cmd_spec cmd_cgroups_spec = {
 	.name = "cgroups",
 	.synopsis =
-	"usage: kleak cgroups [options]\n"
-	"\n"
-	"Kernel memory per memory cgroup, ranked: slab (reclaimable and not),\n"
-	"kernel stacks, page tables, percpu, sockets, vmalloc, with the cgroup's\n"
-	"memory and limit. Containers are named as their runtime names them\n"
-	"(docker, podman, containerd and CRI-O with Kubernetes pod names), systemd\n"
-	"units by their unit. cgroup v2 and the v1 memory controller (hybrid hosts)\n"
-	"both work; a value this kernel does not report is shown as '-' (null).\n"
-	"Values include a cgroup's children: a cgroup whose children hold most of\n"
-	"it is marked (sum) and ranked after the specific ones.\n"
-	"Findings: a container at or near its limit whose memory is mostly kernel\n"
-	"memory while the host has plenty free (the lesson's dentry case), and the\n"
-	"kernel's own signals (memory.events oom/oom_kill, v1 kmem failcnt).\n",
+		"usage: kleak cgroups [options]\n"
+		"\n"
+		"Kernel memory per memory cgroup, ranked: slab (reclaimable and not),\n"
+		"kernel stacks, page tables, percpu, sockets, vmalloc, with the cgroup's\n"
+		"memory and limit. Containers are named as their runtime names them\n"
+		"(docker, podman, containerd and CRI-O with Kubernetes pod names), systemd\n"
+		"units by their unit. cgroup v2 and the v1 memory controller (hybrid hosts)\n"
+		"both work; a value this kernel does not report is shown as '-' (null).\n"
+		"Values include a cgroup's children: a cgroup whose children hold most of\n"
+		"it is marked (sum) and ranked after the specific ones.\n"
+		"Findings: a container at or near its limit whose memory is mostly kernel\n"
+		"memory while the host has plenty free (the lesson's dentry case), and the\n"
+		"kernel's own signals (memory.events oom/oom_kill, v1 kmem failcnt).\n",
 	.footer =
-	"Exit codes: 0 done, 1 no memory cgroup, a file that does not parse, or an\n"
-	"unknown --container (close names listed), 2 usage, 3 a finding at or above --fail-on.\n",
+		"Exit codes: 0 done, 1 no memory cgroup, a file that does not parse, or an\n"
+		"unknown --container (close names listed), 2 usage, 3 a finding at or above --fail-on.\n",
 	.opts = cgroups_opts_table,
 	.nopts = ARRAY_SIZE(cgroups_opts_table),
 	.size = sizeof(struct cgroups_cli),
@@ -103,7 +106,8 @@ static void warn_walk(const struct cgroup_set *s)
 	char msg[1024];
 
 	if (s->stats.capped)
-		fprintf(stderr, "kleak cgroups: more than %zu memory cgroups: only the first %zu were read (raise --max-cgroups)\n",
+		fprintf(stderr,
+			"kleak cgroups: more than %zu memory cgroups: only the first %zu were read (raise --max-cgroups)\n",
 			s->max_cgroups, s->max_cgroups);
 	if (s->stats.unreadable)
 		fprintf(stderr, "kleak cgroups: %zu cgroup files not readable, first: %s\n",

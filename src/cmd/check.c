@@ -25,7 +25,7 @@ struct check_cli {
 	const char *dmesg;	/* --dmesg FILE: the kernel log from a saved file */
 	const char *sample_arg; /* --sample: first, last or N */
 	uint64_t sample;	/* of a --from recording: RECORDING_LAST or from 1 */
-	int color; /* enum opt_color */
+	int color;		/* enum opt_color */
 	int top;
 	enum severity fail_on;
 	struct check_opts o;
@@ -34,34 +34,70 @@ struct check_cli {
 #define T struct check_cli
 static const struct opt check_opts_table[] = {
 	OPT_JSON(T, json, "one JSON document (schema: docs/check.md)"),
-	{ .name = "from", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, from),
+	{ .name = "from",
+	  .kind = OPTV_PATH,
+	  .metavar = "PATH",
+	  OPT_AT(T, from),
 	  .help = "analyse a snapshot DIR (kleak snapshot, or cp of /proc files) or a recording FILE" },
-	{ .name = "sample", .kind = OPTV_STRING, .metavar = "WHICH", OPT_AT(T, sample_arg),
-	  OPT_SEEN(T, sample_set), .max = 32,
+	{ .name = "sample",
+	  .kind = OPTV_STRING,
+	  .metavar = "WHICH",
+	  OPT_AT(T, sample_arg),
+	  OPT_SEEN(T, sample_set),
+	  .max = 32,
 	  .help = "the sample of a --from recording: first, last (default) or its number" },
-	{ .name = "baseline", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, baseline),
+	{ .name = "baseline",
+	  .kind = OPTV_PATH,
+	  .metavar = "PATH",
+	  OPT_AT(T, baseline),
 	  .help = "an earlier snapshot DIR or recording FILE: places unloaded modules' memory" },
-	{ .name = "dmesg", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, dmesg),
+	{ .name = "dmesg",
+	  .kind = OPTV_PATH,
+	  .metavar = "FILE",
+	  OPT_AT(T, dmesg),
 	  .help = "the kernel log from a saved FILE (dmesg, journalctl -k, /dev/kmsg records;\n"
 		  "- for standard input) instead of /dev/kmsg or the snapshot's" },
 	OPT_TOP(T, top, "10", "rows per table in the text view"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
 		    "exit 3 when a finding is at least LEVEL"),
 	/* the thresholds' defaults and reasons: check_opts_default() */
-	{ .name = "kernel-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
+	{ .name = "kernel-pct",
+	  .kind = OPTV_PERCENT,
+	  .metavar = "PCT",
+	  .from_init = true,
 	  OPT_AT(T, o.kernel_pct_warn),
 	  .help = "kernel memory warning threshold, % of MemTotal" },
-	{ .name = "sunreclaim-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
-	  OPT_AT(T, o.sunreclaim_pct_warn), .help = "SUnreclaim warning threshold" },
-	{ .name = "vmalloc-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
-	  OPT_AT(T, o.vmalloc_pct_warn), .help = "VmallocUsed warning threshold" },
-	{ .name = "cache-pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
-	  OPT_AT(T, o.cache_pct_warn), .help = "one slab cache warning threshold" },
-	{ .name = "module-vmalloc", .kind = OPTV_SIZE, .metavar = "SIZE", .from_init = true,
-	  .max = UINT64_MAX, OPT_AT(T, o.module_vmalloc_warn),
+	{ .name = "sunreclaim-pct",
+	  .kind = OPTV_PERCENT,
+	  .metavar = "PCT",
+	  .from_init = true,
+	  OPT_AT(T, o.sunreclaim_pct_warn),
+	  .help = "SUnreclaim warning threshold" },
+	{ .name = "vmalloc-pct",
+	  .kind = OPTV_PERCENT,
+	  .metavar = "PCT",
+	  .from_init = true,
+	  OPT_AT(T, o.vmalloc_pct_warn),
+	  .help = "VmallocUsed warning threshold" },
+	{ .name = "cache-pct",
+	  .kind = OPTV_PERCENT,
+	  .metavar = "PCT",
+	  .from_init = true,
+	  OPT_AT(T, o.cache_pct_warn),
+	  .help = "one slab cache warning threshold" },
+	{ .name = "module-vmalloc",
+	  .kind = OPTV_SIZE,
+	  .metavar = "SIZE",
+	  .from_init = true,
+	  .max = UINT64_MAX,
+	  OPT_AT(T, o.module_vmalloc_warn),
 	  .help = "vmalloc held by one module" },
-	{ .name = "module-allocinfo", .kind = OPTV_SIZE, .metavar = "SIZE", .from_init = true,
-	  .max = UINT64_MAX, OPT_AT(T, o.module_allocinfo_warn),
+	{ .name = "module-allocinfo",
+	  .kind = OPTV_SIZE,
+	  .metavar = "SIZE",
+	  .from_init = true,
+	  .max = UINT64_MAX,
+	  OPT_AT(T, o.module_allocinfo_warn),
 	  .help = "memory held by one module's allocinfo sites" },
 	OPT_SHOW_ADDRESSES(T, show_addresses),
 	OPT_COLOR(T, color),
@@ -76,22 +112,22 @@ static void check_cli_init(void *p)
 const struct cmd_spec cmd_check_spec = {
 	.name = "check",
 	.synopsis =
-	"usage: kleak check [options]\n"
-	"\n"
-	"One snapshot of the kernel's memory: the kernel-side components of\n"
-	"/proc/meminfo with their total and share of MemTotal, the slab caches\n"
-	"holding the most memory (with the caches SLUB merged into each line),\n"
-	"vmalloc memory by module (listed first: suspect drivers) and by caller,\n"
-	"the allocation sites holding the most (/proc/allocinfo, Linux 6.10+),\n"
-	"and findings with their evidence and the next command to run: from\n"
-	"these, from the memory cgroups (a container at its limit with mostly\n"
-	"kernel memory, OOM kills; `kleak cgroups` lists them all) and from the\n"
-	"kernel's own words in its log (OOM reports, module unload warnings,\n"
-	"allocation failures, kmemleak), each of those with its time.\n"
-	"A single snapshot shows what is large; `kleak watch` shows what grows.\n",
+		"usage: kleak check [options]\n"
+		"\n"
+		"One snapshot of the kernel's memory: the kernel-side components of\n"
+		"/proc/meminfo with their total and share of MemTotal, the slab caches\n"
+		"holding the most memory (with the caches SLUB merged into each line),\n"
+		"vmalloc memory by module (listed first: suspect drivers) and by caller,\n"
+		"the allocation sites holding the most (/proc/allocinfo, Linux 6.10+),\n"
+		"and findings with their evidence and the next command to run: from\n"
+		"these, from the memory cgroups (a container at its limit with mostly\n"
+		"kernel memory, OOM kills; `kleak cgroups` lists them all) and from the\n"
+		"kernel's own words in its log (OOM reports, module unload warnings,\n"
+		"allocation failures, kmemleak), each of those with its time.\n"
+		"A single snapshot shows what is large; `kleak watch` shows what grows.\n",
 	.footer =
-	"Exit codes: 0 done, 1 a source exists but does not parse, 2 usage,\n"
-	"3 a finding at or above --fail-on.\n",
+		"Exit codes: 0 done, 1 a source exists but does not parse, 2 usage,\n"
+		"3 a finding at or above --fail-on.\n",
 	.opts = check_opts_table,
 	.nopts = ARRAY_SIZE(check_opts_table),
 	.size = sizeof(struct check_cli),
@@ -111,18 +147,18 @@ static void note_truncated(const char *path, const struct recording_status *st,
 			   const struct sample *s)
 {
 	if (st->truncated)
-		fprintf(stderr, "kleak check: %s: ends inside sample %llu at offset %llu (a crash while recording?): using sample %llu\n",
+		fprintf(stderr,
+			"kleak check: %s: ends inside sample %llu at offset %llu (a crash while recording?): using sample %llu\n",
 			path, (unsigned long long)st->samples + 1,
-			(unsigned long long)st->truncated_at,
-			(unsigned long long)s->seq);
+			(unsigned long long)st->truncated_at, (unsigned long long)s->seq);
 }
 
 /*
  * A snapshot DIR, or sample nth of a recording FILE. opt names the option
  * in errors: a typo must not look like a clean machine.
  */
-static int read_path(const char *opt, const char *path, uint64_t nth,
-		     struct sample *s, struct kerr *e)
+static int read_path(const char *opt, const char *path, uint64_t nth, struct sample *s,
+		     struct kerr *e)
 {
 	struct recording_status st;
 	struct stat sb;
@@ -141,14 +177,15 @@ static int read_path(const char *opt, const char *path, uint64_t nth,
 }
 
 /* read: the sample to check, and the baseline's (its first sample). */
-static int read_samples(const struct check_cli *c, struct sample *s,
-			struct sample *base)
+static int read_samples(const struct check_cli *c, struct sample *s, struct sample *base)
 {
 	struct kerr e = { 0 };
 	struct stat sb;
 
 	if (c->sample_set && !stat(c->from, &sb) && S_ISDIR(sb.st_mode))
-		return cmd_usage("check", "--sample: --from DIR is one snapshot; --sample picks a sample of a recording");
+		return cmd_usage(
+			"check",
+			"--sample: --from DIR is one snapshot; --sample picks a sample of a recording");
 	if (!c->from) {
 		struct sample_live sl = { 0 };
 
@@ -224,9 +261,8 @@ static int recording_log(const char *path, struct snapshot *snap, struct kerr *e
 }
 
 /* parse: a source that exists but does not parse stops the run. */
-static int parse_samples(const struct check_cli *c, const struct sample *s,
-			 struct snapshot *snap, const struct sample *base,
-			 struct snapshot *bsnap)
+static int parse_samples(const struct check_cli *c, const struct sample *s, struct snapshot *snap,
+			 const struct sample *base, struct snapshot *bsnap)
 {
 	struct kerr e = { 0 };
 
@@ -236,8 +272,8 @@ static int parse_samples(const struct check_cli *c, const struct sample *s,
 	if (s->origin == SAMPLE_RECORDING && !c->dmesg && snapshot_has(snap, SRC_KMSG) &&
 	    recording_log(c->from, snap, &e))
 		return cmd_fail(&e, c->json);
-	if (c->from && !snapshot_has(snap, SRC_MEMINFO) &&
-	    !snapshot_has(snap, SRC_SLABINFO) && !snapshot_has(snap, SRC_VMALLOCINFO)) {
+	if (c->from && !snapshot_has(snap, SRC_MEMINFO) && !snapshot_has(snap, SRC_SLABINFO) &&
+	    !snapshot_has(snap, SRC_VMALLOCINFO)) {
 		kerr_set(&e, -ENOENT, c->from, 0,
 			 "--from: no meminfo, slabinfo or vmallocinfo in this %s",
 			 s->origin == SAMPLE_DIR ? "directory" : "sample");
@@ -259,8 +295,7 @@ static int analyse_render(const struct check_cli *c, const struct snapshot *snap
 
 	if (check_analyze(snap, base, &c->o, &rep, &e))
 		return cmd_fail(&e, c->json);
-	ro = (struct render_opts){ c->top, opts_use_color(c->color, c->json),
-				   c->show_addresses };
+	ro = (struct render_opts){ c->top, opts_use_color(c->color, c->json), c->show_addresses };
 	if (c->json)
 		check_render_json(stdout, &rep, &ro);
 	else

@@ -11,17 +11,30 @@
 #include "output/json.h"
 
 const struct command kleak_commands[] = {
-	{ "check", cmd_check, "one snapshot of kernel memory: components, top caches, vmalloc callers, findings", &cmd_check_spec },
-	{ "snapshot", cmd_snapshot, "copy the raw /proc sources into a directory for offline analysis", &cmd_snapshot_spec },
-	{ "watch", cmd_watch, "sample kernel memory over time and report what keeps growing", &cmd_watch_spec },
-	{ "record", cmd_record, "record raw samples to a file for offline analysis", &cmd_record_spec },
+	{ "check", cmd_check,
+	  "one snapshot of kernel memory: components, top caches, vmalloc callers, findings",
+	  &cmd_check_spec },
+	{ "snapshot", cmd_snapshot,
+	  "copy the raw /proc sources into a directory for offline analysis", &cmd_snapshot_spec },
+	{ "watch", cmd_watch, "sample kernel memory over time and report what keeps growing",
+	  &cmd_watch_spec },
+	{ "record", cmd_record, "record raw samples to a file for offline analysis",
+	  &cmd_record_spec },
 	{ "report", cmd_report, "growth report from a recording", &cmd_report_spec },
-	{ "kmemleak", cmd_kmemleak, "drive kmemleak and group its report by backtrace", &cmd_kmemleak_spec },
-	{ "trace", cmd_trace, "trace outstanding kernel allocations live with BPF", &cmd_trace_spec },
-	{ "cgroups", cmd_cgroups, "kernel memory per container and memory cgroup, named, ranked, with findings", &cmd_cgroups_spec },
-	{ "exporter", cmd_exporter, "serve kernel memory, growth and leak verdicts to Prometheus", &cmd_exporter_spec },
-	{ "count", cmd_count, "count allocations and frees of one kind of object", &cmd_count_spec },
-	{ "investigate", cmd_investigate, "the whole chain in one command: detect, localize, confirm, the culprit", &cmd_investigate_spec },
+	{ "kmemleak", cmd_kmemleak, "drive kmemleak and group its report by backtrace",
+	  &cmd_kmemleak_spec },
+	{ "trace", cmd_trace, "trace outstanding kernel allocations live with BPF",
+	  &cmd_trace_spec },
+	{ "cgroups", cmd_cgroups,
+	  "kernel memory per container and memory cgroup, named, ranked, with findings",
+	  &cmd_cgroups_spec },
+	{ "exporter", cmd_exporter, "serve kernel memory, growth and leak verdicts to Prometheus",
+	  &cmd_exporter_spec },
+	{ "count", cmd_count, "count allocations and frees of one kind of object",
+	  &cmd_count_spec },
+	{ "investigate", cmd_investigate,
+	  "the whole chain in one command: detect, localize, confirm, the culprit",
+	  &cmd_investigate_spec },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -108,8 +121,8 @@ int cmd_usage(const char *name, const char *fmt, ...)
 	if (!strcmp(name, "help"))
 		fprintf(stderr, "%s (see 'kleak --help')\n", full);
 	else
-		fprintf(stderr, "%s (see 'kleak help %.*s')\n", full,
-			(int)strcspn(name, " "), name);
+		fprintf(stderr, "%s (see 'kleak help %.*s')\n", full, (int)strcspn(name, " "),
+			name);
 	if (json_errors) {
 		struct json j;
 

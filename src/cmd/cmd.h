@@ -22,7 +22,7 @@ enum kleak_exit {
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;	    /* one line, for `kleak --help` */
+	const char *summary;	     /* one line, for `kleak --help` */
 	const struct cmd_spec *spec; /* options, help, sub-commands (opts.h) */
 };
 
@@ -45,8 +45,7 @@ void cmd_set_json(bool json);
  * NAME')", and under --json {"error": "kleak NAME: msg", "kind": "usage"}
  * on stdout. NAME may be "kmemleak scan". Returns KLEAK_EXIT_USAGE.
  */
-__attribute__((format(printf, 2, 3))) int cmd_usage(const char *name,
-						    const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int cmd_usage(const char *name, const char *fmt, ...);
 /*
  * Reports an error that stopped the run: "kleak: src:line: msg" on stderr
  * and, under --json, {"error": "..."} on stdout. Returns KLEAK_EXIT_ERROR.
@@ -72,8 +71,8 @@ int cmd_cgroups(int argc, char **argv);
 int cmd_exporter(int argc, char **argv);
 int cmd_investigate(int argc, char **argv);
 
-extern const struct cmd_spec cmd_check_spec, cmd_snapshot_spec, cmd_watch_spec,
-	cmd_record_spec, cmd_report_spec, cmd_kmemleak_spec, cmd_trace_spec,
-	cmd_count_spec, cmd_cgroups_spec, cmd_exporter_spec, cmd_investigate_spec;
+extern const struct cmd_spec cmd_check_spec, cmd_snapshot_spec, cmd_watch_spec, cmd_record_spec,
+	cmd_report_spec, cmd_kmemleak_spec, cmd_trace_spec, cmd_count_spec, cmd_cgroups_spec,
+	cmd_exporter_spec, cmd_investigate_spec;
 
 #endif

@@ -30,11 +30,11 @@
 
 struct count_opts {
 	const char *cache, *alloc, *free, *cgroup;
-	const char *container;	  /* --container NAME: its cgroup, as --cgroup */
-	uint32_t pid;		  /* 0: not given */
+	const char *container; /* --container NAME: its cgroup, as --cgroup */
+	uint32_t pid;	       /* 0: not given */
 	struct stream_opts stream;
-	uint64_t max_objects;	  /* object map entries */
-	enum count_mech mech;	  /* --mechanism */
+	uint64_t max_objects; /* object map entries */
+	enum count_mech mech; /* --mechanism */
 	bool json;
 };
 
@@ -47,24 +47,51 @@ static const struct opt_word mech_words[] = {
 
 #define T struct count_opts
 static const struct opt count_opts_table[] = {
-	{ .name = "cache", .kind = OPTV_STRING, .metavar = "NAME", OPT_AT(T, cache),
+	{ .name = "cache",
+	  .kind = OPTV_STRING,
+	  .metavar = "NAME",
+	  OPT_AT(T, cache),
 	  .help = "slab cache to count (dentry, filp, kmalloc-256, ...)" },
-	{ .name = "alloc", .kind = OPTV_STRING, .metavar = "FUNC", OPT_AT(T, alloc),
+	{ .name = "alloc",
+	  .kind = OPTV_STRING,
+	  .metavar = "FUNC",
+	  OPT_AT(T, alloc),
 	  .help = "kernel function returning the object" },
-	{ .name = "free", .kind = OPTV_STRING, .metavar = "FUNC", OPT_AT(T, free),
+	{ .name = "free",
+	  .kind = OPTV_STRING,
+	  .metavar = "FUNC",
+	  OPT_AT(T, free),
 	  .help = "kernel function taking the object" },
-	{ .name = "pid", .short_name = 'p', .kind = OPTV_COUNT, .metavar = "PID",
-	  .min = 1, .max = 0x3fffffff, OPT_AT(T, pid),
+	{ .name = "pid",
+	  .short_name = 'p',
+	  .kind = OPTV_COUNT,
+	  .metavar = "PID",
+	  .min = 1,
+	  .max = 0x3fffffff,
+	  OPT_AT(T, pid),
 	  .help = "only objects allocated by this process (all threads)" },
-	{ .name = "cgroup", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, cgroup),
+	{ .name = "cgroup",
+	  .kind = OPTV_PATH,
+	  .metavar = "PATH",
+	  OPT_AT(T, cgroup),
 	  .help = "only objects allocated in this cgroup or below (v2, or v1 memory)" },
-	OPT_CONTAINER(T, container, "only objects allocated in this container's cgroup (name, id or id prefix)"),
+	OPT_CONTAINER(T, container,
+		      "only objects allocated in this container's cgroup (name, id or id prefix)"),
 	OPT_STREAM(T, stream, "1s"),
-	{ .name = "max-objects", .kind = OPTV_COUNT, .metavar = "N", .def = "262144",
-	  .min = 1, .max = 1u << 26, OPT_AT(T, max_objects),
+	{ .name = "max-objects",
+	  .kind = OPTV_COUNT,
+	  .metavar = "N",
+	  .def = "262144",
+	  .min = 1,
+	  .max = 1u << 26,
+	  OPT_AT(T, max_objects),
 	  .help = "objects tracked at once" },
-	{ .name = "mechanism", .kind = OPTV_ENUM, .metavar = "M", .def = "auto",
-	  .words = mech_words, OPT_AT(T, mech),
+	{ .name = "mechanism",
+	  .kind = OPTV_ENUM,
+	  .metavar = "M",
+	  .def = "auto",
+	  .words = mech_words,
+	  OPT_AT(T, mech),
 	  .help = "for --alloc/--free: how to attach" },
 	OPT_JSON(T, json, "NDJSON: one object per interval, a final one at the end"),
 };
@@ -73,14 +100,14 @@ static const struct opt count_opts_table[] = {
 const struct cmd_spec cmd_count_spec = {
 	.name = "count",
 	.synopsis =
-	"usage: kleak count (--cache NAME | --alloc FUNC --free FUNC) [-p PID | --cgroup PATH | --container NAME] [options]\n"
-	"\n"
-	"Count allocations and frees of one kind of kernel object and print\n"
-	"`alloc N free N outstanding N` every interval, then a verdict on whether\n"
-	"allocations outrun frees. A free counts for the process or cgroup that\n"
-	"allocated the object, wherever it happens (RCU callbacks, kworkers).\n"
-	"--cache uses the kmem tracepoints (no kprobes needed); --alloc/--free use\n"
-	"fexit/fentry, else kretprobe/kprobe. Needs root.\n",
+		"usage: kleak count (--cache NAME | --alloc FUNC --free FUNC) [-p PID | --cgroup PATH | --container NAME] [options]\n"
+		"\n"
+		"Count allocations and frees of one kind of kernel object and print\n"
+		"`alloc N free N outstanding N` every interval, then a verdict on whether\n"
+		"allocations outrun frees. A free counts for the process or cgroup that\n"
+		"allocated the object, wherever it happens (RCU callbacks, kworkers).\n"
+		"--cache uses the kmem tracepoints (no kprobes needed); --alloc/--free use\n"
+		"fexit/fentry, else kretprobe/kprobe. Needs root.\n",
 	.opts = count_opts_table,
 	.nopts = ARRAY_SIZE(count_opts_table),
 	.size = sizeof(struct count_opts),
@@ -98,7 +125,9 @@ static int parse_opts(int argc, char **argv, struct count_opts *o)
 	if (!o->cache && (!o->alloc || !o->free))
 		return cmd_usage("count", "--alloc and --free go together");
 	if (o->cache && o->mech != COUNT_MECH_AUTO)
-		return cmd_usage("count", "--mechanism is for --alloc/--free; --cache uses the kmem tracepoints");
+		return cmd_usage(
+			"count",
+			"--mechanism is for --alloc/--free; --cache uses the kmem tracepoints");
 	if (o->pid && o->cgroup)
 		return cmd_usage("count", "-p and --cgroup exclude each other");
 	if (o->container && (o->pid || o->cgroup))
@@ -121,8 +150,8 @@ static void emit(struct count_report *r, bool json, const struct render_opts *ro
 }
 
 /* The counters now, timed from the stream's start. */
-static int sample(struct count_session *s, struct count_report *rep,
-		  const struct stream *st, struct kerr *e)
+static int sample(struct count_session *s, struct count_report *rep, const struct stream *st,
+		  struct kerr *e)
 {
 	rep->cur.t_ns = stream_elapsed_ns(st);
 	rep->time = (double)clock_wall_ns() / 1e9;
@@ -130,8 +159,8 @@ static int sample(struct count_session *s, struct count_report *rep,
 }
 
 /* Samples every interval until -d, -n or a signal; prints the final report. */
-static int run_loop(struct count_session *s, struct count_report *rep,
-		    const struct count_opts *o, struct kerr *e)
+static int run_loop(struct count_session *s, struct count_report *rep, const struct count_opts *o,
+		    struct kerr *e)
 {
 	struct render_opts ro = { .color = !o->json && fmt_use_color(stdout) };
 	uint32_t tgid = rep->target->tgid;
@@ -147,7 +176,8 @@ static int run_loop(struct count_session *s, struct count_report *rep,
 		if (tgid && !rep->pid_exited && kill((pid_t)tgid, 0) && errno == ESRCH) {
 			rep->pid_exited = true;
 			if (!warned)
-				fprintf(stderr, "kleak count: pid %u exited; still counting the frees of its objects\n",
+				fprintf(stderr,
+					"kleak count: pid %u exited; still counting the frees of its objects\n",
 					tgid);
 			warned = true;
 		}
@@ -165,8 +195,8 @@ static int run_loop(struct count_session *s, struct count_report *rep,
 }
 
 /* What is counted and for whom, resolved before any BPF is loaded. */
-static int setup_target(const struct count_opts *o, struct target *t,
-			struct count_funcs *funcs, struct count_config *cfg, struct kerr *e)
+static int setup_target(const struct count_opts *o, struct target *t, struct count_funcs *funcs,
+			struct count_config *cfg, struct kerr *e)
 {
 	struct target_request rq = { .cache = o->cache, .cgroup = o->cgroup, .pid = o->pid };
 	struct cgroup_target ct;
@@ -198,7 +228,8 @@ static int setup_target(const struct count_opts *o, struct target *t,
 /* After a run of --alloc/--free that saw frees but no allocation. */
 static void hint_inlined(const struct count_funcs *f, const struct count_counters *c)
 {
-	fprintf(stderr, "kleak count: %s returned no object while %s ran %llu times: %s may be inlined into its callers on this kernel (6.12 inlines d_alloc into d_alloc_parallel); try the function they call (__d_alloc)\n",
+	fprintf(stderr,
+		"kleak count: %s returned no object while %s ran %llu times: %s may be inlined into its callers on this kernel (6.12 inlines d_alloc into d_alloc_parallel); try the function they call (__d_alloc)\n",
 		f->alloc, f->free, (unsigned long long)c->stat[CS_FREE_UNTRACKED], f->alloc);
 }
 
@@ -228,7 +259,8 @@ int cmd_count(int argc, char **argv)
 		goto out;
 	}
 	rep = (struct count_report){
-		.target = &tgt, .funcs = cfg.funcs,
+		.target = &tgt,
+		.funcs = cfg.funcs,
 		.mechanism = count_session_mechanism(s),
 		.note = count_session_note(s),
 		.max_objects = cfg.max_objects,

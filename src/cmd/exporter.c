@@ -33,36 +33,52 @@
 #define EXPORTER_DEFAULT_LISTEN "127.0.0.1:19117"
 
 /* The sources of watch's series: what the metrics are made of. */
-#define EXPORTER_MASK                                                       \
+#define EXPORTER_MASK                                                              \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
 	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS))
 
 struct exporter_opts {
-	const char *listen;	 /* EXPORTER_DEFAULT_LISTEN */
+	const char *listen;	   /* EXPORTER_DEFAULT_LISTEN */
 	struct stream_opts stream; /* -i 5 s: 0.1% of a core, 120 points per 10 min */
-	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
+	uint64_t leak_window_ns;   /* trend_opts_default()'s, unless given */
 	bool leak_window_set;
-	unsigned top;		 /* METRICS_FEED_TOP */
-	const char *web_config;	 /* NULL: plain HTTP, no auth */
-	unsigned max_conns;	 /* 512 */
-	const char *textfile;	 /* NULL: none */
+	unsigned top;		/* METRICS_FEED_TOP */
+	const char *web_config; /* NULL: plain HTTP, no auth */
+	unsigned max_conns;	/* 512 */
+	const char *textfile;	/* NULL: none */
 };
 
 #define T struct exporter_opts
 static const struct opt exporter_opts_table[] = {
-	{ .name = "listen", .kind = OPTV_STRING, .metavar = "ADDR:PORT",
-	  .def = EXPORTER_DEFAULT_LISTEN, .min = 2, .max = 256, OPT_AT(T, listen),
+	{ .name = "listen",
+	  .kind = OPTV_STRING,
+	  .metavar = "ADDR:PORT",
+	  .def = EXPORTER_DEFAULT_LISTEN,
+	  .min = 2,
+	  .max = 256,
+	  OPT_AT(T, listen),
 	  .help = "where to listen: [::1]:PORT for IPv6, :PORT for every\n"
 		  "interface; port 0 picks a free one" },
 	OPT_STREAM(T, stream, "5s"),
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_TOP(T, top, "30", "rows per table (plus `other`) and verdict rows"),
-	{ .name = "web.config.file", .kind = OPTV_PATH, .metavar = "FILE",
+	{ .name = "web.config.file",
+	  .kind = OPTV_PATH,
+	  .metavar = "FILE",
 	  OPT_AT(T, web_config),
 	  .help = "TLS and basic auth (exporter-toolkit format)" },
-	{ .name = "max-connections", .kind = OPTV_COUNT, .metavar = "N", .def = "512",
-	  .min = 1, .max = 65536, OPT_AT(T, max_conns), .help = "connection cap" },
-	{ .name = "textfile", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, textfile),
+	{ .name = "max-connections",
+	  .kind = OPTV_COUNT,
+	  .metavar = "N",
+	  .def = "512",
+	  .min = 1,
+	  .max = 65536,
+	  OPT_AT(T, max_conns),
+	  .help = "connection cap" },
+	{ .name = "textfile",
+	  .kind = OPTV_PATH,
+	  .metavar = "PATH",
+	  OPT_AT(T, textfile),
 	  .help = "also write the metrics to PATH each sample (atomically)" },
 };
 #undef T
@@ -78,23 +94,23 @@ static void exporter_opts_init(void *p)
 const struct cmd_spec cmd_exporter_spec = {
 	.name = "exporter",
 	.synopsis =
-	"usage: kleak exporter [--listen ADDR:PORT] [-i SECONDS] [-n SAMPLES | -d DURATION]\n"
-	"                      [--leak-window DUR] [--top N] [--web.config.file FILE]\n"
-	"                      [--max-connections N] [--textfile PATH]\n"
-	"\n"
-	"Serves kernel memory to Prometheus at http://ADDR:PORT/metrics: meminfo's\n"
-	"kernel components, slab caches, vmalloc callers and modules, allocinfo\n"
-	"sites (top N of each plus an `other` row), and for every series that\n"
-	"grows, its rate, confidence, verdict (leak, growing, growing_reclaimable,\n"
-	"possible_leak, fluctuating, released) and why it is not a leak, from\n"
-	"watch's own step over a sliding window. OpenMetrics when the scraper\n"
-	"asks for it. Sampling runs at its own interval; a scrape is served from\n"
-	"the last sample. Slab and vmalloc need root (see docs/exporter.md for\n"
-	"the capabilities). Stops on SIGINT or SIGTERM (or at -n, -d).\n",
+		"usage: kleak exporter [--listen ADDR:PORT] [-i SECONDS] [-n SAMPLES | -d DURATION]\n"
+		"                      [--leak-window DUR] [--top N] [--web.config.file FILE]\n"
+		"                      [--max-connections N] [--textfile PATH]\n"
+		"\n"
+		"Serves kernel memory to Prometheus at http://ADDR:PORT/metrics: meminfo's\n"
+		"kernel components, slab caches, vmalloc callers and modules, allocinfo\n"
+		"sites (top N of each plus an `other` row), and for every series that\n"
+		"grows, its rate, confidence, verdict (leak, growing, growing_reclaimable,\n"
+		"possible_leak, fluctuating, released) and why it is not a leak, from\n"
+		"watch's own step over a sliding window. OpenMetrics when the scraper\n"
+		"asks for it. Sampling runs at its own interval; a scrape is served from\n"
+		"the last sample. Slab and vmalloc need root (see docs/exporter.md for\n"
+		"the capabilities). Stops on SIGINT or SIGTERM (or at -n, -d).\n",
 	.footer =
-	"Exit codes: 0 stopped, 1 cannot start (address in use, a web config or\n"
-	"a /proc source that does not parse), 2 usage.\n"
-	"See docs/exporter.md for every metric, the hardening and the packaging.\n",
+		"Exit codes: 0 stopped, 1 cannot start (address in use, a web config or\n"
+		"a /proc source that does not parse), 2 usage.\n"
+		"See docs/exporter.md for every metric, the hardening and the packaging.\n",
 	.opts = exporter_opts_table,
 	.nopts = ARRAY_SIZE(exporter_opts_table),
 	.size = sizeof(struct exporter_opts),
@@ -121,8 +137,7 @@ struct web {
 	struct auth *auth;
 };
 
-static int read_rel(const char *cfg, const char *file, struct buf *out,
-		    struct kerr *e)
+static int read_rel(const char *cfg, const char *file, struct buf *out, struct kerr *e)
 {
 	char dir[4096], path[8192];
 

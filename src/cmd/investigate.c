@@ -452,7 +452,8 @@ static void cost(struct inv_state *s)
 
 static int render(struct inv_state *s)
 {
-	struct render_opts ro = { .top = INV_TEXT_ROWS, .color = !s->c.json && fmt_use_color(stdout) };
+	struct render_opts ro = { .top = INV_TEXT_ROWS,
+				  .color = !s->c.json && fmt_use_color(stdout) };
 	int r = 0;
 
 	if (s->c.json)

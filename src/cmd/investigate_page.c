@@ -82,11 +82,11 @@ static void confirm_sections(struct inv_page *ip, const struct inv_state *s)
 	char msg[300];
 
 	if (s->have_trep && page_trace(&ip->p, &s->trep, s->rep.confirm.trace.events))
-		fprintf(stderr, "kleak investigate: --html: the call sites are left out: "
-				"out of memory\n");
-	if (s->have_kmemleak &&
-	    page_kmemleak(&ip->p, s->kmemleak.data, s->kmemleak.len, "kmemleak", &s->ingest,
-			  "read by confirm, after two scans", &e))
+		fprintf(stderr,
+			"kleak investigate: --html: the call sites are left out: "
+			"out of memory\n");
+	if (s->have_kmemleak && page_kmemleak(&ip->p, s->kmemleak.data, s->kmemleak.len, "kmemleak",
+					      &s->ingest, "read by confirm, after two scans", &e))
 		fprintf(stderr, "kleak investigate: --html: kmemleak's report is left out: %s\n",
 			kerr_str(&e, msg, sizeof(msg)));
 }

@@ -35,21 +35,21 @@
 #include "workload.h"
 
 struct kml_opts {
-	const char *sub;	  /* report, scan, clear, run */
-	const char *from;	  /* saved report, NULL: live */
-	const char *kallsyms;	  /* saved /proc/kallsyms */
-	const char *modules;	  /* saved /proc/modules */
-	const char *baseline;	  /* snapshot dir: DIR/kallsyms, DIR/modules */
-	const char *folded;	  /* report, run: "-" is stdout, which then holds it alone */
+	const char *sub;	       /* report, scan, clear, run */
+	const char *from;	       /* saved report, NULL: live */
+	const char *kallsyms;	       /* saved /proc/kallsyms */
+	const char *modules;	       /* saved /proc/modules */
+	const char *baseline;	       /* snapshot dir: DIR/kallsyms, DIR/modules */
+	const char *folded;	       /* report, run: "-" is stdout, which then holds it alone */
 	char kpath[4096], mpath[4096]; /* from baseline */
 	enum kmemleak_sort sort;
 	uint64_t wait_ns;
 	int top;
 	bool show_addresses;
 	bool json;
-	bool fail_on_set;	  /* --fail-on given */
+	bool fail_on_set; /* --fail-on given */
 	enum severity fail_on;
-	char **cmd;		  /* run: the workload */
+	char **cmd; /* run: the workload */
 };
 
 /* What the run sub-command did, for the output. */
@@ -68,26 +68,50 @@ static const struct opt_word sort_words[] = {
 #define T struct kml_opts
 static const struct opt kml_opts_table[] = {
 	OPT_JSON(T, json, "one JSON document (schema: docs/kmemleak.md)"),
-	{ .name = "from", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, from),
+	{ .name = "from",
+	  .kind = OPTV_PATH,
+	  .metavar = "FILE",
+	  OPT_AT(T, from),
 	  .help = "group a saved report instead of the live one" },
-	{ .name = "kallsyms", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, kallsyms),
+	{ .name = "kallsyms",
+	  .kind = OPTV_PATH,
+	  .metavar = "FILE",
+	  OPT_AT(T, kallsyms),
 	  .help = "symbolize raw frames with a saved /proc/kallsyms" },
-	{ .name = "modules", .kind = OPTV_PATH, .metavar = "FILE", OPT_AT(T, modules),
+	{ .name = "modules",
+	  .kind = OPTV_PATH,
+	  .metavar = "FILE",
+	  OPT_AT(T, modules),
 	  .help = "module ranges from a saved /proc/modules" },
-	{ .name = "baseline", .kind = OPTV_PATH, .metavar = "DIR", OPT_AT(T, baseline),
+	{ .name = "baseline",
+	  .kind = OPTV_PATH,
+	  .metavar = "DIR",
+	  OPT_AT(T, baseline),
 	  .help = "a snapshot taken while the modules were loaded\n"
 		  "(kleak snapshot): its kallsyms and modules" },
-	{ .name = "sort", .kind = OPTV_ENUM, .metavar = "KEY", .def = "bytes",
-	  .words = sort_words, OPT_AT(T, sort), .help = "rank groups by KEY" },
+	{ .name = "sort",
+	  .kind = OPTV_ENUM,
+	  .metavar = "KEY",
+	  .def = "bytes",
+	  .words = sort_words,
+	  OPT_AT(T, sort),
+	  .help = "rank groups by KEY" },
 	/* 6.12's jiffies_min_age: younger objects are not reported */
-	{ .name = "wait", .short_name = 'w', .kind = OPTV_DURATION, .metavar = "DURATION",
-	  .def = "5s", .min = 1, .max = UINT64_MAX, OPT_AT(T, wait_ns),
+	{ .name = "wait",
+	  .short_name = 'w',
+	  .kind = OPTV_DURATION,
+	  .metavar = "DURATION",
+	  .def = "5s",
+	  .min = 1,
+	  .max = UINT64_MAX,
+	  OPT_AT(T, wait_ns),
 	  .help = "run: wait before scanning, kmemleak's\nminimum object age" },
 	OPT_TOP(T, top, "10", "groups in the text view"),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "LEVEL", cmd_severity_words,
 		    "exit 3 when a finding (each group is a\nwarning) is at least LEVEL"),
 	OPT_SHOW_ADDRESSES(T, show_addresses),
-	OPT_FOLDED(T, folded, "report, run: bytes per backtrace in the folded format of\n"
+	OPT_FOLDED(T, folded,
+		   "report, run: bytes per backtrace in the folded format of\n"
 		   "flame graphs (no FILE: stdout only)"),
 };
 #undef T
@@ -111,17 +135,16 @@ static const struct cmd_sub kml_subs[] = {
 const struct cmd_spec cmd_kmemleak_spec = {
 	.name = "kmemleak",
 	.synopsis =
-	"usage: kleak kmemleak [report|scan|clear|run] [options] [-- CMD [ARGS...]]\n"
-	"\n"
-	"Drive the kernel's kmemleak and group its report by backtrace.\n",
-	.notes =
-	"Raw module frames are symbolized with /proc/kallsyms and /proc/modules,\n"
-	"or offline with --kallsyms and --modules. kmemleak costs performance and\n"
-	"is for test machines; on production use `kleak watch` or `kleak trace`.\n",
+		"usage: kleak kmemleak [report|scan|clear|run] [options] [-- CMD [ARGS...]]\n"
+		"\n"
+		"Drive the kernel's kmemleak and group its report by backtrace.\n",
+	.notes = "Raw module frames are symbolized with /proc/kallsyms and /proc/modules,\n"
+		 "or offline with --kallsyms and --modules. kmemleak costs performance and\n"
+		 "is for test machines; on production use `kleak watch` or `kleak trace`.\n",
 	.footer =
-	"Exit codes: 0 done (also when kmemleak is absent: the output says why),\n"
-	"1 an error (a --from file that does not parse; scan, clear or run that\n"
-	"could not reach kmemleak), 2 usage, 3 a finding at or above --fail-on.\n",
+		"Exit codes: 0 done (also when kmemleak is absent: the output says why),\n"
+		"1 an error (a --from file that does not parse; scan, clear or run that\n"
+		"could not reach kmemleak), 2 usage, 3 a finding at or above --fail-on.\n",
 	.opts = kml_opts_table,
 	.nopts = ARRAY_SIZE(kml_opts_table),
 	.size = sizeof(struct kml_opts),
@@ -131,8 +154,8 @@ const struct cmd_spec cmd_kmemleak_spec = {
 };
 
 /* What parsing cannot check: arguments and options per sub-command. */
-static int check_args(const char *cmd, const struct cmd_sub *sub, struct kml_opts *o,
-		      int argc, char **argv, int first_arg)
+static int check_args(const char *cmd, const struct cmd_sub *sub, struct kml_opts *o, int argc,
+		      char **argv, int first_arg)
 {
 	if (sub->flags & KML_CMD) {
 		if (first_arg >= argc)
@@ -146,7 +169,8 @@ static int check_args(const char *cmd, const struct cmd_sub *sub, struct kml_opt
 	if (o->folded && !(sub->flags & (KML_FROM | KML_CMD)))
 		return cmd_usage(cmd, "--folded only goes with report and run");
 	if (opts_is_stdout(o->folded) && o->json)
-		return cmd_usage(cmd, "--folded and --json both write to standard output: "
+		return cmd_usage(cmd,
+				 "--folded and --json both write to standard output: "
 				 "give --folded=FILE");
 	if (o->baseline && (o->kallsyms || o->modules))
 		return cmd_usage(cmd, "--baseline and --kallsyms/--modules conflict");
@@ -183,14 +207,14 @@ static const char *const avail_names[] = {
  * CONTRACTS: an absent source does not change the exit code of report by
  * itself; scan/clear/run could not do their job.
  */
-static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
-		       const struct kerr *e)
+static int unavailable(const struct kml_opts *o, enum kmemleak_avail a, const struct kerr *e)
 {
 	char msg[1024];
 
 	kerr_print(e);
-	fprintf(stderr, "kleak: kmemleak is for test kernels; on this machine use "
-			"`kleak watch` (growth over time) or `kleak trace` (live allocations)\n");
+	fprintf(stderr,
+		"kleak: kmemleak is for test kernels; on this machine use "
+		"`kleak watch` (growth over time) or `kleak trace` (live allocations)\n");
 	kerr_str(e, msg, sizeof(msg));
 	if (opts_is_stdout(o->folded))
 		; /* stdout holds the folded stacks alone: none */
@@ -207,8 +231,7 @@ static int unavailable(const struct kml_opts *o, enum kmemleak_avail a,
  * A file the user named (util/input.h: regular files only); those of a
  * --baseline DIR are read beneath it (a symlink out of it is refused).
  */
-static int read_user_file(const struct kml_opts *o, const char *path,
-			  struct buf *b, struct kerr *e)
+static int read_user_file(const struct kml_opts *o, const char *path, struct buf *b, struct kerr *e)
 {
 	int dfd, r;
 
@@ -224,8 +247,8 @@ static int read_user_file(const struct kml_opts *o, const char *path,
 }
 
 /* A symbol file, parsed into t (kallsyms) or added to it (modules). */
-static int load_kallsyms(const struct kml_opts *o, const char *path,
-			 struct ksym_table *t, struct kerr *e)
+static int load_kallsyms(const struct kml_opts *o, const char *path, struct ksym_table *t,
+			 struct kerr *e)
 {
 	struct buf b = { 0 };
 	struct kallsyms ks;
@@ -238,16 +261,15 @@ static int load_kallsyms(const struct kml_opts *o, const char *path,
 	return r;
 }
 
-static int load_modules(const struct kml_opts *o, const char *path,
-			struct ksym_table *t, struct kerr *e)
+static int load_modules(const struct kml_opts *o, const char *path, struct ksym_table *t,
+			struct kerr *e)
 {
 	struct buf b = { 0 };
 	struct modules mods = { 0 };
 	int r;
 
 	if (!(r = read_user_file(o, path, &b, e)) &&
-	    !(r = modules_parse(b.data, b.len, path, &mods, e)) &&
-	    ksym_table_add_modules(t, &mods))
+	    !(r = modules_parse(b.data, b.len, path, &mods, e)) && ksym_table_add_modules(t, &mods))
 		r = kerr_set(e, -ENOMEM, path, 0, "out of memory");
 	buf_free(&b);
 	modules_free(&mods);
@@ -259,8 +281,8 @@ static int load_modules(const struct kml_opts *o, const char *path,
  * report is live. *what says which ("file", "live", "none"). A live table
  * that cannot be read is a warning, not an error.
  */
-static int load_syms(const struct kml_opts *o, bool needed, struct ksym_table *t,
-		     bool *have, const char **what, struct kerr *e)
+static int load_syms(const struct kml_opts *o, bool needed, struct ksym_table *t, bool *have,
+		     const char **what, struct kerr *e)
 {
 	bool live = !o->from && !o->kallsyms && !o->modules;
 	const char *kpath = o->kallsyms ? o->kallsyms : live ? "/proc/kallsyms" : NULL;
@@ -290,8 +312,8 @@ static int load_syms(const struct kml_opts *o, bool needed, struct ksym_table *t
  * clear, run, wait past the minimum age, scan twice (an object's first
  * scan only records its checksum), then the caller reads the report.
  */
-static int do_run(const struct kml_opts *o, struct kml_run *run,
-		  enum kmemleak_avail *avail, struct kerr *e)
+static int do_run(const struct kml_opts *o, struct kml_run *run, enum kmemleak_avail *avail,
+		  struct kerr *e)
 {
 	int r;
 
@@ -302,7 +324,8 @@ static int do_run(const struct kml_opts *o, struct kml_run *run,
 		return r;
 	run->ran = true;
 	if (!o->json)
-		fprintf(stderr, "kleak: waiting %.1fs for kmemleak's minimum object age, then scanning twice\n",
+		fprintf(stderr,
+			"kleak: waiting %.1fs for kmemleak's minimum object age, then scanning twice\n",
 			(double)o->wait_ns / 1e9);
 	sleep_ns(o->wait_ns);
 	if ((r = kmemleak_ctl_write("scan", avail, e)))
@@ -329,7 +352,8 @@ static int folded(const struct kml_opts *o, const struct kmemleak_groups *g)
 
 static void render(const struct kml_opts *o, const struct kmemleak_view *v)
 {
-	struct render_opts ro = { .top = o->top, .color = !o->json && fmt_use_color(stdout),
+	struct render_opts ro = { .top = o->top,
+				  .color = !o->json && fmt_use_color(stdout),
 				  .show_addresses = o->show_addresses };
 
 	if (o->json)
@@ -350,8 +374,11 @@ static int report(const struct kml_opts *o, const struct kml_run *run)
 					  .sort = o->sort,
 					  .since_jiffies = run->since_jiffies };
 	struct kmemleak_view v = { .source = o->from ? o->from : kmemleak_ctl_path(),
-				   .report = &r, .groups = &g, .ran = run->ran,
-				   .command = o->cmd, .status = run->status,
+				   .report = &r,
+				   .groups = &g,
+				   .ran = run->ran,
+				   .command = o->cmd,
+				   .status = run->status,
 				   .since_jiffies = run->since_jiffies };
 	enum kmemleak_avail avail;
 	bool have = false;
@@ -365,8 +392,8 @@ static int report(const struct kml_opts *o, const struct kml_run *run)
 		goto out;
 	}
 	if (kmemleak_parse(b.data, b.len, v.source, &r, &e) ||
-	    load_syms(o, kmemleak_has_raw_frames(&r) || o->kallsyms || o->modules, &t,
-		      &have, &v.symbols, &e))
+	    load_syms(o, kmemleak_has_raw_frames(&r) || o->kallsyms || o->modules, &t, &have,
+		      &v.symbols, &e))
 		goto fail;
 	go.syms = have ? &t : NULL;
 	if (kmemleak_group(&r, &go, &g, &e))

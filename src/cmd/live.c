@@ -63,15 +63,13 @@ static void note_aliases(struct live *l, const struct snapshot *snap)
 }
 
 /* Reads one more live source into the sample just taken, and parses it. */
-static int add_source(struct sample *s, struct snapshot *snap, enum source_id id,
-		      struct kerr *e)
+static int add_source(struct sample *s, struct snapshot *snap, enum source_id id, struct kerr *e)
 {
 	sample_add_live(s, id);
 	return snapshot_parse_source(snap, id, e);
 }
 
-int live_take(struct live *l, struct sample *s, struct snapshot *snap,
-	      struct kerr *e)
+int live_take(struct live *l, struct sample *s, struct snapshot *snap, struct kerr *e)
 {
 	unsigned parse = l->parse | SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_SLABINFO);
 	int r;

@@ -28,17 +28,17 @@
  * fork counter (thread stacks follow them), the page counters and per-CPU
  * page lists that Unaccounted needs (analyze/kmem.h).
  */
-#define LIVE_TASK_MASK                                                    \
-	(SRC_BIT(SRC_LOADAVG) | SRC_BIT(SRC_STAT) | SRC_BIT(SRC_VMSTAT) | \
-	 SRC_BIT(SRC_ZONEINFO) | SRC_BIT(SRC_THP))
+#define LIVE_TASK_MASK                                                                            \
+	(SRC_BIT(SRC_LOADAVG) | SRC_BIT(SRC_STAT) | SRC_BIT(SRC_VMSTAT) | SRC_BIT(SRC_ZONEINFO) | \
+	 SRC_BIT(SRC_THP))
 
 struct live {
-	unsigned mask;	    /* the sources of every sample (SRC_BIT()s) */
-	unsigned parse;	    /* which of them to parse (snapshot_parse) */
-	uint64_t taken;	    /* samples taken */
-	struct strmap syms; /* modules that the last module symbols covered */
-	bool syms_read;	    /* module symbols were read once */
-	struct strmap caches; /* slab caches the last reclaim flags covered */
+	unsigned mask;	       /* the sources of every sample (SRC_BIT()s) */
+	unsigned parse;	       /* which of them to parse (snapshot_parse) */
+	uint64_t taken;	       /* samples taken */
+	struct strmap syms;    /* modules that the last module symbols covered */
+	bool syms_read;	       /* module symbols were read once */
+	struct strmap caches;  /* slab caches the last reclaim flags covered */
 	struct sample_live sl; /* the cgroups' reader (sl.max_cgroups: the cap) */
 };
 
@@ -47,8 +47,7 @@ struct live {
  * always, to know when a module appeared; the kernel log when read, for
  * its cursor). Returns 0, or the error of a source that does not parse.
  */
-int live_take(struct live *l, struct sample *s, struct snapshot *snap,
-	      struct kerr *e);
+int live_take(struct live *l, struct sample *s, struct snapshot *snap, struct kerr *e);
 void live_free(struct live *l);
 
 #endif

@@ -94,8 +94,8 @@ static int fill_verdicts(struct metrics_feed *f, const struct sampler *s)
 	return 0;
 }
 
-static bool has_verdict(const struct metrics_input *in, const char *source,
-			const char *name, const char *module)
+static bool has_verdict(const struct metrics_input *in, const char *source, const char *name,
+			const char *module)
 {
 	for (size_t i = 0; i < in->nverdicts; i++) {
 		const struct metrics_verdict *v = &in->verdicts[i];
@@ -107,8 +107,8 @@ static bool has_verdict(const struct metrics_input *in, const char *source,
 	return false;
 }
 
-static int add(struct metrics_table *t, const char *name, const char *module,
-	       double bytes, double objects, bool pinned)
+static int add(struct metrics_table *t, const char *name, const char *module, double bytes,
+	       double objects, bool pinned)
 {
 	struct metrics_row r = { name, module, bytes, objects, pinned };
 
@@ -124,8 +124,7 @@ static int fill_slab(struct metrics_input *in, const struct snapshot *snap)
 	for (size_t i = 0; in->have_slab && i < si->n && !r; i++)
 		r = add(&in->slab, si->v[i].name, NULL,
 			(double)slab_cache_bytes(&si->v[i], snap->page_size),
-			(double)si->v[i].active_objs,
-			has_verdict(in, "slab", si->v[i].name, NULL));
+			(double)si->v[i].active_objs, has_verdict(in, "slab", si->v[i].name, NULL));
 	return r;
 }
 
@@ -202,8 +201,8 @@ static void fill_meminfo(struct metrics_feed *f, const struct sampler *s)
 		if (meminfo_get(&s->snap.meminfo, totals[i], &v))
 			f->kv[n++] = (struct metrics_kv){ totals[i], (double)v };
 	for (size_t i = 0; series_meminfo_fields[i] && n < ARRAY_SIZE(f->kv); i++) {
-		const struct series *sv = series_find(set, SERIES_MEMINFO,
-						      series_meminfo_fields[i], NULL);
+		const struct series *sv =
+			series_find(set, SERIES_MEMINFO, series_meminfo_fields[i], NULL);
 
 		if (sv)
 			f->kv[n++] = (struct metrics_kv){ sv->name, (double)sv->last };
@@ -261,8 +260,8 @@ static int fill(struct metrics_feed *f, const struct sampler *s)
 	return r;
 }
 
-int metrics_feed_render(struct metrics_feed *f, const struct sampler *s,
-			struct buf *text, struct buf *om)
+int metrics_feed_render(struct metrics_feed *f, const struct sampler *s, struct buf *text,
+			struct buf *om)
 {
 	struct prom_set set = { 0 };
 	struct metrics_opts mo;

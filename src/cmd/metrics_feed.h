@@ -26,8 +26,8 @@
 struct metrics_feed_srcv;
 
 struct metrics_feed {
-	size_t top;		    /* METRICS_FEED_TOP when 0 */
-	const char *sys_module_dir; /* NULL: /sys/module */
+	size_t top;			/* METRICS_FEED_TOP when 0 */
+	const char *sys_module_dir;	/* NULL: /sys/module */
 	struct metrics_feed_srcv *srcv; /* module -> srcversion, seen so far */
 	size_t nsrcv, srcv_alloc;
 	struct metrics_input in;
@@ -41,8 +41,8 @@ struct metrics_feed {
  * Renders the sampler's latest step: the text format into text, and
  * OpenMetrics into om unless it is NULL (both reset first). 0 or -ENOMEM.
  */
-int metrics_feed_render(struct metrics_feed *f, const struct sampler *s,
-			struct buf *text, struct buf *om);
+int metrics_feed_render(struct metrics_feed *f, const struct sampler *s, struct buf *text,
+			struct buf *om);
 void metrics_feed_free(struct metrics_feed *f);
 
 #endif

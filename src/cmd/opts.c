@@ -34,10 +34,9 @@ const struct opt_word opt_color_words[] = {
 };
 
 static const char *const kind_names[] = {
-	[OPTV_FLAG] = "flag",	       [OPTV_STRING] = "string",
-	[OPTV_PATH] = "path",	       [OPTV_DURATION] = "duration",
-	[OPTV_COUNT] = "count",	       [OPTV_SIZE] = "size",
-	[OPTV_PERCENT] = "percent",    [OPTV_ENUM] = "enum",
+	[OPTV_FLAG] = "flag",	      [OPTV_STRING] = "string", [OPTV_PATH] = "path",
+	[OPTV_DURATION] = "duration", [OPTV_COUNT] = "count",	[OPTV_SIZE] = "size",
+	[OPTV_PERCENT] = "percent",   [OPTV_ENUM] = "enum",
 };
 
 /* "10ms", "5s", "2m": the largest unit that divides ns. */
@@ -46,8 +45,10 @@ static const char *duration_str(uint64_t ns, char *buf, size_t len)
 	static const struct {
 		const char *unit;
 		uint64_t ns;
-	} units[] = { { "h", 3600000000000ULL }, { "m", 60000000000ULL },
-		      { "s", 1000000000ULL },	 { "ms", 1000000ULL },
+	} units[] = { { "h", 3600000000000ULL },
+		      { "m", 60000000000ULL },
+		      { "s", 1000000000ULL },
+		      { "ms", 1000000ULL },
 		      { "us", 1000ULL } };
 
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
@@ -101,16 +102,14 @@ static uint64_t load_u(const void *p, size_t size)
 }
 
 /* "--top: '0' is not ..." into msg; returns -1. */
-__attribute__((format(printf, 5, 6))) static int bad(char *msg, size_t len,
-						     const struct opt *r, const char *arg,
-						     const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static int bad(char *msg, size_t len, const struct opt *r,
+						     const char *arg, const char *fmt, ...)
 {
 	char safe[96];
 	size_t n;
 	va_list ap;
 
-	n = (size_t)snprintf(msg, len, "--%s: '%s' ", r->name,
-			     text_safe(arg, safe, sizeof(safe)));
+	n = (size_t)snprintf(msg, len, "--%s: '%s' ", r->name, text_safe(arg, safe, sizeof(safe)));
 	if (n >= len)
 		return -1;
 	va_start(ap, fmt);
@@ -127,15 +126,14 @@ static int set_count(const struct opt *r, const char *arg, void *p, char *msg, s
 		if (r->max == UINT64_MAX)
 			return bad(msg, len, r, arg, "is not a number (%" PRIu64 " or more)",
 				   r->min);
-		return bad(msg, len, r, arg, "is not a number (%" PRIu64 " to %" PRIu64 ")",
-			   r->min, r->max);
+		return bad(msg, len, r, arg, "is not a number (%" PRIu64 " to %" PRIu64 ")", r->min,
+			   r->max);
 	}
 	store_u(p, r->size, v);
 	return 0;
 }
 
-static int set_duration(const struct opt *r, const char *arg, void *p, char *msg,
-			size_t len)
+static int set_duration(const struct opt *r, const char *arg, void *p, char *msg, size_t len)
 {
 	char a[32], b[32];
 	uint64_t v;
@@ -177,8 +175,7 @@ static int set_enum(const struct opt *r, const char *arg, void *p, char *msg, si
 			memcpy(p, &w->value, sizeof(w->value));
 			return 0;
 		}
-		n += (size_t)snprintf(words + n, sizeof(words) - n, "%s%s",
-				      n ? ", " : "", w->word);
+		n += (size_t)snprintf(words + n, sizeof(words) - n, "%s%s", n ? ", " : "", w->word);
 		if (n >= sizeof(words))
 			break;
 	}
@@ -189,8 +186,8 @@ static int set_enum(const struct opt *r, const char *arg, void *p, char *msg, si
  * Parses arg as row r's kind into opts; given says the user gave it (a
  * default leaves --fail-on unset). 0, or -1 with msg filled.
  */
-static int set_value(const struct opt *r, const char *arg, bool given, void *opts,
-		     char *msg, size_t len)
+static int set_value(const struct opt *r, const char *arg, bool given, void *opts, char *msg,
+		     size_t len)
 {
 	void *p = (char *)opts + r->off;
 	double d;
@@ -205,13 +202,15 @@ static int set_value(const struct opt *r, const char *arg, bool given, void *opt
 		if (r->optional && !arg)
 			arg = "-"; /* --folded alone: standard output */
 		if (r->optional && !arg[0])
-			return bad(msg, len, r, arg, "is empty: give a file, or no value for "
+			return bad(msg, len, r, arg,
+				   "is empty: give a file, or no value for "
 				   "standard output");
 		/* fall through */
 	case OPTV_STRING:
 		if (r->max && (strlen(arg) < r->min || strlen(arg) > r->max))
-			return bad(msg, len, r, arg, "is not %" PRIu64 " to %" PRIu64
-				   " characters long", r->min, r->max);
+			return bad(msg, len, r, arg,
+				   "is not %" PRIu64 " to %" PRIu64 " characters long", r->min,
+				   r->max);
 		*(const char **)p = arg;
 		return 0;
 	case OPTV_DURATION:
@@ -287,8 +286,7 @@ static const struct opt *row_of(const struct cmd_spec *s, int c)
  * The option as typed ("--top", "-i"; c: getopt's optopt), made safe for
  * the terminal, for messages about it.
  */
-static const char *typed(const struct cmd_spec *s, char **argv, int c, char *buf,
-			 size_t len)
+static const char *typed(const struct cmd_spec *s, char **argv, int c, char *buf, size_t len)
 {
 	const char *tok = argv[optind - 1];
 	const struct opt *r = row_of(s, c);
@@ -321,8 +319,8 @@ static int getopt_error(const struct cmd_spec *s, const char *cmd, char **argv, 
  * A first pass that only looks for --json, so that a usage error found
  * before it on the command line still follows the output mode.
  */
-static bool wants_json(const struct cmd_spec *s, int argc, char **argv,
-		       const struct option *lo, const char *shorts)
+static bool wants_json(const struct cmd_spec *s, int argc, char **argv, const struct option *lo,
+		       const char *shorts)
 {
 	bool json = false;
 	int c;
@@ -338,8 +336,8 @@ static bool wants_json(const struct cmd_spec *s, int argc, char **argv,
 	return json;
 }
 
-int opts_parse(const struct cmd_spec *s, const char *cmd, int argc, char **argv,
-	       void *opts, int *first_arg)
+int opts_parse(const struct cmd_spec *s, const char *cmd, int argc, char **argv, void *opts,
+	       int *first_arg)
 {
 	struct option lo[OPTS_MAX + 2];
 	char shorts[OPTS_MAX * 2 + 4], msg[512];
@@ -376,8 +374,8 @@ int opts_parse(const struct cmd_spec *s, const char *cmd, int argc, char **argv,
 }
 
 /* The default as the help shows it: the row's, or the init's value. */
-static const char *default_str(const struct cmd_spec *s, const struct opt *r,
-			       const void *init_opts, char *buf, size_t len)
+static const char *default_str(const struct cmd_spec *s, const struct opt *r, const void *init_opts,
+			       char *buf, size_t len)
 {
 	const void *p = (const char *)init_opts + r->off;
 	double d;
@@ -419,8 +417,10 @@ static void help_row(FILE *f, const struct opt *r, const char *def)
 	int n;
 
 	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s%s", r->short_name ? '-' : ' ',
-		     r->short_name ? r->short_name : ' ', r->short_name ? ", " : "  ",
-		     r->name, !r->metavar ? "" : r->optional ? "[=" : " ",
+		     r->short_name ? r->short_name : ' ', r->short_name ? ", " : "  ", r->name,
+		     !r->metavar   ? ""
+		     : r->optional ? "[="
+				   : " ",
 		     r->metavar ? r->metavar : "", r->optional ? "]" : "");
 	fputs(left, f);
 	fprintf(f, "%*s", n <= HELP_COL - 2 ? HELP_COL - n : 2, "");
@@ -453,10 +453,13 @@ void opts_help(const struct cmd_spec *s, FILE *f)
 		fputs(s->notes, f);
 	fputs("\nOptions:\n", f);
 	for (size_t i = 0; i < s->nopts; i++)
-		help_row(f, &s->opts[i],
-			 default_str(s, &s->opts[i], init_opts, buf, sizeof(buf)));
-	help_row(f, &(struct opt){ .name = "help", .short_name = 'h', .kind = OPTV_FLAG,
-				   .help = "show this help" }, NULL);
+		help_row(f, &s->opts[i], default_str(s, &s->opts[i], init_opts, buf, sizeof(buf)));
+	help_row(f,
+		 &(struct opt){ .name = "help",
+				.short_name = 'h',
+				.kind = OPTV_FLAG,
+				.help = "show this help" },
+		 NULL);
 	if (s->footer) {
 		fputc('\n', f);
 		fputs(s->footer, f);
@@ -510,8 +513,8 @@ static size_t kind_size(const struct opt *r)
 	}
 }
 
-__attribute__((format(printf, 3, 4))) static int table_err(char *msg, size_t len,
-							   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int table_err(char *msg, size_t len, const char *fmt,
+							   ...)
 {
 	va_list ap;
 
@@ -526,8 +529,8 @@ static int check_row(const struct cmd_spec *s, size_t i, char *msg, size_t len)
 	const struct opt *r = &s->opts[i];
 
 	if (r->size != kind_size(r) || r->off + r->size > s->size)
-		return table_err(msg, len, "%s --%s: field of %zu bytes for a %s", s->name,
-				 r->name, r->size, kind_names[r->kind]);
+		return table_err(msg, len, "%s --%s: field of %zu bytes for a %s", s->name, r->name,
+				 r->size, kind_names[r->kind]);
 	if (r->kind == OPTV_COUNT && r->size == sizeof(uint32_t) && r->max > INT32_MAX)
 		return table_err(msg, len, "%s --%s: max above a 4-byte field", s->name, r->name);
 	if ((r->kind == OPTV_ENUM) != (r->words != NULL) || !r->help)
@@ -536,8 +539,8 @@ static int check_row(const struct cmd_spec *s, size_t i, char *msg, size_t len)
 		return table_err(msg, len, "%s --%s: an optional value is a path, long form only",
 				 s->name, r->name);
 	if ((r->kind == OPTV_FLAG) != (r->metavar == NULL))
-		return table_err(msg, len, "%s --%s: a value needs a metavar, a flag none",
-				 s->name, r->name);
+		return table_err(msg, len, "%s --%s: a value needs a metavar, a flag none", s->name,
+				 r->name);
 	for (size_t j = 0; j < i; j++)
 		if (!strcmp(s->opts[j].name, r->name) ||
 		    (r->short_name && s->opts[j].short_name == r->short_name))

@@ -40,10 +40,10 @@ struct opt_word {
 };
 
 struct opt {
-	const char *name;	/* long form, without "--" */
-	char short_name;	/* 0: none */
+	const char *name; /* long form, without "--" */
+	char short_name;  /* 0: none */
 	enum opt_kind kind;
-	const char *metavar;	/* the value's name in the help ("DUR", "N") */
+	const char *metavar; /* the value's name in the help ("DUR", "N") */
 	/*
 	 * The default, written as a user would give it and parsed the same
 	 * way. NULL: none, or (from_init) the value the command's init put
@@ -57,10 +57,10 @@ struct opt {
 	 * standard output. The help shows `--folded[=FILE]`.
 	 */
 	bool optional;
-	const char *help;	/* one line; '\n' continues it on the next */
-	size_t off, size;	/* the field in the command's options struct */
-	size_t seen;		/* 1 + offset of a bool set when given; 0: none */
-	uint64_t min, max;	/* range (count, duration ns, size, string length) */
+	const char *help;	      /* one line; '\n' continues it on the next */
+	size_t off, size;	      /* the field in the command's options struct */
+	size_t seen;		      /* 1 + offset of a bool set when given; 0: none */
+	uint64_t min, max;	      /* range (count, duration ns, size, string length) */
 	const struct opt_word *words; /* OPTV_ENUM: ends with { NULL } */
 };
 
@@ -91,8 +91,8 @@ struct cmd_spec {
 	const char *footer; /* after the options (exit codes, see also) */
 	const struct opt *opts;
 	size_t nopts;
-	size_t size;		    /* of the options struct */
-	void (*init)(void *opts);   /* defaults owned elsewhere (from_init rows) */
+	size_t size;		  /* of the options struct */
+	void (*init)(void *opts); /* defaults owned elsewhere (from_init rows) */
 	enum opt_args args;
 	const struct cmd_sub *subs; /* NULL: no sub-commands */
 	size_t nsubs;
@@ -109,8 +109,8 @@ struct cmd_spec {
  * once: KLEAK_EXIT_OK after --help, KLEAK_EXIT_USAGE after a usage error
  * (already reported). Sets the output mode for cmd_usage() from --json.
  */
-int opts_parse(const struct cmd_spec *spec, const char *cmd, int argc, char **argv,
-	       void *opts, int *first_arg);
+int opts_parse(const struct cmd_spec *spec, const char *cmd, int argc, char **argv, void *opts,
+	       int *first_arg);
 
 /* The command's help: synopsis, sub-commands, options block, footer. */
 void opts_help(const struct cmd_spec *spec, FILE *f);
@@ -131,45 +131,56 @@ int opts_check_table(const struct cmd_spec *spec, char *msg, size_t len);
 
 /* --- the rows commands share --- */
 
-#define OPT_JSON(T, f, text)                                                  \
-	{ .name = "json", .short_name = 'j', .kind = OPTV_FLAG, .help = text,  \
-	  OPT_AT(T, f) }
+#define OPT_JSON(T, f, text)                                                                     \
+	{                                                                                        \
+		.name = "json", .short_name = 'j', .kind = OPTV_FLAG, .help = text, OPT_AT(T, f) \
+	}
 
 /* Shortest step of a streaming command: below it kleak measures itself. */
 #define OPT_INTERVAL_MIN_NS 10000000ULL
 
-#define OPT_INTERVAL(T, f, dflt)                                              \
-	{ .name = "interval", .short_name = 'i', .kind = OPTV_DURATION,        \
-	  .metavar = "DUR", .def = dflt, .min = OPT_INTERVAL_MIN_NS,           \
-	  .max = UINT64_MAX, .help = "time between samples", OPT_AT(T, f) }
+#define OPT_INTERVAL(T, f, dflt)                                                                \
+	{                                                                                       \
+		.name = "interval", .short_name = 'i', .kind = OPTV_DURATION, .metavar = "DUR", \
+		.def = dflt, .min = OPT_INTERVAL_MIN_NS, .max = UINT64_MAX,                     \
+		.help = "time between samples", OPT_AT(T, f)                                    \
+	}
 
-#define OPT_SAMPLES(T, f)                                                     \
-	{ .name = "samples", .short_name = 'n', .kind = OPTV_COUNT,            \
-	  .metavar = "N", .min = 1, .max = UINT64_MAX,                          \
-	  .help = "stop after N samples (the last one is the final report)",  \
-	  OPT_AT(T, f) }
+#define OPT_SAMPLES(T, f)                                                                       \
+	{                                                                                       \
+		.name = "samples", .short_name = 'n', .kind = OPTV_COUNT, .metavar = "N",       \
+		.min = 1, .max = UINT64_MAX,                                                    \
+		.help = "stop after N samples (the last one is the final report)", OPT_AT(T, f) \
+	}
 
-#define OPT_DURATION(T, f)                                                    \
-	{ .name = "duration", .short_name = 'd', .kind = OPTV_DURATION,        \
-	  .metavar = "DUR", .min = 1, .max = UINT64_MAX,                        \
-	  .help = "stop after DUR of wall-clock time (default: until Ctrl-C or SIGTERM)", \
-	  OPT_AT(T, f) }
+#define OPT_DURATION(T, f)                                                                      \
+	{                                                                                       \
+		.name = "duration", .short_name = 'd', .kind = OPTV_DURATION, .metavar = "DUR", \
+		.min = 1, .max = UINT64_MAX,                                                    \
+		.help = "stop after DUR of wall-clock time (default: until Ctrl-C or SIGTERM)", \
+		OPT_AT(T, f)                                                                    \
+	}
 
-#define OPT_TOP(T, f, dflt, text)                                             \
-	{ .name = "top", .kind = OPTV_COUNT, .metavar = "N", .def = dflt,      \
-	  .min = 1, .max = 1000000, .help = text, OPT_AT(T, f) }
+#define OPT_TOP(T, f, dflt, text)                                                         \
+	{                                                                                 \
+		.name = "top", .kind = OPTV_COUNT, .metavar = "N", .def = dflt, .min = 1, \
+		.max = 1000000, .help = text, OPT_AT(T, f)                                \
+	}
 
-#define OPT_FAIL_ON(T, f, seen_f, meta, wordlist, text)                       \
-	{ .name = "fail-on", .kind = OPTV_ENUM, .metavar = meta,               \
-	  .words = wordlist, .help = text, OPT_AT(T, f), OPT_SEEN(T, seen_f) }
+#define OPT_FAIL_ON(T, f, seen_f, meta, wordlist, text)                                   \
+	{                                                                                 \
+		.name = "fail-on", .kind = OPTV_ENUM, .metavar = meta, .words = wordlist, \
+		.help = text, OPT_AT(T, f), OPT_SEEN(T, seen_f)                           \
+	}
 
-#define OPT_SHOW_ADDRESSES(T, f)                                              \
-	{ .name = "show-addresses", .kind = OPTV_FLAG,                         \
-	  .help = "print raw kernel addresses (hidden by default: KASLR)",    \
-	  OPT_AT(T, f) }
+#define OPT_SHOW_ADDRESSES(T, f)                                                              \
+	{                                                                                     \
+		.name = "show-addresses", .kind = OPTV_FLAG,                                  \
+		.help = "print raw kernel addresses (hidden by default: KASLR)", OPT_AT(T, f) \
+	}
 
 /* -i, -n, -d of a streaming command, into its struct stream_opts (stream.h). */
-#define OPT_STREAM(T, f, interval_dflt)                                       \
+#define OPT_STREAM(T, f, interval_dflt)                                           \
 	OPT_INTERVAL(T, f.interval_ns, interval_dflt), OPT_SAMPLES(T, f.samples), \
 		OPT_DURATION(T, f.duration_ns)
 
@@ -179,42 +190,51 @@ int opts_check_table(const struct cmd_spec *spec, char *msg, size_t len);
  * record, report, exporter and investigate. The default lives in
  * trend_opts_default(): a command with this row fills the field from it.
  */
-#define OPT_LEAK_WINDOW(T, f, seen_f)                                         \
-	{ .name = "leak-window", .kind = OPTV_DURATION, .metavar = "DUR",      \
-	  .from_init = true, .min = 1, .max = UINT64_MAX,                       \
-	  .help = "growth must last DUR before it is called a leak (shorter: growing)", \
-	  OPT_AT(T, f), OPT_SEEN(T, seen_f) }
+#define OPT_LEAK_WINDOW(T, f, seen_f)                                                              \
+	{                                                                                          \
+		.name = "leak-window", .kind = OPTV_DURATION, .metavar = "DUR", .from_init = true, \
+		.min = 1, .max = UINT64_MAX,                                                       \
+		.help = "growth must last DUR before it is called a leak (shorter: growing)",      \
+		OPT_AT(T, f), OPT_SEEN(T, seen_f)                                                  \
+	}
 
 /*
  * --container NAME (CONTRACTS "Containers"): the cgroup of a container,
  * pod or systemd unit by its name, id or id prefix, wherever --cgroup PATH
  * is accepted; resolved by model/cgroups.h's cgroups_container_resolve.
  */
-#define OPT_CONTAINER(T, f, text)                                             \
-	{ .name = "container", .kind = OPTV_STRING, .metavar = "NAME",         \
-	  .min = 1, .max = 4096, .help = text, OPT_AT(T, f) }
+#define OPT_CONTAINER(T, f, text)                                                      \
+	{                                                                              \
+		.name = "container", .kind = OPTV_STRING, .metavar = "NAME", .min = 1, \
+		.max = 4096, .help = text, OPT_AT(T, f)                                \
+	}
 
 /* --max-cgroups N: memory cgroups read at most (the walk's cap). */
-#define OPT_MAX_CGROUPS(T, f)                                                 \
-	{ .name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536", \
-	  .min = 1, .max = 1 << 24, .help = "read at most N memory cgroups", OPT_AT(T, f) }
+#define OPT_MAX_CGROUPS(T, f)                                                                   \
+	{                                                                                       \
+		.name = "max-cgroups", .kind = OPTV_COUNT, .metavar = "N", .def = "65536",      \
+		.min = 1, .max = 1 << 24, .help = "read at most N memory cgroups", OPT_AT(T, f) \
+	}
 
 /*
  * --html FILE: the self-contained HTML report (docs/html.md), written when
  * the command's report is final. One row in report, watch and trace.
  */
-#define OPT_HTML(T, f, text)                                                  \
-	{ .name = "html", .kind = OPTV_PATH, .metavar = "FILE", .help = text,  \
-	  OPT_AT(T, f) }
+#define OPT_HTML(T, f, text)                                                                     \
+	{                                                                                        \
+		.name = "html", .kind = OPTV_PATH, .metavar = "FILE", .help = text, OPT_AT(T, f) \
+	}
 
 /*
  * --folded[=FILE]: stacks in the folded format of flame-graph tools
  * (docs/html.md, "The folded format"), to FILE or, without one, to
  * standard output ("-"), which then holds nothing else. trace, kmemleak.
  */
-#define OPT_FOLDED(T, f, text)                                                \
-	{ .name = "folded", .kind = OPTV_PATH, .metavar = "FILE",              \
-	  .optional = true, .help = text, OPT_AT(T, f) }
+#define OPT_FOLDED(T, f, text)                                                            \
+	{                                                                                 \
+		.name = "folded", .kind = OPTV_PATH, .metavar = "FILE", .optional = true, \
+		.help = text, OPT_AT(T, f)                                                \
+	}
 
 /* Whether an optional path (OPT_FOLDED) means standard output. */
 static inline bool opts_is_stdout(const char *path)
@@ -226,10 +246,11 @@ static inline bool opts_is_stdout(const char *path)
 enum opt_color { OPT_COLOR_AUTO, OPT_COLOR_ALWAYS, OPT_COLOR_NEVER };
 extern const struct opt_word opt_color_words[];
 
-#define OPT_COLOR(T, f)                                                       \
-	{ .name = "color", .kind = OPTV_ENUM, .metavar = "WHEN",               \
-	  .words = opt_color_words, .def = "auto",                            \
-	  .help = "colour the text view, auto: only on a TTY", OPT_AT(T, f) }
+#define OPT_COLOR(T, f)                                                                          \
+	{                                                                                        \
+		.name = "color", .kind = OPTV_ENUM, .metavar = "WHEN", .words = opt_color_words, \
+		.def = "auto", .help = "colour the text view, auto: only on a TTY", OPT_AT(T, f) \
+	}
 
 /* Whether to colour stdout for --color when (never under --json). */
 bool opts_use_color(int when, bool json);

@@ -24,9 +24,9 @@
  * mounted), for the page of `report --html`; the writer keeps it only
  * when it changed (RECORDING_WHEN_CHANGED).
  */
-#define RECORD_MASK                                                          \
+#define RECORD_MASK                                                                \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |      \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |    \
 	 SRC_BIT(SRC_KMSG) | SRC_BIT(SRC_KMEMLEAK) | LIVE_TASK_MASK)
 
 struct record_opts {
@@ -41,12 +41,21 @@ struct record_opts {
 
 #define T struct record_opts
 static const struct opt record_opts_table[] = {
-	{ .name = "output", .short_name = 'o', .kind = OPTV_PATH, .metavar = "FILE",
-	  OPT_AT(T, out), .help = "the recording to create" },
+	{ .name = "output",
+	  .short_name = 'o',
+	  .kind = OPTV_PATH,
+	  .metavar = "FILE",
+	  OPT_AT(T, out),
+	  .help = "the recording to create" },
 	OPT_STREAM(T, stream, "10s"),
 	/* report reads at most BUF_FILE_CAP (1 GiB) */
-	{ .name = "max-size", .kind = OPTV_SIZE, .metavar = "SIZE", .def = "256M",
-	  .min = 4096, .max = BUF_FILE_CAP, OPT_AT(T, max_size),
+	{ .name = "max-size",
+	  .kind = OPTV_SIZE,
+	  .metavar = "SIZE",
+	  .def = "256M",
+	  .min = 4096,
+	  .max = BUF_FILE_CAP,
+	  OPT_AT(T, max_size),
 	  .help = "stop before FILE grows past SIZE, at most 1G" },
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_MAX_CGROUPS(T, max_cgroups),
@@ -57,23 +66,23 @@ static const struct opt record_opts_table[] = {
 const struct cmd_spec cmd_record_spec = {
 	.name = "record",
 	.synopsis =
-	"usage: kleak record -o FILE [-i SECONDS] [-n SAMPLES | -d DURATION] [--max-size SIZE]\n"
-	"\n"
-	"Records raw samples of /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo,\n"
-	"/proc/modules, the memory cgroups' files and the kernel log's records to\n"
-	"FILE for `kleak report FILE` here or on another machine. A sample holds\n"
-	"the log's records new since the last one (an unfinished report again,\n"
-	"until it is whole): `kleak report` shows each event once.\n"
-	"FILE is a concatenation of gzip members, one per sample, each a\n"
-	"tar of one snapshot directory (`tar xzf FILE` unpacks it). Every sample\n"
-	"is synced as it is written: a crash or kill -9 loses at most the one\n"
-	"being written. FILE must not exist. Recording stops at the duration,\n"
-	"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
-	"FILE past --max-size. /proc/allocinfo is recorded too where the kernel\n"
-	"has it (6.10+), and kmemleak's report where it can be read (a test\n"
-	"kernel with debugfs mounted; kept when it changed, for the kmemleak\n"
-	"groups of `kleak report --html`). --leak-window is kept in FILE:\n"
-	"`kleak report` uses it unless told otherwise.\n",
+		"usage: kleak record -o FILE [-i SECONDS] [-n SAMPLES | -d DURATION] [--max-size SIZE]\n"
+		"\n"
+		"Records raw samples of /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo,\n"
+		"/proc/modules, the memory cgroups' files and the kernel log's records to\n"
+		"FILE for `kleak report FILE` here or on another machine. A sample holds\n"
+		"the log's records new since the last one (an unfinished report again,\n"
+		"until it is whole): `kleak report` shows each event once.\n"
+		"FILE is a concatenation of gzip members, one per sample, each a\n"
+		"tar of one snapshot directory (`tar xzf FILE` unpacks it). Every sample\n"
+		"is synced as it is written: a crash or kill -9 loses at most the one\n"
+		"being written. FILE must not exist. Recording stops at the duration,\n"
+		"the sample count, Ctrl-C, SIGTERM, or before a sample that would take\n"
+		"FILE past --max-size. /proc/allocinfo is recorded too where the kernel\n"
+		"has it (6.10+), and kmemleak's report where it can be read (a test\n"
+		"kernel with debugfs mounted; kept when it changed, for the kmemleak\n"
+		"groups of `kleak report --html`). --leak-window is kept in FILE:\n"
+		"`kleak report` uses it unless told otherwise.\n",
 	.opts = record_opts_table,
 	.nopts = ARRAY_SIZE(record_opts_table),
 	.size = sizeof(struct record_opts),
@@ -110,8 +119,7 @@ static int check_sources(const struct snapshot *snap, struct kerr *e)
 	return 0;
 }
 
-static void summary(const struct record_opts *o,
-		    const struct recording_writer *w, const char *why)
+static void summary(const struct record_opts *o, const struct recording_writer *w, const char *why)
 {
 	struct record_summary sum = { o->out, w->samples, w->size,
 				      (double)o->stream.interval_ns / 1e9, why };
@@ -122,8 +130,8 @@ static void summary(const struct record_opts *o,
 }
 
 /* One sample: read -> append. 1 when the size limit stopped it. */
-static int step(struct live *l, struct sample *s, struct snapshot *snap,
-		struct recording_writer *w, struct kerr *e)
+static int step(struct live *l, struct sample *s, struct snapshot *snap, struct recording_writer *w,
+		struct kerr *e)
 {
 	int r = live_take(l, s, snap, e);
 

@@ -29,7 +29,7 @@
 struct report_ctx {
 	struct series_set set;
 	struct ingest ingest;
-	struct snapshot snap; /* the latest sample: host and source status */
+	struct snapshot snap;	 /* the latest sample: host and source status */
 	struct klog_stream klog; /* the kernel log's events, each once */
 	struct klog_findings kf;
 	uint64_t interval_ns;
@@ -38,7 +38,7 @@ struct report_ctx {
 	struct buf kmemleak;
 	uint64_t kmemleak_seq;
 	char kmemleak_src[PATH_MAX + 64]; /* "rec.kleak:sample-000003/kmemleak" */
-	bool want_kmemleak; /* --html */
+	bool want_kmemleak;		  /* --html */
 	struct kerr *e;
 };
 
@@ -108,7 +108,8 @@ static const struct opt report_opts_table[] = {
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
-	OPT_HTML(T, html, "also write the report as one self-contained HTML page\n"
+	OPT_HTML(T, html,
+		 "also write the report as one self-contained HTML page\n"
 		 "(charts, findings; kmemleak's groups when recorded)"),
 };
 #undef T
@@ -124,16 +125,16 @@ static void report_opts_init(void *p)
 const struct cmd_spec cmd_report_spec = {
 	.name = "report",
 	.synopsis =
-	"usage: kleak report FILE [--json] [--top N] [--fail-on VERDICT] [--html OUT.html]\n"
-	"\n"
-	"Growth report from a recording made by `kleak record`: the same\n"
-	"series, trends, verdicts and ranking as `kleak watch`, for recordings\n"
-	"from any machine and kernel. A recording that ends inside a sample (a\n"
-	"crash while recording) is reported on its complete samples; a damaged\n"
-	"one is an error naming the file and the byte offset (exit 1).\n"
-	"--html writes the same report as a page to look at and pass on\n"
-	"(docs/html.md): memory over time, what grew, the findings, and the\n"
-	"kmemleak groups when the recording kept kmemleak's report.\n",
+		"usage: kleak report FILE [--json] [--top N] [--fail-on VERDICT] [--html OUT.html]\n"
+		"\n"
+		"Growth report from a recording made by `kleak record`: the same\n"
+		"series, trends, verdicts and ranking as `kleak watch`, for recordings\n"
+		"from any machine and kernel. A recording that ends inside a sample (a\n"
+		"crash while recording) is reported on its complete samples; a damaged\n"
+		"one is an error naming the file and the byte offset (exit 1).\n"
+		"--html writes the same report as a page to look at and pass on\n"
+		"(docs/html.md): memory over time, what grew, the findings, and the\n"
+		"kmemleak groups when the recording kept kmemleak's report.\n",
 	.opts = report_opts_table,
 	.nopts = ARRAY_SIZE(report_opts_table),
 	.size = sizeof(struct report_opts),
@@ -149,8 +150,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 	if (r != OPTS_CONTINUE)
 		return r;
 	if (first_arg + 1 != argc)
-		return cmd_usage("report", first_arg < argc ? "one FILE only"
-							    : "which recording? give FILE");
+		return cmd_usage("report",
+				 first_arg < argc ? "one FILE only" : "which recording? give FILE");
 	o->file = argv[first_arg];
 	o->argc = argc;
 	o->argv = argv;
@@ -162,8 +163,12 @@ static int write_page(struct report_ctx *c, const struct trend_report *rep,
 		      const struct recording_status *st, const struct report_opts *ro)
 {
 	struct html_trend_args a = {
-		.title = "kleak report", .kernel = c->snap.release, .hostname = c->snap.hostname,
-		.source = ro->file, .truncated = st->truncated, .start_time_s = c->first_time_s,
+		.title = "kleak report",
+		.kernel = c->snap.release,
+		.hostname = c->snap.hostname,
+		.source = ro->file,
+		.truncated = st->truncated,
+		.start_time_s = c->first_time_s,
 		.interval_s = (double)c->interval_ns / 1e9,
 	};
 	struct page p;
@@ -176,7 +181,8 @@ static int write_page(struct report_ctx *c, const struct trend_report *rep,
 	if (r)
 		kerr_set(&e, r, "report", 0, "out of memory");
 	if (!r && c->kmemleak_seq) {
-		snprintf(note, sizeof(note), "kmemleak's report as the recording kept it last "
+		snprintf(note, sizeof(note),
+			 "kmemleak's report as the recording kept it last "
 			 "(sample %llu; record keeps it when it changed)",
 			 (unsigned long long)c->kmemleak_seq);
 		if (page_kmemleak(&p, c->kmemleak.data, c->kmemleak.len, c->kmemleak_src,
@@ -211,10 +217,9 @@ static int render(struct report_ctx *c, const struct recording_status *st,
 	v.set = &c->set;
 	v.rep = &rep;
 	v.snap = &c->snap;
-	v.wanted = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) |
-		   SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_MODULES) |
-		   SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) | SRC_BIT(SRC_KMSG) |
-		   LIVE_TASK_MASK;
+	v.wanted = SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
+		   SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |
+		   SRC_BIT(SRC_KMSG) | LIVE_TASK_MASK;
 	v.final = true;
 	v.interval_s = (double)c->interval_ns / 1e9;
 	v.top = (size_t)top;
@@ -255,8 +260,7 @@ int cmd_report(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.e = &e;
 	c.want_kmemleak = o.html != NULL;
-	if (series_set_init(&c.set, SERIES_DEFAULT_CAP) ||
-	    recording_open(file, &f, &e)) {
+	if (series_set_init(&c.set, SERIES_DEFAULT_CAP) || recording_open(file, &f, &e)) {
 		if (!e.code)
 			kerr_set(&e, -ENOMEM, "report", 0, "out of memory");
 		r = cmd_fail(&e, json);
@@ -267,21 +271,22 @@ int cmd_report(int argc, char **argv)
 	if (!r && st.samples)
 		r = finish_klog(&c);
 	if (!r && !st.samples)
-		r = kerr_set(&e, -ENODATA, file, 0,
-			     "no complete sample%s", st.truncated ? " (the file ends inside the first)" : "");
+		r = kerr_set(&e, -ENODATA, file, 0, "no complete sample%s",
+			     st.truncated ? " (the file ends inside the first)" : "");
 	if (r) {
 		r = cmd_fail(&e, json);
 		goto out;
 	}
 	if (c.set.clock_back)
-		fprintf(stderr, "kleak report: %s: the clock goes back at sample %llu (%llu sample%s earlier than the one before): placed at the time before, so rates and verdicts over them are unreliable\n",
+		fprintf(stderr,
+			"kleak report: %s: the clock goes back at sample %llu (%llu sample%s earlier than the one before): placed at the time before, so rates and verdicts over them are unreliable\n",
 			file, (unsigned long long)c.set.clock_back_first,
 			(unsigned long long)c.set.clock_back, c.set.clock_back == 1 ? "" : "s");
 	if (st.truncated)
-		fprintf(stderr, "kleak report: %s: ends inside sample %llu at offset %llu (a crash while recording?): reporting on the %llu complete samples\n",
+		fprintf(stderr,
+			"kleak report: %s: ends inside sample %llu at offset %llu (a crash while recording?): reporting on the %llu complete samples\n",
 			file, (unsigned long long)st.samples + 1,
-			(unsigned long long)st.truncated_at,
-			(unsigned long long)st.samples);
+			(unsigned long long)st.truncated_at, (unsigned long long)st.samples);
 	r = render(&c, &st, &o, file);
 out:
 	klog_findings_free(&c.kf);

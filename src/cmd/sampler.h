@@ -31,9 +31,9 @@
 #include "model/series.h"
 
 struct sampler_opts {
-	unsigned mask;	       /* sources of every sample (SRC_BIT()s): the command's */
+	unsigned mask;		 /* sources of every sample (SRC_BIT()s): the command's */
 	uint64_t leak_window_ns; /* --leak-window (trend_opts.leak_window_s) */
-	uint64_t slide_ns;     /* P; 0: the verdicts judge the whole run */
+	uint64_t slide_ns;	 /* P; 0: the verdicts judge the whole run */
 };
 
 /*
@@ -49,13 +49,13 @@ struct sampler {
 	struct series_set sets[2];
 	bool in_use[2];
 	uint64_t start_ns[2];
-	int old;	      /* sets[old] feeds the verdicts */
+	int old; /* sets[old] feeds the verdicts */
 	struct trend_report rep;
 	struct trend_opts topts;
-	uint64_t samples;     /* steps taken */
-	uint64_t errors;      /* steps that failed */
-	double duration_s;    /* of the last step: read, parse, ingest, trend */
-	bool ok;	      /* the last step completed */
+	uint64_t samples;  /* steps taken */
+	uint64_t errors;   /* steps that failed */
+	double duration_s; /* of the last step: read, parse, ingest, trend */
+	bool ok;	   /* the last step completed */
 };
 
 /* P for a leak window and a sampling interval (see above). */

@@ -29,8 +29,12 @@ struct snapshot_opts {
 
 #define T struct snapshot_opts
 static const struct opt snapshot_opts_table[] = {
-	{ .name = "output", .short_name = 'o', .kind = OPTV_PATH, .metavar = "DIR",
-	  OPT_AT(T, dir), .help = "directory to create (absent or empty)" },
+	{ .name = "output",
+	  .short_name = 'o',
+	  .kind = OPTV_PATH,
+	  .metavar = "DIR",
+	  OPT_AT(T, dir),
+	  .help = "directory to create (absent or empty)" },
 	OPT_JSON(T, json, "print what was written as JSON"),
 };
 #undef T
@@ -38,18 +42,18 @@ static const struct opt snapshot_opts_table[] = {
 const struct cmd_spec cmd_snapshot_spec = {
 	.name = "snapshot",
 	.synopsis =
-	"usage: kleak snapshot -o DIR [options]\n"
-	"\n"
-	"Copies the raw sources (meminfo, slabinfo, vmallocinfo, modules,\n"
-	"slab_aliases from /sys/kernel/slab, module symbols from kallsyms,\n"
-	"allocinfo where present, the memory cgroups' files as DIR/cgroup/,\n"
-	"the kernel log's records from /dev/kmsg) into DIR with a meta file, for\n"
-	"`kleak check --from DIR` here or on another machine, and for\n"
-	"`kleak check --baseline DIR` after a module is unloaded.\n"
-	"Module symbol addresses are kernel addresses: the snapshot stays on\n"
-	"the machine unless you choose to move it. DIR is made new (mode 0700),\n"
-	"or replaces an empty directory: kleak never writes into nor deletes\n"
-	"from a directory holding files.\n",
+		"usage: kleak snapshot -o DIR [options]\n"
+		"\n"
+		"Copies the raw sources (meminfo, slabinfo, vmallocinfo, modules,\n"
+		"slab_aliases from /sys/kernel/slab, module symbols from kallsyms,\n"
+		"allocinfo where present, the memory cgroups' files as DIR/cgroup/,\n"
+		"the kernel log's records from /dev/kmsg) into DIR with a meta file, for\n"
+		"`kleak check --from DIR` here or on another machine, and for\n"
+		"`kleak check --baseline DIR` after a module is unloaded.\n"
+		"Module symbol addresses are kernel addresses: the snapshot stays on\n"
+		"the machine unless you choose to move it. DIR is made new (mode 0700),\n"
+		"or replaces an empty directory: kleak never writes into nor deletes\n"
+		"from a directory holding files.\n",
 	.opts = snapshot_opts_table,
 	.nopts = ARRAY_SIZE(snapshot_opts_table),
 	.size = sizeof(struct snapshot_opts),
@@ -62,8 +66,8 @@ static int write_sources(struct snapdir *w, const struct sample *s, struct kerr 
 
 	for (int i = 0; i < SRC_COUNT && !r; i++)
 		if (s->have[i] && i != SRC_CGROUPS)
-			r = snapdir_write(w, source_descs[i].name, s->raw[i].data,
-					  s->raw[i].len, e);
+			r = snapdir_write(w, source_descs[i].name, s->raw[i].data, s->raw[i].len,
+					  e);
 	/* The cgroups as the DIR/cgroup/ tree, in the new directory. */
 	if (!r && s->have[SRC_CGROUPS])
 		r = cgroups_snapshot_write(w->tmp, s->raw[SRC_CGROUPS].data,

@@ -49,8 +49,10 @@ bool stream_last(struct stream *s)
 const char *stream_end_name(const struct stream *s)
 {
 	static const char *const names[] = {
-		[STREAM_RUNNING] = NULL, [STREAM_SAMPLES] = "samples",
-		[STREAM_DURATION] = "duration", [STREAM_SIGNAL] = "signal",
+		[STREAM_RUNNING] = NULL,
+		[STREAM_SAMPLES] = "samples",
+		[STREAM_DURATION] = "duration",
+		[STREAM_SIGNAL] = "signal",
 	};
 
 	return names[s->end];

@@ -43,9 +43,9 @@ enum stream_end {
 struct stream {
 	struct stream_opts o;
 	uint64_t start_ns, next_ns;
-	uint64_t end_ns;   /* the deadline; UINT64_MAX without -d */
-	uint64_t ticks;	   /* ticks reached so far */
-	bool at_deadline;  /* the last wait ended on the deadline */
+	uint64_t end_ns;  /* the deadline; UINT64_MAX without -d */
+	uint64_t ticks;	  /* ticks reached so far */
+	bool at_deadline; /* the last wait ended on the deadline */
 	enum stream_end end;
 };
 

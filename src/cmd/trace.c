@@ -48,45 +48,94 @@ struct trace_cli {
 static const struct opt trace_opts_table[] = {
 	OPT_JSON(T, json, "NDJSON: one object per interval, the last one final"),
 	OPT_STREAM(T, stream, "5s"),
-	{ .name = "pid", .short_name = 'p', .kind = OPTV_COUNT, .metavar = "PID",
-	  .min = 1, .max = 0x7fffffff, OPT_AT(T, o.pid),
+	{ .name = "pid",
+	  .short_name = 'p',
+	  .kind = OPTV_COUNT,
+	  .metavar = "PID",
+	  .min = 1,
+	  .max = 0x7fffffff,
+	  OPT_AT(T, o.pid),
 	  .help = "only allocations by process PID (frees of its objects count wherever they happen)" },
-	{ .name = "comm", .kind = OPTV_STRING, .metavar = "NAME", .min = 1,
-	  .max = TRACE_COMM_LEN - 1, OPT_AT(T, o.comm),
+	{ .name = "comm",
+	  .kind = OPTV_STRING,
+	  .metavar = "NAME",
+	  .min = 1,
+	  .max = TRACE_COMM_LEN - 1,
+	  OPT_AT(T, o.comm),
 	  .help = "only allocations by tasks named NAME" },
-	{ .name = "cgroup", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, o.cgroup),
+	{ .name = "cgroup",
+	  .kind = OPTV_PATH,
+	  .metavar = "PATH",
+	  OPT_AT(T, o.cgroup),
 	  .help = "only allocations by tasks in this cgroup or below (v2, or the v1 memory hierarchy)" },
-	OPT_CONTAINER(T, container, "only allocations by tasks of this container (name, id or id prefix)"),
-	{ .name = "cache", .kind = OPTV_STRING, .metavar = "NAME", .min = 1,
-	  .max = TRACE_CACHE_NAME_LEN - 1, OPT_AT(T, o.cache),
+	OPT_CONTAINER(T, container,
+		      "only allocations by tasks of this container (name, id or id prefix)"),
+	{ .name = "cache",
+	  .kind = OPTV_STRING,
+	  .metavar = "NAME",
+	  .min = 1,
+	  .max = TRACE_CACHE_NAME_LEN - 1,
+	  OPT_AT(T, o.cache),
 	  .help = "only objects of this slab cache (aliases resolved; kmalloc-N selects kmalloc of that size)" },
-	{ .name = "min-size", .kind = OPTV_SIZE, .metavar = "SIZE", .max = UINT64_MAX,
-	  OPT_AT(T, o.min_size), .help = "only allocations of at least SIZE bytes" },
-	{ .name = "min-age", .kind = OPTV_DURATION, .metavar = "DUR", .min = 1,
-	  .max = UINT64_MAX, OPT_AT(T, min_age_ns),
+	{ .name = "min-size",
+	  .kind = OPTV_SIZE,
+	  .metavar = "SIZE",
+	  .max = UINT64_MAX,
+	  OPT_AT(T, o.min_size),
+	  .help = "only allocations of at least SIZE bytes" },
+	{ .name = "min-age",
+	  .kind = OPTV_DURATION,
+	  .metavar = "DUR",
+	  .min = 1,
+	  .max = UINT64_MAX,
+	  OPT_AT(T, min_age_ns),
 	  .help = "count only objects older than DUR as outstanding (the leak signal)" },
 	OPT_TOP(T, top, "10", "call sites in the text view"),
-	{ .name = "stacks", .kind = OPTV_FLAG, OPT_AT(T, stacks),
+	{ .name = "stacks",
+	  .kind = OPTV_FLAG,
+	  OPT_AT(T, stacks),
 	  .help = "kernel stacks per call site, taken for 1 in 16 objects" },
-	{ .name = "sample", .kind = OPTV_COUNT, .metavar = "N", .def = "1", .min = 1,
-	  .max = 1u << 20, OPT_AT(T, o.sample),
+	{ .name = "sample",
+	  .kind = OPTV_COUNT,
+	  .metavar = "N",
+	  .def = "1",
+	  .min = 1,
+	  .max = 1u << 20,
+	  OPT_AT(T, o.sample),
 	  .help = "track 1 in N objects (by a seeded hash of the address); estimates with 95% bounds" },
-	{ .name = "sample-seed", .kind = OPTV_COUNT, .metavar = "SEED", .max = TRACE_SEED_MAX,
-	  OPT_AT(T, o.sample_seed), OPT_SEEN(T, o.seed_given),
+	{ .name = "sample-seed",
+	  .kind = OPTV_COUNT,
+	  .metavar = "SEED",
+	  .max = TRACE_SEED_MAX,
+	  OPT_AT(T, o.sample_seed),
+	  OPT_SEEN(T, o.seed_given),
 	  .help = "which addresses --sample draws (default: random per run; sample_seed shows it)" },
-	{ .name = "max-entries", .kind = OPTV_COUNT, .metavar = "N", .def = "262144",
-	  .min = 1024, .max = 1u << 26, OPT_AT(T, o.max_entries),
+	{ .name = "max-entries",
+	  .kind = OPTV_COUNT,
+	  .metavar = "N",
+	  .def = "262144",
+	  .min = 1024,
+	  .max = 1u << 26,
+	  OPT_AT(T, o.max_entries),
 	  .help = "objects tracked at most; memory stated at start" },
-	{ .name = "pages", .kind = OPTV_FLAG, OPT_AT(T, o.pages),
+	{ .name = "pages",
+	  .kind = OPTV_FLAG,
+	  OPT_AT(T, o.pages),
 	  .help = "also trace page allocations (mm_page_alloc/free)" },
-	{ .name = "percpu", .kind = OPTV_FLAG, OPT_AT(T, o.percpu),
+	{ .name = "percpu",
+	  .kind = OPTV_FLAG,
+	  OPT_AT(T, o.percpu),
 	  .help = "also trace percpu allocations" },
-	{ .name = "vmalloc", .kind = OPTV_FLAG, OPT_AT(T, o.vmalloc),
+	{ .name = "vmalloc",
+	  .kind = OPTV_FLAG,
+	  OPT_AT(T, o.vmalloc),
 	  .help = "also trace vmalloc areas (alloc_vmap_area, 6.2+)" },
 	OPT_SHOW_ADDRESSES(T, show_addresses),
-	OPT_FOLDED(T, folded, "with --stacks: at the end, outstanding bytes by kernel stack\n"
+	OPT_FOLDED(T, folded,
+		   "with --stacks: at the end, outstanding bytes by kernel stack\n"
 		   "in the folded format of flame graphs (no FILE: stdout only)"),
-	OPT_HTML(T, html, "at the end, write the call sites and the flame graph of\n"
+	OPT_HTML(T, html,
+		 "at the end, write the call sites and the flame graph of\n"
 		 "their stacks as one self-contained HTML page"),
 };
 #undef T
@@ -94,19 +143,20 @@ static const struct opt trace_opts_table[] = {
 const struct cmd_spec cmd_trace_spec = {
 	.name = "trace",
 	.synopsis =
-	"usage: kleak trace [options]\n"
-	"\n"
-	"Trace kernel allocations and frees live with BPF (kmalloc, kfree,\n"
-	"kmem_cache_alloc, kmem_cache_free) and report the call sites holding the\n"
-	"most outstanding memory: objects allocated and not freed, by call site,\n"
-	"with module, cache, rates and the oldest object's age. Dropped and\n"
-	"recursion-missed events are counted and shown; objects whose free may\n"
-	"have been missed are marked unconfirmed, not counted as leak evidence.\n"
-	"Needs root and a kernel with BTF. Schema: docs/trace.md. With --stacks,\n"
-	"--folded writes the stacks holding memory for flamegraph.pl, inferno or\n"
-	"speedscope, and --html a page with their flame graph (docs/html.md).\n",
-	.footer = "Exit codes: 0 done, 1 the BPF programs could not be loaded or a target does not\n"
-		  "exist, 2 usage.\n",
+		"usage: kleak trace [options]\n"
+		"\n"
+		"Trace kernel allocations and frees live with BPF (kmalloc, kfree,\n"
+		"kmem_cache_alloc, kmem_cache_free) and report the call sites holding the\n"
+		"most outstanding memory: objects allocated and not freed, by call site,\n"
+		"with module, cache, rates and the oldest object's age. Dropped and\n"
+		"recursion-missed events are counted and shown; objects whose free may\n"
+		"have been missed are marked unconfirmed, not counted as leak evidence.\n"
+		"Needs root and a kernel with BTF. Schema: docs/trace.md. With --stacks,\n"
+		"--folded writes the stacks holding memory for flamegraph.pl, inferno or\n"
+		"speedscope, and --html a page with their flame graph (docs/html.md).\n",
+	.footer =
+		"Exit codes: 0 done, 1 the BPF programs could not be loaded or a target does not\n"
+		"exist, 2 usage.\n",
 	.opts = trace_opts_table,
 	.nopts = ARRAY_SIZE(trace_opts_table),
 	.size = sizeof(struct trace_cli),
@@ -125,7 +175,8 @@ static int parse_args(int argc, char **argv, struct trace_cli *c)
 	if (c->folded && !c->stacks)
 		return cmd_usage("trace", "--folded needs --stacks (the stacks it folds)");
 	if (opts_is_stdout(c->folded) && c->json)
-		return cmd_usage("trace", "--folded and --json both write to standard output: "
+		return cmd_usage("trace",
+				 "--folded and --json both write to standard output: "
 				 "give --folded=FILE");
 	c->o.stack_every = c->stacks ? TRACE_STACK_EVERY : 0;
 	if (c->container && c->o.cgroup)
@@ -148,16 +199,20 @@ static void trace_note(const struct trace_cli *c, const struct trace_report *rep
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (rep->sample > 1)
-		n += snprintf(buf + n, len - (size_t)n, "Estimates: 1 in %u objects tracked, "
-			      "counts scaled (docs/trace.md, Sampling). ", rep->sample);
+		n += snprintf(buf + n, len - (size_t)n,
+			      "Estimates: 1 in %u objects tracked, "
+			      "counts scaled (docs/trace.md, Sampling). ",
+			      rep->sample);
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (c->stacks)
-		snprintf(buf + n, len - (size_t)n, "Stacks are taken for 1 in %d objects; each call "
+		snprintf(buf + n, len - (size_t)n,
+			 "Stacks are taken for 1 in %d objects; each call "
 			 "site's bytes are shared over its stacks in proportion to their objects.",
 			 TRACE_STACK_EVERY);
 	else
-		snprintf(buf + n, len - (size_t)n, "No --stacks: each call site is one frame of the "
+		snprintf(buf + n, len - (size_t)n,
+			 "No --stacks: each call site is one frame of the "
 			 "graph.");
 }
 
@@ -245,7 +300,8 @@ static int report_once(struct trace_session *s, struct trace_ksyms *ks,
 		       struct trace_report_state *st, struct trace_cli *c, bool final)
 {
 	struct render_opts ro = {
-		.top = c->top, .show_addresses = c->show_addresses,
+		.top = c->top,
+		.show_addresses = c->show_addresses,
 		.color = !c->json && fmt_use_color(stdout),
 	};
 	struct trace_read r;
@@ -281,7 +337,10 @@ static int prepare(const struct trace_cli *c, struct target *t, struct trace_ksy
 		   struct kerr *ke, struct kerr *e)
 {
 	struct target_request rq = {
-		.cache = c->o.cache, .cgroup = c->o.cgroup, .comm = c->o.comm, .pid = c->o.pid,
+		.cache = c->o.cache,
+		.cgroup = c->o.cgroup,
+		.comm = c->o.comm,
+		.pid = c->o.pid,
 	};
 	struct cgroup_target ct;
 	int ret;

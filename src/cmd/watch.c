@@ -26,14 +26,14 @@
 #include "page.h"
 #include "util/compiler.h"
 
-#define WATCH_MASK                                                          \
+#define WATCH_MASK                                                                 \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |      \
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_CGROUPS) |    \
 	 SRC_BIT(SRC_KMSG) | LIVE_TASK_MASK)
 
 struct watch_opts {
 	struct stream_opts stream;
-	const char *container;	 /* --container: its cgroup's series (and the host's) only */
+	const char *container; /* --container: its cgroup's series (and the host's) only */
 	uint64_t max_cgroups;
 	uint64_t leak_window_ns; /* trend_opts_default()'s, unless given */
 	bool leak_window_set;
@@ -53,14 +53,19 @@ static const struct opt watch_opts_table[] = {
 	OPT_LEAK_WINDOW(T, leak_window_ns, leak_window_set),
 	OPT_JSON(T, json, "NDJSON: one object per sample, then the final report"),
 	OPT_TOP(T, top, "10", "rows of growers in the text views"),
-	OPT_CONTAINER(T, container, "of the cgroups, only this container's (name, id or id prefix)"),
+	OPT_CONTAINER(T, container,
+		      "of the cgroups, only this container's (name, id or id prefix)"),
 	OPT_MAX_CGROUPS(T, max_cgroups),
 	OPT_FAIL_ON(T, fail_on, fail_on_set, "VERDICT", cmd_verdict_words,
 		    "exit 3 on VERDICT or worse"),
-	{ .name = "textfile", .kind = OPTV_PATH, .metavar = "PATH", OPT_AT(T, textfile),
+	{ .name = "textfile",
+	  .kind = OPTV_PATH,
+	  .metavar = "PATH",
+	  OPT_AT(T, textfile),
 	  .help = "write the exporter's metrics to PATH each sample (atomically;\n"
 		  "node_exporter's textfile collector)" },
-	OPT_HTML(T, html, "when the watch ends, also write the final report as one\n"
+	OPT_HTML(T, html,
+		 "when the watch ends, also write the final report as one\n"
 		 "self-contained HTML page (with kmemleak's groups when readable)"),
 };
 #undef T
@@ -76,23 +81,23 @@ static void watch_opts_init(void *p)
 const struct cmd_spec cmd_watch_spec = {
 	.name = "watch",
 	.synopsis =
-	"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
-	"                   [--leak-window DUR] [--container NAME] [--max-cgroups N] [--textfile PATH]\n"
-	"                   [--html OUT.html]\n"
-	"\n"
-	"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
-	"interval and finds what keeps growing: every kernel field of meminfo,\n"
-	"every slab cache, vmalloc caller and module is a series; each gets a\n"
-	"growth rate (Theil-Sen), a confidence (Mann-Kendall) and a verdict\n"
-	"(leak, growing_reclaimable, possible_leak, fluctuating, released).\n"
-	"Where the kernel has /proc/allocinfo (6.10+), each allocation site too;\n"
-	"each memory cgroup's kernel memory (and, on cgroup v2, its unreclaimable\n"
-	"slab), named by its container. The kernel log's reports (OOM, unload\n"
-	"warnings, allocation failures, kmemleak) are events, each shown once.\n"
-	"On a TTY the view refreshes in place; otherwise one line per sample.\n"
-	"The growth report follows at the end, on Ctrl-C or SIGTERM (and the\n"
-	"page of --html, docs/html.md).\n"
-	"Slab and vmalloc need root; without it only meminfo is watched.\n",
+		"usage: kleak watch [-i SECONDS] [-n SAMPLES | -d DURATION] [--json] [--top N] [--fail-on VERDICT]\n"
+		"                   [--leak-window DUR] [--container NAME] [--max-cgroups N] [--textfile PATH]\n"
+		"                   [--html OUT.html]\n"
+		"\n"
+		"Samples /proc/meminfo, /proc/slabinfo and /proc/vmallocinfo at an\n"
+		"interval and finds what keeps growing: every kernel field of meminfo,\n"
+		"every slab cache, vmalloc caller and module is a series; each gets a\n"
+		"growth rate (Theil-Sen), a confidence (Mann-Kendall) and a verdict\n"
+		"(leak, growing_reclaimable, possible_leak, fluctuating, released).\n"
+		"Where the kernel has /proc/allocinfo (6.10+), each allocation site too;\n"
+		"each memory cgroup's kernel memory (and, on cgroup v2, its unreclaimable\n"
+		"slab), named by its container. The kernel log's reports (OOM, unload\n"
+		"warnings, allocation failures, kmemleak) are events, each shown once.\n"
+		"On a TTY the view refreshes in place; otherwise one line per sample.\n"
+		"The growth report follows at the end, on Ctrl-C or SIGTERM (and the\n"
+		"page of --html, docs/html.md).\n"
+		"Slab and vmalloc need root; without it only meminfo is watched.\n",
 	.footer = "See docs/watch.md for the method, the thresholds and the JSON schema.\n",
 	.opts = watch_opts_table,
 	.nopts = ARRAY_SIZE(watch_opts_table),
@@ -117,8 +122,8 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o)
 /* Missing sources are findings, said once on stderr; meminfo is needed. */
 static int check_sources(const struct snapshot *s, bool json)
 {
-	static const enum source_id ids[] = { SRC_MEMINFO, SRC_SLABINFO,
-					      SRC_VMALLOCINFO, SRC_CGROUPS, SRC_KMSG };
+	static const enum source_id ids[] = { SRC_MEMINFO, SRC_SLABINFO, SRC_VMALLOCINFO,
+					      SRC_CGROUPS, SRC_KMSG };
 
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
 		if (snapshot_has(s, ids[i]))
@@ -137,7 +142,7 @@ struct watch_state {
 	struct cgroup_target container; /* --container, resolved at the start */
 	struct klog_stream klog;	/* the kernel log's events, each once */
 	struct klog_findings kf;	/* the final report's view of them */
-	struct metrics_feed feed; /* --textfile */
+	struct metrics_feed feed;	/* --textfile */
 	struct buf text;
 	int64_t first_time_s; /* wall clock of the first sample */
 };
@@ -205,8 +210,7 @@ static int write_textfile(struct watch_state *w, const char *path, bool json)
 	return 0;
 }
 
-static void render(struct watch_state *w, const struct watch_opts *o,
-		   bool tty)
+static void render(struct watch_state *w, const struct watch_opts *o, bool tty)
 {
 	if (o->json)
 		watch_render_json(stdout, &w->view);
@@ -237,13 +241,16 @@ static int start(struct watch_state *w, const struct watch_opts *o)
 			return cmd_fail(&e, o->json);
 		w->s.ingest.cgroup_only = w->container.path;
 	}
-	w->view = (struct watch_view){ .set = sampler_set(&w->s), .rep = &w->s.rep,
-				       .snap = &w->s.snap, .wanted = WATCH_MASK,
+	w->view = (struct watch_view){ .set = sampler_set(&w->s),
+				       .rep = &w->s.rep,
+				       .snap = &w->s.snap,
+				       .wanted = WATCH_MASK,
 				       .interval_s = (double)o->stream.interval_ns / 1e9,
 				       .top = (size_t)o->top,
 				       .color = fmt_use_color(stdout),
 				       .container = o->container ? &w->container : NULL,
-				       .klog = &w->klog, .klog_findings = &w->kf };
+				       .klog = &w->klog,
+				       .klog_findings = &w->kf };
 	return 0;
 }
 
@@ -255,8 +262,11 @@ static int start(struct watch_state *w, const struct watch_opts *o)
 static int write_page(struct watch_state *w, const struct watch_opts *o)
 {
 	struct html_trend_args a = {
-		.title = "kleak watch", .kernel = w->s.snap.release, .hostname = w->s.snap.hostname,
-		.start_time_s = w->first_time_s, .interval_s = w->view.interval_s,
+		.title = "kleak watch",
+		.kernel = w->s.snap.release,
+		.hostname = w->s.snap.hostname,
+		.start_time_s = w->first_time_s,
+		.interval_s = w->view.interval_s,
 	};
 	struct sample *s = &w->s.sample;
 	struct page p;

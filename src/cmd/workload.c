@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void child(char *const *argv, bool stdout_to_stderr,
-		  const struct sigaction *old_int, const struct sigaction *old_quit)
+static void child(char *const *argv, bool stdout_to_stderr, const struct sigaction *old_int,
+		  const struct sigaction *old_quit)
 {
 	sigaction(SIGINT, old_int, NULL);
 	sigaction(SIGQUIT, old_quit, NULL);

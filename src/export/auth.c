@@ -12,8 +12,7 @@
 #define AUTH_FIELD 256
 
 /* A hash no password matches, verified for unknown users (same cost). */
-static const char dummy_hash[] =
-	"$2y$10$TCR0wuiBr9AOAdRNug4zhe08ok6B72K2VPQwALPYlf7JpVRcVysFu";
+static const char dummy_hash[] = "$2y$10$TCR0wuiBr9AOAdRNug4zhe08ok6B72K2VPQwALPYlf7JpVRcVysFu";
 
 struct auth_entry {
 	char user[AUTH_FIELD], pass[AUTH_FIELD];
@@ -28,8 +27,7 @@ struct auth {
 	struct crypt_data *cd; /* 32 KiB: under crypt_mu */
 };
 
-int auth_new(const struct webconfig *w, const char *src, struct auth **out,
-	     struct kerr *e)
+int auth_new(const struct webconfig *w, const char *src, struct auth **out, struct kerr *e)
 {
 	struct auth *a = calloc(1, sizeof(*a));
 

@@ -26,8 +26,7 @@ struct auth;
  * Checks that libcrypt can verify every hash of w (crypt_checksalt) and
  * makes the checker; w must outlive it. 0, or -EINVAL with e naming the user.
  */
-int auth_new(const struct webconfig *w, const char *src, struct auth **out,
-	     struct kerr *e);
+int auth_new(const struct webconfig *w, const char *src, struct auth **out, struct kerr *e);
 /* Whether users are configured (then every request must authenticate). */
 bool auth_enabled(const struct auth *a);
 /* Whether user and password match; thread-safe. */

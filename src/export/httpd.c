@@ -37,11 +37,11 @@ struct conn_slot {
 struct httpd {
 	struct MHD_Daemon *d;
 	struct httpd_opts o;
-	pthread_mutex_t mu;		  /* the published responses */
-	struct MHD_Response *body[2];	  /* by enum prom_format */
-	struct MHD_Response *index, *not_found, *not_allowed, *too_large,
-		*unauthorized, *unavailable;
-	pthread_mutex_t conn_mu;	  /* slots */
+	pthread_mutex_t mu;	      /* the published responses */
+	struct MHD_Response *body[2]; /* by enum prom_format */
+	struct MHD_Response *index, *not_found, *not_allowed, *too_large, *unauthorized,
+		*unavailable;
+	pthread_mutex_t conn_mu; /* slots */
 	struct conn_slot *slots;
 	size_t nslots;
 	pthread_t reaper;
@@ -62,8 +62,7 @@ void httpd_opts_default(struct httpd_opts *o)
 
 /* ---- listen address ---- */
 
-int httpd_parse_listen(const char *s, struct sockaddr_storage *ss,
-		       struct kerr *e)
+int httpd_parse_listen(const char *s, struct sockaddr_storage *ss, struct kerr *e)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
@@ -81,8 +80,8 @@ int httpd_parse_listen(const char *s, struct sockaddr_storage *ss,
 			return kerr_set(e, -EINVAL, "--listen", 0, "'%s': bad IPv6 address", s);
 		s++, hl -= 2;
 	}
-	if (hl >= sizeof(host) || strspn(port, "0123456789") != strlen(port) ||
-	    strlen(port) > 5 || atoi(port) > 65535)
+	if (hl >= sizeof(host) || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+	    atoi(port) > 65535)
 		return kerr_set(e, -EINVAL, "--listen", 0, "'%s': bad address or port", s);
 	memcpy(host, s, hl);
 	host[hl] = 0;
@@ -114,10 +113,11 @@ static void conn_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 		for (size_t i = 0; i < h->nslots; i++) {
 			if (h->slots[i].used)
 				continue;
-			h->slots[i] = (struct conn_slot){
-				.used = true, .fd = ci->connect_fd,
-				.deadline_ns = clock_mono_ns() + h->o.request_timeout_s * NS
-			};
+			h->slots[i] =
+				(struct conn_slot){ .used = true,
+						    .fd = ci->connect_fd,
+						    .deadline_ns = clock_mono_ns() +
+								   h->o.request_timeout_s * NS };
 			*socket_ctx = &h->slots[i];
 			break;
 		}
@@ -170,8 +170,8 @@ static void *reaper_main(void *arg)
 
 /* ---- requests ---- */
 
-static enum MHD_Result queue(struct httpd *h, struct MHD_Connection *c,
-			     unsigned code, struct MHD_Response *r)
+static enum MHD_Result queue(struct httpd *h, struct MHD_Connection *c, unsigned code,
+			     struct MHD_Response *r)
 {
 	enum MHD_Result ret;
 
@@ -183,10 +183,10 @@ static enum MHD_Result queue(struct httpd *h, struct MHD_Connection *c,
 
 static bool has_body(struct MHD_Connection *c)
 {
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_LENGTH);
-	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	const char *cl =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 
 	return te || (cl && strspn(cl, "0") != strlen(cl));
 }
@@ -209,8 +209,8 @@ static bool authorized(struct httpd *h, struct MHD_Connection *c)
 
 static enum MHD_Result serve_metrics(struct httpd *h, struct MHD_Connection *c)
 {
-	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							 MHD_HTTP_HEADER_ACCEPT);
+	const char *accept =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	enum prom_format f = prom_negotiate(accept);
 	enum MHD_Result ret;
 
@@ -223,9 +223,8 @@ static enum MHD_Result serve_metrics(struct httpd *h, struct MHD_Connection *c)
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-				  const char *url, const char *method,
-				  const char *version, const char *upload_data,
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **req_cls)
 {
 	struct httpd *h = cls;
@@ -265,8 +264,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 
 static struct MHD_Response *fixed(const char *text, const char *type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
 
 	if (r)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -283,15 +282,14 @@ static int make_fixed(struct httpd *h)
 	h->too_large = fixed("413 request bodies are not accepted\n", plain);
 	h->unauthorized = fixed("401 unauthorized\n", plain);
 	h->unavailable = fixed("503 no sample yet\n", plain);
-	if (!h->index || !h->not_found || !h->not_allowed || !h->too_large ||
-	    !h->unauthorized || !h->unavailable)
+	if (!h->index || !h->not_found || !h->not_allowed || !h->too_large || !h->unauthorized ||
+	    !h->unavailable)
 		return -ENOMEM;
 	MHD_add_response_header(h->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	return 0;
 }
 
-static unsigned daemon_flags(const struct httpd_opts *o,
-			     const struct sockaddr_storage *ss)
+static unsigned daemon_flags(const struct httpd_opts *o, const struct sockaddr_storage *ss)
 {
 	unsigned fl = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
 
@@ -302,8 +300,7 @@ static unsigned daemon_flags(const struct httpd_opts *o,
 	return fl;
 }
 
-static struct MHD_Daemon *start_daemon(struct httpd *h,
-				       const struct sockaddr_storage *ss)
+static struct MHD_Daemon *start_daemon(struct httpd *h, const struct sockaddr_storage *ss)
 {
 	const struct httpd_opts *o = &h->o;
 	struct MHD_OptionItem tls[] = {
@@ -312,18 +309,15 @@ static struct MHD_Daemon *start_daemon(struct httpd *h,
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
-	return MHD_start_daemon(
-		daemon_flags(o, ss), 0, NULL, NULL, on_request, h,
-		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
-		MHD_OPTION_THREAD_POOL_SIZE, o->threads,
-		MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
-		MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->conn_memory,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1,
-		MHD_OPTION_NOTIFY_CONNECTION, conn_notify, h,
-		MHD_OPTION_NOTIFY_COMPLETED, request_done, h,
-		MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : tls + 2,
-		MHD_OPTION_END);
+	return MHD_start_daemon(daemon_flags(o, ss), 0, NULL, NULL, on_request, h,
+				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+				MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+				MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+				MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout_s,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->conn_memory,
+				MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_CONNECTION,
+				conn_notify, h, MHD_OPTION_NOTIFY_COMPLETED, request_done, h,
+				MHD_OPTION_ARRAY, o->tls_cert_pem ? tls : tls + 2, MHD_OPTION_END);
 }
 
 int httpd_start(const struct httpd_opts *o, struct httpd **out, struct kerr *e)
@@ -357,8 +351,9 @@ int httpd_start(const struct httpd_opts *o, struct httpd **out, struct kerr *e)
 	h->d = start_daemon(h, &ss);
 	if (!h->d) {
 		httpd_stop(h);
-		return kerr_set(e, -EADDRINUSE, o->listen, 0,
-				"cannot listen (address in use, not local, or bad TLS key/certificate)");
+		return kerr_set(
+			e, -EADDRINUSE, o->listen, 0,
+			"cannot listen (address in use, not local, or bad TLS key/certificate)");
 	}
 	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = di ? di->port : 0;
@@ -371,20 +366,17 @@ int httpd_start(const struct httpd_opts *o, struct httpd **out, struct kerr *e)
 	return 0;
 }
 
-static struct MHD_Response *body_response(const char *data, size_t len,
-					  enum prom_format f)
+static struct MHD_Response *body_response(const char *data, size_t len, enum prom_format f)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
 
 	if (r)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-					prom_content_type(f));
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, prom_content_type(f));
 	return r;
 }
 
-int httpd_publish(struct httpd *h, const char *text, size_t text_len,
-		  const char *om, size_t om_len)
+int httpd_publish(struct httpd *h, const char *text, size_t text_len, const char *om, size_t om_len)
 {
 	struct MHD_Response *n[2], *old[2];
 
@@ -417,9 +409,9 @@ void httpd_stop(struct httpd *h)
 {
 	if (!h)
 		return;
-	struct MHD_Response **fx[] = { &h->index, &h->not_found, &h->not_allowed,
+	struct MHD_Response **fx[] = { &h->index,     &h->not_found,	&h->not_allowed,
 				       &h->too_large, &h->unauthorized, &h->unavailable,
-				       &h->body[0], &h->body[1] };
+				       &h->body[0],   &h->body[1] };
 
 	if (h->reaper_started) {
 		pthread_mutex_lock(&h->conn_mu);

@@ -28,15 +28,15 @@
 #include "util/err.h"
 
 struct httpd_opts {
-	const char *listen;	   /* "127.0.0.1:PORT", "[::1]:PORT", ":PORT" */
-	unsigned max_conns;	   /* connection cap: 512 */
-	unsigned idle_timeout_s;   /* no byte for this long: closed (10) */
+	const char *listen;	    /* "127.0.0.1:PORT", "[::1]:PORT", ":PORT" */
+	unsigned max_conns;	    /* connection cap: 512 */
+	unsigned idle_timeout_s;    /* no byte for this long: closed (10) */
 	unsigned request_timeout_s; /* a request and its response: 10 */
-	size_t conn_memory;	   /* request line + headers per connection: 16 KiB */
-	unsigned threads;	   /* event-loop threads: 2 */
-	const char *tls_cert_pem;  /* NULL: plain HTTP */
+	size_t conn_memory;	    /* request line + headers per connection: 16 KiB */
+	unsigned threads;	    /* event-loop threads: 2 */
+	const char *tls_cert_pem;   /* NULL: plain HTTP */
 	const char *tls_key_pem;
-	struct auth *auth;	   /* NULL or no users: no authentication */
+	struct auth *auth; /* NULL or no users: no authentication */
 };
 
 /* The defaults above. */
@@ -49,15 +49,13 @@ struct httpd;
  * 0 or -EINVAL with e saying why.
  */
 struct sockaddr_storage;
-int httpd_parse_listen(const char *s, struct sockaddr_storage *ss,
-		       struct kerr *e);
+int httpd_parse_listen(const char *s, struct sockaddr_storage *ss, struct kerr *e);
 
 /* Binds and starts serving (503 on /metrics until the first publish). */
-int httpd_start(const struct httpd_opts *o, struct httpd **out,
-		struct kerr *e);
+int httpd_start(const struct httpd_opts *o, struct httpd **out, struct kerr *e);
 /* Makes these bodies the ones served; copies them. 0 or -ENOMEM. */
-int httpd_publish(struct httpd *h, const char *text, size_t text_len,
-		  const char *om, size_t om_len);
+int httpd_publish(struct httpd *h, const char *text, size_t text_len, const char *om,
+		  size_t om_len);
 /* The port bound (useful with port 0). */
 unsigned httpd_port(const struct httpd *h);
 void httpd_stop(struct httpd *h);

@@ -46,8 +46,7 @@ static int sync_dir(const char *dir)
 	return r;
 }
 
-int textfile_write(const char *path, const char *data, size_t len,
-		   struct kerr *e)
+int textfile_write(const char *path, const char *data, size_t len, struct kerr *e)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100];
 	int fd, r;
@@ -60,8 +59,8 @@ int textfile_write(const char *path, const char *data, size_t len,
 	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return kerr_set(e, -errno, path, 0, "cannot create a file in %s: %s",
-				dir, strerror(errno));
+		return kerr_set(e, -errno, path, 0, "cannot create a file in %s: %s", dir,
+				strerror(errno));
 	r = write_all(fd, data, len);
 	if (!r && fchmod(fd, 0644)) /* readable by node_exporter's user */
 		r = -errno;

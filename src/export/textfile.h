@@ -17,7 +17,6 @@
 #include "util/err.h"
 
 /* 0, or a negative errno with e naming the file (the temporary is removed). */
-int textfile_write(const char *path, const char *data, size_t len,
-		   struct kerr *e);
+int textfile_write(const char *path, const char *data, size_t len, struct kerr *e);
 
 #endif

@@ -28,8 +28,7 @@ struct taker {
 };
 
 /* The file's place on disk, for errors: hierarchy dir + path below its root. */
-static void file_src(const struct cgroup_tree_node *n, const char *name, char *buf,
-		     size_t len)
+static void file_src(const struct cgroup_tree_node *n, const char *name, char *buf, size_t len)
 {
 	size_t pl = strcmp(n->hier->root, "/") ? strlen(n->hier->root) : 0;
 	const char *below = strncmp(n->path, n->hier->root, pl) ? n->path : n->path + pl;
@@ -72,7 +71,8 @@ static int take_visit(const struct cgroup_tree_node *n, void *ctx)
 
 static void take_info(struct cgroup_set *s, const struct cgroup_tree_info *info)
 {
-	for (size_t i = 0; i < info->nhiers && i < sizeof(s->hiers.v) / sizeof(s->hiers.v[0]); i++) {
+	for (size_t i = 0; i < info->nhiers && i < sizeof(s->hiers.v) / sizeof(s->hiers.v[0]);
+	     i++) {
 		struct cgroup_hier *h = &s->hiers.v[s->hiers.n++];
 
 		h->version = info->hiers[i].version;
@@ -91,8 +91,8 @@ static void take_info(struct cgroup_set *s, const struct cgroup_tree_info *info)
 		s->max_cgroups = info->max ? info->max : CGROUPS_DEFAULT_MAX;
 }
 
-int cgroup_set_parse(struct cgroup_set *s, const char *buf, size_t len,
-		     const char *src, uint64_t page_size, size_t max, struct kerr *e)
+int cgroup_set_parse(struct cgroup_set *s, const char *buf, size_t len, const char *src,
+		     uint64_t page_size, size_t max, struct kerr *e)
 {
 	struct taker t = { s, page_size ? page_size : 4096, max, e };
 	struct cgroup_tree_info *info = malloc(sizeof(*info));
@@ -159,8 +159,7 @@ static bool v2_has_memory(const char *point)
 }
 
 /* One hierarchy may be mounted twice (a bind mount): keep the widest root. */
-static void add_hier(struct cgroup_hiers *out, const struct cgroup_mount *m,
-		     const char **devs)
+static void add_hier(struct cgroup_hiers *out, const struct cgroup_mount *m, const char **devs)
 {
 	size_t i;
 
@@ -182,8 +181,8 @@ static void add_hier(struct cgroup_hiers *out, const struct cgroup_mount *m,
 	snprintf(out->v[i].prefix, sizeof(out->v[i].prefix), "%s", m->root);
 }
 
-int cgroups_find_mountinfo(const char *buf, size_t len, const char *src,
-			   struct cgroup_hiers *out, struct kerr *e)
+int cgroups_find_mountinfo(const char *buf, size_t len, const char *src, struct cgroup_hiers *out,
+			   struct kerr *e)
 {
 	struct cgroup_mounts mounts;
 	const char *devs[4];
@@ -196,14 +195,14 @@ int cgroups_find_mountinfo(const char *buf, size_t len, const char *src,
 	for (size_t i = 0; i < mounts.n; i++) {
 		const struct cgroup_mount *m = &mounts.v[i];
 
-		if ((m->version == 1 && m->memory) ||
-		    (m->version == 2 && v2_has_memory(m->point)))
+		if ((m->version == 1 && m->memory) || (m->version == 2 && v2_has_memory(m->point)))
 			add_hier(out, m, devs);
 	}
 	mountinfo_free(&mounts);
 	if (!out->n)
-		return kerr_set(e, -ENOENT, src, 0,
-				"no memory cgroup hierarchy is mounted (no cgroup mount with the memory controller, no cgroup2 mount listing it in cgroup.controllers)");
+		return kerr_set(
+			e, -ENOENT, src, 0,
+			"no memory cgroup hierarchy is mounted (no cgroup mount with the memory controller, no cgroup2 mount listing it in cgroup.controllers)");
 	return 0;
 }
 
@@ -222,7 +221,7 @@ static int find_live(struct cgroup_hiers *hs, struct kerr *e)
 
 struct namer {
 	struct cgroups_live *l;
-	struct container_names cur;	/* this sample's names */
+	struct container_names cur;	  /* this sample's names */
 	char (*pods)[CGROUP_UID_LEN + 8]; /* pod keys, copied after the containers */
 	size_t npods, cappods;
 };
@@ -294,7 +293,8 @@ static int name_live(struct cgroups_live *l, struct buf *out, struct kerr *e)
 		r = container_names_render(&nm.cur, &text);
 	if (!r)
 		r = cgroups_render_names(out, text.data ? text.data : "", text.len,
-					 l->cs.err.code ? kerr_str(&l->cs.err, msg, sizeof(msg)) : NULL);
+					 l->cs.err.code ? kerr_str(&l->cs.err, msg, sizeof(msg))
+							: NULL);
 	if (l->unnamed.count > 2 * (info->cgroups + 64))
 		strmap_free(&l->unnamed);
 	container_names_free(&l->names);
@@ -307,8 +307,7 @@ static int name_live(struct cgroups_live *l, struct buf *out, struct kerr *e)
 	return r;
 }
 
-int cgroups_read_live(struct cgroups_live *l, size_t max, struct buf *out,
-		      struct kerr *e)
+int cgroups_read_live(struct cgroups_live *l, size_t max, struct buf *out, struct kerr *e)
 {
 	struct cgroup_hiers hs;
 	int r;
@@ -334,8 +333,8 @@ void cgroups_live_free(struct cgroups_live *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int cgroup_set_take(struct cgroup_set *s, const char *dir, size_t max_cgroups,
-		    uint64_t page_size, struct kerr *e)
+int cgroup_set_take(struct cgroup_set *s, const char *dir, size_t max_cgroups, uint64_t page_size,
+		    struct kerr *e)
 {
 	struct cgroups_live l = { 0 };
 	struct buf b = { 0 };
@@ -345,7 +344,7 @@ int cgroup_set_take(struct cgroup_set *s, const char *dir, size_t max_cgroups,
 	r = dir ? cgroups_read_dir(dir, &b, e) : cgroups_read_live(&l, max_cgroups, &b, e);
 	if (!r)
 		r = cgroup_set_parse(s, b.data, b.len, dir ? dir : "cgroups", page_size,
-					 max_cgroups, e);
+				     max_cgroups, e);
 	if (!r && !max_cgroups)
 		s->max_cgroups = CGROUPS_DEFAULT_MAX;
 	cgroups_live_free(&l);
@@ -371,8 +370,8 @@ static int copy_visit(const struct cgroup_tree_node *n, void *ctx)
 	return r;
 }
 
-int cgroups_snapshot_write(const char *dir, const char *text, size_t len,
-			   const char *src, struct kerr *e)
+int cgroups_snapshot_write(const char *dir, const char *text, size_t len, const char *src,
+			   struct kerr *e)
 {
 	struct copier c = { dir, e };
 	struct cgroup_tree_info *info = malloc(sizeof(*info));
@@ -413,8 +412,8 @@ const char *cgroup_set_name(const struct cgroup_set *s, const char *path,
 }
 
 /* How NAME matches one cgroup: 0 not, 1 an id prefix, 2 exactly. */
-static int match(const struct cgroup_set *s, const struct cgroup_entry *ent,
-		 const char *want, char *name, size_t namelen)
+static int match(const struct cgroup_set *s, const struct cgroup_entry *ent, const char *want,
+		 char *name, size_t namelen)
 {
 	struct cgroup_ident id;
 	const char *n;
@@ -476,13 +475,14 @@ static int miss(const struct cgroup_set *s, const char *want, struct kerr *e)
 			suggest_add(&sg, id.id);
 		}
 	}
-	return kerr_set(e, -ENOENT, "--container", 0,
-			"no container, pod or unit '%s' among %zu memory cgroups (%zu named); close names: %s",
-			want, s->n, named, suggest_str(&sg, list, sizeof(list)));
+	return kerr_set(
+		e, -ENOENT, "--container", 0,
+		"no container, pod or unit '%s' among %zu memory cgroups (%zu named); close names: %s",
+		want, s->n, named, suggest_str(&sg, list, sizeof(list)));
 }
 
-int cgroup_set_find(const struct cgroup_set *s, const char *want,
-		    struct cgroup_target *t, struct kerr *e)
+int cgroup_set_find(const struct cgroup_set *s, const char *want, struct cgroup_target *t,
+		    struct kerr *e)
 {
 	const struct cgroup_entry *best = NULL;
 	char name[CONTAINER_NAME_LEN], bestname[CONTAINER_NAME_LEN] = "";
@@ -502,14 +502,13 @@ int cgroup_set_find(const struct cgroup_set *s, const char *want,
 		return miss(s, want, e);
 	if (bestm == 1 && prefixes > 1)
 		return kerr_set(e, -EEXIST, "--container", 0,
-				"'%s' is the start of %d container ids: give more of it",
-				want, prefixes);
+				"'%s' is the start of %d container ids: give more of it", want,
+				prefixes);
 	fill_target(s, best, bestname[0] ? bestname : best->path, t);
 	return 0;
 }
 
-int cgroups_container_resolve(const char *name, struct cgroup_target *t,
-			      struct kerr *e)
+int cgroups_container_resolve(const char *name, struct cgroup_target *t, struct kerr *e)
 {
 	struct cgroup_set s;
 	int r = cgroup_set_take(&s, NULL, 0, 0, e);

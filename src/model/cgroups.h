@@ -57,8 +57,8 @@ struct cgroup_set {
  * text or a cgroup's file that does not parse is an error naming the file
  * and its line ("DIR/cgroup/v2/a/memory.stat:3: expected 'name value' ...").
  */
-int cgroup_set_parse(struct cgroup_set *s, const char *buf, size_t len,
-		     const char *src, uint64_t page_size, size_t max, struct kerr *e);
+int cgroup_set_parse(struct cgroup_set *s, const char *buf, size_t len, const char *src,
+		     uint64_t page_size, size_t max, struct kerr *e);
 
 /*
  * What reading the cgroups live keeps from one sample to the next: the
@@ -78,13 +78,12 @@ struct cgroups_live {
  * default), and the containers' names. -ENOENT with e when no memory
  * cgroup hierarchy is mounted.
  */
-int cgroups_read_live(struct cgroups_live *l, size_t max, struct buf *out,
-		      struct kerr *e);
+int cgroups_read_live(struct cgroups_live *l, size_t max, struct buf *out, struct kerr *e);
 void cgroups_live_free(struct cgroups_live *l);
 
 /* The hierarchies from a mountinfo text (tests: dir names of a fixture). */
-int cgroups_find_mountinfo(const char *buf, size_t len, const char *src,
-			   struct cgroup_hiers *out, struct kerr *e);
+int cgroups_find_mountinfo(const char *buf, size_t len, const char *src, struct cgroup_hiers *out,
+			   struct kerr *e);
 
 /*
  * Reads every memory cgroup, live (dir NULL) or from DIR, at most
@@ -92,8 +91,8 @@ int cgroups_find_mountinfo(const char *buf, size_t len, const char *src,
  * the source read and parsed in one call. Returns as cgroup_set_parse, or
  * -ENOENT when there is no memory cgroup hierarchy (e filled).
  */
-int cgroup_set_take(struct cgroup_set *s, const char *dir, size_t max_cgroups,
-		    uint64_t page_size, struct kerr *e);
+int cgroup_set_take(struct cgroup_set *s, const char *dir, size_t max_cgroups, uint64_t page_size,
+		    struct kerr *e);
 void cgroup_set_free(struct cgroup_set *s);
 
 /*
@@ -101,8 +100,8 @@ void cgroup_set_free(struct cgroup_set *s);
  * live sample read it) into DIR/cgroup/ (layout in source/cgroups.h),
  * replacing an older copy, with DIR/cgroup/containers.
  */
-int cgroups_snapshot_write(const char *dir, const char *text, size_t len,
-			   const char *src, struct kerr *e);
+int cgroups_snapshot_write(const char *dir, const char *text, size_t len, const char *src,
+			   struct kerr *e);
 
 /* The display name of a cgroup: the container's, the pod's, the unit's, or NULL. */
 const char *cgroup_set_name(const struct cgroup_set *s, const char *path,
@@ -122,10 +121,9 @@ struct cgroup_target {
  * with the closest names in e on a miss; -EEXIST when an id prefix is
  * ambiguous.
  */
-int cgroup_set_find(const struct cgroup_set *s, const char *name,
-		    struct cgroup_target *t, struct kerr *e);
+int cgroup_set_find(const struct cgroup_set *s, const char *name, struct cgroup_target *t,
+		    struct kerr *e);
 /* The same on the live system: takes the set, finds, frees. */
-int cgroups_container_resolve(const char *name, struct cgroup_target *t,
-			      struct kerr *e);
+int cgroups_container_resolve(const char *name, struct cgroup_target *t, struct kerr *e);
 
 #endif

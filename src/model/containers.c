@@ -63,14 +63,14 @@ static void podman_load(struct container_sources *cs, struct buf *b)
 
 	cs->podman_read = true;
 	if (!runtimes_read(RUNTIMES_PODMAN_JSON, b) &&
-	    container_meta_podman(b->data, b->len, RUNTIMES_PODMAN_JSON, podman_add,
-				  &cs->podman, &e))
+	    container_meta_podman(b->data, b->len, RUNTIMES_PODMAN_JSON, podman_add, &cs->podman,
+				  &e))
 		keep_err(cs, &e);
 }
 
 /* Names a container (and its pod) from one metadata file. */
-static int add_meta(struct container_names *names, const char *runtime,
-		    const char *id, const struct container_meta *m)
+static int add_meta(struct container_names *names, const char *runtime, const char *id,
+		    const struct container_meta *m)
 {
 	char pod[CGROUP_UID_LEN + 8];
 	int r = 0;
@@ -85,12 +85,12 @@ static int add_meta(struct container_names *names, const char *runtime,
 }
 
 /* The first metadata file of id that exists names it (or fails to). */
-static int lookup_files(struct container_sources *cs, const char *id,
-			struct container_names *names, struct buf *b, bool *found)
+static int lookup_files(struct container_sources *cs, const char *id, struct container_names *names,
+			struct buf *b, bool *found)
 {
 	struct runtime_file files[16];
-	size_t n = runtimes_files(id, (const char (*)[PATH_MAX])cs->docker, cs->ndocker,
-				  files, sizeof(files) / sizeof(files[0]));
+	size_t n = runtimes_files(id, (const char(*)[PATH_MAX])cs->docker, cs->ndocker, files,
+				  sizeof(files) / sizeof(files[0]));
 
 	for (size_t i = 0; i < n; i++) {
 		struct container_meta m;

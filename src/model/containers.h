@@ -25,9 +25,9 @@
 struct container_sources {
 	char docker[CONTAINERS_MAX_DOCKER_ROOTS][PATH_MAX];
 	size_t ndocker;
-	bool podman_read;	/* containers.json read once */
+	bool podman_read; /* containers.json read once */
 	struct container_names podman;
-	struct kerr err;	/* the first metadata file that did not parse */
+	struct kerr err; /* the first metadata file that did not parse */
 };
 
 /* Finds the runtimes' roots (running dockerds' data roots). */

@@ -57,9 +57,8 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns)
 	{
 		double prev = set->last_t;
 
-		set->last_t = mono_ns >= set->t0_ns
-				      ? (double)(mono_ns - set->t0_ns) / 1e9
-				      : 0.0; /* a clock that went back: keep order */
+		set->last_t = mono_ns >= set->t0_ns ? (double)(mono_ns - set->t0_ns) / 1e9
+						    : 0.0; /* a clock that went back: keep order */
 		if (set->samples && (mono_ns < set->t0_ns || set->last_t < prev)) {
 			/* counted for the caller to say: the trend over them is bent */
 			if (!set->clock_back++)
@@ -85,8 +84,8 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns)
  * of every sample (a recording of 100,000 samples with slabinfo makes tens
  * of millions).
  */
-static int key_of(char *k, size_t klen, enum series_source src,
-		  const char *name, const char *module)
+static int key_of(char *k, size_t klen, enum series_source src, const char *name,
+		  const char *module)
 {
 	const char *parts[2] = { module ? module : "", name };
 	char num[12];
@@ -166,8 +165,7 @@ long series_add_cgroup(struct series_set *set, const char *path, const char *cou
 		       const char *name, uint64_t bytes)
 {
 	char k[KEY_MAX];
-	long i = slot_of(set, k, key_of(k, sizeof(k), SERIES_CGROUP, path, counter),
-			 SERIES_CGROUP);
+	long i = slot_of(set, k, key_of(k, sizeof(k), SERIES_CGROUP, path, counter), SERIES_CGROUP);
 	struct series *s;
 
 	if (i < 0)
@@ -184,8 +182,8 @@ long series_add_cgroup(struct series_set *set, const char *path, const char *cou
 	return i;
 }
 
-long series_add(struct series_set *set, enum series_source src,
-		const char *name, const char *module, uint64_t bytes)
+long series_add(struct series_set *set, enum series_source src, const char *name,
+		const char *module, uint64_t bytes)
 {
 	char k[KEY_MAX];
 	long i = slot_of(set, k, key_of(k, sizeof(k), src, name, module), src);
@@ -202,20 +200,19 @@ long series_add(struct series_set *set, enum series_source src,
 	return i;
 }
 
-int series_add_error(const struct series_set *set, long r, const char *src,
-		     struct kerr *e)
+int series_add_error(const struct series_set *set, long r, const char *src, struct kerr *e)
 {
 	src = src && src[0] ? src : "series";
 	if (r == -E2BIG)
-		return kerr_set(e, -E2BIG, src, 0,
-				"more than %zu series (caches, callers, sites): kleak keeps no more (a hostile recording?)",
-				set->max_count);
+		return kerr_set(
+			e, -E2BIG, src, 0,
+			"more than %zu series (caches, callers, sites): kleak keeps no more (a hostile recording?)",
+			set->max_count);
 	return kerr_set(e, -ENOMEM, src, 0, "out of memory");
 }
 
-const struct series *series_find(const struct series_set *set,
-				 enum series_source src, const char *name,
-				 const char *module)
+const struct series *series_find(const struct series_set *set, enum series_source src,
+				 const char *name, const char *module)
 {
 	char k[KEY_MAX];
 	int kl = key_of(k, sizeof(k), src, name, module);
@@ -327,8 +324,7 @@ static void maybe_prune(struct series_set *set, bool decimated)
 	if (!decimated && set->count <= set->prune_at)
 		return;
 	prune(set);
-	set->prune_at = 2 * set->count > set->prune_min ? 2 * set->count
-							     : set->prune_min;
+	set->prune_at = 2 * set->count > set->prune_min ? 2 * set->count : set->prune_min;
 }
 
 /* Halves the window: pairs of points become their mean, stride doubles. */
@@ -429,7 +425,6 @@ void series_set_widen(struct series_set *set)
 
 /* The meminfo series: see series.h. */
 const char *const series_meminfo_fields[] = {
-	"Slab",	       "SReclaimable", "SUnreclaim", "KReclaimable",
-	"VmallocUsed", "KernelStack",  "PageTables", "SecPageTables",
-	"Percpu",      "Bounce",       "Unaccounted", NULL,
+	"Slab",	      "SReclaimable",  "SUnreclaim", "KReclaimable", "VmallocUsed", "KernelStack",
+	"PageTables", "SecPageTables", "Percpu",     "Bounce",	     "Unaccounted", NULL,
 };

@@ -74,42 +74,42 @@ const char *series_source_name(enum series_source s);
 
 struct series {
 	enum series_source source;
-	char name[256];	 /* cgroup: the container's name, else its path */
-	char module[64]; /* vmalloc_caller, allocinfo: its module, "" when built in */
-	char *path;	 /* cgroup: its path, the series' key (owned); NULL otherwise */
+	char name[256];	  /* cgroup: the container's name, else its path */
+	char module[64];  /* vmalloc_caller, allocinfo: its module, "" when built in */
+	char *path;	  /* cgroup: its path, the series' key (owned); NULL otherwise */
 	char counter[24]; /* cgroup: "kernel" or "slab_unreclaimable"; "" otherwise */
-	int reclaimable; /* 1, 0, or -1 when unknown */
-	bool aggregate;	 /* allocinfo container (slab pages), kmemleak_object, a
+	int reclaimable;  /* 1, 0, or -1 when unknown */
+	bool aggregate;	  /* allocinfo container (slab pages), kmemleak_object, a
 			  * cgroup whose children hold most of it */
 	/* The least noise its source makes (Unaccounted: the vmstat drift bound). */
 	double noise_floor_bytes;
-	double *v;	 /* committed points, cap of them */
-	double acc;	 /* sum of the raw values of the pending point */
+	double *v;	  /* committed points, cap of them */
+	double acc;	  /* sum of the raw values of the pending point */
 	unsigned present; /* samples in the pending point that had a value */
-	bool gap;	 /* the sample being fed has no value (series_gap) */
-	uint64_t cur;	 /* raw value in the sample being fed */
-	uint64_t last;	 /* raw value in the latest sample that had one */
+	bool gap;	  /* the sample being fed has no value (series_gap) */
+	uint64_t cur;	  /* raw value in the sample being fed */
+	uint64_t last;	  /* raw value in the latest sample that had one */
 };
 
 struct series_set {
-	size_t cap;	   /* points kept at most */
-	size_t n;	   /* committed points */
-	double *t;	   /* seconds since the first sample, per point */
-	unsigned stride;   /* raw samples averaged into one point */
-	unsigned pending;  /* raw samples in the point being built */
-	double tacc;	   /* sum of their times */
-	uint64_t samples;  /* complete samples fed */
-	uint64_t t0_ns;	   /* monotonic time of the first sample */
-	double last_t;	   /* seconds since t0 of the latest sample */
+	size_t cap;	  /* points kept at most */
+	size_t n;	  /* committed points */
+	double *t;	  /* seconds since the first sample, per point */
+	unsigned stride;  /* raw samples averaged into one point */
+	unsigned pending; /* raw samples in the point being built */
+	double tacc;	  /* sum of their times */
+	uint64_t samples; /* complete samples fed */
+	uint64_t t0_ns;	  /* monotonic time of the first sample */
+	double last_t;	  /* seconds since t0 of the latest sample */
 	bool in_sample;
 	uint64_t clock_back;	   /* samples whose time was before the one before */
 	uint64_t clock_back_first; /* the first of them (its number, from 1) */
-	size_t prune_at;   /* prune when count passes it (see series.c) */
-	size_t prune_min;  /* prune_at never below it: SERIES_PRUNE_MIN */
+	size_t prune_at;	   /* prune when count passes it (see series.c) */
+	size_t prune_min;	   /* prune_at never below it: SERIES_PRUNE_MIN */
 	struct series *v;
 	size_t count, alloc;
-	size_t max_count;  /* series at most: SERIES_MAX_COUNT */
-	size_t vcap;	   /* points each series has room for (<= cap) */
+	size_t max_count;    /* series at most: SERIES_MAX_COUNT */
+	size_t vcap;	     /* points each series has room for (<= cap) */
 	struct strmap index; /* "source\tmodule\tname" -> v[] slot */
 };
 
@@ -127,11 +127,10 @@ void series_sample_begin(struct series_set *set, uint64_t mono_ns);
  * Adds bytes to the series (created when new); returns its slot, -ENOMEM,
  * or -E2BIG when a new series would pass max_count.
  */
-long series_add(struct series_set *set, enum series_source src,
-		const char *name, const char *module, uint64_t bytes);
+long series_add(struct series_set *set, enum series_source src, const char *name,
+		const char *module, uint64_t bytes);
 /* The error of a failed series_add (r) in e, about src: its cause said plainly. */
-int series_add_error(const struct series_set *set, long r, const char *src,
-		     struct kerr *e);
+int series_add_error(const struct series_set *set, long r, const char *src, struct kerr *e);
 void series_sample_end(struct series_set *set);
 /*
  * Within a sample: the series of source src (named name, or all when NULL)
@@ -155,9 +154,8 @@ long series_add_cgroup(struct series_set *set, const char *path, const char *cou
 void series_set_widen(struct series_set *set);
 
 /* Looks a series up; NULL when absent. module may be NULL for "". */
-const struct series *series_find(const struct series_set *set,
-				 enum series_source src, const char *name,
-				 const char *module);
+const struct series *series_find(const struct series_set *set, enum series_source src,
+				 const char *name, const char *module);
 const struct series *series_find_cgroup(const struct series_set *set, const char *path,
 					const char *counter);
 

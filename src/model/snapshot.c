@@ -25,17 +25,18 @@ static bool page_size_ok(uint64_t v)
  * is one: anything else is a damaged file (or a newer kleak's), an error
  * naming the byte offset as the decoder's errors do.
  */
-static int check_recording_meta(const struct sample *s, const struct meta *m,
-				const struct kerr *pe, int pr, struct kerr *e)
+static int check_recording_meta(const struct sample *s, const struct meta *m, const struct kerr *pe,
+				int pr, struct kerr *e)
 {
 	const char *what = NULL;
 
 	if (pr)
 		what = pe->msg;
 	else if (!m->has_recording)
-		return kerr_set(e, -EINVAL, s->path, 0,
-				"offset %llu: sample %llu: meta without kleak_recording (corrupt recording)",
-				(unsigned long long)s->offset, (unsigned long long)s->seq);
+		return kerr_set(
+			e, -EINVAL, s->path, 0,
+			"offset %llu: sample %llu: meta without kleak_recording (corrupt recording)",
+			(unsigned long long)s->offset, (unsigned long long)s->seq);
 	else if (!m->recording)
 		what = "bad kleak_recording";
 	else if (m->page_size && !page_size_ok(m->page_size))
@@ -43,13 +44,13 @@ static int check_recording_meta(const struct sample *s, const struct meta *m,
 	if (what)
 		return kerr_set(e, -EINVAL, s->path, 0,
 				"offset %llu: sample %llu: meta: %s (corrupt recording)",
-				(unsigned long long)s->offset, (unsigned long long)s->seq,
-				what);
+				(unsigned long long)s->offset, (unsigned long long)s->seq, what);
 	if (m->recording > RECORDING_VERSION)
-		return kerr_set(e, -EPROTONOSUPPORT, s->path, 0,
-				"offset %llu: recording format version %llu is newer than this kleak's (%d)",
-				(unsigned long long)s->offset,
-				(unsigned long long)m->recording, RECORDING_VERSION);
+		return kerr_set(
+			e, -EPROTONOSUPPORT, s->path, 0,
+			"offset %llu: recording format version %llu is newer than this kleak's (%d)",
+			(unsigned long long)s->offset, (unsigned long long)m->recording,
+			RECORDING_VERSION);
 	return 0;
 }
 
@@ -59,8 +60,7 @@ static int check_recording_meta(const struct sample *s, const struct meta *m,
  * unless it says otherwise. A recorder without a monotonic clock has only
  * the wall clock: samples are placed by it.
  */
-static int parse_meta(struct snapshot *snap, const struct sample *s,
-		      struct kerr *e)
+static int parse_meta(struct snapshot *snap, const struct sample *s, struct kerr *e)
 {
 	struct meta m = { 0 };
 	struct kerr pe = { 0 };
@@ -98,8 +98,7 @@ static int parse_meta(struct snapshot *snap, const struct sample *s,
 	/* the records of this sample are of the boot it was taken in */
 	if (snap->wall_ns && m.mono_ns && !s->kmsg_file[0])
 		snap->boot_wall_ns = snap->wall_ns - (int64_t)m.mono_ns;
-	snap->page_size = page_size_ok(m.page_size) ? m.page_size
-						     : (uint64_t)sysconf(_SC_PAGESIZE);
+	snap->page_size = page_size_ok(m.page_size) ? m.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
 	return 0;
 }
 
@@ -152,8 +151,7 @@ static void free_source(struct snapshot *snap, enum source_id id)
  * skipped ahead of it only that far). A snapshot directory or a saved
  * file is read as a file: nothing is open.
  */
-static int parse_klog(struct snapshot *snap, const struct buf *b, const char *src,
-		      struct kerr *e)
+static int parse_klog(struct snapshot *snap, const struct buf *b, const char *src, struct kerr *e)
 {
 	struct klog_parse_opts o = { 0 };
 	const struct sample *s = snap->sample;
@@ -172,8 +170,7 @@ static int parse_klog(struct snapshot *snap, const struct buf *b, const char *sr
 }
 
 /* The one switch from a source to its parser. */
-static int parse_source(struct snapshot *snap, enum source_id id,
-			const char *src, struct kerr *e)
+static int parse_source(struct snapshot *snap, enum source_id id, const char *src, struct kerr *e)
 {
 	const struct buf *b = &snap->raw[id];
 
@@ -201,7 +198,8 @@ static int parse_source(struct snapshot *snap, enum source_id id,
 	case SRC_THP:
 		return thp_parse(b->data, b->len, src, &snap->thp, e);
 	case SRC_CGROUPS:
-		return cgroup_set_parse(&snap->cgroups, b->data, b->len, src, snap->page_size, 0, e);
+		return cgroup_set_parse(&snap->cgroups, b->data, b->len, src, snap->page_size, 0,
+					e);
 	case SRC_KMSG:
 		return parse_klog(snap, b, src, e);
 	case SRC_VMALLOCINFO: /* raw: walked by the analyses */
@@ -226,13 +224,11 @@ static void note_source(struct snapshot *snap, enum source_id id, bool parse)
 		return;
 	}
 	sample_src(s, id, src, sizeof(src));
-	snap->status[id] = parse && parse_source(snap, id, src, &snap->err[id])
-				   ? SOURCE_BAD
-				   : SOURCE_OK;
+	snap->status[id] = parse && parse_source(snap, id, src, &snap->err[id]) ? SOURCE_BAD
+										: SOURCE_OK;
 }
 
-int snapshot_parse(struct snapshot *snap, const struct sample *s,
-		   unsigned which, struct kerr *e)
+int snapshot_parse(struct snapshot *snap, const struct sample *s, unsigned which, struct kerr *e)
 {
 	const struct kerr *bad;
 	int r;
@@ -258,8 +254,7 @@ int snapshot_parse(struct snapshot *snap, const struct sample *s,
 	return bad ? bad->code : 0;
 }
 
-int snapshot_parse_source(struct snapshot *snap, enum source_id id,
-			  struct kerr *e)
+int snapshot_parse_source(struct snapshot *snap, enum source_id id, struct kerr *e)
 {
 	note_source(snap, id, true);
 	if (snap->status[id] != SOURCE_BAD)
@@ -281,8 +276,7 @@ bool snapshot_has(const struct snapshot *s, enum source_id id)
 	return s->status[id] == SOURCE_OK;
 }
 
-const char *snapshot_src(const struct snapshot *s, enum source_id id,
-			 char *buf, size_t len)
+const char *snapshot_src(const struct snapshot *s, enum source_id id, char *buf, size_t len)
 {
 	if (id == SRC_KMSG && s->kmsg_file[0])
 		snprintf(buf, len, "%s", s->kmsg_file);

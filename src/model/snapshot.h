@@ -48,13 +48,13 @@ struct snapshot {
 	char from[PATH_MAX + 32];    /* "" live; else the DIR or "FILE:sample-N" */
 	char release[128];
 	char hostname[128];
-	int64_t time_s;	      /* wall clock when taken, 0 unknown */
-	uint64_t mono_ns;     /* CLOCK_MONOTONIC when taken (its boot only) */
+	int64_t time_s;	  /* wall clock when taken, 0 unknown */
+	uint64_t mono_ns; /* CLOCK_MONOTONIC when taken (its boot only) */
 	uint64_t page_size;
-	uint64_t interval_ns; /* a recording's interval, 0 otherwise */
+	uint64_t interval_ns;	 /* a recording's interval, 0 otherwise */
 	uint64_t leak_window_ns; /* record --leak-window, 0 when not given */
-	int64_t wall_ns;      /* wall clock when taken, ns; time_s x 1e9 when unknown */
-	char boot_id[40];     /* the boot it was taken in, "" unknown */
+	int64_t wall_ns;	 /* wall clock when taken, ns; time_s x 1e9 when unknown */
+	char boot_id[40];	 /* the boot it was taken in, "" unknown */
 	/*
 	 * The kernel log: where it came from, the reader's counters (a live
 	 * read, or one recorded) and printk's clock 0 on the wall clock
@@ -93,20 +93,17 @@ struct snapshot {
  * a newer format) with e set; snap is complete either way and must be
  * freed.
  */
-int snapshot_parse(struct snapshot *snap, const struct sample *s,
-		   unsigned which, struct kerr *e);
+int snapshot_parse(struct snapshot *snap, const struct sample *s, unsigned which, struct kerr *e);
 /*
  * Parses one more source of the sample (one read into it after
  * snapshot_parse: module symbols). Returns as snapshot_parse.
  */
-int snapshot_parse_source(struct snapshot *snap, enum source_id id,
-			  struct kerr *e);
+int snapshot_parse_source(struct snapshot *snap, enum source_id id, struct kerr *e);
 /* The first source that exists but does not parse, or NULL. */
 const struct kerr *snapshot_fatal(const struct snapshot *s);
 bool snapshot_has(const struct snapshot *s, enum source_id id);
 /* Where source id of the snapshot is ("/proc/meminfo", "DIR/meminfo"). */
-const char *snapshot_src(const struct snapshot *s, enum source_id id,
-			 char *buf, size_t len);
+const char *snapshot_src(const struct snapshot *s, enum source_id id, char *buf, size_t len);
 /* Forgets the sample (about to be freed or reused): raw sources gone. */
 void snapshot_detach(struct snapshot *s);
 void snapshot_free(struct snapshot *s);

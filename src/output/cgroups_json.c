@@ -7,8 +7,7 @@
 #include "output/cgroups_render.h"
 #include "output/json.h"
 
-static void kv_value(struct json *j, const char *key, const struct memcg *m,
-		     enum memcg_value v)
+static void kv_value(struct json *j, const char *key, const struct memcg *m, enum memcg_value v)
 {
 	json_key(j, key);
 	if (memcg_has(m, v))
@@ -113,8 +112,7 @@ static void host(struct json *j, const struct cgroups_report *r)
 	json_obj_end(j);
 }
 
-void cgroups_render_json(FILE *f, const struct cgroups_report *r,
-			 const struct render_opts *o)
+void cgroups_render_json(FILE *f, const struct cgroups_report *r, const struct render_opts *o)
 {
 	const struct cgroup_set *s = r->set;
 	char msg[1024];

@@ -8,9 +8,7 @@
 #include "analyze/cgroups.h"
 #include "output/render.h"
 
-void cgroups_render_text(FILE *f, const struct cgroups_report *r,
-			 const struct render_opts *o);
-void cgroups_render_json(FILE *f, const struct cgroups_report *r,
-			 const struct render_opts *o);
+void cgroups_render_text(FILE *f, const struct cgroups_report *r, const struct render_opts *o);
+void cgroups_render_json(FILE *f, const struct cgroups_report *r, const struct render_opts *o);
 
 #endif

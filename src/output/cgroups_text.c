@@ -15,8 +15,7 @@ struct style {
 };
 
 /* A byte value or "-" when the kernel does not report it. */
-static const char *val(const struct memcg *m, enum memcg_value v, char *buf,
-		       size_t len)
+static const char *val(const struct memcg *m, enum memcg_value v, char *buf, size_t len)
 {
 	return memcg_has(m, v) ? fmt_bytes(m->v[v], buf, len) : "-";
 }
@@ -26,27 +25,25 @@ static void header(FILE *f, const struct cgroups_report *r, const struct style *
 	const struct cgroup_set *s = r->set;
 	char b1[32], b2[32];
 
-	fprintf(f, "%skleak cgroups%s: %zu memory cgroups", st->bold, st->reset,
-		s->stats.visited);
+	fprintf(f, "%skleak cgroups%s: %zu memory cgroups", st->bold, st->reset, s->stats.visited);
 	for (size_t i = 0; i < s->hiers.n; i++)
-		fprintf(f, "%s v%d %s", i ? "," : " in", s->hiers.v[i].version,
-			s->hiers.v[i].dir);
+		fprintf(f, "%s v%d %s", i ? "," : " in", s->hiers.v[i].version, s->hiers.v[i].dir);
 	if (r->have_host)
 		fprintf(f, "; host %s available of %s",
 			fmt_bytes(r->host_available_bytes, b1, sizeof(b1)),
 			fmt_bytes(r->host_total_bytes, b2, sizeof(b2)));
 	fputc('\n', f);
 	if (s->stats.capped)
-		fprintf(f, "%sonly the first %zu cgroups were read (--max-cgroups)%s\n",
-			st->warn, s->max_cgroups, st->reset);
+		fprintf(f, "%sonly the first %zu cgroups were read (--max-cgroups)%s\n", st->warn,
+			s->max_cgroups, st->reset);
 }
 
 static void table(FILE *f, const struct cgroups_report *r, const struct style *st, int top)
 {
 	char b[6][32], label[160], safe[128];
 
-	fprintf(f, "\n%s%-44s %10s %10s %10s %10s %10s%s\n", st->bold, "CGROUP",
-		"KERNEL", "SLAB_UNREC", "SLAB_REC", "MEMORY", "LIMIT", st->reset);
+	fprintf(f, "\n%s%-44s %10s %10s %10s %10s %10s%s\n", st->bold, "CGROUP", "KERNEL",
+		"SLAB_UNREC", "SLAB_REC", "MEMORY", "LIMIT", st->reset);
 	for (size_t i = 0; i < r->nrows && (int)i < top; i++) {
 		const struct cgroup_row *x = &r->rows[i];
 		const struct memcg *m = &x->ent->m;
@@ -75,8 +72,9 @@ static void findings(FILE *f, const struct cgroups_report *r, const struct style
 		fprintf(f, "  none: no cgroup reached its limit, no OOM or kmem failure counted\n");
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct finding *x = &r->findings[i];
-		const char *c = x->severity == SEV_CRITICAL ? st->crit
-				: x->severity == SEV_WARNING ? st->warn : "";
+		const char *c = x->severity == SEV_CRITICAL  ? st->crit
+				: x->severity == SEV_WARNING ? st->warn
+							     : "";
 
 		fprintf(f, "  %s[%s]%s ", c, severity_name(x->severity), st->reset);
 		text_fputs(x->summary, f);
@@ -88,8 +86,7 @@ static void findings(FILE *f, const struct cgroups_report *r, const struct style
 	}
 }
 
-void cgroups_render_text(FILE *f, const struct cgroups_report *r,
-			 const struct render_opts *o)
+void cgroups_render_text(FILE *f, const struct cgroups_report *r, const struct render_opts *o)
 {
 	struct style st = { "", "", "", "", "" };
 	char msg[1024];

@@ -15,12 +15,13 @@ static void sources(struct json *j, const struct snapshot *s)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		json_key(j, source_descs[i].name);
 		json_obj_begin(j);
-		json_kv_str(j, "status", s->status[i] == SOURCE_OK ? "ok"
-				   : s->status[i] == SOURCE_BAD ? "error"
-								 : "missing");
-		json_kv_str(j, "error", s->status[i] == SOURCE_OK
-					     ? NULL
-					     : kerr_str(&s->err[i], msg, sizeof(msg)));
+		json_kv_str(j, "status",
+			    s->status[i] == SOURCE_OK	 ? "ok"
+			    : s->status[i] == SOURCE_BAD ? "error"
+							 : "missing");
+		json_kv_str(j, "error",
+			    s->status[i] == SOURCE_OK ? NULL
+						      : kerr_str(&s->err[i], msg, sizeof(msg)));
 		json_obj_end(j);
 	}
 	json_obj_end(j);
@@ -99,8 +100,7 @@ static void slab(struct json *j, const struct check_report *r)
 	json_obj_end(j);
 }
 
-static void vmalloc(struct json *j, const struct check_report *r,
-		    const struct render_opts *o)
+static void vmalloc(struct json *j, const struct check_report *r, const struct render_opts *o)
 {
 	const struct vmalloc_groups *g = &r->vm;
 
@@ -168,8 +168,8 @@ static void kmemleak(struct json *j, const struct check_report *r)
 	json_obj_end(j);
 }
 
-static void allocinfo_groups(struct json *j, const char *key,
-			     const struct allocinfo_group *g, size_t n)
+static void allocinfo_groups(struct json *j, const char *key, const struct allocinfo_group *g,
+			     size_t n)
 {
 	json_key(j, key);
 	json_arr_begin(j);
@@ -281,8 +281,7 @@ static void kernel_log(struct json *j, const struct check_report *r)
 	json_arr_end(j);
 }
 
-void check_render_json(FILE *f, const struct check_report *r,
-		       const struct render_opts *o)
+void check_render_json(FILE *f, const struct check_report *r, const struct render_opts *o)
 {
 	const struct snapshot *s = r->snap;
 	struct json j;

@@ -9,9 +9,7 @@
 #include "analyze/check.h"
 #include "output/render.h"
 
-void check_render_text(FILE *f, const struct check_report *r,
-		       const struct render_opts *o);
-void check_render_json(FILE *f, const struct check_report *r,
-		       const struct render_opts *o);
+void check_render_text(FILE *f, const struct check_report *r, const struct render_opts *o);
+void check_render_json(FILE *f, const struct check_report *r, const struct render_opts *o);
 
 #endif

@@ -34,8 +34,8 @@ static void kernel(FILE *f, const struct check_report *r, const struct style *st
 		return;
 	}
 	fprintf(f, "\n%sKernel memory %s%s (%.1f%% of MemTotal %s)\n", st->bold,
-		fmt_bytes(k->kernel_bytes, b1, sizeof(b1)), st->reset,
-		kmem_pct(k, k->kernel_bytes), fmt_bytes(k->mem_total, b2, sizeof(b2)));
+		fmt_bytes(k->kernel_bytes, b1, sizeof(b1)), st->reset, kmem_pct(k, k->kernel_bytes),
+		fmt_bytes(k->mem_total, b2, sizeof(b2)));
 	for (int i = 0; i < k->ncomp; i++) {
 		const struct kmem_component *c = &k->comp[i];
 		bool sub = !c->in_total;
@@ -44,13 +44,12 @@ static void kernel(FILE *f, const struct check_report *r, const struct style *st
 
 		snprintf(name, sizeof(name), "%s%s", sub ? "  " : "", c->name);
 		fprintf(f, "  %-16s %10s %6.1f%%  %s%s%s\n", name,
-			fmt_bytes(c->bytes, b1, sizeof(b1)),
-			kmem_pct(k, c->bytes), st->dim, c->note, st->reset);
+			fmt_bytes(c->bytes, b1, sizeof(b1)), kmem_pct(k, c->bytes), st->dim,
+			c->note, st->reset);
 	}
 }
 
-static void slabs(FILE *f, const struct check_report *r, const struct style *st,
-		  int top)
+static void slabs(FILE *f, const struct check_report *r, const struct style *st, int top)
 {
 	char b1[32], b2[32], title[96];
 
@@ -58,11 +57,11 @@ static void slabs(FILE *f, const struct check_report *r, const struct style *st,
 		heading(f, st, "Slab caches: slabinfo not available (see below)");
 		return;
 	}
-	snprintf(title, sizeof(title), "Top slab caches by memory (%zu caches, %s)",
-		 r->nslabs, fmt_bytes(r->slab_bytes, b1, sizeof(b1)));
+	snprintf(title, sizeof(title), "Top slab caches by memory (%zu caches, %s)", r->nslabs,
+		 fmt_bytes(r->slab_bytes, b1, sizeof(b1)));
 	heading(f, st, title);
-	fprintf(f, "  %-24s %10s %10s %9s %7s  %s\n", "CACHE", "BYTES",
-		"OBJ_BYTES", "OBJS", "OBJSIZE", "SHARED WITH");
+	fprintf(f, "  %-24s %10s %10s %9s %7s  %s\n", "CACHE", "BYTES", "OBJ_BYTES", "OBJS",
+		"OBJSIZE", "SHARED WITH");
 	for (size_t i = 0; i < r->nslabs && (int)i < top; i++) {
 		const struct slab_row *s = &r->slabs[i];
 		char name[256];
@@ -82,8 +81,8 @@ static void slabs(FILE *f, const struct check_report *r, const struct style *st,
 	}
 }
 
-static void vmalloc(FILE *f, const struct check_report *r,
-		    const struct style *st, const struct render_opts *o)
+static void vmalloc(FILE *f, const struct check_report *r, const struct style *st,
+		    const struct render_opts *o)
 {
 	const struct vmalloc_groups *g = &r->vm;
 	char b1[32], title[128];
@@ -101,11 +100,9 @@ static void vmalloc(FILE *f, const struct check_report *r,
 		const struct vmalloc_module *m = &g->modules[i];
 		char name[256];
 
-		fprintf(f, "  %s%-30s%s %10s %6llu areas%s%s\n",
-			m->unloaded ? st->crit : "", SAFE(m->module, name),
-			m->unloaded ? st->reset : "",
-			fmt_bytes(m->bytes, b1, sizeof(b1)),
-			(unsigned long long)m->areas,
+		fprintf(f, "  %s%-30s%s %10s %6llu areas%s%s\n", m->unloaded ? st->crit : "",
+			SAFE(m->module, name), m->unloaded ? st->reset : "",
+			fmt_bytes(m->bytes, b1, sizeof(b1)), (unsigned long long)m->areas,
 			m->unloaded ? "  UNLOADED: leaked until reboot" : "",
 			m->tainted ? "  (out-of-tree)" : "");
 	}
@@ -121,8 +118,7 @@ static void vmalloc(FILE *f, const struct check_report *r,
 		snprintf(mod, sizeof(mod), c->module[0] ? "[%s]" : "%s",
 			 c->module[0] ? SAFE(c->module, name) : "-");
 		fprintf(f, "  %-40s %-18s %10s %6llu", SAFE(c->caller, caller), mod,
-			fmt_bytes(c->bytes, b1, sizeof(b1)),
-			(unsigned long long)c->areas);
+			fmt_bytes(c->bytes, b1, sizeof(b1)), (unsigned long long)c->areas);
 		if (c->unloaded && o->show_addresses)
 			fprintf(f, "  0x%llx", (unsigned long long)c->addr);
 		fputc('\n', f);
@@ -130,8 +126,7 @@ static void vmalloc(FILE *f, const struct check_report *r,
 }
 
 /* allocinfo: modules first (suspect drivers), then the top sites. */
-static void allocinfo(FILE *f, const struct check_report *r,
-		      const struct style *st, int top)
+static void allocinfo(FILE *f, const struct check_report *r, const struct style *st, int top)
 {
 	const struct allocinfo_top *t = &r->ai;
 	char b1[32], title[160], loc[512], mod[300], name[256], sloc[1024], fn[512];
@@ -145,20 +140,19 @@ static void allocinfo(FILE *f, const struct check_report *r,
 	for (size_t i = 0; i < t->nmodules && t->by_module[i].module; i++)
 		fprintf(f, "  [%s] %s in %zu site%s, %llu allocations\n",
 			SAFE(t->by_module[i].module, name),
-			fmt_bytes(t->by_module[i].bytes, b1, sizeof(b1)),
-			t->by_module[i].sites, t->by_module[i].sites == 1 ? "" : "s",
+			fmt_bytes(t->by_module[i].bytes, b1, sizeof(b1)), t->by_module[i].sites,
+			t->by_module[i].sites == 1 ? "" : "s",
 			(unsigned long long)t->by_module[i].calls);
-	fprintf(f, "  %-44s %-28s %-18s %10s %8s\n", "SITE", "FUNCTION", "MODULE",
-		"BYTES", "CALLS");
+	fprintf(f, "  %-44s %-28s %-18s %10s %8s\n", "SITE", "FUNCTION", "MODULE", "BYTES",
+		"CALLS");
 	for (size_t i = 0; i < t->nsites && (int)i < top; i++) {
 		const struct alloc_site *s = t->sites[i];
 
 		snprintf(mod, sizeof(mod), s->module ? "[%s]" : "%s",
 			 s->module ? SAFE(s->module, name) : "-");
 		fprintf(f, "  %-44s %-28s %-18s %10s %8llu%s\n",
-			SAFE(alloc_site_location(s, loc, sizeof(loc)), sloc),
-			SAFE(s->function, fn), mod,
-			fmt_bytes(alloc_site_bytes(s), b1, sizeof(b1)),
+			SAFE(alloc_site_location(s, loc, sizeof(loc)), sloc), SAFE(s->function, fn),
+			mod, fmt_bytes(alloc_site_bytes(s), b1, sizeof(b1)),
 			(unsigned long long)s->calls, s->accurate ? "" : " (inaccurate)");
 	}
 }
@@ -196,10 +190,11 @@ static void findings(FILE *f, const struct check_report *r, const struct style *
 	}
 	heading(f, st, "Findings");
 	if (!r->nfindings)
-		fprintf(f, "  none: nothing in this snapshot is unusually large. A leak shows as growth: kleak watch\n");
+		fprintf(f,
+			"  none: nothing in this snapshot is unusually large. A leak shows as growth: kleak watch\n");
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct finding *x = &r->findings[i];
-		const char *c = x->severity == SEV_CRITICAL ? st->crit
+		const char *c = x->severity == SEV_CRITICAL  ? st->crit
 				: x->severity == SEV_WARNING ? st->warn
 							     : "";
 
@@ -261,8 +256,7 @@ static void problems(FILE *f, const struct check_report *r, const struct style *
 	}
 }
 
-void check_render_text(FILE *f, const struct check_report *r,
-		       const struct render_opts *o)
+void check_render_text(FILE *f, const struct check_report *r, const struct render_opts *o)
 {
 	struct style st = { "", "", "", "", "" };
 	const struct snapshot *s = r->snap;

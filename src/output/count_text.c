@@ -23,8 +23,7 @@ void count_render_header(FILE *f, const struct count_report *r)
 			fprintf(f, " (kmalloc events of %" PRIu64 " bytes too)",
 				t->cache.kmalloc_size);
 	} else {
-		fprintf(f, "counting %s returns against %s calls", r->funcs->alloc,
-			r->funcs->free);
+		fprintf(f, "counting %s returns against %s calls", r->funcs->alloc, r->funcs->free);
 		if (r->funcs->obj_type[0])
 			fprintf(f, " (%s *, argument %d)", r->funcs->obj_type,
 				r->funcs->free_arg + 1);
@@ -45,34 +44,36 @@ static void text_final(FILE *f, const struct count_report *r, bool color)
 	const struct count_counters *c = &r->cur.c;
 	char d[32];
 
-	fprintf(f, "over %s: frees of other objects %" PRIu64 ", repaired %" PRIu64
-		   ", dropped (map full) %" PRIu64 ", map busy %" PRIu64
-		   ", recursion misses %" PRIu64 "\n",
-		fmt_duration_ns(r->cur.t_ns, d, sizeof(d)),
-		c->stat[CS_FREE_UNTRACKED], c->stat[CS_REPAIRED],
-		c->stat[CS_DROPPED], c->stat[CS_BUSY], c->recursion_misses);
+	fprintf(f,
+		"over %s: frees of other objects %" PRIu64 ", repaired %" PRIu64
+		", dropped (map full) %" PRIu64 ", map busy %" PRIu64 ", recursion misses %" PRIu64
+		"\n",
+		fmt_duration_ns(r->cur.t_ns, d, sizeof(d)), c->stat[CS_FREE_UNTRACKED],
+		c->stat[CS_REPAIRED], c->stat[CS_DROPPED], c->stat[CS_BUSY], c->recursion_misses);
 	fprintf(f, "%sverdict: %s%s\n",
 		color ? (r->verdict == COUNT_OUTRUN ? FMT_RED : FMT_GREEN) : "", r->reason,
 		color ? FMT_RESET : "");
 	if (c->stat[CS_DROPPED])
-		fprintf(f, "note: %" PRIu64 " allocations were not tracked (object map full at %u); raise --max-objects\n",
+		fprintf(f,
+			"note: %" PRIu64
+			" allocations were not tracked (object map full at %u); raise --max-objects\n",
 			c->stat[CS_DROPPED], r->max_objects);
 }
 
-static void text(FILE *f, const struct count_report *r, const struct render_opts *o,
-		 bool refresh)
+static void text(FILE *f, const struct count_report *r, const struct render_opts *o, bool refresh)
 {
 	const struct count_counters *c = &r->cur.c;
 
 	if (refresh)
 		fputs("\r\033[K", f);
-	fprintf(f, "%salloc %" PRIu64 " free %" PRIu64 " outstanding %" PRIu64
-		   "  (%.0f alloc/s, %.0f free/s)",
-		r->final ? "total: " : "", c->stat[CS_ALLOC], c->stat[CS_FREE],
-		r->outstanding, r->rates.alloc, r->rates.free);
+	fprintf(f,
+		"%salloc %" PRIu64 " free %" PRIu64 " outstanding %" PRIu64
+		"  (%.0f alloc/s, %.0f free/s)",
+		r->final ? "total: " : "", c->stat[CS_ALLOC], c->stat[CS_FREE], r->outstanding,
+		r->rates.alloc, r->rates.free);
 	if (c->stat[CS_DROPPED] || c->stat[CS_BUSY] || c->recursion_misses)
-		fprintf(f, "  [dropped %" PRIu64 ", busy %" PRIu64
-			   ", recursion misses %" PRIu64 "]",
+		fprintf(f,
+			"  [dropped %" PRIu64 ", busy %" PRIu64 ", recursion misses %" PRIu64 "]",
 			c->stat[CS_DROPPED], c->stat[CS_BUSY], c->recursion_misses);
 	if (refresh && !r->final)
 		return;

@@ -15,9 +15,9 @@
 #include "output/html_esc.h"
 #include "util/vec.h"
 
-#define ROW_H 18	 /* px per frame row */
-#define CHAR_W 6.6	 /* px per character at the label's 11px monospace */
-#define MIN_W 0.5	 /* px: narrower frames are not drawn */
+#define ROW_H 18   /* px per frame row */
+#define CHAR_W 6.6 /* px per character at the label's 11px monospace */
+#define MIN_W 0.5  /* px: narrower frames are not drawn */
 
 struct fnode {
 	const struct stack_frame *fr; /* NULL for the root */
@@ -37,7 +37,10 @@ struct ftree {
 
 static size_t child(struct ftree *t, size_t parent, const struct stack_frame *fr)
 {
-	struct { size_t parent; const char *fn, *mod; } key = { parent, fr->function, fr->module };
+	struct {
+		size_t parent;
+		const char *fn, *mod;
+	} key = { parent, fr->function, fr->module };
 	struct fnode nn = { .fr = fr };
 	size_t slot;
 
@@ -159,8 +162,7 @@ static void label(FILE *f, const char *text, double x, double y, double w)
 	fputs("</text>", f);
 }
 
-static void draw(FILE *f, struct ftree *t, size_t i, double x, unsigned depth,
-		 double scale)
+static void draw(FILE *f, struct ftree *t, size_t i, double x, unsigned depth, double scale)
 {
 	const struct fnode *nd = &t->v[i];
 	double w = (double)nd->bytes * scale, y = depth * ROW_H, cx = x;
@@ -180,8 +182,8 @@ static void draw(FILE *f, struct ftree *t, size_t i, double x, unsigned depth,
 	fprintf(f, "\n%s, %llu bytes (%.1f%%)</title>", fmt_bytes(nd->bytes, b, sizeof(b)),
 		(unsigned long long)nd->bytes,
 		100.0 * (double)nd->bytes / (double)(t->v[0].bytes ? t->v[0].bytes : 1));
-	fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"%s/>",
-		x, (int)y, w, ROW_H - 1, frame_fill(nd->fr),
+	fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"%s/>", x,
+		(int)y, w, ROW_H - 1, frame_fill(nd->fr),
 		nd->fr && nd->fr->module ? " class=\"mod\"" : "");
 	if (!nd->fr)
 		snprintf(text, sizeof(text), "all: %s", fmt_bytes(nd->bytes, b, sizeof(b)));
@@ -235,11 +237,14 @@ int flame_svg_write(FILE *f, const struct stacks *s, const struct flame_opts *o)
 		draw(f, &t, 0, 0, 0, scale);
 	fputs("</svg></div><figcaption>", f);
 	html_text(f, o->title);
-	fprintf(f, ": each frame is as wide as the bytes held below it; callers above callees; "
-		   "siblings by size, largest left.");
+	fprintf(f,
+		": each frame is as wide as the bytes held below it; callers above callees; "
+		"siblings by size, largest left.");
 	if (t.hidden)
-		fprintf(f, " %zu frame%s narrower than half a pixel not drawn (their bytes are in "
-			   "their callers' width).", t.hidden, t.hidden == 1 ? "" : "s");
+		fprintf(f,
+			" %zu frame%s narrower than half a pixel not drawn (their bytes are in "
+			"their callers' width).",
+			t.hidden, t.hidden == 1 ? "" : "s");
 	fputs("</figcaption></figure>\n", f);
 	if (ferror(f))
 		r = -EIO;

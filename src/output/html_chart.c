@@ -32,26 +32,29 @@ static const struct band_style {
 	const char *motif; /* SVG path in a 8x8 tile, "" for a plain fill */
 	const char *ink;   /* the motif's colour: contrasts with fill */
 } bands[HTML_NBANDS] = {
-	{ "#D55E00", "", "" },					  /* vermillion */
+	{ "#D55E00", "", "" },						 /* vermillion */
 	{ "#E69F00", "M-2,10 l12,-12 M-2,2 l4,-4 M6,10 l4,-4", "#000" }, /* orange, / */
-	{ "#0072B2", "M2,2h1v1h-1z M6,6h1v1h-1z", "#fff" },		  /* blue, dots */
-	{ "#56B4E9", "M0,2h8 M0,6h8", "#000" },			  /* sky, lines */
-	{ "#009E73", "M-2,-2 l12,12 M6,-2 l4,4 M-2,6 l4,4", "#fff" },	  /* green, \ */
-	{ "#F0E442", "M0,0 l8,8 M8,0 l-8,8", "#000" },		  /* yellow, x */
-	{ "#CC79A7", "M2,0v8 M6,0v8", "#000" },			  /* purple, | */
-	{ "#999999", "M0,4h8 M4,0v8", "#fff" },			  /* grey, + */
+	{ "#0072B2", "M2,2h1v1h-1z M6,6h1v1h-1z", "#fff" },		 /* blue, dots */
+	{ "#56B4E9", "M0,2h8 M0,6h8", "#000" },				 /* sky, lines */
+	{ "#009E73", "M-2,-2 l12,12 M6,-2 l4,4 M-2,6 l4,4", "#fff" },	 /* green, \ */
+	{ "#F0E442", "M0,0 l8,8 M8,0 l-8,8", "#000" },			 /* yellow, x */
+	{ "#CC79A7", "M2,0v8 M6,0v8", "#000" },				 /* purple, | */
+	{ "#999999", "M0,4h8 M4,0v8", "#fff" },				 /* grey, + */
 	{ "#D9D9D9", "M-2,10 l12,-12 M-2,2 l4,-4 M6,10 l4,-4", "#000" }, /* pale, / */
-	{ "#444444", "M2,2h1v1h-1z M6,6h1v1h-1z", "#fff" },		  /* dark, dots */
+	{ "#444444", "M2,2h1v1h-1z M6,6h1v1h-1z", "#fff" },		 /* dark, dots */
 };
 
 void html_patterns(FILE *f)
 {
 	fputs("<svg class=\"defs\" aria-hidden=\"true\" width=\"0\" height=\"0\"><defs>\n", f);
 	for (size_t i = 0; i < HTML_NBANDS; i++) {
-		fprintf(f, "<pattern id=\"kb%zu\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
-			   "<rect width=\"8\" height=\"8\" fill=\"%s\"/>", i, bands[i].fill);
+		fprintf(f,
+			"<pattern id=\"kb%zu\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
+			"<rect width=\"8\" height=\"8\" fill=\"%s\"/>",
+			i, bands[i].fill);
 		if (bands[i].motif[0])
-			fprintf(f, "<path d=\"%s\" stroke=\"%s\" stroke-opacity=\".55\" stroke-width=\"1.2\" fill=\"none\"/>",
+			fprintf(f,
+				"<path d=\"%s\" stroke=\"%s\" stroke-opacity=\".55\" stroke-width=\"1.2\" fill=\"none\"/>",
 				bands[i].motif, bands[i].ink);
 		fputs("</pattern>\n", f);
 	}
@@ -60,8 +63,10 @@ void html_patterns(FILE *f)
 
 void html_swatch(FILE *f, size_t band)
 {
-	fprintf(f, "<svg class=\"sw\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><rect width=\"16\" "
-		   "height=\"16\" fill=\"url(#kb%zu)\" stroke=\"#333\"/></svg>", band % HTML_NBANDS);
+	fprintf(f,
+		"<svg class=\"sw\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><rect width=\"16\" "
+		"height=\"16\" fill=\"url(#kb%zu)\" stroke=\"#333\"/></svg>",
+		band % HTML_NBANDS);
 }
 
 const char *html_duration(double s, char *buf, size_t len)
@@ -127,9 +132,9 @@ static void time_axis(double span, struct axis *a)
 }
 
 struct plot {
-	double t0, span;  /* seconds */
-	double top;	  /* bytes at the top of the plot */
-	double pw;	  /* plot width */
+	double t0, span; /* seconds */
+	double top;	 /* bytes at the top of the plot */
+	double pw;	 /* plot width */
 };
 
 static double px(const struct plot *p, double t)
@@ -142,28 +147,30 @@ static double py(const struct plot *p, double v)
 	return Y0 + PH - v / p->top * PH;
 }
 
-static void draw_axes(FILE *f, const struct plot *p, const struct axis *ya,
-		      const struct axis *xa)
+static void draw_axes(FILE *f, const struct plot *p, const struct axis *ya, const struct axis *xa)
 {
 	fputs("<g class=\"axis\">", f);
 	for (double v = 0; v <= ya->top * (1 + 1e-9); v += ya->step) {
 		double y = py(p, v);
 
-		fprintf(f, "<line class=\"grid\" x1=\"%d\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-			   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g %s</text>",
+		fprintf(f,
+			"<line class=\"grid\" x1=\"%d\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g %s</text>",
 			X0, X0 + p->pw, y, y, X0 - 6, y + 4, v / ya->unit, ya->name);
 	}
 	for (double t = 0; t <= xa->top * (1 + 1e-9); t += xa->step) {
 		double x = px(p, p->t0 + t);
 
-		fprintf(f, "<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
-			   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g%s%s</text>",
-			x, x, Y0 + PH, Y0 + PH + 5, x, Y0 + PH + 18, t / xa->unit,
-			t > 0 ? " " : "", t > 0 ? xa->name : "");
+		fprintf(f,
+			"<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g%s%s</text>",
+			x, x, Y0 + PH, Y0 + PH + 5, x, Y0 + PH + 18, t / xa->unit, t > 0 ? " " : "",
+			t > 0 ? xa->name : "");
 	}
-	fprintf(f, "<line class=\"base\" x1=\"%d\" x2=\"%.0f\" y1=\"%d\" y2=\"%d\"/>"
-		   "<text class=\"title\" x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">time since the first sample (%s)</text>"
-		   "<text class=\"title\" transform=\"translate(14 %d) rotate(-90)\" text-anchor=\"middle\">kernel memory (%s)</text>",
+	fprintf(f,
+		"<line class=\"base\" x1=\"%d\" x2=\"%.0f\" y1=\"%d\" y2=\"%d\"/>"
+		"<text class=\"title\" x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">time since the first sample (%s)</text>"
+		"<text class=\"title\" transform=\"translate(14 %d) rotate(-90)\" text-anchor=\"middle\">kernel memory (%s)</text>",
 		X0, X0 + p->pw, Y0 + PH, Y0 + PH, X0 + p->pw / 2, Y0 + PH + 38, xa->name,
 		Y0 + PH / 2, ya->name);
 	fputs("</g>\n", f);
@@ -186,7 +193,7 @@ static bool all_zero(const struct html_component *c, size_t n)
 
 struct label {
 	double want, y;
-	size_t comp;	  /* component, or SIZE_MAX for the total */
+	size_t comp; /* component, or SIZE_MAX for the total */
 	uint64_t bytes;
 };
 
@@ -198,14 +205,15 @@ static int label_cmp(const void *a, const void *b)
 }
 
 /* Direct labels at the right edge, pushed apart so that none overlap. */
-static void draw_labels(FILE *f, const struct html_report *r, const struct plot *p,
-			struct label *l, size_t n)
+static void draw_labels(FILE *f, const struct html_report *r, const struct plot *p, struct label *l,
+			size_t n)
 {
 	double right = X0 + p->pw;
 
 	qsort(l, n, sizeof(*l), label_cmp);
 	for (size_t i = 0; i < n; i++)
-		l[i].y = i && l[i].want < l[i - 1].y + LABEL_GAP ? l[i - 1].y + LABEL_GAP : l[i].want;
+		l[i].y = i && l[i].want < l[i - 1].y + LABEL_GAP ? l[i - 1].y + LABEL_GAP
+								 : l[i].want;
 	for (size_t i = n; i-- > 0;) { /* then back up from the bottom edge */
 		double max = i + 1 < n ? l[i + 1].y - LABEL_GAP : Y0 + PH + 4;
 
@@ -269,15 +277,19 @@ static void caption(FILE *f, const struct html_report *r, size_t m, size_t colum
 	bool first = true;
 	char d[32];
 
-	fprintf(f, "<figcaption>Kernel memory by component, stacked (their sum is the kernel's "
-		   "total); %zu point%s over %s", r->npoints, r->npoints == 1 ? "" : "s",
+	fprintf(f,
+		"<figcaption>Kernel memory by component, stacked (their sum is the kernel's "
+		"total); %zu point%s over %s",
+		r->npoints, r->npoints == 1 ? "" : "s",
 		html_duration(r->npoints ? r->t[r->npoints - 1] - r->t[0] : 0, d, sizeof(d)));
 	if (mt->samples_per_point > 1)
 		fprintf(f, ", each the mean of %u samples", mt->samples_per_point);
 	if (m < r->npoints)
-		fprintf(f, ". Drawn decimated to %zu pixel columns: in each, the point with the lowest "
-			   "and the one with the highest total are drawn (%zu of %zu points); every "
-			   "number on this page is computed from all of them", columns, m, r->npoints);
+		fprintf(f,
+			". Drawn decimated to %zu pixel columns: in each, the point with the lowest "
+			"and the one with the highest total are drawn (%zu of %zu points); every "
+			"number on this page is computed from all of them",
+			columns, m, r->npoints);
 	fputs(".", f);
 	for (size_t i = 0; i < r->ncomp; i++) {
 		if (!all_zero(&r->comp[i], r->npoints))
@@ -326,10 +338,12 @@ int html_memory_chart(FILE *f, const struct html_report *r, unsigned columns)
 	bytes_axis(max, &ya);
 	time_axis(p.span, &xa);
 	p.top = ya.top;
-	fprintf(f, "<figure class=\"memory\"><div class=\"scroll\"><svg class=\"chart\" "
-		   "data-chart=\"memory\" role=\"img\" aria-labelledby=\"mem-t\" viewBox=\"0 0 %u %d\""
-		   " data-points=\"%zu\" data-drawn=\"%zu\"><title id=\"mem-t\">Kernel memory over time, "
-		   "stacked by component</title>\n", X0 + columns + RIGHT, CH, n, m);
+	fprintf(f,
+		"<figure class=\"memory\"><div class=\"scroll\"><svg class=\"chart\" "
+		"data-chart=\"memory\" role=\"img\" aria-labelledby=\"mem-t\" viewBox=\"0 0 %u %d\""
+		" data-points=\"%zu\" data-drawn=\"%zu\"><title id=\"mem-t\">Kernel memory over time, "
+		"stacked by component</title>\n",
+		X0 + columns + RIGHT, CH, n, m);
 	draw_axes(f, &p, &ya, &xa);
 	for (size_t i = 0; i < r->ncomp; i++) {
 		const struct html_component *c = &r->comp[i];
@@ -340,7 +354,8 @@ int html_memory_chart(FILE *f, const struct html_report *r, unsigned columns)
 			draw_band(f, r, &p, i, idx, m, cum);
 			for (size_t k = 0; k < m; k++)
 				cum[k] += val(c, idx[k]);
-			labels[nl].want = py(&p, (m ? cum[m - 1] : 0) - (m ? val(c, idx[m - 1]) : 0) / 2);
+			labels[nl].want =
+				py(&p, (m ? cum[m - 1] : 0) - (m ? val(c, idx[m - 1]) : 0) / 2);
 			now += c->bytes_now;
 		} else {
 			draw_line(f, r, &p, i, idx, m);
@@ -352,7 +367,8 @@ int html_memory_chart(FILE *f, const struct html_report *r, unsigned columns)
 	if (m) {
 		draw_total(f, &p, r, total, idx, m);
 		labels[nl++] = (struct label){ .want = py(&p, total[idx[m - 1]]) - 8,
-					       .comp = SIZE_MAX, .bytes = now };
+					       .comp = SIZE_MAX,
+					       .bytes = now };
 	}
 	draw_labels(f, r, &p, labels, nl);
 	fputs("</svg></div>\n", f);
@@ -407,13 +423,15 @@ int html_sparkline(FILE *f, const struct html_series *s)
 	m = decimate_minmax(s->t, s->bytes, n, SW, idx);
 	t0 = n ? s->t[0] : 0;
 	span = n > 1 && s->t[n - 1] > t0 ? s->t[n - 1] - t0 : 1;
-	fprintf(f, "<svg class=\"spark\" data-chart=\"sparkline\" role=\"img\" viewBox=\"0 0 %d %d\" "
-		   "data-points=\"%zu\" data-drawn=\"%zu\" style=\"color:%s\"><title>", SW, SH, n, m,
-		verdict_ink(s->verdict));
+	fprintf(f,
+		"<svg class=\"spark\" data-chart=\"sparkline\" role=\"img\" viewBox=\"0 0 %d %d\" "
+		"data-points=\"%zu\" data-drawn=\"%zu\" style=\"color:%s\"><title>",
+		SW, SH, n, m, verdict_ink(s->verdict));
 	html_text(f, s->name);
 	fprintf(f, ": %s to %s over %s (range %s to %s)</title>",
 		fmt_bytes(n ? (uint64_t)fmax(s->bytes[0], 0) : 0, b1, sizeof(b1)),
-		fmt_bytes(s->bytes_now, b2, sizeof(b2)), html_duration(n ? s->t[n - 1] - t0 : 0, d, sizeof(d)),
+		fmt_bytes(s->bytes_now, b2, sizeof(b2)),
+		html_duration(n ? s->t[n - 1] - t0 : 0, d, sizeof(d)),
 		fmt_bytes((uint64_t)rlo, b3, sizeof(b3)), fmt_bytes((uint64_t)rhi, b4, sizeof(b4)));
 	if (m) {
 		fputs("<polyline points=\"", f);

@@ -87,7 +87,8 @@ static int components(struct html_trend_doc *d, const struct series_set *set)
 			if (!d->other_reclaimable)
 				return -ENOMEM;
 			for (size_t j = 0; j < set->n; j++)
-				d->other_reclaimable[j] = kr->v[j] > sr->v[j] ? kr->v[j] - sr->v[j] : 0;
+				d->other_reclaimable[j] = kr->v[j] > sr->v[j] ? kr->v[j] - sr->v[j]
+									      : 0;
 			c->bytes = d->other_reclaimable;
 			c->bytes_now = kr->last > sr->last ? kr->last - sr->last : 0;
 		} else {
@@ -130,22 +131,27 @@ static void next_command(const struct series *s, char *buf, size_t len)
 
 	switch (s->source) {
 	case SERIES_SLAB:
-		snprintf(buf, len, "kleak trace --cache %s --stacks --min-age 60  (which call sites "
-			 "hold it)", text_shell_quote(s->name, q, sizeof(q)));
+		snprintf(buf, len,
+			 "kleak trace --cache %s --stacks --min-age 60  (which call sites "
+			 "hold it)",
+			 text_shell_quote(s->name, q, sizeof(q)));
 		return;
 	case SERIES_VMALLOC_CALLER:
 	case SERIES_VMALLOC_MODULE:
-		snprintf(buf, len, "kleak trace --vmalloc --stacks --min-age 60  (which call sites "
+		snprintf(buf, len,
+			 "kleak trace --vmalloc --stacks --min-age 60  (which call sites "
 			 "hold it)");
 		return;
 	case SERIES_ALLOCINFO:
-		snprintf(buf, len, "kleak trace --pages --stacks --min-age 60  (stacks into the site)");
+		snprintf(buf, len,
+			 "kleak trace --pages --stacks --min-age 60  (stacks into the site)");
 		return;
 	default:
 		break;
 	}
 	if (!strcmp(s->name, "Unaccounted"))
-		snprintf(buf, len, "kleak trace --pages --stacks --min-age 60  (page allocations "
+		snprintf(buf, len,
+			 "kleak trace --pages --stacks --min-age 60  (page allocations "
 			 "by call site)");
 	else if (!strcmp(s->name, "Percpu"))
 		snprintf(buf, len, "kleak trace --percpu --min-age 60");
@@ -203,7 +209,8 @@ static void finding(struct html_finding *fd, struct html_trend_text *tx,
 		 trend_verdict_name(l->verdict));
 	snprintf(tx->evidence, sizeof(tx->evidence),
 		 "%s over %s of evidence (%zu points), now %s; noise %s; trend-test "
-		 "confidence %.4f%s%s", fmt_sbytes(l->growth_bytes, gr, sizeof(gr)),
+		 "confidence %.4f%s%s",
+		 fmt_sbytes(l->growth_bytes, gr, sizeof(gr)),
 		 fmt_duration_ns((uint64_t)(l->evidence_s * 1e9), d, sizeof(d)), l->points,
 		 fmt_bytes(s->last, now, sizeof(now)),
 		 fmt_bytes((uint64_t)l->noise_bytes, noise, sizeof(noise)),
@@ -267,8 +274,7 @@ static long gaps(const struct series_set *set, double interval_s)
 	return n;
 }
 
-static void meta(struct html_meta *m, const struct series_set *set,
-		 const struct html_trend_args *a)
+static void meta(struct html_meta *m, const struct series_set *set, const struct html_trend_args *a)
 {
 	m->title = a->title;
 	m->command = a->command;

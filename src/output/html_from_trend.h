@@ -16,15 +16,15 @@
 #include "output/html_report.h"
 
 struct html_trend_args {
-	const char *title;	/* "kleak report", "kleak watch" */
-	const char *command;	/* the command line, or NULL */
-	const char *version;	/* "kleak 0.1" */
+	const char *title;   /* "kleak report", "kleak watch" */
+	const char *command; /* the command line, or NULL */
+	const char *version; /* "kleak 0.1" */
 	const char *kernel, *hostname;
-	const char *source;	/* the recording, or NULL for a watch */
+	const char *source; /* the recording, or NULL for a watch */
 	bool truncated;
-	int64_t start_time_s;	/* wall clock of the first sample, 0 unknown */
-	double interval_s;	/* 0 unknown */
-	size_t top;		/* series on the page; 0: 20 (report's --top) */
+	int64_t start_time_s; /* wall clock of the first sample, 0 unknown */
+	double interval_s;    /* 0 unknown */
+	size_t top;	      /* series on the page; 0: 20 (report's --top) */
 };
 
 #define HTML_TREND_COMPONENTS 10

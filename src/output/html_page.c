@@ -16,8 +16,9 @@
 #include "output/html_sections.h"
 
 /* No network, no plugins, no forms: inline style and script only. */
-#define CSP "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
-	    "img-src data:; base-uri 'none'; form-action 'none'"
+#define CSP                                                                           \
+	"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
+	"img-src data:; base-uri 'none'; form-action 'none'"
 
 static void head(FILE *f, const struct html_report *r)
 {
@@ -25,8 +26,10 @@ static void head(FILE *f, const struct html_report *r)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta http-equiv=\"Content-Security-Policy\" content=\"" CSP "\">\n"
-	      "<meta name=\"generator\"", f);
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"" CSP
+	      "\">\n"
+	      "<meta name=\"generator\"",
+	      f);
 	html_attr(f, "content", r->meta.version ? r->meta.version : "kleak");
 	fputs(">\n<title>", f);
 	html_text(f, title);
@@ -61,7 +64,8 @@ static void summary_stacks(FILE *f, const struct html_report *r)
 	fprintf(f, "<p class=\"summary %s\"><strong>%zu %s%s hold%s %s</strong>%s</p>\n",
 		bytes ? "warn" : "ok", n, r->have_trace ? "call site" : "kmemleak group",
 		n == 1 ? "" : "s", n == 1 ? "s" : "", fmt_bytes(bytes, b, sizeof(b)),
-		r->have_trace ? " outstanding (allocated, not freed)." : " of unreferenced objects.");
+		r->have_trace ? " outstanding (allocated, not freed)."
+			      : " of unreferenced objects.");
 }
 
 /* One sentence that says what the page found, before any detail. */
@@ -79,13 +83,15 @@ static void summary(FILE *f, const struct html_report *r)
 		return;
 	}
 	grow = count_verdict(r, "growing", false) + count_verdict(r, "possible_leak", false) +
-		      count_verdict(r, "growing_reclaimable", false);
+	       count_verdict(r, "growing_reclaimable", false);
 	const char *cls = leaks ? "bad" : grow ? "warn" : "ok";
 
 	fprintf(f, "<p class=\"summary %s\" data-leaks=\"%zu\">", cls, leaks);
 	if (leaks) {
-		fprintf(f, "<strong>%zu series grew steadily in memory only an explicit free "
-			   "returns (verdict <em>leak</em>)</strong>, first: ", leaks);
+		fprintf(f,
+			"<strong>%zu series grew steadily in memory only an explicit free "
+			"returns (verdict <em>leak</em>)</strong>, first: ",
+			leaks);
 		for (size_t i = 0; i < r->nseries; i++) {
 			const struct html_series *s = &r->series[i];
 			char b[32];
@@ -94,13 +100,16 @@ static void summary(FILE *f, const struct html_report *r)
 				continue;
 			fputs("<code>", f);
 			html_text(f, s->name);
-			fprintf(f, "</code> at %s/h", fmt_sbytes(s->rate_bytes_per_hour, b, sizeof(b)));
+			fprintf(f, "</code> at %s/h",
+				fmt_sbytes(s->rate_bytes_per_hour, b, sizeof(b)));
 			break;
 		}
 		fputs(".", f);
 	} else if (grow) {
-		fprintf(f, "<strong>No leak verdict</strong>; %zu series grew and need a longer "
-			   "look.", grow);
+		fprintf(f,
+			"<strong>No leak verdict</strong>; %zu series grew and need a longer "
+			"look.",
+			grow);
 	} else {
 		fputs("<strong>No kernel memory grew steadily</strong> in this window.", f);
 	}
@@ -125,8 +134,10 @@ static void header(FILE *f, const struct html_report *r)
 		fputs(", Linux ", f);
 		html_text(f, m->kernel);
 	}
-	fputs(m->source ? ", from the recording <code>" : html_has_growth(r) ? ", from a live watch"
-								 : ", from a live run", f);
+	fputs(m->source		   ? ", from the recording <code>"
+	      : html_has_growth(r) ? ", from a live watch"
+				   : ", from a live run",
+	      f);
 	html_text(f, m->source);
 	fputs(m->source ? "</code>" : "", f);
 	fputs("</p>\n<nav class=\"noprint\" aria-label=\"sections\">", f);
@@ -134,12 +145,14 @@ static void header(FILE *f, const struct html_report *r)
 		fputs("<a href=\"#chain\">Chain of evidence</a>", f);
 	if (html_has_growth(r))
 		fputs("<a href=\"#findings\">Findings</a><a href=\"#memory\">Memory over time</a>"
-		      "<a href=\"#growth\">What grew</a>", f);
+		      "<a href=\"#growth\">What grew</a>",
+		      f);
 	if (r->have_kmemleak)
 		fputs("<a href=\"#kmemleak\">kmemleak</a>", f);
 	if (r->have_trace)
 		fputs("<a href=\"#trace\">Call sites</a>", f);
-	fputs("<a href=\"#run\">The run</a><a href=\"#method\">How to read this</a></nav></header>\n", f);
+	fputs("<a href=\"#run\">The run</a><a href=\"#method\">How to read this</a></nav></header>\n",
+	      f);
 }
 
 static int growth_sections(FILE *f, const struct html_report *r, unsigned columns)

@@ -29,47 +29,47 @@
 #include "output/stacks.h"
 
 struct html_meta {
-	const char *title;	/* "kleak report"; NULL: "kleak report" */
-	const char *command;	/* the command line that made it, or NULL */
-	const char *version;	/* kleak's version */
-	const char *kernel;	/* uname -r of the sampled machine, NULL unknown */
-	const char *hostname;	/* NULL unknown */
-	const char *source;	/* recording file; NULL: a live watch */
-	bool truncated;		/* the recording ends inside a sample */
-	int64_t start_time_s;	/* wall clock of the first sample; 0 unknown */
-	double interval_s;	/* interval asked for; 0 unknown */
-	double duration_s;	/* first to last sample (monotonic) */
-	uint64_t samples;	/* samples taken or read */
-	long gaps;		/* spacings over 1.5x the expected one; -1 unknown */
+	const char *title;	    /* "kleak report"; NULL: "kleak report" */
+	const char *command;	    /* the command line that made it, or NULL */
+	const char *version;	    /* kleak's version */
+	const char *kernel;	    /* uname -r of the sampled machine, NULL unknown */
+	const char *hostname;	    /* NULL unknown */
+	const char *source;	    /* recording file; NULL: a live watch */
+	bool truncated;		    /* the recording ends inside a sample */
+	int64_t start_time_s;	    /* wall clock of the first sample; 0 unknown */
+	double interval_s;	    /* interval asked for; 0 unknown */
+	double duration_s;	    /* first to last sample (monotonic) */
+	uint64_t samples;	    /* samples taken or read */
+	long gaps;		    /* spacings over 1.5x the expected one; -1 unknown */
 	unsigned samples_per_point; /* raw samples averaged into each point */
-	size_t series;		/* series tracked */
+	size_t series;		    /* series tracked */
 };
 
 /* One band of the memory-over-time chart. */
 struct html_component {
-	const char *name;     /* meminfo field or "Unaccounted": JSON's name */
-	const char *label;    /* for people: "Slab, unreclaimable" */
-	const double *bytes;  /* one value per time point (html_report.t) */
-	uint64_t bytes_now;   /* the latest sample: JSON meminfo.<name> */
-	bool stacked;	      /* false: inside another band, drawn as a line */
-	unsigned style;	      /* colour and pattern (0..9): one per component name,
+	const char *name;    /* meminfo field or "Unaccounted": JSON's name */
+	const char *label;   /* for people: "Slab, unreclaimable" */
+	const double *bytes; /* one value per time point (html_report.t) */
+	uint64_t bytes_now;  /* the latest sample: JSON meminfo.<name> */
+	bool stacked;	     /* false: inside another band, drawn as a line */
+	unsigned style;	     /* colour and pattern (0..9): one per component name,
 			       * so a colour means the same in every report */
 };
 
 /* A series that grew, as --json's leaks[] has it. */
 struct html_series {
-	const char *source;   /* "slab", "vmalloc_caller", ... */
+	const char *source; /* "slab", "vmalloc_caller", ... */
 	const char *name;
-	const char *module;   /* NULL: none */
-	const double *t;      /* its points, for the sparkline (seconds) */
+	const char *module; /* NULL: none */
+	const double *t;    /* its points, for the sparkline (seconds) */
 	const double *bytes;
 	size_t npoints;
 	uint64_t bytes_now;
 	double growth_bytes, peak_growth_bytes;
 	double rate_bytes_per_hour;
-	double confidence;    /* 0..1 */
-	const char *verdict;  /* "leak", "growing", ... as in --json */
-	const char *reason;   /* why not a leak, when the producer says; NULL */
+	double confidence;   /* 0..1 */
+	const char *verdict; /* "leak", "growing", ... as in --json */
+	const char *reason;  /* why not a leak, when the producer says; NULL */
 	bool aggregate;
 	const char *explained_by[3]; /* names, NULL-padded */
 };
@@ -78,14 +78,14 @@ struct html_finding {
 	const char *severity; /* "critical", "warning", "info" */
 	const char *title;
 	const char *evidence;
-	const char *next;     /* the command to run next, or NULL */
+	const char *next; /* the command to run next, or NULL */
 };
 
 struct html_kmemleak_group {
 	size_t count;
 	uint64_t bytes;
 	const char *function, *module, *allocator; /* module, allocator may be NULL */
-	const char *const *backtrace; /* frames as the kernel printed them */
+	const char *const *backtrace;		   /* frames as the kernel printed them */
 	size_t nframes;
 };
 
@@ -118,14 +118,14 @@ struct html_conclusion {
 	size_t nchain;
 	const char *const *next; /* commands or actions */
 	size_t nnext;
-	const char *cost;	 /* one sentence, or NULL */
+	const char *cost; /* one sentence, or NULL */
 };
 
 struct html_report {
 	struct html_meta meta;
 	struct html_conclusion conclusion;
 	/* Kernel memory over time: a time axis and one array per component. */
-	const double *t;      /* seconds since the first sample */
+	const double *t; /* seconds since the first sample */
 	size_t npoints;
 	const struct html_component *comp;
 	size_t ncomp;
@@ -143,7 +143,7 @@ struct html_report {
 	const struct stacks *kmemleak_stacks; /* bytes per backtrace, or NULL */
 	/* trace, when the run holds it. */
 	bool have_trace;
-	const char *trace_note;	   /* e.g. "stacks for 1 in 16 objects"; NULL */
+	const char *trace_note; /* e.g. "stacks for 1 in 16 objects"; NULL */
 	const struct html_callsite *callsites;
 	size_t ncallsites;
 	const struct stacks *trace_stacks; /* outstanding bytes per stack, or NULL */
@@ -157,7 +157,6 @@ struct html_opts {
  * Writes the page to f. Returns 0, -ENOMEM, or -EIO when writing failed
  * (the caller names the file).
  */
-int html_report_write(FILE *f, const struct html_report *r,
-		      const struct html_opts *o);
+int html_report_write(FILE *f, const struct html_report *r, const struct html_opts *o);
 
 #endif

@@ -29,8 +29,10 @@ static void finding(FILE *f, const struct html_finding *fd)
 	const char *sev = fd->severity ? fd->severity : "info";
 
 	fputs("<article class=\"finding", f);
-	fputs(!strcmp(sev, "critical") ? " sev-critical" : !strcmp(sev, "warning") ? " sev-warning"
-										    : " sev-info", f);
+	fputs(!strcmp(sev, "critical")	? " sev-critical"
+	      : !strcmp(sev, "warning") ? " sev-warning"
+					: " sev-info",
+	      f);
 	fputs("\"", f);
 	html_attr(f, "data-severity", sev);
 	fputs("><h3><span class=\"sev\">", f);
@@ -116,7 +118,8 @@ void html_section_components(FILE *f, const struct html_report *r)
 	fputs("<div class=\"scroll\"><table class=\"components\"><thead><tr><th>component</th>"
 	      "<th class=\"what\">what it is</th><th class=\"num\">now</th><th class=\"num\">first to "
 	      "last point</th>"
-	      "</tr></thead><tbody>\n", f);
+	      "</tr></thead><tbody>\n",
+	      f);
 	for (size_t i = 0; i < r->ncomp; i++) {
 		const struct html_component *c = &r->comp[i];
 		double d = n ? c->bytes[n - 1] - c->bytes[0] : 0;
@@ -130,13 +133,15 @@ void html_section_components(FILE *f, const struct html_report *r)
 			html_swatch(f, c->style);
 		else
 			fputs("<svg class=\"sw\" viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M0,8H16\" "
-			      "stroke=\"#000\" stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/></svg>", f);
+			      "stroke=\"#000\" stroke-width=\"2.5\" stroke-dasharray=\"4 2\"/></svg>",
+			      f);
 		html_text(f, c->name);
 		fputs("</td><td class=\"what\">", f);
 		html_text(f, c->label);
 		fputs(c->stacked ? "" : " (inside another band: dashed line, not stacked)", f);
-		fprintf(f, "</td><td class=\"num\" data-label=\"now\">%s</td><td class=\"num\" "
-			   "data-label=\"first to last point\">%s</td></tr>\n",
+		fprintf(f,
+			"</td><td class=\"num\" data-label=\"now\">%s</td><td class=\"num\" "
+			"data-label=\"first to last point\">%s</td></tr>\n",
 			fmt_bytes(c->bytes_now, b1, sizeof(b1)), fmt_sbytes(d, b2, sizeof(b2)));
 	}
 	fputs("</tbody></table></div>\n", f);
@@ -208,10 +213,12 @@ static int series_row(FILE *f, const struct html_series *s, size_t rank)
 	}
 	fputs("</td><td data-label=\"trend\">", f);
 	r = html_sparkline(f, s);
-	fprintf(f, "</td><td class=\"num\" data-label=\"now\">%s</td><td class=\"num\" "
-		   "data-label=\"growth\">%s</td><td class=\"num rate\" data-label=\"rate\">%s/h</td>"
-		   "<td class=\"num\" data-label=\"confidence\">",
-		fmt_bytes(s->bytes_now, b1, sizeof(b1)), fmt_sbytes(s->growth_bytes, b2, sizeof(b2)),
+	fprintf(f,
+		"</td><td class=\"num\" data-label=\"now\">%s</td><td class=\"num\" "
+		"data-label=\"growth\">%s</td><td class=\"num rate\" data-label=\"rate\">%s/h</td>"
+		"<td class=\"num\" data-label=\"confidence\">",
+		fmt_bytes(s->bytes_now, b1, sizeof(b1)),
+		fmt_sbytes(s->growth_bytes, b2, sizeof(b2)),
 		fmt_sbytes(s->rate_bytes_per_hour, b3, sizeof(b3)));
 	confidence(f, s->confidence);
 	fputs("</td></tr>\n", f);
@@ -232,13 +239,16 @@ int html_section_growth(FILE *f, const struct html_report *r)
 	      "probability of a leak.</p>\n<div class=\"scroll\"><table class=\"growth cards\"><thead>"
 	      "<tr><th class=\"num\">#</th><th>verdict</th><th>source</th><th>name</th><th>trend</th>"
 	      "<th class=\"num\">now</th><th class=\"num\">growth</th><th class=\"num\">rate</th>"
-	      "<th class=\"num\">confidence</th></tr></thead><tbody>\n", f);
+	      "<th class=\"num\">confidence</th></tr></thead><tbody>\n",
+	      f);
 	for (size_t i = 0; i < r->nseries && !ret; i++)
 		ret = series_row(f, &r->series[i], i + 1);
 	fputs("</tbody></table></div>\n", f);
 	if (r->nseries_total > r->nseries)
-		fprintf(f, "<p class=\"note\">%zu more series grew; <code>--json</code> lists every "
-			   "one.</p>\n", r->nseries_total - r->nseries);
+		fprintf(f,
+			"<p class=\"note\">%zu more series grew; <code>--json</code> lists every "
+			"one.</p>\n",
+			r->nseries_total - r->nseries);
 	fputs("</section>\n", f);
 	return ret;
 }
@@ -266,8 +276,9 @@ static void group_row(FILE *f, const struct html_kmemleak_group *g, size_t rank)
 	html_attr_u64(f, "data-count", g->count);
 	fprintf(f, "><td class=\"num\" data-label=\"rank\">%zu</td><td class=\"name\">", rank);
 	func_mod(f, g->function, g->module);
-	fprintf(f, "</td><td class=\"num\" data-label=\"bytes\">%s</td><td class=\"num\" "
-		   "data-label=\"objects\">%zu</td><td data-label=\"allocator\">",
+	fprintf(f,
+		"</td><td class=\"num\" data-label=\"bytes\">%s</td><td class=\"num\" "
+		"data-label=\"objects\">%zu</td><td data-label=\"allocator\">",
 		fmt_bytes(g->bytes, b, sizeof(b)), g->count);
 	html_text(f, g->allocator ? g->allocator : "-");
 	/* The backtrace below, dense: callee first, as the kernel prints it. */
@@ -309,14 +320,16 @@ int html_section_kmemleak(FILE *f, const struct html_report *r)
 		html_text(f, r->kmemleak_note);
 		fputs("</p>\n", f);
 	}
-	fprintf(f, "<p data-groups=\"%zu\" data-bytes=\"%llu\">%zu object%s, %s, in %zu group%s by "
-		   "backtrace (kmemleak suspects; it can be wrong).</p>\n", r->ngroups,
-		(unsigned long long)bytes, objects, objects == 1 ? "" : "s",
+	fprintf(f,
+		"<p data-groups=\"%zu\" data-bytes=\"%llu\">%zu object%s, %s, in %zu group%s by "
+		"backtrace (kmemleak suspects; it can be wrong).</p>\n",
+		r->ngroups, (unsigned long long)bytes, objects, objects == 1 ? "" : "s",
 		fmt_bytes(bytes, b, sizeof(b)), r->ngroups, r->ngroups == 1 ? "" : "s");
 	if (r->ngroups) {
 		fputs("<div class=\"scroll\"><table class=\"kmemleak cards\"><thead><tr><th class=\"num\">#"
 		      "</th><th>function [module], backtrace below</th><th class=\"num\">bytes</th><th "
-		      "class=\"num\">objects</th><th>allocator</th></tr></thead><tbody>\n", f);
+		      "class=\"num\">objects</th><th>allocator</th></tr></thead><tbody>\n",
+		      f);
 		for (size_t i = 0; i < r->ngroups; i++)
 			group_row(f, &r->groups[i], i + 1);
 		fputs("</tbody></table></div>\n", f);
@@ -337,10 +350,11 @@ static void callsite_row(FILE *f, const struct html_callsite *c)
 	html_attr_u64(f, "data-outstanding-count", c->outstanding_count);
 	fputs("><td class=\"name\">", f);
 	func_mod(f, c->callsite, c->module);
-	fprintf(f, "</td><td class=\"num\" data-label=\"outstanding\">%s</td><td class=\"num\" "
-		   "data-label=\"objects\">%llu</td><td class=\"num\" data-label=\"alloc/s\">%.1f</td>"
-		   "<td class=\"num\" data-label=\"free/s\">%.1f</td><td class=\"num\" "
-		   "data-label=\"oldest\">%s</td><td data-label=\"cache\">",
+	fprintf(f,
+		"</td><td class=\"num\" data-label=\"outstanding\">%s</td><td class=\"num\" "
+		"data-label=\"objects\">%llu</td><td class=\"num\" data-label=\"alloc/s\">%.1f</td>"
+		"<td class=\"num\" data-label=\"free/s\">%.1f</td><td class=\"num\" "
+		"data-label=\"oldest\">%s</td><td data-label=\"cache\">",
 		fmt_bytes(c->outstanding_bytes, b, sizeof(b)),
 		(unsigned long long)c->outstanding_count, c->alloc_rate_per_s, c->free_rate_per_s,
 		html_duration(c->oldest_age_s, d, sizeof(d)));
@@ -364,7 +378,8 @@ int html_section_trace(FILE *f, const struct html_report *r)
 		fputs("<div class=\"scroll\"><table class=\"trace cards\"><thead><tr><th>call site"
 		      "</th><th class=\"num\">outstanding</th><th class=\"num\">objects</th><th "
 		      "class=\"num\">alloc/s</th><th class=\"num\">free/s</th><th class=\"num\">oldest"
-		      "</th><th>cache</th></tr></thead><tbody>\n", f);
+		      "</th><th>cache</th></tr></thead><tbody>\n",
+		      f);
 		for (size_t i = 0; i < r->ncallsites; i++)
 			callsite_row(f, &r->callsites[i]);
 		fputs("</tbody></table></div>\n", f);
@@ -396,9 +411,13 @@ void html_section_run(FILE *f, const struct html_report *r)
 	fputs("<section id=\"run\"><h2>The run</h2><dl class=\"meta\">", f);
 	dt_text(f, "kernel", m->kernel);
 	dt_text(f, "host", m->hostname);
-	dt_text(f, "source", m->source ? m->source : html_has_growth(r) ? "live watch" : "live run");
+	dt_text(f, "source",
+		m->source	     ? m->source
+		: html_has_growth(r) ? "live watch"
+				     : "live run");
 	if (m->truncated)
-		dt_text(f, "recording", "ends inside a sample (a crash while recording?): that sample is left out");
+		dt_text(f, "recording",
+			"ends inside a sample (a crash while recording?): that sample is left out");
 	if (m->start_time_s > 0) {
 		time_t t = (time_t)m->start_time_s;
 		struct tm tm;
@@ -407,7 +426,8 @@ void html_section_run(FILE *f, const struct html_report *r)
 		dt_text(f, "first sample", b);
 	}
 	dt(f, "interval");
-	fprintf(f, "%s</dd>", m->interval_s > 0 ? html_duration(m->interval_s, d, sizeof(d)) : "unknown");
+	fprintf(f, "%s</dd>",
+		m->interval_s > 0 ? html_duration(m->interval_s, d, sizeof(d)) : "unknown");
 	dt(f, "duration");
 	fprintf(f, "%s</dd>", html_duration(m->duration_s, d, sizeof(d)));
 	dt(f, html_has_growth(r) ? "samples" : "reports");
@@ -422,7 +442,8 @@ void html_section_run(FILE *f, const struct html_report *r)
 		fprintf(f, "%ld (spacings over 1.5 times the expected one)</dd>", m->gaps);
 	dt(f, "points");
 	fprintf(f, "%zu per series, each the mean of %u sample%s</dd>", r->npoints,
-		m->samples_per_point ? m->samples_per_point : 1, m->samples_per_point > 1 ? "s" : "");
+		m->samples_per_point ? m->samples_per_point : 1,
+		m->samples_per_point > 1 ? "s" : "");
 	dt(f, "series tracked");
 	fprintf(f, "%zu</dd>", m->series);
 tail:

@@ -86,12 +86,28 @@ static void write_escaped(FILE *f, const char *s, size_t n)
 		size_t l;
 
 		switch (c) {
-		case '"': fputs("\\\"", f); i++; continue;
-		case '\\': fputs("\\\\", f); i++; continue;
-		case '\n': fputs("\\n", f); i++; continue;
-		case '\t': fputs("\\t", f); i++; continue;
-		case '\r': fputs("\\r", f); i++; continue;
-		default: break;
+		case '"':
+			fputs("\\\"", f);
+			i++;
+			continue;
+		case '\\':
+			fputs("\\\\", f);
+			i++;
+			continue;
+		case '\n':
+			fputs("\\n", f);
+			i++;
+			continue;
+		case '\t':
+			fputs("\\t", f);
+			i++;
+			continue;
+		case '\r':
+			fputs("\\r", f);
+			i++;
+			continue;
+		default:
+			break;
 		}
 		if (c < 0x20 || c == 0x7f) {
 			fprintf(f, "\\u%04x", c);

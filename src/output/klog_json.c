@@ -22,8 +22,7 @@ static void kv_hex(struct json *j, const char *k, uint32_t v)
  * time: wall clock, seconds since the epoch (as check's "time"); mono_ns:
  * printk's clock, exact; seq, line, caller.
  */
-static void stamp(struct json *j, const struct klog_stamp *at, bool has_wall,
-		  int64_t wall_ns)
+static void stamp(struct json *j, const struct klog_stamp *at, bool has_wall, int64_t wall_ns)
 {
 	if (!at) {
 		static const char *const keys[] = { "time", "mono_ns", "seq", "line", "caller" };
@@ -36,7 +35,8 @@ static void stamp(struct json *j, const struct klog_stamp *at, bool has_wall,
 	}
 	json_key(j, "time");
 	if (has_wall)
-		json_i64(j, wall_ns >= 0 ? wall_ns / 1000000000 : -((-wall_ns + 999999999) / 1000000000));
+		json_i64(j, wall_ns >= 0 ? wall_ns / 1000000000
+					 : -((-wall_ns + 999999999) / 1000000000));
 	else
 		json_null(j);
 	json_key(j, "mono_ns");
@@ -246,8 +246,8 @@ static void kind_fields(struct json *j, const struct klog_event *ev)
 	}
 }
 
-void klog_json_event(struct json *j, const struct klog_event *ev,
-		     int64_t boot_wall_ns, uint64_t page_size)
+void klog_json_event(struct json *j, const struct klog_event *ev, int64_t boot_wall_ns,
+		     uint64_t page_size)
 {
 	int64_t wall = 0;
 	bool has_wall = klog_event_wall_ns(ev, boot_wall_ns, &wall);
@@ -286,8 +286,7 @@ void klog_json_finding(struct json *j, const struct klog_finding *f)
 	json_obj_end(j);
 }
 
-void klog_json_stamp(struct json *j, const struct klog_stamp *at, bool has_wall,
-		     int64_t wall_ns)
+void klog_json_stamp(struct json *j, const struct klog_stamp *at, bool has_wall, int64_t wall_ns)
 {
 	stamp(j, at, has_wall, wall_ns);
 }

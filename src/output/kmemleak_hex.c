@@ -33,8 +33,8 @@ static void mask(char *l, size_t n)
 	}
 }
 
-const char *kmemleak_hex_line(const char *p, size_t n, const struct render_opts *o,
-			      char *out, size_t len)
+const char *kmemleak_hex_line(const char *p, size_t n, const struct render_opts *o, char *out,
+			      size_t len)
 {
 	if (n >= len)
 		n = len - 1;

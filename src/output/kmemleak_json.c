@@ -44,8 +44,8 @@ static void hex_dump(struct json *j, const struct kmemleak_group *g,
 	json_obj_end(j);
 }
 
-static void group(struct json *j, const struct kmemleak_group *g,
-		  const struct kmemleak_report *r, const struct render_opts *o)
+static void group(struct json *j, const struct kmemleak_group *g, const struct kmemleak_report *r,
+		  const struct render_opts *o)
 {
 	json_obj_begin(j);
 	json_kv_u64(j, "count", g->count);
@@ -108,8 +108,7 @@ static void modules(struct json *j, const struct kmemleak_groups *g)
 	json_arr_end(j);
 }
 
-void kmemleak_render_json(FILE *f, const struct kmemleak_view *v,
-			  const struct render_opts *o)
+void kmemleak_render_json(FILE *f, const struct kmemleak_view *v, const struct render_opts *o)
 {
 	const struct kmemleak_report *r = v->report;
 	const struct kmemleak_groups *g = v->groups;

@@ -25,15 +25,13 @@ struct kmemleak_view {
 	const struct kmemleak_groups *groups;
 	/* `kmemleak run` only (ran false otherwise) */
 	bool ran;
-	char *const *command; /* the workload's argv */
-	int status;	      /* its exit status, or 128 + signal */
+	char *const *command;	/* the workload's argv */
+	int status;		/* its exit status, or 128 + signal */
 	uint64_t since_jiffies; /* objects before it left out; 0: unknown */
 };
 
-void kmemleak_render_text(FILE *f, const struct kmemleak_view *v,
-			  const struct render_opts *o);
-void kmemleak_render_json(FILE *f, const struct kmemleak_view *v,
-			  const struct render_opts *o);
+void kmemleak_render_text(FILE *f, const struct kmemleak_view *v, const struct render_opts *o);
+void kmemleak_render_json(FILE *f, const struct kmemleak_view *v, const struct render_opts *o);
 
 /*
  * kmemleak cannot be used here: avail names why ("absent", "disabled",
@@ -51,7 +49,7 @@ void kmemleak_render_done(FILE *f, const char *what, bool json);
  * ff ff (an x86_64 kernel pointer, little-endian) becomes "xx" bytes and
  * its text column dots, unless o->show_addresses (KASLR). Returns out.
  */
-const char *kmemleak_hex_line(const char *p, size_t n, const struct render_opts *o,
-			      char *out, size_t len);
+const char *kmemleak_hex_line(const char *p, size_t n, const struct render_opts *o, char *out,
+			      size_t len);
 
 #endif

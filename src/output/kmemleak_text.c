@@ -28,8 +28,8 @@ static void group_who(FILE *f, const struct kmemleak_group *g)
 
 	fprintf(f, "\n    comm");
 	for (size_t i = 0; i < KMEMLEAK_TOP_COMMS && g->comms[i].comm; i++)
-		fprintf(f, "%s %s (%zu)", i ? "," : "",
-			text_safe(g->comms[i].comm, cb, sizeof(cb)), g->comms[i].count);
+		fprintf(f, "%s %s (%zu)", i ? "," : "", text_safe(g->comms[i].comm, cb, sizeof(cb)),
+			g->comms[i].count);
 	if (g->ncomms > KMEMLEAK_TOP_COMMS)
 		fprintf(f, ", %zu more", g->ncomms - KMEMLEAK_TOP_COMMS);
 	fprintf(f, "; %zu pid%s", g->npids, g->npids == 1 ? "" : "s");
@@ -50,8 +50,8 @@ static void group(FILE *f, size_t rank, const struct kmemleak_group *g,
 	char b[32];
 
 	/* names and frames come from a report file a user may hand in */
-	fprintf(f, "%s#%zu  %s in %zu object%s%s  ", o->color ? FMT_BOLD : "",
-		rank, fmt_bytes(g->bytes, b, sizeof(b)), g->count, g->count == 1 ? "" : "s",
+	fprintf(f, "%s#%zu  %s in %zu object%s%s  ", o->color ? FMT_BOLD : "", rank,
+		fmt_bytes(g->bytes, b, sizeof(b)), g->count, g->count == 1 ? "" : "s",
 		o->color ? FMT_RESET : "");
 	text_fputs(g->function, f);
 	if (g->module) {
@@ -87,16 +87,16 @@ static void by_module(FILE *f, const struct kmemleak_groups *g, size_t top)
 	fprintf(f, "by module:");
 	for (size_t i = 0; i < g->nmods && i < top; i++)
 		fprintf(f, "%s %s %s (%zu)", i ? "," : "",
-			g->mods[i].module ? text_safe(g->mods[i].module, name, sizeof(name))
-			: g->mods[i].unloaded ? KMEMLEAK_UNLOADED : "vmlinux",
+			g->mods[i].module     ? text_safe(g->mods[i].module, name, sizeof(name))
+			: g->mods[i].unloaded ? KMEMLEAK_UNLOADED
+					      : "vmlinux",
 			fmt_bytes(g->mods[i].bytes, b, sizeof(b)), g->mods[i].count);
 	if (g->nmods > top)
 		fprintf(f, ", %zu more", g->nmods - top);
 	fputc('\n', f);
 }
 
-void kmemleak_render_text(FILE *f, const struct kmemleak_view *v,
-			  const struct render_opts *o)
+void kmemleak_render_text(FILE *f, const struct kmemleak_view *v, const struct render_opts *o)
 {
 	const struct kmemleak_groups *g = v->groups;
 	size_t top = (size_t)o->top;
@@ -106,18 +106,19 @@ void kmemleak_render_text(FILE *f, const struct kmemleak_view *v,
 		fprintf(f, "workload exited with status %d%s\n", v->status,
 			v->since_jiffies ? "; objects allocated before it are left out" : "");
 	if (g->objects == 0) {
-		fprintf(f, "kmemleak: no unreferenced objects in %s.\n"
+		fprintf(f,
+			"kmemleak: no unreferenced objects in %s.\n"
 			"An empty report is not proof of no leak: kmemleak misses objects whose\n"
 			"last pointer survives in a stale stack slot or register.\n",
 			text_safe(v->source, src, sizeof(src)));
 		return;
 	}
-	fprintf(f, "kmemleak: %zu unreferenced object%s, %s, in %zu group%s (%s)\n",
-		g->objects, g->objects == 1 ? "" : "s", fmt_bytes(g->bytes, b, sizeof(b)),
-		g->n, g->n == 1 ? "" : "s", text_safe(v->source, src, sizeof(src)));
+	fprintf(f, "kmemleak: %zu unreferenced object%s, %s, in %zu group%s (%s)\n", g->objects,
+		g->objects == 1 ? "" : "s", fmt_bytes(g->bytes, b, sizeof(b)), g->n,
+		g->n == 1 ? "" : "s", text_safe(v->source, src, sizeof(src)));
 	if (g->raw_frames)
-		fprintf(f, "raw frames: %zu distinct, %zu resolved (symbols: %s)\n",
-			g->raw_frames, g->raw_resolved, v->symbols);
+		fprintf(f, "raw frames: %zu distinct, %zu resolved (symbols: %s)\n", g->raw_frames,
+			g->raw_resolved, v->symbols);
 	by_module(f, g, top);
 	for (size_t i = 0; i < g->n && i < top; i++) {
 		fputc('\n', f);
@@ -133,6 +134,7 @@ void kmemleak_render_unavailable_text(FILE *f, const char *avail, const char *ms
 	/* The report itself says it, not only stderr (CONTRACTS). */
 	fprintf(f, "kmemleak: not available (%s): ", avail);
 	text_fputs(msg, f);
-	fprintf(f, "\nOn this machine use `kleak watch` (growth over time) or "
+	fprintf(f,
+		"\nOn this machine use `kleak watch` (growth over time) or "
 		"`kleak trace` (live allocations).\n");
 }

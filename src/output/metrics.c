@@ -12,8 +12,7 @@
 #define METRICS_FAMILIES_MAX 32
 
 const char *const metrics_verdict_words[] = {
-	"leak", "growing", "growing_reclaimable", "possible_leak", "fluctuating",
-	"released", NULL,
+	"leak", "growing", "growing_reclaimable", "possible_leak", "fluctuating", "released", NULL,
 };
 
 int metrics_table_add(struct metrics_table *t, const struct metrics_row *r)
@@ -72,12 +71,11 @@ struct table_spec {
 	const char *help_bytes, *help_objects;
 };
 
-static int add_row(struct prom_family *fb, struct prom_family *fo,
-		   const struct table_spec *ts, const struct metrics_row *r)
+static int add_row(struct prom_family *fb, struct prom_family *fo, const struct table_spec *ts,
+		   const struct metrics_row *r)
 {
 	const char *mod = ts->module_label ? lv(r->module) : NULL;
-	int e = prom_sample_add(fb, r->bytes, ts->key, lv(r->name), "module",
-				mod, NULL);
+	int e = prom_sample_add(fb, r->bytes, ts->key, lv(r->name), "module", mod, NULL);
 
 	if (!e && fo)
 		e = prom_sample_add(fo, r->objects, ts->key, lv(r->name), NULL);
@@ -85,9 +83,8 @@ static int add_row(struct prom_family *fb, struct prom_family *fo,
 }
 
 /* The top rows, the pinned ones, and `other` summing the rest. */
-static int build_table(struct prom_set *out, struct metrics_table *t,
-		       const struct table_spec *ts, size_t top,
-		       struct prom_family *entries)
+static int build_table(struct prom_set *out, struct metrics_table *t, const struct table_spec *ts,
+		       size_t top, struct prom_family *entries)
 {
 	struct metrics_row other = { .name = METRICS_OTHER };
 	struct prom_family *fb, *fo = NULL;
@@ -97,8 +94,7 @@ static int build_table(struct prom_set *out, struct metrics_table *t,
 		qsort(t->v, t->n, sizeof(*t->v), row_cmp);
 	fb = prom_family_add(out, ts->bytes, PROM_GAUGE, "bytes", ts->help_bytes);
 	if (fb && ts->objects)
-		fo = prom_family_add(out, ts->objects, PROM_GAUGE, NULL,
-				     ts->help_objects);
+		fo = prom_family_add(out, ts->objects, PROM_GAUGE, NULL, ts->help_objects);
 	if (!fb || (ts->objects && !fo))
 		return -ENOMEM;
 	for (size_t i = 0; i < t->n && !e; i++) {
@@ -117,27 +113,47 @@ static int build_table(struct prom_set *out, struct metrics_table *t,
 }
 
 static const struct table_spec spec_slab = {
-	"slab_cache", "kleak_slab_cache_bytes", "kleak_slab_cache_objects", "cache", false,
+	"slab_cache",
+	"kleak_slab_cache_bytes",
+	"kleak_slab_cache_objects",
+	"cache",
+	false,
 	"Memory a slab cache holds: num_slabs x pagesperslab x page size (top N caches by size and those with a verdict; cache=\"other\" sums the rest).",
 	"Active objects of a slab cache (same rows as kleak_slab_cache_bytes).",
 };
 static const struct table_spec spec_vcaller = {
-	"vmalloc_caller", "kleak_vmalloc_caller_bytes", NULL, "caller", true,
+	"vmalloc_caller",
+	"kleak_vmalloc_caller_bytes",
+	NULL,
+	"caller",
+	true,
 	"vmalloc memory by caller function: pages x page size (top N and those with a verdict; caller=\"other\" sums the rest).",
 	NULL,
 };
 static const struct table_spec spec_vmodule = {
-	"vmalloc_module", "kleak_vmalloc_module_bytes", NULL, "module", false,
+	"vmalloc_module",
+	"kleak_vmalloc_module_bytes",
+	NULL,
+	"module",
+	false,
 	"vmalloc memory by module, the sum of its callers (top N and those with a verdict; module=\"other\" sums the rest).",
 	NULL,
 };
 static const struct table_spec spec_alloc = {
-	"allocinfo_site", "kleak_allocinfo_site_bytes", NULL, "site", true,
+	"allocinfo_site",
+	"kleak_allocinfo_site_bytes",
+	NULL,
+	"site",
+	true,
 	"Kernel memory held by a /proc/allocinfo allocation site, \"function file:line [module]\" (top N and those with a verdict; site=\"other\" sums the rest).",
 	NULL,
 };
 static const struct table_spec spec_cgroup = {
-	"cgroup", "kleak_cgroup_kernel_bytes", NULL, "name", false,
+	"cgroup",
+	"kleak_cgroup_kernel_bytes",
+	NULL,
+	"name",
+	false,
 	"Kernel memory charged to a container's cgroup (top N; name=\"other\" sums the rest).",
 	NULL,
 };
@@ -147,8 +163,9 @@ static int build_tables(struct metrics_input *in, size_t top, struct prom_set *o
 	struct prom_family *ent;
 	int e = 0;
 
-	ent = prom_family_add(out, "kleak_entries", PROM_GAUGE, NULL,
-			      "Entries of each table in the last sample, before the top-N cut (the rest is summed in the row named other).");
+	ent = prom_family_add(
+		out, "kleak_entries", PROM_GAUGE, NULL,
+		"Entries of each table in the last sample, before the top-N cut (the rest is summed in the row named other).");
 	if (!ent)
 		return -ENOMEM;
 	if (in->have_slab)
@@ -169,22 +186,22 @@ static int build_meminfo(const struct metrics_input *in, struct prom_set *out)
 	struct prom_family *f;
 	int e = 0;
 
-	f = prom_family_add(out, "kleak_meminfo_bytes", PROM_GAUGE, "bytes",
-			    "A /proc/meminfo field in bytes: the kernel's components, MemTotal, MemFree, MemAvailable, and Unaccounted (used memory no field itemises).");
+	f = prom_family_add(
+		out, "kleak_meminfo_bytes", PROM_GAUGE, "bytes",
+		"A /proc/meminfo field in bytes: the kernel's components, MemTotal, MemFree, MemAvailable, and Unaccounted (used memory no field itemises).");
 	if (!f)
 		return -ENOMEM;
 	for (size_t i = 0; i < in->nmeminfo && !e; i++)
-		e = prom_sample_add(f, in->meminfo[i].value, "name",
-				    in->meminfo[i].name, NULL);
+		e = prom_sample_add(f, in->meminfo[i].value, "name", in->meminfo[i].name, NULL);
 	return e;
 }
 
-static int verdict_sample(struct prom_family *f, const struct metrics_verdict *v,
-			  double value, const char *word)
+static int verdict_sample(struct prom_family *f, const struct metrics_verdict *v, double value,
+			  const char *word)
 {
-	return prom_sample_add(f, value, "source", v->source, "name", lv(v->name),
-			       "counter", v->counter, "module", lv(v->module), "srcversion",
-			       v->srcversion, "verdict", word, NULL);
+	return prom_sample_add(f, value, "source", v->source, "name", lv(v->name), "counter",
+			       v->counter, "module", lv(v->module), "srcversion", v->srcversion,
+			       "verdict", word, NULL);
 }
 
 /* Why a series is not leak: one row, its current reason (none for a leak). */
@@ -193,8 +210,9 @@ static int build_reasons(const struct metrics_input *in, size_t top, struct prom
 	struct prom_family *f;
 	int e = 0;
 
-	f = prom_family_add(out, "kleak_verdict_reason", PROM_GAUGE, NULL,
-			    "Why a series' verdict is not leak (leaks[].reason: window_too_short, within_noise, weak_trend, too_slow, not_sustained, reclaimable, no_trend, released): 1, one row per series that is not leak.");
+	f = prom_family_add(
+		out, "kleak_verdict_reason", PROM_GAUGE, NULL,
+		"Why a series' verdict is not leak (leaks[].reason: window_too_short, within_noise, weak_trend, too_slow, not_sustained, reclaimable, no_trend, released): 1, one row per series that is not leak.");
 	if (!f)
 		return -ENOMEM;
 	for (size_t i = 0; i < in->nverdicts && i < top && !e; i++) {
@@ -203,24 +221,25 @@ static int build_reasons(const struct metrics_input *in, size_t top, struct prom
 		if (v->reason && *v->reason)
 			e = prom_sample_add(f, 1, "source", v->source, "name", lv(v->name),
 					    "counter", v->counter, "module", lv(v->module),
-					    "srcversion", v->srcversion, "reason", v->reason,
-					    NULL);
+					    "srcversion", v->srcversion, "reason", v->reason, NULL);
 	}
 	return e;
 }
 
-static int build_verdicts(const struct metrics_input *in, size_t top,
-			  struct prom_set *out)
+static int build_verdicts(const struct metrics_input *in, size_t top, struct prom_set *out)
 {
 	struct prom_family *rate, *conf, *st;
 	int e = 0;
 
-	rate = prom_family_add(out, "kleak_growth_bytes_per_second", PROM_GAUGE, NULL,
-			       "Growth rate of a series over the trend window (Theil-Sen slope), for the series that grew by 16 KiB (top N by rank).");
-	conf = prom_family_add(out, "kleak_growth_confidence", PROM_GAUGE, NULL,
-			       "The trend test's confidence that the series trends up over the trend window, 1 - p (0-1; not the probability of a leak: see kleak_verdict).");
-	st = prom_family_add(out, "kleak_verdict", PROM_GAUGE, NULL,
-			     "Verdict of a series as a state set: one series per verdict word, 1 for the current verdict, 0 for the others.");
+	rate = prom_family_add(
+		out, "kleak_growth_bytes_per_second", PROM_GAUGE, NULL,
+		"Growth rate of a series over the trend window (Theil-Sen slope), for the series that grew by 16 KiB (top N by rank).");
+	conf = prom_family_add(
+		out, "kleak_growth_confidence", PROM_GAUGE, NULL,
+		"The trend test's confidence that the series trends up over the trend window, 1 - p (0-1; not the probability of a leak: see kleak_verdict).");
+	st = prom_family_add(
+		out, "kleak_verdict", PROM_GAUGE, NULL,
+		"Verdict of a series as a state set: one series per verdict word, 1 for the current verdict, 0 for the others.");
 	if (!rate || !conf || !st)
 		return -ENOMEM;
 	for (size_t i = 0; i < in->nverdicts && i < top && !e; i++) {
@@ -241,14 +260,16 @@ static int build_info(const struct metrics_input *in, struct prom_set *out)
 	struct prom_family *b, *m;
 	int e;
 
-	b = prom_family_add(out, "kleak_build", PROM_INFO, NULL,
-			    "kleak's version, and the release and node name (uname -r, -n) of the kernel it samples.");
-	m = prom_family_add(out, "kleak_module", PROM_INFO, NULL,
-			    "Loaded modules and their srcversion (/sys/module/NAME/srcversion), for joins on module.");
+	b = prom_family_add(
+		out, "kleak_build", PROM_INFO, NULL,
+		"kleak's version, and the release and node name (uname -r, -n) of the kernel it samples.");
+	m = prom_family_add(
+		out, "kleak_module", PROM_INFO, NULL,
+		"Loaded modules and their srcversion (/sys/module/NAME/srcversion), for joins on module.");
 	if (!b || !m)
 		return -ENOMEM;
-	e = prom_sample_add(b, 1, "version", in->version, "release", in->release,
-			    "nodename", in->nodename, NULL);
+	e = prom_sample_add(b, 1, "version", in->version, "release", in->release, "nodename",
+			    in->nodename, NULL);
 	for (size_t i = 0; i < in->nmodules && !e; i++)
 		e = prom_sample_add(m, 1, "module", in->modules[i].name, "srcversion",
 				    in->modules[i].srcversion, NULL);
@@ -265,11 +286,18 @@ struct health_spec {
 #define H(field) offsetof(struct metrics_input, field)
 static const struct health_spec health[] = {
 	{ "kleak_samples", PROM_COUNTER, NULL, "Samples taken since start.", H(samples_total) },
-	{ "kleak_sample_errors", PROM_COUNTER, NULL, "Samples that failed (a source that does not parse): that source reads 0 in kleak_source_ok, the verdicts of the last good sample stay.", H(sample_errors_total) },
-	{ "kleak_sample_duration_seconds", PROM_GAUGE, "seconds", "Time the last sample took: read, parse and trend analysis.", H(sample_duration_s) },
-	{ "kleak_last_sample_timestamp_seconds", PROM_GAUGE, "seconds", "Wall-clock time of the last sample, seconds since the epoch.", H(last_sample_time_s) },
-	{ "kleak_trend_window_seconds", PROM_GAUGE, "seconds", "Time the trend window behind the verdicts covers now.", H(window_s) },
-	{ "kleak_leak_window_seconds", PROM_GAUGE, "seconds", "Evidence window: a series is leak only once the trend window covers this much (growing before).", H(leak_window_s) },
+	{ "kleak_sample_errors", PROM_COUNTER, NULL,
+	  "Samples that failed (a source that does not parse): that source reads 0 in kleak_source_ok, the verdicts of the last good sample stay.",
+	  H(sample_errors_total) },
+	{ "kleak_sample_duration_seconds", PROM_GAUGE, "seconds",
+	  "Time the last sample took: read, parse and trend analysis.", H(sample_duration_s) },
+	{ "kleak_last_sample_timestamp_seconds", PROM_GAUGE, "seconds",
+	  "Wall-clock time of the last sample, seconds since the epoch.", H(last_sample_time_s) },
+	{ "kleak_trend_window_seconds", PROM_GAUGE, "seconds",
+	  "Time the trend window behind the verdicts covers now.", H(window_s) },
+	{ "kleak_leak_window_seconds", PROM_GAUGE, "seconds",
+	  "Evidence window: a series is leak only once the trend window covers this much (growing before).",
+	  H(leak_window_s) },
 	{ "kleak_series_tracked", PROM_GAUGE, NULL, "Series in the trend window.", H(series) },
 };
 
@@ -283,12 +311,12 @@ static int build_health(const struct metrics_input *in, struct prom_set *out)
 				    health[i].help);
 		if (!f)
 			return -ENOMEM;
-		e = prom_sample_add(f, *(const double *)((const char *)in + health[i].off),
-				    NULL);
+		e = prom_sample_add(f, *(const double *)((const char *)in + health[i].off), NULL);
 	}
 	f = e ? NULL
-	      : prom_family_add(out, "kleak_source_ok", PROM_GAUGE, NULL,
-				"Whether the last sample read the source (0: absent or unreadable, e.g. not root).");
+	      : prom_family_add(
+			out, "kleak_source_ok", PROM_GAUGE, NULL,
+			"Whether the last sample read the source (0: absent or unreadable, e.g. not root).");
 	if (!e && !f)
 		return -ENOMEM;
 	for (size_t i = 0; i < in->nsources && !e; i++)
@@ -296,8 +324,7 @@ static int build_health(const struct metrics_input *in, struct prom_set *out)
 	return e;
 }
 
-int metrics_build(struct metrics_input *in, const struct metrics_opts *o,
-		  struct prom_set *out)
+int metrics_build(struct metrics_input *in, const struct metrics_opts *o, struct prom_set *out)
 {
 	size_t top = o && o->top ? o->top : 30;
 	int e;

@@ -26,8 +26,8 @@ struct metrics_row {
 	const char *name;
 	const char *module; /* NULL or "": built into the kernel */
 	double bytes;
-	double objects;	    /* slab caches: active objects; else unused */
-	bool pinned;	    /* exported whatever its rank (it has a verdict) */
+	double objects; /* slab caches: active objects; else unused */
+	bool pinned;	/* exported whatever its rank (it has a verdict) */
 };
 
 struct metrics_table {
@@ -42,10 +42,10 @@ struct metrics_verdict {
 	const char *module;	/* NULL/"" when none */
 	const char *srcversion; /* /sys/module/MODULE/srcversion, NULL/"" unknown */
 	double rate_bytes_per_second;
-	double confidence;	/* 0..1 */
-	const char *verdict;	/* one of metrics_verdict_words */
-	const char *reason;	/* why it is not leak (leaks[].reason); NULL for a leak */
-	const char *counter;	/* a cgroup's counter ("kernel", ...); NULL/"" else */
+	double confidence;   /* 0..1 */
+	const char *verdict; /* one of metrics_verdict_words */
+	const char *reason;  /* why it is not leak (leaks[].reason); NULL for a leak */
+	const char *counter; /* a cgroup's counter ("kernel", ...); NULL/"" else */
 };
 
 struct metrics_kv {
@@ -58,13 +58,12 @@ struct metrics_module {
 };
 
 struct metrics_input {
-	const char *version; /* kleak's */
-	const char *release; /* uname -r of the sampled kernel */
-	const char *nodename; /* uname -n: the host, for joins across a fleet */
+	const char *version;	    /* kleak's */
+	const char *release;	    /* uname -r of the sampled kernel */
+	const char *nodename;	    /* uname -n: the host, for joins across a fleet */
 	struct metrics_kv *meminfo; /* kernel components and MemTotal & co. */
 	size_t nmeminfo;
-	struct metrics_table slab, vmalloc_callers, vmalloc_modules, allocinfo,
-		cgroups;
+	struct metrics_table slab, vmalloc_callers, vmalloc_modules, allocinfo, cgroups;
 	bool have_slab, have_vmalloc, have_allocinfo, have_cgroups;
 	struct metrics_module *modules;
 	size_t nmodules;
@@ -78,11 +77,11 @@ struct metrics_input {
 	size_t nsources;
 	/* Health of the sampler. */
 	double samples_total, sample_errors_total;
-	double sample_duration_s;   /* the last sample: read, parse, analyse */
-	double last_sample_time_s;  /* wall clock, seconds since the epoch */
-	double window_s;	    /* time the trend window covers */
-	double leak_window_s;	    /* evidence needed for "leak" */
-	double series;		    /* series tracked */
+	double sample_duration_s;  /* the last sample: read, parse, analyse */
+	double last_sample_time_s; /* wall clock, seconds since the epoch */
+	double window_s;	   /* time the trend window covers */
+	double leak_window_s;	   /* evidence needed for "leak" */
+	double series;		   /* series tracked */
 };
 
 /* "leak", "growing", "growing_reclaimable", "possible_leak", "fluctuating",
@@ -102,8 +101,7 @@ void metrics_table_free(struct metrics_table *t);
  * Builds every family of the metric set into out (which must be empty).
  * Sorts the tables in place (by bytes). 0, or -ENOMEM / -EINVAL (a bug).
  */
-int metrics_build(struct metrics_input *in, const struct metrics_opts *o,
-		  struct prom_set *out);
+int metrics_build(struct metrics_input *in, const struct metrics_opts *o, struct prom_set *out);
 
 /* Whether a label value looks like a raw kernel address (0x... or 16 hex digits). */
 bool metrics_looks_like_address(const char *s);

@@ -57,18 +57,16 @@ static bool unit_ok(const char *name, const char *unit)
 	if (!unit)
 		return true;
 	m = strlen(unit);
-	return m && name_valid(unit, false) && n > m + 1 &&
-	       !strcmp(name + n - m, unit) && name[n - m - 1] == '_';
+	return m && name_valid(unit, false) && n > m + 1 && !strcmp(name + n - m, unit) &&
+	       name[n - m - 1] == '_';
 }
 
-struct prom_family *prom_family_add(struct prom_set *set, const char *name,
-				    enum prom_type type, const char *unit,
-				    const char *help)
+struct prom_family *prom_family_add(struct prom_set *set, const char *name, enum prom_type type,
+				    const char *unit, const char *help)
 {
 	struct prom_family f = { .help = help, .unit = unit, .type = type };
 
-	if (!prom_name_ok(name) || strlen(name) >= sizeof(f.name) - 8 ||
-	    !unit_ok(name, unit))
+	if (!prom_name_ok(name) || strlen(name) >= sizeof(f.name) - 8 || !unit_ok(name, unit))
 		return NULL;
 	if (type == PROM_COUNTER && ends_with(name, "_total"))
 		return NULL;
@@ -90,8 +88,7 @@ static void sample_free(struct prom_sample *s)
 	}
 }
 
-static int sample_label(struct prom_sample *s, const char *name,
-			const char *value)
+static int sample_label(struct prom_sample *s, const char *name, const char *value)
 {
 	if (!prom_label_name_ok(name) || s->nlabels == PROM_MAX_LABELS)
 		return -EINVAL;
@@ -239,8 +236,7 @@ static const char *type_word(enum prom_type t, enum prom_format fmt)
 }
 
 /* The name in # lines: text types counters as NAME_total, info as NAME_info. */
-static void family_name(const struct prom_family *f, enum prom_format fmt,
-			char *out, size_t len)
+static void family_name(const struct prom_family *f, enum prom_format fmt, char *out, size_t len)
 {
 	const char *suffix = "";
 
@@ -251,8 +247,7 @@ static void family_name(const struct prom_family *f, enum prom_format fmt,
 	snprintf(out, len, "%s%s", f->name, suffix);
 }
 
-static int render_header(const struct prom_family *f, enum prom_format fmt,
-			 struct buf *b)
+static int render_header(const struct prom_family *f, enum prom_format fmt, struct buf *b)
 {
 	char name[160];
 	int r;
@@ -268,8 +263,7 @@ static int render_header(const struct prom_family *f, enum prom_format fmt,
 	return r;
 }
 
-static int render_sample(const struct prom_family *f,
-			 const struct prom_sample *s, struct buf *b)
+static int render_sample(const struct prom_family *f, const struct prom_sample *s, struct buf *b)
 {
 	const char *suffix = f->type == PROM_COUNTER ? "_total"
 			     : f->type == PROM_INFO  ? "_info"
@@ -294,8 +288,7 @@ static int render_sample(const struct prom_family *f,
 	return r;
 }
 
-int prom_render(const struct prom_set *set, enum prom_format fmt,
-		struct buf *out)
+int prom_render(const struct prom_set *set, enum prom_format fmt, struct buf *out)
 {
 	int r = 0;
 
@@ -343,7 +336,7 @@ static bool tok_eq(const char *p, const char *end, const char *word)
 }
 
 struct media {
-	int kind;	/* 0 other, 1 text/plain or wildcards, 2 openmetrics */
+	int kind; /* 0 other, 1 text/plain or wildcards, 2 openmetrics */
 	double q;
 	bool version_ok;
 };

@@ -66,24 +66,21 @@ struct prom_set {
  * the name's suffix) or on ENOMEM. The pointer stays valid while the set
  * holds no more families than prom_set_reserve made room for.
  */
-struct prom_family *prom_family_add(struct prom_set *set, const char *name,
-				    enum prom_type type, const char *unit,
-				    const char *help);
+struct prom_family *prom_family_add(struct prom_set *set, const char *name, enum prom_type type,
+				    const char *unit, const char *help);
 /*
  * Adds a sample: value, then label name/value pairs ending with NULL.
  * A NULL or empty value leaves the label out (Prometheus treats an empty
  * label as absent). Returns 0, -EINVAL for a bad label name or too many
  * labels, or -ENOMEM.
  */
-int prom_sample_add(struct prom_family *f, double value, ...)
-	__attribute__((sentinel));
+int prom_sample_add(struct prom_family *f, double value, ...) __attribute__((sentinel));
 /* Room for n families, so that pointers to them stay valid. 0 or -ENOMEM. */
 int prom_set_reserve(struct prom_set *set, size_t n);
 void prom_set_free(struct prom_set *set);
 
 /* Renders every family with samples (families without are left out). */
-int prom_render(const struct prom_set *set, enum prom_format fmt,
-		struct buf *out);
+int prom_render(const struct prom_set *set, enum prom_format fmt, struct buf *out);
 /* The Content-Type header value for a format. */
 const char *prom_content_type(enum prom_format fmt);
 /*

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 struct render_opts {
-	int top;	     /* rows per table in the text view */
+	int top; /* rows per table in the text view */
 	bool color;
 	bool show_addresses; /* raw kernel addresses (KASLR): off by default */
 };

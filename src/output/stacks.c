@@ -46,9 +46,8 @@ static int add_frame(struct stacks *s, const char *fn, const char *mod)
 	return vec_push(&s->frames, &s->nframes, &s->capframes, sizeof(fr), &fr);
 }
 
-int stacks_add(struct stacks *s, const char *const *functions,
-	       const char *const *modules, size_t n, bool leaf_first,
-	       uint64_t bytes)
+int stacks_add(struct stacks *s, const char *const *functions, const char *const *modules, size_t n,
+	       bool leaf_first, uint64_t bytes)
 {
 	struct stack st = { .first = s->nframes, .nframes = n, .bytes = bytes };
 
@@ -64,8 +63,7 @@ int stacks_add(struct stacks *s, const char *const *functions,
 		s->nframes = st.first;
 		return -ENOMEM;
 	}
-	s->total_bytes = bytes > UINT64_MAX - s->total_bytes ? UINT64_MAX
-							     : s->total_bytes + bytes;
+	s->total_bytes = bytes > UINT64_MAX - s->total_bytes ? UINT64_MAX : s->total_bytes + bytes;
 	return 0;
 }
 
@@ -93,8 +91,7 @@ static void put_clean(char *buf, size_t len, size_t *o, const char *src)
 	buf[*o] = 0;
 }
 
-const char *stacks_frame_text(const struct stack_frame *fr, char *buf,
-			      size_t len)
+const char *stacks_frame_text(const struct stack_frame *fr, char *buf, size_t len)
 {
 	size_t o = 0;
 

@@ -28,7 +28,7 @@ struct stack_frame {
 };
 
 struct stack {
-	size_t first;	/* index of its root frame in stacks.frames */
+	size_t first; /* index of its root frame in stacks.frames */
 	size_t nframes;
 	uint64_t bytes;
 };
@@ -38,7 +38,7 @@ struct stacks {
 	size_t n, cap;
 	struct stack_frame *frames; /* every stack's frames, root first */
 	size_t nframes, capframes;
-	uint64_t total_bytes;	    /* saturates at UINT64_MAX */
+	uint64_t total_bytes; /* saturates at UINT64_MAX */
 	/* private: interned strings */
 	struct strmap names;
 	char **strs;
@@ -52,9 +52,8 @@ struct stacks {
  * An empty or NULL function is stored as "(unknown)". Returns 0 or
  * -ENOMEM.
  */
-int stacks_add(struct stacks *s, const char *const *functions,
-	       const char *const *modules, size_t n, bool leaf_first,
-	       uint64_t bytes);
+int stacks_add(struct stacks *s, const char *const *functions, const char *const *modules, size_t n,
+	       bool leaf_first, uint64_t bytes);
 void stacks_free(struct stacks *s);
 
 /*
@@ -63,8 +62,7 @@ void stacks_free(struct stacks *s);
  * frames in the folded format, which has no escape) and every control
  * byte by '?' (a newline would end the line). Returns buf.
  */
-const char *stacks_frame_text(const struct stack_frame *fr, char *buf,
-			      size_t len);
+const char *stacks_frame_text(const struct stack_frame *fr, char *buf, size_t len);
 
 /*
  * The folded format read by flamegraph.pl, inferno and speedscope: one

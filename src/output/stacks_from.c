@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void stacks_split_frame(const char *frame, char *fn, size_t fnlen, char *mod,
-			size_t modlen, bool *has_mod)
+void stacks_split_frame(const char *frame, char *fn, size_t fnlen, char *mod, size_t modlen,
+			bool *has_mod)
 {
 	const char *br = strrchr(frame, '['), *end = frame + strlen(frame);
 	size_t n;
@@ -177,9 +177,13 @@ void html_groups_from_kmemleak(struct html_kmemleak_group *out, const struct kme
 		const struct kmemleak_group *gr = &g->v[i];
 
 		out[i] = (struct html_kmemleak_group){
-			.count = gr->count, .bytes = gr->bytes, .function = gr->function,
-			.module = gr->module, .allocator = gr->allocator,
-			.backtrace = gr->backtrace, .nframes = gr->nframes,
+			.count = gr->count,
+			.bytes = gr->bytes,
+			.function = gr->function,
+			.module = gr->module,
+			.allocator = gr->allocator,
+			.backtrace = gr->backtrace,
+			.nframes = gr->nframes,
 		};
 	}
 }
@@ -194,12 +198,14 @@ size_t html_callsites_from_trace(struct html_callsite *out, const struct trace_r
 		if (!c->outstanding_bytes.v || !trace_render_shown(r, c))
 			continue;
 		out[n++] = (struct html_callsite){
-			.callsite = c->callsite, .module = c->module[0] ? c->module : NULL,
+			.callsite = c->callsite,
+			.module = c->module[0] ? c->module : NULL,
 			.cache = c->cache_name[0] ? c->cache_name : NULL,
 			.kind = trace_kind_name(c->kind),
 			.outstanding_count = c->outstanding_count.v,
 			.outstanding_bytes = c->outstanding_bytes.v,
-			.alloc_rate_per_s = c->alloc_rate.v, .free_rate_per_s = c->free_rate.v,
+			.alloc_rate_per_s = c->alloc_rate.v,
+			.free_rate_per_s = c->free_rate.v,
 			.oldest_age_s = (double)c->oldest_age_ns / 1e9,
 		};
 	}

@@ -31,8 +31,8 @@ int stacks_from_trace(struct stacks *out, const struct trace_report *r,
  * "func+0x1/0x2 [mod]" -> function "func", module "mod" (NULL when none),
  * written into fn and mod. The kernel's %pS frame, also trace's.
  */
-void stacks_split_frame(const char *frame, char *fn, size_t fnlen, char *mod,
-			size_t modlen, bool *has_mod);
+void stacks_split_frame(const char *frame, char *fn, size_t fnlen, char *mod, size_t modlen,
+			bool *has_mod);
 
 /*
  * The HTML rows: out holds g->n (r->ncs) entries; they point into g (r),
@@ -40,8 +40,7 @@ void stacks_split_frame(const char *frame, char *fn, size_t fnlen, char *mod,
  * (under --min-age, those with old objects) that hold memory, in its
  * order; returns how many.
  */
-void html_groups_from_kmemleak(struct html_kmemleak_group *out,
-			       const struct kmemleak_groups *g);
+void html_groups_from_kmemleak(struct html_kmemleak_group *out, const struct kmemleak_groups *g);
 size_t html_callsites_from_trace(struct html_callsite *out, const struct trace_report *r);
 
 #endif

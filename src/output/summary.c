@@ -24,8 +24,7 @@ void summary_snapshot_text(FILE *f, const struct snapshot_summary *sum)
 		text_safe(sum->hostname, host, sizeof(host)));
 	for (int i = 0; i < SRC_COUNT; i++) {
 		if (s->have[i]) {
-			fprintf(f, "  %-14s %10zu bytes\n", source_descs[i].name,
-				s->raw[i].len);
+			fprintf(f, "  %-14s %10zu bytes\n", source_descs[i].name, s->raw[i].len);
 			continue;
 		}
 		fprintf(f, "  %-14s not read: ", source_descs[i].name);

@@ -32,8 +32,9 @@ void trace_render_banner(FILE *f, const struct trace_info *in)
 {
 	char mem[32];
 
-	fprintf(f, "kleak trace: tracking at most %u objects (--max-entries) and %u call sites; "
-		   "the BPF maps hold %s; events:",
+	fprintf(f,
+		"kleak trace: tracking at most %u objects (--max-entries) and %u call sites; "
+		"the BPF maps hold %s; events:",
 		in->max_entries, in->max_callsites, fmt_bytes(in->map_bytes, mem, sizeof(mem)));
 	for (size_t i = 0; i < in->nattached; i++)
 		fprintf(f, " %s", in->attached[i]);
@@ -95,14 +96,18 @@ static void text_head(FILE *f, const struct trace_report *rep, const struct rend
 		rep->min_age_ns ? " older than " : "",
 		rep->min_age_ns ? fmt_duration_ns(rep->min_age_ns, b4, sizeof(b4)) : "");
 	if (rep->unconfirmed_count.v)
-		fprintf(f, "of which unconfirmed %s objects, %s: their call sites have missed frees "
-			   "(bulk frees, recursion): they may be gone\n",
+		fprintf(f,
+			"of which unconfirmed %s objects, %s: their call sites have missed frees "
+			"(bulk frees, recursion): they may be gone\n",
 			est_str(&rep->unconfirmed_count, false, b2, sizeof(b2)),
 			est_str(&rep->unconfirmed_bytes, true, b3, sizeof(b3)));
-	fprintf(f, "%smissed events: recursion %llu, dropped %llu, delete failures %llu; "
-		   "repaired %llu; frees of untracked objects %llu%s\n",
+	fprintf(f,
+		"%smissed events: recursion %llu, dropped %llu, delete failures %llu; "
+		"repaired %llu; frees of untracked objects %llu%s\n",
 		o->color && (rep->recursion_misses || ct[TC_DROPPED_OBJECTS] ||
-			     ct[TC_DROPPED_SITES]) ? FMT_YELLOW : "",
+			     ct[TC_DROPPED_SITES])
+			? FMT_YELLOW
+			: "",
 		(unsigned long long)rep->recursion_misses,
 		(unsigned long long)(ct[TC_DROPPED_OBJECTS] + ct[TC_DROPPED_SITES]),
 		(unsigned long long)ct[TC_MISSED_DELETES], (unsigned long long)ct[TC_REPAIRED],
@@ -112,16 +117,19 @@ static void text_head(FILE *f, const struct trace_report *rep, const struct rend
 			(unsigned long long)ct[TC_STACK_ERRORS],
 			(unsigned long long)ct[TC_STACK_COLLISIONS]);
 	if (ct[TC_DROPPED_OBJECTS])
-		fprintf(f, "warning: the object map was full %llu times: raise --max-entries or "
-			   "use --sample N\n", (unsigned long long)ct[TC_DROPPED_OBJECTS]);
+		fprintf(f,
+			"warning: the object map was full %llu times: raise --max-entries or "
+			"use --sample N\n",
+			(unsigned long long)ct[TC_DROPPED_OBJECTS]);
 	if (ct[TC_DROPPED_SITES])
-		fprintf(f, "warning: %llu allocations at call sites beyond the %u kleak can hold "
-			   "were not counted\n", (unsigned long long)ct[TC_DROPPED_SITES],
-			rep->info->max_callsites);
+		fprintf(f,
+			"warning: %llu allocations at call sites beyond the %u kleak can hold "
+			"were not counted\n",
+			(unsigned long long)ct[TC_DROPPED_SITES], rep->info->max_callsites);
 }
 
-static void text_stacks(FILE *f, const struct trace_report *rep,
-			const struct trace_callsite *c, const struct render_opts *o)
+static void text_stacks(FILE *f, const struct trace_report *rep, const struct trace_callsite *c,
+			const struct render_opts *o)
 {
 	char buf[300];
 
@@ -175,7 +183,8 @@ static void text_row(FILE *f, const struct trace_report *rep, const struct trace
 		fmt_bytes(c->outstanding_bytes.v, b1, sizeof(b1));
 	fprintf(f, "%10s %*s %9s %9s %8s  %-22s %s%s%s%s%s%s\n", b1, rep->sample > 1 ? 22 : 9,
 		est_str(&c->outstanding_count, false, b2, sizeof(b2)),
-		short_num(c->alloc_rate.v, b3, sizeof(b3)), short_num(c->free_rate.v, b4, sizeof(b4)),
+		short_num(c->alloc_rate.v, b3, sizeof(b3)),
+		short_num(c->free_rate.v, b4, sizeof(b4)),
 		c->oldest_age_ns ? fmt_duration_ns(c->oldest_age_ns, b5, sizeof(b5)) : "-",
 		c->cache_name[0] ? text_safe(c->cache_name, cache, sizeof(cache))
 				 : trace_kind_name(c->kind),

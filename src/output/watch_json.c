@@ -17,8 +17,8 @@ static void render_sources(struct json *j, const struct watch_view *v)
 		const struct snapshot *s = v->snap;
 		char msg[800];
 
-		if (!(v->wanted & (1u << i)) || i == SRC_KALLSYMS ||
-		    i == SRC_SLAB_ALIASES || i == SRC_MODULE_SECTIONS)
+		if (!(v->wanted & (1u << i)) || i == SRC_KALLSYMS || i == SRC_SLAB_ALIASES ||
+		    i == SRC_MODULE_SECTIONS)
 			continue;
 		json_key(j, source_descs[i].name);
 		json_obj_begin(j);
@@ -37,9 +37,8 @@ static void render_meminfo(struct json *j, const struct series_set *set)
 	json_key(j, "meminfo");
 	json_obj_begin(j);
 	for (int i = 0; series_meminfo_fields[i]; i++) {
-		const struct series *s = series_find(set, SERIES_MEMINFO,
-						     series_meminfo_fields[i],
-						     NULL);
+		const struct series *s =
+			series_find(set, SERIES_MEMINFO, series_meminfo_fields[i], NULL);
 
 		if (s && strcmp(s->name, "Unaccounted"))
 			json_kv_u64(j, s->name, s->last);
@@ -47,8 +46,7 @@ static void render_meminfo(struct json *j, const struct series_set *set)
 	json_obj_end(j);
 	/* Not a kernel field: computed (analyze/kmem.h), so not in meminfo. */
 	{
-		const struct series *u = series_find(set, SERIES_MEMINFO,
-						     "Unaccounted", NULL);
+		const struct series *u = series_find(set, SERIES_MEMINFO, "Unaccounted", NULL);
 
 		json_key(j, "unaccounted_bytes");
 		if (u)
@@ -58,8 +56,7 @@ static void render_meminfo(struct json *j, const struct series_set *set)
 	}
 }
 
-static void render_leak(struct json *j, const struct series_set *set,
-			const struct trend_leak *l)
+static void render_leak(struct json *j, const struct series_set *set, const struct trend_leak *l)
 {
 	const struct series *s = &set->v[l->series];
 

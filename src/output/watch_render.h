@@ -26,7 +26,7 @@ struct watch_view {
 	unsigned wanted;	     /* sources asked for (bits of source_id) */
 	bool final;
 	double interval_s;
-	size_t top;		     /* rows in the human views */
+	size_t top; /* rows in the human views */
 	bool color;
 	const struct cgroup_target *container; /* watch --container, else NULL */
 	/* The kernel log's events: the final view lists them all, the
@@ -35,7 +35,7 @@ struct watch_view {
 	const struct klog_findings *klog_findings; /* final view: what they mean */
 	/* `kleak report` only (NULL/false for watch). */
 	const char *file;
-	bool truncated;		     /* the file ended inside a sample */
+	bool truncated;			 /* the file ended inside a sample */
 	unsigned long long truncated_at; /* offset of that incomplete sample */
 };
 

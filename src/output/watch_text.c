@@ -12,10 +12,9 @@
 #include "util/text.h"
 #include "watch_render.h"
 
-static const char *const shown_fields[] = { "Slab", "SUnreclaim",
-					    "SReclaimable", "VmallocUsed",
-					    "KernelStack", "PageTables",
-					    "Percpu", "Unaccounted", NULL };
+static const char *const shown_fields[] = { "Slab",	   "SUnreclaim",  "SReclaimable",
+					    "VmallocUsed", "KernelStack", "PageTables",
+					    "Percpu",	   "Unaccounted", NULL };
 
 static const char *rate_str(double bytes_per_hour, char *buf, size_t len)
 {
@@ -62,8 +61,8 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 	const struct series_set *set = v->set;
 	size_t shown = 0;
 
-	fprintf(f, "  %-19s %-14s %-32s %10s %11s %14s %5s  %s\n", "VERDICT",
-		"SOURCE", "NAME", "NOW", "GROWTH", "RATE", "CONF", "WHY NOT A LEAK");
+	fprintf(f, "  %-19s %-14s %-32s %10s %11s %14s %5s  %s\n", "VERDICT", "SOURCE", "NAME",
+		"NOW", "GROWTH", "RATE", "CONF", "WHY NOT A LEAK");
 	for (size_t i = 0; i < v->rep->n && shown < max; i++, shown++) {
 		const struct trend_leak *l = &v->rep->v[i];
 		const struct series *s = &set->v[l->series];
@@ -73,11 +72,9 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 			col(v, l->verdict),
 			l->explained ? "explained" : trend_verdict_name(l->verdict),
 			v->color ? FMT_RESET : "", series_source_name(s->source),
-			display_name(s, name, sizeof(name)),
-			fmt_bytes(s->last, now, sizeof(now)),
+			display_name(s, name, sizeof(name)), fmt_bytes(s->last, now, sizeof(now)),
 			fmt_sbytes(l->growth_bytes, gr, sizeof(gr)),
-			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
-			l->confidence,
+			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)), l->confidence,
 			trend_reason_name(l->reason) ? trend_reason_name(l->reason) : "");
 		if (l->explained && l->nexplained) {
 			fprintf(f, "  %-19s %-14s   by", "", "");
@@ -89,8 +86,7 @@ static void render_leak_rows(FILE *f, const struct watch_view *v, size_t max)
 		}
 	}
 	if (v->rep->n > shown)
-		fprintf(f, "  ... %zu more (--top N, or --json for all)\n",
-			v->rep->n - shown);
+		fprintf(f, "  ... %zu more (--top N, or --json for all)\n", v->rep->n - shown);
 }
 
 /* " kernel: 2 new events (oom, kmemleak)": what the log said since the last line. */
@@ -126,13 +122,12 @@ static void render_klog(FILE *f, const struct watch_view *v)
 		if (x->has_wall && localtime_r(&secs, &tm))
 			strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S ", &tm);
 		fprintf(f, "  [%s] %s%s: %s\n      %s\n      next: %s\n",
-			severity_name(x->f.severity), t, x->f.subject, x->f.summary,
-			x->f.evidence, x->f.next);
+			severity_name(x->f.severity), t, x->f.subject, x->f.summary, x->f.evidence,
+			x->f.next);
 	}
 }
 
-static const struct trend_leak *leak_of(const struct watch_view *v,
-					const struct series *s)
+static const struct trend_leak *leak_of(const struct watch_view *v, const struct series *s)
 {
 	for (size_t i = 0; i < v->rep->n; i++)
 		if (&v->set->v[v->rep->v[i].series] == s)
@@ -151,11 +146,9 @@ void watch_render_live(FILE *f, const struct watch_view *v)
 		v->snap && v->snap->release[0] ? text_safe(v->snap->release, rel, sizeof(rel)) : "",
 		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)),
 		(unsigned long long)set->samples, v->interval_s, set->count);
-	fprintf(f, "  %-14s %10s %11s %14s\n", "COMPONENT", "NOW", "GROWTH",
-		"RATE");
+	fprintf(f, "  %-14s %10s %11s %14s\n", "COMPONENT", "NOW", "GROWTH", "RATE");
 	for (int i = 0; shown_fields[i]; i++) {
-		const struct series *s = series_find(set, SERIES_MEMINFO,
-						     shown_fields[i], NULL);
+		const struct series *s = series_find(set, SERIES_MEMINFO, shown_fields[i], NULL);
 		const struct trend_leak *l;
 		char now[32], gr[32], rate[40];
 
@@ -165,10 +158,8 @@ void watch_render_live(FILE *f, const struct watch_view *v)
 		l = leak_of(v, s);
 		fprintf(f, "  %-14s %10s %11s %14s\n", s->name,
 			fmt_bytes(s->last, now, sizeof(now)),
-			set->n ? fmt_sbytes((double)s->last - s->v[0], gr, sizeof(gr))
-			       : "",
-			l ? rate_str(l->rate_bytes_per_hour, rate, sizeof(rate))
-			  : "");
+			set->n ? fmt_sbytes((double)s->last - s->v[0], gr, sizeof(gr)) : "",
+			l ? rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)) : "");
 	}
 	fputs("\nSeries that grew, most suspicious first\n", f);
 	if (!v->rep->n)
@@ -178,7 +169,8 @@ void watch_render_live(FILE *f, const struct watch_view *v)
 	if (v->klog && v->klog->events.n) {
 		fputc('\n', f);
 		new_events(f, v);
-		fprintf(f, "%s%zu in all\n", v->klog->events.n > v->klog->new_from ? "; " : "  kernel: ",
+		fprintf(f, "%s%zu in all\n",
+			v->klog->events.n > v->klog->new_from ? "; " : "  kernel: ",
 			v->klog->events.n);
 	}
 	fputs("\nCtrl-C ends the watch and prints the growth report.\n", f);
@@ -191,13 +183,11 @@ void watch_render_line(FILE *f, const struct watch_view *v)
 
 	fprintf(f, "%7.1fs", set->last_t);
 	for (int i = 0; shown_fields[i]; i++) {
-		const struct series *s = series_find(set, SERIES_MEMINFO,
-						     shown_fields[i], NULL);
+		const struct series *s = series_find(set, SERIES_MEMINFO, shown_fields[i], NULL);
 		char b[32];
 
 		if (s && i < 5)
-			fprintf(f, "  %s %s", s->name,
-				fmt_bytes(s->last, b, sizeof(b)));
+			fprintf(f, "  %s %s", s->name, fmt_bytes(s->last, b, sizeof(b)));
 	}
 	if (v->rep->n && v->rep->v[0].verdict <= TREND_POSSIBLE) {
 		const struct trend_leak *l = &v->rep->v[0];
@@ -206,8 +196,8 @@ void watch_render_line(FILE *f, const struct watch_view *v)
 		fprintf(f, "  top: %s %s %s (%.2f, %s)",
 			series_source_name(set->v[l->series].source),
 			display_name(&set->v[l->series], name, sizeof(name)),
-			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)),
-			l->confidence, trend_verdict_name(l->verdict));
+			rate_str(l->rate_bytes_per_hour, rate, sizeof(rate)), l->confidence,
+			trend_verdict_name(l->verdict));
 	}
 	new_events(f, v);
 	fputc('\n', f);
@@ -221,20 +211,18 @@ void watch_render_report(FILE *f, const struct watch_view *v)
 	char el[32];
 
 	for (size_t i = 0; i < v->rep->n; i++) {
-		leaks += v->rep->v[i].verdict == TREND_LEAK &&
-			 !v->rep->v[i].explained;
+		leaks += v->rep->v[i].verdict == TREND_LEAK && !v->rep->v[i].explained;
 		growing += v->rep->v[i].verdict <= TREND_POSSIBLE;
 	}
 	char file[PATH_MAX * 2];
 
 	if (v->file)
 		fprintf(f, "Growth report for %s%s\n", text_safe(v->file, file, sizeof(file)),
-			v->truncated ? " (ends in an incomplete sample: ignored)"
-				     : "");
+			v->truncated ? " (ends in an incomplete sample: ignored)" : "");
 	fprintf(f, "%llu samples over %s (every %.3gs), %zu series, %zu points kept\n",
 		(unsigned long long)set->samples,
-		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)),
-		v->interval_s, set->count, set->n);
+		fmt_duration_ns((uint64_t)(set->last_t * 1e9), el, sizeof(el)), v->interval_s,
+		set->count, set->n);
 	if (set->n < 3) {
 		fputs("Too few samples for a trend: take at least 5.\n", f);
 		render_klog(f, v);
@@ -245,8 +233,7 @@ void watch_render_report(FILE *f, const struct watch_view *v)
 		render_klog(f, v);
 		return;
 	}
-	fprintf(f, "%zu series growing, %zu steady unreclaimable growth (leak)\n",
-		growing, leaks);
+	fprintf(f, "%zu series growing, %zu steady unreclaimable growth (leak)\n", growing, leaks);
 	fprintf(f, "Leak window %s: growth seen for less is `growing`, never `leak`.\n\n",
 		fmt_duration_ns((uint64_t)(v->rep->leak_window_s * 1e9), el, sizeof(el)));
 	render_leak_rows(f, v, v->top);

@@ -30,8 +30,7 @@ static const char *arena_put(struct arena *a, const char *s, size_t len)
 	return d;
 }
 
-static int parse_header(struct line_iter *it, const char *src, unsigned *ver,
-			struct kerr *e)
+static int parse_header(struct line_iter *it, const char *src, unsigned *ver, struct kerr *e)
 {
 	static const char want[] = "allocinfo - version: ";
 	const size_t wl = sizeof(want) - 1;
@@ -60,8 +59,8 @@ static int parse_header(struct line_iter *it, const char *src, unsigned *ver,
 }
 
 /* "file:line": the last colon splits (a path never ends in ":N" itself). */
-static int parse_location(const struct field *f, const char *src, long lineno,
-			  struct alloc_site *s, struct arena *a, struct kerr *e)
+static int parse_location(const struct field *f, const char *src, long lineno, struct alloc_site *s,
+			  struct arena *a, struct kerr *e)
 {
 	const char *colon = NULL;
 	uint64_t n;
@@ -70,10 +69,8 @@ static int parse_location(const struct field *f, const char *src, long lineno,
 		if (f->s[i] == ':')
 			colon = f->s + i;
 	if (!colon || colon == f->s)
-		return kerr_set(e, -EINVAL, src, lineno,
-				"expected file:line in field 3");
-	if (num_u64(colon + 1, (size_t)(f->s + f->len - colon - 1), &n) ||
-	    n > UINT32_MAX)
+		return kerr_set(e, -EINVAL, src, lineno, "expected file:line in field 3");
+	if (num_u64(colon + 1, (size_t)(f->s + f->len - colon - 1), &n) || n > UINT32_MAX)
 		return kerr_set(e, -EINVAL, src, lineno,
 				"the line number of file:line (field 3) is not a valid number");
 	s->src_line = (unsigned)n;
@@ -87,8 +84,8 @@ static bool has_prefix(const struct field *f, const char *p, size_t pl)
 }
 
 /* The tag words after file:line: [module] or module:NAME, func:, accurate:. */
-static int parse_tag(const struct field *f, const char *src, long lineno,
-		     struct alloc_site *s, struct arena *a, struct kerr *e)
+static int parse_tag(const struct field *f, const char *src, long lineno, struct alloc_site *s,
+		     struct arena *a, struct kerr *e)
 {
 	const char *word = NULL, **dst = NULL;
 	size_t wl = 0;
@@ -112,27 +109,25 @@ static int parse_tag(const struct field *f, const char *src, long lineno,
 	return *dst ? 0 : kerr_set(e, -ENOMEM, src, lineno, "out of memory");
 }
 
-static int parse_site(const char *line, size_t len, const char *src,
-		      long lineno, struct alloc_site *s, struct arena *a,
-		      struct kerr *e)
+static int parse_site(const char *line, size_t len, const char *src, long lineno,
+		      struct alloc_site *s, struct arena *a, struct kerr *e)
 {
 	struct field f[ALLOCINFO_MAX_FIELDS];
 	int nf = fields_split(line, len, f, ALLOCINFO_MAX_FIELDS);
 	int r;
 
 	if (nf < 4 || nf > ALLOCINFO_MAX_FIELDS - 1)
-		return kerr_set(e, -EINVAL, src, lineno,
-				"expected 4 to 6 fields (bytes calls file:line [module] func:name), got %d",
-				nf);
+		return kerr_set(
+			e, -EINVAL, src, lineno,
+			"expected 4 to 6 fields (bytes calls file:line [module] func:name), got %d",
+			nf);
 	memset(s, 0, sizeof(*s));
 	s->line = lineno;
 	s->accurate = true;
 	if (num_i64(f[0].s, f[0].len, &s->bytes))
-		return kerr_set(e, -EINVAL, src, lineno,
-				"bytes (field 1) is not a valid number");
+		return kerr_set(e, -EINVAL, src, lineno, "bytes (field 1) is not a valid number");
 	if (num_u64(f[1].s, f[1].len, &s->calls))
-		return kerr_set(e, -EINVAL, src, lineno,
-				"calls (field 2) is not a valid number");
+		return kerr_set(e, -EINVAL, src, lineno, "calls (field 2) is not a valid number");
 	r = parse_location(&f[2], src, lineno, s, a, e);
 	for (int i = 3; !r && i < nf; i++)
 		r = parse_tag(&f[i], src, lineno, s, a, e);
@@ -165,8 +160,7 @@ static int arena_init(struct arena *a, const char *buf, size_t len)
 {
 	size_t lines = 1;
 
-	for (const char *p = buf; p && (p = memchr(p, '\n', (size_t)(buf + len - p)));
-	     p++)
+	for (const char *p = buf; p && (p = memchr(p, '\n', (size_t)(buf + len - p))); p++)
 		lines++;
 	a->used = 0;
 	a->cap = len + 3 * lines + 1;
@@ -174,8 +168,8 @@ static int arena_init(struct arena *a, const char *buf, size_t len)
 	return a->p ? 0 : -ENOMEM;
 }
 
-int allocinfo_parse(const char *buf, size_t len, const char *src,
-		    struct allocinfo *out, struct kerr *e)
+int allocinfo_parse(const char *buf, size_t len, const char *src, struct allocinfo *out,
+		    struct kerr *e)
 {
 	struct line_iter it;
 	struct arena a = { 0 };

@@ -43,12 +43,12 @@ struct alloc_site {
 struct allocinfo {
 	struct alloc_site *v; /* in the kernel's order */
 	size_t n;
-	unsigned version;     /* major: 1 or 2 */
-	char *strings;	      /* owns the strings the sites point to */
+	unsigned version; /* major: 1 or 2 */
+	char *strings;	  /* owns the strings the sites point to */
 };
 
-int allocinfo_parse(const char *buf, size_t len, const char *src,
-		    struct allocinfo *out, struct kerr *e);
+int allocinfo_parse(const char *buf, size_t len, const char *src, struct allocinfo *out,
+		    struct kerr *e);
 void allocinfo_free(struct allocinfo *ai);
 
 /* Bytes as memory held: negative (a counter race) reads as 0. */

@@ -17,11 +17,8 @@ bool cgroup_is_hex(const char *s, size_t n)
 static const struct {
 	const char *prefix, *runtime;
 } scopes[] = {
-	{ "docker-", "docker" },
-	{ "libpod-", "podman" },
-	{ "cri-containerd-", "containerd" },
-	{ "crio-", "cri-o" },
-	{ "nerdctl-", "containerd" },
+	{ "docker-", "docker" }, { "libpod-", "podman" },      { "cri-containerd-", "containerd" },
+	{ "crio-", "cri-o" },	 { "nerdctl-", "containerd" },
 };
 
 static bool has_suffix(const char *s, size_t n, const char *suf)
@@ -39,8 +36,7 @@ static bool scope_container(const char *c, size_t n, struct cgroup_ident *id)
 	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
 		size_t pl = strlen(scopes[i].prefix);
 
-		if (n == pl + 64 && !memcmp(c, scopes[i].prefix, pl) &&
-		    cgroup_is_hex(c + pl, 64)) {
+		if (n == pl + 64 && !memcmp(c, scopes[i].prefix, pl) && cgroup_is_hex(c + pl, 64)) {
 			id->runtime = scopes[i].runtime;
 			memcpy(id->id, c + pl, 64);
 			id->id[64] = '\0';
@@ -84,7 +80,7 @@ static bool pod_component(const char *c, size_t n, char uid[CGROUP_UID_LEN])
 static bool unit_name(const char *c, size_t n)
 {
 	static const char *const sufs[] = { ".service", ".scope", ".slice",
-					    ".socket", ".mount", ".swap" };
+					    ".socket",	".mount", ".swap" };
 
 	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++)
 		if (has_suffix(c, n, sufs[i]) && n > strlen(sufs[i]))
@@ -93,8 +89,8 @@ static bool unit_name(const char *c, size_t n)
 }
 
 /* A component that names a container, given the one before it. */
-static bool container_component(const char *prev, size_t pn, const char *c,
-				size_t n, bool in_pod, struct cgroup_ident *id)
+static bool container_component(const char *prev, size_t pn, const char *c, size_t n, bool in_pod,
+				struct cgroup_ident *id)
 {
 	if (scope_container(c, n, id))
 		return true;

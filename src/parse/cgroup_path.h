@@ -29,8 +29,8 @@ enum cgroup_kind {
 	CGROUP_UNIT,	  /* a systemd unit or slice */
 };
 
-#define CGROUP_ID_LEN 65   /* 64 hex digits */
-#define CGROUP_UID_LEN 37  /* a UUID */
+#define CGROUP_ID_LEN 65  /* 64 hex digits */
+#define CGROUP_UID_LEN 37 /* a UUID */
 #define CGROUP_UNIT_LEN 256
 
 struct cgroup_ident {

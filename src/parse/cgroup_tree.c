@@ -12,7 +12,7 @@
 
 struct cursor {
 	const char *p, *end;
-	long line;		/* of the line last read */
+	long line; /* of the line last read */
 	const char *src;
 	struct kerr *e;
 };
@@ -84,8 +84,7 @@ static bool take_num(const char **s, size_t *n, uint64_t max, uint64_t *out)
 	return true;
 }
 
-static int parse_hier(struct cursor *c, const char *s, size_t n,
-		      struct cgroup_tree_info *info)
+static int parse_hier(struct cursor *c, const char *s, size_t n, struct cgroup_tree_info *info)
 {
 	struct cgroup_tree_hier *h;
 	const char *sp;
@@ -147,8 +146,7 @@ static int take_blob(struct cursor *c, uint64_t len, const char **data)
 	return 0;
 }
 
-static int parse_file(struct cursor *c, const char *s, size_t n,
-		      struct cgroup_tree_node *node)
+static int parse_file(struct cursor *c, const char *s, size_t n, struct cgroup_tree_node *node)
 {
 	struct cgroup_tree_file *f;
 	const char *sp = memchr(s, ' ', n);
@@ -159,8 +157,8 @@ static int parse_file(struct cursor *c, const char *s, size_t n,
 	if (node->nfiles == CGROUP_TREE_MAX_FILES)
 		return bad(c, "more than 16 files in one cgroup");
 	f = &node->files[node->nfiles];
-	if (!sp || sp == s || (size_t)(sp - s) >= sizeof(f->name) || memchr(s, '/', (size_t)(sp - s)) ||
-	    num_u64(sp + 1, n - (size_t)(sp - s) - 1, &len))
+	if (!sp || sp == s || (size_t)(sp - s) >= sizeof(f->name) ||
+	    memchr(s, '/', (size_t)(sp - s)) || num_u64(sp + 1, n - (size_t)(sp - s) - 1, &len))
 		return bad(c, "expected 'file NAME LENGTH'");
 	memcpy(f->name, s, (size_t)(sp - s));
 	f->name[sp - s] = '\0';
@@ -169,8 +167,7 @@ static int parse_file(struct cursor *c, const char *s, size_t n,
 	return take_blob(c, len, &f->data);
 }
 
-static int parse_walk(struct cursor *c, const char *s, size_t n,
-		      struct cgroup_tree_info *info)
+static int parse_walk(struct cursor *c, const char *s, size_t n, struct cgroup_tree_info *info)
 {
 	static const char *const keys[] = { "visited=", "capped=", "too_deep=", "unreadable=",
 					    "max=" };
@@ -180,7 +177,8 @@ static int parse_walk(struct cursor *c, const char *s, size_t n,
 		size_t kl = strlen(keys[i]);
 
 		if (n < kl || memcmp(s, keys[i], kl))
-			return bad(c, "expected 'walk visited=N capped=0|1 too_deep=N unreadable=N max=N'");
+			return bad(c,
+				   "expected 'walk visited=N capped=0|1 too_deep=N unreadable=N max=N'");
 		s += kl;
 		n -= kl;
 		if (!take_num(&s, &n, UINT64_MAX, &v[i]))
@@ -197,8 +195,7 @@ static int parse_walk(struct cursor *c, const char *s, size_t n,
 	return 0;
 }
 
-static int parse_names(struct cursor *c, const char *s, size_t n,
-		       struct cgroup_tree_info *info)
+static int parse_names(struct cursor *c, const char *s, size_t n, struct cgroup_tree_info *info)
 {
 	uint64_t len;
 
@@ -212,8 +209,8 @@ static int parse_names(struct cursor *c, const char *s, size_t n,
 }
 
 /* The cgroup read so far goes to the visitor. */
-static int flush(struct cgroup_tree_node *node, bool *pending, cgroup_tree_fn fn,
-		 void *ctx, struct cgroup_tree_info *info)
+static int flush(struct cgroup_tree_node *node, bool *pending, cgroup_tree_fn fn, void *ctx,
+		 struct cgroup_tree_info *info)
 {
 	if (!*pending)
 		return 0;
@@ -238,8 +235,8 @@ static int parse_header(struct cursor *c)
 	return 0;
 }
 
-static int parse_body(struct cursor *c, struct cgroup_tree_node *node, cgroup_tree_fn fn,
-		      void *ctx, struct cgroup_tree_info *info)
+static int parse_body(struct cursor *c, struct cgroup_tree_node *node, cgroup_tree_fn fn, void *ctx,
+		      struct cgroup_tree_info *info)
 {
 	const char *line, *s;
 	size_t len, n;
@@ -271,15 +268,15 @@ static int parse_body(struct cursor *c, struct cgroup_tree_node *node, cgroup_tr
 		} else if (split(line, len, &s, &n, "containers")) {
 			r = parse_names(c, s, n, info);
 		} else {
-			r = bad(c, "unknown line (expected hierarchy, cgroup, file, walk, unreadable, containers or names_error)");
+			r = bad(c,
+				"unknown line (expected hierarchy, cgroup, file, walk, unreadable, containers or names_error)");
 		}
 	}
 	return r ? r : flush(node, &pending, fn, ctx, info);
 }
 
-int cgroup_tree_parse(const char *buf, size_t len, const char *src,
-		      cgroup_tree_fn fn, void *ctx, struct cgroup_tree_info *info,
-		      struct kerr *e)
+int cgroup_tree_parse(const char *buf, size_t len, const char *src, cgroup_tree_fn fn, void *ctx,
+		      struct cgroup_tree_info *info, struct kerr *e)
 {
 	struct cursor c = { buf, buf + len, 0, src, e };
 	struct cgroup_tree_node *node = malloc(sizeof(*node));

@@ -34,44 +34,44 @@
 #include "util/err.h"
 
 #define CGROUP_TREE_VERSION 1
-#define CGROUP_TREE_MAX_FILES 16  /* per cgroup: kleak copies 11 */
+#define CGROUP_TREE_MAX_FILES 16 /* per cgroup: kleak copies 11 */
 #define CGROUP_TREE_MAX_DEPTH 64
 #define CGROUP_TREE_MAX_HIERS 4
 
 struct cgroup_tree_hier {
-	int version;		/* 1 or 2 */
-	char root[PATH_MAX];	/* the cgroup path of dir: "/" unless a subtree */
-	char dir[PATH_MAX];	/* the directory walked */
+	int version;	     /* 1 or 2 */
+	char root[PATH_MAX]; /* the cgroup path of dir: "/" unless a subtree */
+	char dir[PATH_MAX];  /* the directory walked */
 };
 
 struct cgroup_tree_file {
 	char name[64];
-	const char *data;	/* into the buffer */
+	const char *data; /* into the buffer */
 	size_t len;
 };
 
 struct cgroup_tree_node {
 	int version;
-	int depth;		/* 0: a hierarchy's root */
-	char path[PATH_MAX];	/* "/docker/6c96...", "/" */
+	int depth;			     /* 0: a hierarchy's root */
+	char path[PATH_MAX];		     /* "/docker/6c96...", "/" */
 	const struct cgroup_tree_hier *hier; /* of its version */
 	struct cgroup_tree_file files[CGROUP_TREE_MAX_FILES];
 	size_t nfiles;
-	long line;		/* of its `cgroup` line */
+	long line; /* of its `cgroup` line */
 };
 
 struct cgroup_tree_info {
 	struct cgroup_tree_hier hiers[CGROUP_TREE_MAX_HIERS];
 	size_t nhiers;
 	size_t cgroups;
-	bool have_walk;		/* a `walk` line came */
+	bool have_walk; /* a `walk` line came */
 	size_t visited, too_deep, unreadable, max;
 	bool capped;
 	char first_unreadable[PATH_MAX + 128];
 	char names_error[PATH_MAX + 128];
-	const char *names;	/* the containers section, NULL when none */
+	const char *names; /* the containers section, NULL when none */
 	size_t names_len;
-	long names_line;	/* line of its first byte */
+	long names_line; /* line of its first byte */
 };
 
 /* Called per cgroup; non-zero stops the parse and is returned. */
@@ -81,8 +81,7 @@ typedef int (*cgroup_tree_fn)(const struct cgroup_tree_node *n, void *ctx);
  * Parses the text, calling fn (may be NULL) per cgroup. Returns 0, the
  * visitor's value, or -EINVAL / -EPROTONOSUPPORT with e ("src:LINE: ...").
  */
-int cgroup_tree_parse(const char *buf, size_t len, const char *src,
-		      cgroup_tree_fn fn, void *ctx, struct cgroup_tree_info *info,
-		      struct kerr *e);
+int cgroup_tree_parse(const char *buf, size_t len, const char *src, cgroup_tree_fn fn, void *ctx,
+		      struct cgroup_tree_info *info, struct kerr *e);
 
 #endif

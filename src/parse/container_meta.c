@@ -27,8 +27,8 @@ static long line_of(const char *buf, size_t off)
 }
 
 /* Parses a whole buffer into *obj; trailing non-space bytes are an error. */
-static int parse_json(const char *buf, size_t len, const char *src,
-		      struct json_object **obj, struct kerr *e)
+static int parse_json(const char *buf, size_t len, const char *src, struct json_object **obj,
+		      struct kerr *e)
 {
 	struct json_tokener *tok;
 	enum json_tokener_error err;
@@ -49,12 +49,11 @@ static int parse_json(const char *buf, size_t len, const char *src,
 			r = kerr_set(e, -EINVAL, src, line_of(buf, len),
 				     "not JSON: the document ends early");
 		else
-			r = kerr_set(e, -EINVAL, src, line_of(buf, end),
-				     "not JSON: %s", json_tokener_error_desc(err));
+			r = kerr_set(e, -EINVAL, src, line_of(buf, end), "not JSON: %s",
+				     json_tokener_error_desc(err));
 	} else {
 		for (size_t i = end; i < len; i++)
-			if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\t' &&
-			    buf[i] != '\r') {
+			if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\t' && buf[i] != '\r') {
 				r = kerr_set(e, -EINVAL, src, line_of(buf, i),
 					     "not JSON: bytes after the document");
 				break;
@@ -74,8 +73,7 @@ static const char *get_str(struct json_object *obj, const char *key)
 	struct json_object *v;
 
 	if (!obj || !json_object_is_type(obj, json_type_object) ||
-	    !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
+	    !json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
 }
@@ -85,8 +83,7 @@ static struct json_object *get_obj(struct json_object *obj, const char *key)
 	struct json_object *v;
 
 	if (!obj || !json_object_is_type(obj, json_type_object) ||
-	    !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_object))
+	    !json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_object))
 		return NULL;
 	return v;
 }
@@ -136,8 +133,8 @@ static void kube_names(struct json_object *kv, struct container_meta *m)
 		m->name[0] = '\0'; /* a cut name would match another container */
 }
 
-int container_meta_docker(const char *buf, size_t len, const char *src,
-			  struct container_meta *m, struct kerr *e)
+int container_meta_docker(const char *buf, size_t len, const char *src, struct container_meta *m,
+			  struct kerr *e)
 {
 	struct json_object *o;
 	const char *name;
@@ -156,8 +153,8 @@ int container_meta_docker(const char *buf, size_t len, const char *src,
 	return 0;
 }
 
-int container_meta_docker_root(const char *buf, size_t len, const char *src,
-			       char *root, size_t rootlen, struct kerr *e)
+int container_meta_docker_root(const char *buf, size_t len, const char *src, char *root,
+			       size_t rootlen, struct kerr *e)
 {
 	struct json_object *o;
 	const char *s;
@@ -176,8 +173,8 @@ int container_meta_docker_root(const char *buf, size_t len, const char *src,
 }
 
 /* "--opt=value" or "--opt value": the value of one of the names, or NULL. */
-static const char *arg_value(const char *a, const char *next,
-			     const char *const names[], bool *used_next)
+static const char *arg_value(const char *a, const char *next, const char *const names[],
+			     bool *used_next)
 {
 	*used_next = false;
 	for (size_t i = 0; names[i]; i++) {
@@ -195,8 +192,8 @@ static const char *arg_value(const char *a, const char *next,
 	return NULL;
 }
 
-void container_meta_dockerd_args(const char *cmdline, size_t len, char *root,
-				 size_t rootlen, char *config, size_t configlen)
+void container_meta_dockerd_args(const char *cmdline, size_t len, char *root, size_t rootlen,
+				 char *config, size_t configlen)
 {
 	static const char *const roots[] = { "--data-root", "-g", "--graph", NULL };
 	static const char *const configs[] = { "--config-file", NULL };
@@ -221,8 +218,8 @@ void container_meta_dockerd_args(const char *cmdline, size_t len, char *root,
 }
 
 int container_meta_podman(const char *buf, size_t len, const char *src,
-			  int (*fn)(const struct container_meta *m, void *ctx),
-			  void *ctx, struct kerr *e)
+			  int (*fn)(const struct container_meta *m, void *ctx), void *ctx,
+			  struct kerr *e)
 {
 	struct json_object *o;
 	int r = parse_json(buf, len, src, &o, e);
@@ -253,8 +250,8 @@ int container_meta_podman(const char *buf, size_t len, const char *src,
 	return r;
 }
 
-int container_meta_oci(const char *buf, size_t len, const char *src,
-		       struct container_meta *m, struct kerr *e)
+int container_meta_oci(const char *buf, size_t len, const char *src, struct container_meta *m,
+		       struct kerr *e)
 {
 	struct json_object *o, *ann;
 	const char *nerdctl;
@@ -272,8 +269,8 @@ int container_meta_oci(const char *buf, size_t len, const char *src,
 	return 0;
 }
 
-int container_names_add(struct container_names *cn, const char *runtime,
-			const char *id, const char *name)
+int container_names_add(struct container_names *cn, const char *runtime, const char *id,
+			const char *name)
 {
 	struct container_name n = { 0 };
 	size_t i = strmap_intern(&cn->by_id, id, strlen(id), cn->n);
@@ -291,8 +288,7 @@ int container_names_add(struct container_names *cn, const char *runtime,
 	return vec_push(&cn->v, &cn->n, &cn->cap, sizeof(n), &n);
 }
 
-const struct container_name *container_names_find(const struct container_names *cn,
-						   const char *id)
+const struct container_name *container_names_find(const struct container_names *cn, const char *id)
 {
 	size_t i;
 
@@ -327,8 +323,8 @@ int container_names_render(const struct container_names *cn, struct buf *out)
 	return 0;
 }
 
-int container_names_parse(const char *buf, size_t len, const char *src,
-			  struct container_names *cn, struct kerr *e)
+int container_names_parse(const char *buf, size_t len, const char *src, struct container_names *cn,
+			  struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;

@@ -9,8 +9,7 @@
 #include "util/buf.h"
 #include "util/num.h"
 
-static int pool_add(struct kallsyms *ks, const char *s, size_t n,
-		    uint32_t *off)
+static int pool_add(struct kallsyms *ks, const char *s, size_t n, uint32_t *off)
 {
 	if (ks->pool_len + n + 1 > UINT32_MAX)
 		return -E2BIG;
@@ -34,8 +33,7 @@ static int pool_add(struct kallsyms *ks, const char *s, size_t n,
 }
 
 /* Module index for name, added when new (modules come in runs: check last). */
-static int module_index(struct kallsyms *ks, const char *s, size_t n,
-			int32_t *idx)
+static int module_index(struct kallsyms *ks, const char *s, size_t n, int32_t *idx)
 {
 	uint32_t off, *p;
 	int r;
@@ -76,9 +74,8 @@ static bool valid_name(const struct field *f)
 	return f->len > 0 && f->len < KALLSYMS_NAME_MAX;
 }
 
-static int parse_line(struct kallsyms *ks, const char *line, size_t len,
-		      const char *src, long lineno, struct kallsym *s,
-		      struct kerr *e)
+static int parse_line(struct kallsyms *ks, const char *line, size_t len, const char *src,
+		      long lineno, struct kallsym *s, struct kerr *e)
 {
 	struct field f[5];
 	int nf = fields_split(line, len, f, 5);
@@ -86,14 +83,12 @@ static int parse_line(struct kallsyms *ks, const char *line, size_t len,
 
 	if (nf < 3 || nf > 4)
 		return kerr_set(e, -EINVAL, src, lineno,
-				"expected 'address type name [module]', got %d fields",
-				nf);
+				"expected 'address type name [module]', got %d fields", nf);
 	if (f[0].len > 16 || num_hex_u64(f[0].s, f[0].len, &s->addr))
 		return kerr_set(e, -EINVAL, src, lineno,
 				"the address (field 1) is not a hexadecimal number");
 	if (f[1].len != 1 || !((f[1].s[0] >= 'a' && f[1].s[0] <= 'z') ||
-			       (f[1].s[0] >= 'A' && f[1].s[0] <= 'Z') ||
-			       f[1].s[0] == '?'))
+			       (f[1].s[0] >= 'A' && f[1].s[0] <= 'Z') || f[1].s[0] == '?'))
 		return kerr_set(e, -EINVAL, src, lineno,
 				"the type (field 2) is not a symbol type letter");
 	s->type = f[1].s[0];
@@ -103,8 +98,8 @@ static int parse_line(struct kallsyms *ks, const char *line, size_t len,
 				KALLSYMS_NAME_MAX - 1);
 	s->module = -1;
 	if (nf == 4) {
-		if (f[3].len < 3 || f[3].s[0] != '[' ||
-		    f[3].s[f[3].len - 1] != ']' || f[3].len > 258)
+		if (f[3].len < 3 || f[3].s[0] != '[' || f[3].s[f[3].len - 1] != ']' ||
+		    f[3].len > 258)
 			return kerr_set(e, -EINVAL, src, lineno,
 					"expected '[module]' after the name");
 		r = module_index(ks, f[3].s + 1, f[3].len - 2, &s->module);
@@ -114,8 +109,7 @@ static int parse_line(struct kallsyms *ks, const char *line, size_t len,
 	r = pool_add(ks, f[2].s, f[2].len, &s->name);
 	if (r)
 		return kerr_set(e, r, src, lineno, "%s",
-				r == -E2BIG ? "symbol names exceed 4 GiB" :
-					      "out of memory");
+				r == -E2BIG ? "symbol names exceed 4 GiB" : "out of memory");
 	s->line = (uint32_t)lineno;
 	return 0;
 }
@@ -135,8 +129,8 @@ static int add_sym(struct kallsyms *ks, size_t *cap, const struct kallsym *s)
 	return 0;
 }
 
-int kallsyms_parse(const char *buf, size_t len, const char *src,
-		   struct kallsyms *out, struct kerr *e)
+int kallsyms_parse(const char *buf, size_t len, const char *src, struct kallsyms *out,
+		   struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;

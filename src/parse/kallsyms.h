@@ -26,10 +26,10 @@
 
 struct kallsym {
 	uint64_t addr;
-	uint32_t name;	 /* offset into kallsyms.pool */
-	int32_t module;	 /* index into kallsyms.mods, -1 for vmlinux */
-	uint32_t line;	 /* 1-based line in the source */
-	char type;	 /* 'T', 't', 'd', ... as the kernel prints it */
+	uint32_t name;	/* offset into kallsyms.pool */
+	int32_t module; /* index into kallsyms.mods, -1 for vmlinux */
+	uint32_t line;	/* 1-based line in the source */
+	char type;	/* 'T', 't', 'd', ... as the kernel prints it */
 };
 
 struct kallsyms {
@@ -46,19 +46,17 @@ struct kallsyms {
  * Parses a kallsyms text. Returns 0 or a negative errno with e filled
  * ("src:LINE: ..."). An empty input is an error (-ENODATA).
  */
-int kallsyms_parse(const char *buf, size_t len, const char *src,
-		   struct kallsyms *out, struct kerr *e);
+int kallsyms_parse(const char *buf, size_t len, const char *src, struct kallsyms *out,
+		   struct kerr *e);
 void kallsyms_free(struct kallsyms *ks);
 
-static inline const char *kallsyms_name(const struct kallsyms *ks,
-					const struct kallsym *s)
+static inline const char *kallsyms_name(const struct kallsyms *ks, const struct kallsym *s)
 {
 	return ks->pool + s->name;
 }
 
 /* The module name of s, or NULL for vmlinux. */
-static inline const char *kallsyms_module(const struct kallsyms *ks,
-					  const struct kallsym *s)
+static inline const char *kallsyms_module(const struct kallsyms *ks, const struct kallsym *s)
 {
 	return s->module < 0 ? NULL : ks->pool + ks->mods[s->module];
 }

@@ -20,7 +20,7 @@ struct fctx {
 	const struct klog_parse_opts *o;
 	struct kerr *e;
 	long lineno;
-	struct klog_stamp last;	/* the previous record's stamp */
+	struct klog_stamp last; /* the previous record's stamp */
 	bool have_last;		/* a kernel record came (journal: not skipped) */
 	bool stamped;		/* dmesg: the first line had a stamp */
 	struct buf text;	/* a /dev/kmsg record's text, unescaped */
@@ -134,8 +134,8 @@ static int64_t civil_ns(const struct civil *t, int64_t year)
 {
 	int64_t d = days_from_civil(year, t->mon, t->day);
 
-	return ((d * 86400 + t->hour * 3600 + t->min * 60 + t->sec) *
-		1000000000LL) + (int64_t)t->frac_ns;
+	return ((d * 86400 + t->hour * 3600 + t->min * 60 + t->sec) * 1000000000LL) +
+	       (int64_t)t->frac_ns;
 }
 
 static bool month(const char **p, const char *end, unsigned *m)
@@ -185,9 +185,8 @@ static bool two(const char **p, const char *end, unsigned *v, unsigned max)
 /* "12:42:15" and an optional fraction after sep ('.'; dmesg's iso: ',') */
 static bool clock_time(const char **p, const char *end, struct civil *t, char sep)
 {
-	if (!two(p, end, &t->hour, 23) || !lit(p, end, ":") ||
-	    !two(p, end, &t->min, 59) || !lit(p, end, ":") ||
-	    !two(p, end, &t->sec, 60))
+	if (!two(p, end, &t->hour, 23) || !lit(p, end, ":") || !two(p, end, &t->min, 59) ||
+	    !lit(p, end, ":") || !two(p, end, &t->sec, 60))
 		return false;
 	t->frac_ns = 0;
 	if (*p < end && **p == sep) {
@@ -210,8 +209,8 @@ static bool iso_date(const char **p, const char *end, struct civil *t)
 	const char *q = *p;
 
 	if (!digits(&q, end, 4, &y) || q - *p != 4 || !lit(&q, end, "-") ||
-	    !two(&q, end, &t->mon, 12) || !lit(&q, end, "-") ||
-	    !two(&q, end, &t->day, 31) || t->mon == 0 || t->day == 0)
+	    !two(&q, end, &t->mon, 12) || !lit(&q, end, "-") || !two(&q, end, &t->day, 31) ||
+	    t->mon == 0 || t->day == 0)
 		return false;
 	t->year = (int64_t)y;
 	*p = q;
@@ -238,8 +237,7 @@ static bool utc_offset(const char **p, const char *end, long *off)
 }
 
 /* A local time without zone (and maybe without year) as wall clock. */
-static void local_wall(const struct fctx *c, const struct civil *t,
-		       struct klog_stamp *at)
+static void local_wall(const struct fctx *c, const struct civil *t, struct klog_stamp *at)
 {
 	int64_t now, ns, year;
 
@@ -261,15 +259,14 @@ static void local_wall(const struct fctx *c, const struct civil *t,
  * kmsg: "prio,seq,usec,flags[,key=value...];text". The flags field is
  * '-', 'c' or '+'; CONFIG_PRINTK_CALLER adds ",caller=T123".
  */
-static int kmsg_header(struct fctx *c, const char **p, const char *end,
-		       struct klog_stamp *at)
+static int kmsg_header(struct fctx *c, const char **p, const char *end, struct klog_stamp *at)
 {
 	uint64_t prio, usec;
 	const char *semi = memchr(*p, ';', (size_t)(end - *p));
 
 	if (!semi || !digits(p, semi, 10, &prio) || prio > 1023 || !lit(p, semi, ",") ||
-	    !digits(p, semi, 20, &at->seq) || !lit(p, semi, ",") ||
-	    !digits(p, semi, 20, &usec) || !lit(p, semi, ",") || *p >= semi)
+	    !digits(p, semi, 20, &at->seq) || !lit(p, semi, ",") || !digits(p, semi, 20, &usec) ||
+	    !lit(p, semi, ",") || *p >= semi)
 		return fail(c, "expected a /dev/kmsg record: PRIO,SEQ,USEC,FLAGS;TEXT");
 	if (usec > UINT64_MAX / 1000)
 		return fail(c, "timestamp overflows");
@@ -282,8 +279,7 @@ static int kmsg_header(struct fctx *c, const char **p, const char *end,
 		comma = memchr(f, ',', (size_t)(semi - f));
 		comma = comma ? comma : semi;
 		if (klog_starts(f, (size_t)(comma - f), "caller="))
-			klog_copy(at->caller, sizeof(at->caller), f + 7,
-				  (size_t)(comma - f - 7));
+			klog_copy(at->caller, sizeof(at->caller), f + 7, (size_t)(comma - f - 7));
 		*p = comma;
 	}
 	*p = semi + 1;
@@ -338,8 +334,7 @@ static const char *skip_blanks(const char *s, const char *end)
 }
 
 /* Feeds each '\n'-separated part of s (one record's text) as a message line. */
-static int feed(struct fctx *c, const char *s, const char *end,
-		const struct klog_stamp *at)
+static int feed(struct fctx *c, const char *s, const char *end, const struct klog_stamp *at)
 {
 	struct klog_msg m = { .at = *at };
 
@@ -392,8 +387,8 @@ static int kmsg_line(struct fctx *c, const char *s, const char *end)
 /* util-linux dmesg -x: "kern  :warn  : " */
 static bool decoded_prefix(const char **p, const char *end, int *prio)
 {
-	static const char *const lv[] = { "emerg", "alert", "crit", "err",
-					  "warn", "notice", "info", "debug" };
+	static const char *const lv[] = { "emerg", "alert",  "crit", "err",
+					  "warn",  "notice", "info", "debug" };
 	const char *q = *p, *w;
 
 	while (q < end && ((*q >= 'a' && *q <= 'z') || is_digit(*q)))
@@ -424,17 +419,15 @@ static bool decoded_prefix(const char **p, const char *end, int *prio)
 }
 
 /* dmesg -T: "[Mon Nov 30 12:42:15 2026]" (local time) */
-static bool ctime_stamp(struct fctx *c, const char **p, const char *end,
-			struct klog_stamp *at)
+static bool ctime_stamp(struct fctx *c, const char **p, const char *end, struct klog_stamp *at)
 {
 	const char *q = *p;
 	struct civil t = { 0 };
 	uint64_t y;
 
 	if (!lit(&q, end, "[") || !weekday(&q, end) || !lit(&q, end, " ") ||
-	    !month(&q, end, &t.mon) || !lit(&q, end, " ") ||
-	    !two(&q, end, &t.day, 31) || !lit(&q, end, " ") ||
-	    !clock_time(&q, end, &t, '.') || !lit(&q, end, " ") ||
+	    !month(&q, end, &t.mon) || !lit(&q, end, " ") || !two(&q, end, &t.day, 31) ||
+	    !lit(&q, end, " ") || !clock_time(&q, end, &t, '.') || !lit(&q, end, " ") ||
 	    !digits(&q, end, 4, &y) || !lit(&q, end, "]") || !t.day)
 		return false;
 	t.year = (int64_t)y;
@@ -450,8 +443,8 @@ static bool iso_stamp(const char **p, const char *end, struct klog_stamp *at)
 	struct civil t = { 0 };
 	long off;
 
-	if (!iso_date(&q, end, &t) || !lit(&q, end, "T") ||
-	    !clock_time(&q, end, &t, ',') || !utc_offset(&q, end, &off))
+	if (!iso_date(&q, end, &t) || !lit(&q, end, "T") || !clock_time(&q, end, &t, ',') ||
+	    !utc_offset(&q, end, &off))
 		return false;
 	at->wall_ns = civil_ns(&t, t.year) - (int64_t)off * 1000000000LL;
 	at->has_wall = true;
@@ -491,8 +484,8 @@ static bool looks_stamped(const char *s, const char *end)
 }
 
 /* The prefix of a dmesg line; false when it has no stamp. */
-static int dmesg_prefix(struct fctx *c, const char **p, const char *end,
-			struct klog_stamp *at, bool *stamp)
+static int dmesg_prefix(struct fctx *c, const char **p, const char *end, struct klog_stamp *at,
+			bool *stamp)
 {
 	const char *q = *p;
 	uint64_t prio;
@@ -548,8 +541,7 @@ static int dmesg_line(struct fctx *c, const char *s, const char *end)
 }
 
 /* journalctl's stamp, any of the short formats. */
-static bool journal_stamp(struct fctx *c, const char **p, const char *end,
-			  struct klog_stamp *at)
+static bool journal_stamp(struct fctx *c, const char **p, const char *end, struct klog_stamp *at)
 {
 	const char *q = *p;
 	struct civil t = { 0 };
@@ -557,13 +549,13 @@ static bool journal_stamp(struct fctx *c, const char **p, const char *end,
 
 	if (mono_stamp(&q, end, &at->mono_ns)) { /* short-monotonic */
 		at->has_mono = true;
-	} else if (iso_date(&q, end, &t)) {	 /* short-iso(-precise) */
+	} else if (iso_date(&q, end, &t)) { /* short-iso(-precise) */
 		if (!lit(&q, end, "T") || !clock_time(&q, end, &t, '.') ||
 		    !utc_offset(&q, end, &off))
 			return false;
 		at->wall_ns = civil_ns(&t, t.year) - (int64_t)off * 1000000000LL;
 		at->has_wall = true;
-	} else if (weekday(&q, end)) {		 /* short-full: zone as a name */
+	} else if (weekday(&q, end)) { /* short-full: zone as a name */
 		const char *z;
 
 		if (!lit(&q, end, " ") || !iso_date(&q, end, &t) || !lit(&q, end, " ") ||
@@ -577,12 +569,12 @@ static bool journal_stamp(struct fctx *c, const char **p, const char *end,
 		} else {
 			local_wall(c, &t, at);
 		}
-	} else if (month(&q, end, &t.mon)) {	 /* short(-precise): no year */
-		if (!lit(&q, end, " ") || !two(&q, end, &t.day, 31) ||
-		    !lit(&q, end, " ") || !clock_time(&q, end, &t, '.') || !t.day)
+	} else if (month(&q, end, &t.mon)) { /* short(-precise): no year */
+		if (!lit(&q, end, " ") || !two(&q, end, &t.day, 31) || !lit(&q, end, " ") ||
+		    !clock_time(&q, end, &t, '.') || !t.day)
 			return false;
 		local_wall(c, &t, at);
-	} else {				 /* short-unix */
+	} else { /* short-unix */
 		uint64_t ns;
 
 		if (!sec_frac_ns(&q, end, &ns) || ns > INT64_MAX)
@@ -609,7 +601,9 @@ static int journal_line(struct fctx *c, const char *s, const char *end)
 	if (s < end && (*s == ' ' || *s == '\t')) /* a record's later line */
 		return c->have_last ? feed(c, s, end, &c->last) : 0;
 	if (!journal_stamp(c, &s, end, &at) || !lit(&s, end, " "))
-		return fail(c, "expected a journalctl timestamp (-o short, short-iso, short-monotonic ...)");
+		return fail(
+			c,
+			"expected a journalctl timestamp (-o short, short-iso, short-monotonic ...)");
 	host = s;
 	while (s < end && *s != ' ')
 		s++;
@@ -678,9 +672,8 @@ static enum klog_format detect(const char *buf, size_t len)
 	return KLOG_FMT_NONE;
 }
 
-int klog_parse(const char *buf, size_t len, const char *src,
-	       const struct klog_parse_opts *o, struct klog_log *out,
-	       struct kerr *e)
+int klog_parse(const char *buf, size_t len, const char *src, const struct klog_parse_opts *o,
+	       struct klog_log *out, struct kerr *e)
 {
 	struct fctx c = { .src = src, .o = o, .e = e };
 	struct line_iter it;

@@ -83,9 +83,9 @@ struct klog_stamp {
 	uint64_t mono_ns; /* printk's clock (local_clock: stops in suspend) */
 	int64_t wall_ns;  /* wall clock the log itself gives (journalctl, dmesg -T) */
 	bool has_seq, has_mono, has_wall;
-	int prio;	  /* 0 (emerg) .. 7 (debug), -1 unknown */
-	char caller[12];  /* "T123" (task) or "C1" (CPU), "" unknown */
-	long line;	  /* 1-based line in the source */
+	int prio;	 /* 0 (emerg) .. 7 (debug), -1 unknown */
+	char caller[12]; /* "T123" (task) or "C1" (CPU), "" unknown */
+	long line;	 /* 1-based line in the source */
 };
 
 #define KLOG_COMM_LEN 64
@@ -108,9 +108,9 @@ struct klog_mem_info {
 
 /* One line of "Memory allocations:" (allocation profiling, 6.10+). */
 struct klog_alloc_site {
-	uint64_t bytes;	 /* as printed: rounded to 3 significant digits */
+	uint64_t bytes; /* as printed: rounded to 3 significant digits */
 	uint64_t calls;
-	char site[KLOG_PATH_LEN]; /* "mm/slub.c:2478" */
+	char site[KLOG_PATH_LEN];   /* "mm/slub.c:2478" */
 	char module[KLOG_NAME_LEN]; /* "" for built-in code */
 	char function[KLOG_NAME_LEN];
 };
@@ -130,7 +130,7 @@ struct klog_slab_row {
 
 struct klog_oom {
 	uint32_t gfp_mask;
-	char gfp_flags[KLOG_NAME_LEN];	/* "GFP_KERNEL|__GFP_ZERO" */
+	char gfp_flags[KLOG_NAME_LEN]; /* "GFP_KERNEL|__GFP_ZERO" */
 	int order;
 	int oom_score_adj;
 	char constraint[32];		/* "CONSTRAINT_NONE", "CONSTRAINT_MEMCG" ... */
@@ -140,41 +140,41 @@ struct klog_oom {
 	char task_memcg[KLOG_PATH_LEN]; /* the victim's cgroup */
 	bool have_memcg_usage;
 	uint64_t memcg_usage_bytes, memcg_limit_bytes, memcg_failcnt;
-	uint64_t memcg_kmem_bytes;	/* cgroup v1: "kmem: usage" */
+	uint64_t memcg_kmem_bytes; /* cgroup v1: "kmem: usage" */
 	/* cgroup v2 "Memory cgroup stats for PATH:" lines, bytes */
 	bool have_memcg_stats;
 	uint64_t memcg_anon, memcg_file, memcg_kernel, memcg_shmem;
 	uint64_t memcg_slab_unreclaimable, memcg_percpu, memcg_vmalloc, memcg_sock;
-	bool killed;			/* a "Killed process" line came */
+	bool killed; /* a "Killed process" line came */
 	int64_t killed_pid;
 	char killed_comm[KLOG_COMM_LEN];
 	uint64_t killed_total_vm_bytes, killed_anon_rss_bytes;
 	uint64_t killed_file_rss_bytes, killed_shmem_rss_bytes;
 	int killed_oom_score_adj;
-	bool no_killable;		/* "Out of memory and no killable processes" */
-	bool slab_table;		/* "Unreclaimable slab info:" came */
-	struct klog_slab_row *slab;	/* its rows, in the kernel's order */
+	bool no_killable;	    /* "Out of memory and no killable processes" */
+	bool slab_table;	    /* "Unreclaimable slab info:" came */
+	struct klog_slab_row *slab; /* its rows, in the kernel's order */
 	size_t nslab, capslab;
 };
 
 struct klog_unload {
-	char site[KLOG_PATH_LEN];	/* "drivers/x.c:34" */
+	char site[KLOG_PATH_LEN]; /* "drivers/x.c:34" */
 	char module[KLOG_NAME_LEN];
 	char function[KLOG_NAME_LEN];
 	uint64_t bytes;
 };
 
-struct klog_alloc_failure {	/* page allocation failure, vmalloc error */
-	unsigned order;		/* page allocation failure */
-	uint64_t size;		/* vmalloc error: bytes asked for */
+struct klog_alloc_failure {	    /* page allocation failure, vmalloc error */
+	unsigned order;		    /* page allocation failure */
+	uint64_t size;		    /* vmalloc error: bytes asked for */
 	char reason[KLOG_NAME_LEN]; /* vmalloc error: "exceeds total pages" ... */
 	uint32_t gfp_mask;
 	char gfp_flags[KLOG_NAME_LEN];
-	char nodemask[32];	/* "(null)" or a node list */
+	char nodemask[32]; /* "(null)" or a node list */
 };
 
 struct klog_slub {
-	int node;		/* node asked for, -1 any */
+	int node; /* node asked for, -1 any */
 	uint32_t gfp_mask;
 	char gfp_flags[KLOG_NAME_LEN];
 	char cache[KLOG_NAME_LEN];
@@ -185,14 +185,14 @@ struct klog_slub {
 
 struct klog_event {
 	enum klog_kind kind;
-	struct klog_stamp at;	/* of its first line */
-	long last_line;		/* its last line in the source */
-	bool complete;		/* its last expected line came */
-	bool truncated;		/* it ended before that: lines lost or cut off */
-	bool open;		/* live: unfinished and recent, may still be printing */
+	struct klog_stamp at;	  /* of its first line */
+	long last_line;		  /* its last line in the source */
+	bool complete;		  /* its last expected line came */
+	bool truncated;		  /* it ended before that: lines lost or cut off */
+	bool open;		  /* live: unfinished and recent, may still be printing */
 	char comm[KLOG_COMM_LEN]; /* the task that printed it, "" unknown */
-	int64_t pid;		/* its pid (the "CPU: ... PID: N Comm:" line), -1 unknown */
-	uint64_t count;		/* kmemleak: new suspected leaks */
+	int64_t pid;		  /* its pid (the "CPU: ... PID: N Comm:" line), -1 unknown */
+	uint64_t count;		  /* kmemleak: new suspected leaks */
 	union {
 		struct klog_unload unload;
 		struct klog_alloc_failure fail;
@@ -223,12 +223,12 @@ struct klog_parse_opts {
 };
 
 struct klog_log {
-	struct klog_event *v;	/* in the order their first lines came */
+	struct klog_event *v; /* in the order their first lines came */
 	size_t n, cap;
 	enum klog_format format;
 	uint64_t lines, records;
-	uint64_t lost_records;	/* gaps in /dev/kmsg sequence numbers */
-	unsigned boots;		/* log restarts seen (sequence back to 0, "-- Boot") */
+	uint64_t lost_records; /* gaps in /dev/kmsg sequence numbers */
+	unsigned boots;	       /* log restarts seen (sequence back to 0, "-- Boot") */
 	bool has_seq;
 	uint64_t first_seq, next_seq; /* seq of the first record, last + 1 */
 	/*
@@ -243,9 +243,8 @@ struct klog_log {
  * year-less stamps without wall clock). Returns 0, or a negative errno
  * with e filled ("src:LINE: ..."); out is empty then.
  */
-int klog_parse(const char *buf, size_t len, const char *src,
-	       const struct klog_parse_opts *o, struct klog_log *out,
-	       struct kerr *e);
+int klog_parse(const char *buf, size_t len, const char *src, const struct klog_parse_opts *o,
+	       struct klog_log *out, struct kerr *e);
 void klog_log_free(struct klog_log *l);
 /* Appends a copy of ev (its OOM and Mem-Info parts too) to l. 0 or -ENOMEM. */
 int klog_log_append(struct klog_log *l, const struct klog_event *ev);

@@ -36,13 +36,13 @@ enum klog_section {
 
 /* A report still taking lines. */
 struct klog_slot {
-	size_t ev;		/* index in log->v */
+	size_t ev; /* index in log->v */
 	enum klog_section sec;
-	bool memcg_stats;	/* inside "Memory cgroup stats for" */
-	uint64_t last_mono;	/* stamp of its last line, when has_mono */
+	bool memcg_stats;   /* inside "Memory cgroup stats for" */
+	uint64_t last_mono; /* stamp of its last line, when has_mono */
 	bool has_mono;
 	char caller[12];
-	unsigned long order;	/* when it started, to find the latest */
+	unsigned long order; /* when it started, to find the latest */
 };
 
 #define KLOG_SLOTS 8
@@ -73,8 +73,7 @@ struct klog_event *klog_ctx_event(struct klog_ctx *c, const struct klog_slot *s)
  * klog_match.c: each returns true when the line is of its kind, filling
  * the event; a false return leaves the event untouched.
  */
-bool klog_match_oom_start(const char *t, size_t n, struct klog_event *ev,
-			  struct klog_oom *oom);
+bool klog_match_oom_start(const char *t, size_t n, struct klog_event *ev, struct klog_oom *oom);
 bool klog_match_unload(const char *t, size_t n, struct klog_event *ev);
 bool klog_match_kmemleak(const char *t, size_t n, struct klog_event *ev);
 bool klog_match_page_failure(const char *t, size_t n, struct klog_event *ev);
@@ -82,8 +81,7 @@ bool klog_match_vmalloc_error(const char *t, size_t n, struct klog_event *ev);
 bool klog_match_slub_start(const char *t, size_t n, struct klog_event *ev);
 bool klog_match_slub_cache(const char *t, size_t n, struct klog_slub *s);
 bool klog_match_slub_node(const char *t, size_t n, struct klog_slub *s);
-bool klog_match_cpu(const char *t, size_t n, int64_t *pid, char *comm,
-		    size_t commlen);
+bool klog_match_cpu(const char *t, size_t n, int64_t *pid, char *comm, size_t commlen);
 bool klog_match_meminfo(const char *t, size_t n, struct klog_mem_info *m);
 bool klog_match_alloc_site(const char *t, size_t n, struct klog_alloc_site *s);
 bool klog_match_slab_row(const char *t, size_t n, struct klog_slab_row *r);

@@ -128,8 +128,7 @@ static bool kb_at(const char **p, const char *end, uint64_t *bytes)
 }
 
 /* "0x10cc0(GFP_KERNEL|__GFP_NORETRY)": the flags in parentheses may be empty. */
-static bool gfp_at(const char **p, const char *end, uint32_t *mask, char *flags,
-		   size_t flen)
+static bool gfp_at(const char **p, const char *end, uint32_t *mask, char *flags, size_t flen)
 {
 	const char *s = *p, *close;
 	uint64_t v;
@@ -162,8 +161,7 @@ static bool comm_before(const char *t, const char *marker, char *comm)
 	return true;
 }
 
-bool klog_match_oom_start(const char *t, size_t n, struct klog_event *ev,
-			  struct klog_oom *oom)
+bool klog_match_oom_start(const char *t, size_t n, struct klog_event *ev, struct klog_oom *oom)
 {
 	static const char mk[] = " invoked oom-killer: gfp_mask=";
 	const char *m = klog_find(t, n, mk), *end = t + n, *p, *q;
@@ -307,8 +305,8 @@ bool klog_match_slub_cache(const char *t, size_t n, struct klog_slub *s)
 	p = q + 15;
 	if (!u64_at(&p, end, &s->object_size) || !lit(&p, end, ", buffer size: ") ||
 	    !u64_at(&p, end, &s->buffer_size) || !lit(&p, end, ", default order: ") ||
-	    !u64_at(&p, end, &dord) || !lit(&p, end, ", min order: ") ||
-	    !u64_at(&p, end, &mord) || dord > 64 || mord > 64)
+	    !u64_at(&p, end, &dord) || !lit(&p, end, ", min order: ") || !u64_at(&p, end, &mord) ||
+	    dord > 64 || mord > 64)
 		return false;
 	s->default_order = (unsigned)dord;
 	s->min_order = (unsigned)mord;
@@ -320,19 +318,17 @@ bool klog_match_slub_node(const char *t, size_t n, struct klog_slub *s)
 	const char *p = t, *end = t + n;
 	uint64_t node, slabs, objs, nfree;
 
-	if (!lit(&p, end, "node ") || !u64_at(&p, end, &node) ||
-	    !lit(&p, end, ": slabs: ") || !u64_at(&p, end, &slabs) ||
-	    !lit(&p, end, ", objs: ") || !u64_at(&p, end, &objs) ||
+	if (!lit(&p, end, "node ") || !u64_at(&p, end, &node) || !lit(&p, end, ": slabs: ") ||
+	    !u64_at(&p, end, &slabs) || !lit(&p, end, ", objs: ") || !u64_at(&p, end, &objs) ||
 	    !lit(&p, end, ", free: ") || !u64_at(&p, end, &nfree) || p != end)
 		return false;
-	if (!num_add_u64(s->slabs, slabs, &s->slabs) ||
-	    !num_add_u64(s->objs, objs, &s->objs) || !num_add_u64(s->free, nfree, &s->free))
+	if (!num_add_u64(s->slabs, slabs, &s->slabs) || !num_add_u64(s->objs, objs, &s->objs) ||
+	    !num_add_u64(s->free, nfree, &s->free))
 		return false;
 	return true;
 }
 
-bool klog_match_cpu(const char *t, size_t n, int64_t *pid, char *comm,
-		    size_t commlen)
+bool klog_match_cpu(const char *t, size_t n, int64_t *pid, char *comm, size_t commlen)
 {
 	const char *p = t, *end = t + n, *c, *tail;
 
@@ -354,17 +350,30 @@ struct key_field {
 	size_t off;
 };
 
-#define MI(f) { #f, offsetof(struct klog_mem_info, f) }
+#define MI(f)                                         \
+	{                                             \
+#f, offsetof(struct klog_mem_info, f) \
+	}
 static const struct key_field meminfo_keys[] = {
-	MI(active_anon), MI(inactive_anon), MI(isolated_anon),
-	MI(active_file), MI(inactive_file), MI(isolated_file),
-	MI(unevictable), MI(dirty), MI(writeback),
-	MI(slab_reclaimable), MI(slab_unreclaimable),
-	MI(mapped), MI(shmem), MI(pagetables), MI(free),
+	MI(active_anon),
+	MI(inactive_anon),
+	MI(isolated_anon),
+	MI(active_file),
+	MI(inactive_file),
+	MI(isolated_file),
+	MI(unevictable),
+	MI(dirty),
+	MI(writeback),
+	MI(slab_reclaimable),
+	MI(slab_unreclaimable),
+	MI(mapped),
+	MI(shmem),
+	MI(pagetables),
+	MI(free),
 };
 
-static bool set_key(const struct key_field *keys, size_t nkeys, void *base,
-		    const char *k, size_t klen, uint64_t v)
+static bool set_key(const struct key_field *keys, size_t nkeys, void *base, const char *k,
+		    size_t klen, uint64_t v)
 {
 	for (size_t i = 0; i < nkeys; i++)
 		if (strlen(keys[i].key) == klen && !memcmp(keys[i].key, k, klen)) {
@@ -435,15 +444,14 @@ bool klog_match_meminfo(const char *t, size_t n, struct klog_mem_info *m)
 		vl = f[i].len - (size_t)(c + 1 - f[i].s);
 		if (num_u64(c + 1, vl, &v))
 			return false;
-		any |= set_key(meminfo_keys, sizeof(meminfo_keys) / sizeof(*meminfo_keys),
-			       m, f[i].s, (size_t)(c - f[i].s), v);
+		any |= set_key(meminfo_keys, sizeof(meminfo_keys) / sizeof(*meminfo_keys), m,
+			       f[i].s, (size_t)(c - f[i].s), v);
 	}
 	return any;
 }
 
 /* "1.80 GiB" (string_get_size, units of 1024): rounded bytes. */
-static bool human_bytes(const struct field *num, const struct field *unit,
-			uint64_t *out)
+static bool human_bytes(const struct field *num, const struct field *unit, uint64_t *out)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	double v;
@@ -531,12 +539,11 @@ bool klog_match_memcg_usage(const char *t, size_t n, struct klog_oom *oom)
 	uint64_t usage, limit, failcnt;
 	bool mem = lit(&p, end, "memory: usage "), kmem = false;
 
-	if (!mem && !(kmem = lit(&p, end, "kmem: usage ")) &&
-	    !lit(&p, end, "swap: usage ") && !lit(&p, end, "memory+swap: usage "))
+	if (!mem && !(kmem = lit(&p, end, "kmem: usage ")) && !lit(&p, end, "swap: usage ") &&
+	    !lit(&p, end, "memory+swap: usage "))
 		return false;
-	if (!kb_at(&p, end, &usage) || !lit(&p, end, ", limit ") ||
-	    !kb_at(&p, end, &limit) || !lit(&p, end, ", failcnt ") ||
-	    !u64_at(&p, end, &failcnt))
+	if (!kb_at(&p, end, &usage) || !lit(&p, end, ", limit ") || !kb_at(&p, end, &limit) ||
+	    !lit(&p, end, ", failcnt ") || !u64_at(&p, end, &failcnt))
 		return false;
 	if (mem) {
 		oom->memcg_usage_bytes = usage;
@@ -549,11 +556,19 @@ bool klog_match_memcg_usage(const char *t, size_t n, struct klog_oom *oom)
 	return true;
 }
 
-#define MS(k, f) { k, offsetof(struct klog_oom, f) }
+#define MS(k, f)                                \
+	{                                       \
+		k, offsetof(struct klog_oom, f) \
+	}
 static const struct key_field memcg_keys[] = {
-	MS("anon", memcg_anon), MS("file", memcg_file), MS("kernel", memcg_kernel),
-	MS("shmem", memcg_shmem), MS("slab_unreclaimable", memcg_slab_unreclaimable),
-	MS("percpu", memcg_percpu), MS("vmalloc", memcg_vmalloc), MS("sock", memcg_sock),
+	MS("anon", memcg_anon),
+	MS("file", memcg_file),
+	MS("kernel", memcg_kernel),
+	MS("shmem", memcg_shmem),
+	MS("slab_unreclaimable", memcg_slab_unreclaimable),
+	MS("percpu", memcg_percpu),
+	MS("vmalloc", memcg_vmalloc),
+	MS("sock", memcg_sock),
 };
 
 /* "anon 16732160": a memory.stat line (cgroup v2), bytes. */
@@ -564,15 +579,14 @@ bool klog_match_memcg_stat(const char *t, size_t n, struct klog_oom *oom)
 
 	if (fields_split(t, n, f, 3) != 2 || num_u64(f[1].s, f[1].len, &v))
 		return false;
-	if (set_key(memcg_keys, sizeof(memcg_keys) / sizeof(*memcg_keys), oom,
-		    f[0].s, f[0].len, v))
+	if (set_key(memcg_keys, sizeof(memcg_keys) / sizeof(*memcg_keys), oom, f[0].s, f[0].len, v))
 		oom->have_memcg_stats = true;
 	return true;
 }
 
 /* The value of ",key=" up to the next marker (or ',' when next is NULL). */
-static bool kv(const char *t, const char *end, const char *key, const char *next,
-	       char *dst, size_t dlen)
+static bool kv(const char *t, const char *end, const char *key, const char *next, char *dst,
+	       size_t dlen)
 {
 	const char *p = klog_find(t, (size_t)(end - t), key), *q;
 
@@ -589,12 +603,11 @@ bool klog_match_constraint(const char *t, size_t n, struct klog_oom *oom)
 	const char *end = t + n;
 
 	if (!klog_starts(t, n, "oom-kill:constraint=") ||
-	    !kv(t, end, "oom-kill:constraint=", NULL, oom->constraint,
-		sizeof(oom->constraint)))
+	    !kv(t, end, "oom-kill:constraint=", NULL, oom->constraint, sizeof(oom->constraint)))
 		return false;
 	/* cgroup paths may hold commas: each ends at the next key */
-	oom->memcg = kv(t, end, ",oom_memcg=", ",task_memcg=", oom->oom_memcg,
-			sizeof(oom->oom_memcg));
+	oom->memcg =
+		kv(t, end, ",oom_memcg=", ",task_memcg=", oom->oom_memcg, sizeof(oom->oom_memcg));
 	kv(t, end, ",task_memcg=", ",task=", oom->task_memcg, sizeof(oom->task_memcg));
 	oom->global = klog_find(t, n, ",global_oom,") != NULL;
 	return true;

@@ -66,8 +66,8 @@ static bool same_caller(const struct klog_slot *s, const struct klog_msg *m)
  * not past sec (equal only when again is true: more lines of that part),
  * the one started last.
  */
-static struct klog_slot *find(struct klog_ctx *c, const struct klog_msg *m,
-			      enum klog_kind k, enum klog_section sec, bool again)
+static struct klog_slot *find(struct klog_ctx *c, const struct klog_msg *m, enum klog_kind k,
+			      enum klog_section sec, bool again)
 {
 	struct klog_slot *best = NULL;
 
@@ -85,8 +85,8 @@ static struct klog_slot *find(struct klog_ctx *c, const struct klog_msg *m,
 	return best;
 }
 
-static void joined(struct klog_ctx *c, struct klog_slot *s,
-		   const struct klog_msg *m, enum klog_section sec)
+static void joined(struct klog_ctx *c, struct klog_slot *s, const struct klog_msg *m,
+		   enum klog_section sec)
 {
 	klog_ctx_event(c, s)->last_line = m->at.line;
 	s->sec = sec;
@@ -102,15 +102,14 @@ static int oom_error(struct klog_ctx *c, const struct klog_msg *m)
 }
 
 /* Appends ev (its stamp, comm and kind-specific part filled) to the log. */
-static int add_event(struct klog_ctx *c, const struct klog_msg *m,
-		     struct klog_event *ev)
+static int add_event(struct klog_ctx *c, const struct klog_msg *m, struct klog_event *ev)
 {
 	struct klog_log *log = c->log;
 
 	if (log->n >= KLOG_MAX_EVENTS) {
 		free(ev->oom);
-		return kerr_set(c->e, -E2BIG, c->src, m->at.line,
-				"more than %d events", KLOG_MAX_EVENTS);
+		return kerr_set(c->e, -E2BIG, c->src, m->at.line, "more than %d events",
+				KLOG_MAX_EVENTS);
 	}
 	ev->at = m->at;
 	ev->last_line = m->at.line;
@@ -128,8 +127,7 @@ static void open_slot(struct klog_ctx *c, const struct klog_msg *m)
 	struct klog_slot *s;
 
 	for (size_t i = c->nslots; i-- > 0;)
-		if (klog_ctx_event(c, &c->slots[i])->kind == k &&
-		    same_caller(&c->slots[i], m))
+		if (klog_ctx_event(c, &c->slots[i])->kind == k && same_caller(&c->slots[i], m))
 			close_slot(c, i);
 	if (c->nslots == KLOG_SLOTS) { /* the oldest goes */
 		size_t old = 0;
@@ -251,8 +249,7 @@ static int shared_line(struct klog_ctx *c, const struct klog_msg *m)
 	return 0;
 }
 
-static int slab_row(struct klog_ctx *c, struct klog_slot *s,
-		    const struct klog_msg *m)
+static int slab_row(struct klog_ctx *c, struct klog_slot *s, const struct klog_msg *m)
 {
 	struct klog_oom *oom = klog_ctx_event(c, s)->oom;
 	struct klog_slab_row row;

@@ -42,8 +42,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t elem, size_t first)
 	return 0;
 }
 
-static int pool_add(struct kmemleak_report *r, const char *s, size_t n,
-		    uint32_t *off)
+static int pool_add(struct kmemleak_report *r, const char *s, size_t n, uint32_t *off)
 {
 	if (r->pool_len + n + 1 >= KMEMLEAK_NONE)
 		return -E2BIG;
@@ -100,13 +99,11 @@ static int parse_header(struct pctx *c, const char *s, size_t len)
 	if (!sp || sp - p > 18 || num_hex_u64(p, (size_t)(sp - p), &o.addr))
 		return fail(c, -EINVAL, "invalid object address");
 	p = sp + 1;
-	if (!starts(p, (size_t)(end - p), "(size ") || end - p < 9 ||
-	    memcmp(end - 2, "):", 2))
+	if (!starts(p, (size_t)(end - p), "(size ") || end - p < 9 || memcmp(end - 2, "):", 2))
 		return fail(c, -EINVAL, "expected '(size N):' after the address");
 	r = num_u64(p + 6, (size_t)(end - 2 - (p + 6)), &o.size);
 	if (r)
-		return fail(c, r, r == -ERANGE ? "object size overflows" :
-						 "invalid object size");
+		return fail(c, r, r == -ERANGE ? "object size overflows" : "invalid object size");
 	if (c->r->nfids > UINT32_MAX - 1)
 		return fail(c, -E2BIG, "too many frames");
 	o.frame_start = (uint32_t)c->r->nfids;
@@ -117,8 +114,7 @@ static int parse_header(struct pctx *c, const char *s, size_t len)
 }
 
 /* comm "insmod", pid 11247, jiffies 4344145825 (age 3719.606s) */
-static int parse_comm(struct pctx *c, struct kmemleak_object *o,
-		      const char *s, size_t len)
+static int parse_comm(struct pctx *c, struct kmemleak_object *o, const char *s, size_t len)
 {
 	const char *end = s + len, *q = NULL, *p, *comma;
 	size_t n;
@@ -150,8 +146,7 @@ static int parse_comm(struct pctx *c, struct kmemleak_object *o,
 		return 0;
 	/* " (age 99.908s)": absent on 6.1 and 6.12 */
 	p = q;
-	if (!starts(p, (size_t)(end - p), " (age ") || end - p < 9 ||
-	    memcmp(end - 2, "s)", 2))
+	if (!starts(p, (size_t)(end - p), " (age ") || end - p < 9 || memcmp(end - 2, "s)", 2))
 		return fail(c, -EINVAL, "expected '(age N.NNNs)' after jiffies");
 	r = num_double(p + 6, (size_t)(end - 2 - (p + 6)), &o->age_s);
 	if (r)
@@ -161,8 +156,7 @@ static int parse_comm(struct pctx *c, struct kmemleak_object *o,
 }
 
 /* hex dump (first 32 bytes):  /  hex dump (first 32 bytes on cpu 1): */
-static int parse_hexhdr(struct pctx *c, struct kmemleak_object *o,
-			const char *s, size_t len)
+static int parse_hexhdr(struct pctx *c, struct kmemleak_object *o, const char *s, size_t len)
 {
 	const char *end = s + len, *p = s + 16, *sp;
 	uint64_t v;
@@ -184,15 +178,13 @@ static int parse_hexhdr(struct pctx *c, struct kmemleak_object *o,
 	return 0;
 }
 
-static int parse_bthdr(struct pctx *c, struct kmemleak_object *o,
-		       const char *s, size_t len)
+static int parse_bthdr(struct pctx *c, struct kmemleak_object *o, const char *s, size_t len)
 {
 	uint64_t v;
 
 	if (len == 10 && !memcmp(s, "backtrace:", 10))
 		return 0;
-	if (len < 18 || !starts(s, len, "backtrace (crc ") ||
-	    memcmp(s + len - 2, "):", 2) ||
+	if (len < 18 || !starts(s, len, "backtrace (crc ") || memcmp(s + len - 2, "):", 2) ||
 	    num_hex_u64(s + 15, len - 17, &v) || v > UINT32_MAX)
 		return fail(c, -EINVAL, "expected 'backtrace:' or 'backtrace (crc HEX):'");
 	o->crc = (uint32_t)v;
@@ -202,8 +194,7 @@ static int parse_bthdr(struct pctx *c, struct kmemleak_object *o,
 }
 
 /* "func+0x13/0x30 [mod]" or "0xffffffffa0937013" into f. */
-static int parse_frame_text(struct pctx *c, const char *s, size_t len,
-			    struct kmemleak_frame *f)
+static int parse_frame_text(struct pctx *c, const char *s, size_t len, struct kmemleak_frame *f)
 {
 	const char *end = s + len, *sp, *plus, *slash;
 	int r;
@@ -236,8 +227,7 @@ static int parse_frame_text(struct pctx *c, const char *s, size_t len,
 		return fail(c, -EINVAL, "frame without a function name");
 	if (plus) {
 		slash = memchr(plus, '/', (size_t)(end - plus));
-		if (num_hex_u64(plus + 1, (size_t)((slash ? slash : end) - plus - 1),
-				&f->offset) ||
+		if (num_hex_u64(plus + 1, (size_t)((slash ? slash : end) - plus - 1), &f->offset) ||
 		    (slash && num_hex_u64(slash + 1, (size_t)(end - slash - 1), &f->size)))
 			return fail(c, -EINVAL, "expected 'function+0xOFF/0xSIZE' in frame");
 	}
@@ -277,8 +267,7 @@ static int parse_frame(struct pctx *c, const char *s, size_t len)
 			return e;
 		if ((e = pool_add(r, s, len, &f.text)))
 			return fail(c, e, "out of memory");
-		if (grow((void **)&r->frames, &r->frames_cap, r->nframes,
-			 sizeof(f), 256))
+		if (grow((void **)&r->frames, &r->frames_cap, r->nframes, sizeof(f), 256))
 			return fail(c, -ENOMEM, "out of memory");
 		r->frames[r->nframes++] = f;
 	}
@@ -294,8 +283,7 @@ static int hex_line(struct pctx *c, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
 			return fail(c, -EINVAL, "control byte in hex dump");
-	if ((c->hex.len && buf_append(&c->hex, "\n", 1)) ||
-	    buf_append(&c->hex, s, len))
+	if ((c->hex.len && buf_append(&c->hex, "\n", 1)) || buf_append(&c->hex, s, len))
 		return fail(c, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -310,8 +298,7 @@ static int finish(struct pctx *c)
 		return 0;
 	o = &c->r->v[c->r->n - 1];
 	if (c->st != ST_BT)
-		return kerr_set(c->e, -EINVAL, c->src, o->line,
-				"entry truncated: no %s",
+		return kerr_set(c->e, -EINVAL, c->src, o->line, "entry truncated: no %s",
 				c->st == ST_HEADER ? "comm line" : "backtrace");
 	if (c->hex.len) {
 		r = pool_add(c->r, c->hex.data, c->hex.len, &o->hex);
@@ -365,9 +352,9 @@ static int parse_line(struct pctx *c, const char *s, size_t len)
 		c->st = ST_BT;
 		return parse_bthdr(c, o, t, tl);
 	}
-	return fail(c, -EINVAL, c->st == ST_BT ?
-					"expected a backtrace frame or 'unreferenced object'" :
-					"expected 'hex dump' or 'backtrace'");
+	return fail(c, -EINVAL,
+		    c->st == ST_BT ? "expected a backtrace frame or 'unreferenced object'"
+				   : "expected 'hex dump' or 'backtrace'");
 }
 
 #define LOG_TAG "kmemleak: "
@@ -413,8 +400,8 @@ static bool is_log(const char *buf, size_t len)
 	return false;
 }
 
-int kmemleak_parse(const char *buf, size_t len, const char *src,
-		   struct kmemleak_report *out, struct kerr *e)
+int kmemleak_parse(const char *buf, size_t len, const char *src, struct kmemleak_report *out,
+		   struct kerr *e)
 {
 	struct pctx c = { .r = out, .src = src, .st = ST_NONE, .e = e };
 	bool log = is_log(buf, len);
@@ -433,8 +420,8 @@ int kmemleak_parse(const char *buf, size_t len, const char *src,
 		}
 		if (log && !(line = log_payload(line, &llen)))
 			continue;
-		while (llen && (line[llen - 1] == ' ' || line[llen - 1] == '\r' ||
-				line[llen - 1] == '\t'))
+		while (llen &&
+		       (line[llen - 1] == ' ' || line[llen - 1] == '\r' || line[llen - 1] == '\t'))
 			llen--;
 		if (llen == 0)
 			continue;

@@ -61,17 +61,17 @@ struct kmemleak_object {
 	char comm[32];
 	int64_t pid;
 	uint64_t jiffies;
-	double age_s;	       /* when has_age */
+	double age_s; /* when has_age */
 	bool has_age;
 	bool has_crc;
 	uint32_t crc;
-	int cpu;	       /* "on cpu N" of a per-CPU hex dump, else -1 */
-	char kind[8];	       /* "", "percpu", "phys" */
-	uint32_t hex;	       /* pool: hex dump lines joined by '\n', or NONE */
-	uint32_t hex_bytes;    /* "first N bytes" */
-	uint32_t frame_start;  /* index into report.fids */
+	int cpu;	      /* "on cpu N" of a per-CPU hex dump, else -1 */
+	char kind[8];	      /* "", "percpu", "phys" */
+	uint32_t hex;	      /* pool: hex dump lines joined by '\n', or NONE */
+	uint32_t hex_bytes;   /* "first N bytes" */
+	uint32_t frame_start; /* index into report.fids */
 	uint32_t nframes;
-	long line;	       /* line of "unreferenced object" */
+	long line; /* line of "unreferenced object" */
 };
 
 struct kmemleak_report {
@@ -91,20 +91,18 @@ struct kmemleak_report {
  * Parses a report. An empty input is a valid empty report. Returns 0 or a
  * negative errno with e filled ("src:LINE: ...").
  */
-int kmemleak_parse(const char *buf, size_t len, const char *src,
-		   struct kmemleak_report *out, struct kerr *e);
+int kmemleak_parse(const char *buf, size_t len, const char *src, struct kmemleak_report *out,
+		   struct kerr *e);
 void kmemleak_report_free(struct kmemleak_report *r);
 
-static inline const char *kmemleak_str(const struct kmemleak_report *r,
-				       uint32_t off)
+static inline const char *kmemleak_str(const struct kmemleak_report *r, uint32_t off)
 {
 	return off == KMEMLEAK_NONE ? NULL : r->pool + off;
 }
 
 /* The frame of object o at position i. */
 static inline const struct kmemleak_frame *
-kmemleak_obj_frame(const struct kmemleak_report *r,
-		   const struct kmemleak_object *o, uint32_t i)
+kmemleak_obj_frame(const struct kmemleak_report *r, const struct kmemleak_object *o, uint32_t i)
 {
 	return &r->frames[r->fids[o->frame_start + i]];
 }

@@ -8,8 +8,7 @@
 #include "util/buf.h"
 #include "util/num.h"
 
-int loadavg_parse(const char *buf, size_t len, const char *src,
-		  struct loadavg *out, struct kerr *e)
+int loadavg_parse(const char *buf, size_t len, const char *src, struct loadavg *out, struct kerr *e)
 {
 	struct line_iter it;
 	struct field f[6];
@@ -28,10 +27,9 @@ int loadavg_parse(const char *buf, size_t len, const char *src,
 	if (nf != 5)
 		return kerr_set(e, -EINVAL, src, 1, "expected 5 fields, got %d", nf);
 	slash = memchr(f[3].s, '/', f[3].len);
-	if (num_double(f[0].s, f[0].len, &out->avg1) ||
-	    num_double(f[1].s, f[1].len, &out->avg5) ||
-	    num_double(f[2].s, f[2].len, &out->avg15) || out->avg1 < 0 ||
-	    out->avg5 < 0 || out->avg15 < 0)
+	if (num_double(f[0].s, f[0].len, &out->avg1) || num_double(f[1].s, f[1].len, &out->avg5) ||
+	    num_double(f[2].s, f[2].len, &out->avg15) || out->avg1 < 0 || out->avg5 < 0 ||
+	    out->avg15 < 0)
 		return kerr_set(e, -EINVAL, src, 1, "bad load average");
 	if (!slash || num_u64(f[3].s, (size_t)(slash - f[3].s), &out->running) ||
 	    num_u64(slash + 1, f[3].len - (size_t)(slash + 1 - f[3].s), &out->tasks))

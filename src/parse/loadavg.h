@@ -22,7 +22,7 @@ struct loadavg {
 	uint64_t last_pid;
 };
 
-int loadavg_parse(const char *buf, size_t len, const char *src,
-		  struct loadavg *out, struct kerr *e);
+int loadavg_parse(const char *buf, size_t len, const char *src, struct loadavg *out,
+		  struct kerr *e);
 
 #endif

@@ -74,8 +74,7 @@ void memcg_set(struct memcg *m, enum memcg_value i, uint64_t v)
 
 /* "name value" lines; names not in the table are skipped. */
 static int kv_parse(const char *buf, size_t len, const char *src, int version,
-		    const struct kv_name *names, size_t nnames, struct memcg *m,
-		    struct kerr *e)
+		    const struct kv_name *names, size_t nnames, struct memcg *m, struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
@@ -104,23 +103,22 @@ static int kv_parse(const char *buf, size_t len, const char *src, int version,
 	return r;
 }
 
-int memcg_stat_parse(const char *buf, size_t len, const char *src, int version,
-		     struct memcg *m, struct kerr *e)
+int memcg_stat_parse(const char *buf, size_t len, const char *src, int version, struct memcg *m,
+		     struct kerr *e)
 {
 	return kv_parse(buf, len, src, version, stat_names,
 			sizeof(stat_names) / sizeof(stat_names[0]), m, e);
 }
 
-int memcg_events_parse(const char *buf, size_t len, const char *src,
-		       struct memcg *m, struct kerr *e)
+int memcg_events_parse(const char *buf, size_t len, const char *src, struct memcg *m,
+		       struct kerr *e)
 {
-	return kv_parse(buf, len, src, 2, event_names,
-			sizeof(event_names) / sizeof(event_names[0]), m, e);
+	return kv_parse(buf, len, src, 2, event_names, sizeof(event_names) / sizeof(event_names[0]),
+			m, e);
 }
 
 /* The one word of a single-value file: exactly one line, one field. */
-static int one_word(const char *buf, size_t len, const char *src,
-		    struct field *w, struct kerr *e)
+static int one_word(const char *buf, size_t len, const char *src, struct field *w, struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
@@ -135,8 +133,7 @@ static int one_word(const char *buf, size_t len, const char *src,
 		return kerr_set(e, -ENODATA, src, 0, "empty: expected one value");
 	nf = fields_split(line, llen, w, 1);
 	if (nf != 1)
-		return kerr_set(e, -EINVAL, src, 1,
-				"expected one value, got %d fields", nf);
+		return kerr_set(e, -EINVAL, src, 1, "expected one value, got %d fields", nf);
 	while ((r = line_next_capped(&it, &line, &llen, src, e)) > 0)
 		if (llen)
 			return kerr_set(e, -EINVAL, src, it.lineno,
@@ -144,16 +141,14 @@ static int one_word(const char *buf, size_t len, const char *src,
 	return r;
 }
 
-static int word_number(const struct field *w, const char *src, uint64_t *v,
-		       struct kerr *e)
+static int word_number(const struct field *w, const char *src, uint64_t *v, struct kerr *e)
 {
 	if (num_u64(w->s, w->len, v))
 		return kerr_set(e, -EINVAL, src, 1, "not a valid number");
 	return 0;
 }
 
-int memcg_number_parse(const char *buf, size_t len, const char *src,
-		       uint64_t *v, struct kerr *e)
+int memcg_number_parse(const char *buf, size_t len, const char *src, uint64_t *v, struct kerr *e)
 {
 	struct field w;
 	int r = one_word(buf, len, src, &w, e);
@@ -161,8 +156,8 @@ int memcg_number_parse(const char *buf, size_t len, const char *src,
 	return r ? r : word_number(&w, src, v, e);
 }
 
-int memcg_max_parse(const char *buf, size_t len, const char *src, uint64_t *v,
-		    bool *limited, struct kerr *e)
+int memcg_max_parse(const char *buf, size_t len, const char *src, uint64_t *v, bool *limited,
+		    struct kerr *e)
 {
 	struct field w;
 	int r = one_word(buf, len, src, &w, e);
@@ -183,8 +178,8 @@ bool memcg_v1_unlimited(uint64_t v)
 	return v >= ((uint64_t)INT64_MAX & ~(uint64_t)0xffff);
 }
 
-int memcg_v1_limit_parse(const char *buf, size_t len, const char *src,
-			 uint64_t *v, bool *limited, struct kerr *e)
+int memcg_v1_limit_parse(const char *buf, size_t len, const char *src, uint64_t *v, bool *limited,
+			 struct kerr *e)
 {
 	int r = memcg_number_parse(buf, len, src, v, e);
 
@@ -193,9 +188,8 @@ int memcg_v1_limit_parse(const char *buf, size_t len, const char *src,
 	return r;
 }
 
-int memcg_slabinfo_parse(const char *buf, size_t len, const char *src,
-			 uint64_t page_size, struct memcg *m, bool *filled,
-			 struct kerr *e)
+int memcg_slabinfo_parse(const char *buf, size_t len, const char *src, uint64_t page_size,
+			 struct memcg *m, bool *filled, struct kerr *e)
 {
 	struct slabinfo si;
 	uint64_t sum = 0;
@@ -219,8 +213,7 @@ parse:
 			sum = UINT64_MAX;
 		if (b > m->top_cache_bytes || !m->top_cache[0]) {
 			m->top_cache_bytes = b;
-			snprintf(m->top_cache, sizeof(m->top_cache), "%s",
-				 si.v[i].name);
+			snprintf(m->top_cache, sizeof(m->top_cache), "%s", si.v[i].name);
 		}
 	}
 	slabinfo_free(&si);
@@ -229,8 +222,8 @@ parse:
 	return 0;
 }
 
-static int parse_number_into(const struct memcg_raw *raw, enum memcg_value i,
-			     struct memcg *m, struct kerr *e)
+static int parse_number_into(const struct memcg_raw *raw, enum memcg_value i, struct memcg *m,
+			     struct kerr *e)
 {
 	uint64_t v;
 	int r;
@@ -243,8 +236,7 @@ static int parse_number_into(const struct memcg_raw *raw, enum memcg_value i,
 	return r;
 }
 
-static int parse_limit(int version, const struct memcg_raw *raw,
-		       struct memcg *m, struct kerr *e)
+static int parse_limit(int version, const struct memcg_raw *raw, struct memcg *m, struct kerr *e)
 {
 	uint64_t v;
 	bool limited;
@@ -252,19 +244,20 @@ static int parse_limit(int version, const struct memcg_raw *raw,
 
 	if (!raw->data)
 		return 0;
-	r = version == 2 ? memcg_max_parse(raw->data, raw->len, raw->src, &v,
-					   &limited, e)
-			 : memcg_v1_limit_parse(raw->data, raw->len, raw->src,
-						&v, &limited, e);
+	r = version == 2 ? memcg_max_parse(raw->data, raw->len, raw->src, &v, &limited, e)
+			 : memcg_v1_limit_parse(raw->data, raw->len, raw->src, &v, &limited, e);
 	if (!r && limited)
 		memcg_set(m, MEMCG_LIMIT, v);
 	return r;
 }
 
-static int parse_v1(const struct memcg_raw raw[MEMCG_F_COUNT],
-		    uint64_t page_size, struct memcg *m, struct kerr *e)
+static int parse_v1(const struct memcg_raw raw[MEMCG_F_COUNT], uint64_t page_size, struct memcg *m,
+		    struct kerr *e)
 {
-	static const struct { enum memcg_file f; enum memcg_value v; } nums[] = {
+	static const struct {
+		enum memcg_file f;
+		enum memcg_value v;
+	} nums[] = {
 		{ MEMCG_F_KMEM_USAGE, MEMCG_KERNEL },
 		{ MEMCG_F_KMEM_TCP_USAGE, MEMCG_SOCK },
 		{ MEMCG_F_KMEM_FAILCNT, MEMCG_KMEM_FAILCNT },
@@ -280,17 +273,15 @@ static int parse_v1(const struct memcg_raw raw[MEMCG_F_COUNT],
 	if (!r)
 		r = parse_limit(1, &raw[MEMCG_F_LIMIT], m, e);
 	if (!r && si->data)
-		r = memcg_slabinfo_parse(si->data, si->len, si->src, page_size,
-					 m, &filled, e);
+		r = memcg_slabinfo_parse(si->data, si->len, si->src, page_size, m, &filled, e);
 	/* "no limit" in a parent is the same page-rounded LONG_MAX */
-	if (!r && memcg_has(m, MEMCG_HIER_LIMIT) &&
-	    memcg_v1_unlimited(m->v[MEMCG_HIER_LIMIT]))
+	if (!r && memcg_has(m, MEMCG_HIER_LIMIT) && memcg_v1_unlimited(m->v[MEMCG_HIER_LIMIT]))
 		m->present &= ~(1u << MEMCG_HIER_LIMIT);
 	return r;
 }
 
-int memcg_parse(int version, const struct memcg_raw raw[MEMCG_F_COUNT],
-		uint64_t page_size, struct memcg *m, struct kerr *e)
+int memcg_parse(int version, const struct memcg_raw raw[MEMCG_F_COUNT], uint64_t page_size,
+		struct memcg *m, struct kerr *e)
 {
 	const struct memcg_raw *st = &raw[MEMCG_F_STAT];
 	int r = 0;
@@ -308,8 +299,7 @@ int memcg_parse(int version, const struct memcg_raw raw[MEMCG_F_COUNT],
 	if (!r)
 		r = parse_limit(2, &raw[MEMCG_F_MAX], m, e);
 	if (!r && raw[MEMCG_F_EVENTS].data)
-		r = memcg_events_parse(raw[MEMCG_F_EVENTS].data,
-				       raw[MEMCG_F_EVENTS].len,
+		r = memcg_events_parse(raw[MEMCG_F_EVENTS].data, raw[MEMCG_F_EVENTS].len,
 				       raw[MEMCG_F_EVENTS].src, m, e);
 	return r;
 }

@@ -36,17 +36,17 @@
 
 /* The files kleak reads in a memory cgroup, and which version has them. */
 enum memcg_file {
-	MEMCG_F_STAT,		 /* memory.stat (both) */
-	MEMCG_F_CURRENT,	 /* v2 memory.current */
-	MEMCG_F_MAX,		 /* v2 memory.max */
-	MEMCG_F_EVENTS,		 /* v2 memory.events */
-	MEMCG_F_KMEM_USAGE,	 /* v1 memory.kmem.usage_in_bytes */
-	MEMCG_F_KMEM_TCP_USAGE,	 /* v1 memory.kmem.tcp.usage_in_bytes */
-	MEMCG_F_KMEM_FAILCNT,	 /* v1 memory.kmem.failcnt */
-	MEMCG_F_USAGE,		 /* v1 memory.usage_in_bytes */
-	MEMCG_F_LIMIT,		 /* v1 memory.limit_in_bytes */
-	MEMCG_F_FAILCNT,	 /* v1 memory.failcnt: times the limit was hit */
-	MEMCG_F_KMEM_SLABINFO,	 /* v1 memory.kmem.slabinfo */
+	MEMCG_F_STAT,		/* memory.stat (both) */
+	MEMCG_F_CURRENT,	/* v2 memory.current */
+	MEMCG_F_MAX,		/* v2 memory.max */
+	MEMCG_F_EVENTS,		/* v2 memory.events */
+	MEMCG_F_KMEM_USAGE,	/* v1 memory.kmem.usage_in_bytes */
+	MEMCG_F_KMEM_TCP_USAGE, /* v1 memory.kmem.tcp.usage_in_bytes */
+	MEMCG_F_KMEM_FAILCNT,	/* v1 memory.kmem.failcnt */
+	MEMCG_F_USAGE,		/* v1 memory.usage_in_bytes */
+	MEMCG_F_LIMIT,		/* v1 memory.limit_in_bytes */
+	MEMCG_F_FAILCNT,	/* v1 memory.failcnt: times the limit was hit */
+	MEMCG_F_KMEM_SLABINFO,	/* v1 memory.kmem.slabinfo */
 	MEMCG_F_COUNT,
 };
 
@@ -59,26 +59,26 @@ extern const struct memcg_file_desc memcg_files[MEMCG_F_COUNT];
 
 /* What one cgroup reports, each with a presence bit. */
 enum memcg_value {
-	MEMCG_KERNEL,		  /* v2 stat `kernel`, v1 memory.kmem.usage_in_bytes */
+	MEMCG_KERNEL, /* v2 stat `kernel`, v1 memory.kmem.usage_in_bytes */
 	MEMCG_SLAB_RECLAIMABLE,
 	MEMCG_SLAB_UNRECLAIMABLE,
-	MEMCG_SLAB,		  /* v2 stat `slab`, v1 the slabinfo sum */
+	MEMCG_SLAB, /* v2 stat `slab`, v1 the slabinfo sum */
 	MEMCG_KERNEL_STACK,
 	MEMCG_PAGETABLES,
 	MEMCG_SEC_PAGETABLES,
 	MEMCG_PERCPU,
-	MEMCG_SOCK,		  /* v2 stat `sock`, v1 kmem.tcp.usage_in_bytes */
+	MEMCG_SOCK, /* v2 stat `sock`, v1 kmem.tcp.usage_in_bytes */
 	MEMCG_VMALLOC,
-	MEMCG_ANON,		  /* v2 `anon`, v1 `rss` */
-	MEMCG_FILE,		  /* v2 `file`, v1 `cache` */
-	MEMCG_MEMORY,		  /* memory.current, v1 memory.usage_in_bytes */
-	MEMCG_LIMIT,		  /* memory.max / limit_in_bytes; absent: no limit */
-	MEMCG_HIER_LIMIT,	  /* v1 stat hierarchical_memory_limit (a parent's) */
-	MEMCG_EV_MAX,		  /* v2 events `max`: times the limit was hit */
+	MEMCG_ANON,	  /* v2 `anon`, v1 `rss` */
+	MEMCG_FILE,	  /* v2 `file`, v1 `cache` */
+	MEMCG_MEMORY,	  /* memory.current, v1 memory.usage_in_bytes */
+	MEMCG_LIMIT,	  /* memory.max / limit_in_bytes; absent: no limit */
+	MEMCG_HIER_LIMIT, /* v1 stat hierarchical_memory_limit (a parent's) */
+	MEMCG_EV_MAX,	  /* v2 events `max`: times the limit was hit */
 	MEMCG_EV_OOM,
 	MEMCG_EV_OOM_KILL,
-	MEMCG_FAILCNT,		  /* v1 memory.failcnt */
-	MEMCG_KMEM_FAILCNT,	  /* v1 memory.kmem.failcnt */
+	MEMCG_FAILCNT,	    /* v1 memory.failcnt */
+	MEMCG_KMEM_FAILCNT, /* v1 memory.kmem.failcnt */
 	MEMCG_VALUE_COUNT,
 };
 
@@ -86,8 +86,8 @@ enum memcg_value {
 
 struct memcg {
 	uint64_t v[MEMCG_VALUE_COUNT];
-	uint32_t present;  /* bit (1 << enum memcg_value) */
-	int version;	   /* 1 or 2 */
+	uint32_t present; /* bit (1 << enum memcg_value) */
+	int version;	  /* 1 or 2 */
 	/* v1 slabinfo: the cache holding the most, when the kernel fills it */
 	char top_cache[MEMCG_CACHE_NAME];
 	uint64_t top_cache_bytes;
@@ -115,32 +115,30 @@ struct memcg_raw {
  * not parse is an error with its source and line. page_size sizes v1
  * slabinfo's slabs.
  */
-int memcg_parse(int version, const struct memcg_raw raw[MEMCG_F_COUNT],
-		uint64_t page_size, struct memcg *m, struct kerr *e);
+int memcg_parse(int version, const struct memcg_raw raw[MEMCG_F_COUNT], uint64_t page_size,
+		struct memcg *m, struct kerr *e);
 
 /* The pieces, for tests and fuzzing. */
 /* memory.stat (v1 or v2) into m; returns 0 or -EINVAL with the line. */
-int memcg_stat_parse(const char *buf, size_t len, const char *src, int version,
-		     struct memcg *m, struct kerr *e);
-int memcg_events_parse(const char *buf, size_t len, const char *src,
-		       struct memcg *m, struct kerr *e);
+int memcg_stat_parse(const char *buf, size_t len, const char *src, int version, struct memcg *m,
+		     struct kerr *e);
+int memcg_events_parse(const char *buf, size_t len, const char *src, struct memcg *m,
+		       struct kerr *e);
 /* A file holding one decimal number (and a newline). */
-int memcg_number_parse(const char *buf, size_t len, const char *src,
-		       uint64_t *v, struct kerr *e);
+int memcg_number_parse(const char *buf, size_t len, const char *src, uint64_t *v, struct kerr *e);
 /* memory.max: *limited false for "max". */
-int memcg_max_parse(const char *buf, size_t len, const char *src, uint64_t *v,
-		    bool *limited, struct kerr *e);
+int memcg_max_parse(const char *buf, size_t len, const char *src, uint64_t *v, bool *limited,
+		    struct kerr *e);
 /* v1 memory.limit_in_bytes: *limited false for the page-rounded LONG_MAX. */
-int memcg_v1_limit_parse(const char *buf, size_t len, const char *src,
-			 uint64_t *v, bool *limited, struct kerr *e);
+int memcg_v1_limit_parse(const char *buf, size_t len, const char *src, uint64_t *v, bool *limited,
+			 struct kerr *e);
 /* Whether a v1 limit value means "no limit" (any page size up to 64 KiB). */
 bool memcg_v1_unlimited(uint64_t v);
 /*
  * v1 memory.kmem.slabinfo: *filled false when the kernel prints nothing
  * (5.9+); else the bytes of every cache and the largest one.
  */
-int memcg_slabinfo_parse(const char *buf, size_t len, const char *src,
-			 uint64_t page_size, struct memcg *m, bool *filled,
-			 struct kerr *e);
+int memcg_slabinfo_parse(const char *buf, size_t len, const char *src, uint64_t page_size,
+			 struct memcg *m, bool *filled, struct kerr *e);
 
 #endif

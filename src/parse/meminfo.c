@@ -19,8 +19,8 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, void *rec, struct kerr *e)
+static int parse_line(const char *line, size_t len, const char *src, long lineno, void *rec,
+		      struct kerr *e)
 {
 	struct meminfo_field *f = rec;
 	const char *colon = memchr(line, ':', len);
@@ -67,8 +67,7 @@ static int cmp_field(const void *a, const void *b)
  * A field given twice: /proc/meminfo never does, and which value would be
  * right? (JSON would carry the key twice.) Sorted, so n log n.
  */
-static int check_repeated(const struct meminfo *mi, const char *src,
-			  struct kerr *e)
+static int check_repeated(const struct meminfo *mi, const char *src, struct kerr *e)
 {
 	const struct meminfo_field **p = malloc((mi->n ? mi->n : 1) * sizeof(*p));
 	const struct meminfo_field *dup = NULL, *first = NULL;
@@ -79,28 +78,25 @@ static int check_repeated(const struct meminfo *mi, const char *src,
 		p[i] = &mi->v[i];
 	qsort(p, mi->n, sizeof(*p), cmp_field);
 	for (size_t i = 1; i < mi->n; i++)
-		if (!strcmp(p[i]->name, p[i - 1]->name) &&
-		    (!dup || p[i]->line < dup->line)) {
+		if (!strcmp(p[i]->name, p[i - 1]->name) && (!dup || p[i]->line < dup->line)) {
 			dup = p[i];
 			first = p[i - 1];
 		}
 	free(p);
 	if (dup)
-		return kerr_set(e, -EINVAL, src, dup->line,
-				"a field repeated (first on line %ld)", first->line);
+		return kerr_set(e, -EINVAL, src, dup->line, "a field repeated (first on line %ld)",
+				first->line);
 	return 0;
 }
 
-int meminfo_parse(const char *buf, size_t len, const char *src,
-		  struct meminfo *out, struct kerr *e)
+int meminfo_parse(const char *buf, size_t len, const char *src, struct meminfo *out, struct kerr *e)
 {
 	struct line_iter it;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	r = records_parse(&it, src, sizeof(*out->v), parse_line, &out->v,
-			  &out->n, e);
+	r = records_parse(&it, src, sizeof(*out->v), parse_line, &out->v, &out->n, e);
 	if (!r && out->n == 0)
 		r = kerr_set(e, -ENODATA, src, 0, "empty: no fields");
 	if (!r)

@@ -27,8 +27,8 @@ struct meminfo {
 	size_t n;
 };
 
-int meminfo_parse(const char *buf, size_t len, const char *src,
-		  struct meminfo *out, struct kerr *e);
+int meminfo_parse(const char *buf, size_t len, const char *src, struct meminfo *out,
+		  struct kerr *e);
 /* Returns true and sets *val when the field exists. */
 bool meminfo_get(const struct meminfo *mi, const char *name, uint64_t *val);
 void meminfo_free(struct meminfo *mi);

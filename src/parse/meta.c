@@ -37,8 +37,7 @@ static void kmsg_field(struct meta *m, const char *k, size_t klen, uint64_t u)
 }
 
 /* One line "key=value" (klen bytes of key, vlen of value) into m. */
-static void meta_field(struct meta *m, const char *k, size_t klen,
-		       const char *v, size_t vlen)
+static void meta_field(struct meta *m, const char *k, size_t klen, const char *v, size_t vlen)
 {
 	uint64_t u;
 
@@ -74,8 +73,7 @@ static void meta_field(struct meta *m, const char *k, size_t klen,
 	}
 }
 
-int meta_parse(const char *buf, size_t len, const char *src, struct meta *m,
-	       struct kerr *e)
+int meta_parse(const char *buf, size_t len, const char *src, struct meta *m, struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
@@ -91,8 +89,7 @@ int meta_parse(const char *buf, size_t len, const char *src, struct meta *m,
 		if (!llen || line[0] == '#')
 			continue;
 		if (!eq)
-			return kerr_set(e, -EINVAL, src, it.lineno,
-					"expected key=value");
+			return kerr_set(e, -EINVAL, src, it.lineno, "expected key=value");
 		klen = (size_t)(eq - line);
 		meta_field(m, line, klen, eq + 1, llen - klen - 1);
 	}

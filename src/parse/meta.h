@@ -37,24 +37,23 @@
 struct meta {
 	char release[128];
 	char hostname[128];
-	int64_t time_s;		/* 0 when absent */
-	uint64_t page_size;	/* 0 when absent; not checked here */
-	uint64_t mono_ns;	/* 0 when absent */
-	int64_t wall_ns;	/* 0 when absent */
-	char boot_id[40];	/* "" when absent */
-	bool has_kmsg;		/* kmsg_cursor was there: the kernel log was read live */
+	int64_t time_s;	    /* 0 when absent */
+	uint64_t page_size; /* 0 when absent; not checked here */
+	uint64_t mono_ns;   /* 0 when absent */
+	int64_t wall_ns;    /* 0 when absent */
+	char boot_id[40];   /* "" when absent */
+	bool has_kmsg;	    /* kmsg_cursor was there: the kernel log was read live */
 	uint64_t kmsg_cursor, kmsg_first_seq, kmsg_next_seq;
-	bool has_kmsg_seq;	/* kmsg_first_seq and kmsg_next_seq were there */
+	bool has_kmsg_seq; /* kmsg_first_seq and kmsg_next_seq were there */
 	uint64_t kmsg_records, kmsg_lost, kmsg_overruns;
 	bool kmsg_restarted;
-	uint64_t interval_ns;	/* 0 when absent */
+	uint64_t interval_ns;	 /* 0 when absent */
 	uint64_t leak_window_ns; /* record --leak-window: 0 when absent */
-	uint64_t sample;	/* 0 when absent */
-	bool has_recording;	/* a kleak_recording key was there ... */
-	uint64_t recording;	/* ... with this version (0: not a number) */
+	uint64_t sample;	 /* 0 when absent */
+	bool has_recording;	 /* a kleak_recording key was there ... */
+	uint64_t recording;	 /* ... with this version (0: not a number) */
 };
 
-int meta_parse(const char *buf, size_t len, const char *src, struct meta *m,
-	       struct kerr *e);
+int meta_parse(const char *buf, size_t len, const char *src, struct meta *m, struct kerr *e);
 
 #endif

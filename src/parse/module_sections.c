@@ -10,8 +10,8 @@
 #include "util/buf.h"
 #include "util/num.h"
 
-static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, void *rec, struct kerr *e)
+static int parse_line(const char *line, size_t len, const char *src, long lineno, void *rec,
+		      struct kerr *e)
 {
 	struct module_section *s = rec;
 	struct field f[4];
@@ -29,13 +29,12 @@ static int parse_line(const char *line, size_t len, const char *src,
 	field_copy(s->name, sizeof(s->name), &f[1]);
 	s->line = lineno;
 	if (num_hex_u64(f[2].s, f[2].len, &s->addr))
-		return kerr_set(e, -EINVAL, src, lineno, "%s %s: bad address", s->module,
-				s->name);
+		return kerr_set(e, -EINVAL, src, lineno, "%s %s: bad address", s->module, s->name);
 	return 0;
 }
 
-int module_sections_parse(const char *buf, size_t len, const char *src,
-			  struct module_sections *out, struct kerr *e)
+int module_sections_parse(const char *buf, size_t len, const char *src, struct module_sections *out,
+			  struct kerr *e)
 {
 	struct line_iter it;
 

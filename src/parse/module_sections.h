@@ -33,8 +33,8 @@ struct module_sections {
 	size_t n;
 };
 
-int module_sections_parse(const char *buf, size_t len, const char *src,
-			  struct module_sections *out, struct kerr *e);
+int module_sections_parse(const char *buf, size_t len, const char *src, struct module_sections *out,
+			  struct kerr *e);
 void module_sections_free(struct module_sections *s);
 
 #endif

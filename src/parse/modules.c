@@ -10,16 +10,15 @@
 #include "util/num.h"
 #include "parse/records.h"
 
-static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, void *rec, struct kerr *e)
+static int parse_line(const char *line, size_t len, const char *src, long lineno, void *rec,
+		      struct kerr *e)
 {
 	struct kmodule *m = rec;
 	struct field f[8];
 	int nf = fields_split(line, len, f, 8);
 
 	if (nf < 6 || nf > 7)
-		return kerr_set(e, -EINVAL, src, lineno,
-				"expected 6 or 7 fields, got %d", nf);
+		return kerr_set(e, -EINVAL, src, lineno, "expected 6 or 7 fields, got %d", nf);
 	if (f[0].len >= sizeof(m->name) || f[4].len >= sizeof(m->state))
 		return kerr_set(e, -EINVAL, src, lineno, "name too long");
 	memset(m, 0, sizeof(*m));
@@ -27,22 +26,17 @@ static int parse_line(const char *line, size_t len, const char *src,
 	field_copy(m->name, sizeof(m->name), &f[0]);
 	field_copy(m->state, sizeof(m->state), &f[4]);
 	if (num_u64(f[1].s, f[1].len, &m->size))
-		return kerr_set(e, -EINVAL, src, lineno,
-				"bad size (field 2)");
+		return kerr_set(e, -EINVAL, src, lineno, "bad size (field 2)");
 	if (field_eq(&f[2], "-"))
 		m->refcount = -1;
 	else if (num_i64(f[2].s, f[2].len, &m->refcount) || m->refcount < 0)
-		return kerr_set(e, -EINVAL, src, lineno,
-				"bad refcount (field 3)");
+		return kerr_set(e, -EINVAL, src, lineno, "bad refcount (field 3)");
 	if (num_hex_u64(f[5].s, f[5].len, &m->addr))
-		return kerr_set(e, -EINVAL, src, lineno,
-				"bad address (field 6)");
+		return kerr_set(e, -EINVAL, src, lineno, "bad address (field 6)");
 	if (nf == 7) {
-		if (f[6].len < 2 || f[6].s[0] != '(' ||
-		    f[6].s[f[6].len - 1] != ')' ||
+		if (f[6].len < 2 || f[6].s[0] != '(' || f[6].s[f[6].len - 1] != ')' ||
 		    f[6].len - 2 >= sizeof(m->taints))
-			return kerr_set(e, -EINVAL, src, lineno,
-					"bad taint flags (field 7)");
+			return kerr_set(e, -EINVAL, src, lineno, "bad taint flags (field 7)");
 		memcpy(m->taints, f[6].s + 1, f[6].len - 2);
 	}
 	return 0;
@@ -58,16 +52,14 @@ static int cmp_name(const void *a, const void *b, void *arg)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-int modules_parse(const char *buf, size_t len, const char *src,
-		  struct modules *out, struct kerr *e)
+int modules_parse(const char *buf, size_t len, const char *src, struct modules *out, struct kerr *e)
 {
 	struct line_iter it;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	line_iter_init(&it, buf, len);
-	r = records_parse(&it, src, sizeof(*out->v), parse_line, &out->v,
-			  &out->n, e);
+	r = records_parse(&it, src, sizeof(*out->v), parse_line, &out->v, &out->n, e);
 	if (r || !out->n)
 		return r;
 	if (out->n > UINT32_MAX) {

@@ -32,8 +32,8 @@ struct modules {
 	uint32_t *by_name; /* indices of v sorted by name; NULL in a bare copy */
 };
 
-int modules_parse(const char *buf, size_t len, const char *src,
-		  struct modules *out, struct kerr *e);
+int modules_parse(const char *buf, size_t len, const char *src, struct modules *out,
+		  struct kerr *e);
 /* The module called name (binary search; a bare copy is scanned). */
 const struct kmodule *modules_find(const struct modules *m, const char *name);
 /* A copy of src with its index; -ENOMEM. */

@@ -19,12 +19,11 @@ static int unescape(const struct field *f, char *out, size_t outlen)
 	for (size_t i = 0; i < f->len; i++) {
 		char c = f->s[i];
 
-		if (c == '\\' && i + 3 < f->len &&
-		    f->s[i + 1] >= '0' && f->s[i + 1] <= '3' &&
-		    f->s[i + 2] >= '0' && f->s[i + 2] <= '7' &&
-		    f->s[i + 3] >= '0' && f->s[i + 3] <= '7') {
-			c = (char)((f->s[i + 1] - '0') * 64 +
-				   (f->s[i + 2] - '0') * 8 + (f->s[i + 3] - '0'));
+		if (c == '\\' && i + 3 < f->len && f->s[i + 1] >= '0' && f->s[i + 1] <= '3' &&
+		    f->s[i + 2] >= '0' && f->s[i + 2] <= '7' && f->s[i + 3] >= '0' &&
+		    f->s[i + 3] <= '7') {
+			c = (char)((f->s[i + 1] - '0') * 64 + (f->s[i + 2] - '0') * 8 +
+				   (f->s[i + 3] - '0'));
 			i += 3;
 		}
 		if (c == '\0' || o + 1 >= outlen)
@@ -52,26 +51,25 @@ static bool has_option(const struct field *f, const char *word)
 	return false;
 }
 
-static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, struct cgroup_mount *m, bool *keep,
-		      struct kerr *e)
+static int parse_line(const char *line, size_t len, const char *src, long lineno,
+		      struct cgroup_mount *m, bool *keep, struct kerr *e)
 {
 	struct field f[MI_MAX_FIELDS];
 	int nf = fields_split(line, len, f, MI_MAX_FIELDS), dash = -1;
 
 	*keep = false;
 	if (nf > MI_MAX_FIELDS)
-		return kerr_set(e, -EINVAL, src, lineno, "more than %d fields",
-				MI_MAX_FIELDS);
+		return kerr_set(e, -EINVAL, src, lineno, "more than %d fields", MI_MAX_FIELDS);
 	for (int i = 6; i < nf; i++)
 		if (field_eq(&f[i], "-")) {
 			dash = i;
 			break;
 		}
 	if (nf < 10 || dash < 0 || nf - dash != 4)
-		return kerr_set(e, -EINVAL, src, lineno,
-				"expected 'id parent dev root point options ... - type source options', got %d fields",
-				nf);
+		return kerr_set(
+			e, -EINVAL, src, lineno,
+			"expected 'id parent dev root point options ... - type source options', got %d fields",
+			nf);
 	if (!field_eq(&f[dash + 1], "cgroup") && !field_eq(&f[dash + 1], "cgroup2"))
 		return 0;
 	memset(m, 0, sizeof(*m));
@@ -80,16 +78,15 @@ static int parse_line(const char *line, size_t len, const char *src,
 	m->line = lineno;
 	field_copy(m->dev, sizeof(m->dev), &f[2]);
 	if (unescape(&f[3], m->root, sizeof(m->root)) ||
-	    unescape(&f[4], m->point, sizeof(m->point)) || m->root[0] != '/' ||
-	    m->point[0] != '/')
+	    unescape(&f[4], m->point, sizeof(m->point)) || m->root[0] != '/' || m->point[0] != '/')
 		return kerr_set(e, -EINVAL, src, lineno,
 				"bad root or mount point of a cgroup mount");
 	*keep = true;
 	return 0;
 }
 
-int mountinfo_parse(const char *buf, size_t len, const char *src,
-		    struct cgroup_mounts *out, struct kerr *e)
+int mountinfo_parse(const char *buf, size_t len, const char *src, struct cgroup_mounts *out,
+		    struct kerr *e)
 {
 	struct line_iter it;
 	struct cgroup_mount *m = NULL;

@@ -21,11 +21,11 @@
 #include "util/err.h"
 
 struct cgroup_mount {
-	int version;	       /* 1: cgroup, 2: cgroup2 */
-	bool memory;	       /* v1: the memory controller's hierarchy */
-	char dev[32];	       /* "0:32": one hierarchy may be mounted twice */
-	char root[PATH_MAX];   /* the hierarchy's directory seen here, "/" usually */
-	char point[PATH_MAX];  /* the mount point */
+	int version;	      /* 1: cgroup, 2: cgroup2 */
+	bool memory;	      /* v1: the memory controller's hierarchy */
+	char dev[32];	      /* "0:32": one hierarchy may be mounted twice */
+	char root[PATH_MAX];  /* the hierarchy's directory seen here, "/" usually */
+	char point[PATH_MAX]; /* the mount point */
 	long line;
 };
 
@@ -35,8 +35,8 @@ struct cgroup_mounts {
 };
 
 /* Keeps the cgroup and cgroup2 mounts; other lines are only checked for shape. */
-int mountinfo_parse(const char *buf, size_t len, const char *src,
-		    struct cgroup_mounts *out, struct kerr *e);
+int mountinfo_parse(const char *buf, size_t len, const char *src, struct cgroup_mounts *out,
+		    struct kerr *e);
 void mountinfo_free(struct cgroup_mounts *m);
 
 #endif

@@ -24,8 +24,8 @@ static uint64_t *slot(struct procstat *o, const struct field *name)
 	return NULL;
 }
 
-int procstat_parse(const char *buf, size_t len, const char *src,
-		   struct procstat *out, struct kerr *e)
+int procstat_parse(const char *buf, size_t len, const char *src, struct procstat *out,
+		   struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
@@ -42,8 +42,8 @@ int procstat_parse(const char *buf, size_t len, const char *src,
 		if (!v)
 			continue;
 		if (nf != 2 || num_u64(f[1].s, f[1].len, v))
-			return kerr_set(e, -EINVAL, src, it.lineno,
-					"%.*s: expected one number", (int)f[0].len, f[0].s);
+			return kerr_set(e, -EINVAL, src, it.lineno, "%.*s: expected one number",
+					(int)f[0].len, f[0].s);
 	}
 	if (!r && !out->has_processes)
 		r = kerr_set(e, -ENODATA, src, 0, "no 'processes' line");

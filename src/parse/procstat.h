@@ -22,15 +22,15 @@
 #include "util/err.h"
 
 struct procstat {
-	uint64_t processes;	/* forks since boot */
+	uint64_t processes; /* forks since boot */
 	uint64_t procs_running;
 	uint64_t procs_blocked;
-	uint64_t ctxt;		/* context switches since boot */
+	uint64_t ctxt; /* context switches since boot */
 	bool has_processes;
 };
 
 /* Lines it does not know are skipped; a known one must be one number. */
-int procstat_parse(const char *buf, size_t len, const char *src,
-		   struct procstat *out, struct kerr *e);
+int procstat_parse(const char *buf, size_t len, const char *src, struct procstat *out,
+		   struct kerr *e);
 
 #endif

@@ -7,8 +7,8 @@
 
 #include "util/vec.h"
 
-int records_parse(struct line_iter *it, const char *src, size_t rec_size,
-		  record_line_fn fn, void *vecp, size_t *n, struct kerr *e)
+int records_parse(struct line_iter *it, const char *src, size_t rec_size, record_line_fn fn,
+		  void *vecp, size_t *n, struct kerr *e)
 {
 	unsigned char rec[512];
 	const char *line;

@@ -16,14 +16,14 @@
 #define RECORD_SKIP 1 /* the line holds no record (blank, comment) */
 
 /* Fills *rec from one line; 0, RECORD_SKIP, or a negative errno with e set. */
-typedef int (*record_line_fn)(const char *line, size_t len, const char *src,
-			      long lineno, void *rec, struct kerr *e);
+typedef int (*record_line_fn)(const char *line, size_t len, const char *src, long lineno, void *rec,
+			      struct kerr *e);
 
 /*
  * Parses the rest of it's lines into the array *vecp of *n records of
  * rec_size bytes. Returns 0, or a negative errno (array freed, *n = 0).
  */
-int records_parse(struct line_iter *it, const char *src, size_t rec_size,
-		  record_line_fn fn, void *vecp, size_t *n, struct kerr *e);
+int records_parse(struct line_iter *it, const char *src, size_t rec_size, record_line_fn fn,
+		  void *vecp, size_t *n, struct kerr *e);
 
 #endif

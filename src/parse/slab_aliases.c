@@ -68,8 +68,8 @@ static uint32_t pool_put(struct slab_aliases *a, const struct field *f)
 	return off;
 }
 
-static int parse_alias(struct slab_aliases *a, const char *line, size_t len,
-		       const char *src, long lineno, struct kerr *e)
+static int parse_alias(struct slab_aliases *a, const char *line, size_t len, const char *src,
+		       long lineno, struct kerr *e)
 {
 	struct slab_alias *al = &a->v[a->n];
 	struct field f[4];
@@ -113,8 +113,8 @@ static int index_names(struct slab_aliases *a, const char *src, struct kerr *e)
 	return 0;
 }
 
-int slab_aliases_parse(const char *buf, size_t len, const char *src,
-		       struct slab_aliases *out, struct kerr *e)
+int slab_aliases_parse(const char *buf, size_t len, const char *src, struct slab_aliases *out,
+		       struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;
@@ -170,8 +170,7 @@ void slab_aliases_free(struct slab_aliases *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static const struct slab_alias *find_name(const struct slab_aliases *a,
-					  const char *name)
+static const struct slab_alias *find_name(const struct slab_aliases *a, const char *name)
 {
 	size_t lo = 0, hi = a->n;
 
@@ -200,8 +199,8 @@ int slab_alias_reclaimable(const struct slab_aliases *a, const char *name)
  * then whether a ':' name, then name; NULL name: any name of its kind);
  * with upper, the first one after it.
  */
-static size_t bound(const struct slab_aliases *a, size_t lo, size_t hi,
-		    const char *target, const char *name, bool upper)
+static size_t bound(const struct slab_aliases *a, size_t lo, size_t hi, const char *target,
+		    const char *name, bool upper)
 {
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -220,8 +219,7 @@ static size_t bound(const struct slab_aliases *a, size_t lo, size_t hi,
 	return lo;
 }
 
-size_t slab_aliases_of(const struct slab_aliases *a, const char *name,
-		       const char **out, size_t max)
+size_t slab_aliases_of(const struct slab_aliases *a, const char *name, const char **out, size_t max)
 {
 	const struct slab_alias *me = a ? find_name(a, name) : NULL;
 	const char *target;
@@ -245,8 +243,7 @@ size_t slab_aliases_of(const struct slab_aliases *a, const char *name,
 	return (end - lo) - (self_hi - self_lo);
 }
 
-static const struct slab_cache *slabinfo_find(const struct slabinfo *si,
-					      const char *name)
+static const struct slab_cache *slabinfo_find(const struct slabinfo *si, const char *name)
 {
 	for (size_t i = 0; si && i < si->n; i++)
 		if (!strcmp(si->v[i].name, name))
@@ -254,8 +251,8 @@ static const struct slab_cache *slabinfo_find(const struct slabinfo *si,
 	return NULL;
 }
 
-int slab_alias_resolve(const struct slab_aliases *a, const struct slabinfo *si,
-		       const char *user, const char **cache)
+int slab_alias_resolve(const struct slab_aliases *a, const struct slabinfo *si, const char *user,
+		       const char **cache)
 {
 	const struct slab_cache *c = slabinfo_find(si, user);
 	const struct slab_alias *me;

@@ -22,7 +22,7 @@
 #include "util/err.h"
 
 struct slab_alias {
-	uint32_t name;	    /* offsets in the pool: slab_alias_name() */
+	uint32_t name; /* offsets in the pool: slab_alias_name() */
 	uint32_t target;
 	int8_t reclaimable; /* 1, 0, or -1 when unknown */
 };
@@ -30,13 +30,13 @@ struct slab_alias {
 struct slab_aliases {
 	struct slab_alias *v; /* by target, then name (":A-..." entries last) */
 	size_t n;
-	uint32_t *by_name;    /* indices of v sorted by name */
-	char *pool;	      /* the names, NUL-terminated */
+	uint32_t *by_name; /* indices of v sorted by name */
+	char *pool;	   /* the names, NUL-terminated */
 	size_t pool_len;
 };
 
-int slab_aliases_parse(const char *buf, size_t len, const char *src,
-		       struct slab_aliases *out, struct kerr *e);
+int slab_aliases_parse(const char *buf, size_t len, const char *src, struct slab_aliases *out,
+		       struct kerr *e);
 void slab_aliases_free(struct slab_aliases *a);
 const char *slab_alias_name(const struct slab_aliases *a, const struct slab_alias *x);
 const char *slab_alias_target(const struct slab_aliases *a, const struct slab_alias *x);
@@ -47,15 +47,15 @@ int slab_aliases_copy(struct slab_aliases *dst, const struct slab_aliases *src);
  * The other names merged with cache `name` (not `name` itself), into out
  * (at most max); returns how many there are.
  */
-size_t slab_aliases_of(const struct slab_aliases *a, const char *name,
-		       const char **out, size_t max);
+size_t slab_aliases_of(const struct slab_aliases *a, const char *name, const char **out,
+		       size_t max);
 /*
  * Resolves a user's cache name to the one slabinfo and the tracepoints
  * use. Returns 0 with *cache set, or -ENOENT.
  */
 /* reclaim_account of cache `name`: 1, 0, or -1 when unknown. */
 int slab_alias_reclaimable(const struct slab_aliases *a, const char *name);
-int slab_alias_resolve(const struct slab_aliases *a, const struct slabinfo *si,
-		       const char *user, const char **cache);
+int slab_alias_resolve(const struct slab_aliases *a, const struct slabinfo *si, const char *user,
+		       const char **cache);
 
 #endif

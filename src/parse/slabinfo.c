@@ -34,8 +34,8 @@ static int parse_header(struct line_iter *it, const char *src, struct kerr *e)
 			"unsupported slabinfo version (need 2.1)");
 }
 
-static int parse_cache(const char *line, size_t len, const char *src,
-		       long lineno, void *rec, struct kerr *e)
+static int parse_cache(const char *line, size_t len, const char *src, long lineno, void *rec,
+		       struct kerr *e)
 {
 	struct slab_cache *c = rec;
 	static const int numidx[] = { 1, 2, 3, 4, 5, 8, 9, 10, 13, 14, 15 };
@@ -48,12 +48,11 @@ static int parse_cache(const char *line, size_t len, const char *src,
 	nf = fields_split(line, len, f, SLABINFO_FIELDS + 1);
 
 	/* SLAB with statistics appends ": globalstat ..." and ": cpustat ...". */
-	if (nf < SLABINFO_FIELDS ||
-	    (nf > SLABINFO_FIELDS && !field_eq(&f[SLABINFO_FIELDS], ":")))
-		return kerr_set(e, -EINVAL, src, lineno,
-				"expected %d fields, got %d", SLABINFO_FIELDS, nf);
-	if (!field_eq(&f[6], ":") || !field_eq(&f[7], "tunables") ||
-	    !field_eq(&f[11], ":") || !field_eq(&f[12], "slabdata"))
+	if (nf < SLABINFO_FIELDS || (nf > SLABINFO_FIELDS && !field_eq(&f[SLABINFO_FIELDS], ":")))
+		return kerr_set(e, -EINVAL, src, lineno, "expected %d fields, got %d",
+				SLABINFO_FIELDS, nf);
+	if (!field_eq(&f[6], ":") || !field_eq(&f[7], "tunables") || !field_eq(&f[11], ":") ||
+	    !field_eq(&f[12], "slabdata"))
 		return kerr_set(e, -EINVAL, src, lineno,
 				"expected ': tunables' and ': slabdata' markers");
 	if (f[0].len >= sizeof(c->name))
@@ -70,14 +69,14 @@ static int parse_cache(const char *line, size_t len, const char *src,
 		const struct field *x = &f[numidx[i]];
 
 		if (num_u64(x->s, x->len, dst[i]))
-			return kerr_set(e, -EINVAL, src, lineno,
-					"field %d is not a valid number", numidx[i] + 1);
+			return kerr_set(e, -EINVAL, src, lineno, "field %d is not a valid number",
+					numidx[i] + 1);
 	}
 	return 0;
 }
 
-int slabinfo_parse(const char *buf, size_t len, const char *src,
-		   struct slabinfo *out, struct kerr *e)
+int slabinfo_parse(const char *buf, size_t len, const char *src, struct slabinfo *out,
+		   struct kerr *e)
 {
 	struct line_iter it;
 	int r;
@@ -87,8 +86,7 @@ int slabinfo_parse(const char *buf, size_t len, const char *src,
 	r = parse_header(&it, src, e);
 	if (r)
 		return r;
-	return records_parse(&it, src, sizeof(*out->v), parse_cache, &out->v,
-			     &out->n, e);
+	return records_parse(&it, src, sizeof(*out->v), parse_cache, &out->v, &out->n, e);
 }
 
 void slabinfo_free(struct slabinfo *si)
@@ -114,6 +112,5 @@ uint64_t slab_cache_objects_bytes(const struct slab_cache *c)
 {
 	uint64_t bytes;
 
-	return num_mul_u64(c->active_objs, c->objsize, &bytes) ? bytes
-							       : UINT64_MAX;
+	return num_mul_u64(c->active_objs, c->objsize, &bytes) ? bytes : UINT64_MAX;
 }

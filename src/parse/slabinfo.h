@@ -34,8 +34,8 @@ struct slabinfo {
 	size_t n;
 };
 
-int slabinfo_parse(const char *buf, size_t len, const char *src,
-		   struct slabinfo *out, struct kerr *e);
+int slabinfo_parse(const char *buf, size_t len, const char *src, struct slabinfo *out,
+		   struct kerr *e);
 void slabinfo_free(struct slabinfo *si);
 
 /* num_slabs * pagesperslab * page_size, saturating. */

@@ -8,8 +8,8 @@
 #include "util/buf.h"
 #include "util/num.h"
 
-static int thp_line(struct thp *t, const char *line, size_t len, const char *src,
-		    long lineno, struct kerr *e)
+static int thp_line(struct thp *t, const char *line, size_t len, const char *src, long lineno,
+		    struct kerr *e)
 {
 	struct field f[3];
 	int nf = fields_split(line, len, f, 3);
@@ -27,8 +27,7 @@ static int thp_line(struct thp *t, const char *line, size_t len, const char *src
 	return 0;
 }
 
-int thp_parse(const char *buf, size_t len, const char *src, struct thp *out,
-	      struct kerr *e)
+int thp_parse(const char *buf, size_t len, const char *src, struct thp *out, struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;

@@ -23,7 +23,6 @@ struct thp {
 	uint64_t partial_bytes; /* sum of folios x folio size: a bound */
 };
 
-int thp_parse(const char *buf, size_t len, const char *src, struct thp *out,
-	      struct kerr *e);
+int thp_parse(const char *buf, size_t len, const char *src, struct thp *out, struct kerr *e);
 
 #endif

@@ -22,11 +22,10 @@ static inline bool is_sp(char c)
 static inline int hexval(char c)
 {
 	static const signed char tab[256] = {
-		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-		['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-		['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
-		['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
-		['E'] = 15, ['F'] = 16,
+		['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+		['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+		['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+		['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 	};
 
 	return tab[(unsigned char)c] - 1;
@@ -68,8 +67,7 @@ static inline bool all_hex(const char *s, size_t n)
 static bool is_range(const char *s, size_t n)
 {
 	/* The kernel's own shape: 0x%016lx-0x%016lx. */
-	if (n == 37 && s[0] == '0' && s[1] == 'x' && s[18] == '-' &&
-	    s[19] == '0' && s[20] == 'x')
+	if (n == 37 && s[0] == '0' && s[1] == 'x' && s[18] == '-' && s[19] == '0' && s[20] == 'x')
 		return all_hex(s + 2, 16) && all_hex(s + 21, 16);
 	return is_range_slow(s, n);
 }
@@ -109,8 +107,7 @@ static bool parse_symbol(const char *s, size_t n, struct vmalloc_area *a)
 	if (!plus || plus == s)
 		return false;
 	slash = memchr(plus, '/', n - (size_t)(plus - s));
-	if (!slash ||
-	    num_hex_u64(plus + 1, (size_t)(slash - plus - 1), &a->caller_off) ||
+	if (!slash || num_hex_u64(plus + 1, (size_t)(slash - plus - 1), &a->caller_off) ||
 	    num_hex_u64(slash + 1, n - (size_t)(slash + 1 - s), &a->caller_size))
 		return false;
 	a->caller = s;
@@ -128,8 +125,10 @@ static inline bool word_is(const char *s, size_t n, const char *w, size_t wn)
 static unsigned type_word(const char *s, size_t n)
 {
 	switch (s[0]) {
-	case 'i': return WORD(s, n, "ioremap") ? VMA_IOREMAP : 0;
-	case 'u': return WORD(s, n, "user") ? VMA_USER : 0;
+	case 'i':
+		return WORD(s, n, "ioremap") ? VMA_IOREMAP : 0;
+	case 'u':
+		return WORD(s, n, "user") ? VMA_USER : 0;
 	case 'v':
 		if (WORD(s, n, "vmalloc"))
 			return VMA_VMALLOC;
@@ -138,13 +137,14 @@ static unsigned type_word(const char *s, size_t n)
 		if (WORD(s, n, "vpages"))
 			return VMA_VPAGES;
 		return WORD(s, n, "vm_map_ram") ? VMA_VM_MAP_RAM : 0;
-	default: return 0;
+	default:
+		return 0;
 	}
 }
 
 /* Words after the size: caller, [module], pages=, phys=, types, N<n>=. */
-static int parse_word(const char *s, size_t n, int idx, struct vmalloc_area *a,
-		      const char *src, long lineno, struct kerr *e)
+static int parse_word(const char *s, size_t n, int idx, struct vmalloc_area *a, const char *src,
+		      long lineno, struct kerr *e)
 {
 	unsigned t = type_word(s, n);
 	uint64_t v;
@@ -155,8 +155,7 @@ static int parse_word(const char *s, size_t n, int idx, struct vmalloc_area *a,
 	}
 	if (n > 6 && !memcmp(s, "pages=", 6)) {
 		if (num_u64(s + 6, n - 6, &a->pages))
-			return kerr_set(e, -EINVAL, src, lineno,
-					"bad page count (pages=)");
+			return kerr_set(e, -EINVAL, src, lineno, "bad page count (pages=)");
 		a->has_pages = true;
 		return 0;
 	}
@@ -214,8 +213,7 @@ static inline const char *word_end(const char *q, const char *end)
 }
 
 /* The next whitespace-separated word of [*p, end), or false at the end. */
-static inline bool next_word(const char **p, const char *end, const char **w,
-			     size_t *n)
+static inline bool next_word(const char **p, const char *end, const char **w, size_t *n)
 {
 	const char *q = *p;
 
@@ -230,8 +228,8 @@ static inline bool next_word(const char **p, const char *end, const char **w,
 	return true;
 }
 
-static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, struct vmalloc_area *a, struct kerr *e)
+static int parse_line(const char *line, size_t len, const char *src, long lineno,
+		      struct vmalloc_area *a, struct kerr *e)
 {
 	const char *p = line, *end = line + len, *w;
 	size_t n;
@@ -261,8 +259,7 @@ static int parse_line(const char *line, size_t len, const char *src,
 			continue;
 		}
 		if (idx > 64)
-			return kerr_set(e, -EINVAL, src, lineno,
-					"too many fields (over 64)");
+			return kerr_set(e, -EINVAL, src, lineno, "too many fields (over 64)");
 		r = parse_word(w, n, idx, a, src, lineno, e);
 		if (r)
 			return r;
@@ -270,15 +267,14 @@ static int parse_line(const char *line, size_t len, const char *src,
 	return 0;
 }
 
-int vmallocinfo_parse(const char *buf, size_t len, const char *src,
-		      vmalloc_area_cb cb, void *ctx, struct kerr *e)
+int vmallocinfo_parse(const char *buf, size_t len, const char *src, vmalloc_area_cb cb, void *ctx,
+		      struct kerr *e)
 {
 	return vmallocinfo_parse_part(buf, len, src, 0, NULL, cb, ctx, e);
 }
 
-int vmallocinfo_parse_part(const char *buf, size_t len, const char *src,
-			   long first_line, long *nlines, vmalloc_area_cb cb,
-			   void *ctx, struct kerr *e)
+int vmallocinfo_parse_part(const char *buf, size_t len, const char *src, long first_line,
+			   long *nlines, vmalloc_area_cb cb, void *ctx, struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;

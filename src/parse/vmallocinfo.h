@@ -53,17 +53,16 @@ struct vmalloc_area {
 /* Called per area; a non-zero return stops the walk and is returned. */
 typedef int (*vmalloc_area_cb)(const struct vmalloc_area *a, void *ctx);
 
-int vmallocinfo_parse(const char *buf, size_t len, const char *src,
-		      vmalloc_area_cb cb, void *ctx, struct kerr *e);
+int vmallocinfo_parse(const char *buf, size_t len, const char *src, vmalloc_area_cb cb, void *ctx,
+		      struct kerr *e);
 
 /*
  * The same over a part of a file that starts at line first_line + 1 (so a
  * caller can split a large buffer at a newline and parse the parts in
  * parallel); *nlines, when given, gets the number of lines walked.
  */
-int vmallocinfo_parse_part(const char *buf, size_t len, const char *src,
-			   long first_line, long *nlines, vmalloc_area_cb cb,
-			   void *ctx, struct kerr *e);
+int vmallocinfo_parse_part(const char *buf, size_t len, const char *src, long first_line,
+			   long *nlines, vmalloc_area_cb cb, void *ctx, struct kerr *e);
 
 /*
  * Memory of an area: pages= x page size (what VmallocUsed counts). An area

@@ -9,8 +9,8 @@
 #include "util/buf.h"
 #include "util/num.h"
 
-static int parse_line(const char *line, size_t len, const char *src,
-		      long lineno, void *rec, struct kerr *e)
+static int parse_line(const char *line, size_t len, const char *src, long lineno, void *rec,
+		      struct kerr *e)
 {
 	struct meminfo_field *f = rec;
 	struct field fl[3];
@@ -32,8 +32,7 @@ static int parse_line(const char *line, size_t len, const char *src,
 	return 0;
 }
 
-int vmstat_parse(const char *buf, size_t len, const char *src,
-		 struct meminfo *out, struct kerr *e)
+int vmstat_parse(const char *buf, size_t len, const char *src, struct meminfo *out, struct kerr *e)
 {
 	struct line_iter it;
 	int r;

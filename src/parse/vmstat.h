@@ -12,7 +12,6 @@
 
 #include "parse/meminfo.h"
 
-int vmstat_parse(const char *buf, size_t len, const char *src,
-		 struct meminfo *out, struct kerr *e);
+int vmstat_parse(const char *buf, size_t len, const char *src, struct meminfo *out, struct kerr *e);
 
 #endif

@@ -21,16 +21,14 @@ static long line_of(const yaml_node_t *n)
 	return n ? (long)n->start_mark.line + 1 : 0;
 }
 
-static int fail(struct wc_ctx *c, const yaml_node_t *n, const char *what,
-		const char *key)
+static int fail(struct wc_ctx *c, const yaml_node_t *n, const char *what, const char *key)
 {
-	return kerr_set(c->e, -EINVAL, c->src, line_of(n), "%s%s%s", what,
-			key ? ": " : "", key ? key : "");
+	return kerr_set(c->e, -EINVAL, c->src, line_of(n), "%s%s%s", what, key ? ": " : "",
+			key ? key : "");
 }
 
 /* A scalar's text, or NULL (with an error) when the node is not one. */
-static const char *scalar(struct wc_ctx *c, const yaml_node_t *n,
-			  const char *key)
+static const char *scalar(struct wc_ctx *c, const yaml_node_t *n, const char *key)
 {
 	if (!n || n->type != YAML_SCALAR_NODE) {
 		fail(c, n, "expected a string for", key);
@@ -43,8 +41,7 @@ static const char *scalar(struct wc_ctx *c, const yaml_node_t *n,
 	return (const char *)n->data.scalar.value;
 }
 
-static int copy_str(struct wc_ctx *c, const yaml_node_t *n, const char *key,
-		    char *dst, size_t len)
+static int copy_str(struct wc_ctx *c, const yaml_node_t *n, const char *key, char *dst, size_t len)
 {
 	const char *s = scalar(c, n, key);
 
@@ -57,18 +54,18 @@ static int copy_str(struct wc_ctx *c, const yaml_node_t *n, const char *key,
 }
 
 /* Calls fn for each key/value pair of a mapping node. */
-typedef int (*pair_fn)(struct wc_ctx *c, const char *key, yaml_node_t *k,
-		       yaml_node_t *v, struct webconfig *w);
+typedef int (*pair_fn)(struct wc_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+		       struct webconfig *w);
 
-static int each_pair(struct wc_ctx *c, yaml_node_t *map, const char *what,
-		     pair_fn fn, struct webconfig *w)
+static int each_pair(struct wc_ctx *c, yaml_node_t *map, const char *what, pair_fn fn,
+		     struct webconfig *w)
 {
 	if (map->type == YAML_SCALAR_NODE && !map->data.scalar.length)
 		return 0; /* "key:" with nothing: empty */
 	if (map->type != YAML_MAPPING_NODE)
 		return fail(c, map, "expected a mapping for", what);
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		const char *key = scalar(c, k, what);
@@ -83,8 +80,8 @@ static int each_pair(struct wc_ctx *c, yaml_node_t *map, const char *what,
 	return 0;
 }
 
-static int tls_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
-		    yaml_node_t *v, struct webconfig *w)
+static int tls_pair(struct wc_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+		    struct webconfig *w)
 {
 	if (!strcmp(key, "cert_file"))
 		return copy_str(c, v, key, w->cert_file, sizeof(w->cert_file));
@@ -102,8 +99,8 @@ static int tls_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
 	return fail(c, k, "not supported by kleak: tls_server_config", key);
 }
 
-static int user_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
-		     yaml_node_t *v, struct webconfig *w)
+static int user_pair(struct wc_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+		     struct webconfig *w)
 {
 	struct webconfig_user u = { 0 };
 	const char *h;
@@ -127,8 +124,8 @@ static int user_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
 	return 0;
 }
 
-static int http_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
-		     yaml_node_t *v, struct webconfig *w)
+static int http_pair(struct wc_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+		     struct webconfig *w)
 {
 	const char *s;
 
@@ -142,8 +139,8 @@ static int http_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
 	return 0; /* HTTP/1.1 only either way */
 }
 
-static int top_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
-		    yaml_node_t *v, struct webconfig *w)
+static int top_pair(struct wc_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+		    struct webconfig *w)
 {
 	int r;
 
@@ -163,8 +160,8 @@ static int top_pair(struct wc_ctx *c, const char *key, yaml_node_t *k,
 	return fail(c, k, "unknown key", key);
 }
 
-int webconfig_parse(const char *buf, size_t len, const char *src,
-		    struct webconfig *out, struct kerr *e)
+int webconfig_parse(const char *buf, size_t len, const char *src, struct webconfig *out,
+		    struct kerr *e)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -177,8 +174,8 @@ int webconfig_parse(const char *buf, size_t len, const char *src,
 		return kerr_set(e, -ENOMEM, src, 0, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		r = kerr_set(e, -EINVAL, src, (long)parser.problem_mark.line + 1,
-			     "YAML: %s", parser.problem ? parser.problem : "parse error");
+		r = kerr_set(e, -EINVAL, src, (long)parser.problem_mark.line + 1, "YAML: %s",
+			     parser.problem ? parser.problem : "parse error");
 		yaml_parser_delete(&parser);
 		return r;
 	}

@@ -36,8 +36,8 @@ struct webconfig {
 	size_t nusers, alloc;
 };
 
-int webconfig_parse(const char *buf, size_t len, const char *src,
-		    struct webconfig *out, struct kerr *e);
+int webconfig_parse(const char *buf, size_t len, const char *src, struct webconfig *out,
+		    struct kerr *e);
 void webconfig_free(struct webconfig *w);
 
 #endif

@@ -9,8 +9,8 @@
 #include "util/num.h"
 
 /* "count: N" or "vm stats threshold: N": the number after the colon. */
-static int number_after_colon(const char *line, size_t len, const char *src,
-			      long lineno, uint64_t *v, struct kerr *e)
+static int number_after_colon(const char *line, size_t len, const char *src, long lineno,
+			      uint64_t *v, struct kerr *e)
 {
 	const char *colon = memchr(line, ':', len);
 	struct field f[2];
@@ -27,8 +27,8 @@ static bool sum(uint64_t *total, uint64_t v)
 }
 
 /* One line; 0 or a negative errno. Other lines of the file are skipped. */
-static int zone_line(struct zoneinfo *z, const char *line, size_t len,
-		     const char *src, long lineno, struct kerr *e)
+static int zone_line(struct zoneinfo *z, const char *line, size_t len, const char *src, long lineno,
+		     struct kerr *e)
 {
 	struct field f[4];
 	int nf = fields_split(line, len, f, 4);
@@ -59,8 +59,8 @@ static int zone_line(struct zoneinfo *z, const char *line, size_t len,
 	return 0;
 }
 
-int zoneinfo_parse(const char *buf, size_t len, const char *src,
-		   struct zoneinfo *out, struct kerr *e)
+int zoneinfo_parse(const char *buf, size_t len, const char *src, struct zoneinfo *out,
+		   struct kerr *e)
 {
 	struct line_iter it;
 	const char *line;

@@ -29,7 +29,7 @@ struct zoneinfo {
 	unsigned pagesets;    /* "cpu:" lines */
 };
 
-int zoneinfo_parse(const char *buf, size_t len, const char *src,
-		   struct zoneinfo *out, struct kerr *e);
+int zoneinfo_parse(const char *buf, size_t len, const char *src, struct zoneinfo *out,
+		   struct kerr *e);
 
 #endif

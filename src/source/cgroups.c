@@ -52,9 +52,9 @@ static int cgroups_escape(struct buf *out, const char *s)
 
 struct walk_stats {
 	size_t visited;
-	bool capped;	     /* stopped at max */
-	size_t too_deep;     /* directories below CGROUPS_MAX_DEPTH skipped */
-	size_t unreadable;   /* files or directories present but not readable */
+	bool capped;		    /* stopped at max */
+	size_t too_deep;	    /* directories below CGROUPS_MAX_DEPTH skipped */
+	size_t unreadable;	    /* files or directories present but not readable */
 	char first[PATH_MAX + 128]; /* the first of them, and why */
 };
 
@@ -66,7 +66,7 @@ struct walker {
 	struct buf *out;
 	struct buf file;
 	dev_t dev;
-	char path[PATH_MAX];	/* below dir, "a/b/" */
+	char path[PATH_MAX]; /* below dir, "a/b/" */
 	char fpath[PATH_MAX * 2 + 64];
 };
 
@@ -267,8 +267,7 @@ static int walk_dir(struct walker *w, int dfd, int depth)
 	return walk_children(w, dfd, depth);
 }
 
-static int walk_one(const struct cgroup_hier *h, size_t max, struct walk_stats *st,
-		    struct buf *out)
+static int walk_one(const struct cgroup_hier *h, size_t max, struct walk_stats *st, struct buf *out)
 {
 	struct walker *w = calloc(1, sizeof(*w));
 	struct stat sb;
@@ -314,8 +313,7 @@ static int render_hiers(const struct cgroup_hiers *hs, struct buf *out)
 	return r;
 }
 
-int cgroups_render(const struct cgroup_hiers *hs, size_t max, struct buf *out,
-		   struct kerr *e)
+int cgroups_render(const struct cgroup_hiers *hs, size_t max, struct buf *out, struct kerr *e)
 {
 	struct walk_stats st = { 0 };
 	size_t opened = 0;
@@ -352,8 +350,7 @@ int cgroups_render(const struct cgroup_hiers *hs, size_t max, struct buf *out,
 	return r ? kerr_set(e, r, "cgroups", 0, "out of memory") : 0;
 }
 
-int cgroups_render_names(struct buf *out, const char *names, size_t len,
-			 const char *error)
+int cgroups_render_names(struct buf *out, const char *names, size_t len, const char *error)
 {
 	int r = buf_printf(out, "containers %zu\n", len);
 
@@ -420,8 +417,9 @@ int cgroups_read_dir(const char *dir, struct buf *out, struct kerr *e)
 	snprintf(path, sizeof(path), "%s/cgroups", dir);
 	if (!lstat(path, &st) && S_ISREG(st.st_mode))
 		return buf_read_file(out, path, BUF_FILE_CAP, e);
-	return kerr_set(e, -ENOENT, dir, 0,
-			"no cgroup/v1 or cgroup/v2 directory in this snapshot (taken before kleak read cgroups?)");
+	return kerr_set(
+		e, -ENOENT, dir, 0,
+		"no cgroup/v1 or cgroup/v2 directory in this snapshot (taken before kleak read cgroups?)");
 }
 
 int cgroups_read_mountinfo(struct buf *b, struct kerr *e)
@@ -442,8 +440,7 @@ int cgroups_read_controllers(const char *point, struct buf *b, struct kerr *e)
 /* ---- a snapshot's copy ---- */
 
 /* Removes an older copy: its files must not pass for this machine's. */
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	return remove(path) && errno != ENOENT ? -1 : 0;
 }
@@ -522,9 +519,8 @@ static bool safe_path(const char *path)
 	return true;
 }
 
-int cgroups_copy_file(const char *dir, int version, const char *path,
-		      const char *name, const char *data, size_t len,
-		      struct kerr *e)
+int cgroups_copy_file(const char *dir, int version, const char *path, const char *name,
+		      const char *data, size_t len, struct kerr *e)
 {
 	char d[PATH_MAX * 2], f[PATH_MAX * 2 + 64];
 	size_t base = strlen(dir);
@@ -542,8 +538,7 @@ int cgroups_copy_file(const char *dir, int version, const char *path,
 	return write_all(f, data, len, e);
 }
 
-int cgroups_copy_names(const char *dir, const char *data, size_t len,
-		       struct kerr *e)
+int cgroups_copy_names(const char *dir, const char *data, size_t len, struct kerr *e)
 {
 	char path[PATH_MAX + 32];
 

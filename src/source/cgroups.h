@@ -56,9 +56,9 @@
 #include "util/err.h"
 
 #define CGROUPS_MAX_DEPTH 64
-#define CGROUPS_DEFAULT_MAX 65536  /* cgroups read at most, by default */
+#define CGROUPS_DEFAULT_MAX 65536	/* cgroups read at most, by default */
 #define CGROUPS_SNAPSHOT_MAX (1u << 24) /* a snapshot holds what its walk kept */
-#define CGROUPS_FILE_CAP (64u << 20) /* a v1 slabinfo is the largest */
+#define CGROUPS_FILE_CAP (64u << 20)	/* a v1 slabinfo is the largest */
 
 /* The files of a memory cgroup that are copied, and which version has them. */
 struct cgroup_file_desc {
@@ -70,10 +70,10 @@ extern const struct cgroup_file_desc cgroup_files[];
 extern const size_t cgroup_nfiles;
 
 struct cgroup_hier {
-	int version;		/* 1 or 2 */
-	char dir[PATH_MAX];	/* walked: the mount point, or DIR/cgroup/vN */
-	char prefix[PATH_MAX];	/* cgroup path of dir: the mount root, "/" */
-	bool snapshot;		/* from a snapshot: dirs without files are parents */
+	int version;	       /* 1 or 2 */
+	char dir[PATH_MAX];    /* walked: the mount point, or DIR/cgroup/vN */
+	char prefix[PATH_MAX]; /* cgroup path of dir: the mount root, "/" */
+	bool snapshot;	       /* from a snapshot: dirs without files are parents */
 };
 
 struct cgroup_hiers {
@@ -87,8 +87,7 @@ struct cgroup_hiers {
  * in the `walk` line, not an error. Returns 0, or a negative errno when
  * no hierarchy could be opened or memory ran out (e says which).
  */
-int cgroups_render(const struct cgroup_hiers *hs, size_t max, struct buf *out,
-		   struct kerr *e);
+int cgroups_render(const struct cgroup_hiers *hs, size_t max, struct buf *out, struct kerr *e);
 
 /*
  * The source from a snapshot directory: DIR/cgroup/v1 and v2 walked and
@@ -101,8 +100,7 @@ int cgroups_read_dir(const char *dir, struct buf *out, struct kerr *e);
  * Appends the containers section ("<runtime> <id> <name>" lines) and, when
  * error is not NULL, the names_error line.
  */
-int cgroups_render_names(struct buf *out, const char *names, size_t len,
-			 const char *error);
+int cgroups_render_names(struct buf *out, const char *names, size_t len, const char *error);
 
 /* Raw reads for finding the hierarchies (model/ parses them). */
 int cgroups_read_mountinfo(struct buf *b, struct kerr *e);
@@ -114,11 +112,9 @@ int cgroups_read_controllers(const char *point, struct buf *b, struct kerr *e);
 /* Removes DIR/cgroup/v1, v2 and containers of an older snapshot. */
 int cgroups_copy_clear(const char *dir, struct kerr *e);
 /* Writes DIR/cgroup/v<version><path>/<name> with the file's bytes. */
-int cgroups_copy_file(const char *dir, int version, const char *path,
-		      const char *name, const char *data, size_t len,
-		      struct kerr *e);
+int cgroups_copy_file(const char *dir, int version, const char *path, const char *name,
+		      const char *data, size_t len, struct kerr *e);
 /* Writes DIR/cgroup/containers; creates DIR/cgroup when there is none. */
-int cgroups_copy_names(const char *dir, const char *data, size_t len,
-		       struct kerr *e);
+int cgroups_copy_names(const char *dir, const char *data, size_t len, struct kerr *e);
 
 #endif

@@ -41,8 +41,7 @@ static int open_kmsg(const char *path, struct kerr *e)
 }
 
 /* Keeps a record read at or above the cursor, noting a gap before it. */
-static int keep(struct klog_read *out, const char *rec, size_t n, uint64_t seq,
-		uint64_t cursor)
+static int keep(struct klog_read *out, const char *rec, size_t n, uint64_t seq, uint64_t cursor)
 {
 	if (!out->has_seq) {
 		out->has_seq = true;
@@ -60,8 +59,8 @@ static int keep(struct klog_read *out, const char *rec, size_t n, uint64_t seq,
 }
 
 /* One pass from the oldest record; *newest gets the highest seq seen + 1. */
-static int read_all(int fd, const char *path, uint64_t cursor,
-		    struct klog_read *out, uint64_t *newest, struct kerr *e)
+static int read_all(int fd, const char *path, uint64_t cursor, struct klog_read *out,
+		    uint64_t *newest, struct kerr *e)
 {
 	char *rec = malloc(KLOG_RECORD_MAX);
 	int r = 0;
@@ -108,8 +107,7 @@ out:
 	return r;
 }
 
-int klog_read_kmsg(const char *path, uint64_t cursor, struct klog_read *out,
-		   struct kerr *e)
+int klog_read_kmsg(const char *path, uint64_t cursor, struct klog_read *out, struct kerr *e)
 {
 	uint64_t newest = 0;
 	int fd, r;
@@ -141,8 +139,7 @@ void klog_read_free(struct klog_read *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int klog_read_live(const char *path, struct buf *out, struct source_live *st,
-		   struct kerr *e)
+int klog_read_live(const char *path, struct buf *out, struct source_live *st, struct kerr *e)
 {
 	struct klog_read rd;
 	uint64_t cursor = st ? st->kmsg_cursor : 0;
@@ -162,10 +159,11 @@ int klog_read_live(const char *path, struct buf *out, struct source_live *st,
 				       (unsigned long long)rd.first_seq,
 				       (unsigned long long)rd.next_seq);
 		if (!r)
-			r = buf_printf(st->meta,
-				       "kmsg_records=%llu\nkmsg_lost=%llu\nkmsg_overruns=%llu\nkmsg_restarted=%d\n",
-				       (unsigned long long)rd.records, (unsigned long long)rd.lost,
-				       (unsigned long long)rd.overruns, rd.restarted);
+			r = buf_printf(
+				st->meta,
+				"kmsg_records=%llu\nkmsg_lost=%llu\nkmsg_overruns=%llu\nkmsg_restarted=%d\n",
+				(unsigned long long)rd.records, (unsigned long long)rd.lost,
+				(unsigned long long)rd.overruns, rd.restarted);
 	}
 	klog_read_free(&rd);
 	return r ? kerr_set(e, -ENOMEM, path, 0, "out of memory") : 0;

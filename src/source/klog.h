@@ -37,14 +37,14 @@
 #define KLOG_RECORD_MAX 16384 /* a record is at most 8 KiB (CONSOLE_EXT_LOG_MAX) */
 
 struct klog_read {
-	struct buf data;	/* the records read, in /dev/kmsg's format */
-	uint64_t records;	/* records read (at or above the cursor) */
-	uint64_t lost;		/* records gone before they could be read (sequence gaps) */
-	uint64_t overruns;	/* EPIPE: the ring buffer overtook the reader */
+	struct buf data;   /* the records read, in /dev/kmsg's format */
+	uint64_t records;  /* records read (at or above the cursor) */
+	uint64_t lost;	   /* records gone before they could be read (sequence gaps) */
+	uint64_t overruns; /* EPIPE: the ring buffer overtook the reader */
 	bool has_seq;
-	uint64_t first_seq;	/* of the first record read */
-	uint64_t next_seq;	/* last record read + 1: the cursor for next time */
-	bool restarted;		/* the cursor was past the log's end: read from the start */
+	uint64_t first_seq; /* of the first record read */
+	uint64_t next_seq;  /* last record read + 1: the cursor for next time */
+	bool restarted;	    /* the cursor was past the log's end: read from the start */
 };
 
 /*
@@ -55,8 +55,7 @@ struct klog_read {
  * Returns 0, or a negative errno with e filled ("/dev/kmsg: Operation not
  * permitted (needs root, or kernel.dmesg_restrict=0)").
  */
-int klog_read_kmsg(const char *path, uint64_t cursor, struct klog_read *out,
-		   struct kerr *e);
+int klog_read_kmsg(const char *path, uint64_t cursor, struct klog_read *out, struct kerr *e);
 void klog_read_free(struct klog_read *r);
 
 /*
@@ -69,8 +68,7 @@ void klog_read_free(struct klog_read *r);
  *   kmsg_next_seq=1234    the last record read + 1 (the cursor for next time)
  *   kmsg_records=34  kmsg_lost=0  kmsg_overruns=0  kmsg_restarted=0
  */
-int klog_read_live(const char *path, struct buf *out, struct source_live *st,
-		   struct kerr *e);
+int klog_read_live(const char *path, struct buf *out, struct source_live *st, struct kerr *e);
 
 /* A saved log, whole ("-": standard input), at most BUF_FILE_CAP bytes. */
 int klog_read_file(const char *path, struct buf *out, struct kerr *e);

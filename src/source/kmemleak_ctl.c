@@ -24,8 +24,7 @@ const char *kmemleak_ctl_path(void)
 }
 
 /* Mounts debugfs when the default path is used and it is not mounted. */
-static int ensure_debugfs(bool mount_it, enum kmemleak_avail *avail,
-			  struct kerr *e)
+static int ensure_debugfs(bool mount_it, enum kmemleak_avail *avail, struct kerr *e)
 {
 	struct statfs st;
 
@@ -41,41 +40,40 @@ static int ensure_debugfs(bool mount_it, enum kmemleak_avail *avail,
 		return 0;
 	*avail = KMEMLEAK_NO_DEBUGFS;
 	return kerr_set(e, -errno, DEBUGFS_DIR, 0,
-			"debugfs is not mounted and mounting it failed: %s%s",
-			strerror(errno), errno == EPERM ? " (needs root)" : "");
+			"debugfs is not mounted and mounting it failed: %s%s", strerror(errno),
+			errno == EPERM ? " (needs root)" : "");
 }
 
-static int classify(int err, const char *what, enum kmemleak_avail *avail,
-		    struct kerr *e)
+static int classify(int err, const char *what, enum kmemleak_avail *avail, struct kerr *e)
 {
 	const char *path = kmemleak_ctl_path();
 
 	switch (err) {
 	case ENOENT:
 		*avail = KMEMLEAK_ABSENT;
-		return kerr_set(e, -err, path, 0,
-				"absent: this kernel is built without kmemleak (CONFIG_DEBUG_KMEMLEAK)");
+		return kerr_set(
+			e, -err, path, 0,
+			"absent: this kernel is built without kmemleak (CONFIG_DEBUG_KMEMLEAK)");
 	case EPERM:
 	case EBUSY:
 		if (geteuid() == 0 || err == EBUSY) {
 			*avail = KMEMLEAK_DISABLED;
-			return kerr_set(e, -err, path, 0,
-					"%s refused (%s): kmemleak is disabled (booted with kmemleak=off, or it turned itself off: see the kernel log)",
-					what, strerror(err));
+			return kerr_set(
+				e, -err, path, 0,
+				"%s refused (%s): kmemleak is disabled (booted with kmemleak=off, or it turned itself off: see the kernel log)",
+				what, strerror(err));
 		}
 		/* fall through */
 	case EACCES:
 		*avail = KMEMLEAK_NO_ACCESS;
-		return kerr_set(e, -err, path, 0, "%s: %s (needs root)", what,
-				strerror(err));
+		return kerr_set(e, -err, path, 0, "%s: %s (needs root)", what, strerror(err));
 	default:
 		*avail = KMEMLEAK_ERROR;
 		return kerr_set(e, -err, path, 0, "%s: %s", what, strerror(err));
 	}
 }
 
-int kmemleak_ctl_read(struct buf *out, bool mount_it,
-		      enum kmemleak_avail *avail, struct kerr *e)
+int kmemleak_ctl_read(struct buf *out, bool mount_it, enum kmemleak_avail *avail, struct kerr *e)
 {
 	const char *path = kmemleak_ctl_path();
 	int fd, r;
@@ -96,8 +94,7 @@ int kmemleak_ctl_read(struct buf *out, bool mount_it,
 	return r;
 }
 
-int kmemleak_ctl_write(const char *cmd, enum kmemleak_avail *avail,
-		       struct kerr *e)
+int kmemleak_ctl_write(const char *cmd, enum kmemleak_avail *avail, struct kerr *e)
 {
 	const char *path = kmemleak_ctl_path();
 	size_t n = strlen(cmd);

@@ -43,11 +43,9 @@ const char *kmemleak_ctl_path(void);
  * it is missing. Returns 0 or a negative errno; e says why and *avail
  * classifies it.
  */
-int kmemleak_ctl_read(struct buf *out, bool mount, enum kmemleak_avail *avail,
-		      struct kerr *e);
+int kmemleak_ctl_read(struct buf *out, bool mount, enum kmemleak_avail *avail, struct kerr *e);
 /* Writes a command ("scan", "clear"). Same error reporting. */
-int kmemleak_ctl_write(const char *cmd, enum kmemleak_avail *avail,
-		       struct kerr *e);
+int kmemleak_ctl_write(const char *cmd, enum kmemleak_avail *avail, struct kerr *e);
 /* The kernel's jiffies now, from /proc/timer_list; 0 when unknown. */
 uint64_t kmemleak_ctl_jiffies(void);
 

@@ -29,8 +29,7 @@ enum source_id source_by_name(const char *name)
  * SLUB merged. Rendered as "name target" lines so that it is a plain text
  * source like the others (and a snapshot can carry it).
  */
-static int read_slab_dir(const char *path, struct buf *out, struct source_live *st,
-			 struct kerr *e)
+static int read_slab_dir(const char *path, struct buf *out, struct source_live *st, struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -56,13 +55,12 @@ static int read_slab_dir(const char *path, struct buf *out, struct source_live *
 		buf_free(&rb);
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n < 0) { /* a directory: the cache stands alone */
-			r = buf_printf(out, "%s %s%s\n", de->d_name,
-				       de->d_name, flag);
+			r = buf_printf(out, "%s %s%s\n", de->d_name, de->d_name, flag);
 		} else {
 			target[n] = '\0';
 			base = strrchr(target, '/');
-			r = buf_printf(out, "%s %s%s\n", de->d_name,
-				       base ? base + 1 : target, flag);
+			r = buf_printf(out, "%s %s%s\n", de->d_name, base ? base + 1 : target,
+				       flag);
 		}
 		if (r) {
 			kerr_set(e, r, path, 0, "out of memory");
@@ -123,8 +121,7 @@ static bool is_stat_counter(const char *line, size_t len)
 	       !starts(line, len, "softirq");
 }
 
-static int read_stat(const char *path, struct buf *b, struct source_live *st,
-		     struct kerr *e)
+static int read_stat(const char *path, struct buf *b, struct source_live *st, struct kerr *e)
 {
 	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
@@ -148,8 +145,7 @@ static bool is_pcp_line(const char *line, size_t len)
 	       starts(line, len, "count:") || starts(line, len, "vm stats threshold:");
 }
 
-static int read_zoneinfo(const char *path, struct buf *b, struct source_live *st,
-			 struct kerr *e)
+static int read_zoneinfo(const char *path, struct buf *b, struct source_live *st, struct kerr *e)
 {
 	int r = buf_read_file(b, path, BUF_FILE_CAP, e);
 
@@ -196,7 +192,7 @@ static int read_sections_of(const char *dir, const char *mod, struct buf *out)
  * stays listed.
  */
 static int read_module_sections(const char *path, struct buf *out, struct source_live *st,
-				 struct kerr *e)
+				struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -221,8 +217,7 @@ static int read_module_sections(const char *path, struct buf *out, struct source
  * partly unmapped, whose unmapped pages stay allocated (and out of
  * AnonPages) until the deferred split frees them.
  */
-static int read_thp(const char *path, struct buf *out, struct source_live *st,
-		    struct kerr *e)
+static int read_thp(const char *path, struct buf *out, struct source_live *st, struct kerr *e)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -294,18 +289,15 @@ size_t source_cap(enum source_id id)
 	return source_descs[id].cap ? source_descs[id].cap : BUF_FILE_CAP;
 }
 
-int source_read_at(int dirfd, const char *dir, enum source_id id,
-		   struct buf *out, struct kerr *e)
+int source_read_at(int dirfd, const char *dir, enum source_id id, struct buf *out, struct kerr *e)
 {
 	buf_reset(out);
 	if (source_descs[id].read_dir) /* a tree (DIR/cgroup/), read its own way */
 		return source_descs[id].read_dir(dir, out, e);
-	return input_read_at(out, dirfd, dir, source_descs[id].name,
-			     source_cap(id), e);
+	return input_read_at(out, dirfd, dir, source_descs[id].name, source_cap(id), e);
 }
 
-int source_read_live(enum source_id id, struct buf *out, struct source_live *st,
-		     struct kerr *e)
+int source_read_live(enum source_id id, struct buf *out, struct source_live *st, struct kerr *e)
 {
 	const struct source_desc *d = &source_descs[id];
 
@@ -317,8 +309,7 @@ int source_read_live(enum source_id id, struct buf *out, struct source_live *st,
 	return buf_read_file(out, d->live_path, source_cap(id), e);
 }
 
-int source_read(const char *dir, enum source_id id, struct buf *out,
-		struct kerr *e)
+int source_read(const char *dir, enum source_id id, struct buf *out, struct kerr *e)
 {
 	int dfd, r;
 

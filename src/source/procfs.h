@@ -26,15 +26,15 @@ enum source_id {
 	SRC_SLAB_ALIASES, /* from /sys/kernel/slab, as "name target" lines */
 	SRC_KALLSYMS,	  /* module symbols only, for unloaded-module lookups */
 	SRC_ALLOCINFO,
-	SRC_KMEMLEAK, /* read only when debugfs is already mounted */
-	SRC_LOADAVG,  /* tasks: runnable and total */
-	SRC_STAT,     /* /proc/stat's counters (forks, procs_running): no per-CPU lines */
-	SRC_VMSTAT,   /* page counters meminfo lacks (zsmalloc pages) */
-	SRC_ZONEINFO, /* per-CPU page lists and vmstat thresholds only */
+	SRC_KMEMLEAK,	     /* read only when debugfs is already mounted */
+	SRC_LOADAVG,	     /* tasks: runnable and total */
+	SRC_STAT,	     /* /proc/stat's counters (forks, procs_running): no per-CPU lines */
+	SRC_VMSTAT,	     /* page counters meminfo lacks (zsmalloc pages) */
+	SRC_ZONEINFO,	     /* per-CPU page lists and vmstat thresholds only */
 	SRC_MODULE_SECTIONS, /* /sys/module/NAME/sections as "module section addr" lines */
-	SRC_THP,      /* partially mapped anonymous THPs, per size (split pending) */
-	SRC_CGROUPS,  /* every memory cgroup's files, as text (source/cgroups.h) */
-	SRC_KMSG,     /* the kernel log: /dev/kmsg records, from a cursor */
+	SRC_THP,	     /* partially mapped anonymous THPs, per size (split pending) */
+	SRC_CGROUPS,	     /* every memory cgroup's files, as text (source/cgroups.h) */
+	SRC_KMSG,	     /* the kernel log: /dev/kmsg records, from a cursor */
 	SRC_COUNT,
 };
 
@@ -58,8 +58,7 @@ struct source_desc {
 	 */
 	bool composed;
 	/* Reads live_path into out; NULL: the file as it is. st may be NULL. */
-	int (*read_live)(const char *path, struct buf *out, struct source_live *st,
-			 struct kerr *e);
+	int (*read_live)(const char *path, struct buf *out, struct source_live *st, struct kerr *e);
 	/* Reads it from a snapshot directory; NULL: the file DIR/<name>. */
 	int (*read_dir)(const char *dir, struct buf *out, struct kerr *e);
 	size_t cap; /* bytes at most; 0: BUF_FILE_CAP (1 GiB) */
@@ -72,20 +71,17 @@ extern const struct source_desc source_descs[SRC_COUNT];
  * Returns 0, -ENOENT when absent, or another negative errno; e says why.
  * A composed source is -ENOTSUP live (model/sample_live.h reads it).
  */
-int source_read(const char *dir, enum source_id id, struct buf *out,
-		struct kerr *e);
+int source_read(const char *dir, enum source_id id, struct buf *out, struct kerr *e);
 /*
  * Reads DIR/<name> beneath the open directory dirfd (dir names it): a
  * user's file, read as util/input.h says (regular files only, no symlink
  * out of the directory, the cap checked first).
  */
-int source_read_at(int dirfd, const char *dir, enum source_id id,
-		   struct buf *out, struct kerr *e);
+int source_read_at(int dirfd, const char *dir, enum source_id id, struct buf *out, struct kerr *e);
 /* The most bytes source id may hold (live, in a directory or a recording). */
 size_t source_cap(enum source_id id);
 /* The same with the live reader's state (the kernel log's cursor). */
-int source_read_live(enum source_id id, struct buf *out, struct source_live *st,
-		     struct kerr *e);
+int source_read_live(enum source_id id, struct buf *out, struct source_live *st, struct kerr *e);
 /* Sets of sources, as bit masks of enum source_id. */
 #define SRC_BIT(id) (1u << (id))
 #define SRC_ALL ((1u << SRC_COUNT) - 1)

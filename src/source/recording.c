@@ -41,8 +41,8 @@ static int sync_parent(const char *path, struct kerr *e)
 	return r;
 }
 
-int recording_create(struct recording_writer *w, const char *path,
-		     uint64_t max_size, uint64_t interval_ns, struct kerr *e)
+int recording_create(struct recording_writer *w, const char *path, uint64_t max_size,
+		     uint64_t interval_ns, struct kerr *e)
 {
 	int r;
 
@@ -51,13 +51,13 @@ int recording_create(struct recording_writer *w, const char *path,
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	w->max_size = max_size;
 	w->interval_ns = interval_ns;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
-		     0644);
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (w->fd < 0) {
 		r = -errno;
 		return kerr_set(e, r, path, 0, "%s%s", strerror(-r),
-				r == -EEXIST ? " (kleak record never overwrites: remove it or pick another name)"
-					     : "");
+				r == -EEXIST
+					? " (kleak record never overwrites: remove it or pick another name)"
+					: "");
 	}
 	r = sync_parent(path, e);
 	if (r) {
@@ -69,8 +69,7 @@ int recording_create(struct recording_writer *w, const char *path,
 }
 
 /* Writes all of p; on failure cuts the file back to its old size. */
-static int append_all(struct recording_writer *w, const char *p, size_t n,
-		      struct kerr *e)
+static int append_all(struct recording_writer *w, const char *p, size_t n, struct kerr *e)
 {
 	size_t done = 0;
 
@@ -85,16 +84,14 @@ static int append_all(struct recording_writer *w, const char *p, size_t n,
 			if (ftruncate(w->fd, (off_t)w->size) < 0) {
 				/* the reader drops a torn tail anyway */
 			}
-			return kerr_set(e, r, w->path, 0, "write: %s",
-					strerror(-r));
+			return kerr_set(e, r, w->path, 0, "write: %s", strerror(-r));
 		}
 		done += (size_t)k;
 	}
 	w->size += n;
 	/* Durable before the next sample: a power cut loses one at most. */
 	if (fdatasync(w->fd) && errno != EINVAL)
-		return kerr_set(e, -errno, w->path, 0, "fdatasync: %s",
-				strerror(errno));
+		return kerr_set(e, -errno, w->path, 0, "fdatasync: %s", strerror(errno));
 	return 0;
 }
 
@@ -102,7 +99,8 @@ static bool same_as_kept(const struct recording_writer *w, const struct sample *
 {
 	const struct buf *a = &s->raw[id], *b = &w->kept[id];
 
-	return w->have_kept[id] && a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
+	return w->have_kept[id] && a->len == b->len &&
+	       (!a->len || !memcmp(a->data, b->data, a->len));
 }
 
 /* The copies of the RECORDING_WHEN_CHANGED sources s held, once it is written. */
@@ -120,10 +118,10 @@ static int note_kept(struct recording_writer *w, const struct sample *s, unsigne
 	return 0;
 }
 
-int recording_append(struct recording_writer *w, const struct sample *s,
-		     struct kerr *e)
+int recording_append(struct recording_writer *w, const struct sample *s, struct kerr *e)
 {
-	struct recording_meta m = { .seq = w->samples + 1, .interval_ns = w->interval_ns,
+	struct recording_meta m = { .seq = w->samples + 1,
+				    .interval_ns = w->interval_ns,
 				    .leak_window_ns = w->leak_window_ns,
 				    .time_s = clock_wall_ns() / 1000000000LL };
 	struct sample t = *s; /* shallow: which sources this member holds */
@@ -184,8 +182,7 @@ int recording_open(const char *path, struct recording_file *f, struct kerr *e)
 			close(fd);
 			return kerr_set(e, -EFBIG, path, 0, "larger than 1 GiB");
 		}
-		f->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			      fd, 0);
+		f->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (f->map != MAP_FAILED) {
 			close(fd);
 			f->map_len = (size_t)st.st_size;
@@ -245,12 +242,10 @@ static int hand_on(struct pick *p, struct kerr *e)
 	for (int i = 0; i < SRC_COUNT; i++) {
 		struct buf *b = &p->out->raw[i];
 
-		if (!(RECORDING_WHEN_CHANGED & SRC_BIT(i)) || p->out->have[i] ||
-		    !p->carry.have[i])
+		if (!(RECORDING_WHEN_CHANGED & SRC_BIT(i)) || p->out->have[i] || !p->carry.have[i])
 			continue;
 		buf_reset(b);
-		if (p->carry.raw[i].len &&
-		    buf_append(b, p->carry.raw[i].data, p->carry.raw[i].len))
+		if (p->carry.raw[i].len && buf_append(b, p->carry.raw[i].data, p->carry.raw[i].len))
 			return kerr_set(e, -ENOMEM, p->out->path, 0, "out of memory");
 		p->out->have[i] = true;
 		kerr_clear(&p->out->err[i]);
@@ -272,11 +267,11 @@ static int pick_cb(struct sample *s, void *ctx)
 	p->found = true;
 	if (p->nth == RECORDING_LAST)
 		return carry(p, s); /* s: the sample picked before, now earlier */
-	return 1; /* the nth: stop there */
+	return 1;		    /* the nth: stop there */
 }
 
-int recording_sample(const char *path, uint64_t nth, struct sample *s,
-		     struct recording_status *st, struct kerr *e)
+int recording_sample(const char *path, uint64_t nth, struct sample *s, struct recording_status *st,
+		     struct kerr *e)
 {
 	struct pick p = { .nth = nth, .out = s };
 	struct recording_file f;
@@ -293,13 +288,10 @@ int recording_sample(const char *path, uint64_t nth, struct sample *s,
 	if (r < 0)
 		return r;
 	if (!st->samples)
-		return kerr_set(e, -ENODATA, path, 0,
-				"no complete sample in the recording%s",
+		return kerr_set(e, -ENODATA, path, 0, "no complete sample in the recording%s",
 				st->truncated ? " (the file ends inside the first)" : "");
 	if (!p.found)
-		return kerr_set(e, -ENODATA, path, 0,
-				"no sample %llu: the recording has %llu",
-				(unsigned long long)nth,
-				(unsigned long long)st->samples);
+		return kerr_set(e, -ENODATA, path, 0, "no sample %llu: the recording has %llu",
+				(unsigned long long)nth, (unsigned long long)st->samples);
 	return 0;
 }

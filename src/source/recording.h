@@ -68,10 +68,10 @@
 
 /* What a recording adds to a sample's meta. */
 struct recording_meta {
-	uint64_t seq;	      /* sample number, from 1 */
-	uint64_t interval_ns; /* the recorder's interval, 0 when unknown */
+	uint64_t seq;		 /* sample number, from 1 */
+	uint64_t interval_ns;	 /* the recorder's interval, 0 when unknown */
 	uint64_t leak_window_ns; /* record --leak-window, for report; 0: not given */
-	int64_t time_s;	      /* wall clock: the tar entries' mtime */
+	int64_t time_s;		 /* wall clock: the tar entries' mtime */
 };
 
 /* Reused state of the encoder (zlib stream, tar scratch). */
@@ -86,11 +86,9 @@ struct recording_encoder {
  * s->have[i] false are left out.
  */
 int recording_encode(struct recording_encoder *enc, const struct sample *s,
-		     const struct recording_meta *m, struct buf *out,
-		     struct kerr *e);
+		     const struct recording_meta *m, struct buf *out, struct kerr *e);
 /* The member that closes a recording: tar end-of-archive blocks. */
-int recording_encode_end(struct recording_encoder *enc, struct buf *out,
-			 struct kerr *e);
+int recording_encode_end(struct recording_encoder *enc, struct buf *out, struct kerr *e);
 void recording_encoder_free(struct recording_encoder *enc);
 
 /*
@@ -102,10 +100,10 @@ void recording_encoder_free(struct recording_encoder *enc);
 typedef int (*recording_cb)(struct sample *s, void *ctx);
 
 struct recording_status {
-	uint64_t samples;	 /* complete samples seen */
-	bool truncated;		 /* the data ends inside a sample */
-	uint64_t truncated_at;	 /* offset of that incomplete member */
-	bool closed;		 /* the end-of-archive member was seen */
+	uint64_t samples;      /* complete samples seen */
+	bool truncated;	       /* the data ends inside a sample */
+	uint64_t truncated_at; /* offset of that incomplete member */
+	bool closed;	       /* the end-of-archive member was seen */
 };
 
 /*
@@ -113,9 +111,8 @@ struct recording_status {
  * the byte offset ("rec.kleak: offset 81234: sample 7: CRC mismatch").
  * A truncated tail is not an error (see st). Returns 0 or a negative errno.
  */
-int recording_decode(const char *buf, size_t len, const char *src,
-		     recording_cb cb, void *ctx, struct recording_status *st,
-		     struct kerr *e);
+int recording_decode(const char *buf, size_t len, const char *src, recording_cb cb, void *ctx,
+		     struct recording_status *st, struct kerr *e);
 
 /*
  * What a recording may cost, inflated (a recording can be anyone's file:
@@ -124,8 +121,8 @@ int recording_decode(const char *buf, size_t len, const char *src,
  * naming it and the offset. 0 in a field: the default.
  */
 #define RECORDING_MEMBER_CAP (BUF_FILE_CAP + (1u << 20)) /* one sample, headers included */
-#define RECORDING_TOTAL_CAP (64ULL << 30)		    /* all samples, inflated */
-#define RECORDING_MAX_SAMPLES 1000000ULL		    /* a week at -i 1 is 604800 */
+#define RECORDING_TOTAL_CAP (64ULL << 30)		 /* all samples, inflated */
+#define RECORDING_MAX_SAMPLES 1000000ULL		 /* a week at -i 1 is 604800 */
 
 struct recording_limits {
 	size_t source[SRC_COUNT]; /* one source of a sample: source_cap() */
@@ -137,8 +134,8 @@ struct recording_limits {
 
 /* recording_decode with limits other than the defaults (tests, fuzzing). */
 int recording_decode_limited(const char *buf, size_t len, const char *src,
-			     const struct recording_limits *lim, recording_cb cb,
-			     void *ctx, struct recording_status *st, struct kerr *e);
+			     const struct recording_limits *lim, recording_cb cb, void *ctx,
+			     struct recording_status *st, struct kerr *e);
 
 /* Whether buf starts like a recording (a gzip member). */
 bool recording_sniff(const char *buf, size_t len);
@@ -154,19 +151,18 @@ struct recording_writer {
 	uint64_t interval_ns;
 	uint64_t leak_window_ns; /* written to each sample's meta when set */
 	struct recording_encoder enc;
-	struct buf member; /* reused */
+	struct buf member;	    /* reused */
 	struct buf kept[SRC_COUNT]; /* RECORDING_WHEN_CHANGED: the copy kept last */
 	bool have_kept[SRC_COUNT];
 };
 
-int recording_create(struct recording_writer *w, const char *path,
-		     uint64_t max_size, uint64_t interval_ns, struct kerr *e);
+int recording_create(struct recording_writer *w, const char *path, uint64_t max_size,
+		     uint64_t interval_ns, struct kerr *e);
 /*
  * Appends one sample. Returns 0, 1 when the size limit stopped it (nothing
  * written), or a negative errno.
  */
-int recording_append(struct recording_writer *w, const struct sample *s,
-		     struct kerr *e);
+int recording_append(struct recording_writer *w, const struct sample *s, struct kerr *e);
 /* Writes the closing member (when it fits), syncs and closes. */
 int recording_close(struct recording_writer *w, struct kerr *e);
 
@@ -178,9 +174,9 @@ int recording_close(struct recording_writer *w, struct kerr *e);
 struct recording_file {
 	const char *data;
 	size_t len;
-	void *map;	 /* the mapping, or NULL */
+	void *map; /* the mapping, or NULL */
 	size_t map_len;
-	struct buf buf;	 /* the bytes when not mapped */
+	struct buf buf; /* the bytes when not mapped */
 };
 
 int recording_open(const char *path, struct recording_file *f, struct kerr *e);
@@ -196,7 +192,7 @@ void recording_file_close(struct recording_file *f);
  * recording, none or too few complete samples (-ENODATA, saying how many
  * there are). st tells whether the file ends inside a sample.
  */
-int recording_sample(const char *path, uint64_t nth, struct sample *s,
-		     struct recording_status *st, struct kerr *e);
+int recording_sample(const char *path, uint64_t nth, struct sample *s, struct recording_status *st,
+		     struct kerr *e);
 
 #endif

@@ -25,8 +25,7 @@ static void octal11(unsigned char *f, uint64_t v)
 	f[11] = '\0';
 }
 
-static int tar_entry(struct buf *tar, const char *name, const char *data,
-		     size_t len, int64_t mtime)
+static int tar_entry(struct buf *tar, const char *name, const char *data, size_t len, int64_t mtime)
 {
 	unsigned char h[TAR_BLOCK];
 	unsigned sum = 0;
@@ -54,8 +53,8 @@ static int tar_entry(struct buf *tar, const char *name, const char *data,
 	return 0;
 }
 
-static int gzip_member(struct recording_encoder *enc, const struct buf *in,
-		       struct buf *out, struct kerr *e)
+static int gzip_member(struct recording_encoder *enc, const struct buf *in, struct buf *out,
+		       struct kerr *e)
 {
 	z_stream *z = enc->z;
 	uLong bound;
@@ -63,12 +62,10 @@ static int gzip_member(struct recording_encoder *enc, const struct buf *in,
 
 	if (!z) {
 		z = calloc(1, sizeof(*z));
-		if (!z || deflateInit2(z, enc->level ? enc->level : 1,
-				       Z_DEFLATED, 15 + 16, 8,
+		if (!z || deflateInit2(z, enc->level ? enc->level : 1, Z_DEFLATED, 15 + 16, 8,
 				       Z_DEFAULT_STRATEGY) != Z_OK) {
 			free(z);
-			return kerr_set(e, -ENOMEM, "recording", 0,
-					"cannot start zlib");
+			return kerr_set(e, -ENOMEM, "recording", 0, "cannot start zlib");
 		}
 		enc->z = z;
 	} else {
@@ -117,8 +114,7 @@ static int meta_entry(struct buf *tar, const char *dir, const struct sample *s,
 }
 
 int recording_encode(struct recording_encoder *enc, const struct sample *s,
-		     const struct recording_meta *m, struct buf *out,
-		     struct kerr *e)
+		     const struct recording_meta *m, struct buf *out, struct kerr *e)
 {
 	char dir[32], name[100];
 	struct buf *tar = &enc->tar;
@@ -131,15 +127,14 @@ int recording_encode(struct recording_encoder *enc, const struct sample *s,
 		if (!s->have[i])
 			continue;
 		snprintf(name, sizeof(name), "%s/%s", dir, source_descs[i].name);
-		if (tar_entry(tar, name, s->raw[i].data ? s->raw[i].data : "",
-			      s->raw[i].len, m->time_s))
+		if (tar_entry(tar, name, s->raw[i].data ? s->raw[i].data : "", s->raw[i].len,
+			      m->time_s))
 			return kerr_set(e, -ENOMEM, "recording", 0, "out of memory");
 	}
 	return gzip_member(enc, tar, out, e);
 }
 
-int recording_encode_end(struct recording_encoder *enc, struct buf *out,
-			 struct kerr *e)
+int recording_encode_end(struct recording_encoder *enc, struct buf *out, struct kerr *e)
 {
 	static const char zeros[2 * TAR_BLOCK];
 
@@ -165,8 +160,8 @@ void recording_encoder_free(struct recording_encoder *enc)
 
 bool recording_sniff(const char *buf, size_t len)
 {
-	return len >= 3 && (unsigned char)buf[0] == 0x1f &&
-	       (unsigned char)buf[1] == 0x8b && buf[2] == 8;
+	return len >= 3 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b &&
+	       buf[2] == 8;
 }
 
 /*
@@ -180,9 +175,9 @@ struct walk {
 	const char *src;
 	struct kerr *e;
 	const struct recording_limits *lim;
-	uint64_t off;	/* of the current member */
-	uint64_t seq;	/* members seen, from 1 */
-	uint64_t total; /* inflated bytes, all members */
+	uint64_t off;	 /* of the current member */
+	uint64_t seq;	 /* members seen, from 1 */
+	uint64_t total;	 /* inflated bytes, all members */
 	const char *buf; /* the recording */
 	size_t len;
 };
@@ -191,16 +186,17 @@ static int corrupt(const struct walk *w, const char *what, const char *detail)
 {
 	return kerr_set(w->e, -EINVAL, w->src, 0,
 			"offset %llu: sample %llu: %s%s%s (corrupt recording)",
-			(unsigned long long)w->off, (unsigned long long)w->seq,
-			what, detail ? ": " : "", detail ? detail : "");
+			(unsigned long long)w->off, (unsigned long long)w->seq, what,
+			detail ? ": " : "", detail ? detail : "");
 }
 
 static int over_cap(const struct walk *w, const char *what, uint64_t cap)
 {
-	return kerr_set(w->e, -EFBIG, w->src, 0,
-			"offset %llu: sample %llu: %s over its limit of %llu bytes (corrupt or hostile recording)",
-			(unsigned long long)w->off, (unsigned long long)w->seq, what,
-			(unsigned long long)cap);
+	return kerr_set(
+		w->e, -EFBIG, w->src, 0,
+		"offset %llu: sample %llu: %s over its limit of %llu bytes (corrupt or hostile recording)",
+		(unsigned long long)w->off, (unsigned long long)w->seq, what,
+		(unsigned long long)cap);
 }
 
 /* Octal tar number field: digits, then NULs or spaces. */
@@ -301,9 +297,8 @@ static int zread(struct zin *zi, void *dst, size_t n)
 }
 
 /* Where an entry named base goes: the meta, a source, or nowhere. */
-static int entry_target(struct sample *s, const char *base, struct buf **b,
-			size_t *cap, const char **what, enum source_id *id,
-			const struct walk *w)
+static int entry_target(struct sample *s, const char *base, struct buf **b, size_t *cap,
+			const char **what, enum source_id *id, const struct walk *w)
 {
 	*id = SRC_COUNT;
 	*b = NULL;
@@ -323,8 +318,8 @@ static int entry_target(struct sample *s, const char *base, struct buf **b,
 }
 
 /* One entry's data (and its padding) into its buffer, or skipped. */
-static int read_entry(struct zin *zi, struct sample *s, const char *name,
-		      uint64_t size, bool file, bool *meta)
+static int read_entry(struct zin *zi, struct sample *s, const char *name, uint64_t size, bool file,
+		      bool *meta)
 {
 	const char *base = strrchr(name, '/');
 	size_t cap = 0, pad = (size_t)((TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK);
@@ -365,8 +360,7 @@ static int read_entry(struct zin *zi, struct sample *s, const char *name,
 }
 
 /* A 512-byte header: its checksum, size and name. */
-static int tar_header(const struct walk *w, const unsigned char *h,
-		      uint64_t *size, char name[101])
+static int tar_header(const struct walk *w, const unsigned char *h, uint64_t *size, char name[101])
 {
 	uint64_t sum, want = 0;
 
@@ -412,8 +406,7 @@ static int untar(struct zin *zi, struct sample *s, bool *end)
 		}
 		r = tar_header(zi->w, h, &size, name);
 		if (!r)
-			r = read_entry(zi, s, name, size, h[156] == '0' || h[156] == '\0',
-				       &meta);
+			r = read_entry(zi, s, name, size, h[156] == '0' || h[156] == '\0', &meta);
 		if (r == Z_ENDED)
 			return corrupt(zi->w, "tar entry runs past the sample", NULL);
 		if (r)
@@ -440,16 +433,15 @@ static void note_absent(struct sample *s)
 {
 	for (int i = 0; i < SRC_COUNT; i++)
 		if (!s->have[i])
-			kerr_set(&s->err[i], -ENOENT, s->path, 0,
-				 "%s: not in the recording", source_descs[i].name);
+			kerr_set(&s->err[i], -ENOENT, s->path, 0, "%s: not in the recording",
+				 source_descs[i].name);
 }
 
 /*
  * The member at w->off into s. Returns 0 with *used (its compressed
  * length) and *end, Z_TORN for a torn tail, or an error.
  */
-static int one_member(z_stream *z, struct walk *w, struct sample *s,
-		      size_t *used, bool *end)
+static int one_member(z_stream *z, struct walk *w, struct sample *s, size_t *used, bool *end)
 {
 	struct zin zi = { z, w, 0 };
 	size_t rest = w->len - w->off;
@@ -474,8 +466,8 @@ static int one_member(z_stream *z, struct walk *w, struct sample *s,
 	return 0;
 }
 
-static int walk_members(z_stream *z, struct walk *w, struct sample *s,
-			recording_cb cb, void *ctx, struct recording_status *st)
+static int walk_members(z_stream *z, struct walk *w, struct sample *s, recording_cb cb, void *ctx,
+			struct recording_status *st)
 {
 	while (w->off < w->len) {
 		size_t used = 0;
@@ -497,10 +489,11 @@ static int walk_members(z_stream *z, struct walk *w, struct sample *s,
 			continue;
 		}
 		if (st->samples >= w->lim->samples)
-			return kerr_set(w->e, -EFBIG, w->src, 0,
-					"offset %llu: more than %llu samples: kleak reads no more (corrupt or hostile recording?)",
-					(unsigned long long)w->off - used,
-					(unsigned long long)w->lim->samples);
+			return kerr_set(
+				w->e, -EFBIG, w->src, 0,
+				"offset %llu: more than %llu samples: kleak reads no more (corrupt or hostile recording?)",
+				(unsigned long long)w->off - used,
+				(unsigned long long)w->lim->samples);
 		s->seq = ++st->samples;
 		note_absent(s);
 		r = cb ? cb(s, ctx) : 0;
@@ -527,8 +520,8 @@ static void limits_of(const struct recording_limits *lim, struct recording_limit
 }
 
 int recording_decode_limited(const char *buf, size_t len, const char *src,
-			     const struct recording_limits *lim, recording_cb cb,
-			     void *ctx, struct recording_status *st, struct kerr *e)
+			     const struct recording_limits *lim, recording_cb cb, void *ctx,
+			     struct recording_status *st, struct kerr *e)
 {
 	struct recording_limits l;
 	struct walk w = { .src = src, .e = e, .lim = &l, .buf = buf, .len = len };
@@ -555,9 +548,8 @@ int recording_decode_limited(const char *buf, size_t len, const char *src,
 	return r;
 }
 
-int recording_decode(const char *buf, size_t len, const char *src,
-		     recording_cb cb, void *ctx, struct recording_status *st,
-		     struct kerr *e)
+int recording_decode(const char *buf, size_t len, const char *src, recording_cb cb, void *ctx,
+		     struct recording_status *st, struct kerr *e)
 {
 	return recording_decode_limited(buf, len, src, NULL, cb, ctx, st, e);
 }

@@ -28,8 +28,7 @@ int runtimes_read(const char *path, struct buf *b)
 	return r;
 }
 
-void runtimes_each_dockerd(void (*fn)(const char *cmdline, size_t len, void *ctx),
-			   void *ctx)
+void runtimes_each_dockerd(void (*fn)(const char *cmdline, size_t len, void *ctx), void *ctx)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -67,8 +66,8 @@ static void add(struct runtime_file *out, size_t max, size_t *n, const char *run
 	(*n)++;
 }
 
-size_t runtimes_files(const char *id, const char (*docker_roots)[PATH_MAX],
-		      size_t nroots, struct runtime_file *out, size_t max)
+size_t runtimes_files(const char *id, const char (*docker_roots)[PATH_MAX], size_t nroots,
+		      struct runtime_file *out, size_t max)
 {
 	static const char task[] = "/run/containerd/io.containerd.runtime.v2.task";
 	DIR *d;
@@ -92,7 +91,7 @@ size_t runtimes_files(const char *id, const char (*docker_roots)[PATH_MAX],
 	}
 	if (d)
 		closedir(d);
-	add(out, max, &n, "cri-o", RUNTIME_FILE_OCI,
-	    "%s/%s/userdata/config.json", "/run/containers/storage/overlay-containers", id);
+	add(out, max, &n, "cri-o", RUNTIME_FILE_OCI, "%s/%s/userdata/config.json",
+	    "/run/containers/storage/overlay-containers", id);
 	return n;
 }

@@ -31,8 +31,7 @@
  * Calls fn with the raw command line (/proc/PID/cmdline: NUL-separated
  * arguments) of every running dockerd.
  */
-void runtimes_each_dockerd(void (*fn)(const char *cmdline, size_t len, void *ctx),
-			   void *ctx);
+void runtimes_each_dockerd(void (*fn)(const char *cmdline, size_t len, void *ctx), void *ctx);
 
 enum runtime_file_kind {
 	RUNTIME_FILE_DOCKER, /* docker's config.v2.json */
@@ -50,8 +49,8 @@ struct runtime_file {
  * config.v2.json under each docker data root given, the bundle in each
  * containerd namespace, CRI-O's. Returns how many were filled (at most max).
  */
-size_t runtimes_files(const char *id, const char (*docker_roots)[PATH_MAX],
-		      size_t nroots, struct runtime_file *out, size_t max);
+size_t runtimes_files(const char *id, const char (*docker_roots)[PATH_MAX], size_t nroots,
+		      struct runtime_file *out, size_t max);
 
 /* Reads one metadata file into b; 0, or a negative errno (absent is normal). */
 int runtimes_read(const char *path, struct buf *b);

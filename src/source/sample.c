@@ -36,9 +36,9 @@ static void read_meta_live(struct sample *s)
 				   "kleak_snapshot=1\nrelease=%s\nhostname=%s\n"
 				   "time=%lld\npage_size=%ld\nmono_ns=%llu\nwall_ns=%lld\n%s%s%s",
 				   u.release, u.nodename, (long long)(wall / 1000000000LL),
-				   sysconf(_SC_PAGESIZE), (unsigned long long)mono,
-				   (long long)wall, id.len ? "boot_id=" : "",
-				   id.len ? id.data : "", id.len ? "\n" : "");
+				   sysconf(_SC_PAGESIZE), (unsigned long long)mono, (long long)wall,
+				   id.len ? "boot_id=" : "", id.len ? id.data : "",
+				   id.len ? "\n" : "");
 	buf_free(&id);
 }
 
@@ -147,8 +147,7 @@ void sample_free(struct sample *s)
 	memset(s, 0, sizeof(*s));
 }
 
-const char *sample_src(const struct sample *s, enum source_id id, char *buf,
-		       size_t len)
+const char *sample_src(const struct sample *s, enum source_id id, char *buf, size_t len)
 {
 	const char *name = id < SRC_COUNT ? source_descs[id].name : NULL;
 
@@ -164,8 +163,8 @@ const char *sample_src(const struct sample *s, enum source_id id, char *buf,
 		snprintf(buf, len, "%s%s%s", s->path, name ? "/" : "", name ? name : "");
 		break;
 	case SAMPLE_RECORDING:
-		snprintf(buf, len, "%s:sample-%06llu%s%s", s->path,
-			 (unsigned long long)s->seq, name ? "/" : "", name ? name : "");
+		snprintf(buf, len, "%s:sample-%06llu%s%s", s->path, (unsigned long long)s->seq,
+			 name ? "/" : "", name ? name : "");
 		break;
 	}
 	return buf;

@@ -35,11 +35,11 @@ enum sample_origin {
 
 struct sample {
 	enum sample_origin origin;
-	char path[PATH_MAX];	    /* the directory or recording; "" live */
-	uint64_t seq;		    /* recording: the sample's number, from 1 */
-	uint64_t offset;	    /* recording: byte offset of its gzip member */
-	struct buf meta;	    /* key=value lines (parse/meta.h) */
-	bool have_meta;		    /* a snapshot copied with cp has none */
+	char path[PATH_MAX]; /* the directory or recording; "" live */
+	uint64_t seq;	     /* recording: the sample's number, from 1 */
+	uint64_t offset;     /* recording: byte offset of its gzip member */
+	struct buf meta;     /* key=value lines (parse/meta.h) */
+	bool have_meta;	     /* a snapshot copied with cp has none */
 	struct buf raw[SRC_COUNT];
 	bool have[SRC_COUNT];	    /* raw[i] holds this sample's source i */
 	struct kerr err[SRC_COUNT]; /* why a wanted source is missing */
@@ -85,7 +85,6 @@ void sample_free(struct sample *s);
  * "DIR/meminfo", "rec.kleak:sample-000003/meminfo". id SRC_COUNT names
  * the sample itself ("/proc", "DIR", "rec.kleak:sample-000003").
  */
-const char *sample_src(const struct sample *s, enum source_id id, char *buf,
-		       size_t len);
+const char *sample_src(const struct sample *s, enum source_id id, char *buf, size_t len);
 
 #endif

@@ -52,8 +52,9 @@ static int check_target(const char *path, struct kerr *e)
 	if (r)
 		return kerr_set(e, r, path, 0, "%s", strerror(-r));
 	if (!empty)
-		return kerr_set(e, -ENOTEMPTY, path, 0,
-				"exists and is not empty: kleak snapshot writes a new directory (remove it, or choose another name)");
+		return kerr_set(
+			e, -ENOTEMPTY, path, 0,
+			"exists and is not empty: kleak snapshot writes a new directory (remove it, or choose another name)");
 	return 0;
 }
 
@@ -99,11 +100,9 @@ int snapdir_mkdir(struct snapdir *w, const char *name, struct kerr *e)
 	return 0;
 }
 
-int snapdir_write(struct snapdir *w, const char *name, const void *data,
-		  size_t len, struct kerr *e)
+int snapdir_write(struct snapdir *w, const char *name, const void *data, size_t len, struct kerr *e)
 {
-	int fd = openat(w->dfd, name,
-			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = openat(w->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	size_t off = 0;
 	int err = 0;
 
@@ -124,8 +123,7 @@ int snapdir_write(struct snapdir *w, const char *name, const void *data,
 	if (close(fd) && !err)
 		err = errno;
 	if (err)
-		return kerr_set(e, -err, w->path, 0, "%s: write failed: %s", name,
-				strerror(err));
+		return kerr_set(e, -err, w->path, 0, "%s: write failed: %s", name, strerror(err));
 	return 0;
 }
 

@@ -38,8 +38,8 @@ int snapdir_begin(struct snapdir *w, const char *path, struct kerr *e);
  * Creates name (a plain file name, or "sub/name" below a directory made
  * with snapdir_mkdir) holding len bytes of data.
  */
-int snapdir_write(struct snapdir *w, const char *name, const void *data,
-		  size_t len, struct kerr *e);
+int snapdir_write(struct snapdir *w, const char *name, const void *data, size_t len,
+		  struct kerr *e);
 /* Makes a subdirectory (mode 0700) for files written by name. */
 int snapdir_mkdir(struct snapdir *w, const char *name, struct kerr *e);
 /* Syncs and renames the directory into place; on failure, aborts. */

@@ -8,15 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-int sysmodule_srcversion(const char *dir, const char *name, char *out,
-			 size_t len)
+int sysmodule_srcversion(const char *dir, const char *name, char *out, size_t len)
 {
 	char path[512];
 	ssize_t n;
 	int fd;
 
-	if (!len || !*name || strchr(name, '/') || !strcmp(name, ".") ||
-	    !strcmp(name, ".."))
+	if (!len || !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/%s/srcversion", dir ? dir : "/sys/module", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);

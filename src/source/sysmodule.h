@@ -17,7 +17,6 @@
  * out without the newline. 0, -ENOENT when the module has none or is not
  * loaded, -EINVAL for a name that is not a plain module name.
  */
-int sysmodule_srcversion(const char *dir, const char *name, char *out,
-			 size_t len);
+int sysmodule_srcversion(const char *dir, const char *name, char *out, size_t len);
 
 #endif

@@ -52,8 +52,7 @@ static struct count_bpf *skel_open(const struct count_config *cfg)
 	return skel;
 }
 
-static int open_cache(struct count_session *s, const struct count_config *cfg,
-		      struct kerr *e)
+static int open_cache(struct count_session *s, const struct count_config *cfg, struct kerr *e)
 {
 	const struct target_cache *c = &cfg->target->cache;
 	struct count_bpf *skel = skel_open(cfg);
@@ -75,20 +74,18 @@ static int open_cache(struct count_session *s, const struct count_config *cfg,
 		bpf_program__set_autoload(skel->progs.count_kmalloc, true);
 	r = count_bpf__load(skel);
 	if (r)
-		return kerr_set(e, r, "bpf", 0,
-				"loading the kmem raw tracepoint programs: %s",
+		return kerr_set(e, r, "bpf", 0, "loading the kmem raw tracepoint programs: %s",
 				loader_why(r, buf, sizeof(buf)));
 	r = count_bpf__attach(skel);
 	if (r)
-		return kerr_set(e, r, "bpf", 0,
-				"attaching to the kmem tracepoints: %s",
+		return kerr_set(e, r, "bpf", 0, "attaching to the kmem tracepoints: %s",
 				loader_why(r, buf, sizeof(buf)));
 	return 0;
 }
 
 /* fentry/fexit: 0, or a negative errno with reason filled. */
-static int try_fentry(struct count_session *s, const struct count_config *cfg,
-		      char *reason, size_t len)
+static int try_fentry(struct count_session *s, const struct count_config *cfg, char *reason,
+		      size_t len)
 {
 	const struct count_funcs *f = cfg->funcs;
 	struct count_bpf *skel;
@@ -108,14 +105,11 @@ static int try_fentry(struct count_session *s, const struct count_config *cfg,
 	skel->rodata->free_arg = f->free_arg;
 	bpf_program__set_autoload(skel->progs.count_fexit_alloc, true);
 	bpf_program__set_autoload(skel->progs.count_fentry_free, true);
-	r = bpf_program__set_attach_target(skel->progs.count_fexit_alloc, 0,
-					   f->alloc);
+	r = bpf_program__set_attach_target(skel->progs.count_fexit_alloc, 0, f->alloc);
 	if (!r)
-		r = bpf_program__set_attach_target(skel->progs.count_fentry_free,
-						   0, f->free);
+		r = bpf_program__set_attach_target(skel->progs.count_fentry_free, 0, f->free);
 	if (!r && (r = count_bpf__load(skel)))
-		snprintf(reason, len, "fentry/fexit: loading: %s",
-			 loader_why(r, buf, sizeof(buf)));
+		snprintf(reason, len, "fentry/fexit: loading: %s", loader_why(r, buf, sizeof(buf)));
 	else if (!r && (r = count_bpf__attach(skel)))
 		snprintf(reason, len, "fentry/fexit: attaching: %s",
 			 loader_why(r, buf, sizeof(buf)));
@@ -137,8 +131,8 @@ static bool kprobes_available(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
-static int try_kprobe(struct count_session *s, const struct count_config *cfg,
-		      char *reason, size_t len)
+static int try_kprobe(struct count_session *s, const struct count_config *cfg, char *reason,
+		      size_t len)
 {
 	const struct count_funcs *f = cfg->funcs;
 	struct count_bpf *skel;
@@ -166,8 +160,7 @@ static int try_kprobe(struct count_session *s, const struct count_config *cfg,
 			 loader_why(r, buf, sizeof(buf)));
 		goto fail;
 	}
-	l = bpf_program__attach_kprobe(skel->progs.count_kretprobe_alloc, true,
-				       f->alloc);
+	l = bpf_program__attach_kprobe(skel->progs.count_kretprobe_alloc, true, f->alloc);
 	if (!l) {
 		r = -errno;
 		snprintf(reason, len, "kretprobe on %s: %s", f->alloc,
@@ -175,12 +168,10 @@ static int try_kprobe(struct count_session *s, const struct count_config *cfg,
 		goto fail;
 	}
 	skel->links.count_kretprobe_alloc = l;
-	l = bpf_program__attach_kprobe(skel->progs.count_kprobe_free, false,
-				       f->free);
+	l = bpf_program__attach_kprobe(skel->progs.count_kprobe_free, false, f->free);
 	if (!l) {
 		r = -errno;
-		snprintf(reason, len, "kprobe on %s: %s", f->free,
-			 loader_why(r, buf, sizeof(buf)));
+		snprintf(reason, len, "kprobe on %s: %s", f->free, loader_why(r, buf, sizeof(buf)));
 		goto fail;
 	}
 	skel->links.count_kprobe_free = l;
@@ -192,8 +183,7 @@ fail:
 	return r;
 }
 
-static int open_funcs(struct count_session *s, const struct count_config *cfg,
-		      struct kerr *e)
+static int open_funcs(struct count_session *s, const struct count_config *cfg, struct kerr *e)
 {
 	char fent[600] = "fentry/fexit: not tried (--mechanism kprobe)",
 	     kp[600] = "kprobe/kretprobe: not tried (--mechanism fentry)";
@@ -207,20 +197,18 @@ static int open_funcs(struct count_session *s, const struct count_config *cfg,
 	if (cfg->mech != COUNT_MECH_FENTRY) {
 		r = try_kprobe(s, cfg, kp, sizeof(kp));
 		if (!r && cfg->mech == COUNT_MECH_AUTO)
-			snprintf(s->note, sizeof(s->note),
-				 "%s; using kprobe/kretprobe", fent);
+			snprintf(s->note, sizeof(s->note), "%s; using kprobe/kretprobe", fent);
 		if (!r)
 			return 0;
 	}
-	return kerr_set(e, r, "bpf", 0,
-			"cannot trace %s/%s on this kernel: %s; %s. Use --cache NAME instead: the kmem tracepoints need neither (e.g. --cache %s)",
-			cfg->funcs->alloc, cfg->funcs->free, fent, kp,
-			!strncmp(cfg->funcs->obj_type, "struct ", 7) ?
-				cfg->funcs->obj_type + 7 : "dentry");
+	return kerr_set(
+		e, r, "bpf", 0,
+		"cannot trace %s/%s on this kernel: %s; %s. Use --cache NAME instead: the kmem tracepoints need neither (e.g. --cache %s)",
+		cfg->funcs->alloc, cfg->funcs->free, fent, kp,
+		!strncmp(cfg->funcs->obj_type, "struct ", 7) ? cfg->funcs->obj_type + 7 : "dentry");
 }
 
-int count_session_open(const struct count_config *cfg,
-		       struct count_session **out, struct kerr *e)
+int count_session_open(const struct count_config *cfg, struct count_session **out, struct kerr *e)
 {
 	struct count_session *s = calloc(1, sizeof(*s));
 	int r;
@@ -255,8 +243,7 @@ const char *count_session_note(const struct count_session *s)
 	return s->note;
 }
 
-int count_session_read(struct count_session *s, struct count_counters *c,
-		       struct kerr *e)
+int count_session_read(struct count_session *s, struct count_counters *c, struct kerr *e)
 {
 	int fd = bpf_map__fd(s->skel->maps.counters);
 	struct loader_prog_stat ps[24];
@@ -266,8 +253,7 @@ int count_session_read(struct count_session *s, struct count_counters *c,
 	memset(c, 0, sizeof(*c));
 	for (__u32 k = 0; k < CS_NR; k++) {
 		if (bpf_map_lookup_elem(fd, &k, vals))
-			return kerr_set(e, -errno, "bpf", 0,
-					"reading the counters: %s",
+			return kerr_set(e, -errno, "bpf", 0, "reading the counters: %s",
 					strerror(errno));
 		for (int i = 0; i < s->ncpus; i++)
 			c->stat[k] += vals[i];

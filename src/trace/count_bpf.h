@@ -43,14 +43,12 @@ struct count_session;
  * Loads and attaches. On failure e says why; for a function pair it gives
  * each mechanism's reason and suggests --cache.
  */
-int count_session_open(const struct count_config *cfg,
-		       struct count_session **out, struct kerr *e);
+int count_session_open(const struct count_config *cfg, struct count_session **out, struct kerr *e);
 /* "raw_tp", "fentry/fexit" or "kprobe/kretprobe". */
 const char *count_session_mechanism(const struct count_session *s);
 /* Why a preferred mechanism was not used ("" when none was refused). */
 const char *count_session_note(const struct count_session *s);
-int count_session_read(struct count_session *s, struct count_counters *c,
-		       struct kerr *e);
+int count_session_read(struct count_session *s, struct count_counters *c, struct kerr *e);
 /* Detaches and frees; NULL-safe. */
 void count_session_close(struct count_session *s);
 

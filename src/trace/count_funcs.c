@@ -56,8 +56,7 @@ static void type_name(const struct btf *btf, long id, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", kind, btf__name_by_offset(btf, t->name_off));
 }
 
-static const struct btf_type *func_proto(const struct btf *btf,
-					 const char *name)
+static const struct btf_type *func_proto(const struct btf *btf, const char *name)
 {
 	__s32 id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 	const struct btf_type *t;
@@ -73,8 +72,7 @@ static const struct btf_type *func_proto(const struct btf *btf,
  * Index of the argument of proto that points to obj (an exact type first,
  * else a void *, as kfree takes); -1 if none.
  */
-static int obj_arg(const struct btf *btf, const struct btf_type *proto,
-		   long obj)
+static int obj_arg(const struct btf *btf, const struct btf_type *proto, long obj)
 {
 	const struct btf_param *p = btf_params(proto);
 	int vlen = btf_vlen(proto) < 5 ? btf_vlen(proto) : 5;
@@ -105,16 +103,14 @@ static bool in_kallsyms(const char *name)
 		struct field f[4];
 
 		if (fields_split(line, len, f, 4) >= 3 &&
-		    (field_eq(&f[1], "t") || field_eq(&f[1], "T")) &&
-		    field_eq(&f[2], name))
+		    (field_eq(&f[1], "t") || field_eq(&f[1], "T")) && field_eq(&f[2], name))
 			found = true;
 	}
 	buf_free(&b);
 	return found;
 }
 
-static int func_missing(const struct btf *btf, const char *opt,
-			const char *name, struct kerr *e)
+static int func_missing(const struct btf *btf, const char *opt, const char *name, struct kerr *e)
 {
 	struct suggest s;
 	char list[1024];
@@ -142,8 +138,9 @@ static int free_score(const char *name, const char *objname)
 	int score = 0;
 
 	if (!strstr(name, "free"))
-		score += strstr(name, "put") || strstr(name, "release") ||
-				 strstr(name, "destroy") ? 1 : 8;
+		score += strstr(name, "put") || strstr(name, "release") || strstr(name, "destroy")
+				 ? 1
+				 : 8;
 	if (!objname[0] || !strstr(name, objname))
 		score += 2;
 	if (!strncmp(name, "bpf_lsm_", 8) || !strncmp(name, "security_", 9) ||
@@ -152,8 +149,7 @@ static int free_score(const char *name, const char *objname)
 	return score;
 }
 
-static const char *free_candidates(const struct btf *btf, long obj, char *buf,
-				   size_t len)
+static const char *free_candidates(const struct btf *btf, long obj, char *buf, size_t len)
 {
 	const char *best[8], *objname = "";
 	int bscore[8];
@@ -173,8 +169,7 @@ static const char *free_candidates(const struct btf *btf, long obj, char *buf,
 		name = btf__name_by_offset(btf, t->name_off);
 		sc = free_score(name, objname);
 		pr = btf__type_by_id(btf, t->type);
-		if (sc >= 8 || !pr || !btf_is_func_proto(pr) ||
-		    obj_arg(btf, pr, obj) < 0)
+		if (sc >= 8 || !pr || !btf_is_func_proto(pr) || obj_arg(btf, pr, obj) < 0)
 			continue;
 		for (i = n; i > 0 && bscore[i - 1] > sc; i--)
 			if (i < 8) {
@@ -190,14 +185,12 @@ static const char *free_candidates(const struct btf *btf, long obj, char *buf,
 	}
 	buf[0] = 0;
 	for (size_t i = 0; i < n && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
-				best[i]);
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", best[i]);
 	return n ? buf : "none found";
 }
 
-static int funcs_check_btf(const struct btf *btf, struct count_funcs *f,
-			   const struct btf_type *pa, const struct btf_type *pf,
-			   struct kerr *e)
+static int funcs_check_btf(const struct btf *btf, struct count_funcs *f, const struct btf_type *pa,
+			   const struct btf_type *pf, struct kerr *e)
 {
 	long obj = pointee(btf, pa->type);
 	char tf[128], list[1024];
@@ -210,17 +203,15 @@ static int funcs_check_btf(const struct btf *btf, struct count_funcs *f,
 	f->free_arg = obj_arg(btf, pf, obj);
 	if (f->free_arg >= 0)
 		return 0;
-	type_name(btf, btf_vlen(pf) ? pointee(btf, btf_params(pf)[0].type) : -1,
-		  tf, sizeof(tf));
-	return kerr_set(e, -EINVAL, "--free", 0,
-			"%s takes no %s * (its first argument is %s%s), so it never receives what %s returns; functions that take a %s *: %s",
-			f->free, f->obj_type, tf, strcmp(tf, "(not a pointer)") ? " *" : "",
-			f->alloc, f->obj_type,
-			free_candidates(btf, obj, list, sizeof(list)));
+	type_name(btf, btf_vlen(pf) ? pointee(btf, btf_params(pf)[0].type) : -1, tf, sizeof(tf));
+	return kerr_set(
+		e, -EINVAL, "--free", 0,
+		"%s takes no %s * (its first argument is %s%s), so it never receives what %s returns; functions that take a %s *: %s",
+		f->free, f->obj_type, tf, strcmp(tf, "(not a pointer)") ? " *" : "", f->alloc,
+		f->obj_type, free_candidates(btf, obj, list, sizeof(list)));
 }
 
-int count_funcs_check(const char *alloc, const char *free,
-		      struct count_funcs *f, struct kerr *e)
+int count_funcs_check(const char *alloc, const char *free, struct count_funcs *f, struct kerr *e)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	const struct btf_type *pa = NULL, *pf = NULL;
@@ -228,8 +219,7 @@ int count_funcs_check(const char *alloc, const char *free,
 
 	memset(f, 0, sizeof(*f));
 	if (strlen(alloc) >= sizeof(f->alloc) || strlen(free) >= sizeof(f->free))
-		return kerr_set(e, -ENAMETOOLONG, "--alloc", 0,
-				"function name too long");
+		return kerr_set(e, -ENAMETOOLONG, "--alloc", 0, "function name too long");
 	snprintf(f->alloc, sizeof(f->alloc), "%s", alloc);
 	snprintf(f->free, sizeof(f->free), "%s", free);
 	if (btf) { /* NULL: no BTF (libbpf 1.x), kallsyms alone then */

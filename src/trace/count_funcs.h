@@ -28,7 +28,6 @@ struct count_funcs {
  * returns a pointer, the free function takes it. -ENOENT (unknown name,
  * with close names) or -EINVAL (types do not pair, with candidates).
  */
-int count_funcs_check(const char *alloc, const char *free,
-		      struct count_funcs *f, struct kerr *e);
+int count_funcs_check(const char *alloc, const char *free, struct count_funcs *f, struct kerr *e);
 
 #endif

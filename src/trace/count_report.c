@@ -31,14 +31,16 @@ static void incomplete_note(const struct count_counters *c, char *reason, size_t
 	if (!count_incomplete(c) || n >= len)
 		return;
 	snprintf(reason + n, len - n,
-		 "; incomplete: %" PRIu64 " allocations were not tracked (object map full: "
-		 "raise --max-objects) and %" PRIu64 " map operations refused (busy), so "
+		 "; incomplete: %" PRIu64
+		 " allocations were not tracked (object map full: "
+		 "raise --max-objects) and %" PRIu64
+		 " map operations refused (busy), so "
 		 "this judges only the objects tracked",
 		 c->stat[CS_DROPPED], c->stat[CS_BUSY]);
 }
 
-static enum count_verdict judge(const struct count_counters *c,
-				const struct count_verdict_opts *o, char *reason, size_t len)
+static enum count_verdict judge(const struct count_counters *c, const struct count_verdict_opts *o,
+				char *reason, size_t len)
 {
 	uint64_t alloc = c->stat[CS_ALLOC], out = count_outstanding(c);
 	double share = alloc ? (double)out / (double)alloc : 0;
@@ -61,8 +63,7 @@ static enum count_verdict judge(const struct count_counters *c,
 	return COUNT_BALANCED;
 }
 
-enum count_verdict count_judge(const struct count_counters *c,
-			       const struct count_verdict_opts *o,
+enum count_verdict count_judge(const struct count_counters *c, const struct count_verdict_opts *o,
 			       char *reason, size_t len)
 {
 	enum count_verdict v = judge(c, o, reason, len);
@@ -94,8 +95,7 @@ static struct count_rates rates_of(const struct count_report *r)
 	x.dt_s = (double)(r->cur.t_ns - r->prev.t_ns) / 1e9;
 	x.alloc = (double)(b->stat[CS_ALLOC] - a->stat[CS_ALLOC]) / x.dt_s;
 	x.free = (double)(b->stat[CS_FREE] - a->stat[CS_FREE]) / x.dt_s;
-	x.outstanding = ((double)count_outstanding(b) -
-			 (double)count_outstanding(a)) / x.dt_s;
+	x.outstanding = ((double)count_outstanding(b) - (double)count_outstanding(a)) / x.dt_s;
 	return x;
 }
 
@@ -103,7 +103,6 @@ void count_report_update(struct count_report *r)
 {
 	r->outstanding = count_outstanding(&r->cur.c);
 	r->rates = rates_of(r);
-	r->verdict = count_judge(&r->cur.c, &count_verdict_defaults, r->reason,
-				 sizeof(r->reason));
+	r->verdict = count_judge(&r->cur.c, &count_verdict_defaults, r->reason, sizeof(r->reason));
 	r->incomplete = count_incomplete(&r->cur.c);
 }

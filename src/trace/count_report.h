@@ -76,8 +76,7 @@ uint64_t count_outstanding(const struct count_counters *c);
  * map_busy) the sentence says the result is incomplete: the verdict is on
  * the objects tracked, the others unseen.
  */
-enum count_verdict count_judge(const struct count_counters *c,
-			       const struct count_verdict_opts *o,
+enum count_verdict count_judge(const struct count_counters *c, const struct count_verdict_opts *o,
 			       char *reason, size_t len);
 /* Whether objects went untracked: dropped (map full) or map_busy. */
 bool count_incomplete(const struct count_counters *c);

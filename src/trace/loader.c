@@ -56,8 +56,7 @@ const char *loader_why(int err, char *buf, size_t len)
 	return buf;
 }
 
-size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *v,
-			 size_t max)
+size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *v, size_t max)
 {
 	struct bpf_program *p;
 	size_t n = 0;
@@ -91,9 +90,9 @@ bool loader_tp_exists(const struct btf *btf, const char *tp)
 
 bool loader_is_irqctx(const char *tp)
 {
-	static const char *const tps[] = { "softirq_entry", "softirq_exit", "irq_handler_entry",
-					   "irq_handler_exit", "local_timer_entry",
-					   "local_timer_exit" };
+	static const char *const tps[] = { "softirq_entry",	"softirq_exit",
+					   "irq_handler_entry", "irq_handler_exit",
+					   "local_timer_entry", "local_timer_exit" };
 
 	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
 		if (!strcmp(tp, tps[i]))

@@ -29,8 +29,8 @@ void loader_log_init(void);
 const char *loader_why(int err, char *buf, size_t len);
 
 struct loader_prog_stat {
-	char name[32];	       /* the tracepoint, or the program's name */
-	uint64_t run_count;    /* 0 unless kernel.bpf_stats_enabled=1 */
+	char name[32];	    /* the tracepoint, or the program's name */
+	uint64_t run_count; /* 0 unless kernel.bpf_stats_enabled=1 */
 	uint64_t run_time_ns;
 	uint64_t recursion_misses; /* runs the kernel skipped (5.12+) */
 };
@@ -53,7 +53,6 @@ void loader_irqctx_enable(struct bpf_object *obj, const struct btf *btf);
 int loader_stats_enable(void);
 
 /* Statistics of the object's loaded programs, at most max; returns how many. */
-size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *v,
-			 size_t max);
+size_t loader_prog_stats(const struct bpf_object *obj, struct loader_prog_stat *v, size_t max);
 
 #endif

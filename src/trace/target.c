@@ -124,8 +124,8 @@ const char *target_kmalloc_name(const struct target_kmalloc *k, bool short_size,
 uint64_t target_kmalloc_class(uint64_t bytes_alloc)
 {
 	/* mm/slab_common.c kmalloc_info[] with 4 KiB pages, ascending */
-	static const uint64_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024,
-					    2048, 4096, 8192 };
+	static const uint64_t classes[] = { 8,	 16,  32,   64,	  96,	128, 192,
+					    256, 512, 1024, 2048, 4096, 8192 };
 	uint64_t c = 0;
 
 	if (bytes_alloc >= 16384) /* kmalloc_large: PAGE_SIZE << order, order >= 2 */
@@ -167,8 +167,8 @@ static const struct slab_cache *slabinfo_find(const struct slabinfo *si, const c
 	return NULL;
 }
 
-static int cache_unknown(const struct slabinfo *si, const struct slab_aliases *al,
-			 const char *user, struct kerr *e)
+static int cache_unknown(const struct slabinfo *si, const struct slab_aliases *al, const char *user,
+			 struct kerr *e)
 {
 	struct suggest s;
 	char list[512];
@@ -186,8 +186,8 @@ static int cache_unknown(const struct slabinfo *si, const struct slab_aliases *a
 }
 
 /* The name as typed, then a kmalloc-N name in the kernel's two spellings. */
-static int cache_lookup(const struct slabinfo *si, const struct slab_aliases *al,
-			const char *user, const char **cache)
+static int cache_lookup(const struct slabinfo *si, const struct slab_aliases *al, const char *user,
+			const char **cache)
 {
 	struct target_kmalloc k;
 	char name[TARGET_NAME_LEN];
@@ -203,8 +203,8 @@ static int cache_lookup(const struct slabinfo *si, const struct slab_aliases *al
 	return slab_alias_resolve(al, si, name, cache);
 }
 
-int target_cache_pick(const struct slabinfo *si, const struct slab_aliases *al,
-		      const char *user, struct target_cache *c, struct kerr *e)
+int target_cache_pick(const struct slabinfo *si, const struct slab_aliases *al, const char *user,
+		      struct target_cache *c, struct kerr *e)
 {
 	const char *cache, *names[TARGET_MAX_ALIASES];
 	const struct slab_cache *sc;
@@ -379,7 +379,8 @@ static int cgroup_unknown(const char *path, struct kerr *e)
 	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
 		if (i && (!slash || !strncmp(path, "/sys/fs/cgroup", 14)))
 			break; /* a relative path, or already under the mount */
-		snprintf(dir, sizeof(dir), "%s%s", roots[i], slash ? (*parent ? parent : "/") : ".");
+		snprintf(dir, sizeof(dir), "%s%s", roots[i],
+			 slash ? (*parent ? parent : "/") : ".");
 		suggest_subdirs(&s, dir);
 	}
 	return kerr_set(e, -ENOENT, path, 0, "no such cgroup directory; close names: %s",

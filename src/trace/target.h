@@ -93,8 +93,8 @@ void target_scope(const struct target *t, struct kleak_scope *sc);
  * parsed slabinfo and aliases (al may be NULL), trying the kernel's
  * spellings of a kmalloc-N name. -ENOENT with close names in e.
  */
-int target_cache_pick(const struct slabinfo *si, const struct slab_aliases *al,
-		      const char *user, struct target_cache *c, struct kerr *e);
+int target_cache_pick(const struct slabinfo *si, const struct slab_aliases *al, const char *user,
+		      struct target_cache *c, struct kerr *e);
 
 struct target_kmalloc {
 	uint64_t size; /* the N, in bytes */

@@ -21,8 +21,8 @@
 struct trace_ksyms {
 	struct ksym_table t;
 	bool loaded;
-	uint64_t modsig;	    /* the modules (name, address) it was loaded with */
-	struct trace_ksyms *older;  /* the table before the modules changed */
+	uint64_t modsig;	   /* the modules (name, address) it was loaded with */
+	struct trace_ksyms *older; /* the table before the modules changed */
 };
 
 /* Reads /proc/kallsyms (and module ranges); -EPERM when addresses are hidden. */

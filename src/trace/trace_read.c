@@ -117,8 +117,7 @@ void trace_read_free(struct trace_read *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int trace_stack_table_add(struct trace_stack_table *t, int32_t id, const uint64_t *frames,
-			  size_t n)
+int trace_stack_table_add(struct trace_stack_table *t, int32_t id, const uint64_t *frames, size_t n)
 {
 	struct trace_stack st = { .id = id, .nframes = (uint32_t)n, .off = t->nframes };
 

@@ -18,7 +18,7 @@
 #include "bpf/trace.h"
 #include "trace/loader.h"
 
-#define TRACE_PROGS_MAX 24 /* the kmem programs and the interrupt ones */
+#define TRACE_PROGS_MAX 24    /* the kmem programs and the interrupt ones */
 #define TRACE_STACK_DEPTH 127 /* frames the stack map keeps */
 
 /* What a session attached and how: fixed from open to close. */
@@ -27,21 +27,21 @@ struct trace_info {
 	size_t nattached;
 	char missing[TRACE_PROGS_MAX][32]; /* asked for, absent here */
 	size_t nmissing;
-	uint32_t max_entries; /* object map size */
-	uint32_t max_callsites; /* per-CPU call-site map size */
-	uint32_t sample;      /* 1 in N objects; 1 = exact */
-	uint64_t sample_seed; /* which addresses the run draws */
-	uint64_t map_bytes;   /* the maps' memory, as the kernel counts it from 6.4 */
+	uint32_t max_entries;	   /* object map size */
+	uint32_t max_callsites;	   /* per-CPU call-site map size */
+	uint32_t sample;	   /* 1 in N objects; 1 = exact */
+	uint64_t sample_seed;	   /* which addresses the run draws */
+	uint64_t map_bytes;	   /* the maps' memory, as the kernel counts it from 6.4 */
 	uint64_t map_bytes_fdinfo; /* what fdinfo's memlock says (less before 6.4) */
-	uint64_t start_ns;    /* CLOCK_MONOTONIC at attach */
+	uint64_t start_ns;	   /* CLOCK_MONOTONIC at attach */
 };
 
 struct trace_site_row {
 	struct trace_site_key key;
 	struct trace_site_val sum; /* summed over CPUs */
 	/* from the object scan */
-	uint64_t objects;	 /* entries in the object map */
-	uint64_t oldest_ts_ns;	 /* 0 when none */
+	uint64_t objects;		 /* entries in the object map */
+	uint64_t oldest_ts_ns;		 /* 0 when none */
 	uint64_t aged_count, aged_bytes; /* objects older than min_age */
 };
 
@@ -91,14 +91,14 @@ struct trace_comm {
 
 struct trace_read {
 	const struct trace_info *info; /* the session's */
-	uint64_t now_ns; /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns */
-	struct trace_site_row *rows; /* sorted by key */
+	uint64_t now_ns;	       /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns */
+	struct trace_site_row *rows;   /* sorted by key */
 	size_t nrows;
 	uint64_t counters[TC_NR];
 	uint64_t objects; /* entries in the object map */
 	struct loader_prog_stat progs[TRACE_PROGS_MAX];
 	size_t nprogs;
-	uint64_t recursion_misses; /* sum over programs */
+	uint64_t recursion_misses;    /* sum over programs */
 	struct trace_ref *stack_refs; /* (row, stack id) per object with one, sorted */
 	size_t nstack_refs;
 	struct trace_ref *pid_refs; /* (row, allocating tgid) per object, sorted */
@@ -112,8 +112,7 @@ struct trace_read {
 };
 
 /* Which row holds key, or -1 (rows sorted by trace_site_key_cmp). */
-int trace_site_key_cmp(const struct trace_site_key *a,
-		       const struct trace_site_key *b);
+int trace_site_key_cmp(const struct trace_site_key *a, const struct trace_site_key *b);
 long trace_read_find(const struct trace_read *r, const struct trace_site_key *k);
 /* The frames of stack id (count returned, *frames set), 0 when unknown. */
 size_t trace_read_stack(const struct trace_read *r, int32_t id, const uint64_t **frames);

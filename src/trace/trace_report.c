@@ -30,8 +30,7 @@
 
 const char *trace_kind_name(uint32_t kind)
 {
-	static const char *const names[] = { "kmalloc", "kmem_cache", "page", "percpu",
-					     "vmalloc" };
+	static const char *const names[] = { "kmalloc", "kmem_cache", "page", "percpu", "vmalloc" };
 
 	return kind < TRACE_KIND_NR ? names[kind] : "unknown";
 }
@@ -49,8 +48,8 @@ const char *trace_ctx_comm(uint32_t ctx)
 	return NULL;
 }
 
-const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *buf,
-			     size_t len, const char **module)
+const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *buf, size_t len,
+			     const char **module)
 {
 	const char *name;
 	uint64_t off;
@@ -68,17 +67,57 @@ const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *
 static bool allocator_frame(const char *fn)
 {
 	static const char *const pfx[] = {
-		"__alloc_pages", "alloc_pages", "__get_free_pages", "get_zeroed_page",
-		"__folio_alloc", "folio_alloc", "alloc_frozen_pages", "__alloc_frozen_pages",
-		"post_alloc_hook", "prep_new_page", "get_page_from_freelist", "rmqueue",
-		"__rmqueue", "alloc_slab_page", "allocate_slab", "new_slab", "___slab_alloc",
-		"__slab_alloc", "kmalloc_large", "__kmalloc", "___kmalloc", "kmalloc",
-		"kmem_cache_alloc", "slab_alloc", "__vmalloc", "vmalloc", "vzalloc",
-		"__get_vm_area", "get_vm_area", "alloc_vmap_area", "__vmap", "vmap",
-		"kvmalloc", "__kvmalloc", "vm_area_alloc_pages", "pcpu_", "__alloc_percpu",
-		"alloc_percpu", "bpf_", "__bpf_", "trace_", "__traceiter_", "perf_",
-		"__trace_", "kasan_", "alloc_pages_bulk", "__alloc_pages_bulk", "vm_map_ram",
-		"__vmalloc_node", "kvzalloc", "kvcalloc",
+		"__alloc_pages",
+		"alloc_pages",
+		"__get_free_pages",
+		"get_zeroed_page",
+		"__folio_alloc",
+		"folio_alloc",
+		"alloc_frozen_pages",
+		"__alloc_frozen_pages",
+		"post_alloc_hook",
+		"prep_new_page",
+		"get_page_from_freelist",
+		"rmqueue",
+		"__rmqueue",
+		"alloc_slab_page",
+		"allocate_slab",
+		"new_slab",
+		"___slab_alloc",
+		"__slab_alloc",
+		"kmalloc_large",
+		"__kmalloc",
+		"___kmalloc",
+		"kmalloc",
+		"kmem_cache_alloc",
+		"slab_alloc",
+		"__vmalloc",
+		"vmalloc",
+		"vzalloc",
+		"__get_vm_area",
+		"get_vm_area",
+		"alloc_vmap_area",
+		"__vmap",
+		"vmap",
+		"kvmalloc",
+		"__kvmalloc",
+		"vm_area_alloc_pages",
+		"pcpu_",
+		"__alloc_percpu",
+		"alloc_percpu",
+		"bpf_",
+		"__bpf_",
+		"trace_",
+		"__traceiter_",
+		"perf_",
+		"__trace_",
+		"kasan_",
+		"alloc_pages_bulk",
+		"__alloc_pages_bulk",
+		"vm_map_ram",
+		"__vmalloc_node",
+		"kvzalloc",
+		"kvcalloc",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(pfx); i++)
@@ -98,8 +137,7 @@ static uint64_t derive_site(const struct trace_read *r, const struct trace_ksyms
 		uint64_t off;
 
 		/* unknown frames at the top: the BPF program itself */
-		if (trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) &&
-		    !allocator_frame(name))
+		if (trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) && !allocator_frame(name))
 			return frames[i];
 	}
 	return 0;
@@ -132,7 +170,8 @@ static void name_cache(const struct trace_read *r, struct trace_callsite *c)
 		/* the cache slabinfo lists: flavour from the gfp flags, size class */
 		struct target_kmalloc k = {
 			.size = target_kmalloc_class(c->cache & 0xffffff),
-			.type = (enum kleak_kmalloc_type)(c->cache >> 24), .rnd = -1,
+			.type = (enum kleak_kmalloc_type)(c->cache >> 24),
+			.rnd = -1,
 		};
 
 		if (k.size && k.type < KLEAK_KMALLOC_TYPES)
@@ -166,7 +205,10 @@ static void symbolize(struct trace_callsite *c, const struct trace_ksyms *ks)
 }
 
 /* (callsite index, stack id) pairs, counted, top few kept per call site. */
-struct cs_stack { size_t cs; int32_t id; };
+struct cs_stack {
+	size_t cs;
+	int32_t id;
+};
 
 static int cs_stack_cmp(const void *a, const void *b)
 {
@@ -179,16 +221,16 @@ static int cs_stack_cmp(const void *a, const void *b)
 
 /* The frames of a stack from the caller of the allocator on: the BPF
  * trampoline and allocator frames at its top say nothing. */
-static size_t stack_frames(const struct trace_read *r, const struct trace_ksyms *ks,
-			   int32_t id, uint64_t *out, size_t max)
+static size_t stack_frames(const struct trace_read *r, const struct trace_ksyms *ks, int32_t id,
+			   uint64_t *out, size_t max)
 {
 	const uint64_t *frames;
 	size_t n = trace_read_stack(r, id, &frames), i = 0, k = 0;
 	const char *name, *mod;
 	uint64_t off;
 
-	while (i < n && (!trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) ||
-			 allocator_frame(name)))
+	while (i < n &&
+	       (!trace_ksyms_lookup(ks, frames[i], &name, &off, &mod) || allocator_frame(name)))
 		i++;
 	if (i == n) /* nothing but allocator frames: keep them all */
 		i = 0;
@@ -267,8 +309,7 @@ static struct binom_memo *memo_of(struct trace_report_state *st, int div)
 }
 
 /* n * k and the bounds of the population k was drawn 1 in n from, at alpha / div. */
-static struct trace_est est_count(struct trace_report_state *st, uint32_t n, int div,
-				  uint64_t k)
+static struct trace_est est_count(struct trace_report_state *st, uint32_t n, int div, uint64_t k)
 {
 	struct trace_est e = { .v = k * n, .lo = k * n, .hi = k * n };
 
@@ -299,8 +340,8 @@ static int pid_count_cmp(const void *a, const void *b)
 }
 
 /* Names and scales a call site's processes (interrupt context: pid 0). */
-static void pids_finish(const struct trace_read *r, struct trace_report_state *st,
-			uint32_t n, struct trace_callsite *c)
+static void pids_finish(const struct trace_read *r, struct trace_report_state *st, uint32_t n,
+			struct trace_callsite *c)
 {
 	for (size_t j = 0; j < c->npids; j++) {
 		struct trace_pid_summary *p = &c->pids[j];
@@ -452,8 +493,7 @@ static void est_frees(struct trace_report_state *st, uint32_t n, int div,
 }
 
 /* Every figure of a call site from what was tracked (and drawn). */
-static void estimate(struct trace_report_state *st, uint32_t n, bool aged,
-		     struct trace_callsite *c)
+static void estimate(struct trace_report_state *st, uint32_t n, bool aged, struct trace_callsite *c)
 {
 	const struct trace_sampled *s = &c->s;
 	uint64_t shown = aged ? s->aged : s->live, shown_b = aged ? s->aged_bytes : s->live_bytes;
@@ -573,8 +613,7 @@ static void cs_name(const struct trace_read *r, const struct trace_ksyms *ks,
  * stacks meet here. row_cs[i] is the call site of row i.
  */
 static int group_rows(const struct trace_read *r, const struct trace_ksyms *ks,
-		      const struct trace_report_state *st, size_t *row_cs,
-		      struct trace_report *rep)
+		      const struct trace_report_state *st, size_t *row_cs, struct trace_report *rep)
 {
 	struct trace_callsite *all = calloc(r->nrows ? r->nrows : 1, sizeof(*all));
 	size_t n = 0;

@@ -31,7 +31,7 @@
 
 #define TRACE_REPORT_STACKS 5 /* stacks kept per call site */
 #define TRACE_STACK_FRAMES 24
-#define TRACE_ALPHA 0.05      /* the intervals are 95% ones */
+#define TRACE_ALPHA 0.05 /* the intervals are 95% ones */
 
 /* A count or byte figure: the value and the bounds of its 95% interval. */
 struct trace_est {
@@ -52,33 +52,33 @@ struct trace_stack_summary {
 #define TRACE_REPORT_PIDS 3 /* allocating processes kept per call site */
 
 struct trace_pid_summary {
-	uint32_t pid;	/* tgid that allocated the objects; 0 for interrupt context */
-	struct trace_est count; /* its outstanding objects here, all ages */
+	uint32_t pid;		   /* tgid that allocated the objects; 0 for interrupt context */
+	struct trace_est count;	   /* its outstanding objects here, all ages */
 	char comm[TRACE_COMM_LEN]; /* /proc/PID/comm; "[irq]", "[softirq]", "[nmi]"; "" gone */
 };
 
 /* The objects kleak tracked for a call site, summed over its rows. */
 struct trace_sampled {
-	uint64_t objs, obj_bytes;	/* inserted */
+	uint64_t objs, obj_bytes; /* inserted */
 	uint64_t frees, free_bytes;
 	uint64_t repaired, repaired_bytes;
 	uint64_t missed_deletes;
-	uint64_t allocs, alloc_bytes;	/* --sample: allocation events drawn 1 in N */
-	uint64_t live, live_bytes;	/* objs - frees - repaired */
-	uint64_t aged, aged_bytes;	/* of those, at least --min-age old */
+	uint64_t allocs, alloc_bytes; /* --sample: allocation events drawn 1 in N */
+	uint64_t live, live_bytes;    /* objs - frees - repaired */
+	uint64_t aged, aged_bytes;    /* of those, at least --min-age old */
 };
 
 struct trace_callsite {
 	/* identity: kind, address, cache */
 	uint32_t kind;
-	uint64_t addr;	/* call site, or the frame derived from a stack */
-	uint64_t cache; /* struct kmem_cache *, kmalloc flavour and size class, order */
+	uint64_t addr;	    /* call site, or the frame derived from a stack */
+	uint64_t cache;	    /* struct kmem_cache *, kmalloc flavour and size class, order */
 	char function[128]; /* the source function ("getname_flags") */
 	char clone[64];	    /* a GCC clone's suffix (".part.0"), or "" */
 	char callsite[160]; /* symbol+0xoff as kallsyms has it, or "(unknown)" */
 	char module[64];    /* empty: vmlinux */
 	char cache_name[TRACE_CACHE_NAME_LEN]; /* empty: none */
-	const char *aliases[8]; /* caches merged into cache_name (not itself) */
+	const char *aliases[8];		       /* caches merged into cache_name (not itself) */
 	size_t naliases;
 	struct trace_sampled s; /* what the figures below come from */
 	/* cumulative since start; estimates under --sample */
@@ -105,10 +105,10 @@ struct trace_report {
 	const struct trace_ksyms *ksyms; /* symbols of the stacks' frames */
 	bool final;			 /* the last report of the run (the caller's) */
 	uint64_t min_age_ns;		 /* --min-age: outstanding counts only older objects */
-	uint64_t elapsed_ns;  /* since attach */
-	uint64_t interval_ns; /* since the previous report */
-	uint32_t sample;      /* 1 = exact */
-	struct trace_callsite *cs; /* by outstanding bytes, descending (--min-age:
+	uint64_t elapsed_ns;		 /* since attach */
+	uint64_t interval_ns;		 /* since the previous report */
+	uint32_t sample;		 /* 1 = exact */
+	struct trace_callsite *cs;	 /* by outstanding bytes, descending (--min-age:
 				      confirmed bytes first) */
 	size_t ncs;
 	/* totals over the call sites */
@@ -126,9 +126,9 @@ struct trace_report_state {
 	struct trace_callsite *prev; /* sorted by identity */
 	size_t nprev;
 	uint64_t prev_ns;
-	uint64_t min_age_ns; /* config: outstanding counts only older objects */
+	uint64_t min_age_ns;		    /* config: outstanding counts only older objects */
 	const struct slab_aliases *aliases; /* config: SLUB merging, or NULL */
-	struct binom_memo *memo[4]; /* at alpha / 1, 2, 3, 6 (allocated here) */
+	struct binom_memo *memo[4];	    /* at alpha / 1, 2, 3, 6 (allocated here) */
 };
 
 /*
@@ -145,8 +145,8 @@ void trace_report_state_free(struct trace_report_state *st);
 
 const char *trace_kind_name(uint32_t kind);
 /* "func+0xoff" into buf and the module (NULL for vmlinux). */
-const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *buf,
-			     size_t len, const char **module);
+const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *buf, size_t len,
+			     const char **module);
 /* The comm shown for an interrupt context (enum kleak_ctx), or NULL for a task. */
 const char *trace_ctx_comm(uint32_t ctx);
 

@@ -98,8 +98,8 @@ static void cache_filter(struct trace_bpf *skel, const struct target_cache *c)
 
 uint32_t trace_sites_entries(int ncpus)
 {
-	uint64_t n = TRACE_SITES_BUDGET / ((uint64_t)(ncpus > 0 ? ncpus : 1) *
-					   sizeof(struct trace_site_val));
+	uint64_t n = TRACE_SITES_BUDGET /
+		     ((uint64_t)(ncpus > 0 ? ncpus : 1) * sizeof(struct trace_site_val));
 
 	return n > TRACE_SITES_MAX ? TRACE_SITES_MAX : n < TRACE_SITES_MIN ? TRACE_SITES_MIN : n;
 }
@@ -222,7 +222,8 @@ static int load_error(int err, struct kerr *e)
 				geteuid() ? "" : "; a security policy may forbid BPF");
 	return kerr_set(e, err, "kleak trace", 0,
 			"loading the BPF programs failed: %s (set KLEAK_DEBUG=1 for the "
-			"verifier's log)", loader_why(err, why, sizeof(why)));
+			"verifier's log)",
+			loader_why(err, why, sizeof(why)));
 }
 
 /*
@@ -242,9 +243,11 @@ static void map_bytes(struct trace_session *s, const struct btf *btf)
 	z.page_size = (uint32_t)sysconf(_SC_PAGESIZE);
 	bpf_object__for_each_map(m, s->skel->obj) {
 		struct map_mem_shape sh = {
-			.type = bpf_map__type(m), .key_size = bpf_map__key_size(m),
+			.type = bpf_map__type(m),
+			.key_size = bpf_map__key_size(m),
 			.value_size = bpf_map__value_size(m),
-			.max_entries = bpf_map__max_entries(m), .flags = bpf_map__map_flags(m),
+			.max_entries = bpf_map__max_entries(m),
+			.flags = bpf_map__map_flags(m),
 		};
 		uint64_t fd_bytes, mine;
 
@@ -284,8 +287,8 @@ static int attached(struct trace_session *s, struct kerr *e)
 	return 0;
 }
 
-int trace_session_open(struct trace_session *s, const struct trace_opts *o,
-		       const struct target *t, struct kerr *e)
+int trace_session_open(struct trace_session *s, const struct trace_opts *o, const struct target *t,
+		       struct kerr *e)
 {
 	struct btf *btf = NULL;
 	int ret;
@@ -362,8 +365,7 @@ typedef void (*entry_fn)(void *ctx, const void *key, const void *val);
  * Every entry of a map, in batches (one syscall per READ_CHUNK entries);
  * kernels without batch ops on this map type fall back to one lookup per key.
  */
-static int map_each(struct trace_session *s, int fd, size_t ksz, size_t vsz,
-		    entry_fn fn, void *ctx)
+static int map_each(struct trace_session *s, int fd, size_t ksz, size_t vsz, entry_fn fn, void *ctx)
 {
 	uint64_t in = 0, out = 0;
 	bool first = true;
@@ -485,14 +487,14 @@ static int read_maps(struct trace_session *s, uint64_t min_age_ns, struct trace_
 	size_t vsz = sizeof(struct trace_site_val) * (size_t)s->ncpus;
 	int ret;
 
-	ret = map_each(s, bpf_map__fd(s->skel->maps.sites), sizeof(struct trace_site_key),
-		       vsz, site_entry, &c);
+	ret = map_each(s, bpf_map__fd(s->skel->maps.sites), sizeof(struct trace_site_key), vsz,
+		       site_entry, &c);
 	if (ret || c.err)
 		return ret ? ret : c.err;
 	if (r->nrows)
 		qsort(r->rows, r->nrows, sizeof(*r->rows), row_cmp);
-	ret = map_each(s, bpf_map__fd(s->skel->maps.objs), sizeof(__u64),
-		       sizeof(struct trace_obj), obj_entry, &c);
+	ret = map_each(s, bpf_map__fd(s->skel->maps.objs), sizeof(__u64), sizeof(struct trace_obj),
+		       obj_entry, &c);
 	if (ret || c.err)
 		return ret ? ret : c.err;
 	if (r->nstack_refs)
@@ -646,8 +648,8 @@ static int read_comms(struct trace_read *r)
 	return 0;
 }
 
-int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
-		       struct trace_read *r, struct kerr *e)
+int trace_session_read(struct trace_session *s, uint64_t min_age_ns, struct trace_read *r,
+		       struct kerr *e)
 {
 	int ret;
 

@@ -34,10 +34,10 @@ struct trace_opts {
 	uint32_t sample;      /* --sample N: 1 in N objects; 1 = exact */
 	uint64_t sample_seed; /* --sample-seed: which addresses; random unless seed_given */
 	bool seed_given;
-	uint32_t stack_every; /* --stacks: a stack for 1 in N objects; 0 = off */
-	uint32_t max_entries; /* --max-entries: objects tracked at most */
+	uint32_t stack_every;	     /* --stacks: a stack for 1 in N objects; 0 = off */
+	uint32_t max_entries;	     /* --max-entries: objects tracked at most */
 	bool pages, percpu, vmalloc; /* opt-in event families */
-	bool no_slab;	      /* leave kmalloc/kmem_cache out (a vmalloc-only trace) */
+	bool no_slab;		     /* leave kmalloc/kmem_cache out (a vmalloc-only trace) */
 };
 
 #define TRACE_DEFAULT_MAX_ENTRIES KLEAK_OBJ_MAP_ENTRIES
@@ -70,16 +70,16 @@ struct trace_session {
  * target t. Messages in e are for the user: not privileged, no BTF, a
  * tracepoint absent.
  */
-int trace_session_open(struct trace_session *s, const struct trace_opts *o,
-		       const struct target *t, struct kerr *e);
+int trace_session_open(struct trace_session *s, const struct trace_opts *o, const struct target *t,
+		       struct kerr *e);
 /*
  * Reads everything the report needs once: the maps, the stacks and cache
  * names they refer to, program statistics, the comms of the allocating
  * processes. min_age_ns selects the "aged" counts. Free with
  * trace_read_free (the stacks stay the session's).
  */
-int trace_session_read(struct trace_session *s, uint64_t min_age_ns,
-		       struct trace_read *r, struct kerr *e);
+int trace_session_read(struct trace_session *s, uint64_t min_age_ns, struct trace_read *r,
+		       struct kerr *e);
 /* Detaches and frees; safe on a zeroed or half-opened session. */
 void trace_session_close(struct trace_session *s);
 /* Whether the running kernel has raw tracepoint tp (its BTF has btf_trace_<tp>). */

@@ -94,8 +94,7 @@ static int too_big(struct kerr *e, const char *name, size_t cap)
 	return kerr_set(e, -EFBIG, name, 0, "larger than the %zu-byte limit", cap);
 }
 
-int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap,
-		struct kerr *e)
+int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap, struct kerr *e)
 {
 	size_t start = b->len;
 	struct stat st;
@@ -126,8 +125,7 @@ int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap,
 			if (errno == EINTR)
 				continue;
 			r = -errno;
-			return kerr_set(e, r, name, 0, "%s%s", strerror(-r),
-					errno_hint(-r));
+			return kerr_set(e, r, name, 0, "%s%s", strerror(-r), errno_hint(-r));
 		}
 		if (n == 0)
 			break;
@@ -149,8 +147,7 @@ int buf_read_file(struct buf *b, const char *path, size_t cap, struct kerr *e)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
-		return kerr_set(e, r, path, 0, "%s%s", strerror(-r),
-				errno_hint(-r));
+		return kerr_set(e, r, path, 0, "%s%s", strerror(-r), errno_hint(-r));
 	}
 	r = buf_read_fd(b, fd, path, cap, e);
 	close(fd);
@@ -186,18 +183,17 @@ bool line_next(struct line_iter *it, const char **line, size_t *len)
 	return true;
 }
 
-int line_next_capped(struct line_iter *it, const char **line, size_t *len,
-		     const char *src, struct kerr *e)
+int line_next_capped(struct line_iter *it, const char **line, size_t *len, const char *src,
+		     struct kerr *e)
 {
 	if (!line_next(it, line, len))
 		return 0;
 	if (*len > BUF_LINE_CAP)
-		return kerr_set(e, -E2BIG, src, it->lineno,
-				"line longer than %u bytes", BUF_LINE_CAP);
+		return kerr_set(e, -E2BIG, src, it->lineno, "line longer than %u bytes",
+				BUF_LINE_CAP);
 	/* The kernel's text files have none: a NUL would silently cut a name. */
 	if (memchr(*line, '\0', *len))
-		return kerr_set(e, -EINVAL, src, it->lineno,
-				"a NUL byte: not a text line");
+		return kerr_set(e, -EINVAL, src, it->lineno, "a NUL byte: not a text line");
 	return 1;
 }
 

@@ -16,7 +16,7 @@
 #include "err.h"
 
 #define BUF_FILE_CAP (1ULL << 30) /* a whole source: 1 GiB */
-#define BUF_LINE_CAP (1U << 20)   /* a single line: 1 MiB */
+#define BUF_LINE_CAP (1U << 20)	  /* a single line: 1 MiB */
 
 struct buf {
 	char *data; /* always NUL-terminated when non-NULL */
@@ -26,8 +26,7 @@ struct buf {
 
 int buf_reserve(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *p, size_t n);
-__attribute__((format(printf, 2, 3))) int buf_printf(struct buf *b,
-						     const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int buf_printf(struct buf *b, const char *fmt, ...);
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
@@ -37,8 +36,7 @@ void buf_free(struct buf *b);
  * (needs root)", "larger than 1 GiB").
  */
 int buf_read_file(struct buf *b, const char *path, size_t cap, struct kerr *e);
-int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap,
-		struct kerr *e);
+int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap, struct kerr *e);
 
 /* Walks the lines of a buffer without copying. */
 struct line_iter {
@@ -60,8 +58,8 @@ bool line_next(struct line_iter *it, const char **line, size_t *len);
  * line holding a NUL byte (no kernel text file has one: it would cut a
  * name short, "dentry\0x" passing for "dentry").
  */
-int line_next_capped(struct line_iter *it, const char **line, size_t *len,
-		     const char *src, struct kerr *e);
+int line_next_capped(struct line_iter *it, const char **line, size_t *len, const char *src,
+		     struct kerr *e);
 
 /* Splits a line into whitespace-separated fields, in place. */
 struct field {

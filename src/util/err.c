@@ -7,8 +7,7 @@
 
 #include "util/text.h"
 
-int kerr_set(struct kerr *e, int code, const char *src, long line,
-	     const char *fmt, ...)
+int kerr_set(struct kerr *e, int code, const char *src, long line, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -16,9 +16,8 @@ struct kerr {
 	char msg[512];
 };
 
-__attribute__((format(printf, 5, 6))) int kerr_set(struct kerr *e, int code,
-						   const char *src, long line,
-						   const char *fmt, ...);
+__attribute__((format(printf, 5, 6))) int kerr_set(struct kerr *e, int code, const char *src,
+						   long line, const char *fmt, ...);
 void kerr_clear(struct kerr *e);
 /* "src:line: msg" (line omitted when 0) into buf. */
 const char *kerr_str(const struct kerr *e, char *buf, size_t len);

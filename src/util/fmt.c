@@ -20,8 +20,7 @@ static const char *scaled(double v, const char *sign, char *buf, size_t len)
 	if (u == 0)
 		snprintf(buf, len, "%s%.0f %s", sign, v, units[u]);
 	else
-		snprintf(buf, len, "%s%.*f %s", sign, v < 10 ? 1 : 0, v,
-			 units[u]);
+		snprintf(buf, len, "%s%.*f %s", sign, v < 10 ? 1 : 0, v, units[u]);
 	return buf;
 }
 

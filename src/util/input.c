@@ -20,9 +20,8 @@
  * kmemleak report --kallsyms /proc/kallsyms): reading them has no effect.
  */
 static const char *const kernel_tables[] = {
-	"/proc/meminfo",  "/proc/slabinfo",  "/proc/vmallocinfo",
-	"/proc/modules",  "/proc/kallsyms",  "/proc/allocinfo",
-	"/sys/kernel/debug/kmemleak",
+	"/proc/meminfo",  "/proc/slabinfo",  "/proc/vmallocinfo",	   "/proc/modules",
+	"/proc/kallsyms", "/proc/allocinfo", "/sys/kernel/debug/kmemleak",
 };
 
 static bool kernel_fs(long type)
@@ -87,8 +86,9 @@ static int vet(int fd, const char *name, struct kerr *e)
 		return kerr_set(e, -EINVAL, name, 0, "%s, not a regular file: refused",
 				kind_of(st.st_mode));
 	if (!fstatfs(fd, &sf) && kernel_fs((long)sf.f_type) && !kernel_table(fd))
-		return kerr_set(e, -EINVAL, name, 0,
-				"a kernel interface file, not a saved one: refused (reading it can take data away from others)");
+		return kerr_set(
+			e, -EINVAL, name, 0,
+			"a kernel interface file, not a saved one: refused (reading it can take data away from others)");
 	return 0;
 }
 
@@ -148,8 +148,7 @@ int input_join(char *buf, size_t len, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int input_open_at(int dirfd, const char *dirpath, const char *name,
-		  struct kerr *e)
+int input_open_at(int dirfd, const char *dirpath, const char *name, struct kerr *e)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
@@ -165,8 +164,7 @@ int input_open_at(int dirfd, const char *dirpath, const char *name,
 	return reopen(fd, path, e);
 }
 
-static int read_fd(struct buf *b, int fd, const char *name, size_t cap,
-		   struct kerr *e)
+static int read_fd(struct buf *b, int fd, const char *name, size_t cap, struct kerr *e)
 {
 	int r;
 
@@ -182,8 +180,8 @@ int input_read(struct buf *b, const char *path, size_t cap, struct kerr *e)
 	return read_fd(b, input_open(path, e), path, cap, e);
 }
 
-int input_read_at(struct buf *b, int dirfd, const char *dirpath,
-		  const char *name, size_t cap, struct kerr *e)
+int input_read_at(struct buf *b, int dirfd, const char *dirpath, const char *name, size_t cap,
+		  struct kerr *e)
 {
 	char path[4096];
 
@@ -193,6 +191,6 @@ int input_read_at(struct buf *b, int dirfd, const char *dirpath,
 
 bool input_refused(int code)
 {
-	return code == -EINVAL || code == -EXDEV || code == -ELOOP ||
-	       code == -EFBIG || code == -ENAMETOOLONG;
+	return code == -EINVAL || code == -EXDEV || code == -ELOOP || code == -EFBIG ||
+	       code == -ENAMETOOLONG;
 }

@@ -40,13 +40,12 @@ int input_open_dir(const char *path, struct kerr *e);
  * Opens name beneath the directory dirfd; dirpath names the directory in
  * errors. -ENOENT when absent; -EXDEV for a path leaving the directory.
  */
-int input_open_at(int dirfd, const char *dirpath, const char *name,
-		  struct kerr *e);
+int input_open_at(int dirfd, const char *dirpath, const char *name, struct kerr *e);
 
 /* Reads a whole input opened as above, at most cap bytes. */
 int input_read(struct buf *b, const char *path, size_t cap, struct kerr *e);
-int input_read_at(struct buf *b, int dirfd, const char *dirpath,
-		  const char *name, size_t cap, struct kerr *e);
+int input_read_at(struct buf *b, int dirfd, const char *dirpath, const char *name, size_t cap,
+		  struct kerr *e);
 
 /*
  * Whether an error of the functions above is a refusal (the file exists

@@ -160,8 +160,8 @@ int num_parse_duration_ns(const char *s, uint64_t *out)
 		const char *suffix;
 		double ns;
 	} units[] = {
-		{ "", 1e9 },   { "s", 1e9 },	{ "ms", 1e6 }, { "us", 1e3 },
-		{ "m", 60e9 }, { "h", 3600e9 },
+		{ "", 1e9 },   { "s", 1e9 },  { "ms", 1e6 },
+		{ "us", 1e3 }, { "m", 60e9 }, { "h", 3600e9 },
 	};
 	size_t n;
 	double v;

@@ -28,8 +28,7 @@ __attribute__((constructor)) static void strmap_seed(void)
  */
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
-	__uint128_t r = (__uint128_t)(a ^ 0xa0761d6478bd642fULL) *
-			(b ^ 0xe7037ed1a0b428dbULL);
+	__uint128_t r = (__uint128_t)(a ^ 0xa0761d6478bd642fULL) * (b ^ 0xe7037ed1a0b428dbULL);
 
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
@@ -49,8 +48,7 @@ uint64_t strmap_hash(const void *key, size_t len)
 	return h | 1; /* 0 marks an empty slot */
 }
 
-static struct strmap_entry *find(const struct strmap *m, uint64_t h,
-				 const void *key, size_t len)
+static struct strmap_entry *find(const struct strmap *m, uint64_t h, const void *key, size_t len)
 {
 	size_t mask = m->nslots - 1;
 
@@ -59,8 +57,7 @@ static struct strmap_entry *find(const struct strmap *m, uint64_t h,
 
 		if (!e->hash)
 			return e;
-		if (e->hash == h && e->keylen == len &&
-		    memcmp(e->key, key, len) == 0)
+		if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0)
 			return e;
 	}
 }
@@ -79,8 +76,7 @@ static int grow(struct strmap *m)
 	m->nslots = n;
 	for (size_t i = 0; i < oldn; i++)
 		if (old[i].hash)
-			*find(m, old[i].hash, old[i].key, old[i].keylen) =
-				old[i];
+			*find(m, old[i].hash, old[i].key, old[i].keylen) = old[i];
 	free(old);
 	return 0;
 }
@@ -95,8 +91,7 @@ size_t strmap_get(const struct strmap *m, const void *key, size_t len)
 	return e->hash ? e->value : STRMAP_NONE;
 }
 
-size_t strmap_intern(struct strmap *m, const void *key, size_t len,
-		     size_t value_if_new)
+size_t strmap_intern(struct strmap *m, const void *key, size_t len, size_t value_if_new)
 {
 	uint64_t h = strmap_hash(key, len);
 	struct strmap_entry *e;

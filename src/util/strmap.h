@@ -32,8 +32,7 @@ size_t strmap_get(const struct strmap *m, const void *key, size_t len);
  * Looks key up; when absent, inserts it with value `value_if_new`.
  * Returns the stored value, or SIZE_MAX on allocation failure.
  */
-size_t strmap_intern(struct strmap *m, const void *key, size_t len,
-		     size_t value_if_new);
+size_t strmap_intern(struct strmap *m, const void *key, size_t len, size_t value_if_new);
 void strmap_free(struct strmap *m);
 
 #define STRMAP_NONE SIZE_MAX

@@ -40,9 +40,8 @@ size_t text_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 
 static bool hidden_cp(uint32_t c)
 {
-	return (c >= 0x80 && c <= 0x9f) || c == 0x61c || c == 0x200e ||
-	       c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
+	return (c >= 0x80 && c <= 0x9f) || c == 0x61c || c == 0x200e || c == 0x200f ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 /*
@@ -138,7 +137,8 @@ static bool shell_plain(const char *s)
 		return false;
 	for (; *s; s++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789_./:=@%+,-", *s))
+			    "0123456789_./:=@%+,-",
+			    *s))
 			return false;
 	return true;
 }

@@ -12,8 +12,7 @@
  * Appends *item (size bytes) to the array *vecp holding *n of *cap
  * elements, doubling it when full. Returns 0 or -ENOMEM (array unchanged).
  */
-static inline int vec_push(void *vecp, size_t *n, size_t *cap, size_t size,
-			   const void *item)
+static inline int vec_push(void *vecp, size_t *n, size_t *cap, size_t size, const void *item)
 {
 	void **v = vecp;
 

@@ -8,9 +8,10 @@
 #include "parse/kallsyms.h"
 #include "parse/kmemleak.h"
 
-static const char syms[] = "ffffffff81000000 T _text\n"
-			   "ffffffffa0937000 t kmem_alloc\t[kmem_test]\n"
-			   "ffffffffa0937030 t kmem_free\t[kmem_test]\n";
+static const char syms[] =
+	"ffffffff81000000 T _text\n"
+	"ffffffffa0937000 t kmem_alloc\t[kmem_test]\n"
+	"ffffffffa0937030 t kmem_free\t[kmem_test]\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -42,11 +42,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define LIM_SAMPLES 64
 
 static const char *const names[] = {
-	"sample-000001/meta",	  "sample-000001/meminfo",  "sample-000001/slabinfo",
-	"sample-000001/vmallocinfo", "sample-000001/modules", "sample-000001/slab_aliases",
-	"sample-000001/kallsyms", "sample-000001/allocinfo", "sample-000001/kmemleak",
-	"sample-000001/unknown",  "meta",		    "",
-	"../../etc/passwd",	  "sample-000001/",
+	"sample-000001/meta",
+	"sample-000001/meminfo",
+	"sample-000001/slabinfo",
+	"sample-000001/vmallocinfo",
+	"sample-000001/modules",
+	"sample-000001/slab_aliases",
+	"sample-000001/kallsyms",
+	"sample-000001/allocinfo",
+	"sample-000001/kmemleak",
+	"sample-000001/unknown",
+	"meta",
+	"",
+	"../../etc/passwd",
+	"sample-000001/",
 	"a-name-of-ninety-nine-bytes-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/meta",
 };
 
@@ -217,8 +226,9 @@ static int on_sample(struct sample *s, void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 {
-	struct recording_limits lim = { .meta = LIM_META, .member = LIM_MEMBER,
-					.total = LIM_TOTAL, .samples = LIM_SAMPLES };
+	struct recording_limits lim = {
+		.meta = LIM_META, .member = LIM_MEMBER, .total = LIM_TOTAL, .samples = LIM_SAMPLES
+	};
 	struct gen g = { .p = d, .end = d + size };
 	struct buf b = { 0 };
 	struct recording_status st;

@@ -28,8 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		modules_free(&m);
 		return 0;
 	}
-	base = (struct vmalloc_baseline){ .modules = &m, .kallsyms = syms,
-					  .kallsyms_len = sizeof(syms) - 1, .sections = &s,
+	base = (struct vmalloc_baseline){ .modules = &m,
+					  .kallsyms = syms,
+					  .kallsyms_len = sizeof(syms) - 1,
+					  .sections = &s,
 					  .loaded_sections = &s };
 	if (!vmalloc_group((const char *)data, size, "fuzz", 4096, &m, &base, &g, &e))
 		vmalloc_groups_free(&g);

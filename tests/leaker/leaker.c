@@ -171,8 +171,9 @@ static long ops_churn(const char *dir, double secs)
 		for (int j = 0; j < 256; j++, i++)
 			churn_op(dir, i);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (!stop && (double)(now.tv_sec - t0.tv_sec) +
-				  (double)(now.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	} while (!stop &&
+		 (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9 <
+			 secs);
 	return i;
 }
 

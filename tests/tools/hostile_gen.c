@@ -123,8 +123,9 @@ static int deflate_out(z_stream *z, const void *p, size_t n, int flush, FILE *f)
 /* A meta entry, then NAME of BYTES repeated lines: streamed, never held. */
 static int cmd_bomb(int argc, char **argv)
 {
-	static const char meta[] = "kleak_snapshot=1\nrelease=bomb\npage_size=4096\n"
-				   "mono_ns=1000000000\nkleak_recording=1\nsample=1\n";
+	static const char meta[] =
+		"kleak_snapshot=1\nrelease=bomb\npage_size=4096\n"
+		"mono_ns=1000000000\nkleak_recording=1\nsample=1\n";
 	static const char line[] = "MemTotal:       16384 kB\n";
 	unsigned long long bytes = strtoull(argv[4], NULL, 0), done = 0;
 	static const char zeros[512];
@@ -171,19 +172,22 @@ static int cmd_series(int argc, char **argv)
 	int r = 0;
 
 	for (unsigned long i = 0; i < samples && !r; i++) {
-		struct recording_meta m = { .seq = i + 1, .interval_ns = 1000000000ULL,
+		struct recording_meta m = { .seq = i + 1,
+					    .interval_ns = 1000000000ULL,
 					    .time_s = 1700000000 + (int64_t)i };
 		struct buf *sl = &s.raw[SRC_SLABINFO];
 
 		sample_reset(&s, SAMPLE_LIVE, NULL);
 		buf_reset(&s.meta);
-		buf_printf(&s.meta, "kleak_snapshot=1\nrelease=series\npage_size=4096\nmono_ns=%lu\n",
+		buf_printf(&s.meta,
+			   "kleak_snapshot=1\nrelease=series\npage_size=4096\nmono_ns=%lu\n",
 			   (i + 1) * 1000000000UL);
 		s.have_meta = true;
 		buf_reset(sl);
 		buf_printf(sl, "slabinfo - version: 2.1\n# name <active_objs> ...\n");
 		for (unsigned long k = 0; k < n; k++)
-			buf_printf(sl, "c%lu_%lu 100 100 4096 8 8 : tunables 0 0 0 : slabdata 8 8 0\n",
+			buf_printf(sl,
+				   "c%lu_%lu 100 100 4096 8 8 : tunables 0 0 0 : slabdata 8 8 0\n",
 				   i, k);
 		s.have[SRC_SLABINFO] = true;
 		r = recording_encode(&enc, &s, &m, &out, &e) ? 1 : 0;
@@ -278,6 +282,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(c, "utf8") && argc == 3)
 		return cmd_utf8(argv[2]);
-	fprintf(stderr, "usage: hostile_gen rec|bomb|series|rss|kmsg-unread|utf8 ... (see the source)\n");
+	fprintf(stderr,
+		"usage: hostile_gen rec|bomb|series|rss|kmsg-unread|utf8 ... (see the source)\n");
 	return 2;
 }

@@ -33,7 +33,8 @@ struct args {
 static int usage(void)
 {
 	fputs("usage: klog_events [--findings|--summary] [--boot-wall NS] [--live] FILE\n"
-	      "       klog_events --kmsg [--cursor SEQ] [--findings|--summary]\n", stderr);
+	      "       klog_events --kmsg [--cursor SEQ] [--findings|--summary]\n",
+	      stderr);
 	return 2;
 }
 
@@ -145,8 +146,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	src = a.kmsg ? KLOG_KMSG_PATH : a.file;
-	if (klog_parse(a.kmsg ? rd.data.data : b.data, a.kmsg ? rd.data.len : b.len, src,
-		       &po, &log, &e)) {
+	if (klog_parse(a.kmsg ? rd.data.data : b.data, a.kmsg ? rd.data.len : b.len, src, &po, &log,
+		       &e)) {
 		kerr_print(&e);
 		goto out;
 	}

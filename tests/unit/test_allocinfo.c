@@ -164,8 +164,7 @@ static void test_top(void **st)
 	assert_int_equal(t.empty, 1);
 	for (size_t i = 1; i < t.nsites; i++)
 		assert_true(alloc_site_bytes(t.sites[i - 1]) >= alloc_site_bytes(t.sites[i]));
-	assert_string_equal(alloc_site_location(t.sites[0], loc, sizeof(loc)),
-			    "mm/page_ext.c:271");
+	assert_string_equal(alloc_site_location(t.sites[0], loc, sizeof(loc)), "mm/page_ext.c:271");
 	assert_string_equal(t.sites[0]->function, "alloc_page_ext");
 	/* Four modules, biggest first, then the kernel. */
 	assert_int_equal(t.nmodules, 5);
@@ -218,7 +217,8 @@ static void test_kind(void **st)
 
 	(void)st;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct alloc_site s = { .file = t[i].file, .function = t[i].fn,
+		struct alloc_site s = { .file = t[i].file,
+					.function = t[i].fn,
 					.module = t[i].module };
 
 		assert_int_equal(alloc_site_kind(&s), t[i].want);
@@ -285,7 +285,8 @@ static void test_hostile(void **st)
 		{ "unknown version", "allocinfo - version: 3.0\n", 1, -EPROTONOSUPPORT },
 		{ "version 1.0.1", "allocinfo - version: 1.0.1\n", 1, -EPROTONOSUPPORT },
 		{ "truncated", H "  4096  1 mm/x.c:1 func:f \n   40", 4, -EINVAL },
-		{ "truncated in tag", H "  4096  1 mm/x.c:1 func:f \n   40 1 mm/x.c:2 fu", 4, -EINVAL },
+		{ "truncated in tag", H "  4096  1 mm/x.c:1 func:f \n   40 1 mm/x.c:2 fu", 4,
+		  -EINVAL },
 		{ "negative calls", H "  10 -1 mm/x.c:1 func:f \n", 3, -EINVAL },
 		{ "bytes overflow", H "  99999999999999999999 1 mm/x.c:1 func:f \n", 3, -EINVAL },
 		{ "calls overflow", H "  1 18446744073709551616 mm/x.c:1 func:f \n", 3, -EINVAL },
@@ -310,8 +311,8 @@ static void test_hostile(void **st)
 		if (!r)
 			fail_msg("accepted hostile case '%s'", h[i].name);
 		if (e.line != h[i].line || r != h[i].code)
-			fail_msg("case '%s': error %d at line %ld, want %d at %ld (%s)",
-				 h[i].name, r, e.line, h[i].code, h[i].line, e.msg);
+			fail_msg("case '%s': error %d at line %ld, want %d at %ld (%s)", h[i].name,
+				 r, e.line, h[i].code, h[i].line, e.msg);
 		assert_string_equal(e.src, "allocinfo");
 		assert_true(e.msg[0]);
 		assert_null(ai.v);
@@ -343,12 +344,9 @@ static void test_huge_line(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_fixture_leaker),
-		cmocka_unit_test(test_top),
-		cmocka_unit_test(test_kind),
-		cmocka_unit_test(test_versions),
-		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_fixtures),  cmocka_unit_test(test_fixture_leaker),
+		cmocka_unit_test(test_top),	  cmocka_unit_test(test_kind),
+		cmocka_unit_test(test_versions),  cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_huge_line),
 	};
 

@@ -61,10 +61,11 @@ static void check_file(const char *path, const char *base)
 		r = memcg_stat_parse(b.data, b.len, path, version, &m, &e);
 		/* v2: every kernel part these kernels report; v1: none of them */
 		if (!r && version == 2)
-			assert_true(memcg_has(&m, MEMCG_KERNEL) && memcg_has(&m, MEMCG_SLAB_RECLAIMABLE) &&
-				    memcg_has(&m, MEMCG_SLAB_UNRECLAIMABLE) && memcg_has(&m, MEMCG_PERCPU) &&
-				    memcg_has(&m, MEMCG_SOCK) && memcg_has(&m, MEMCG_KERNEL_STACK) &&
-				    memcg_has(&m, MEMCG_ANON));
+			assert_true(memcg_has(&m, MEMCG_KERNEL) &&
+				    memcg_has(&m, MEMCG_SLAB_RECLAIMABLE) &&
+				    memcg_has(&m, MEMCG_SLAB_UNRECLAIMABLE) &&
+				    memcg_has(&m, MEMCG_PERCPU) && memcg_has(&m, MEMCG_SOCK) &&
+				    memcg_has(&m, MEMCG_KERNEL_STACK) && memcg_has(&m, MEMCG_ANON));
 		if (!r && version == 1)
 			assert_true(!memcg_has(&m, MEMCG_KERNEL) && memcg_has(&m, MEMCG_ANON) &&
 				    memcg_has(&m, MEMCG_FILE));
@@ -124,9 +125,11 @@ static void hostile_run(int kind, const struct hostile *h, size_t n)
 		int r;
 
 		if (kind == 0)
-			r = memcg_stat_parse(h[i].text, strlen(h[i].text), "memory.stat", 2, &m, &e);
+			r = memcg_stat_parse(h[i].text, strlen(h[i].text), "memory.stat", 2, &m,
+					     &e);
 		else if (kind == 1)
-			r = memcg_number_parse(h[i].text, strlen(h[i].text), "memory.current", &v, &e);
+			r = memcg_number_parse(h[i].text, strlen(h[i].text), "memory.current", &v,
+					       &e);
 		else
 			r = memcg_max_parse(h[i].text, strlen(h[i].text), "memory.max", &v, &b, &e);
 		if (!r)
@@ -186,7 +189,8 @@ static void test_memcg_values(void **st)
 	assert_int_equal(memcg_v1_limit_parse("67108864", 8, "l", &v, &lim, &e), 0);
 	assert_true(lim);
 	/* unknown fields ignored, absent ones absent, v1 names not read in v2 */
-	assert_int_equal(memcg_stat_parse("kernel 5\nfuture_field 7\nrss 9\n", 30, "s", 2, &m, &e), 0);
+	assert_int_equal(memcg_stat_parse("kernel 5\nfuture_field 7\nrss 9\n", 30, "s", 2, &m, &e),
+			 0);
 	assert_true(memcg_has(&m, MEMCG_KERNEL) && m.v[MEMCG_KERNEL] == 5);
 	assert_false(memcg_has(&m, MEMCG_VMALLOC));
 	assert_false(memcg_has(&m, MEMCG_ANON));
@@ -212,7 +216,8 @@ static void test_memcg_v1_slabinfo(void **st)
 	assert_int_equal(memcg_slabinfo_parse("", 0, "s", 4096, &m, &filled, &e), 0);
 	assert_false(filled || memcg_has(&m, MEMCG_SLAB));
 	assert_int_not_equal(memcg_slabinfo_parse("slabinfo - version: 2.1\ndentry 1 2\n", 35, "s",
-						  4096, &m, &filled, &e), 0);
+						  4096, &m, &filled, &e),
+			     0);
 	assert_int_equal(e.line, 2);
 }
 
@@ -245,8 +250,9 @@ static void test_mountinfo(void **st)
 	assert_string_equal(m.v[1].point, "/mnt/with space");
 	assert_true(m.v[1].memory);
 	mountinfo_free(&m);
-	assert_int_not_equal(mountinfo_parse("1 0 0:1 / / rw - ext4 /dev/vda rw\n1 2 3\n", 40,
-					     "mi", &m, &e), 0);
+	assert_int_not_equal(mountinfo_parse("1 0 0:1 / / rw - ext4 /dev/vda rw\n1 2 3\n", 40, "mi",
+					     &m, &e),
+			     0);
 	assert_int_equal(e.line, 2);
 }
 
@@ -264,24 +270,35 @@ static void test_cgroup_path(void **st)
 	} t[] = {
 		{ "/docker/" ID, CGROUP_CONTAINER, "docker", ID, "", "", false },
 		{ "/docker/" ID "/init.scope", CGROUP_CONTAINER, "docker", ID, "", "", true },
-		{ "/system.slice/docker-" ID ".scope", CGROUP_CONTAINER, "docker", ID, "", "", false },
-		{ "/machine.slice/libpod-" ID ".scope", CGROUP_CONTAINER, "podman", ID, "", "", false },
+		{ "/system.slice/docker-" ID ".scope", CGROUP_CONTAINER, "docker", ID, "", "",
+		  false },
+		{ "/machine.slice/libpod-" ID ".scope", CGROUP_CONTAINER, "podman", ID, "", "",
+		  false },
 		{ "/libpod_parent/libpod-" ID, CGROUP_CONTAINER, "podman", ID, "", "", false },
 		{ "/libpod_parent/" ID, CGROUP_CONTAINER, "podman", ID, "", "", false },
-		{ "/kubepods/burstable/pod" UID "/" ID, CGROUP_CONTAINER, "kubernetes", ID, UID, "", false },
+		{ "/kubepods/burstable/pod" UID "/" ID, CGROUP_CONTAINER, "kubernetes", ID, UID, "",
+		  false },
 		{ "/kubepods/pod" UID, CGROUP_POD, "kubernetes", "", UID, "", false },
-		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UIDU ".slice/cri-containerd-" ID ".scope",
-		  CGROUP_CONTAINER, "containerd", ID, UID, "kubepods-burstable-pod" UIDU ".slice", false },
-		{ "/kubepods.slice/kubepods-pod" UIDU ".slice", CGROUP_POD, "kubernetes", "", UID, "kubepods-pod" UIDU ".slice", false },
-		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UIDU ".slice/crio-" ID ".scope",
-		  CGROUP_CONTAINER, "cri-o", ID, UID, "kubepods-besteffort-pod" UIDU ".slice", false },
-		{ "/system.slice/nginx.service", CGROUP_UNIT, "systemd", "", "", "nginx.service", false },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UIDU
+		  ".slice/cri-containerd-" ID ".scope",
+		  CGROUP_CONTAINER, "containerd", ID, UID, "kubepods-burstable-pod" UIDU ".slice",
+		  false },
+		{ "/kubepods.slice/kubepods-pod" UIDU ".slice", CGROUP_POD, "kubernetes", "", UID,
+		  "kubepods-pod" UIDU ".slice", false },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UIDU
+		  ".slice/crio-" ID ".scope",
+		  CGROUP_CONTAINER, "cri-o", ID, UID, "kubepods-besteffort-pod" UIDU ".slice",
+		  false },
+		{ "/system.slice/nginx.service", CGROUP_UNIT, "systemd", "", "", "nginx.service",
+		  false },
 		{ "/user.slice", CGROUP_UNIT, "systemd", "", "", "user.slice", false },
 		{ "/system.slice/foo.service/sub", CGROUP_PLAIN, NULL, "", "", "", false },
 		{ "/", CGROUP_PLAIN, NULL, "", "", "", false },
 		{ "/kleak-hold", CGROUP_PLAIN, NULL, "", "", "", false },
 		{ "/docker", CGROUP_PLAIN, NULL, "", "", "", false },
-		{ "/docker/" "6C9666698cd844ff0a8d5b29d73bfc07aec6a060f68205c5e24512e98e68e3ea", CGROUP_PLAIN, NULL, "", "", "", false },
+		{ "/docker/"
+		  "6C9666698cd844ff0a8d5b29d73bfc07aec6a060f68205c5e24512e98e68e3ea",
+		  CGROUP_PLAIN, NULL, "", "", "", false },
 		{ "/other/" ID, CGROUP_PLAIN, NULL, "", "", "", false },
 	};
 
@@ -290,12 +307,14 @@ static void test_cgroup_path(void **st)
 		struct cgroup_ident id;
 
 		cgroup_path_classify(t[i].path, &id);
-		if (id.kind != t[i].kind || strcmp(id.id, t[i].id) || strcmp(id.pod_uid, t[i].pod) ||
-		    (t[i].unit[0] && strcmp(id.unit, t[i].unit)) || (id.rest != 0) != t[i].inside ||
-		    (t[i].runtime ? !id.runtime || strcmp(id.runtime, t[i].runtime) : id.runtime != NULL))
-			fail_msg("%s: kind %d runtime %s id '%s' pod '%s' unit '%s' rest %zu", t[i].path,
-				 id.kind, id.runtime ? id.runtime : "(null)", id.id, id.pod_uid, id.unit,
-				 id.rest);
+		if (id.kind != t[i].kind || strcmp(id.id, t[i].id) ||
+		    strcmp(id.pod_uid, t[i].pod) || (t[i].unit[0] && strcmp(id.unit, t[i].unit)) ||
+		    (id.rest != 0) != t[i].inside ||
+		    (t[i].runtime ? !id.runtime || strcmp(id.runtime, t[i].runtime)
+				  : id.runtime != NULL))
+			fail_msg("%s: kind %d runtime %s id '%s' pod '%s' unit '%s' rest %zu",
+				 t[i].path, id.kind, id.runtime ? id.runtime : "(null)", id.id,
+				 id.pod_uid, id.unit, id.rest);
 	}
 }
 
@@ -311,7 +330,8 @@ static void test_container_meta(void **st)
 	struct container_names cn = { 0 };
 	char root[256], config[256];
 	struct kerr e;
-	static const char args[] = "/usr/bin/dockerd\0--data-root\0/srv/d\0--config-file=/etc/d.json\0-H\0unix:///x\0";
+	static const char args[] =
+		"/usr/bin/dockerd\0--data-root\0/srv/d\0--config-file=/etc/d.json\0-H\0unix:///x\0";
 
 	(void)st;
 	b = load("tests/fixtures/containers/docker-config.v2.json");
@@ -344,14 +364,18 @@ static void test_container_meta(void **st)
 	assert_int_equal(container_meta_oci(b.data, b.len, "o", &m, &e), 0);
 	assert_string_equal(m.name, "cache");
 	buf_free(&b);
-	assert_int_not_equal(container_meta_docker("{\n\"Name\": \"/x\",\n\"ID\": }", 23, "bad", &m, &e), 0);
+	assert_int_not_equal(container_meta_docker("{\n\"Name\": \"/x\",\n\"ID\": }", 23, "bad", &m,
+						   &e),
+			     0);
 	assert_int_equal(e.line, 3);
 	assert_int_not_equal(container_meta_docker("{} x", 4, "bad", &m, &e), 0);
 	assert_int_not_equal(container_meta_podman("{}", 2, "bad", collect, &cn, &e), 0);
-	container_meta_dockerd_args(args, sizeof(args) - 1, root, sizeof(root), config, sizeof(config));
+	container_meta_dockerd_args(args, sizeof(args) - 1, root, sizeof(root), config,
+				    sizeof(config));
 	assert_string_equal(root, "/srv/d");
 	assert_string_equal(config, "/etc/d.json");
-	container_meta_dockerd_args("dockerd\0-g\0", 11, root, sizeof(root), config, sizeof(config));
+	container_meta_dockerd_args("dockerd\0-g\0", 11, root, sizeof(root), config,
+				    sizeof(config));
 	assert_string_equal(root, "");
 }
 
@@ -410,7 +434,8 @@ static void test_analyze_fixtures(void **st)
 	for (size_t i = 0; i < r.nrows; i++)
 		if (!strcmp(r.rows[i].name, "kleak-neg"))
 			neg = i;
-	assert_true(neg != SIZE_MAX && r.rows[neg].has_limit && r.rows[neg].limit_bytes == 64 << 20);
+	assert_true(neg != SIZE_MAX && r.rows[neg].has_limit &&
+		    r.rows[neg].limit_bytes == 64 << 20);
 	assert_int_equal(r.nfindings, 1);
 	assert_string_equal(r.findings[0].id, "cgroup-kernel-at-limit");
 	assert_string_equal(r.findings[0].subject, "kleak-neg");
@@ -566,7 +591,8 @@ static void test_snapshot_roundtrip(void **st)
 		for (size_t j = 0; j < live.n; j++)
 			if (!strcmp(copy.v[i].path, live.v[j].path) &&
 			    copy.v[i].m.version == live.v[j].m.version &&
-			    memcg_has(&copy.v[i].m, MEMCG_MEMORY) == memcg_has(&live.v[j].m, MEMCG_MEMORY)) {
+			    memcg_has(&copy.v[i].m, MEMCG_MEMORY) ==
+				    memcg_has(&live.v[j].m, MEMCG_MEMORY)) {
 				same++;
 				break;
 			}
@@ -589,18 +615,12 @@ static void test_snapshot_roundtrip(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_memcg_fixtures),
-		cmocka_unit_test(test_memcg_hostile),
-		cmocka_unit_test(test_memcg_values),
-		cmocka_unit_test(test_memcg_v1_slabinfo),
-		cmocka_unit_test(test_mountinfo),
-		cmocka_unit_test(test_cgroup_path),
-		cmocka_unit_test(test_container_meta),
-		cmocka_unit_test(test_names_roundtrip),
-		cmocka_unit_test(test_analyze_fixtures),
-		cmocka_unit_test(test_analyze_rules),
-		cmocka_unit_test(test_analyze_names),
-		cmocka_unit_test(test_snapshot_roundtrip),
+		cmocka_unit_test(test_memcg_fixtures),	 cmocka_unit_test(test_memcg_hostile),
+		cmocka_unit_test(test_memcg_values),	 cmocka_unit_test(test_memcg_v1_slabinfo),
+		cmocka_unit_test(test_mountinfo),	 cmocka_unit_test(test_cgroup_path),
+		cmocka_unit_test(test_container_meta),	 cmocka_unit_test(test_names_roundtrip),
+		cmocka_unit_test(test_analyze_fixtures), cmocka_unit_test(test_analyze_rules),
+		cmocka_unit_test(test_analyze_names),	 cmocka_unit_test(test_snapshot_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

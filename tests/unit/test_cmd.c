@@ -53,19 +53,52 @@ struct t_opts {
 #define T struct t_opts
 static const struct opt t_table[] = {
 	{ .name = "flag", .short_name = 'f', .kind = OPTV_FLAG, .help = "h", OPT_AT(T, flag) },
-	{ .name = "str", .kind = OPTV_STRING, .metavar = "S", .min = 1, .max = 3,
-	  .help = "h", OPT_AT(T, str) },
+	{ .name = "str",
+	  .kind = OPTV_STRING,
+	  .metavar = "S",
+	  .min = 1,
+	  .max = 3,
+	  .help = "h",
+	  OPT_AT(T, str) },
 	{ .name = "path", .kind = OPTV_PATH, .metavar = "P", .help = "h", OPT_AT(T, path) },
-	{ .name = "dur", .short_name = 'd', .kind = OPTV_DURATION, .metavar = "D",
-	  .def = "2s", .min = 10000000, .max = UINT64_MAX, .help = "h", OPT_AT(T, dur) },
-	{ .name = "big", .kind = OPTV_COUNT, .metavar = "N", .min = 1, .max = UINT64_MAX,
-	  .help = "h", OPT_AT(T, big) },
-	{ .name = "small", .kind = OPTV_COUNT, .metavar = "N", .def = "7", .min = 1,
-	  .max = 100, .help = "h", OPT_AT(T, small) },
-	{ .name = "size", .kind = OPTV_SIZE, .metavar = "SIZE", .def = "64K", .min = 4096,
-	  .max = 1ULL << 30, .help = "h", OPT_AT(T, size) },
-	{ .name = "pct", .kind = OPTV_PERCENT, .metavar = "PCT", .from_init = true,
-	  .help = "h", OPT_AT(T, pct) },
+	{ .name = "dur",
+	  .short_name = 'd',
+	  .kind = OPTV_DURATION,
+	  .metavar = "D",
+	  .def = "2s",
+	  .min = 10000000,
+	  .max = UINT64_MAX,
+	  .help = "h",
+	  OPT_AT(T, dur) },
+	{ .name = "big",
+	  .kind = OPTV_COUNT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = UINT64_MAX,
+	  .help = "h",
+	  OPT_AT(T, big) },
+	{ .name = "small",
+	  .kind = OPTV_COUNT,
+	  .metavar = "N",
+	  .def = "7",
+	  .min = 1,
+	  .max = 100,
+	  .help = "h",
+	  OPT_AT(T, small) },
+	{ .name = "size",
+	  .kind = OPTV_SIZE,
+	  .metavar = "SIZE",
+	  .def = "64K",
+	  .min = 4096,
+	  .max = 1ULL << 30,
+	  .help = "h",
+	  OPT_AT(T, size) },
+	{ .name = "pct",
+	  .kind = OPTV_PERCENT,
+	  .metavar = "PCT",
+	  .from_init = true,
+	  .help = "h",
+	  OPT_AT(T, pct) },
 	OPT_TOP(T, top, "10", "h"),
 	OPT_FAIL_ON(T, level, fail_set, "LEVEL", cmd_severity_words, "h"),
 	OPT_FOLDED(T, folded, "h"),
@@ -78,8 +111,12 @@ static void t_init(void *p)
 }
 
 static const struct cmd_spec t_spec = {
-	.name = "t", .synopsis = "usage: t\n", .opts = t_table,
-	.nopts = ARRAY_SIZE(t_table), .size = sizeof(struct t_opts), .init = t_init,
+	.name = "t",
+	.synopsis = "usage: t\n",
+	.opts = t_table,
+	.nopts = ARRAY_SIZE(t_table),
+	.size = sizeof(struct t_opts),
+	.init = t_init,
 };
 
 /* Parses a command line given as one string (words split at spaces). */
@@ -112,7 +149,8 @@ static void test_defaults_and_kinds(void **state)
 	assert_false(o.fail_set); /* a default is not the user's choice */
 	assert_null(o.str);
 	assert_int_equal(parse("-f --str abc --path /x -d 500ms --big 18446744073709551615 "
-			       "--small 100 --size 1G --pct 0.5 --top 3 --fail-on critical", &o),
+			       "--small 100 --size 1G --pct 0.5 --top 3 --fail-on critical",
+			       &o),
 			 OPTS_CONTINUE);
 	assert_true(o.flag);
 	assert_string_equal(o.str, "abc");
@@ -170,10 +208,10 @@ static void test_optional_value(void **state)
 static void test_usage_errors(void **state)
 {
 	static const char *const bad[] = {
-		"--bogus", "-x", "--dur", "-d", "--flag=1", "--str abcd", "--str=",
-		"-d 1ms", "-d 0", "--big 0", "--small 101", "--small -1", "--size 1K",
-		"--size 2G", "--pct 100.5", "--pct x", "--top 0", "--fail-on leak",
-		"extra",
+		"--bogus",     "-x",	     "--dur",	       "-d",	    "--flag=1",
+		"--str abcd",  "--str=",     "-d 1ms",	       "-d 0",	    "--big 0",
+		"--small 101", "--small -1", "--size 1K",      "--size 2G", "--pct 100.5",
+		"--pct x",     "--top 0",    "--fail-on leak", "extra",
 	};
 	struct t_opts o;
 
@@ -283,14 +321,10 @@ static void test_stream_signal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_table),
-		cmocka_unit_test(test_defaults_and_kinds),
-		cmocka_unit_test(test_usage_errors),
-		cmocka_unit_test(test_optional_value),
-		cmocka_unit_test(test_help_block),
-		cmocka_unit_test(test_fail_on_words),
-		cmocka_unit_test(test_stream_samples),
-		cmocka_unit_test(test_stream_deadline),
+		cmocka_unit_test(test_every_table),    cmocka_unit_test(test_defaults_and_kinds),
+		cmocka_unit_test(test_usage_errors),   cmocka_unit_test(test_optional_value),
+		cmocka_unit_test(test_help_block),     cmocka_unit_test(test_fail_on_words),
+		cmocka_unit_test(test_stream_samples), cmocka_unit_test(test_stream_deadline),
 		cmocka_unit_test(test_stream_signal),
 	};
 

@@ -57,9 +57,10 @@ static void test_loadavg(void **state)
 
 static void test_procstat(void **state)
 {
-	static const char full[] = "cpu  1 2 3 4\ncpu0 1 2 3 4\nintr 5 0 0 1\n"
-				   "ctxt 53238707\nbtime 1796041349\nprocesses 579355\n"
-				   "procs_running 3\nprocs_blocked 1\nsoftirq 1 2 3\n";
+	static const char full[] =
+		"cpu  1 2 3 4\ncpu0 1 2 3 4\nintr 5 0 0 1\n"
+		"ctxt 53238707\nbtime 1796041349\nprocesses 579355\n"
+		"procs_running 3\nprocs_blocked 1\nsoftirq 1 2 3\n";
 	struct procstat p;
 	struct kerr e = { 0 };
 	struct buf b = load(FULL "stat");
@@ -150,9 +151,10 @@ static void test_zoneinfo(void **state)
 
 static void test_module_sections(void **state)
 {
-	static const char ok[] = "kmem_test .text 0xffffffffc050d000\n"
-				 "kmem_test .init.text 0xffffffffc0514000\n\n"
-				 "kmem_test .data 0x0000000000000000\n";
+	static const char ok[] =
+		"kmem_test .text 0xffffffffc050d000\n"
+		"kmem_test .init.text 0xffffffffc0514000\n\n"
+		"kmem_test .data 0x0000000000000000\n";
 	struct module_sections s;
 	struct kerr e = { 0 };
 
@@ -188,12 +190,9 @@ static void test_thp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loadavg),
-		cmocka_unit_test(test_procstat),
-		cmocka_unit_test(test_vmstat),
-		cmocka_unit_test(test_zoneinfo),
-		cmocka_unit_test(test_module_sections),
-		cmocka_unit_test(test_thp),
+		cmocka_unit_test(test_loadavg),		cmocka_unit_test(test_procstat),
+		cmocka_unit_test(test_vmstat),		cmocka_unit_test(test_zoneinfo),
+		cmocka_unit_test(test_module_sections), cmocka_unit_test(test_thp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

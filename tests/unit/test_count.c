@@ -14,8 +14,7 @@
 #include "trace/count_report.h"
 #include "util/compiler.h"
 
-static struct count_counters counters(uint64_t alloc, uint64_t free,
-				      uint64_t repaired)
+static struct count_counters counters(uint64_t alloc, uint64_t free, uint64_t repaired)
 {
 	struct count_counters c = { 0 };
 
@@ -45,33 +44,50 @@ static void test_verdict(void **state)
 	c = counters(50, 0, 0); /* everything held, but only 50 objects */
 	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_BALANCED);
 	c = counters(0, 0, 0);
-	assert_int_equal(count_judge(&c, o, why, sizeof(why)),
-			 COUNT_NO_ALLOCATIONS);
+	assert_int_equal(count_judge(&c, o, why, sizeof(why)), COUNT_NO_ALLOCATIONS);
 	c = counters(5, 9, 0); /* never below zero */
 	assert_int_equal(count_outstanding(&c), 0);
-	assert_string_equal(count_verdict_name(COUNT_OUTRUN),
-			    "allocs_outrun_frees");
+	assert_string_equal(count_verdict_name(COUNT_OUTRUN), "allocs_outrun_frees");
 }
 
 /* Interval and final objects carry the same keys, cache or functions. */
 static void test_json_keys(void **state)
 {
 	static const char *const keys[] = {
-		"\"final\":", "\"cache\":", "\"aliases\":", "\"alloc_func\":",
-		"\"free_func\":", "\"mechanism\":", "\"pid\":", "\"cgroup\":",
-		"\"alloc\":", "\"free\":", "\"outstanding\":",
-		"\"alloc_rate_per_sec\":", "\"free_rate_per_sec\":",
-		"\"free_untracked\":", "\"repaired\":", "\"dropped\":",
+		"\"final\":",
+		"\"cache\":",
+		"\"aliases\":",
+		"\"alloc_func\":",
+		"\"free_func\":",
+		"\"mechanism\":",
+		"\"pid\":",
+		"\"cgroup\":",
+		"\"alloc\":",
+		"\"free\":",
+		"\"outstanding\":",
+		"\"alloc_rate_per_sec\":",
+		"\"free_rate_per_sec\":",
+		"\"free_untracked\":",
+		"\"repaired\":",
+		"\"dropped\":",
 		"\"map_busy\":",
-		"\"recursion_misses\":", "\"verdict\":", "\"verdict_reason\":", "\"incomplete\":",
+		"\"recursion_misses\":",
+		"\"verdict\":",
+		"\"verdict_reason\":",
+		"\"incomplete\":",
 	};
-	static struct target t = { .has_cache = true, .pid = 42, .tgid = 42,
-				   .cache = { .cache = "sigqueue", .naliases = 1,
-					      .aliases = { "inotify_inode_mark" } } };
-	struct count_funcs funcs = { .alloc = "__d_alloc", .free = "dentry_free",
+	static struct target t = {
+		.has_cache = true,
+		.pid = 42,
+		.tgid = 42,
+		.cache = { .cache = "sigqueue", .naliases = 1, .aliases = { "inotify_inode_mark" } }
+	};
+	struct count_funcs funcs = { .alloc = "__d_alloc",
+				     .free = "dentry_free",
 				     .obj_type = "struct dentry" };
-	struct count_report r = { .target = &t, .mechanism = "raw_tp", .note = "",
-				  .max_objects = 1 };
+	struct count_report r = {
+		.target = &t, .mechanism = "raw_tp", .note = "", .max_objects = 1
+	};
 	char *buf = NULL;
 	size_t len = 0;
 
@@ -92,8 +108,8 @@ static void test_json_keys(void **state)
 			if (!strstr(buf, keys[i]))
 				fail_msg("pass %d: no %s in %s", pass, keys[i], buf);
 		assert_non_null(strstr(buf, "\"outstanding\":12587"));
-		assert_non_null(strstr(buf, r.final ? "\"alloc_rate_per_sec\":16559" :
-						      "\"alloc_rate_per_sec\":31077"));
+		assert_non_null(strstr(buf, r.final ? "\"alloc_rate_per_sec\":16559"
+						    : "\"alloc_rate_per_sec\":31077"));
 		assert_true(buf[len - 1] == '\n');
 		free(buf);
 		buf = NULL;

@@ -19,7 +19,8 @@
 #include "parse/webconfig.h"
 #include "util/buf.h"
 
-#define HASH "$2y$04$0jzJf1P.1pRttkFkr/c.SuZjP7MgVFMjrkUY37xZQ3bL6lWgoZzb2" /* alice, "open sesame" */
+#define HASH \
+	"$2y$04$0jzJf1P.1pRttkFkr/c.SuZjP7MgVFMjrkUY37xZQ3bL6lWgoZzb2" /* alice, "open sesame" */
 
 static int parse(const char *yaml, struct webconfig *w, struct kerr *e)
 {
@@ -35,7 +36,9 @@ static void test_webconfig_ok(void **state)
 	(void)state;
 	assert_int_equal(parse("tls_server_config:\n  cert_file: a.crt\n  key_file: /k\n"
 			       "basic_auth_users:\n  alice: " HASH "\n  bob: '" HASH "'\n"
-			       "http_server_config:\n  http2: false\n", &w, &e), 0);
+			       "http_server_config:\n  http2: false\n",
+			       &w, &e),
+			 0);
 	assert_true(w.tls);
 	assert_string_equal(w.cert_file, "a.crt");
 	assert_string_equal(w.key_file, "/k");
@@ -65,18 +68,20 @@ static void expect_error(const char *yaml, long line, const char *msg)
 static void test_webconfig_errors(void **state)
 {
 	(void)state;
-	expect_error("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n",
-		     4, "not supported by kleak: tls_server_config: client_ca_file");
+	expect_error("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n", 4,
+		     "not supported by kleak: tls_server_config: client_ca_file");
 	expect_error("tls_server_config:\n  cert_file: a\n", 2, "needs cert_file and key_file");
 	expect_error("basic_auth_users:\n  alice: hunter2\n", 2, "not a bcrypt hash");
-	expect_error("basic_auth_users:\n  alice: " HASH "\n  alice: " HASH "\n", 3, "duplicate user");
+	expect_error("basic_auth_users:\n  alice: " HASH "\n  alice: " HASH "\n", 3,
+		     "duplicate user");
 	expect_error("basic_auth_users:\n  'a:b': " HASH "\n", 2, "bad user name");
 	expect_error("foo: 1\n", 1, "unknown key: foo");
 	expect_error("http_server_config:\n  headers: {}\n", 2, "not supported");
 	expect_error("http_server_config:\n  http2: maybe\n", 2, "true or false");
 	expect_error("- a\n- b\n", 1, "expected a mapping");
 	expect_error("basic_auth_users: [a, b]\n", 1, "expected a mapping");
-	expect_error("tls_server_config:\n  cert_file: [x]\n  key_file: k\n", 2, "expected a string");
+	expect_error("tls_server_config:\n  cert_file: [x]\n  key_file: k\n", 2,
+		     "expected a string");
 	expect_error("a: b: c\n", 1, "YAML");
 	expect_error("tls_server_config: {cert_file: \"\", key_file: k}\n", 1, "empty or too long");
 }
@@ -101,8 +106,7 @@ static void test_auth(void **state)
 	auth_free(a);
 	webconfig_free(&w);
 	/* A $2y$ hash with a cost libcrypt refuses. */
-	assert_int_equal(parse("basic_auth_users:\n  x: $2y$04$tooshort\n",
-			       &w, &e), 0);
+	assert_int_equal(parse("basic_auth_users:\n  x: $2y$04$tooshort\n", &w, &e), 0);
 	assert_int_equal(auth_new(&w, "web.yml", &a, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "x: hash not supported"));
 	webconfig_free(&w);
@@ -159,10 +163,8 @@ static void test_textfile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_webconfig_ok),
-		cmocka_unit_test(test_webconfig_errors),
-		cmocka_unit_test(test_auth),
-		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_webconfig_ok), cmocka_unit_test(test_webconfig_errors),
+		cmocka_unit_test(test_auth),	     cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_textfile),
 	};
 

@@ -102,9 +102,24 @@ static void test_decimate_keeps_extremes(void **state)
 /* A data- attribute holds the text --json has for the same double: one function writes both. */
 static void test_attr_num_is_json_double(void **state)
 {
-	const double vals[] = { 0, -0.0, 1, -1, 1200062756, 474759674.9, 0.9999999991,
-				0.99999999999999, 1e15, 1e16, 123456789012345.5, -822.37,
-				1.0 / 3, 2.5e-7, NAN, INFINITY, 18215127.12, -1.234567890123e-308 };
+	const double vals[] = { 0,
+				-0.0,
+				1,
+				-1,
+				1200062756,
+				474759674.9,
+				0.9999999991,
+				0.99999999999999,
+				1e15,
+				1e16,
+				123456789012345.5,
+				-822.37,
+				1.0 / 3,
+				2.5e-7,
+				NAN,
+				INFINITY,
+				18215127.12,
+				-1.234567890123e-308 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
@@ -131,7 +146,8 @@ static void test_html_escaping(void **state)
 
 	(void)state;
 	html_text(mem_open(&m), "<script>alert('x')</script>&\"");
-	assert_string_equal(mem_close(&m), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
+	assert_string_equal(mem_close(&m),
+			    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
 	free(m.s);
 	/* control bytes and direction overrides are shown, not obeyed */
 	html_text(mem_open(&m), "a\033[31m\xe2\x80\xae<b\n");
@@ -158,12 +174,12 @@ static size_t check_folded(const char *text)
 		sp = nl;
 		while (sp > p && sp[-1] != ' ')
 			sp--;
-		assert_true(sp > p + 1);	       /* frames, one space, count */
-		assert_true(sp[-2] != ' ');	       /* exactly one space */
+		assert_true(sp > p + 1);    /* frames, one space, count */
+		assert_true(sp[-2] != ' '); /* exactly one space */
 		assert_true(sp < nl);
 		for (const char *d = sp; d < nl; d++)
 			assert_true(*d >= '0' && *d <= '9');
-		assert_true(*sp != '0');	       /* stacks of 0 bytes are left out */
+		assert_true(*sp != '0');		   /* stacks of 0 bytes are left out */
 		assert_true(p[0] != ';' && sp[-2] != ';'); /* no empty first/last frame */
 		for (const char *c = p; c < sp - 1; c++) {
 			assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
@@ -195,8 +211,8 @@ static long long line_count(const char *p)
 	return strtoll(nl, NULL, 10);
 }
 
-static void add(struct stacks *s, const char *a, const char *ma, const char *b,
-		const char *mb, uint64_t bytes)
+static void add(struct stacks *s, const char *a, const char *ma, const char *b, const char *mb,
+		uint64_t bytes)
 {
 	const char *fn[2] = { a, b }, *mod[2] = { ma, mb };
 
@@ -212,15 +228,16 @@ static void test_folded_format(void **state)
 	(void)state;
 	add(&s, "ret_from_fork", NULL, "leak_kmalloc_work", "kleak_kmalloc_leak", 512);
 	add(&s, "ret_from_fork", NULL, "leak_kmalloc_work", "kleak_kmalloc_leak", 1024);
-	add(&s, "a;b", NULL, "c\nd", "m;x", 7);	  /* ';' and a newline in frames */
-	add(&s, "", NULL, NULL, NULL, 9);	  /* no name: (unknown) */
-	add(&s, "zero", NULL, NULL, NULL, 0);	  /* left out */
+	add(&s, "a;b", NULL, "c\nd", "m;x", 7); /* ';' and a newline in frames */
+	add(&s, "", NULL, NULL, NULL, 9);	/* no name: (unknown) */
+	add(&s, "zero", NULL, NULL, NULL, 0);	/* left out */
 	assert_int_equal(s.total_bytes, 512 + 1024 + 7 + 9);
 	assert_int_equal(folded_write(mem_open(&m), &s), 0);
 	out = mem_close(&m);
 	assert_int_equal(check_folded(out), 3);
 	/* equal stacks summed; module frames "func [module]"; sorted by text */
-	assert_int_equal(folded_count(out, "ret_from_fork;leak_kmalloc_work [kleak_kmalloc_leak]"), 1536);
+	assert_int_equal(folded_count(out, "ret_from_fork;leak_kmalloc_work [kleak_kmalloc_leak]"),
+			 1536);
 	assert_int_equal(folded_count(out, "a,b;c?d [m,x]"), 7);
 	assert_int_equal(folded_count(out, "(unknown)"), 9);
 	assert_int_equal(folded_count(out, "zero"), -1);
@@ -252,9 +269,11 @@ static void test_folded_from_kmemleak(void **state)
 	out = mem_close(&m);
 	assert_true(check_folded(out) >= 1);
 	/* bytes per backtrace: the leaker's group, root first, offsets dropped */
-	assert_int_equal(folded_count(out, "ret_from_fork_asm;ret_from_fork;kthread;worker_thread;"
+	assert_int_equal(folded_count(out,
+				      "ret_from_fork_asm;ret_from_fork;kthread;worker_thread;"
 				      "process_one_work;leak_kmalloc_work [kleak_kmalloc_leak];"
-				      "__kmalloc_noprof"), g.v[0].bytes);
+				      "__kmalloc_noprof"),
+			 g.v[0].bytes);
 	for (const char *p = out; *p; p = strchr(p, '\n') + 1)
 		sum += line_count(p);
 	assert_int_equal(sum, g.bytes); /* every byte kmemleak reported, once */
@@ -317,12 +336,16 @@ static void test_folded_from_trace(void **state)
 	assert_int_equal(folded_write(mem_open(&m), &s), 0);
 	out = mem_close(&m);
 	assert_int_equal(check_folded(out), 4);
-	assert_int_equal(folded_count(out, "ret_from_fork;kthread;worker_thread;process_one_work;"
-				      "leak_kmalloc_work [kleak_kmalloc_leak]"), 667);
-	assert_int_equal(folded_count(out, "ret_from_fork;kthread;leak_kmalloc_work [kleak_kmalloc_leak]"),
+	assert_int_equal(folded_count(out,
+				      "ret_from_fork;kthread;worker_thread;process_one_work;"
+				      "leak_kmalloc_work [kleak_kmalloc_leak]"),
+			 667);
+	assert_int_equal(folded_count(out,
+				      "ret_from_fork;kthread;leak_kmalloc_work [kleak_kmalloc_leak]"),
 			 333); /* 667 + 333: exactly the call site's outstanding_bytes */
 	assert_int_equal(folded_count(out, "vmlinux_site"), 77);
-	assert_int_equal(folded_count(out, "kthread;other_work [kleak_kmalloc_leak];inlined_site"), 5);
+	assert_int_equal(folded_count(out, "kthread;other_work [kleak_kmalloc_leak];inlined_site"),
+			 5);
 	assert_int_equal(s.total_bytes, 1000 + 77 + 5);
 	free(out);
 	stacks_free(&s);
@@ -345,8 +368,9 @@ static void test_flame_svg(void **state)
 	assert_int_equal(count(out, "data-chart=\"flame\""), 1);
 	assert_non_null(strstr(out, "data-frame=\"all\" data-bytes=\"102401\""));
 	assert_non_null(strstr(out, "data-frame=\"ret_from_fork\" data-bytes=\"102400\""));
-	assert_non_null(strstr(out, "data-frame=\"leak_kmalloc_work [kleak_kmalloc_leak]\" "
-				    "data-bytes=\"100000\""));
+	assert_non_null(strstr(out,
+			       "data-frame=\"leak_kmalloc_work [kleak_kmalloc_leak]\" "
+			       "data-bytes=\"100000\""));
 	assert_null(strstr(out, "far_root"));
 	assert_non_null(strstr(out, "1 frame narrower than half a pixel"));
 	assert_null(strstr(out, "<script>"));
@@ -368,23 +392,60 @@ static char *evil_page(void)
 		{ .name = EVIL, .label = EVIL, .bytes = a, .bytes_now = 4000000, .stacked = true },
 		{ .name = "KernelStack", .label = "thread stacks", .bytes = b, .bytes_now = 500000 },
 	};
-	struct html_series se = { .source = "slab", .name = EVIL, .module = EVIL, .t = t, .bytes = a,
-				  .npoints = 4, .bytes_now = 4000000, .growth_bytes = 3e6,
-				  .rate_bytes_per_hour = 474759674.9, .confidence = 0.9999999991,
-				  .verdict = EVIL, .reason = EVIL, .explained_by = { EVIL } };
+	struct html_series se = { .source = "slab",
+				  .name = EVIL,
+				  .module = EVIL,
+				  .t = t,
+				  .bytes = a,
+				  .npoints = 4,
+				  .bytes_now = 4000000,
+				  .growth_bytes = 3e6,
+				  .rate_bytes_per_hour = 474759674.9,
+				  .confidence = 0.9999999991,
+				  .verdict = EVIL,
+				  .reason = EVIL,
+				  .explained_by = { EVIL } };
 	struct html_finding fd = { .severity = EVIL, .title = EVIL, .evidence = EVIL, .next = EVIL };
-	struct html_kmemleak_group g = { .count = 1, .bytes = 64, .function = EVIL, .module = EVIL,
-					 .allocator = EVIL, .backtrace = bt, .nframes = 2 };
-	struct html_callsite cs = { .callsite = EVIL, .module = EVIL, .cache = EVIL, .kind = EVIL,
+	struct html_kmemleak_group g = { .count = 1,
+					 .bytes = 64,
+					 .function = EVIL,
+					 .module = EVIL,
+					 .allocator = EVIL,
+					 .backtrace = bt,
+					 .nframes = 2 };
+	struct html_callsite cs = { .callsite = EVIL,
+				    .module = EVIL,
+				    .cache = EVIL,
+				    .kind = EVIL,
 				    .outstanding_bytes = 64 };
 	struct stacks st = { 0 };
 	struct html_report r = {
-		.meta = { .title = EVIL, .command = EVIL, .version = EVIL, .kernel = EVIL,
-			  .hostname = EVIL, .source = EVIL, .samples = 4, .interval_s = 10 },
-		.t = t, .npoints = 4, .comp = comp, .ncomp = 2, .series = &se, .nseries = 1,
-		.nseries_total = 3, .findings = &fd, .nfindings = 1, .have_kmemleak = true,
-		.kmemleak_note = EVIL, .groups = &g, .ngroups = 1, .kmemleak_stacks = &st,
-		.have_trace = true, .trace_note = EVIL, .callsites = &cs, .ncallsites = 1,
+		.meta = { .title = EVIL,
+			  .command = EVIL,
+			  .version = EVIL,
+			  .kernel = EVIL,
+			  .hostname = EVIL,
+			  .source = EVIL,
+			  .samples = 4,
+			  .interval_s = 10 },
+		.t = t,
+		.npoints = 4,
+		.comp = comp,
+		.ncomp = 2,
+		.series = &se,
+		.nseries = 1,
+		.nseries_total = 3,
+		.findings = &fd,
+		.nfindings = 1,
+		.have_kmemleak = true,
+		.kmemleak_note = EVIL,
+		.groups = &g,
+		.ngroups = 1,
+		.kmemleak_stacks = &st,
+		.have_trace = true,
+		.trace_note = EVIL,
+		.callsites = &cs,
+		.ncallsites = 1,
 		.trace_stacks = &st,
 	};
 	struct mem m;
@@ -503,10 +564,16 @@ static void test_large_input_decimated(void **state)
 	enum { N = 100000 };
 	double *t = malloc(N * sizeof(double)), *a = malloc(N * sizeof(double));
 	struct html_component c = { .name = "SUnreclaim", .bytes = a, .stacked = true };
-	struct html_series se = { .source = "slab", .name = "x", .t = t, .bytes = a, .npoints = N,
-				  .verdict = "leak" };
-	struct html_report r = { .t = t, .npoints = N, .comp = &c, .ncomp = 1, .series = &se,
-				 .nseries = 1, .nseries_total = 1 };
+	struct html_series se = {
+		.source = "slab", .name = "x", .t = t, .bytes = a, .npoints = N, .verdict = "leak"
+	};
+	struct html_report r = { .t = t,
+				 .npoints = N,
+				 .comp = &c,
+				 .ncomp = 1,
+				 .series = &se,
+				 .nseries = 1,
+				 .nseries_total = 1 };
 	struct mem m;
 	char *out, *drawn, want[64];
 	unsigned long n;
@@ -534,10 +601,15 @@ static void test_large_input_decimated(void **state)
 static void test_trace_only_page(void **state)
 {
 	struct stacks st = { 0 };
-	struct html_callsite cs = { .callsite = "leak_kmalloc_work+0x2f", .module = "m",
-				    .kind = "kmalloc", .outstanding_bytes = 655360 };
-	struct html_report r = { .meta = { .title = "kleak trace" }, .have_trace = true,
-				 .callsites = &cs, .ncallsites = 1, .trace_stacks = &st };
+	struct html_callsite cs = { .callsite = "leak_kmalloc_work+0x2f",
+				    .module = "m",
+				    .kind = "kmalloc",
+				    .outstanding_bytes = 655360 };
+	struct html_report r = { .meta = { .title = "kleak trace" },
+				 .have_trace = true,
+				 .callsites = &cs,
+				 .ncallsites = 1,
+				 .trace_stacks = &st };
 	struct mem m;
 	char *out;
 
@@ -562,8 +634,13 @@ static void test_conclusion(void **state)
 	static const char *const next[] = { "fix the leaker" };
 	struct html_report r = {
 		.meta = { .title = "kleak investigate" },
-		.conclusion = { .verdict = "leak: a & b", .severity = "critical", .name = "leak",
-				.chain = chain, .nchain = 2, .next = next, .nnext = 1,
+		.conclusion = { .verdict = "leak: a & b",
+				.severity = "critical",
+				.name = "leak",
+				.chain = chain,
+				.nchain = 2,
+				.next = next,
+				.nnext = 1,
 				.cost = "CPU 1.00 s" },
 	};
 	struct mem m;
@@ -572,8 +649,9 @@ static void test_conclusion(void **state)
 	(void)state;
 	assert_int_equal(html_report_write(mem_open(&m), &r, NULL), 0);
 	out = mem_close(&m);
-	assert_non_null(strstr(out, "<p class=\"summary conclusion bad\" data-verdict=\"leak\">"
-				    "<strong>leak: a &amp; b</strong>"));
+	assert_non_null(strstr(out,
+			       "<p class=\"summary conclusion bad\" data-verdict=\"leak\">"
+			       "<strong>leak: a &amp; b</strong>"));
 	assert_int_equal(count(out, "No kernel memory grew"), 0);
 	assert_non_null(strstr(out, "<section id=\"chain\">"));
 	assert_non_null(strstr(out, "href=\"#chain\""));

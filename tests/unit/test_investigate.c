@@ -543,8 +543,9 @@ static void test_judge_trace(void **state)
 	/* a busy churn site: some objects aged, most freed, little growth */
 	cs[2] = site("seq_read_iter+0x10", "seq_read_iter", "", 50000, 49950, 20, 512);
 	cs[1].npids = 1;
-	cs[1].pids[0] =
-		(struct trace_pid_summary){ .pid = 42, .count = { .v = 300 }, .comm = "kworker/0:1" };
+	cs[1].pids[0] = (struct trace_pid_summary){ .pid = 42,
+						    .count = { .v = 300 },
+						    .comm = "kworker/0:1" };
 	investigate_judge_trace(&rep, 300.0 * 512 * 60, &o, &t);
 	assert_true(t.ran);
 	assert_int_equal(t.n, 3);

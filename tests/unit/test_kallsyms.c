@@ -25,11 +25,12 @@ static int parse_str(const char *s, struct kallsyms *ks, struct kerr *e)
 
 static void test_parse_basic(void **state)
 {
-	const char *txt = "ffffffff81000000 T _text\n"
-			  "ffffffff81000000 T startup_64\n"
-			  "\n"
-			  "ffffffffc0a01000 t kmem_alloc\t[kmem_test]\n"
-			  "ffffffffc0a01030 t kmem_free\t[kmem_test]\n";
+	const char *txt =
+		"ffffffff81000000 T _text\n"
+		"ffffffff81000000 T startup_64\n"
+		"\n"
+		"ffffffffc0a01000 t kmem_alloc\t[kmem_test]\n"
+		"ffffffffc0a01030 t kmem_free\t[kmem_test]\n";
 	struct kallsyms ks;
 	struct kerr e = { 0 };
 
@@ -59,7 +60,7 @@ static void test_parse_errors(void **state)
 		{ "ffffffff81000000 T a\nzz T b\n", -EINVAL, 2 },
 		{ "ffffffff81000000 T\n", -EINVAL, 1 },
 		{ "ffffffff81000000 TT a\n", -EINVAL, 1 },
-		{ "1ffffffff81000000 T a\n", -EINVAL, 1 },	/* 17 digits */
+		{ "1ffffffff81000000 T a\n", -EINVAL, 1 }, /* 17 digits */
 		{ "ffffffff81000000 T a b c\n", -EINVAL, 1 },
 		{ "ffffffff81000000 T a\n0 t b\tkmem\n", -EINVAL, 2 },
 		{ "ffffffff81000000 T a\n0 t b\t[]\n", -EINVAL, 2 },
@@ -243,11 +244,12 @@ static void test_lookup_split_module(void **state)
 /* Section addresses: the init region stays known after the kernel freed it. */
 static void test_lookup_sections(void **state)
 {
-	static const char sec[] = "kmemleak_test .text 0xffffffffc051f000\n"
-				  "kmemleak_test .init.text 0xffffffffc0530000\n"
-				  "kmemleak_test .data 0xffffffffc0521000\n"
-				  "kmemleak_test .rodata 0xffffffffc0524000\n"
-				  "kmemleak_test .bss 0x0000000000000000\n";
+	static const char sec[] =
+		"kmemleak_test .text 0xffffffffc051f000\n"
+		"kmemleak_test .init.text 0xffffffffc0530000\n"
+		"kmemleak_test .data 0xffffffffc0521000\n"
+		"kmemleak_test .rodata 0xffffffffc0524000\n"
+		"kmemleak_test .bss 0x0000000000000000\n";
 	struct module_sections s;
 	struct ksym_table t;
 	struct ksym_loc loc;

@@ -71,8 +71,7 @@ static size_t count_kind(const struct klog_log *log, enum klog_kind k)
 	return n;
 }
 
-static const struct klog_event *first_kind(const struct klog_log *log,
-					   enum klog_kind k)
+static const struct klog_event *first_kind(const struct klog_log *log, enum klog_kind k)
 {
 	for (size_t i = 0; i < log->n; i++)
 		if (log->v[i].kind == k)
@@ -186,7 +185,8 @@ static void test_fixtures_agree(void **state)
 				assert_int_equal(log.v[k].pid, ref.v[k].pid);
 				assert_int_equal(!!log.v[k].mem, !!ref.v[k].mem);
 				if (log.v[k].at.has_mono)
-					assert_true(log.v[k].at.mono_ns / 1000 == ref.v[k].at.mono_ns / 1000);
+					assert_true(log.v[k].at.mono_ns / 1000 ==
+						    ref.v[k].at.mono_ns / 1000);
 			}
 			klog_log_free(&log);
 			buf_free(&o);
@@ -349,7 +349,6 @@ static void test_main_61(void **state)
 	check_main_boot(FIX "6.1-main.kmsg", false);
 	check_main_boot(FIX "6.1-main.journal-short", false);
 }
-
 
 /*
  * Hand-made (CONFIG_PRINTK_CALLER is off in both test kernels): an OOM by
@@ -581,7 +580,8 @@ static const struct err_case errors[] = {
 	{ "Nov 30 12:42:15 vm kernel: a\nNov 30 12:42:16 vm kernel: b\ngarbage\n", 3,
 	  "journalctl timestamp" },
 	{ "Nov 30 12:42:15 vm kernel: a\nNov 30 12:42:16 nocolon\n", 2, "HOST IDENTIFIER" },
-	{ "Nov 30 12:42:15 vm kernel: a\nNov 31 25:42:16 vm kernel: b\n", 2, "journalctl timestamp" },
+	{ "Nov 30 12:42:15 vm kernel: a\nNov 31 25:42:16 vm kernel: b\n", 2,
+	  "journalctl timestamp" },
 };
 
 /* Each error names its line; nothing is returned with it. */
@@ -589,8 +589,7 @@ static void test_errors(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(errors) / sizeof(*errors); i++)
-		parse_err(errors[i].input, strlen(errors[i].input), errors[i].line,
-			  errors[i].msg);
+		parse_err(errors[i].input, strlen(errors[i].input), errors[i].line, errors[i].msg);
 }
 
 /* A line past the 1 MiB cap is an error with its number, not an allocation. */
@@ -614,27 +613,41 @@ static void test_stamps(void **state)
 	const int64_t t = 1796042535LL * 1000000000LL;
 	struct klog_parse_opts o = { .now_wall_ns = t + 3600LL * 1000000000LL,
 				     .utc_offset_s = 3600 };
-	struct { const char *in; int64_t wall; uint64_t mono; const char *caller; int prio; } c[] = {
+	struct {
+		const char *in;
+		int64_t wall;
+		uint64_t mono;
+		const char *caller;
+		int prio;
+	} c[] = {
 		{ "2026-11-30T12:42:15,500000+00:00 kmemleak: 1 new suspected memory leaks\n",
 		  t + 500000000, 0, "", -1 },
-		{ "2026-11-30T13:42:15,000000+01:00 kmemleak: 1 new suspected memory leaks\n", t, 0, "", -1 },
-		{ "[Mon Nov 30 13:42:15 2026] kmemleak: 1 new suspected memory leaks\n", t, 0, "", -1 },
+		{ "2026-11-30T13:42:15,000000+01:00 kmemleak: 1 new suspected memory leaks\n", t, 0,
+		  "", -1 },
+		{ "[Mon Nov 30 13:42:15 2026] kmemleak: 1 new suspected memory leaks\n", t, 0, "",
+		  -1 },
 		{ "kern  :warn  : [   12.500000] kmemleak: 1 new suspected memory leaks\n", 0,
 		  12500000000ULL, "", 4 },
 		{ "<12>[   12.500000] [  T123] kmemleak: 1 new suspected memory leaks\n", 0,
 		  12500000000ULL, "T123", 4 },
 		{ "[   12.500000][    C1] kmemleak: 1 new suspected memory leaks\n", 0,
 		  12500000000ULL, "C1", -1 },
-		{ "Nov 30 13:42:15 vm kernel: kmemleak: 1 new suspected memory leaks\n", t, 0, "", -1 },
+		{ "Nov 30 13:42:15 vm kernel: kmemleak: 1 new suspected memory leaks\n", t, 0, "",
+		  -1 },
 		{ "Nov 30 13:42:15.250000 vm kernel: kmemleak: 1 new suspected memory leaks\n",
 		  t + 250000000, 0, "", -1 },
-		{ "2026-11-30T12:42:15+0000 vm kernel: kmemleak: 1 new suspected memory leaks\n", t, 0, "", -1 },
+		{ "2026-11-30T12:42:15+0000 vm kernel: kmemleak: 1 new suspected memory leaks\n", t,
+		  0, "", -1 },
 		{ "2026-11-30T14:42:15.000001+0200 vm kernel: kmemleak: 1 new suspected memory leaks\n",
 		  t + 1000, 0, "", -1 },
-		{ "Mon 2026-11-30 12:42:15 UTC vm kernel: kmemleak: 1 new suspected memory leaks\n", t, 0, "", -1 },
-		{ "Mon 2026-11-30 13:42:15 CET vm kernel: kmemleak: 1 new suspected memory leaks\n", t, 0, "", -1 },
-		{ "1796042535.000002 vm kernel: kmemleak: 1 new suspected memory leaks\n", t + 2000, 0, "", -1 },
-		{ "[   12.500000] vm kernel: kmemleak: 1 new suspected memory leaks\n", 0, 12500000000ULL, "", -1 },
+		{ "Mon 2026-11-30 12:42:15 UTC vm kernel: kmemleak: 1 new suspected memory leaks\n",
+		  t, 0, "", -1 },
+		{ "Mon 2026-11-30 13:42:15 CET vm kernel: kmemleak: 1 new suspected memory leaks\n",
+		  t, 0, "", -1 },
+		{ "1796042535.000002 vm kernel: kmemleak: 1 new suspected memory leaks\n", t + 2000,
+		  0, "", -1 },
+		{ "[   12.500000] vm kernel: kmemleak: 1 new suspected memory leaks\n", 0,
+		  12500000000ULL, "", -1 },
 	};
 
 	(void)state;
@@ -665,7 +678,8 @@ static void test_stamps(void **state)
 /* journalctl -o short has no year: the latest that is not in the future. */
 static void test_year(void **state)
 {
-	static const char s[] = "Dec 31 23:59:59 vm kernel: kmemleak: 1 new suspected memory leaks\n";
+	static const char s[] =
+		"Dec 31 23:59:59 vm kernel: kmemleak: 1 new suspected memory leaks\n";
 	/* now: 2027-01-01 00:00:10 UTC */
 	struct klog_parse_opts o = { .now_wall_ns = 1798761610LL * 1000000000LL };
 	struct klog_log log;
@@ -717,24 +731,36 @@ struct line_case {
 
 /* First lines: names with spaces, older kernels' forms, near misses. */
 static const struct line_case lines[] = {
-	{ "kworker/u8:1 x invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=-1000", KLOG_OOM, "kworker/u8:1 x" },
-	{ "a invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=0, oom_score_adj=0", KLOG_OOM, "a" },
-	{ " invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", KLOG_KIND_COUNT, "" },
-	{ "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL, order=0, oom_score_adj=0", KLOG_KIND_COUNT, "" },
-	{ "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=x, oom_score_adj=0", KLOG_KIND_COUNT, "" },
-	{ "drivers/x.c:12 module m func:f has 4096 allocated at module unload", KLOG_ALLOC_TAG_UNLOAD, "" },
-	{ "drivers/x.c:12 module m func:f has 4096x allocated at module unload", KLOG_KIND_COUNT, "" },
-	{ "drivers/x.c:12 module  func:f has 4096 allocated at module unload", KLOG_KIND_COUNT, "" },
+	{ "kworker/u8:1 x invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=-1000",
+	  KLOG_OOM, "kworker/u8:1 x" },
+	{ "a invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=0, oom_score_adj=0",
+	  KLOG_OOM, "a" },
+	{ " invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+	  KLOG_KIND_COUNT, "" },
+	{ "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL, order=0, oom_score_adj=0",
+	  KLOG_KIND_COUNT, "" },
+	{ "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=x, oom_score_adj=0",
+	  KLOG_KIND_COUNT, "" },
+	{ "drivers/x.c:12 module m func:f has 4096 allocated at module unload",
+	  KLOG_ALLOC_TAG_UNLOAD, "" },
+	{ "drivers/x.c:12 module m func:f has 4096x allocated at module unload", KLOG_KIND_COUNT,
+	  "" },
+	{ "drivers/x.c:12 module  func:f has 4096 allocated at module unload", KLOG_KIND_COUNT,
+	  "" },
 	{ "no site module m func:f has 4096 allocated at module unload", KLOG_KIND_COUNT, "" },
 	{ "kmemleak: 18446744073709551616 new suspected memory leaks", KLOG_KIND_COUNT, "" },
 	{ "kmemleak: Kernel memory leak detector disabled", KLOG_KIND_COUNT, "" },
-	{ "my prog: page allocation failure: order:0, mode:0x820(GFP_ATOMIC), nodemask=(null)", KLOG_PAGE_ALLOC_FAILURE, "my prog" },
+	{ "my prog: page allocation failure: order:0, mode:0x820(GFP_ATOMIC), nodemask=(null)",
+	  KLOG_PAGE_ALLOC_FAILURE, "my prog" },
 	{ "x: page allocation failure: order:99, mode:0x820(GFP_ATOMIC)", KLOG_KIND_COUNT, "" },
-	{ "x: vmalloc error: size 4096, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)", KLOG_VMALLOC_ERROR, "x" },
+	{ "x: vmalloc error: size 4096, vm_struct allocation failed, mode:0xcc0(GFP_KERNEL), nodemask=(null)",
+	  KLOG_VMALLOC_ERROR, "x" },
 	{ "x: vmalloc error: size 4096, failed to map pages, mode:0x9", KLOG_VMALLOC_ERROR, "x" },
 	{ "x: vmalloc error: size , mode:0xcc0(GFP_KERNEL)", KLOG_KIND_COUNT, "" },
-	{ "SLUB: Unable to allocate memory on node 1, gfp=0x820(GFP_ATOMIC)", KLOG_SLUB_ALLOC_FAILURE, "" },
-	{ "SLUB: Unable to allocate memory on CPU 3 (of node 0) on node -1, gfp=0x820(GFP_ATOMIC)", KLOG_SLUB_ALLOC_FAILURE, "" },
+	{ "SLUB: Unable to allocate memory on node 1, gfp=0x820(GFP_ATOMIC)",
+	  KLOG_SLUB_ALLOC_FAILURE, "" },
+	{ "SLUB: Unable to allocate memory on CPU 3 (of node 0) on node -1, gfp=0x820(GFP_ATOMIC)",
+	  KLOG_SLUB_ALLOC_FAILURE, "" },
 	{ "SLUB: Unable to allocate memory on node x, gfp=0x820", KLOG_KIND_COUNT, "" },
 };
 
@@ -800,8 +826,9 @@ static void test_oom_lines(void **state)
 	assert_int_equal(f.n, 1);
 	assert_int_equal(f.v[0].f.severity, SEV_WARNING);
 	assert_string_equal(f.v[0].f.subject, "/a,b/c");
-	assert_string_equal(f.v[0].f.next,
-			    "kleak trace --cgroup /a,b/c --min-age 60  (which kernel call sites hold its memory)");
+	assert_string_equal(
+		f.v[0].f.next,
+		"kleak trace --cgroup /a,b/c --min-age 60  (which kernel call sites hold its memory)");
 	klog_findings_free(&f);
 	klog_log_free(&log);
 }
@@ -842,7 +869,8 @@ static void test_findings_oom(void **state)
 	assert_string_equal(x->f.id, "oom-unreclaimable-slab");
 	assert_int_equal(x->f.severity, SEV_CRITICAL);
 	assert_string_equal(x->f.subject, "kleak_oom_cache");
-	assert_string_equal(x->f.next, "kleak trace --cache kleak_oom_cache  (who allocates it without freeing)");
+	assert_string_equal(x->f.next,
+			    "kleak trace --cache kleak_oom_cache  (who allocates it without freeing)");
 	assert_non_null(strstr(x->f.evidence, "killed awk (pid "));
 	assert_non_null(strstr(x->f.evidence, "top caches: kleak_oom_cache "));
 	assert_non_null(strstr(x->f.evidence, "func:fill_slab"));
@@ -851,7 +879,8 @@ static void test_findings_oom(void **state)
 	assert_int_equal(finding(&f, "slub-alloc-failure")->f.severity, SEV_WARNING);
 	assert_string_equal(finding(&f, "slub-alloc-failure")->f.next,
 			    "kleak count --cache kleak_oom_cache -i 5  (allocations against frees)");
-	assert_int_equal(finding(&f, "page-alloc-failure")->f.severity, SEV_WARNING); /* order <= 3 */
+	assert_int_equal(finding(&f, "page-alloc-failure")->f.severity,
+			 SEV_WARNING); /* order <= 3 */
 	klog_findings_free(&f);
 	f = findings_of(FIX "6.1-oom.dmesg", 0);
 	assert_string_equal(f.v[0].f.subject, "kleak_oom_cache");
@@ -868,7 +897,8 @@ static void test_findings_main(void **state)
 	x = finding(&f, "module-unload-leak");
 	assert_int_equal(x->f.severity, SEV_CRITICAL);
 	assert_string_equal(x->f.subject, "kleak_kmalloc_leak");
-	assert_non_null(strstr(x->f.evidence, "tests/vm/modules/kleak_kmalloc_leak.c:34 func:leak_kmalloc_work"));
+	assert_non_null(strstr(x->f.evidence,
+			       "tests/vm/modules/kleak_kmalloc_leak.c:34 func:leak_kmalloc_work"));
 	assert_ptr_equal(&f.v[0], x); /* the only critical */
 	assert_int_equal(finding(&f, "kmemleak-new-leaks")->f.severity, SEV_WARNING);
 	x = finding(&f, "memcg-oom");
@@ -905,8 +935,9 @@ static void test_findings_hostile(void **state)
 	assert_int_equal(f.n, 3);
 	x = finding(&f, "oom-unreclaimable-slab");
 	assert_string_equal(x->f.subject, "it's $(rm -rf ~)");
-	assert_string_equal(x->f.next,
-			    "kleak trace --cache 'it'\\''s $(rm -rf ~)'  (who allocates it without freeing)");
+	assert_string_equal(
+		x->f.next,
+		"kleak trace --cache 'it'\\''s $(rm -rf ~)'  (who allocates it without freeing)");
 	x = finding(&f, "module-unload-leak");
 	assert_int_equal(x->count, 2);
 	assert_int_equal(x->total, 150);
@@ -945,7 +976,8 @@ static void test_kmsg_live(void **state)
 	(void)state;
 	if (klog_read_kmsg(NULL, 0, &r1, &e)) {
 		if (e.code == -EPERM || e.code == -EACCES || e.code == -ENOENT) {
-			assert_non_null(strstr(e.msg, e.code == -ENOENT ? "No such" : "needs root"));
+			assert_non_null(
+				strstr(e.msg, e.code == -ENOENT ? "No such" : "needs root"));
 			skip();
 		}
 		fail_msg("%s: %s", e.src, e.msg);

@@ -79,8 +79,7 @@ static uint64_t unaccounted(const struct meminfo *mi, const struct kmem_extra *x
  * lists, which miss the pages still in per-CPU LRU batches: 48 KiB in the
  * 6.1 capture).
  */
-static void check_invariant(const char *path, const char *const *lines, int nlines,
-			    uint64_t tol)
+static void check_invariant(const char *path, const char *const *lines, int nlines, uint64_t tol)
 {
 	uint64_t after;
 	struct meminfo mi;
@@ -163,7 +162,8 @@ static void test_extra_sources(void **state)
 	assert_int_equal(buf_read_file(&b, "tests/fixtures/6.18/full/vmstat", BUF_FILE_CAP, &e), 0);
 	assert_int_equal(vmstat_parse(b.data, b.len, "vmstat", &vm, &e), 0);
 	buf_reset(&b);
-	assert_int_equal(buf_read_file(&b, "tests/fixtures/6.18/full/zoneinfo", BUF_FILE_CAP, &e), 0);
+	assert_int_equal(buf_read_file(&b, "tests/fixtures/6.18/full/zoneinfo", BUF_FILE_CAP, &e),
+			 0);
 	assert_int_equal(zoneinfo_parse(b.data, b.len, "zoneinfo", &z, &e), 0);
 	buf_free(&b);
 	kmem_extra_from(&vm, &z, &thp, 4096, &x);

@@ -63,8 +63,7 @@ static const char k61[] =
 	"    [<00000000c0ffee00>] kmalloc_trace+0x26/0x90\n"
 	"    [<00000000c0ffee01>] leak_it+0x15/0x30 [kml_kmalloc]\n";
 
-static int parse(const char *s, size_t len, struct kmemleak_report *r,
-		 struct kerr *e)
+static int parse(const char *s, size_t len, struct kmemleak_report *r, struct kerr *e)
 {
 	return kmemleak_parse(s, len, "kmemleak", r, e);
 }
@@ -128,7 +127,7 @@ static void test_612(void **state)
 	assert_int_equal(r.v[2].pid, 7);
 	f = kmemleak_obj_frame(&r, &r.v[2], 1);
 	assert_string_equal(kmemleak_str(&r, f->module), "kml_pcpu"); /* build id dropped */
-	assert_int_equal(r.v[3].hex, KMEMLEAK_NONE);		     /* no hex dump */
+	assert_int_equal(r.v[3].hex, KMEMLEAK_NONE);		      /* no hex dump */
 	assert_int_equal(r.v[3].line, 25);
 	kmemleak_report_free(&r);
 
@@ -221,11 +220,10 @@ static void test_hostile(void **state)
 		struct kmemleak_report r;
 		struct kerr e = { 0 };
 
-		assert_int_equal(parse(cases[i].txt, strlen(cases[i].txt), &r, &e),
-				 cases[i].code);
+		assert_int_equal(parse(cases[i].txt, strlen(cases[i].txt), &r, &e), cases[i].code);
 		if (e.line != cases[i].line)
-			fail_msg("case %zu: line %ld, expected %ld (%s)", i, e.line,
-				 cases[i].line, e.msg);
+			fail_msg("case %zu: line %ld, expected %ld (%s)", i, e.line, cases[i].line,
+				 e.msg);
 		assert_null(r.v);
 	}
 }
@@ -479,10 +477,8 @@ static void test_hex_masking(void **state)
 	char out[256];
 
 	(void)state;
-	assert_string_equal(kmemleak_hex_line(line, strlen(line), &hide, out, sizeof(out)),
-			    masked);
-	assert_string_equal(kmemleak_hex_line(line, strlen(line), &show, out, sizeof(out)),
-			    line);
+	assert_string_equal(kmemleak_hex_line(line, strlen(line), &hide, out, sizeof(out)), masked);
+	assert_string_equal(kmemleak_hex_line(line, strlen(line), &show, out, sizeof(out)), line);
 	assert_string_equal(kmemleak_hex_line(plain, strlen(plain), &hide, out, sizeof(out)),
 			    plain);
 	/* a line cut short keeps what it has */

@@ -80,7 +80,8 @@ static void test_meminfo_fixtures(void **st)
 {
 	(void)st;
 	assert_true(each_fixture("tests/fixtures/*/meminfo", meminfo_fixture) +
-		    each_fixture("tests/fixtures/*/*/meminfo", meminfo_fixture) >= 1);
+			    each_fixture("tests/fixtures/*/*/meminfo", meminfo_fixture) >=
+		    1);
 }
 
 static void slabinfo_fixture(const char *path)
@@ -103,7 +104,8 @@ static void test_slabinfo_fixtures(void **st)
 {
 	(void)st;
 	assert_true(each_fixture("tests/fixtures/*/slabinfo", slabinfo_fixture) +
-		    each_fixture("tests/fixtures/*/*/slabinfo", slabinfo_fixture) >= 1);
+			    each_fixture("tests/fixtures/*/*/slabinfo", slabinfo_fixture) >=
+		    1);
 }
 
 struct vm_count {
@@ -141,7 +143,8 @@ static void test_vmallocinfo_fixtures(void **st)
 {
 	(void)st;
 	assert_true(each_fixture("tests/fixtures/*/vmallocinfo", vmalloc_fixture) +
-		    each_fixture("tests/fixtures/*/*/vmallocinfo", vmalloc_fixture) >= 1);
+			    each_fixture("tests/fixtures/*/*/vmallocinfo", vmalloc_fixture) >=
+		    1);
 	assert_int_equal(each_fixture("tests/fixtures/seed/vmallocinfo*", vmalloc_fixture), 1);
 }
 
@@ -162,7 +165,8 @@ static void test_modules_fixtures(void **st)
 	(void)st;
 	/* The 6.12 and 6.1 VM captures, loaded and after rmmod. */
 	assert_true(each_fixture("tests/fixtures/*/modules", modules_fixture) +
-		    each_fixture("tests/fixtures/*/*/modules", modules_fixture) >= 2);
+			    each_fixture("tests/fixtures/*/*/modules", modules_fixture) >=
+		    2);
 }
 
 /* The lesson's line: 1 GiB plus guard page, module named, pages counted. */
@@ -192,8 +196,7 @@ static void test_vmalloc_seed_line(void **st)
 /* A baseline that knew the module places the bare address in it. */
 static void test_vmalloc_baseline(void **st)
 {
-	static const char vm[] =
-		"0x1-0x2 12288 0xffffffffc0422032 pages=2 vmalloc N0=2\n";
+	static const char vm[] = "0x1-0x2 12288 0xffffffffc0422032 pages=2 vmalloc N0=2\n";
 	static const char mods[] = "kmem_test 16384 0 - Live 0xffffffffc0420000 (O)\n";
 	static const char syms[] =
 		"ffffffffc0422000 t kmem_alloc\t[kmem_test]\n"
@@ -205,7 +208,8 @@ static void test_vmalloc_baseline(void **st)
 
 	(void)st;
 	assert_int_equal(modules_parse(mods, sizeof(mods) - 1, "m", &m, &e), 0);
-	base = (struct vmalloc_baseline){ .modules = &m, .kallsyms = syms,
+	base = (struct vmalloc_baseline){ .modules = &m,
+					  .kallsyms = syms,
 					  .kallsyms_len = sizeof(syms) - 1 };
 	assert_int_equal(vmalloc_group(vm, sizeof(vm) - 1, "t", 4096, NULL, &base, &g, &e), 0);
 	assert_string_equal(g.callers[0].caller, "kmem_alloc");
@@ -326,8 +330,8 @@ static void check_hostile(int which, const struct hostile *h, size_t n)
 		if (!r)
 			fail_msg("parser %d accepted hostile case '%s'", which, h[i].name);
 		if (e.line != h[i].line)
-			fail_msg("parser %d case '%s': error at line %ld, want %ld (%s)",
-				 which, h[i].name, e.line, h[i].line, e.msg);
+			fail_msg("parser %d case '%s': error at line %ld, want %ld (%s)", which,
+				 h[i].name, e.line, h[i].line, e.msg);
 		assert_true(e.msg[0] && e.src[0]);
 	}
 }
@@ -356,10 +360,18 @@ static void test_hostile_slabinfo(void **st)
 		{ "wrong header", "slabinfo - version: 2.0\n", 1 },
 		{ "not slabinfo", "MemTotal: 1 kB\n", 1 },
 		{ "short line", "slabinfo - version: 2.1\n# h\ndentry 1 2 3\n", 3 },
-		{ "truncated", "slabinfo - version: 2.1\n# h\ndentry 1 2 3 4 1 : tunables 0 0 0 : slabdata 1", 3 },
-		{ "negative", "slabinfo - version: 2.1\n# h\nx 1 -2 3 4 1 : tunables 0 0 0 : slabdata 1 1 0\n", 3 },
-		{ "overflow", "slabinfo - version: 2.1\n# h\nx 1 2 3 4 1 : tunables 0 0 0 : slabdata 1 99999999999999999999 0\n", 3 },
-		{ "no markers", "slabinfo - version: 2.1\n# h\nx 1 2 3 4 1 x tunables 0 0 0 : slabdata 1 1 0\n", 3 },
+		{ "truncated",
+		  "slabinfo - version: 2.1\n# h\ndentry 1 2 3 4 1 : tunables 0 0 0 : slabdata 1",
+		  3 },
+		{ "negative",
+		  "slabinfo - version: 2.1\n# h\nx 1 -2 3 4 1 : tunables 0 0 0 : slabdata 1 1 0\n",
+		  3 },
+		{ "overflow",
+		  "slabinfo - version: 2.1\n# h\nx 1 2 3 4 1 : tunables 0 0 0 : slabdata 1 99999999999999999999 0\n",
+		  3 },
+		{ "no markers",
+		  "slabinfo - version: 2.1\n# h\nx 1 2 3 4 1 x tunables 0 0 0 : slabdata 1 1 0\n",
+		  3 },
 	};
 
 	(void)st;

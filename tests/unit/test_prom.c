@@ -49,16 +49,16 @@ static void test_text(void **state)
 	small_set(&set);
 	s = render(&set, PROM_TEXT);
 	assert_string_equal(s,
-		"# HELP kleak_x_bytes Bytes of x.\n"
-		"# TYPE kleak_x_bytes gauge\n"
-		"kleak_x_bytes{cache=\"dentry\"} 4096\n"
-		"kleak_x_bytes{cache=\"a\\\"b\\\\c\\nd\"} 0.5\n"
-		"# HELP kleak_errs_total Errors.\n"
-		"# TYPE kleak_errs_total counter\n"
-		"kleak_errs_total 3\n"
-		"# HELP kleak_build_info Build.\n"
-		"# TYPE kleak_build_info gauge\n"
-		"kleak_build_info{version=\"0.1\"} 1\n");
+			    "# HELP kleak_x_bytes Bytes of x.\n"
+			    "# TYPE kleak_x_bytes gauge\n"
+			    "kleak_x_bytes{cache=\"dentry\"} 4096\n"
+			    "kleak_x_bytes{cache=\"a\\\"b\\\\c\\nd\"} 0.5\n"
+			    "# HELP kleak_errs_total Errors.\n"
+			    "# TYPE kleak_errs_total counter\n"
+			    "kleak_errs_total 3\n"
+			    "# HELP kleak_build_info Build.\n"
+			    "# TYPE kleak_build_info gauge\n"
+			    "kleak_build_info{version=\"0.1\"} 1\n");
 	free(s);
 	prom_set_free(&set);
 }
@@ -72,18 +72,18 @@ static void test_openmetrics(void **state)
 	small_set(&set);
 	s = render(&set, PROM_OPENMETRICS);
 	assert_string_equal(s,
-		"# HELP kleak_x_bytes Bytes of x.\n"
-		"# TYPE kleak_x_bytes gauge\n"
-		"# UNIT kleak_x_bytes bytes\n"
-		"kleak_x_bytes{cache=\"dentry\"} 4096\n"
-		"kleak_x_bytes{cache=\"a\\\"b\\\\c\\nd\"} 0.5\n"
-		"# HELP kleak_errs Errors.\n"
-		"# TYPE kleak_errs counter\n"
-		"kleak_errs_total 3\n"
-		"# HELP kleak_build Build.\n"
-		"# TYPE kleak_build info\n"
-		"kleak_build_info{version=\"0.1\"} 1\n"
-		"# EOF\n");
+			    "# HELP kleak_x_bytes Bytes of x.\n"
+			    "# TYPE kleak_x_bytes gauge\n"
+			    "# UNIT kleak_x_bytes bytes\n"
+			    "kleak_x_bytes{cache=\"dentry\"} 4096\n"
+			    "kleak_x_bytes{cache=\"a\\\"b\\\\c\\nd\"} 0.5\n"
+			    "# HELP kleak_errs Errors.\n"
+			    "# TYPE kleak_errs counter\n"
+			    "kleak_errs_total 3\n"
+			    "# HELP kleak_build Build.\n"
+			    "# TYPE kleak_build info\n"
+			    "kleak_build_info{version=\"0.1\"} 1\n"
+			    "# EOF\n");
 	free(s);
 	prom_set_free(&set);
 }
@@ -105,9 +105,8 @@ static void test_names_units(void **state)
 	assert_non_null(f);
 	assert_int_equal(prom_sample_add(f, 1, "__name", "x", NULL), -EINVAL);
 	assert_int_equal(prom_sample_add(f, 1, "a:b", "x", NULL), -EINVAL);
-	assert_int_equal(prom_sample_add(f, 1, "l1", "1", "l2", "2", "l3", "3",
-					 "l4", "4", "l5", "5", "l6", "6", "l7",
-					 "7", "l8", "8", "l9", "9", NULL),
+	assert_int_equal(prom_sample_add(f, 1, "l1", "1", "l2", "2", "l3", "3", "l4", "4", "l5",
+					 "5", "l6", "6", "l7", "7", "l8", "8", "l9", "9", NULL),
 			 -EINVAL);
 	assert_int_equal(f->n, 0);
 	assert_true(prom_name_ok("a:b_c9"));
@@ -131,14 +130,14 @@ static void test_values_utf8(void **state)
 	assert_int_equal(prom_sample_add(f, 1234567890123.0, NULL), 0);
 	s = render(&set, PROM_TEXT);
 	assert_string_equal(s,
-		"# HELP v h\\\\elp\\nline \"q\"\n"
-		"# TYPE v gauge\n"
-		"v{l=\"caf\xc3\xa9\"} NaN\n"
-		"v{l=\"bad\xef\xbf\xbd\xef\xbf\xbd\"} +Inf\n"
-		"v -Inf\n"
-		"v 0.1\n"
-		"v 1.8446744073709552e+19\n"
-		"v 1234567890123\n");
+			    "# HELP v h\\\\elp\\nline \"q\"\n"
+			    "# TYPE v gauge\n"
+			    "v{l=\"caf\xc3\xa9\"} NaN\n"
+			    "v{l=\"bad\xef\xbf\xbd\xef\xbf\xbd\"} +Inf\n"
+			    "v -Inf\n"
+			    "v 0.1\n"
+			    "v 1.8446744073709552e+19\n"
+			    "v 1234567890123\n");
 	free(s);
 	s = render(&set, PROM_OPENMETRICS);
 	assert_non_null(strstr(s, "# HELP v h\\\\elp\\nline \\\"q\\\"\n"));
@@ -161,7 +160,8 @@ static void test_negotiate(void **state)
 	assert_int_equal(prom_negotiate("Application/OpenMetrics-Text"), PROM_OPENMETRICS);
 	assert_int_equal(prom_negotiate("application/openmetrics-text; version=2.0.0"), PROM_TEXT);
 	assert_int_equal(prom_negotiate("application/openmetrics-text;q=0"), PROM_TEXT);
-	assert_int_equal(prom_negotiate("application/openmetrics-text;q=0.4, text/plain"), PROM_TEXT);
+	assert_int_equal(prom_negotiate("application/openmetrics-text;q=0.4, text/plain"),
+			 PROM_TEXT);
 	assert_int_equal(prom_negotiate("text/plain;q=0.2, application/openmetrics-text;q=0.3"),
 			 PROM_OPENMETRICS);
 }
@@ -194,7 +194,8 @@ static void metrics_input_fill(struct metrics_input *in, struct metrics_verdict 
 	in->nmeminfo = 2;
 	in->have_slab = in->have_vmalloc = true;
 	for (int i = 0; i < 10; i++) {
-		struct metrics_row r = { .bytes = 1000.0 * (i + 1), .objects = i,
+		struct metrics_row r = { .bytes = 1000.0 * (i + 1),
+					 .objects = i,
 					 .pinned = i == 0 };
 
 		snprintf(name, sizeof(name), "cache%d", i);
@@ -203,9 +204,12 @@ static void metrics_input_fill(struct metrics_input *in, struct metrics_verdict 
 	}
 	struct metrics_row addr = { .name = "0xffffffffc0422032", .module = "leaky", .bytes = 1e9 };
 	assert_int_equal(metrics_table_add(&in->vmalloc_callers, &addr), 0);
-	*v = (struct metrics_verdict){ .source = "vmalloc_module", .name = "leaky",
-				       .module = "leaky", .srcversion = "ABC123",
-				       .rate_bytes_per_second = 4096, .confidence = 0.999,
+	*v = (struct metrics_verdict){ .source = "vmalloc_module",
+				       .name = "leaky",
+				       .module = "leaky",
+				       .srcversion = "ABC123",
+				       .rate_bytes_per_second = 4096,
+				       .confidence = 0.999,
 				       .verdict = "leak" };
 	in->verdicts = v;
 	in->nverdicts = 1;
@@ -277,14 +281,22 @@ static void test_metrics_reasons(void **state)
 {
 	struct metrics_verdict v[3] = {
 		{ .source = "slab", .name = "dentry", .verdict = "leak" },
-		{ .source = "slab", .name = "kmalloc-1k", .verdict = "growing",
+		{ .source = "slab",
+		  .name = "kmalloc-1k",
+		  .verdict = "growing",
 		  .reason = "window_too_short" },
-		{ .source = "cgroup", .name = "web", .counter = "kernel",
-		  .verdict = "fluctuating", .reason = "no_trend" },
+		{ .source = "cgroup",
+		  .name = "web",
+		  .counter = "kernel",
+		  .verdict = "fluctuating",
+		  .reason = "no_trend" },
 	};
 	struct metrics_opts o = { .top = 30 };
-	struct metrics_input in = { .version = "0.1", .release = "6.12.0",
-				    .nodename = "host-a", .verdicts = v, .nverdicts = 3 };
+	struct metrics_input in = { .version = "0.1",
+				    .release = "6.12.0",
+				    .nodename = "host-a",
+				    .verdicts = v,
+				    .nverdicts = 3 };
 	struct prom_set set = { 0 };
 	const struct prom_family *f;
 

@@ -24,11 +24,12 @@
 #include "parse/meta.h"
 #include "source/recording.h"
 
-static const char meminfo[] = "MemTotal:       24684092 kB\n"
-			      "MemFree:        20000000 kB\n"
-			      "Slab:             %d kB\n"
-			      "SUnreclaim:        1000 kB\n"
-			      "VmallocUsed:       %d kB\n";
+static const char meminfo[] =
+	"MemTotal:       24684092 kB\n"
+	"MemFree:        20000000 kB\n"
+	"Slab:             %d kB\n"
+	"SUnreclaim:        1000 kB\n"
+	"VmallocUsed:       %d kB\n";
 static const char slabinfo[] =
 	"slabinfo - version: 2.1\n"
 	"# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
@@ -50,8 +51,8 @@ static void make_sample(struct sample *s, int i)
 	assert_int_equal(buf_printf(&s->meta,
 				    "kleak_snapshot=1\nrelease=6.12.0-test\nhostname=box\n"
 				    "time=%d\npage_size=4096\nmono_ns=%llu",
-				    1700000000 + i,
-				    1000000000ULL * (unsigned long long)(100 + i)), 0);
+				    1700000000 + i, 1000000000ULL * (unsigned long long)(100 + i)),
+			 0);
 	s->have_meta = true;
 	snprintf(tmp, sizeof(tmp), meminfo, 4000 + 32 * i, 100 + 16 * i);
 	assert_int_equal(buf_append(&s->raw[SRC_MEMINFO], tmp, strlen(tmp)), 0);
@@ -59,14 +60,14 @@ static void make_sample(struct sample *s, int i)
 	assert_int_equal(buf_append(&s->raw[SRC_SLABINFO], tmp, strlen(tmp)), 0);
 	for (int k = 0; k < i; k++)
 		assert_int_equal(buf_append(&s->raw[SRC_VMALLOCINFO], vmalloc_line,
-					    strlen(vmalloc_line)), 0);
+					    strlen(vmalloc_line)),
+				 0);
 	s->have[SRC_MEMINFO] = s->have[SRC_SLABINFO] = true;
 	s->have[SRC_VMALLOCINFO] = true;
 	if (i == 0) {
 		static const char al[] = "dentry dentry 1\ntask_struct task_struct 0\n";
 
-		assert_int_equal(buf_append(&s->raw[SRC_SLAB_ALIASES], al,
-					    strlen(al)), 0);
+		assert_int_equal(buf_append(&s->raw[SRC_SLAB_ALIASES], al, strlen(al)), 0);
 		s->have[SRC_SLAB_ALIASES] = true;
 	}
 }
@@ -79,8 +80,9 @@ static void make_recording(struct buf *out, int n, size_t *offs)
 	struct kerr e;
 
 	for (int i = 0; i < n; i++) {
-		struct recording_meta m = { .seq = (uint64_t)i + 1, .interval_ns = 1000000000ULL,
-					     .time_s = 1700000000 + i };
+		struct recording_meta m = { .seq = (uint64_t)i + 1,
+					    .interval_ns = 1000000000ULL,
+					    .time_s = 1700000000 + i };
 
 		offs[i] = out->len;
 		make_sample(&s, i);
@@ -214,7 +216,9 @@ static void test_corrupt(void **state)
 	assert_non_null(strstr(e.msg, want));
 	assert_string_equal(e.src, "rec");
 	/* Not a recording at all. */
-	assert_int_equal(recording_decode("slabinfo - version: 2.1\n", 24, "x", NULL, NULL, &st, &e), -EINVAL);
+	assert_int_equal(recording_decode("slabinfo - version: 2.1\n", 24, "x", NULL, NULL, &st,
+					  &e),
+			 -EINVAL);
 	assert_non_null(strstr(e.msg, "not a kleak recording"));
 	assert_int_equal(recording_decode("", 0, "x", NULL, NULL, &st, &e), -ENODATA);
 	/* Garbage after a complete sample is corruption, not a torn tail. */
@@ -290,8 +294,9 @@ static void test_writer(void **state)
 /* kmemleak's report for sample i: one text up to 3, another from 4 on, empty from 7. */
 static void set_kmemleak(struct sample *s, int i)
 {
-	const char *t = i < 4 ? "unreferenced object 0x1 (size 64):\n"
-		      : i < 7 ? "unreferenced object 0x2 (size 128):\n" : "";
+	const char *t = i < 4	? "unreferenced object 0x1 (size 64):\n"
+			: i < 7 ? "unreferenced object 0x2 (size 128):\n"
+				: "";
 
 	buf_reset(&s->raw[SRC_KMEMLEAK]);
 	assert_int_equal(buf_append(&s->raw[SRC_KMEMLEAK], t, strlen(t)), 0);
@@ -376,7 +381,8 @@ static void test_recording_meta(void **state)
 		const char *msg; /* in the error */
 	} cases[] = {
 		{ "kleak_recording=1\npage_size=16384\n", 0, NULL },
-		{ "kleak_recording=2\n", -EPROTONOSUPPORT, "offset 0: recording format version 2 is newer" },
+		{ "kleak_recording=2\n", -EPROTONOSUPPORT,
+		  "offset 0: recording format version 2 is newer" },
 		{ "page_size=4096\n", -EINVAL, "sample 1: meta without kleak_recording (corrupt" },
 		{ "kleak_recording=x\n", -EINVAL, "sample 1: meta: bad kleak_recording (corrupt" },
 		{ "kleak_recording=1\npage_size=5000\n", -EINVAL, "meta: bad page_size" },

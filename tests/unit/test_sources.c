@@ -40,8 +40,7 @@ static struct buf load(const char *path)
 
 /* ---- the cgroups source's text ---- */
 
-static const char *const fixtures[] = { "tests/fixtures/cgroups/6.1",
-					"tests/fixtures/cgroups/6.12",
+static const char *const fixtures[] = { "tests/fixtures/cgroups/6.1", "tests/fixtures/cgroups/6.12",
 					"tests/fixtures/cgroups/6.18" };
 
 /* A snapshot's cgroups, read as the source text and parsed, as cgroup_set_take does. */
@@ -116,9 +115,10 @@ static void test_tree_hostile(void **st)
 {
 	struct cgroup_tree_info info;
 	struct kerr e;
-	static const char esc[] = HDR "cgroup 2 1 /my\\040app\\134x\nfile memory.stat 9\nkernel 5\n\n"
-				  "walk visited=1 capped=0 too_deep=0 unreadable=0 max=9\n"
-				  "containers 15\ndocker abc web\n\n";
+	static const char esc[] = HDR
+		"cgroup 2 1 /my\\040app\\134x\nfile memory.stat 9\nkernel 5\n\n"
+		"walk visited=1 capped=0 too_deep=0 unreadable=0 max=9\n"
+		"containers 15\ndocker abc web\n\n";
 	size_t n = 0;
 
 	(void)st;
@@ -141,7 +141,8 @@ static void test_tree_hostile(void **st)
 	tree_err(HDR "cgroup 2 1 /a\nfile ../x 1\nx\n", 4, "expected 'file NAME LENGTH'");
 	/* lines count through the files' bytes */
 	tree_err(HDR "cgroup 2 1 /a\nfile memory.stat 4\na\nb\n\nbogus\n", 8, "unknown line");
-	tree_err(HDR "walk visited=1 capped=2 too_deep=0 unreadable=0 max=1\n", 3, "expected 'walk");
+	tree_err(HDR "walk visited=1 capped=2 too_deep=0 unreadable=0 max=1\n", 3,
+		 "expected 'walk");
 	tree_err(HDR "containers 3\nab\n\ncontainers 0\n\n", 6, "a second containers section");
 	tree_err(HDR "cgroup 2 1 /a\nhierarchy 1 / /x\n", 4, "a hierarchy after the cgroups");
 }
@@ -149,7 +150,8 @@ static void test_tree_hostile(void **st)
 /* A file of a cgroup that does not parse: its own path and line. */
 static void test_tree_memcg_error(void **st)
 {
-	static const char bad[] = HDR "cgroup 2 1 /x\nfile memory.stat 21\nanon 1\nkernel twelve\n\n";
+	static const char bad[] = HDR
+		"cgroup 2 1 /x\nfile memory.stat 21\nanon 1\nkernel twelve\n\n";
 	struct cgroup_set s;
 	struct kerr e = { 0 };
 
@@ -174,10 +176,13 @@ static void test_cgroup_series(void **st)
 		series_sample_begin(&set, (uint64_t)i * 1000000000ULL);
 		assert_true(series_add_cgroup(&set, "/docker", "kernel", "/docker",
 					      (10ULL << 20) + (uint64_t)i * (1 << 20)) >= 0);
-		assert_true(series_add_cgroup(&set, "/docker/abc", "kernel", i < 5 ? "/docker/abc" : "web",
+		assert_true(series_add_cgroup(&set, "/docker/abc", "kernel",
+					      i < 5 ? "/docker/abc" : "web",
 					      (9ULL << 20) + (uint64_t)i * (1 << 20)) >= 0);
-		assert_true(series_add_cgroup(&set, "/a/init.scope", "kernel", "/a/init.scope", 1 << 20) >= 0);
-		assert_true(series_add_cgroup(&set, "/b/init.scope", "kernel", "/b/init.scope", 2 << 20) >= 0);
+		assert_true(series_add_cgroup(&set, "/a/init.scope", "kernel", "/a/init.scope",
+					      1 << 20) >= 0);
+		assert_true(series_add_cgroup(&set, "/b/init.scope", "kernel", "/b/init.scope",
+					      2 << 20) >= 0);
 		series_sample_end(&set);
 		set.v[0].aggregate = true;
 	}
@@ -197,7 +202,8 @@ static void test_cgroup_series(void **st)
 	 * series reads 0 from then on, and that fall is `released` */
 	for (int i = 12; i < 18; i++) {
 		series_sample_begin(&set, (uint64_t)i * 1000000000ULL);
-		assert_true(series_add_cgroup(&set, "/docker", "kernel", "/docker", 30ULL << 20) >= 0);
+		assert_true(series_add_cgroup(&set, "/docker", "kernel", "/docker", 30ULL << 20) >=
+			    0);
 		series_sample_end(&set);
 	}
 	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
@@ -303,8 +309,8 @@ static void test_stream_each_once(void **st)
 				assert_int_equal(klog_stream_finish(&ks, &s2, &e), 0);
 				if (keys_of(&ks.events, got, 64) != nwant ||
 				    memcmp(got, want, nwant * sizeof(*got)))
-					fail_msg("%s cut at byte %zu: %zu events, want %zu", files[f], cut,
-						 ks.events.n, nwant);
+					fail_msg("%s cut at byte %zu: %zu events, want %zu",
+						 files[f], cut, ks.events.n, nwant);
 				klog_log_free(&s1.klog);
 				klog_log_free(&s2.klog);
 				klog_stream_free(&ks);

@@ -68,8 +68,8 @@ static void test_kmalloc_parse(void **state)
 
 		if (ok != cases[i].ok)
 			fail_msg("%s: parse %d, want %d", cases[i].name, ok, cases[i].ok);
-		if (ok && (k.size != cases[i].size || k.type != cases[i].type ||
-			   k.rnd != cases[i].rnd))
+		if (ok &&
+		    (k.size != cases[i].size || k.type != cases[i].type || k.rnd != cases[i].rnd))
 			fail_msg("%s: size %llu type %d rnd %d", cases[i].name,
 				 (unsigned long long)k.size, k.type, k.rnd);
 	}
@@ -113,7 +113,7 @@ static void test_kmalloc_class(void **state)
 	assert_int_equal(target_kmalloc_class(192), 192);
 	assert_int_equal(target_kmalloc_class(8192), 8192);
 	assert_int_equal(target_kmalloc_class(1024 + 64), 1024); /* slab_debug red zones */
-	assert_int_equal(target_kmalloc_class(16384), 0); /* kmalloc_large: pages */
+	assert_int_equal(target_kmalloc_class(16384), 0);	 /* kmalloc_large: pages */
 	assert_int_equal(target_kmalloc_class(4), 0);
 }
 
@@ -280,7 +280,8 @@ static void test_kmalloc_types(void **state)
 		assert_int_equal(target_kmalloc_gfp_bits(t), 0x400011u);
 	}
 	assert_int_equal(target_kmalloc_gfp_bits((1u << KLEAK_KMALLOC_NORMAL) |
-						 (1u << KLEAK_KMALLOC_RECLAIM)), 0x10u);
+						 (1u << KLEAK_KMALLOC_RECLAIM)),
+			 0x10u);
 }
 
 /* A cgroup path that does not exist: the close names its parent has. */
@@ -353,16 +354,11 @@ static void test_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kmalloc_parse),
-		cmocka_unit_test(test_kmalloc_name),
-		cmocka_unit_test(test_kmalloc_class),
-		cmocka_unit_test(test_kmalloc_types),
-		cmocka_unit_test(test_cgroup_unknown),
-		cmocka_unit_test(test_edit_distance),
-		cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_pick_kmalloc_fixtures),
-		cmocka_unit_test(test_pick_alias),
-		cmocka_unit_test(test_pick_unknown),
+		cmocka_unit_test(test_kmalloc_parse),  cmocka_unit_test(test_kmalloc_name),
+		cmocka_unit_test(test_kmalloc_class),  cmocka_unit_test(test_kmalloc_types),
+		cmocka_unit_test(test_cgroup_unknown), cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_suggest),	       cmocka_unit_test(test_pick_kmalloc_fixtures),
+		cmocka_unit_test(test_pick_alias),     cmocka_unit_test(test_pick_unknown),
 		cmocka_unit_test(test_scope),
 	};
 

@@ -38,12 +38,12 @@ static const char kallsyms_text[] =
 	"ffffffff81300000 T do_syscall_64\n"
 	"ffffffffc0001000 t leak_kmalloc_work\t[kleak_kmalloc_leak]\n";
 
-#define PIPE_SITE 0xffffffff81200010ull	 /* alloc_pipe_info+0x10 */
-#define NAME_SITE 0xffffffff8120082full	 /* getname_flags.part.0+0x2f */
-#define PIPE_TAG TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, \
-			   TRACE_KMALLOC_EXTRA(KLEAK_KMALLOC_CGROUP, 1024))
-#define NAME_TAG TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, \
-			   TRACE_KMALLOC_EXTRA(KLEAK_KMALLOC_NORMAL, 4096))
+#define PIPE_SITE 0xffffffff81200010ull /* alloc_pipe_info+0x10 */
+#define NAME_SITE 0xffffffff8120082full /* getname_flags.part.0+0x2f */
+#define PIPE_TAG \
+	TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, TRACE_KMALLOC_EXTRA(KLEAK_KMALLOC_CGROUP, 1024))
+#define NAME_TAG \
+	TRACE_TAG(TRACE_KMALLOC, TRACE_NO_STACK, TRACE_KMALLOC_EXTRA(KLEAK_KMALLOC_NORMAL, 4096))
 #define SOCK_SITE 0xffffffff81200220ull	 /* sock_alloc_inode+0x20 */
 #define SYSCALL 0xffffffff81300005ull	 /* do_syscall_64+0x5 */
 #define SOCK_CACHE 0xff00888000001000ull /* a struct kmem_cache * as a tag */
@@ -108,9 +108,10 @@ static void stacks_fill(struct trace_stack_table *t)
 
 static int setup(void **state)
 {
-	static const char aliases[] = "sock_inode_cache :A-0000704 0\n"
-				      "foo_cache :A-0000704 0\n"
-				      ":A-0000704 :A-0000704 0\n";
+	static const char aliases[] =
+		"sock_inode_cache :A-0000704 0\n"
+		"foo_cache :A-0000704 0\n"
+		":A-0000704 :A-0000704 0\n";
 	static struct trace_cache_name caches[] = { { SOCK_CACHE, "sock_inode_cache" } };
 	static struct trace_comm comms[] = { { 100, "leaker" }, { 200, "sh" }, { 300, "" } };
 	const int32_t softirq = trace_ref_who(0, KLEAK_CTX_SOFTIRQ);
@@ -125,8 +126,11 @@ static int setup(void **state)
 	assert_int_equal(ksym_table_init(&f->ks.t, &k, &e), 0);
 	f->ks.loaded = true;
 	assert_int_equal(slab_aliases_parse(aliases, strlen(aliases), "a", &f->al, &e), 0);
-	f->info = (struct trace_info){ .max_entries = 1024, .sample = 1, .start_ns = 1 * SEC,
-				       .nattached = 1, .attached = { "kmalloc" } };
+	f->info = (struct trace_info){ .max_entries = 1024,
+				       .sample = 1,
+				       .start_ns = 1 * SEC,
+				       .nattached = 1,
+				       .attached = { "kmalloc" } };
 	stacks_fill(&f->stacks);
 	r->info = &f->info;
 	r->now_ns = 11 * SEC;
@@ -292,9 +296,9 @@ static void expect_bounds(const struct trace_est *e, uint64_t v, uint64_t k, uin
 	binom_pop_bounds(k, 1.0 / n, TRACE_ALPHA, NULL, &lo, &hi);
 	if (e->v != v || e->lo != lo || e->hi != hi || lo > v || hi < v)
 		fail_msg("k %llu: got %llu [%llu, %llu], want %llu [%llu, %llu]",
-			 (unsigned long long)k, (unsigned long long)e->v,
-			 (unsigned long long)e->lo, (unsigned long long)e->hi,
-			 (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi);
+			 (unsigned long long)k, (unsigned long long)e->v, (unsigned long long)e->lo,
+			 (unsigned long long)e->hi, (unsigned long long)v, (unsigned long long)lo,
+			 (unsigned long long)hi);
 }
 
 /*
@@ -499,8 +503,9 @@ static void test_build_rates_sampled(void **state)
 /* A module unloaded after its call sites were seen keeps their names. */
 static void test_ksyms_older(void **state)
 {
-	static const char now[] = "ffffffff81000000 T _text\n"
-				  "ffffffff81200000 T alloc_pipe_info\n";
+	static const char now[] =
+		"ffffffff81000000 T _text\n"
+		"ffffffff81200000 T alloc_pipe_info\n";
 	struct fixture *f = *state;
 	struct trace_ksyms *old = malloc(sizeof(*old));
 	struct trace_ksyms k = { 0 };
@@ -553,12 +558,12 @@ static void test_render_addresses(void **state)
 		if (strstr(out, "0xffff") || strstr(out, "\"address\""))
 			fail_msg("an address without --show-addresses:\n%s", out);
 		assert_non_null(strstr(out, "alloc_pipe_info+0x10"));
-		assert_non_null(strstr(out, json ? "\"sock_alloc_inode+0x20\"" :
-						   "        sock_alloc_inode+0x20\n"));
+		assert_non_null(strstr(out, json ? "\"sock_alloc_inode+0x20\""
+						 : "        sock_alloc_inode+0x20\n"));
 		free(out);
 		out = render(&rep, json, true);
-		assert_non_null(strstr(out, json ? "\"address\":\"0xffffffff81200010\"" :
-						   "0xffffffff81200010 alloc_pipe_info+0x10"));
+		assert_non_null(strstr(out, json ? "\"address\":\"0xffffffff81200010\""
+						 : "0xffffffff81200010 alloc_pipe_info+0x10"));
 		assert_non_null(strstr(out, "0xffffffff81200220 sock_alloc_inode+0x20"));
 		free(out);
 	}

@@ -115,9 +115,8 @@ static void test_mann_kendall(void **state)
 /* Feeds one series per generator into a set, sample by sample. */
 typedef double (*gen_fn)(int i);
 
-static void feed(struct series_set *set, int nsamples, double interval_s,
-		 const char *const *names, const enum series_source *src,
-		 const gen_fn *gens, int nseries)
+static void feed(struct series_set *set, int nsamples, double interval_s, const char *const *names,
+		 const enum series_source *src, const gen_fn *gens, int nseries)
 {
 	for (int i = 0; i < nsamples; i++) {
 		series_sample_begin(set, (uint64_t)(1e9 * interval_s * i) + 5000);
@@ -132,8 +131,8 @@ static void feed(struct series_set *set, int nsamples, double interval_s,
 }
 
 static const struct trend_leak *find_leak(const struct series_set *set,
-					  const struct trend_report *rep,
-					  const char *name, size_t *rank)
+					  const struct trend_report *rep, const char *name,
+					  size_t *rank)
 {
 	for (size_t i = 0; i < rep->n; i++)
 		if (!strcmp(set->v[rep->v[i].series].name, name)) {
@@ -186,18 +185,15 @@ static double g_step(int i)
 
 static void test_verdicts_and_ranking(void **state)
 {
-	static const char *const names[] = { "task_struct", "kmalloc-64",
-					     "kmalloc-128", "pipe_buf",
-					     "partial", "dentry", "Slab",
-					     "Unaccounted", "step" };
+	static const char *const names[] = { "task_struct", "kmalloc-64",  "kmalloc-128",
+					     "pipe_buf",    "partial",	   "dentry",
+					     "Slab",	    "Unaccounted", "step" };
 	static const enum series_source src[] = {
-		SERIES_SLAB, SERIES_SLAB, SERIES_SLAB, SERIES_SLAB,
-		SERIES_SLAB, SERIES_SLAB, SERIES_MEMINFO, SERIES_MEMINFO,
-		SERIES_SLAB,
+		SERIES_SLAB, SERIES_SLAB,    SERIES_SLAB,    SERIES_SLAB, SERIES_SLAB,
+		SERIES_SLAB, SERIES_MEMINFO, SERIES_MEMINFO, SERIES_SLAB,
 	};
-	static const gen_fn gens[] = { g_leak, g_flat, g_noisy, g_release,
-				       g_partial, g_dentry, g_slab_total,
-				       g_unaccounted, g_step };
+	static const gen_fn gens[] = { g_leak,	 g_flat,       g_noisy,	      g_release, g_partial,
+				       g_dentry, g_slab_total, g_unaccounted, g_step };
 	struct series_set set;
 	struct trend_report rep = { 0 };
 	struct trend_opts o;
@@ -370,8 +366,8 @@ static void test_prune(void **state)
 	assert_null(series_find(&set, SERIES_VMALLOC_CALLER, "tmp_3", "mod"));
 	/* The index still finds every kept series at its slot. */
 	for (size_t k = 0; k < set.count; k++)
-		assert_ptr_equal(series_find(&set, set.v[k].source, set.v[k].name,
-					     set.v[k].module), &set.v[k]);
+		assert_ptr_equal(series_find(&set, set.v[k].source, set.v[k].name, set.v[k].module),
+				 &set.v[k]);
 	series_set_free(&set);
 }
 
@@ -404,7 +400,8 @@ static void test_series_copy(void **state)
 	assert_int_equal(copy.samples, 10);
 	for (size_t k = 0; k < copy.count; k++)
 		assert_ptr_equal(series_find(&copy, copy.v[k].source, copy.v[k].name,
-					     copy.v[k].module), &copy.v[k]);
+					     copy.v[k].module),
+				 &copy.v[k]);
 	assert_int_equal(series_find(&copy, SERIES_SLAB, "steady", NULL)->last, (1 << 20) + 9);
 	assert_true(series_find(&copy, SERIES_VMALLOC_CALLER, "tmp_0", "mod") != NULL);
 	assert_true(copy.v[0].v[9] == (double)((1 << 20) + 9));
@@ -468,9 +465,9 @@ typedef double (*gen2_fn)(int k, int i);
  * verdicts are controlled over), calling look (when given) every `every`
  * samples.
  */
-static void feed_family(struct series_set *set, int first, int last,
-			double dt, int nseries, int ncompanion, gen2_fn f,
-			void (*look)(struct series_set *, int), int every)
+static void feed_family(struct series_set *set, int first, int last, double dt, int nseries,
+			int ncompanion, gen2_fn f, void (*look)(struct series_set *, int),
+			int every)
 {
 	char name[32];
 
@@ -489,10 +486,8 @@ static void feed_family(struct series_set *set, int first, int last,
 	}
 }
 
-static const struct trend_leak *analyze_one(struct series_set *set,
-					    const struct trend_opts *o,
-					    struct trend_report *rep,
-					    const char *name)
+static const struct trend_leak *analyze_one(struct series_set *set, const struct trend_opts *o,
+					    struct trend_report *rep, const char *name)
 {
 	assert_int_equal(trend_analyze(set, o, rep), 0);
 	return find_leak(set, rep, name, NULL);
@@ -735,8 +730,8 @@ static void check_level(int lag3)
 		trend_mann_kendall_ac(t, v, N, trend_theil_sen(t, v, N, scratch), scratch, &mk);
 		corrected += mk.p <= 0.01;
 	}
-	print_message("%s: p <= 0.01: %u plain, %u corrected of %d\n",
-		      lag3 ? "lag 3" : "AR(1)", plain, corrected, RUNS);
+	print_message("%s: p <= 0.01: %u plain, %u corrected of %d\n", lag3 ? "lag 3" : "AR(1)",
+		      plain, corrected, RUNS);
 	assert_true(plain > 0.03 * RUNS);
 	assert_true(corrected <= 0.02 * RUNS); /* within twice its level */
 }
@@ -798,9 +793,8 @@ static double g2_release(int k, int i)
 }
 
 /* Feeds f for `samples` seconds, checks the verdict and its reason. */
-static void check_reason(gen2_fn f, int samples, const struct trend_opts *o,
-			 int reclaimable, enum trend_verdict v,
-			 enum trend_reason r)
+static void check_reason(gen2_fn f, int samples, const struct trend_opts *o, int reclaimable,
+			 enum trend_verdict v, enum trend_reason r)
 {
 	struct series_set set;
 	struct trend_report rep = { 0 };
@@ -923,7 +917,7 @@ static void test_autocorrelation_measures(void **state)
 
 static void test_names(void **state)
 {
-	static const char *const words[] = { "leak", "growing", "growing_reclaimable",
+	static const char *const words[] = { "leak",	      "growing",     "growing_reclaimable",
 					     "possible_leak", "fluctuating", "released" };
 	enum trend_verdict v;
 

@@ -151,7 +151,10 @@ static void test_text_safe(void **state)
 	/* Valid UTF-8 passes; invalid bytes, C1 controls and bidi overrides do not. */
 	assert_string_equal(text_safe("caf\xc3\xa9", b, sizeof(b)), "caf\xc3\xa9");
 	assert_string_equal(text_safe("x\xff\xc0\xafy", b, sizeof(b)), "x\\xff\\xc0\\xafy");
-	assert_string_equal(text_safe("\xc2\x9b" "1m", b, sizeof(b)), "\\x9b1m");
+	assert_string_equal(text_safe("\xc2\x9b"
+				      "1m",
+				      b, sizeof(b)),
+			    "\\x9b1m");
 	assert_string_equal(text_safe("ab\xe2\x80\xaeil", b, sizeof(b)), "ab\\u{202e}il");
 	assert_string_equal(text_safe_n("a\0b", 3, b, sizeof(b)), "a\\x00b");
 	/* Cut at a character boundary, never inside an escape. */
@@ -184,14 +187,10 @@ static void test_fmt_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_num_u64),
-		cmocka_unit_test(test_num_hex_i64),
-		cmocka_unit_test(test_durations_sizes),
-		cmocka_unit_test(test_lines_fields),
-		cmocka_unit_test(test_strmap),
-		cmocka_unit_test(test_json_escaping),
-		cmocka_unit_test(test_text_safe),
-		cmocka_unit_test(test_fmt_units),
+		cmocka_unit_test(test_num_u64),		cmocka_unit_test(test_num_hex_i64),
+		cmocka_unit_test(test_durations_sizes), cmocka_unit_test(test_lines_fields),
+		cmocka_unit_test(test_strmap),		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_text_safe),	cmocka_unit_test(test_fmt_units),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -62,8 +62,7 @@ static void feed(struct series_set *set, const struct spec *v, int nv, int n)
 	}
 }
 
-static const struct trend_leak *entry(const struct series_set *set,
-				      const struct trend_report *rep,
+static const struct trend_leak *entry(const struct series_set *set, const struct trend_report *rep,
 				      enum series_source src, const char *name)
 {
 	for (size_t i = 0; i < rep->n; i++) {
@@ -93,12 +92,30 @@ static const char *leader_name(const struct series_set *set, const struct trend_
 /* 20 minutes at 1 Hz, the default window: what every scenario below uses. */
 #define N 1200
 
-static double g_dentry(int i) { return (40 << 20) + 8192.0 * i + 4096 * noise(); }
-static double g_kmalloc_leak(int i) { return (8 << 20) + 2048.0 * i + 2048 * noise(); }
-static double g_slab_d(int i) { return (90 << 20) + 8192.0 * i + 8192 * noise(); }
-static double g_slab_dk(int i) { return (90 << 20) + 10240.0 * i + 8192 * noise(); }
-static double g_sunrec_k(int i) { return (30 << 20) + 2048.0 * i + 4096 * noise(); }
-static double g_flat(int i) { return 12 << 20; }
+static double g_dentry(int i)
+{
+	return (40 << 20) + 8192.0 * i + 4096 * noise();
+}
+static double g_kmalloc_leak(int i)
+{
+	return (8 << 20) + 2048.0 * i + 2048 * noise();
+}
+static double g_slab_d(int i)
+{
+	return (90 << 20) + 8192.0 * i + 8192 * noise();
+}
+static double g_slab_dk(int i)
+{
+	return (90 << 20) + 10240.0 * i + 8192 * noise();
+}
+static double g_sunrec_k(int i)
+{
+	return (30 << 20) + 2048.0 * i + 4096 * noise();
+}
+static double g_flat(int i)
+{
+	return 12 << 20;
+}
 
 /* Slab growing because dentry does: reclaimable, never a leak, never counted. */
 static void test_slab_explained_by_dentry(void **state)
@@ -188,8 +205,14 @@ static void test_slab_without_slabinfo(void **state)
 	series_set_free(&set);
 }
 
-static double g_site(int i) { return (1 << 20) + 30000.0 * i + 8192 * noise(); }
-static double g_unacc(int i) { return (200 << 20) + 30000.0 * i + 16384 * noise(); }
+static double g_site(int i)
+{
+	return (1 << 20) + 30000.0 * i + 8192 * noise();
+}
+static double g_unacc(int i)
+{
+	return (200 << 20) + 30000.0 * i + 16384 * noise();
+}
 
 /*
  * A growing allocinfo site explains no aggregate: its memory may be slab,
@@ -232,23 +255,24 @@ static void test_allocinfo_site_explains_nothing(void **state)
 static const struct {
 	int samples, pages;
 } htab[] = {
-	{ 173, 2023 }, { 1, 9777 }, { 2, 2023 }, { 1, 9559 }, { 1, 9207 }, { 107, 2023 }, { 2,
-	9777 }, { 13, 2023 }, { 1, 9559 }, { 2, 9777 }, { 7, 2023 }, { 1, 9207 }, { 1, 9777 },
-	{ 4, 17499 }, { 2, 9745 }, { 51, 2023 }, { 37, 4358 }, { 75, 2023 }, { 1, 4172 }, { 10,
-	4358 }, { 6, 12080 }, { 6, 4358 }, { 1, 10084 }, { 2, 4358 }, { 1, 15810 }, { 2, 33087
-	}, { 2, 27361 }, { 1, 21536 }, { 1, 15810 }, { 1, 4358 }, { 1, 10084 }, { 1, 7749 }, {
-	32, 2023 }, { 1, 7749 }, { 3, 2023 }, { 3, 30752 }, { 1, 19300 }, { 1, 13475 }, { 1,
-	7749 }, { 1, 2023 }, { 2, 7749 }, { 3, 2023 }, { 3, 2123 }, { 3, 2023 }, { 1, 30590 },
-	{ 7, 30752 }, { 2, 25026 }, { 2, 19201 }, { 1, 13475 }, { 1, 7749 }, { 1, 2023 }, { 2,
-	7749 }, { 2, 2023 }, { 3, 2123 }, { 14, 2023 }, { 7, 9745 }, { 2, 2023 }, { 6, 9745 },
-	{ 1, 2023 }, { 5, 9745 }, { 1, 2023 }, { 6, 9745 }, { 1, 9559 }, { 4, 9745 }, { 1,
-	38474 }, { 1, 30752 }, { 1, 32748 }, { 1, 27022 }, { 1, 26923 }, { 1, 21197 }, { 2,
-	15471 }, { 1, 2023 }, { 1, 15471 }, { 2, 9745 }, { 2, 9845 }, { 2, 9745 }, { 1, 15471
-	}, { 2, 46196 }, { 1, 34645 }, { 1, 17467 }, { 1, 23193 }, { 1, 17467 }, { 3, 9845 }, {
-	1, 9745 }, { 1, 9559 }, { 5, 9745 }, { 1, 2023 }, { 14, 9745 }, { 1, 32539 }, { 2,
-	32911 }, { 1, 38637 }, { 1, 30915 }, { 1, 32911 }, { 1, 2023 }, { 1, 9745 }, { 2, 2023
-	}, { 1, 9745 }, { 2, 2023 }, { 13, 9745 }, { 1, 2023 }, { 1, 7668 }, { 2, 2023 }, { 1,
-	30509 }, { 1, 30752 },
+	{ 173, 2023 }, { 1, 9777 },  { 2, 2023 },  { 1, 9559 },	 { 1, 9207 },  { 107, 2023 },
+	{ 2, 9777 },   { 13, 2023 }, { 1, 9559 },  { 2, 9777 },	 { 7, 2023 },  { 1, 9207 },
+	{ 1, 9777 },   { 4, 17499 }, { 2, 9745 },  { 51, 2023 }, { 37, 4358 }, { 75, 2023 },
+	{ 1, 4172 },   { 10, 4358 }, { 6, 12080 }, { 6, 4358 },	 { 1, 10084 }, { 2, 4358 },
+	{ 1, 15810 },  { 2, 33087 }, { 2, 27361 }, { 1, 21536 }, { 1, 15810 }, { 1, 4358 },
+	{ 1, 10084 },  { 1, 7749 },  { 32, 2023 }, { 1, 7749 },	 { 3, 2023 },  { 3, 30752 },
+	{ 1, 19300 },  { 1, 13475 }, { 1, 7749 },  { 1, 2023 },	 { 2, 7749 },  { 3, 2023 },
+	{ 3, 2123 },   { 3, 2023 },  { 1, 30590 }, { 7, 30752 }, { 2, 25026 }, { 2, 19201 },
+	{ 1, 13475 },  { 1, 7749 },  { 1, 2023 },  { 2, 7749 },	 { 2, 2023 },  { 3, 2123 },
+	{ 14, 2023 },  { 7, 9745 },  { 2, 2023 },  { 6, 9745 },	 { 1, 2023 },  { 5, 9745 },
+	{ 1, 2023 },   { 6, 9745 },  { 1, 9559 },  { 4, 9745 },	 { 1, 38474 }, { 1, 30752 },
+	{ 1, 32748 },  { 1, 27022 }, { 1, 26923 }, { 1, 21197 }, { 2, 15471 }, { 1, 2023 },
+	{ 1, 15471 },  { 2, 9745 },  { 2, 9845 },  { 2, 9745 },	 { 1, 15471 }, { 2, 46196 },
+	{ 1, 34645 },  { 1, 17467 }, { 1, 23193 }, { 1, 17467 }, { 3, 9845 },  { 1, 9745 },
+	{ 1, 9559 },   { 5, 9745 },  { 1, 2023 },  { 14, 9745 }, { 1, 32539 }, { 2, 32911 },
+	{ 1, 38637 },  { 1, 30915 }, { 1, 32911 }, { 1, 2023 },	 { 1, 9745 },  { 2, 2023 },
+	{ 1, 9745 },   { 2, 2023 },  { 13, 9745 }, { 1, 2023 },	 { 1, 7668 },  { 2, 2023 },
+	{ 1, 30509 },  { 1, 30752 },
 };
 
 static void test_bursts_over_a_flat_floor(void **state)
@@ -281,10 +305,22 @@ static void test_bursts_over_a_flat_floor(void **state)
 
 /* ---- followers ---- */
 
-static double g_ext4(int i) { return (400 << 20) + 60000.0 * i + 65536 * noise(); }
-static double g_lsm_with(int i) { return (14 << 20) + 60000.0 * i * 0.035 + 2048 * noise(); }
-static double g_ext4_flat(int i) { return (400 << 20) + 65536 * noise(); }
-static double g_lsm_alone(int i) { return (14 << 20) + 2500.0 * i + 2048 * noise(); }
+static double g_ext4(int i)
+{
+	return (400 << 20) + 60000.0 * i + 65536 * noise();
+}
+static double g_lsm_with(int i)
+{
+	return (14 << 20) + 60000.0 * i * 0.035 + 2048 * noise();
+}
+static double g_ext4_flat(int i)
+{
+	return (400 << 20) + 65536 * noise();
+}
+static double g_lsm_alone(int i)
+{
+	return (14 << 20) + 2500.0 * i + 2048 * noise();
+}
 
 /* lsm_inode_cache grows with the inodes it hangs on: reclaimable growth. */
 static void test_lsm_follows_inodes(void **state)
@@ -336,8 +372,14 @@ static void test_lsm_grows_alone(void **state)
 }
 
 /* The leader stops (reclaim, a plateau) and the follower goes on: a leak. */
-static double g_ext4_stops(int i) { return (400 << 20) + 60000.0 * (i < N / 2 ? i : N / 2) + 65536 * noise(); }
-static double g_lsm_goes_on(int i) { return (14 << 20) + 2100.0 * i + 2048 * noise(); }
+static double g_ext4_stops(int i)
+{
+	return (400 << 20) + 60000.0 * (i < N / 2 ? i : N / 2) + 65536 * noise();
+}
+static double g_lsm_goes_on(int i)
+{
+	return (14 << 20) + 2100.0 * i + 2048 * noise();
+}
 
 static void test_lsm_goes_on_after_its_leader(void **state)
 {
@@ -363,8 +405,14 @@ static void test_lsm_goes_on_after_its_leader(void **state)
  * fewer), its own evidence is not a leak's; the stacks of those tasks
  * follow it and are workload, `growing` (follows_tasks).
  */
-static double g_tasks_work(int i) { return 300 + 0.02 * i + 40 * noise(); }
-static double g_stacks_work(int i) { return 16384.0 * (300 + 0.02 * i) + 16384 * 2 * noise(); }
+static double g_tasks_work(int i)
+{
+	return 300 + 0.02 * i + 40 * noise();
+}
+static double g_stacks_work(int i)
+{
+	return 16384.0 * (300 + 0.02 * i) + 16384 * 2 * noise();
+}
 
 static void test_stacks_follow_workload_tasks(void **state)
 {
@@ -394,8 +442,14 @@ static void test_stacks_follow_workload_tasks(void **state)
 }
 
 /* Stacks growing while the task count does not: suspicious, a leak. */
-static double g_tasks_flat(int i) { return 300 + 12 * noise(); }
-static double g_stacks_alone(int i) { return 16384.0 * 300 + 16384 * 0.05 * i + 16384 * noise(); }
+static double g_tasks_flat(int i)
+{
+	return 300 + 12 * noise();
+}
+static double g_stacks_alone(int i)
+{
+	return 16384.0 * 300 + 16384 * 0.05 * i + 16384 * noise();
+}
 
 static void test_stacks_grow_without_tasks(void **state)
 {
@@ -420,8 +474,14 @@ static void test_stacks_grow_without_tasks(void **state)
 }
 
 /* Threads created and never joined: the tasks themselves pile up, a leak. */
-static double g_tasks_leak(int i) { return 300 + 0.2 * i + 3 * noise(); }
-static double g_stacks_leak(int i) { return 16384.0 * (300 + 0.2 * i) + 16384 * 3 * noise(); }
+static double g_tasks_leak(int i)
+{
+	return 300 + 0.2 * i + 3 * noise();
+}
+static double g_stacks_leak(int i)
+{
+	return 16384.0 * (300 + 0.2 * i) + 16384 * 3 * noise();
+}
 
 static void test_stacks_of_piling_tasks(void **state)
 {
@@ -458,10 +518,22 @@ static void test_stacks_of_piling_tasks(void **state)
  * `growing` (follows_user_memory), never a leak (issue 19: PageTables and
  * maple_node were `leak` beside a build).
  */
-static double g_user_work(int i) { return 2e9 + 20000.0 * i + 4e7 * noise(); }
-static double g_pt_work(int i) { return 0.01 * (2e9 + 20000.0 * i) + 16384 * noise(); }
-static double g_user_flat(int i) { return 2e9 + 4e7 * noise(); }
-static double g_pt_alone(int i) { return 2e7 + 400.0 * i + 16384 * noise(); }
+static double g_user_work(int i)
+{
+	return 2e9 + 20000.0 * i + 4e7 * noise();
+}
+static double g_pt_work(int i)
+{
+	return 0.01 * (2e9 + 20000.0 * i) + 16384 * noise();
+}
+static double g_user_flat(int i)
+{
+	return 2e9 + 4e7 * noise();
+}
+static double g_pt_alone(int i)
+{
+	return 2e7 + 400.0 * i + 16384 * noise();
+}
 
 static void test_page_tables_follow_user_memory(void **state)
 {
@@ -521,7 +593,10 @@ static void test_page_tables_grow_alone(void **state)
  * maple_node grows with new processes (each brings its VMAs) while their
  * memory stays flat: it follows the tasks, a workload's (follows_tasks).
  */
-static double g_maple_tasks(int i) { return 16384.0 * (300 + 0.02 * i) + 16384 * 2 * noise(); }
+static double g_maple_tasks(int i)
+{
+	return 16384.0 * (300 + 0.02 * i) + 16384 * 2 * noise();
+}
 
 static void test_vmas_follow_tasks(void **state)
 {
@@ -563,9 +638,18 @@ static double bump(int i)
 		return other_threads * (i - 20) / 25;
 	return i >= 45 && i < 50 ? other_threads * (50 - i) / 5 : 0;
 }
-static double g_tasks_held(int i) { return 200 + 30.0 * i + bump(i) + 5 * noise(); }
-static double g_stacks_held(int i) { return 16384.0 * (200 + 30.0 * i + bump(i)); }
-static double g_other_cache(int i) { return (1 << 20) + 4096 * noise(); }
+static double g_tasks_held(int i)
+{
+	return 200 + 30.0 * i + bump(i) + 5 * noise();
+}
+static double g_stacks_held(int i)
+{
+	return 16384.0 * (200 + 30.0 * i + bump(i));
+}
+static double g_other_cache(int i)
+{
+	return (1 << 20) + 4096 * noise();
+}
 
 static void thread_leak_beside(double others, enum trend_verdict want)
 {
@@ -606,16 +690,17 @@ static void test_thread_leak_beside_other_threads(void **state)
 
 static void test_allocinfo_reclaimable_sites(void **state)
 {
-	static const char aliases[] = "dentry dentry 1\nradix_tree_node radix_tree_node 1\n"
-				      "inode_cache inode_cache 1\next4_inode_cache ext4_inode_cache 1\n"
-				      "shmem_inode_cache shmem_inode_cache 0\nxfs_inode xfs_inode 1\n";
+	static const char aliases[] =
+		"dentry dentry 1\nradix_tree_node radix_tree_node 1\n"
+		"inode_cache inode_cache 1\next4_inode_cache ext4_inode_cache 1\n"
+		"shmem_inode_cache shmem_inode_cache 0\nxfs_inode xfs_inode 1\n";
 	static const struct {
 		const char *fn;
 		int want;
 	} t[] = {
-		{ "__d_alloc", 1 },	    { "alloc_inode", 1 },	{ "ext4_alloc_inode", 1 },
-		{ "xas_alloc", 1 },	    { "shmem_alloc_inode", 0 }, { "xfs_alloc_inode", 1 },
-		{ "kmalloc_foo", -1 },	    { "alloc_pages_bar", -1 },	{ "sock_alloc_inode", -1 },
+		{ "__d_alloc", 1 },    { "alloc_inode", 1 },	   { "ext4_alloc_inode", 1 },
+		{ "xas_alloc", 1 },    { "shmem_alloc_inode", 0 }, { "xfs_alloc_inode", 1 },
+		{ "kmalloc_foo", -1 }, { "alloc_pages_bar", -1 },  { "sock_alloc_inode", -1 },
 	};
 	struct slab_aliases a;
 	struct kerr e;
@@ -646,7 +731,8 @@ static void make_snap(struct snapshot *s, struct snapbuf *b, int i, bool slabinf
 	s->page_size = 4096;
 	snprintf(b->meminfo, sizeof(b->meminfo),
 		 "MemTotal: 2000000 kB\nMemFree: 1000000 kB\nSlab: %d kB\nSReclaimable: %d kB\n"
-		 "SUnreclaim: 5000 kB\n", 25000 + 8 * i, 20000 + 8 * i);
+		 "SUnreclaim: 5000 kB\n",
+		 25000 + 8 * i, 20000 + 8 * i);
 	assert_int_equal(meminfo_parse(b->meminfo, strlen(b->meminfo), "m", &s->meminfo, &e), 0);
 	s->status[SRC_MEMINFO] = SOURCE_OK;
 	snprintf(b->slabinfo, sizeof(b->slabinfo),
@@ -655,8 +741,9 @@ static void make_snap(struct snapshot *s, struct snapbuf *b, int i, bool slabinf
 		 "task_struct 100 100 6144 5 8 : tunables 0 0 0 : slabdata %d %d 0\n",
 		 2100 + 42 * i, 2100 + 42 * i, 100 + 2 * i, 100 + 2 * i, 20 + i, 20 + i);
 	if (slabinfo) {
-		assert_int_equal(slabinfo_parse(b->slabinfo, strlen(b->slabinfo), "s",
-						&s->slabinfo, &e), 0);
+		assert_int_equal(slabinfo_parse(b->slabinfo, strlen(b->slabinfo), "s", &s->slabinfo,
+						&e),
+				 0);
 		s->status[SRC_SLABINFO] = SOURCE_OK;
 	}
 	snprintf(b->allocinfo, sizeof(b->allocinfo),
@@ -665,12 +752,15 @@ static void make_snap(struct snapshot *s, struct snapbuf *b, int i, bool slabinf
 		 "%12d %8d fs/dcache.c:1660 func:__d_alloc \n",
 		 300000 + 8192 * i, 1000 + 40 * i, 4096, 1);
 	assert_int_equal(allocinfo_parse(b->allocinfo, strlen(b->allocinfo), "a", &s->allocinfo,
-					 &e), 0);
+					 &e),
+			 0);
 	s->status[SRC_ALLOCINFO] = SOURCE_OK;
 	if (i == 0) {
-		snprintf(b->aliases, sizeof(b->aliases), "dentry dentry 1\ntask_struct task_struct 0\n");
+		snprintf(b->aliases, sizeof(b->aliases),
+			 "dentry dentry 1\ntask_struct task_struct 0\n");
 		assert_int_equal(slab_aliases_parse(b->aliases, strlen(b->aliases), "l",
-						    &s->aliases, &e), 0);
+						    &s->aliases, &e),
+				 0);
 		s->status[SRC_SLAB_ALIASES] = SOURCE_OK;
 	}
 }
@@ -772,8 +862,10 @@ static void test_baseline_merged(void **state)
 	static const char mods_b[] = "B 12288 0 - Live 0xffffffffc0200000 (O)\n";
 	static const char syms_a[] = "ffffffffc0100000 t a_alloc\t[A]\n";
 	static const char syms_b[] = "ffffffffc0200000 t b_fn\t[B]\n";
-	static const char vm_a[] = "0x1-0x2 8392704 a_alloc+0x10/0x40 [A] pages=2048 vmalloc N0=2048\n";
-	static const char vm_gone[] = "0x1-0x2 8392704 0xffffffffc0100010 pages=2048 vmalloc N0=2048\n";
+	static const char vm_a[] =
+		"0x1-0x2 8392704 a_alloc+0x10/0x40 [A] pages=2048 vmalloc N0=2048\n";
+	static const char vm_gone[] =
+		"0x1-0x2 8392704 0xffffffffc0100010 pages=2048 vmalloc N0=2048\n";
 	struct series_set set;
 	struct ingest in = { 0 };
 	struct buf raw[SRC_COUNT] = { 0 };
@@ -812,8 +904,9 @@ static void test_freed_init_code(void **state)
 {
 	static const char vm[] = "0x1-0x2 20480 0xffffffffc0531234 pages=4 vmalloc N0=4\n";
 	static const char mods[] = "kmemleak_test 16384 0 - Live 0xffffffffc051f000\n";
-	static const char secs[] = "kmemleak_test .text 0xffffffffc051f000\n"
-				   "kmemleak_test .init.text 0xffffffffc0530000\n";
+	static const char secs[] =
+		"kmemleak_test .text 0xffffffffc051f000\n"
+		"kmemleak_test .init.text 0xffffffffc0530000\n";
 	struct module_sections ls;
 	struct modules m;
 	struct vmalloc_baseline base = { 0 };
