@@ -5,12 +5,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 int buf_reserve(struct buf *b, size_t extra)
 {
@@ -94,17 +98,43 @@ static int too_big(struct kerr *e, const char *name, size_t cap)
 	return kerr_set(e, -EFBIG, name, 0, "larger than the %zu-byte limit", cap);
 }
 
+/*
+ * Whether fd is on a kernel pseudo filesystem, whose files give no true
+ * size: a sysfs attribute says 4096 whatever it holds, /proc says 0.
+ */
+static bool pseudo_fs(int fd)
+{
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf))
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case SYSFS_MAGIC:
+	case PROC_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case SECURITYFS_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int buf_read_fd(struct buf *b, int fd, const char *name, size_t cap, struct kerr *e)
 {
 	size_t start = b->len;
 	struct stat st;
 
 	/*
-	 * A regular file says its size (/proc files say 0): checked against
-	 * the cap before reading anything (a 2 GiB sparse file costs
-	 * nothing), and read with one allocation instead of doubling.
+	 * A regular file says its size: checked against the cap before
+	 * reading anything (a 2 GiB sparse file costs nothing), and read with
+	 * one allocation instead of doubling. Not a kernel pseudo file's
+	 * (sysfs says 4096 for a flag of two bytes): the read below keeps
+	 * its cap.
 	 */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 && !pseudo_fs(fd)) {
 		if ((uint64_t)st.st_size > cap)
 			return too_big(e, name, cap);
 		if (buf_reserve(b, (size_t)st.st_size + 1))

@@ -140,6 +140,18 @@ else
 	s1=$(jq '.slab.total_bytes' "$T/live.json")
 	awk -v a="$got" -v b="$s1" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= a * 0.10) }' \
 		&& ok "slab caches add up to meminfo Slab" || not_ok "slab caches add up to meminfo Slab" "meminfo $got caches $s1"
+	# The reclaim flags from /sys/kernel/slab/*/reclaim_account, against
+	# sysfs itself: every cache the kernel marks reclaimable (dentry is)
+	# is reclaimable in kleak's report, and only those (sysfs files say
+	# 4096 bytes whatever they hold: a size check must not refuse them).
+	want_rcl=$(for d in /sys/kernel/slab/*; do # names merged into another: its flag
+		[ "$(cat "$d/reclaim_account" 2>/dev/null)" = 1 ] && basename "$d"; done | sort)
+	got_rcl=$(jq -r '.slab.caches[] | select(.reclaimable == true) | .name' "$T/live.json" | sort)
+	[ -n "$want_rcl" ] && [ -z "$(comm -23 <(echo "$got_rcl") <(echo "$want_rcl"))" ] &&
+		grep -qx dentry <<<"$got_rcl" &&
+		ok "reclaimable caches are those sysfs marks (dentry among them)" ||
+		not_ok "reclaimable caches are those sysfs marks" \
+			"kleak: $(echo $got_rcl | head -c 200) sysfs: $(echo $want_rcl | head -c 200)"
 	"$K" snapshot -o "$T/snap" >/dev/null && "$K" check --from "$T/snap" --json >"$T/snap.json"
 	check "snapshot then check --from works" jq_true '.slab.caches | length > 10' "$T/snap.json"
 	check "snapshot has meta and the raw files" test -s "$T/snap/meta" -a -s "$T/snap/slabinfo" -a -s "$T/snap/vmallocinfo"
