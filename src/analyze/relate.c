@@ -269,11 +269,14 @@ static void follow(const struct series_set *set, const struct trend_opts *o,
 	f->leader = ld.slot;
 	if (lead == LEAD_TASKS || lead == LEAD_USER) {
 		/*
-		 * Workload, unless the leader itself piles up (threads or memory
-		 * held and never given back: then the follower keeps its own
-		 * verdict); growing for less than the window yet: one in the making?
+		 * Workload, unless the tasks themselves pile up (threads held
+		 * and never ended: a thread leak, whose stacks and task structs
+		 * keep their own verdict); growing for less than the window yet:
+		 * one in the making? Page tables and VMAs that follow user
+		 * memory are never a kernel leak of their own: memory a process
+		 * holds (a user-space leak, or a build's compilers) brings them.
 		 */
-		if (ld.leak)
+		if (ld.leak && lead == LEAD_TASKS)
 			return;
 		f->verdict = TREND_GROWING;
 		f->reason = ld.pending		? TREND_REASON_WINDOW

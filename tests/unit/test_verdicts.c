@@ -564,6 +564,50 @@ static void test_page_tables_follow_user_memory(void **state)
 	series_set_free(&set);
 }
 
+/* A process holding ever more memory, steadily: user memory is `leak`. */
+static double g_user_held(int i)
+{
+	return 2e9 + 400000.0 * i + 65536 * noise();
+}
+
+static double g_pt_held(int i)
+{
+	return 0.01 * (2e9 + 400000.0 * i) + 4096 * noise();
+}
+
+/*
+ * Page tables that follow user memory held and never given back (a
+ * user-space leak, or a build's compilers over a short window): growing,
+ * following user memory, never a kernel leak of their own (verdicts-live
+ * beside a build saw PageTables `leak` while user memory was).
+ */
+static void test_page_tables_follow_held_user_memory(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CONTEXT, "user_memory", -1, g_user_held },
+		{ SERIES_CONTEXT, "tasks", -1, g_tasks_flat },
+		{ SERIES_MEMINFO, "PageTables", -1, g_pt_held },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l, *u;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	u = trend_context(&rep, &set, "user_memory");
+	assert_non_null(u);
+	assert_int_equal(u->verdict, TREND_LEAK);
+	l = entry(&set, &rep, SERIES_MEMINFO, "PageTables");
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_int_equal(l->reason, TREND_REASON_FOLLOWS_USER);
+	assert_int_equal(leak_count(&rep), 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 /* Page tables growing while processes' memory and number do not: a leak. */
 static void test_page_tables_grow_alone(void **state)
 {
@@ -949,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_stacks_of_piling_tasks),
 		cmocka_unit_test(test_page_tables_follow_user_memory),
 		cmocka_unit_test(test_page_tables_grow_alone),
+		cmocka_unit_test(test_page_tables_follow_held_user_memory),
 		cmocka_unit_test(test_vmas_follow_tasks),
 		cmocka_unit_test(test_thread_leak_beside_other_threads),
 		cmocka_unit_test(test_allocinfo_reclaimable_sites),
