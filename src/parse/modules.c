@@ -27,9 +27,11 @@ static int parse_line(const char *line, size_t len, const char *src, long lineno
 	field_copy(m->state, sizeof(m->state), &f[4]);
 	if (num_u64(f[1].s, f[1].len, &m->size))
 		return kerr_set(e, -EINVAL, src, lineno, "bad size (field 2)");
+	/* "-" without unload support; negative while the module unloads
+	 * (the kernel subtracts its base count before it frees it) */
 	if (field_eq(&f[2], "-"))
 		m->refcount = -1;
-	else if (num_i64(f[2].s, f[2].len, &m->refcount) || m->refcount < 0)
+	else if (num_i64(f[2].s, f[2].len, &m->refcount))
 		return kerr_set(e, -EINVAL, src, lineno, "bad refcount (field 3)");
 	if (num_hex_u64(f[5].s, f[5].len, &m->addr))
 		return kerr_set(e, -EINVAL, src, lineno, "bad address (field 6)");

@@ -394,12 +394,26 @@ static void test_hostile_vmallocinfo(void **st)
 	check_hostile(2, h, sizeof(h) / sizeof(h[0]));
 }
 
+/* A module being unloaded: the kernel prints its refcount below 0. */
+static void test_modules_unloading(void **st)
+{
+	static const char in[] = "kleak_kmalloc_leak 16384 -1 - Unloading 0xffffffffc0a00000 (O)\n";
+	struct modules m;
+	struct kerr e = { 0 };
+
+	(void)st;
+	assert_int_equal(modules_parse(in, sizeof(in) - 1, "modules", &m, &e), 0);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.v[0].state, "Unloading");
+	modules_free(&m);
+}
+
 static void test_hostile_modules(void **st)
 {
 	static const struct hostile h[] = {
 		{ "short", "kmem_test 16384 0\n", 1 },
 		{ "bad size", "a 1 0 - Live 0x0\nb x 0 - Live 0x0\n", 2 },
-		{ "negative refcount", "a 1 -3 - Live 0x0\n", 1 },
+		{ "bad refcount", "a 1 x3 - Live 0x0\n", 1 },
 		{ "bad address", "a 1 0 - Live zz\n", 1 },
 		{ "bad taint", "a 1 0 - Live 0x0 OE\n", 1 },
 	};
@@ -445,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_slabinfo),
 		cmocka_unit_test(test_hostile_vmallocinfo),
 		cmocka_unit_test(test_hostile_modules),
+		cmocka_unit_test(test_modules_unloading),
 		cmocka_unit_test(test_huge_line),
 	};
 
