@@ -13,6 +13,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
+. tests/lib/slab.sh
 K=${KLEAK:-./kleak}
 LEAKER=${LEAKER:-build/leaker}
 need_bin "kleak binary" "$K" "make test-bins (KLEAK=build/san/kleak), or make"
@@ -88,16 +89,7 @@ echo "# sockets: kleak investigate took $((SECONDS - t0)) s (load $(cut -d' ' -f
 # A unix socket is two slab objects: its inode (sock_inode_cache) and its
 # sock (the UNIX cache, which SLUB may merge: here into signal_cache);
 # either is the socket leak's cache, the faster one the culprit.
-unix_cache() {
-	local t n
-	t=$(readlink /sys/kernel/slab/UNIX 2>/dev/null) || { echo UNIX; return; }
-	t=${t##*/}
-	for n in $(awk 'NR > 2 { print $1 }' /proc/slabinfo); do
-		[ "$(readlink /sys/kernel/slab/$n 2>/dev/null | sed 's|.*/||')" = "$t" ] && { echo $n; return; }
-	done
-	echo UNIX
-}
-ucache=$(unix_cache)
+ucache=$(slab_cache_of UNIX)
 sock_sus_pid=$(jqv sock.json '.confirm.process.pid // empty')
 sock_sus=$(jqv sock.json '.verdict.suspect.name // empty')
 sock_kind=$(jqv sock.json '.detect.suspect.source // empty')

@@ -20,6 +20,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
+. tests/lib/slab.sh
 K=${KLEAK:-./kleak}
 LEAKER=${LEAKER:-build/leaker}
 
@@ -143,17 +144,7 @@ jq_true -s 'last.load.forks_per_s > 5' $W/work.ndjson >/dev/null &&
 # session's 450 threads held for 25 s and released, and not beside 600;
 # the task count then rises and falls, which is not a steady thread leak.)
 # The cache holding UNIX sockets: SLUB may merge it (here with signal_cache).
-unix_cache() {
-	local t n
-	t=$(readlink /sys/kernel/slab/UNIX 2>/dev/null)
-	[ -z "$t" ] && { echo UNIX; return; }
-	t=${t##*/}
-	for n in $(awk 'NR > 2 { print $1 }' /proc/slabinfo); do
-		[ "$(readlink /sys/kernel/slab/$n 2>/dev/null | sed 's|.*/||')" = "$t" ] && { echo $n; return; }
-	done
-	echo UNIX
-}
-ucache=$(unix_cache)
+ucache=$(slab_cache_of UNIX)
 $LEAKER --threads 2000 --rate 30 --until-signal >$W/threads.out 2>&1 &
 tpid=$!
 $LEAKER --sockets 4000 --rate 40 --until-signal >$W/sockets.out 2>&1 &

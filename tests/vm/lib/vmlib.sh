@@ -67,6 +67,17 @@ wait_param() {
 	echo "  $1.$2 = $(param "$1" "$2")"
 }
 
+# waitfor FILE PATTERN SECONDS: until FILE holds a line matching PATTERN
+# (a tool started in the background said it is ready); 1 after SECONDS.
+waitfor() {
+	_i=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ "$_i" -gt $(($3 * 10)) ] && return 1
+		usleep 100000
+	done
+}
+
 # save NAME FILE: copy a file (e.g. from /proc) to $OUT/NAME.
 save() {
 	cat "$2" >"$OUT/$1" 2>"$OUT/$1.err" || echo "  (cannot read $2)"

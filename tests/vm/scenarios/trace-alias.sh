@@ -11,14 +11,6 @@
 N=100
 P=/sys/module/kleak_alias/parameters
 echo "$N" >"$OUT/n"
-waitfor() { # FILE PATTERN SECONDS
-	_i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ "$_i" -gt $(($3 * 10)) ] && return 1
-		usleep 100000
-	done
-}
 load kleak_alias
 ls -l /sys/kernel/slab/ | grep kleak >"$OUT/sys-kernel-slab"
 grep kleak /proc/slabinfo >"$OUT/slabinfo"

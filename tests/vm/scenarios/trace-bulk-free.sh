@@ -21,14 +21,6 @@
 N=200
 P=/sys/module/kleak_bulk/parameters
 echo "$N" >"$OUT/n"
-waitfor() { # FILE PATTERN SECONDS
-	_i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ "$_i" -gt $(($3 * 10)) ] && return 1
-		usleep 100000
-	done
-}
 load kleak_bulk
 # --- trace ---
 kleak trace -i 1 --min-age 2 --json >"$OUT/trace.json" 2>"$OUT/trace.json.err" &

@@ -16,15 +16,6 @@
 # vm-timeout: 240
 # vm-group: trace
 MAX=400
-# waitfor FILE PATTERN SECONDS
-waitfor() {
-	_i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		[ "$_i" -gt $(($3 * 10)) ] && return 1
-		usleep 100000
-	done
-}
 kleak trace -i 2 --stacks --folded="$OUT/trace.folded" --json >"$OUT/trace.json" 2>"$OUT/trace.json.err" &
 TP=$!
 waitfor "$OUT/trace.json.err" "tracking at most\|^kleak:" 120 || fail "kleak trace did not start"
