@@ -227,6 +227,7 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in, const struc
 	const struct buf *b = &snap->raw[SRC_VMALLOCINFO];
 	struct vmalloc_baseline base = { 0 }, *bp = NULL;
 	char src[PATH_MAX + 64];
+	long lazy;
 	int r;
 
 	if (in->have_base) {
@@ -243,6 +244,11 @@ static int ingest_vmalloc(struct series_set *set, struct ingest *in, const struc
 			  bp, &in->vg, e);
 	if (r)
 		return r;
+	/* What vmap_area follows between purges (analyze/relate.c). */
+	lazy = series_add(set, SERIES_CONTEXT, "vmalloc_unpurged", NULL, in->vg.unpurged_bytes);
+	if (lazy < 0)
+		return series_add_error(set, lazy, snap->from, e);
+	set->v[lazy].reclaimable = 1;
 	for (size_t i = 0; i < in->vg.ncallers; i++) {
 		const struct vmalloc_caller *vc = &in->vg.callers[i];
 		long k = series_add(set, SERIES_VMALLOC_CALLER, vc->caller, vc->module, vc->bytes);
@@ -311,6 +317,7 @@ static void note_gaps(struct series_set *set, const struct snapshot *snap)
 	if (!snapshot_has(snap, SRC_VMALLOCINFO)) {
 		series_gap(set, SERIES_VMALLOC_CALLER, NULL);
 		series_gap(set, SERIES_VMALLOC_MODULE, NULL);
+		series_gap(set, SERIES_CONTEXT, "vmalloc_unpurged");
 	}
 	if (!snapshot_has(snap, SRC_ALLOCINFO))
 		series_gap(set, SERIES_ALLOCINFO, NULL);

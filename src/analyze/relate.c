@@ -11,7 +11,7 @@
  *   in lsm_inode_cache with inodes, ext4's extent status with ext4
  *   inodes, buffer heads with page-cache folios, thread stacks and task
  *   structs with tasks, page tables and VMAs with processes' memory or
- *   number), is judged with its leader when the leader's growth covers
+ *   number, vmap_area with freed vmalloc areas not yet purged), is judged with its leader when the leader's growth covers
  *   its own (now and over the recent half): it follows a reclaimable
  *   leader into growing_reclaimable, and the task count or processes'
  *   memory into growing (workload) unless the leader itself keeps piling
@@ -31,11 +31,12 @@
 #include "trend_int.h"
 
 enum lead {
-	LEAD_TASKS,	 /* the task count (context "tasks") */
-	LEAD_INODES,	 /* the reclaimable inode caches */
-	LEAD_EXT4,	 /* ext4's inodes */
-	LEAD_PAGE_CACHE, /* the page cache (context "page_cache") */
-	LEAD_USER,	 /* processes' mapped memory (context "user_memory") */
+	LEAD_TASKS,	   /* the task count (context "tasks") */
+	LEAD_INODES,	   /* the reclaimable inode caches */
+	LEAD_EXT4,	   /* ext4's inodes */
+	LEAD_PAGE_CACHE,   /* the page cache (context "page_cache") */
+	LEAD_USER,	   /* processes' mapped memory (context "user_memory") */
+	LEAD_LAZY_VMALLOC, /* freed vmalloc areas not yet purged (context "vmalloc_unpurged") */
 };
 
 /* Followers, by source and name (allocinfo: the function). */
@@ -87,6 +88,20 @@ static const struct follow_rule {
 	{ SERIES_SLAB, "anon_vma_chain", LEAD_USER, true },
 	{ SERIES_ALLOCINFO, "vm_area_alloc", LEAD_USER, true },
 	{ SERIES_ALLOCINFO, "vm_area_dup", LEAD_USER, true },
+	/*
+	 * vfree() frees the pages at once but the address range lazily: its
+	 * vmap_area stays until enough pages are lazy (lazy_max_pages(), 32
+	 * MiB per log2(CPUs)) and a batch is purged. A busy machine's forks
+	 * (each thread stack is a vmalloc area) make the cache grow steadily
+	 * for minutes between purges; the kernel page tables under those
+	 * addresses come with them. The purge frees it: growing_reclaimable.
+	 * A vmap_area leak (vm_map_ram() never unmapped) grows with no
+	 * unpurged areas behind it and keeps its own verdict.
+	 */
+	{ SERIES_SLAB, "vmap_area", LEAD_LAZY_VMALLOC, false },
+	{ SERIES_ALLOCINFO, "alloc_vmap_area", LEAD_LAZY_VMALLOC, false },
+	{ SERIES_ALLOCINFO, "preload_this_cpu_lock", LEAD_LAZY_VMALLOC, false },
+	{ SERIES_ALLOCINFO, "__pte_alloc_kernel", LEAD_LAZY_VMALLOC, false },
 };
 
 /* The name rules match: an allocinfo series' function (its first word). */
@@ -178,6 +193,8 @@ static bool in_group(const struct series *s, const struct series *f, enum lead l
 		return s->source == SERIES_CONTEXT && !strcmp(s->name, "page_cache");
 	case LEAD_USER:
 		return s->source == SERIES_CONTEXT && !strcmp(s->name, "user_memory");
+	case LEAD_LAZY_VMALLOC:
+		return s->source == SERIES_CONTEXT && !strcmp(s->name, "vmalloc_unpurged");
 	case LEAD_EXT4:
 		return s->source == f->source &&
 		       (name_is(s, "ext4_inode_cache") || name_is(s, "ext4_alloc_inode"));
@@ -284,7 +301,8 @@ static void follow(const struct series_set *set, const struct trend_opts *o,
 						: TREND_REASON_FOLLOWS_TASKS;
 	} else if (ld.reclaimable) {
 		f->verdict = TREND_RECLAIMABLE;
-		f->reason = TREND_REASON_FOLLOWS_RECLAIMABLE;
+		f->reason = lead == LEAD_LAZY_VMALLOC ? TREND_REASON_FOLLOWS_LAZY_VMALLOC
+						      : TREND_REASON_FOLLOWS_RECLAIMABLE;
 	}
 }
 

@@ -66,6 +66,7 @@ const char *trend_reason_name(enum trend_reason r)
 		[TREND_REASON_FOLLOWS_TASKS] = "follows_tasks",
 		[TREND_REASON_DROPS] = "drops_back",
 		[TREND_REASON_FOLLOWS_USER] = "follows_user_memory",
+		[TREND_REASON_FOLLOWS_LAZY_VMALLOC] = "follows_lazy_vmalloc",
 	};
 
 	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : NULL;

@@ -139,6 +139,8 @@ enum trend_reason {
 	TREND_REASON_DROPS,
 	/* "follows_user_memory": page tables, VMAs ... growing with processes' memory */
 	TREND_REASON_FOLLOWS_USER,
+	/* "follows_lazy_vmalloc": vmap_area ... with freed vmalloc areas not yet purged */
+	TREND_REASON_FOLLOWS_LAZY_VMALLOC,
 };
 
 /* The JSON word for a reason; NULL for TREND_REASON_NONE. */
