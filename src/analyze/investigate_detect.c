@@ -120,6 +120,10 @@ static bool may_suspect(const struct series_set *set, const struct trend_leak *l
 
 	if (l->aggregate && l->explained)
 		return false;
+	/* a follower its leader explains (vmap_area with the unpurged areas)
+	 * is no suspect; one that keeps `leak` (a thread leak's stacks) is */
+	if (l->follows && l->verdict != TREND_LEAK)
+		return false;
 	return !(s->source == SERIES_MEMINFO && !strcmp(s->name, "Unaccounted"));
 }
 

@@ -141,6 +141,8 @@ enum trend_reason {
 	TREND_REASON_FOLLOWS_USER,
 	/* "follows_lazy_vmalloc": vmap_area ... with freed vmalloc areas not yet purged */
 	TREND_REASON_FOLLOWS_LAZY_VMALLOC,
+	/* "follows_slab_pages": slab extension vectors with the slab pages they describe */
+	TREND_REASON_FOLLOWS_SLAB,
 };
 
 /* The JSON word for a reason; NULL for TREND_REASON_NONE. */

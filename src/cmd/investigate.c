@@ -31,9 +31,14 @@
 #include "util/compiler.h"
 #include "output/fmt.h"
 
+/*
+ * What detect samples. loadavg and stat are no evidence of their own: they
+ * are the task count and forks that thread stacks and task structs follow
+ * (analyze/relate.c), so a busy shell's forks are workload here as in watch.
+ */
 #define INV_MASK                                                                   \
 	(SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) | \
-	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO))
+	 SRC_BIT(SRC_MODULES) | SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_LOADAVG) | SRC_BIT(SRC_STAT))
 
 static const struct opt_word confirm_words[] = {
 	{ "auto", INV_CONFIRM_AUTO },	{ "trace", INV_CONFIRM_TRACE },

@@ -191,6 +191,8 @@ static const char *reason_text(enum trend_reason r)
 		return "its lowest points do not rise: bursts over a flat floor";
 	case TREND_REASON_FOLLOWS_USER:
 		return "it grows with the memory processes map (page tables, VMAs)";
+	case TREND_REASON_FOLLOWS_SLAB:
+		return "it grows with the slab pages it describes (slab extension vectors)";
 	case TREND_REASON_FOLLOWS_LAZY_VMALLOC:
 		return "it grows with freed vmalloc areas the kernel purges in batches (vmap_area)";
 	}
