@@ -24,8 +24,10 @@
 #   threads   user space keeps creating threads and never joins them
 #             (build/leaker --threads, one every RATE_S seconds, default 2)
 #   sockets   user space keeps opening unix socket pairs (build/leaker --sockets)
-# Module leaks need a kernel that loads test modules: the VM suite measures
-# them (tests/vm/scenarios/watch-busy-leak: time to `leak` beside a busy shell).
+# A module leak, recorded in the 6.12 test kernel under qemu and replayed here:
+#   vm-slow   a 1 MB/h kmalloc leak (and its balanced twin) on an idle VM
+#             (tests/vm/scenarios/calib-slow-leak.sh, 15 min)
+# The 10 MB/h leak beside a busy shell is a VM test: watch-busy-leak.
 set -u
 cd "$(dirname "$0")/../.."
 OUT=build/calibration
@@ -38,6 +40,7 @@ expect_of() { # CASE: the series a real leak makes (fnmatch over source:name)
 	# a thread leak holds a stack (kernel_clone's vmalloc) and a task_struct each
 	threads) echo "vmalloc_caller:kernel_clone slab:task_struct" ;;
 	sockets) echo "slab:UNIX" ;;
+	vm-slow) echo "slab:kmalloc-512 allocinfo:leak_kmalloc_work *" ;;
 	esac
 }
 
@@ -139,12 +142,27 @@ describe() { # CASE
 	docker) echo "docker run --rm busybox (ls -R /, sleep 1) in a loop, private dockerd" ;;
 	apt) echo "apt-get install and purge of tree less htop jq bc in a bookworm minbase chroot, in a loop" ;;
 	threads) echo "build/leaker --threads: one thread every ${RATE_S:-2} s, held" ;;
+	vm-slow) echo "6.12 VM (qemu TCG, 2 vCPUs): kleak_kmalloc_leak, 512 B every 1843 ms (1 MB/h), its twin freeing at the same rate; nothing else" ;;
 	sockets) echo "build/leaker --sockets: one unix socket pair every ${RATE_S:-2} s, held" ;;
 	esac
 }
 
+# vm-slow: the recording is made in the VM (its own record -d 15m)
+run_vm() {
+	local sh=build/vm/run-6.12/share-calib/out/calib-slow-leak
+	make --no-print-directory kleak "$REPLAY" >/dev/null
+	jq -n --arg w "$(describe vm-slow)" --arg at "$(date -u +%FT%TZ)" --arg rev "$(git rev-parse --short HEAD)" \
+		'{name: "vm-slow", workload: $w, duration: "15m", kernel: "6.12.117-kmemtest (VM)", started: $at, kleak: $rev}' \
+		>"$OUT/vm-slow.meta.json"
+	KLEAK_VM_KERNELS=6.12 tests/vm/run.sh calib-slow-leak >"$OUT/vm-slow.vm.log" 2>&1
+	[ -s "$sh/rec.kleak" ] || { echo "no recording: $OUT/vm-slow.vm.log" >&2; exit 1; }
+	cp "$sh/rec.kleak" "$OUT/vm-slow.kleak"
+	replay vm-slow
+}
+
 run_case() { # CASE DURATION
 	local c=$1 dur=$2 wpid rc
+	[ "$c" = vm-slow ] && { run_vm; return; }
 	declare -F "wl_$c" >/dev/null || { echo "unknown case $c" >&2; exit 2; }
 	case $c in
 	tarball) make_tarball ;;

@@ -21,6 +21,9 @@ if [ $# -gt 0 ]; then
 else
 	for f in tests/vm/scenarios/*.sh; do
 		case "$f" in *.check.sh) continue ;; esac
+		# "# vm-bench: yes": a calibration run (bench/calibration), not a
+		# test: only when named
+		[ "$(vm_header "$f" bench no)" = yes ] && continue
 		s=$(basename "$f" .sh)
 		[[ "$s" == *${KLEAK_VM_SCENARIOS:-}* ]] && scenarios+=("$s")
 	done
