@@ -30,6 +30,7 @@
 # The 10 MB/h leak beside a busy shell is a VM test: watch-busy-leak.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib/slab.sh
 OUT=build/calibration
 K=${KLEAK:-./kleak}
 REPLAY=build/bench/calibration_replay
@@ -39,13 +40,16 @@ expect_of() { # CASE: the series a real leak makes (fnmatch over source:name)
 	case $1 in
 	# a thread leak holds a stack (kernel_clone's vmalloc) and a task_struct each
 	threads) echo "vmalloc_caller:kernel_clone slab:task_struct" ;;
-	sockets) echo "slab:UNIX" ;;
-	vm-slow) echo "slab:kmalloc-512 allocinfo:leak_kmalloc_work *" ;;
+	# the cache that holds the UNIX socks (SLUB merges it: here signal_cache)
+	sockets) echo "slab:$(slab_cache_of UNIX)" ;;
+	vm-slow) echo "slab:kmalloc-512 allocinfo:leak_kmalloc_work*" ;;
 	esac
 }
 
 replay() { # CASE
 	local c=$1 args=() p
+	local - # the patterns are fnmatch's, not the shell's
+	set -f
 	for p in $(expect_of "$c"); do args+=(--expect "$p"); done
 	"$REPLAY" "${args[@]}" "$OUT/$c.kleak" >"$OUT/$c.json.tmp" &&
 		jq --slurpfile m "$OUT/$c.meta.json" '. + {case: $m[0]}' "$OUT/$c.json.tmp" >"$OUT/$c.json"
