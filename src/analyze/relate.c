@@ -11,11 +11,15 @@
  *   in lsm_inode_cache with inodes, ext4's extent status with ext4
  *   inodes, buffer heads with page-cache folios, thread stacks and task
  *   structs with tasks, page tables and VMAs with processes' memory or
- *   number, vmap_area with freed vmalloc areas not yet purged), is judged with its leader when the leader's growth covers
- *   its own (now and over the recent half): it follows a reclaimable
- *   leader into growing_reclaimable, and the task count or processes'
- *   memory into growing (workload) unless the leader itself keeps piling
- *   up (a thread leak: then the follower keeps its own verdict). A follower
+ *   number, vmap_area with freed vmalloc areas not yet purged, slab
+ *   extension vectors with the slab pages), is judged with its leader
+ *   when the leader's growth covers its own (now and over the recent
+ *   half; or, where the kernel bounds it, by what the leader can bring):
+ *   it follows a reclaimable leader into growing_reclaimable (the
+ *   unpurged areas too: the purge frees them), the slab pages into
+ *   growing, and the task count or processes' memory into growing
+ *   (workload) unless the leader itself keeps piling up (a thread leak:
+ *   then the follower keeps its own verdict). A follower
  *   that grows while its leader is flat, shrinking or stopped is judged
  *   on its own: that is what a leak in it looks like;
  * - an aggregate (Slab, SUnreclaim, VmallocUsed, KernelStack, the slab
