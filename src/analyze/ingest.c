@@ -329,10 +329,25 @@ static void note_gaps(struct series_set *set, const struct snapshot *snap)
 		series_gap(set, SERIES_CGROUP, NULL);
 }
 
+/* A part of a cgroup's kernel memory, as its own series. */
+static int add_part(struct series_set *set, const struct cgroup_row *row, const char *name,
+		    const char *counter, uint64_t bytes, int reclaimable,
+		    const struct snapshot *snap, struct kerr *e)
+{
+	long k = series_add_cgroup(set, row->ent->path, counter, name, bytes);
+
+	if (k < 0)
+		return series_add_error(set, k, snap->from, e);
+	set->v[k].aggregate = row->aggregate;
+	set->v[k].reclaimable = reclaimable;
+	return 0;
+}
+
 /*
  * A series per memory cgroup counter that holds something: `kernel`
- * (memcg kernel memory, or the sum of its parts) and, where v2 reports it,
- * `slab_unreclaimable`. Named by the container (or pod) when the runtime
+ * (memcg kernel memory, or the sum of its parts) and, where v2 reports
+ * them, `slab_reclaimable` (what the `kernel` series of that cgroup is
+ * judged with: docs/verdicts.md) and `slab_unreclaimable`. Named by the container (or pod) when the runtime
  * names it, else by the path; roots are the host's. Empty cgroups add
  * nothing (a node's thousands of idle cgroups cost no series): an absent
  * series reads 0, and one that appears late is judged from its first
@@ -357,24 +372,22 @@ static int ingest_cgroups(struct series_set *set, const struct ingest *in,
 		uint64_t slab;
 		long k;
 
+		bool split = memcg_get(&row->ent->m, MEMCG_SLAB_RECLAIMABLE, &slab);
+
 		if (row->kernel_bytes) {
 			k = series_add_cgroup(set, row->ent->path, "kernel", name,
 					      row->kernel_bytes);
-			if (k < 0)
-				r = series_add_error(set, k, snap->from, e);
-			else
-				set->v[k].aggregate = row->aggregate;
-		}
-		if (!r && memcg_get(&row->ent->m, MEMCG_SLAB_UNRECLAIMABLE, &slab) && slab) {
-			k = series_add_cgroup(set, row->ent->path, "slab_unreclaimable", name,
-					      slab);
 			if (k < 0) {
 				r = series_add_error(set, k, snap->from, e);
 			} else {
 				set->v[k].aggregate = row->aggregate;
-				set->v[k].reclaimable = 0;
+				set->v[k].split = split;
 			}
 		}
+		if (!r && split && slab && row->kernel_bytes)
+			r = add_part(set, row, name, "slab_reclaimable", slab, 1, snap, e);
+		if (!r && memcg_get(&row->ent->m, MEMCG_SLAB_UNRECLAIMABLE, &slab) && slab)
+			r = add_part(set, row, name, "slab_unreclaimable", slab, 0, snap, e);
 	}
 	cgroups_report_free(&rep); /* zeroed when the analysis failed */
 	return r;

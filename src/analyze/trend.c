@@ -68,6 +68,7 @@ const char *trend_reason_name(enum trend_reason r)
 		[TREND_REASON_FOLLOWS_USER] = "follows_user_memory",
 		[TREND_REASON_FOLLOWS_LAZY_VMALLOC] = "follows_lazy_vmalloc",
 		[TREND_REASON_FOLLOWS_SLAB] = "follows_slab_pages",
+		[TREND_REASON_HOST_RECLAIMABLE] = "host_reclaimable",
 	};
 
 	return (size_t)r < sizeof(names) / sizeof(names[0]) ? names[r] : NULL;

@@ -143,6 +143,11 @@ enum trend_reason {
 	TREND_REASON_FOLLOWS_LAZY_VMALLOC,
 	/* "follows_slab_pages": slab extension vectors with the slab pages they describe */
 	TREND_REASON_FOLLOWS_SLAB,
+	/*
+	 * "host_reclaimable": a cgroup's kernel memory (v1: one counter, no
+	 * reclaimable split) grew no faster than the host's reclaimable slab
+	 */
+	TREND_REASON_HOST_RECLAIMABLE,
 };
 
 /* The JSON word for a reason; NULL for TREND_REASON_NONE. */

@@ -74,12 +74,18 @@ const char *series_source_name(enum series_source s);
 
 struct series {
 	enum series_source source;
-	char name[256];	  /* cgroup: the container's name, else its path */
-	char module[64];  /* vmalloc_caller, allocinfo: its module, "" when built in */
-	char *path;	  /* cgroup: its path, the series' key (owned); NULL otherwise */
-	char counter[24]; /* cgroup: "kernel" or "slab_unreclaimable"; "" otherwise */
-	int reclaimable;  /* 1, 0, or -1 when unknown */
-	bool aggregate;	  /* allocinfo container (slab pages), kmemleak_object, a
+	char name[256];	 /* cgroup: the container's name, else its path */
+	char module[64]; /* vmalloc_caller, allocinfo: its module, "" when built in */
+	char *path;	 /* cgroup: its path, the series' key (owned); NULL otherwise */
+	/* cgroup: "kernel", "slab_reclaimable" or "slab_unreclaimable"; "" otherwise */
+	char counter[24];
+	int reclaimable; /* 1, 0, or -1 when unknown */
+	/*
+	 * cgroup "kernel": its reclaimable slab is known (v2's memory.stat
+	 * splits it out; v1 reports one kmem counter with no split).
+	 */
+	bool split;
+	bool aggregate; /* allocinfo container (slab pages), kmemleak_object, a
 			  * cgroup whose children hold most of it */
 	/* The least noise its source makes (Unaccounted: the vmstat drift bound). */
 	double noise_floor_bytes;

@@ -195,6 +195,8 @@ static const char *reason_text(enum trend_reason r)
 		return "it grows with the slab pages it describes (slab extension vectors)";
 	case TREND_REASON_FOLLOWS_LAZY_VMALLOC:
 		return "it grows with freed vmalloc areas the kernel purges in batches (vmap_area)";
+	case TREND_REASON_HOST_RECLAIMABLE:
+		return "cgroup v1 cannot split out its reclaimable slab, and the host's grew as fast";
 	}
 	return NULL;
 }

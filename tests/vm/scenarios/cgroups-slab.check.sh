@@ -19,3 +19,16 @@ expect_jq "kleak-empty holds less than kleak-hold" after.json \
 	'([.cgroups[] | select(.path == "/kleak-empty") | .rank_kernel_bytes][0]) < ([.cgroups[] | select(.path == "/kleak-hold") | .rank_kernel_bytes][0])'
 expect "the text view lists kleak-hold first" \
 	sh -c "grep -A1 '^CGROUP' '$OUT/after.txt' | tail -n 1 | grep -q '^/kleak-hold '"
+
+# watch on v2: the negative dentries' cgroup grew with its own reclaimable
+# slab (growing_reclaimable, follows_reclaimable, its slab_reclaimable
+# series listed beside it); the processes' cgroup is a leak.
+expect_rc0 cgwatch.ndjson
+echo "# $VM_T: watch's cgroup series: $(jqv cgwatch.ndjson 'last | [.leaks[] | select(.source == "cgroup") | "\(.cgroup.path) \(.cgroup.counter) \(.verdict) \(.reason) \(.rate_bytes_per_hour / 1e6 | floor) MB/h"] | join("; ")' --slurp)"
+expect_jq "watch: kleak-neg's kernel memory follows its own reclaimable slab" cgwatch.ndjson \
+	'last | [.leaks[] | select(.source == "cgroup" and .cgroup.path == "/kleak-neg")] |
+	 (map(select(.cgroup.counter == "kernel")) | length == 1 and .[0].verdict == "growing_reclaimable" and .[0].reason == "follows_reclaimable")
+	 and (map(select(.cgroup.counter == "slab_reclaimable")) | length == 1 and .[0].verdict == "growing_reclaimable")' --slurp
+expect_jq "watch: kleak-procs's kernel memory is a leak" cgwatch.ndjson \
+	'last | [.leaks[] | select(.source == "cgroup" and .cgroup.path == "/kleak-procs" and .cgroup.counter == "kernel")] |
+	 length == 1 and .[0].verdict == "leak"' --slurp
