@@ -13,6 +13,8 @@
 #define KLEAK_COMM_LEN 16		/* TASK_COMM_LEN */
 #define KLEAK_CGROUP_DEPTH 32		/* cgroup ancestors walked for --cgroup */
 #define KLEAK_OBJ_MAP_ENTRIES (1 << 18) /* default size of an object map */
+/* How often `kleak trace` writes the clock its programs stamp objects with (20 ms). */
+#define KLEAK_CLOCK_TICK_NS 20000000ULL
 
 /* -p, --comm, --cgroup: all zero follows every task. */
 struct kleak_scope {
@@ -38,7 +40,7 @@ enum kleak_ctx {
 
 /* The head of every object map's value: who allocated the object, when. */
 struct obj_origin {
-	__u64 alloc_ns; /* bpf_ktime_get_ns() at allocation */
+	__u64 alloc_ns; /* kleak_clock_ns at allocation: up to a tick before it */
 	__u32 tgid;	/* the allocating process; 0 in interrupt context */
 	__u32 ctx;	/* enum kleak_ctx */
 };

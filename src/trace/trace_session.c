@@ -13,10 +13,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -273,6 +275,50 @@ static void map_bytes(struct trace_session *s, const struct btf *btf)
 			(unsigned long long)s->info.map_bytes_fdinfo, (unsigned long long)computed);
 }
 
+/*
+ * The programs stamp each object with kleak_clock_ns, which this thread
+ * writes every KLEAK_CLOCK_TICK_NS (a helper call to read the clock in
+ * every allocation cost more than the rest of its bookkeeping: see
+ * kleak.bpf.h). Signals stay with the main thread: this one blocks them.
+ */
+static void *clock_main(void *arg)
+{
+	struct trace_session *s = arg;
+	const struct timespec tick = { 0, (long)KLEAK_CLOCK_TICK_NS };
+
+	while (!s->clock_stop) {
+		__atomic_store_n(&s->skel->bss->kleak_clock_ns, clock_mono_ns(), __ATOMIC_RELAXED);
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
+}
+
+static int clock_start(struct trace_session *s, struct kerr *e)
+{
+	sigset_t all, old;
+	int ret;
+
+	s->skel->bss->kleak_clock_ns = clock_mono_ns(); /* before the first event */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&s->clock_thread, NULL, clock_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		return kerr_set(e, -ret, "kleak trace", 0, "cannot start the clock thread: %s",
+				strerror(ret));
+	s->clock_running = true;
+	return 0;
+}
+
+static void clock_stop(struct trace_session *s)
+{
+	if (!s->clock_running)
+		return;
+	s->clock_stop = true;
+	pthread_join(s->clock_thread, NULL);
+	s->clock_running = false;
+}
+
 /* After attaching: the buffers of batch reads. */
 static int attached(struct trace_session *s, struct kerr *e)
 {
@@ -323,6 +369,9 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o, cons
 		ret = load_error(ret, e);
 		goto out;
 	}
+	ret = clock_start(s, e);
+	if (ret)
+		goto out;
 	ret = trace_bpf__attach(s->skel);
 	if (ret) {
 		ret = kerr_set(e, ret, "kleak trace", 0, "attaching to the tracepoints failed: %s",
@@ -351,6 +400,7 @@ void trace_session_close(struct trace_session *s)
 {
 	if (!s)
 		return;
+	clock_stop(s);
 	trace_bpf__destroy(s->skel);
 	trace_stack_table_free(&s->stacks);
 	free(s->keys);
@@ -454,7 +504,9 @@ static void obj_entry(void *vctx, const void *key, const void *val)
 	row->objects++;
 	if (!row->oldest_ts_ns || o->origin.alloc_ns < row->oldest_ts_ns)
 		row->oldest_ts_ns = o->origin.alloc_ns;
-	if (o->origin.alloc_ns + c->min_age_ns <= r->now_ns) {
+	/* stamped up to a tick before it was made: aged only when surely old enough */
+	if (!c->min_age_ns ||
+	    o->origin.alloc_ns + KLEAK_CLOCK_TICK_NS + c->min_age_ns <= r->now_ns) {
 		row->aged_count++;
 		row->aged_bytes += o->size;
 	}

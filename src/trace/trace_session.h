@@ -12,6 +12,7 @@
 #ifndef KLEAK_TRACE_TRACE_SESSION_H
 #define KLEAK_TRACE_TRACE_SESSION_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,10 @@ struct trace_session {
 	/* buffers for batch reads, sized at open */
 	void *keys, *vals;
 	size_t buf_entries;
+	/* the thread that writes the programs' clock (kleak_clock_ns) */
+	pthread_t clock_thread;
+	bool clock_running;
+	volatile bool clock_stop;
 };
 
 /*

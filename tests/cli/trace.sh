@@ -346,6 +346,14 @@ jq_true '[.callsites[] | select(.function == "sock_alloc_inode")][0].stacks |
 HELD_ARGS="-p %PID% --min-age 1" held age1 "$L" --sockets $N --hold 3
 got=$(site "$(cat "$T/age1.held")" sock_alloc_inode)
 within "$got" $N 5 && ok "--min-age 1: $got held sockets are older" || not_ok "--min-age 1: held sockets counted" "got $got"
+# Ages come from the clock the programs stamp objects with, which kleak
+# writes every 20 ms: the sockets, made 2 s after the start, are younger
+# than the run (a clock written once would age them from the start), and
+# older than the --min-age that counted them.
+read -r age run < <(jq -r '[([.callsites[] | select(.function == "sock_alloc_inode") | .oldest_age_s] | max), .elapsed_s] | @tsv' "$T/age1.held")
+awk -v a="${age:-0}" -v r="${run:-0}" 'BEGIN { exit !(a >= 1 && a <= r - 1.5) }' &&
+	ok "--min-age 1: the sockets' age ($age s) is theirs, not the run's ($run s)" ||
+	not_ok "--min-age 1: the sockets' age is theirs, not the run's" "oldest_age_s $age, elapsed_s $run"
 HELD_ARGS="-p %PID% --min-age 30" held age30 "$L" --sockets $N --hold 3
 got=$(jq '.callsites | length' "$T/age30.held")
 [ "$got" = 0 ] && ok "--min-age 30: no call site has objects that old" || not_ok "--min-age 30: nothing that old" "$got call sites"
