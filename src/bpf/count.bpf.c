@@ -85,18 +85,18 @@ static __always_inline void forget(__u64 ptr)
  * map refuses (full, busy) is counted in dropped or map_busy and nowhere
  * else, so its free, which cannot match, never leaves it outstanding.
  */
-static __always_inline void on_alloc(__u64 ptr)
+static __always_inline void on_alloc(void *ctx, __u64 ptr)
 {
 	struct obj_origin o;
 	int err;
 
 	if (!ptr || ptr >= (__u64)-MAX_ERRNO)
 		return;
-	if (!scope_ok()) {
+	if (!scope_ok(ctx)) {
 		forget(ptr);
 		return;
 	}
-	origin_fill(&o);
+	origin_fill(ctx, &o);
 	err = kleak_map_update(&objs, &ptr, &o, BPF_NOEXIST);
 	if (err == -EEXIST) {
 		/* Allocated again while we still hold it: we missed a free. */
@@ -160,7 +160,7 @@ int BPF_PROG(count_cache_alloc, unsigned long call_site, const void *ptr, struct
 	if (!ptr)
 		return 0;
 	if (cache_matches(s))
-		on_alloc((__u64)ptr);
+		on_alloc(ctx, (__u64)ptr);
 	else
 		forget((__u64)ptr);
 	return 0;
@@ -182,7 +182,7 @@ int BPF_PROG(count_kmalloc, unsigned long call_site, const void *ptr, size_t byt
 	if (!ptr)
 		return 0;
 	if (bytes_alloc == kmalloc_size && kmalloc_type_of(gfp_flags) == kmalloc_type)
-		on_alloc((__u64)ptr);
+		on_alloc(ctx, (__u64)ptr);
 	else
 		forget((__u64)ptr);
 	return 0;
@@ -202,7 +202,7 @@ int count_fexit_alloc(__u64 *ctx)
 	__u64 ret = 0;
 
 	if (!bpf_get_func_ret(ctx, &ret))
-		on_alloc(ret);
+		on_alloc(ctx, ret);
 	return 0;
 }
 
@@ -219,7 +219,7 @@ int count_fentry_free(__u64 *ctx)
 SEC("kretprobe")
 int BPF_KRETPROBE(count_kretprobe_alloc, void *ret)
 {
-	on_alloc((__u64)ret);
+	on_alloc(ctx, (__u64)ret);
 	return 0;
 }
 

@@ -2,8 +2,8 @@
 /*
  * Kernel-side helpers every kleak BPF program shares, included once per
  * program after vmlinux.h and libbpf's headers: the context an event runs
- * in (a task, or an interrupt that belongs to none: the programs on the
- * interrupt tracepoints here keep it), the task scope (-p,
+ * in (a task, or an interrupt that belongs to none: told by the stack it
+ * runs on), the task scope (-p,
  * --comm, --cgroup with its walk up the cgroup ancestors, v2 or the v1
  * memory hierarchy), who allocated an object, the shape of the object map
  * and the kmalloc flavour a gfp mask picks. `scope` and the kmalloc gfp
@@ -34,103 +34,41 @@ const volatile __u32 kmalloc_gfp_bits = KLEAK_GFP_DMA | KLEAK_GFP_RECLAIMABLE | 
 const volatile __u32 kmalloc_noobj_gfp;
 
 /*
- * Whether this CPU is in interrupt context, kept by the interrupt
- * tracepoints below (softirq_entry/exit around every softirq action,
- * irq_handler_entry/exit around every device interrupt handler,
- * local_timer_entry/exit around the APIC timer's). preempt_count would
- * say it directly, but it is a per-CPU variable a BPF program can reach
- * only as a ksym, which needs CONFIG_KALLSYMS_ALL (absent on the project's
- * hosts). An interrupt does not nest in one of its own kind, so a flag
- * per kind is enough; a hard interrupt may nest in a softirq.
+ * THREAD_SIZE, the size of a task's kernel stack, as user space found it
+ * (trace/thread_size.c: 16 KiB on x86-64, 32 KiB with KASAN).
  */
-struct kleak_irqctx {
-	__u32 softirq, hardirq;
-};
+const volatile __u64 kleak_thread_size = 16384;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct kleak_irqctx);
-} irqctx SEC(".maps");
-
-static __always_inline struct kleak_irqctx *irqctx_here(void)
+/*
+ * Where the program runs now (enum kleak_ctx): on the current task's
+ * kernel stack, or not. Hard interrupts, and softirqs run at interrupt
+ * exit or at local_bh_enable(), run on the CPU's interrupt stack (x86-64:
+ * call_on_irqstack; NMIs and exceptions on their own stacks): a frame
+ * outside [task->stack, task->stack + THREAD_SIZE) is interrupt context,
+ * whatever task it interrupted. Softirqs that ksoftirqd runs are that
+ * kernel thread's. This replaced six programs on the interrupt
+ * tracepoints that kept a per-CPU flag (50-340 ns per interrupt, paid on
+ * every packet a network workload handles: docs/performance.md);
+ * preempt_count would say it too, but it is a per-CPU variable a program
+ * reaches only as a ksym, which needs CONFIG_KALLSYMS_ALL.
+ *
+ * Which stack: ctx, the raw tracepoint's arguments, is an array that
+ * bpf_trace_runN() keeps on the stack the tracepoint fired on (r10 is
+ * not: since 6.13 a tracing program's own frame may be a per-CPU private
+ * stack). The verifier lets a privileged program subtract two pointers
+ * into a number, not turn one into a number: ctx minus the task (as a
+ * BTF pointer) plus the task (as a number) is the array's address.
+ */
+static __always_inline __u32 kleak_context(void *ctx)
 {
-	__u32 zero = 0;
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 off, sp;
 
-	return bpf_map_lookup_elem(&irqctx, &zero);
-}
-
-SEC("raw_tp/softirq_entry")
-int BPF_PROG(kleak_softirq_entry)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (c)
-		c->softirq = 1;
-	return 0;
-}
-
-SEC("raw_tp/softirq_exit")
-int BPF_PROG(kleak_softirq_exit)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (c)
-		c->softirq = 0;
-	return 0;
-}
-
-SEC("raw_tp/irq_handler_entry")
-int BPF_PROG(kleak_irq_handler_entry)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (c)
-		c->hardirq = 1;
-	return 0;
-}
-
-SEC("raw_tp/irq_handler_exit")
-int BPF_PROG(kleak_irq_handler_exit)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (c)
-		c->hardirq = 0;
-	return 0;
-}
-
-SEC("raw_tp/local_timer_entry")
-int BPF_PROG(kleak_local_timer_entry)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (c)
-		c->hardirq = 1;
-	return 0;
-}
-
-SEC("raw_tp/local_timer_exit")
-int BPF_PROG(kleak_local_timer_exit)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (c)
-		c->hardirq = 0;
-	return 0;
-}
-
-/* Where the program runs now (enum kleak_ctx). */
-static __always_inline __u32 kleak_context(void)
-{
-	struct kleak_irqctx *c = irqctx_here();
-
-	if (!c)
-		return KLEAK_CTX_TASK;
-	if (c->hardirq)
-		return KLEAK_CTX_HARDIRQ;
-	return c->softirq ? KLEAK_CTX_SOFTIRQ : KLEAK_CTX_TASK;
+	asm volatile("%[off] = %[ctx]\n\t%[off] -= %[t]"
+		     : [off] "=&r"(off)
+		     : [ctx] "r"(ctx), [t] "r"(t));
+	sp = off + bpf_get_current_task();
+	return sp - (__u64)t->stack < kleak_thread_size ? KLEAK_CTX_TASK : KLEAK_CTX_IRQ;
 }
 
 /*
@@ -211,10 +149,12 @@ static __always_inline bool scope_cgroup_ok(void)
 /*
  * Whether the current task is one the user asked about (-p, --cgroup,
  * --comm). An interrupt runs on behalf of no task: it never matches.
+ * ctx: the program's (kleak_context).
  */
-static __always_inline bool scope_ok(void)
+static __always_inline bool scope_ok(void *ctx)
 {
-	if ((scope.tgid || scope.cgroup_id || scope.comm_on) && kleak_context() != KLEAK_CTX_TASK)
+	if ((scope.tgid || scope.cgroup_id || scope.comm_on) &&
+	    kleak_context(ctx) != KLEAK_CTX_TASK)
 		return false;
 	if (scope.tgid && (bpf_get_current_pid_tgid() >> 32) != scope.tgid)
 		return false;
@@ -242,10 +182,10 @@ static __always_inline bool scope_ok(void)
 volatile __u64 kleak_clock_ns;
 
 /* Who allocates, now: the one place an object's owner is decided. */
-static __always_inline void origin_fill(struct obj_origin *o)
+static __always_inline void origin_fill(void *ctx, struct obj_origin *o)
 {
 	o->alloc_ns = kleak_clock_ns;
-	o->ctx = kleak_context();
+	o->ctx = kleak_context(ctx);
 	o->tgid = o->ctx == KLEAK_CTX_TASK ? bpf_get_current_pid_tgid() >> 32 : 0;
 }
 

@@ -33,9 +33,8 @@ struct kleak_scope {
  */
 enum kleak_ctx {
 	KLEAK_CTX_TASK = 0,
-	KLEAK_CTX_SOFTIRQ = 1, /* serving a softirq (RCU callbacks, the network stack) */
-	KLEAK_CTX_HARDIRQ = 2,
-	KLEAK_CTX_NMI = 3,
+	/* on an interrupt stack: a hard interrupt, a softirq (the network stack), an NMI */
+	KLEAK_CTX_IRQ = 2,
 };
 
 /* The head of every object map's value: who allocated the object, when. */

@@ -271,7 +271,7 @@ static __always_inline void on_alloc(void *ctx, struct draw d, __u64 key, __u64 
 
 	if (!d.obj && !d.ev)
 		return;
-	if (size < min_size || !scope_ok()) {
+	if (size < min_size || !scope_ok(ctx)) {
 		if (d.obj)
 			forget(key);
 		return;
@@ -294,7 +294,7 @@ static __always_inline void on_alloc(void *ctx, struct draw d, __u64 key, __u64 
 	}
 	if (!d.obj)
 		return;
-	origin_fill(&o.origin);
+	origin_fill(ctx, &o.origin);
 	track(key, &o, s);
 }
 

@@ -36,17 +36,15 @@ static struct count_bpf *skel_open(const struct count_config *cfg)
 {
 	struct count_bpf *skel = count_bpf__open();
 	struct bpf_program *p;
-	struct btf *btf;
 
 	if (!skel)
 		return NULL;
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, false);
-	btf = btf__load_vmlinux_btf();
-	loader_irqctx_enable(skel->obj, btf);
-	btf__free(btf);
 	target_scope(cfg->target, &skel->rodata->scope);
 	skel->rodata->kmalloc_gfp_bits = cfg->target->kmalloc_gfp_bits;
+	if (cfg->target->thread_size)
+		skel->rodata->kleak_thread_size = cfg->target->thread_size;
 	skel->rodata->kmalloc_noobj_gfp = cfg->target->kmalloc_noobj_gfp;
 	bpf_map__set_max_entries(skel->maps.objs, cfg->max_objects);
 	return skel;

@@ -88,30 +88,6 @@ bool loader_tp_exists(const struct btf *btf, const char *tp)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
-bool loader_is_irqctx(const char *tp)
-{
-	static const char *const tps[] = { "softirq_entry",	"softirq_exit",
-					   "irq_handler_entry", "irq_handler_exit",
-					   "local_timer_entry", "local_timer_exit" };
-
-	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
-		if (!strcmp(tp, tps[i]))
-			return true;
-	return false;
-}
-
-void loader_irqctx_enable(struct bpf_object *obj, const struct btf *btf)
-{
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, obj) {
-		const char *tp = strchr(bpf_program__section_name(p), '/');
-
-		if (tp && loader_is_irqctx(tp + 1))
-			bpf_program__set_autoload(p, loader_tp_exists(btf, tp + 1));
-	}
-}
-
 int loader_stats_enable(void)
 {
 	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);

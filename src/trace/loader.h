@@ -38,13 +38,6 @@ struct loader_prog_stat {
 /* Whether the kernel has raw tracepoint tp (its btf_trace_<tp> type). */
 bool loader_tp_exists(const struct btf *btf, const char *tp);
 /*
- * The programs on the interrupt tracepoints (kleak.bpf.h's irqctx: which
- * allocations run in interrupt context): whether tp is one, and turning on
- * those this kernel has (btf: the kernel's, loaded by the caller).
- */
-bool loader_is_irqctx(const char *tp);
-void loader_irqctx_enable(struct bpf_object *obj, const struct btf *btf);
-/*
  * Turns the kernel's run-time statistics of BPF programs on while the
  * returned descriptor is open (BPF_ENABLE_STATS, 5.8+: a reference, so
  * kernel.bpf_stats_enabled is left as it was); a negative errno when the

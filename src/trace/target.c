@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,54 @@ static void kmalloc_config(struct target *t)
 		t->kmalloc_noobj_gfp = 1u << bit;
 }
 
+uint64_t target_thread_size(uint64_t kernel_stack_kb, uint64_t threads, uint64_t cpus)
+{
+	uint64_t n = threads + (cpus ? cpus - 1 : 0), size = 4096;
+	double mean;
+
+	if (!kernel_stack_kb || !threads)
+		return 16384;
+	mean = (double)kernel_stack_kb * 1024 / (double)n;
+	/* the nearest on a log scale: the next power up once past 1.5 x this one */
+	while (size < (1u << 20) && mean >= size * 1.5)
+		size *= 2;
+	return size >= 8192 && size <= 65536 ? size : 16384;
+}
+
+/* The first number after "key" in the file at path, or 0. */
+static uint64_t file_number(const char *path, const char *key)
+{
+	char line[256];
+	FILE *f = fopen(path, "re");
+	uint64_t v = 0;
+	size_t n = strlen(key);
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n)) {
+			v = strtoull(line + n, NULL, 10);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* THREAD_SIZE on the live kernel (target_thread_size). */
+static uint64_t thread_size_live(void)
+{
+	uint64_t threads = 0;
+	FILE *f = fopen("/proc/loadavg", "re");
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* "0.90 0.86 0.79 4/89 14102": running/threads */
+	if (!f || fscanf(f, "%*s %*s %*s %*u/%" SCNu64, &threads) != 1)
+		threads = 0;
+	if (f)
+		fclose(f);
+	return target_thread_size(file_number("/proc/meminfo", "KernelStack:"), threads,
+				  cpus > 0 ? (uint64_t)cpus : 1);
+}
+
 /* The process of pid (its tgid: a thread id counts its whole process). */
 static int pid_resolve(uint32_t pid, uint32_t *tgid, struct kerr *e)
 {
@@ -459,6 +508,7 @@ int target_resolve(const struct target_request *rq, struct target *t, struct ker
 	}
 	r = 0;
 	kmalloc_config(t);
+	t->thread_size = thread_size_live();
 	if (rq->cache) {
 		r = target_cache_pick(&si, &t->aliases, rq->cache, &t->cache, e);
 		t->has_cache = !r;

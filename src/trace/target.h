@@ -67,6 +67,8 @@ struct target {
 	 * kleak_kmalloc_type), the gfp bits that select them, and
 	 * __GFP_NO_OBJ_EXT where it selects kmalloc-no-objext-N (else 0) */
 	uint32_t kmalloc_types, kmalloc_gfp_bits, kmalloc_noobj_gfp;
+	/* THREAD_SIZE: the programs tell interrupt context by the stack they run on */
+	uint64_t thread_size;
 	struct target_cache cache;   /* when has_cache */
 	struct target_cgroup cgroup; /* when has_cgroup */
 	uint32_t pid;		     /* -p as given, 0 = any */
@@ -121,6 +123,13 @@ uint64_t target_kmalloc_class(uint64_t bytes_alloc);
  * by kmalloc-N (no ZONE_DMA, memcg kmem accounting off): its bit is left
  * out, so the programs name its events kmalloc-N as the kernel files them.
  */
+/*
+ * THREAD_SIZE from meminfo's KernelStack (kB): one stack per thread
+ * (/proc/loadavg's count) and per idle task of every CPU but the boot
+ * one (whose stack is static), the power of two nearest the mean; 16 KiB
+ * (x86-64's, arm64's) when either is unknown or the mean is absurd.
+ */
+uint64_t target_thread_size(uint64_t kernel_stack_kb, uint64_t threads, uint64_t cpus);
 uint32_t target_kmalloc_types(const struct slabinfo *si);
 uint32_t target_kmalloc_gfp_bits(uint32_t types);
 /*

@@ -37,15 +37,7 @@ const char *trace_kind_name(uint32_t kind)
 
 const char *trace_ctx_comm(uint32_t ctx)
 {
-	switch (ctx) {
-	case KLEAK_CTX_SOFTIRQ:
-		return "[softirq]";
-	case KLEAK_CTX_HARDIRQ:
-		return "[irq]";
-	case KLEAK_CTX_NMI:
-		return "[nmi]";
-	}
-	return NULL;
+	return ctx == KLEAK_CTX_TASK ? NULL : "[irq]";
 }
 
 const char *trace_sym_format(const struct trace_ksyms *ks, uint64_t addr, char *buf, size_t len,

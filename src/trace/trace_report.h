@@ -54,7 +54,7 @@ struct trace_stack_summary {
 struct trace_pid_summary {
 	uint32_t pid;		   /* tgid that allocated the objects; 0 for interrupt context */
 	struct trace_est count;	   /* its outstanding objects here, all ages */
-	char comm[TRACE_COMM_LEN]; /* /proc/PID/comm; "[irq]", "[softirq]", "[nmi]"; "" gone */
+	char comm[TRACE_COMM_LEN]; /* /proc/PID/comm; "[irq]" (interrupt context); "" gone */
 };
 
 /* The objects kleak tracked for a call site, summed over its rows. */

@@ -138,13 +138,9 @@ static bool choose_programs(struct trace_session *s, const struct btf *btf)
 	struct bpf_program *p;
 	bool need_stacks = false;
 
-	loader_irqctx_enable(s->skel->obj, btf);
 	bpf_object__for_each_program(p, s->skel->obj) {
 		const char *tp = strchr(bpf_program__section_name(p), '/') + 1;
 		enum family f = prog_family(tp);
-
-		if (loader_is_irqctx(tp))
-			continue; /* not an event of the report's: set above */
 		bool want = (f == FAM_SLAB && !o->no_slab) || (f == FAM_PAGE && o->pages) ||
 			    (f == FAM_PERCPU && o->percpu) || (f == FAM_VMALLOC && o->vmalloc);
 
@@ -173,6 +169,8 @@ static int configure(struct trace_session *s, const struct target *t, const stru
 
 	target_scope(t, &skel->rodata->scope);
 	skel->rodata->kmalloc_gfp_bits = t->kmalloc_gfp_bits;
+	if (t->thread_size)
+		skel->rodata->kleak_thread_size = t->thread_size;
 	skel->rodata->kmalloc_noobj_gfp = t->kmalloc_noobj_gfp;
 	if (t->has_cache)
 		cache_filter(skel, &t->cache);

@@ -354,6 +354,24 @@ read -r age run < <(jq -r '[([.callsites[] | select(.function == "sock_alloc_ino
 awk -v a="${age:-0}" -v r="${run:-0}" 'BEGIN { exit !(a >= 1 && a <= r - 1.5) }' &&
 	ok "--min-age 1: the sockets' age ($age s) is theirs, not the run's ($run s)" ||
 	not_ok "--min-age 1: the sockets' age is theirs, not the run's" "oldest_age_s $age, elapsed_s $run"
+# Interrupt context (issue 13, point 3): N loopback TCP connections held
+# by one process. Each client socket is allocated by the process; each
+# accepted one by the kernel, in the softirq that takes in the handshake's
+# ACK, while the same process is current (softirqs run at
+# local_bh_enable(), on the interrupt stack). -p counts the N the process
+# made, not those 2N; system-wide, the N accepted ones are pid 0, [irq].
+HELD_ARGS="-p %PID%" held tcp "$L" --tcp $N --hold 3
+got=$(site "$(cat "$T/tcp.held")" sk_prot_alloc)
+within "$got" $N 5 && ok "-p: $got TCP sockets the process made, none of the $N made in its softirqs" ||
+	not_ok "-p: the TCP sockets the process made, not those made in interrupt context" "got $got, want $N"
+HELD_ARGS="" held tcpall "$L" --tcp $N --hold 3
+read -r irq mine < <(jq -r '[.callsites[] | select(.function == "sk_prot_alloc") | .pids[]] |
+	[([.[] | select(.pid == 0 and .comm == "[irq]") | .outstanding_count] | add // 0),
+	 ([.[] | select(.comm == "leaker") | .outstanding_count] | add // 0)] | @tsv' "$T/tcpall.held")
+within "${irq:-0}" $N 5 && within "${mine:-0}" $N 5 &&
+	ok "system-wide: $irq TCP sockets allocated in interrupt context are pid 0 [irq], $mine the process's" ||
+	not_ok "system-wide: TCP sockets allocated in interrupt context are pid 0 [irq]" "[irq] $irq, leaker $mine, want $N each" \
+		"$(jq -c '[.callsites[] | select(.function == "sk_prot_alloc") | .pids]' "$T/tcpall.held" 2>&1 | head -c 400)"
 HELD_ARGS="-p %PID% --min-age 30" held age30 "$L" --sockets $N --hold 3
 got=$(jq '.callsites | length' "$T/age30.held")
 [ "$got" = 0 ] && ok "--min-age 30: no call site has objects that old" || not_ok "--min-age 30: nothing that old" "$got call sites"

@@ -8,6 +8,10 @@
  *                   caller kernel_clone) and task_struct & co. in slab
  *   --sockets N     unix stream sockets (sock_inode_cache, UNIX, filp, ...)
  *   --pipes N       pipes (pipe_inode_info, pipe buffer arrays, filp, ...)
+ *   --tcp N         N loopback TCP connections, both ends held: the
+ *                   client's sockets in this task, each accepted one made
+ *                   by the kernel in the softirq that takes in the
+ *                   handshake's ACK (sk_clone_lock: interrupt context)
  *   --files N       files created and held open in --dir (dentry, inode, filp)
  *   --negdentries N stat() of missing names in --dir (negative dentries)
  *   --churn N       create+unlink N files in --dir, one at a time (balance)
@@ -36,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/bpf.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -198,11 +204,12 @@ int main(int argc, char **argv)
 		{ "linger", 1, NULL, 'L' },  { "keys", 1, NULL, 'k' },
 		{ "pages", 1, NULL, 'P' },   { "percpu-maps", 1, NULL, 'm' },
 		{ "ops-churn", 1, NULL, 'o' }, { "comm", 1, NULL, 'C' },
+		{ "tcp", 1, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* clang-format on */
 	long nthreads = 0, nsock = 0, npipes = 0, nfiles = 0, nneg = 0, nchurn = 0;
-	long nkeys = 0, npages = 0, nmaps = 0;
+	long nkeys = 0, npages = 0, nmaps = 0, ntcp = 0;
 	double rate = 0, hold = 5, linger = 0, churn_secs = 0;
 	const char *dir = NULL, *comm = NULL;
 	char *pages;
@@ -232,6 +239,7 @@ int main(int argc, char **argv)
 		case 'm': nmaps = atol(optarg); break;
 		case 'o': churn_secs = atof(optarg); break;
 		case 'C': comm = optarg; break;
+		case 'T': ntcp = atol(optarg); break;
 		default: return 2;
 		}
 		/* clang-format on */
@@ -250,7 +258,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGUSR1, on_signal);
-	total = nsock + 2 * npipes + nfiles + nmaps + 16;
+	total = nsock + 2 * npipes + nfiles + nmaps + 2 * ntcp + 16;
 	/* Raise the fd limit; without CAP_SYS_RESOURCE only up to the hard one. */
 	rl.rlim_cur = rl.rlim_max = (rlim_t)total + 64;
 	if (setrlimit(RLIMIT_NOFILE, &rl)) {
@@ -290,6 +298,26 @@ int main(int argc, char **argv)
 		if (pipe(&fds[nfds]))
 			die("pipe");
 		nfds += 2;
+	}
+	if (ntcp) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		socklen_t alen = sizeof(a);
+		int lfd = socket(AF_INET, SOCK_STREAM, 0);
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 128) ||
+		    getsockname(lfd, (struct sockaddr *)&a, &alen))
+			die("tcp listen");
+		for (i = 0; i < ntcp && !stop; i++, k++) {
+			pace(rate, k, &t0);
+			if ((fds[nfds] = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+			    connect(fds[nfds], (struct sockaddr *)&a, sizeof(a)))
+				die("tcp connect");
+			if ((fds[nfds + 1] = accept(lfd, NULL, NULL)) < 0)
+				die("tcp accept");
+			nfds += 2;
+		}
+		close(lfd);
 	}
 	for (i = 0; i < nfiles && !stop; i++, k++) {
 		pace(rate, k, &t0);

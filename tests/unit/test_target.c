@@ -351,6 +351,23 @@ static void test_scope(void **state)
 	assert_int_equal(sc.cgroup_v1, 0);
 }
 
+/*
+ * THREAD_SIZE from KernelStack: this host (1408 kB, 89 threads, 2 CPUs),
+ * a 256-CPU machine with few threads (the idle tasks' stacks count), a
+ * KASAN kernel, and what is unknown or absurd (16 KiB).
+ */
+static void test_thread_size(void **state)
+{
+	(void)state;
+	assert_int_equal(target_thread_size(1408, 89, 2), 16384);
+	assert_int_equal(target_thread_size(16 * (300 + 255), 300, 256), 16384);
+	assert_int_equal(target_thread_size(32 * 120, 119, 2), 32768);
+	assert_int_equal(target_thread_size(0, 89, 2), 16384);
+	assert_int_equal(target_thread_size(1408, 0, 2), 16384);
+	assert_int_equal(target_thread_size(1, 1000, 2), 16384);
+	assert_int_equal(target_thread_size(1u << 30, 1, 1), 16384);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,7 +376,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_unknown), cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_suggest),	       cmocka_unit_test(test_pick_kmalloc_fixtures),
 		cmocka_unit_test(test_pick_alias),     cmocka_unit_test(test_pick_unknown),
-		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_scope),	       cmocka_unit_test(test_thread_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

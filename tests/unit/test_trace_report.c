@@ -114,7 +114,7 @@ static int setup(void **state)
 		":A-0000704 :A-0000704 0\n";
 	static struct trace_cache_name caches[] = { { SOCK_CACHE, "sock_inode_cache" } };
 	static struct trace_comm comms[] = { { 100, "leaker" }, { 200, "sh" }, { 300, "" } };
-	const int32_t softirq = trace_ref_who(0, KLEAK_CTX_SOFTIRQ);
+	const int32_t irq = trace_ref_who(0, KLEAK_CTX_IRQ);
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct trace_read *r = &f->r;
 	struct kallsyms k = { 0 };
@@ -152,8 +152,8 @@ static int setup(void **state)
 	add_refs(r->pid_refs, &n, (uint32_t)i, 200, 15);
 	add_refs(r->pid_refs, &n, (uint32_t)i, 300, 4);
 	add_refs(r->pid_refs, &n, (uint32_t)i, 400, 1);
-	/* the pathname's three objects: allocated in a softirq */
-	add_refs(r->pid_refs, &n, (uint32_t)row_of(r, NAME_SITE, NAME_TAG), softirq, 3);
+	/* the pathname's three objects: allocated in interrupt context */
+	add_refs(r->pid_refs, &n, (uint32_t)row_of(r, NAME_SITE, NAME_TAG), irq, 3);
 	r->npid_refs = n;
 	qsort(r->pid_refs, r->npid_refs, sizeof(*r->pid_refs), trace_ref_cmp);
 	i = row_of(r, SOCK_SITE, SOCK_CACHE);
@@ -277,10 +277,10 @@ static void test_build_exact(void **state)
 	assert_string_equal(c->clone, ".part.0");
 	assert_string_equal(c->callsite, "getname_flags.part.0+0x2f");
 	assert_string_equal(c->cache_name, "kmalloc-4k");
-	/* allocated in a softirq: no process, pid 0 */
+	/* allocated in interrupt context: no process, pid 0 */
 	assert_int_equal(c->npids, 1);
 	assert_int_equal(c->pids[0].pid, 0);
-	assert_string_equal(c->pids[0].comm, "[softirq]");
+	assert_string_equal(c->pids[0].comm, "[irq]");
 
 	expect_exact(&rep.outstanding_count, 50 + 12 + 30 + 3);
 	expect_exact(&rep.outstanding_bytes, 50 * 1024 + 12 * 4096 + 30 * 704 + 3 * 4096);
