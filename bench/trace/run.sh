@@ -30,9 +30,10 @@ command -v bpftrace >/dev/null || echo "bench/trace: bpftrace not installed: no 
 [ -x /tmp/peers/memleak-libbpf ] || echo "bench/trace: no /tmp/peers/memleak-libbpf: no memleak row ($H/build-libbpf-memleak.sh)" >&2
 mkdir -p "$out"
 
-exact="$K trace -i 5"
-sampled="$K trace -i 5 --sample 64"
-stacks="$K trace -i 5 --stacks"
+# the floor's object map holds 1M entries: kleak's too (its default is 256K)
+exact="$K trace -i 5 --max-entries 1048576"
+sampled="$K trace -i 5 --max-entries 1048576 --sample 64"
+stacks="$K trace -i 5 --max-entries 1048576 --stacks"
 # WORKLOADS="nginx" re-measures one workload; the table reads the others'
 # last results from build/bench/trace/.
 for w in ${WORKLOADS:-churn nginx}; do
