@@ -16,6 +16,20 @@ cleanup() { docker_stop; rm -rf "$T"; }
 trap cleanup EXIT
 
 cg() { "$K" cgroups --json "$@"; }
+# kernel_series NDJSON NAME ID FILTER: watch's last report lists one
+# `kernel` series of the container NAME (its cgroup path ends in ID), and
+# FILTER holds for it.
+kernel_series() {
+	jq_true -s --arg n "$2" --arg id "$3" "last | [.leaks[] | select(.source == \"cgroup\" and .name == \$n
+		and .cgroup.counter == \"kernel\" and (.cgroup.path | endswith(\$id)))] | length == 1 and (.[0] | $4)" \
+		"$1" >/dev/null
+}
+# watch_diag NDJSON ERR: what a failed watch check shows
+watch_diag() {
+	jq -sc 'last | [.leaks[] | {source, name, verdict, reason, rate_bytes_per_hour, evidence_s}] | .[:6]' "$1" 2>&1 | head -c 900
+	echo
+	tail -n 3 "$2"
+}
 # kernel_bytes of the cgroup named $2 in the JSON file $1
 kbytes() { jq -r --arg n "$2" '[.cgroups[] | select(.name == $n) | .kernel_bytes][0] // empty' "$1"; }
 
@@ -134,7 +148,7 @@ if ! docker_start; then
 		"a container churning files does not grow" \
 		"watch --json: a container holding files is judged with its reclaimable slab" \
 		"watch --json ranks a container holding processes as a leak" \
-		"watch: the container churning files does not grow" \
+		"watch: the container churning files is no leak" \
 		"count --cache dentry --container kleak-hold counts its allocations" \
 		"the lesson's case: a 64m container full of dentries is the finding" \
 		"check has the lesson's finding too" \
@@ -185,12 +199,18 @@ else
 	not_ok "a container holding 20000 files is named and grew" "before=$b after=$a need=$need" \
 		"$(jq -c '[.cgroups[] | {path,name,kernel_bytes}]' "$T/after.json" 2>&1 | head -c 600)" "$(cat "$T/after.err")"
 fi
+held=$((a - b))
 b=$(kbytes "$T/before.json" kleak-churn) a=$(kbytes "$T/after.json" kleak-churn)
-# churn's own growth must stay far below what the holder showed
-if [ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -lt $((need / 4)) ]; then
-	ok "a container churning files does not grow ($((a - b)) bytes over the same run)"
+# churn's own growth must stay far below what the holder showed: a tenth
+# of it (a memcg charges ahead in batches, 64 pages a CPU on v1, and each
+# `rm` the loop forks holds a task's memory while it runs: the churner
+# has measured -0.4 to +1.5 MB, the holder ~45 MB; a churn that kept its
+# dentries would grow as the holder does)
+lim=$((held / 10))
+if [ -n "$a" ] && [ -n "$b" ] && [ $((a - b)) -lt $lim ]; then
+	ok "a container churning files does not grow ($((a - b)) bytes over the same run, the holder's $held)"
 else
-	not_ok "a container churning files does not grow" "before=$b after=$a limit=$((need / 4))"
+	not_ok "a container churning files does not grow" "before=$b after=$a limit=$lim (a tenth of the holder's $held)"
 fi
 
 # The holder's kernel memory grew by its files' dentries and inodes:
@@ -204,20 +224,19 @@ if docker_cgroup_info | grep -q 'version=2'; then
 else
 	want='.verdict == "growing" and .reason == "host_reclaimable"'
 fi
-if [ "$wrc" = 0 ] && jq_true -s --arg id "$id" "last | [.leaks[] | select(.source == \"cgroup\" and .name == \"kleak-hold\"
-	and .cgroup.counter == \"kernel\" and (.cgroup.path | endswith(\$id)))] | length == 1 and (.[0] | $want)" \
-	"$T/watch.ndjson" >/dev/null; then
+if [ "$wrc" = 0 ] && kernel_series "$T/watch.ndjson" kleak-hold "$id" "$want"; then
 	ok "watch --json: a container holding files is judged with its reclaimable slab ($want)"
 else
 	not_ok "watch --json: a container holding files is judged with its reclaimable slab" "watch exit $wrc, want $want" \
-		"$(jq -sc 'last | [.leaks[] | {source, name, verdict, reason, growth_bytes, evidence_s}] | .[:6]' "$T/watch.ndjson" 2>&1 | head -c 900)" \
-		"$(tail -n 3 "$T/watch.err")"
+		"$(watch_diag "$T/watch.ndjson" "$T/watch.err")"
 fi
-if jq_true -s 'last | [.leaks[] | select(.source == "cgroup" and .name == "kleak-churn")] |
-	length == 0 or all(.[]; .verdict == "fluctuating" or .verdict == "released")' "$T/watch.ndjson" >/dev/null; then
-	ok "watch: the container churning files does not grow"
+# watch: the churner is no leak; the drift above may trend over a short
+# run (growing, with its reason), never by a tenth of what the holder held.
+if jq_true -s --argjson lim "$lim" 'last | [.leaks[] | select(.source == "cgroup" and .name == "kleak-churn")] |
+	all(.[]; .verdict != "leak" and .growth_bytes < $lim)' "$T/watch.ndjson" >/dev/null; then
+	ok "watch: the container churning files is no leak"
 else
-	not_ok "watch: the container churning files does not grow" \
+	not_ok "watch: the container churning files is no leak" "growth limit $lim" \
 		"$(jq -sc 'last | [.leaks[] | select(.name == "kleak-churn")]' "$T/watch.ndjson" 2>&1 | head -c 600)"
 fi
 # count: the 20000 dentries the holder made, allocated in its cgroup.
@@ -246,14 +265,11 @@ kill -INT "$wpid"
 wait "$wpid"
 wrc=$?
 pid_id=$(docker_id kleak-procs)
-if [ "$wrc" = 0 ] && jq_true -s --arg id "$pid_id" 'last | [.leaks[] | select(.source == "cgroup" and .name == "kleak-procs"
-	and .cgroup.counter == "kernel" and (.cgroup.path | endswith($id)))] | length == 1 and .[0].verdict == "leak"' \
-	"$T/procs.ndjson" >/dev/null; then
+if [ "$wrc" = 0 ] && kernel_series "$T/procs.ndjson" kleak-procs "$pid_id" '.verdict == "leak"'; then
 	ok "watch --json ranks a container holding processes as a leak (source cgroup, its docker name)"
 else
 	not_ok "watch --json ranks a container holding processes as a leak" "watch exit $wrc" \
-		"$(jq -sc 'last | [.leaks[] | {source, name, verdict, reason, rate_bytes_per_hour, evidence_s}] | .[:6]' "$T/procs.ndjson" 2>&1 | head -c 900)" \
-		"$(tail -n 3 "$T/procs.err")"
+		"$(watch_diag "$T/procs.ndjson" "$T/procs.err")"
 fi
 dk rm -f kleak-procs >/dev/null 2>&1
 

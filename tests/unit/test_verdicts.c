@@ -80,30 +80,25 @@ static void feed(struct series_set *set, const struct spec *v, int nv, int n)
 	}
 }
 
-static const struct trend_leak *entry(const struct series_set *set, const struct trend_report *rep,
-				      enum series_source src, const char *name)
+/* The listed series of source src named name (NULL: any), of counter (NULL: any). */
+static const struct trend_leak *find(const struct series_set *set, const struct trend_report *rep,
+				     enum series_source src, const char *name, const char *counter)
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct series *s = &set->v[rep->v[i].series];
 
-		if (s->source == src && !strcmp(s->name, name))
+		if (s->source == src && (!name || !strcmp(s->name, name)) &&
+		    (!counter || !strcmp(s->counter, counter)))
 			return &rep->v[i];
 	}
-	fail_msg("%s not listed", name);
+	fail_msg("%s %s not listed", name ? name : "", counter ? counter : "");
 	return NULL;
 }
 
-static const struct trend_leak *cgroup_entry(const struct series_set *set,
-					     const struct trend_report *rep, const char *counter)
+static const struct trend_leak *entry(const struct series_set *set, const struct trend_report *rep,
+				      enum series_source src, const char *name)
 {
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct series *s = &set->v[rep->v[i].series];
-
-		if (s->source == SERIES_CGROUP && !strcmp(s->counter, counter))
-			return &rep->v[i];
-	}
-	fail_msg("cgroup counter %s not listed", counter);
-	return NULL;
+	return find(set, rep, src, name, NULL);
 }
 
 static size_t leak_count(const struct trend_report *rep)
@@ -736,7 +731,7 @@ static void cgroup_kernel_beside(bool split, gen_fn reclaimable, enum trend_verd
 	feed(&set, split ? v2 : v1, 3, N);
 	cgroup_split = false;
 	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
-	l = cgroup_entry(&set, &rep, "kernel");
+	l = find(&set, &rep, SERIES_CGROUP, NULL, "kernel");
 	assert_int_equal(l->verdict, want);
 	assert_int_equal(l->reason, why);
 	assert_int_equal(leak_count(&rep), want == TREND_LEAK);
