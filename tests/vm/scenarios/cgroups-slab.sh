@@ -55,8 +55,9 @@ kill "$P" "$Q"
 # for 8-15 s (30 points: a trend that holds over the family of series),
 # under one watch with a 3 s window.
 mkdir /sys/fs/cgroup/kleak-neg /sys/fs/cgroup/kleak-procs
-mkfifo /tmp/kleak-go2
-( read -r _ </tmp/kleak-go2
+# a flag file, not a FIFO: one write to a FIFO with two readers can wake
+# both, and a second write then blocks for want of a reader
+( while [ ! -e /tmp/kleak-go2 ]; do usleep 100000; done
   i=0
   while [ "$i" -lt 400 ]; do
 	j=0
@@ -68,7 +69,7 @@ mkfifo /tmp/kleak-go2
   exec sleep 600 ) &
 P=$!
 echo "$P" >/sys/fs/cgroup/kleak-neg/cgroup.procs
-( read -r _ </tmp/kleak-go2
+( while [ ! -e /tmp/kleak-go2 ]; do usleep 100000; done
   i=0
   while [ "$i" -lt 300 ]; do sleep 600 & i=$((i + 1)); [ $((i % 10)) = 0 ] && usleep 500000; done
   echo done >/tmp/kleak-procs.done
@@ -78,8 +79,7 @@ echo "$Q" >/sys/fs/cgroup/kleak-procs/cgroup.procs
 kleak watch --json -i 0.5 --leak-window 3s >"$OUT/cgwatch.ndjson" 2>"$OUT/cgwatch.ndjson.err" &
 W=$!
 sleep 2
-echo go >/tmp/kleak-go2
-echo go >/tmp/kleak-go2
+: >/tmp/kleak-go2
 i=0
 until { [ -e /tmp/kleak-neg.done ] && [ -e /tmp/kleak-procs.done ]; } || [ "$i" -gt 1200 ]; do
 	i=$((i + 1)); usleep 100000
