@@ -573,15 +573,20 @@ void trend_measure(const struct series_set *set, size_t k, const struct trend_op
 	double *res = work + TREND_TS_POINTS * (TREND_TS_POINTS - 1) / 2;
 	size_t n = set->n, w0 = window_start(set, o), from = first_present(v, w0, n);
 	size_t r = from, m;
-	double peak = v[w0], slope, half;
+	double peak = v[w0], low = v[w0], slope, half;
 
 	memset(l, 0, sizeof(*l));
 	l->series = k;
 	l->aggregate = s->source == SERIES_MEMINFO || s->aggregate;
-	for (size_t i = w0 + 1; i < n; i++)
-		peak = v[i] > peak ? v[i] : peak;
+	for (size_t i = w0 + 1; i < n; i++) {
+		if (v[i] >= peak)
+			peak = low = v[i];
+		else if (v[i] < low)
+			low = v[i];
+	}
 	l->growth_bytes = v[n - 1] - v[w0];
 	l->peak_growth_bytes = peak - v[w0];
+	l->fall_bytes = peak - low;
 	l->first = from;
 	l->points = n - from;
 	l->evidence_s = t[n - 1] - t[from];
@@ -625,7 +630,16 @@ void trend_decide(const struct series *s, const struct trend_opts *o, struct tre
 		l->window_s = o->unaccounted_window_s;
 	if (s->noise_floor_bytes > l->noise_bytes)
 		l->noise_bytes = s->noise_floor_bytes;
-	if (l->peak_growth_bytes - l->growth_bytes >= o->release_frac * l->peak_growth_bytes)
+	/*
+	 * Released: fallen back from its peak by half its growth, now, or
+	 * since it last stood at that peak by more than noise makes (twice
+	 * noise_ratio deviations): climbing back part of the way is not
+	 * growth that never drops (verdicts-live beside a build: SUnreclaim
+	 * peaked 356 KB up, fell to 82 KB, `leak` at 229 KB the next second).
+	 */
+	if (l->peak_growth_bytes - l->growth_bytes >= o->release_frac * l->peak_growth_bytes ||
+	    (l->fall_bytes >= o->release_frac * l->peak_growth_bytes &&
+	     l->fall_bytes >= 2 * o->noise_ratio * l->noise_bytes))
 		set_verdict(l, TREND_RELEASED, TREND_REASON_RELEASED);
 	else if (l->points < o->min_points || rate <= 0 || l->p_trend > o->alpha_series)
 		set_verdict(l, TREND_FLUCTUATING, TREND_REASON_NO_TREND);

@@ -253,6 +253,7 @@ struct trend_leak {
 	double growth_bytes;	  /* last point - first point */
 	double floor_rise_bytes;  /* lowest of the last quarter - lowest of the first */
 	double peak_growth_bytes; /* highest point - first point */
+	double fall_bytes;	  /* highest point - lowest point since it (last reached) */
 	enum trend_verdict verdict;
 	enum trend_reason reason;
 	bool aggregate; /* a meminfo series */
