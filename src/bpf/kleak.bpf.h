@@ -35,7 +35,8 @@ const volatile __u32 kmalloc_noobj_gfp;
 
 /*
  * THREAD_SIZE, the size of a task's kernel stack, as user space found it
- * (trace/thread_size.c: 16 KiB on x86-64, 32 KiB with KASAN).
+ * (target_thread_size() in trace/target.c: 16 KiB on x86-64, 32 KiB
+ * with KASAN).
  */
 const volatile __u64 kleak_thread_size = 16384;
 

@@ -18,6 +18,7 @@
 
 #include <bpf/btf.h>
 
+#include "parse/meminfo.h"
 #include "source/procfs.h"
 #include "util/buf.h"
 #include "util/compiler.h"
@@ -301,22 +302,21 @@ uint64_t target_thread_size(uint64_t kernel_stack_kb, uint64_t threads, uint64_t
 	return size >= 8192 && size <= 65536 ? size : 16384;
 }
 
-/* The first number after "key" in the file at path, or 0. */
-static uint64_t file_number(const char *path, const char *key)
+/* meminfo's KernelStack in kB, or 0 when unreadable. */
+static uint64_t kernel_stack_kb(void)
 {
-	char line[256];
-	FILE *f = fopen(path, "re");
+	struct buf b = { 0 };
+	struct meminfo mi = { 0 };
+	struct kerr e;
 	uint64_t v = 0;
-	size_t n = strlen(key);
 
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n)) {
-			v = strtoull(line + n, NULL, 10);
-			break;
-		}
-	if (f)
-		fclose(f);
-	return v;
+	if (!buf_read_file(&b, "/proc/meminfo", 1 << 20, &e) &&
+	    !meminfo_parse(b.data, b.len, "/proc/meminfo", &mi, &e) &&
+	    !meminfo_get(&mi, "KernelStack", &v))
+		v = 0;
+	meminfo_free(&mi);
+	buf_free(&b);
+	return v / 1024; /* the parser gives bytes */
 }
 
 /* THREAD_SIZE on the live kernel (target_thread_size). */
@@ -331,8 +331,7 @@ static uint64_t thread_size_live(void)
 		threads = 0;
 	if (f)
 		fclose(f);
-	return target_thread_size(file_number("/proc/meminfo", "KernelStack:"), threads,
-				  cpus > 0 ? (uint64_t)cpus : 1);
+	return target_thread_size(kernel_stack_kb(), threads, cpus > 0 ? (uint64_t)cpus : 1);
 }
 
 /* The process of pid (its tgid: a thread id counts its whole process). */
