@@ -130,22 +130,27 @@ boot_job() {
 	if ! vm_kernel "$k" || ! vm_initramfs "$run/initramfs-$g.cpio" "${paths[@]}"; then
 		echo "$VM_ERR" >"$run/job-$g.err"
 	else
-		local try
-		for try in 1 2; do
+		local try accel=${KLEAK_VM_ACCEL:-tcg}
+		for try in 1 2 3; do
 			: >"$run/job-$g.err"
-			KLEAK_VM_MEM=${mem:-${KLEAK_VM_MEM:-2048}} vm_boot "$run/initramfs-$g.cpio" \
+			KLEAK_VM_ACCEL=$accel KLEAK_VM_MEM=${mem:-${KLEAK_VM_MEM:-2048}} vm_boot "$run/initramfs-$g.cpio" \
 				"$run/share-$g" "$timeout" "$run/console-$k-$g.log" ||
 				echo "$VM_ERR" >"$run/job-$g.err"
 			# "Oops: int3" is a breakpoint no one set: text_poke_bp()
 			# patching a static key or call site while the other
 			# vCPU runs a translation of the old bytes, a race of
 			# qemu's multi-threaded TCG (seen in bpf_trace_run5 as
-			# kleak attached, in kfree), never kleak's BPF: boot
-			# once more, and say so. Any other oops fails.
-			grep -q "Oops: int3" "$run/console-$k-$g.log" 2>/dev/null && [ $try = 1 ] || break
-			mv "$run/console-$k-$g.log" "$run/console-$k-$g-int3.log"
-			echo "the first boot died of an int3 oops (qemu TCG text-poke race; $run/console-$k-$g-int3.log): booted again" \
-				>"$run/job-$g.retry"
+			# kleak attached, in kfree, in kmem_cache_free; twice
+			# in a row in one CI run), never kleak's BPF. Boot
+			# again with single-threaded TCG, where one vCPU runs
+			# at a time and no translation outlives the patch (the
+			# trace group took 62 s against 61 s), and say so. Any
+			# other oops fails.
+			grep -q "Oops: int3" "$run/console-$k-$g.log" 2>/dev/null && [ $try -lt 3 ] || break
+			mv "$run/console-$k-$g.log" "$run/console-$k-$g-int3-$try.log"
+			[ "$accel" = tcg ] && accel=tcg,thread=single
+			echo "boot $try died of an int3 oops (qemu TCG text-poke race; $run/console-$k-$g-int3-$try.log): booted again with -accel $accel" \
+				>>"$run/job-$g.retry"
 			rm -rf "$run/share-$g" && mkdir -p "$run/share-$g"
 		done
 	fi
@@ -179,7 +184,7 @@ report_jobs() {
 		set -- $j
 		err=$(cat "$2/job-$3.err" 2>/dev/null)
 		echo "# [$1] group $3: $(cat "$2/job-$3.secs" 2>/dev/null) s${err:+ ($err)}"
-		[ -s "$2/job-$3.retry" ] && echo "# [$1] group $3: $(cat "$2/job-$3.retry")"
+		[ -s "$2/job-$3.retry" ] && sed "s/^/# [$1] group $3: /" "$2/job-$3.retry"
 		local VM_RUN=$2 k=$1 g=$3
 		shift 4
 		for s in "$@"; do
