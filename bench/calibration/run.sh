@@ -24,10 +24,15 @@
 #   threads   user space keeps creating threads and never joins them
 #             (build/leaker --threads, one every RATE_S seconds, default 2)
 #   sockets   user space keeps opening unix socket pairs (build/leaker --sockets)
+#   build-threads  the build's loop, and beside it a thread created every
+#             5.9 s and never joined: 10 MB/h of thread stacks on a busy
+#             machine, in the series the build's compilers churn
 # A module leak, recorded in the 6.12 test kernel under qemu and replayed here:
 #   vm-slow   a 1 MB/h kmalloc leak (and its balanced twin) on an idle VM
 #             (tests/vm/scenarios/calib-slow-leak.sh, 15 min)
-# The 10 MB/h leak beside a busy shell is a VM test: watch-busy-leak.
+#   vm-busy   a 10 MB/h kmalloc leak (and its twin) beside a busy shell:
+#             forks, files created and deleted, /proc read, in a loop
+#             (tests/vm/scenarios/calib-busy-leak.sh, 15 min)
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/slab.sh
@@ -39,10 +44,10 @@ mkdir -p "$OUT"
 expect_of() { # CASE: the series a real leak makes (fnmatch over source:name)
 	case $1 in
 	# a thread leak holds a stack (kernel_clone's vmalloc) and a task_struct each
-	threads) echo "vmalloc_caller:kernel_clone slab:task_struct" ;;
+	threads | build-threads) echo "vmalloc_caller:kernel_clone slab:task_struct" ;;
 	# the cache that holds the UNIX socks (SLUB merges it: here signal_cache)
 	sockets) echo "slab:$(slab_cache_of UNIX)" ;;
-	vm-slow) echo "slab:kmalloc-512 allocinfo:leak_kmalloc_work*" ;;
+	vm-slow | vm-busy) echo "slab:kmalloc-512 allocinfo:leak_kmalloc_work*" ;;
 	esac
 }
 
@@ -135,6 +140,11 @@ setup_apt() {
 }
 
 wl_threads() { exec build/leaker --threads 100000 --rate "$(echo "1 / ${RATE_S:-2}" | bc -l)" --until-signal; }
+# a hyphen is allowed in a bash function's name
+wl_build-threads() {
+	wl_build &
+	RATE_S=5.9 wl_threads
+}
 wl_sockets() { exec build/leaker --sockets 10000 --rate "$(echo "1 / ${RATE_S:-2}" | bc -l)" --until-signal; }
 
 describe() { # CASE
@@ -146,32 +156,36 @@ describe() { # CASE
 	docker) echo "docker run --rm busybox (ls -R /, sleep 1) in a loop, private dockerd" ;;
 	apt) echo "apt-get install and purge of tree less htop jq bc in a bookworm minbase chroot, in a loop" ;;
 	threads) echo "build/leaker --threads: one thread every ${RATE_S:-2} s, held" ;;
+	build-threads) echo "the build case's loop, and build/leaker --threads: one thread every 5.9 s, held (10 MB/h of stacks)" ;;
 	vm-slow) echo "6.12 VM (qemu TCG, 2 vCPUs): kleak_kmalloc_leak, 512 B every 1843 ms (1 MB/h), its twin freeing at the same rate; nothing else" ;;
+	vm-busy) echo "6.12 VM (qemu TCG, 2 vCPUs): kleak_kmalloc_leak, 512 B every 185 ms (10 MB/h), its twin freeing at the same rate, beside a busy shell (20 files created and deleted, ls, /proc/slabinfo and meminfo read, every 100 ms)" ;;
 	sockets) echo "build/leaker --sockets: one unix socket pair every ${RATE_S:-2} s, held" ;;
 	esac
 }
 
-# vm-slow: the recording is made in the VM (its own record -d 15m)
-run_vm() {
-	local sh=build/vm/run-6.12/share-calib/out/calib-slow-leak
+# vm-slow, vm-busy: the recording is made in the VM (its own record -d 15m)
+run_vm() { # CASE
+	local c=$1 scen=calib-slow-leak g=calib sh
+	[ "$c" = vm-busy ] && scen=calib-busy-leak g=calib-busy
+	sh=build/vm/run-6.12/share-$g/out/$scen
 	make --no-print-directory kleak "$REPLAY" >/dev/null
-	jq -n --arg w "$(describe vm-slow)" --arg at "$(date -u +%FT%TZ)" --arg rev "$(git rev-parse --short HEAD)" \
-		'{name: "vm-slow", workload: $w, duration: "15m", kernel: "6.12.117-kmemtest (VM)", started: $at, kleak: $rev}' \
-		>"$OUT/vm-slow.meta.json"
-	KLEAK_VM_KERNELS=6.12 tests/vm/run.sh calib-slow-leak >"$OUT/vm-slow.vm.log" 2>&1
-	[ -s "$sh/rec.kleak" ] || { echo "no recording: $OUT/vm-slow.vm.log" >&2; exit 1; }
-	cp "$sh/rec.kleak" "$OUT/vm-slow.kleak"
-	replay vm-slow
+	jq -n --arg n "$c" --arg w "$(describe "$c")" --arg at "$(date -u +%FT%TZ)" --arg rev "$(git rev-parse --short HEAD)" \
+		'{name: $n, workload: $w, duration: "15m", kernel: "6.12.117-kmemtest (VM)", started: $at, kleak: $rev}' \
+		>"$OUT/$c.meta.json"
+	KLEAK_VM_KERNELS=6.12 tests/vm/run.sh "$scen" >"$OUT/$c.vm.log" 2>&1
+	[ -s "$sh/rec.kleak" ] || { echo "no recording: $OUT/$c.vm.log" >&2; exit 1; }
+	cp "$sh/rec.kleak" "$OUT/$c.kleak"
+	replay "$c"
 }
 
 run_case() { # CASE DURATION
 	local c=$1 dur=$2 wpid rc
-	[ "$c" = vm-slow ] && { run_vm; return; }
+	case $c in vm-slow | vm-busy) run_vm "$c"; return ;; esac
 	declare -F "wl_$c" >/dev/null || { echo "unknown case $c" >&2; exit 2; }
 	case $c in
 	tarball) make_tarball ;;
 	apt) setup_apt || exit 1 ;;
-	threads|sockets) make --no-print-directory build/leaker >/dev/null ;;
+	threads | sockets | build-threads) make --no-print-directory build/leaker >/dev/null ;;
 	esac
 	make --no-print-directory kleak "$REPLAY" >/dev/null
 	rm -f "$OUT/$c.kleak"
