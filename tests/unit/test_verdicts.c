@@ -686,6 +686,38 @@ static void test_obj_exts_follow_slab_pages(void **state)
 	series_set_free(&set);
 }
 
+/*
+ * The caches the vectors come from (kmalloc-no-objext-N) follow the slab
+ * pages too; a plain kmalloc cache growing the same way keeps its `leak`.
+ */
+static void test_no_objext_cache_follows_slab_pages(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_ALLOCINFO, "alloc_slab_page mm/slub.c:2478", -1, g_slab_pages },
+		{ SERIES_SLAB, "kmalloc-no-objext-256", -1, g_obj_exts },
+		{ SERIES_SLAB, "kmalloc-256", -1, g_obj_exts },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	feed(&set, v, 3, N);
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = entry(&set, &rep, SERIES_SLAB, "kmalloc-no-objext-256");
+	assert_non_null(l);
+	assert_int_equal(l->verdict, TREND_GROWING);
+	assert_string_equal(trend_reason_name(l->reason), "follows_slab_pages");
+	l = entry(&set, &rep, SERIES_SLAB, "kmalloc-256");
+	assert_non_null(l);
+	assert_int_equal(l->verdict, TREND_LEAK);
+	assert_int_equal(leak_count(&rep), 1);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 static void test_vmap_area_follows_lazy_vmalloc(void **state)
 {
 	(void)state;
@@ -1225,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_page_tables_follow_held_user_memory),
 		cmocka_unit_test(test_vmap_area_follows_lazy_vmalloc),
 		cmocka_unit_test(test_obj_exts_follow_slab_pages),
+		cmocka_unit_test(test_no_objext_cache_follows_slab_pages),
 		cmocka_unit_test(test_cgroup_kernel_with_reclaimable_slab),
 		cmocka_unit_test(test_fell_back_then_climbed),
 		cmocka_unit_test(test_vmas_follow_tasks),
