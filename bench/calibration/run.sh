@@ -213,7 +213,7 @@ table() {
 		case $f in *.meta.json) continue ;; esac
 		jq -r '"| \(.case.name) | \(.case.workload) | \(.load.loadavg1_mean * 10 | round / 10) / \(.load.loadavg1_max) | \(.load.tasks_min)–\(.load.tasks_max) | \(.load.forks_per_s | round) | \(.elapsed_s / 60 | floor) | " +
 			(([.expected[].pattern]) as $e | [.ever_leak[] | "\(.source):\(.name)" as $k |
-			 select(all($e[]; . as $p | $k != $p and ($p | test("\\*") | not))) |
+			 select(all($e[]; . as $p | if ($p | endswith("*")) then ($k | startswith($p | rtrimstr("*")) | not) else $k != $p end)) |
 			 "\(.source) \(.name) (\(.first_leak_s / 60 * 10 | round / 10) min)"] | if length == 0 then "none" else join(", ") end) +
 			" | " + ([.expected[] | "\(.pattern): \(if .first_leak_s then "\(.first_leak_s / 60 * 10 | round / 10) min" else "not found" end)"] | if length == 0 then "—" else join("; ") end) + " |"' "$f"
 	done
