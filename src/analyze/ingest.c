@@ -348,11 +348,10 @@ static int add_part(struct series_set *set, const struct cgroup_row *row, const 
  * (memcg kernel memory, or the sum of its parts) and, where v2 reports
  * them, `slab_reclaimable` (what the `kernel` series of that cgroup is
  * judged with: docs/verdicts.md) and `slab_unreclaimable`. Named by the
- * container (or pod) when the runtime
- * names it, else by the path; roots are the host's. Empty cgroups add
- * nothing (a node's thousands of idle cgroups cost no series): an absent
- * series reads 0, and one that appears late is judged from its first
- * point. A cgroup whose children hold most of it is an aggregate, as in
+ * container (or pod) when the runtime names it, else by the path; roots
+ * are the host's. Empty cgroups add nothing (a node's thousands of idle
+ * cgroups cost no series): an absent series reads 0, and one that appears
+ * late is judged from its first point. A cgroup whose children hold most of it is an aggregate, as in
  * `kleak cgroups`.
  */
 static int ingest_cgroups(struct series_set *set, const struct ingest *in,

@@ -320,11 +320,9 @@ static void add_member(struct leader *ld, const struct series_set *set, size_t k
 static double climb_rate(const struct series_set *set, size_t k, const struct trend_leak *f)
 {
 	const double *v = set->v[k].v, *t = set->t;
-	double half = t[f->first] + f->evidence_s / 2, up = 0;
-	size_t i = f->first;
+	size_t i = f->recent_first;
+	double up = 0;
 
-	while (i + 1 < set->n && t[i] < half)
-		i++;
 	if (i + 1 >= set->n || t[set->n - 1] <= t[i])
 		return 0;
 	for (size_t j = i + 1; j < set->n; j++)

@@ -599,6 +599,7 @@ void trend_measure(const struct series_set *set, size_t k, const struct trend_op
 	half = t[from] + l->evidence_s / 2;
 	while (r + 2 < n && t[r] < half)
 		r++;
+	l->recent_first = r;
 	l->recent_rate_bytes_per_hour = slope_of(t + r, v + r, n - r, scratch) * 3600;
 }
 

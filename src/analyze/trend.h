@@ -254,6 +254,7 @@ struct trend_leak {
 	double floor_rise_bytes;  /* lowest of the last quarter - lowest of the first */
 	double peak_growth_bytes; /* highest point - first point */
 	double fall_bytes;	  /* highest point - lowest point since it (last reached) */
+	size_t recent_first;	  /* the first point of the recent half */
 	enum trend_verdict verdict;
 	enum trend_reason reason;
 	bool aggregate; /* a meminfo series */

@@ -311,9 +311,8 @@ static uint64_t kernel_stack_kb(void)
 	uint64_t v = 0;
 
 	if (!buf_read_file(&b, "/proc/meminfo", 1 << 20, &e) &&
-	    !meminfo_parse(b.data, b.len, "/proc/meminfo", &mi, &e) &&
-	    !meminfo_get(&mi, "KernelStack", &v))
-		v = 0;
+	    !meminfo_parse(b.data, b.len, "/proc/meminfo", &mi, &e))
+		meminfo_get(&mi, "KernelStack", &v); /* v stays 0 without it */
 	meminfo_free(&mi);
 	buf_free(&b);
 	return v / 1024; /* the parser gives bytes */
