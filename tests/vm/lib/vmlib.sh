@@ -67,6 +67,23 @@ wait_param() {
 	echo "  $1.$2 = $(param "$1" "$2")"
 }
 
+# busy_shell: a busy machine's small work, in the background until killed
+# (its pid in BUSY): every 100 ms, 20 files created and deleted, ls, and
+# /proc/slabinfo and meminfo read, each command a fork.
+busy_shell() {
+	(
+		while :; do
+			_i=0
+			while [ $_i -lt 20 ]; do echo x >/tmp/busy.$_i; _i=$((_i + 1)); done
+			ls /tmp >/dev/null
+			rm -f /tmp/busy.*
+			cat /proc/slabinfo /proc/meminfo >/dev/null
+			usleep 100000
+		done
+	) &
+	BUSY=$!
+}
+
 # waitfor FILE PATTERN SECONDS: until FILE holds a line matching PATTERN
 # (a tool started in the background said it is ready); 1 after SECONDS.
 waitfor() {

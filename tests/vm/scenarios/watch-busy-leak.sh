@@ -11,24 +11,14 @@
 # vm-timeout: 330
 # vm-group: watch-busy
 load kleak_kmalloc_ok interval_ms=185
-(
-	while :; do
-		i=0
-		while [ $i -lt 20 ]; do echo x >/tmp/busy.$i; i=$((i + 1)); done
-		ls /tmp >/dev/null
-		rm -f /tmp/busy.*
-		cat /proc/slabinfo /proc/meminfo >/dev/null
-		usleep 100000
-	done
-) &
-busy=$!
+busy_shell
 load kleak_kmalloc_leak interval_ms=185 max_allocs=1000000
 param kleak_kmalloc_leak allocs >"$OUT/allocs-start"
 cut -d' ' -f1 /proc/uptime >"$OUT/uptime-start"
 run busy.ndjson kleak watch -i 2 -d 150s --leak-window 90s --json
 cut -d' ' -f1 /proc/uptime >"$OUT/uptime-end"
 param kleak_kmalloc_leak allocs >"$OUT/allocs-end"
-kill $busy
+kill "$BUSY"
 unload kleak_kmalloc_leak
 unload kleak_kmalloc_ok
 exit 0
