@@ -303,7 +303,15 @@ static void add_member(struct leader *ld, const struct series_set *set, size_t k
 	if (!l)
 		return; /* did not grow: rate 0 */
 	ld->rate += l->rate_bytes_per_hour;
-	ld->recent += l->recent_rate_bytes_per_hour;
+	/*
+	 * Recent means the follower's recent half, not the leader's own: a
+	 * leader whose evidence began later has a later half, and where both
+	 * stopped growing a while ago that half is mostly flat (the 6.1 VM
+	 * under load: a cgroup's kernel memory 9.5 s back from the end, its
+	 * reclaimable slab 8.5 s, 6 s flat at the end; the slab's Theil-Sen
+	 * slope near 0 against the kernel's 1 GB/h, and the kernel a leak).
+	 */
+	ld->recent += trend_series_rate(set, k, set->t[f->recent_first], rep->scratch);
 	ld->trending |= l->rate_bytes_per_hour > 0 && l->p_trend <= o->alpha_series;
 	ld->leak |= l->verdict == TREND_LEAK;
 	ld->pending |= l->verdict == TREND_GROWING && l->reason == TREND_REASON_WINDOW;

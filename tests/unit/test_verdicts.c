@@ -862,6 +862,48 @@ static void test_cgroup_kernel_with_reclaimable_slab(void **state)
 	cgroup_kernel_beside(true, g_flat, TREND_LEAK, TREND_REASON_NONE);
 }
 
+/*
+ * A cgroup made before its negative dentries: its kernel memory is there
+ * from the first sample, its reclaimable slab only once they start (300
+ * s). Both climb to 800 s, then stay. The slab's own recent half is
+ * mostly flat; over the kernel's recent half it climbs as fast (the 6.1
+ * VM under load: the kernel memory `leak` at 1 GB/h beside its slab).
+ */
+static double g_cg_kernel_stops(int i)
+{
+	return (4 << 20) + 16384.0 * (i < 300 ? 0 : i < 800 ? i - 300 : 500);
+}
+
+static double g_cg_dentries_late(int i)
+{
+	return i < 300 ? 0 : 16384.0 * ((i < 800 ? i : 800) - 299);
+}
+
+static void test_cgroup_kernel_leader_present_later(void **state)
+{
+	static const struct spec v[] = {
+		{ SERIES_CGROUP, "kernel", -1, g_cg_kernel_stops },
+		{ SERIES_CGROUP, "slab_reclaimable", 1, g_cg_dentries_late },
+	};
+	struct series_set set;
+	struct trend_report rep = { 0 };
+	struct trend_opts o;
+	const struct trend_leak *l;
+
+	(void)state;
+	trend_opts_default(&o);
+	cgroup_split = true;
+	feed(&set, v, 2, N);
+	cgroup_split = false;
+	assert_int_equal(trend_analyze(&set, &o, &rep), 0);
+	l = find(&set, &rep, SERIES_CGROUP, NULL, "kernel");
+	assert_int_equal(l->verdict, TREND_RECLAIMABLE);
+	assert_int_equal(l->reason, TREND_REASON_FOLLOWS_RECLAIMABLE);
+	assert_int_equal(leak_count(&rep), 0);
+	trend_report_free(&rep);
+	series_set_free(&set);
+}
+
 /* A process holding ever more memory, steadily: user memory is `leak`. */
 static double g_user_held(int i)
 {
@@ -1296,6 +1338,7 @@ int main(void)
 		cmocka_unit_test(test_obj_exts_follow_slab_pages),
 		cmocka_unit_test(test_no_objext_cache_follows_slab_pages),
 		cmocka_unit_test(test_cgroup_kernel_with_reclaimable_slab),
+		cmocka_unit_test(test_cgroup_kernel_leader_present_later),
 		cmocka_unit_test(test_fell_back_then_climbed),
 		cmocka_unit_test(test_vmas_follow_tasks),
 		cmocka_unit_test(test_thread_leak_beside_other_threads),
