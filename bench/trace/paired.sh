@@ -8,6 +8,7 @@
 # apart; the spread of those ratios says how settled the median is.
 #
 #   bench/trace/paired.sh [ROUNDS] [SECONDS]   (root; default 20 x 3 s)
+#   KLEAK_PAIRED_CMD="./kleak trace ..." ...    another kleak command (an A/B)
 #
 # Prints one line per round, the median and quartiles of each tracer's
 # added cost (untraced / traced - 1) and of kleak's against floor-exact's
@@ -25,7 +26,7 @@ out=build/bench/trace/nginx-paired.txt
 "$H/nginx-up.sh" || { echo "nginx workload unavailable" >&2; exit 1; }
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
 mkdir -p "$(dirname "$out")"
-declare -A cmd=([none]="" [floor]="/tmp/peers/floor 1" [kleak]="./kleak trace -i 5 --max-entries 1048576")
+declare -A cmd=([none]="" [floor]="/tmp/peers/floor 1" [kleak]="${KLEAK_PAIRED_CMD:-./kleak trace -i 5 --max-entries 1048576}")
 rps() { wrk -t1 -c32 -d"$1"s http://127.0.0.1:18089/ | awk '/^Requests\/sec/ { print $2 }'; }
 measure() { # TRACER: requests/s with it attached
 	local pid="" r
