@@ -9,6 +9,7 @@
 #
 #   bench/trace/paired.sh [ROUNDS] [SECONDS]   (root; default 20 x 3 s)
 #   KLEAK_PAIRED_CMD="./kleak trace ..." ...    another kleak command (an A/B)
+#   WORKLOAD=churn ...                           the churn workload instead (ops/s)
 #
 # Prints one line per round, the median and quartiles of each tracer's
 # added cost (untraced / traced - 1) and of kleak's against floor-exact's
@@ -23,11 +24,16 @@ out=build/bench/trace/nginx-paired.txt
 [ "$(id -u)" = 0 ] || { echo "bench/trace: needs root" >&2; exit 1; }
 [ -x ./kleak ] || { echo "bench/trace: build ./kleak first (make)" >&2; exit 1; }
 [ -x /tmp/peers/floor ] || "$H/floor/build.sh" >/dev/null
-"$H/nginx-up.sh" || { echo "nginx workload unavailable" >&2; exit 1; }
+[ "${WORKLOAD:-nginx}" = churn ] || "$H/nginx-up.sh" || { echo "nginx workload unavailable" >&2; exit 1; }
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
 mkdir -p "$(dirname "$out")"
 declare -A cmd=([none]="" [floor]="/tmp/peers/floor 1" [kleak]="${KLEAK_PAIRED_CMD:-./kleak trace -i 5 --max-entries 1048576}")
 rps() { wrk -t1 -c32 -d"$1"s http://127.0.0.1:18089/ | awk '/^Requests\/sec/ { print $2 }'; }
+if [ "${WORKLOAD:-nginx}" = churn ]; then # the harness's worst case: ~27 kmem events per op
+	[ -x /tmp/churn ] || gcc -O2 -o /tmp/churn "$H/churn.c"
+	rps() { /tmp/churn "$1"; }
+	out=build/bench/trace/churn-paired.txt
+fi
 measure() { # TRACER: requests/s with it attached
 	local pid="" r
 	if [ -n "${cmd[$1]}" ]; then
