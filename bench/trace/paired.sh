@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# kleak exact against floor-exact on nginx, round by round: the shared
+# kleak exact against floor-exact on nginx (or churn), round by round: the shared
 # harness prints medians only, and two 15-round runs of it disagreed about
 # the nginx target by more than its margin (docs/performance.md). Here each
 # round measures untraced, floor-exact and kleak back to back (in a new
@@ -15,7 +15,7 @@
 # added cost (untraced / traced - 1) and of kleak's against floor-exact's
 # per round, and the ratio of the median added costs with a bootstrap 95%
 # interval (the target: <= 1.25); keeps them in
-# build/bench/trace/nginx-paired.txt.
+# build/bench/trace/nginx-paired.txt (churn: churn-paired.txt).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 rounds=${1:-20} secs=${2:-3}
@@ -34,7 +34,7 @@ if [ "${WORKLOAD:-nginx}" = churn ]; then # the harness's worst case: ~27 kmem e
 	rps() { /tmp/churn "$1"; }
 	out=build/bench/trace/churn-paired.txt
 fi
-measure() { # TRACER: requests/s with it attached
+measure() { # TRACER: requests/s (churn: ops/s) with it attached
 	local pid="" r
 	if [ -n "${cmd[$1]}" ]; then
 		${cmd[$1]} >/dev/null 2>&1 &
